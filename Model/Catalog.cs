@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+
+namespace Klp.Check.Model;
+
+/// <summary>A catalog that cannot be modelled: duplicate names, too many patches, sets or functions.</summary>
+public sealed class CatalogException(string message, int patch = -1) : Exception(message)
+{
+    /// <summary>The index of the offending patch, or -1 when the catalog as a whole is at fault.</summary>
+    public int Patch { get; } = patch;
+}
+
+/// <summary>The patches a run may load, and the <c>add_sets</c> values its loads may pass; constant during a run.</summary>
+/// <remarks>
+/// The constructor interns functions, state ids and set numbers into bit positions so that
+/// <see cref="Kernel.Step"/> works on masks. Functions, state ids and set numbers are each
+/// limited to 64 distinct values, and a catalog to <see cref="MaxPatches"/> patches.
+/// </remarks>
+public sealed class Catalog
+{
+    /// <summary>The most patches a catalog holds.</summary>
+    public const int MaxPatches = 32;
+
+    /// <summary>The patches, by index.</summary>
+    public ImmutableArray<Patch> Patches { get; }
+
+    /// <summary>The <c>add_sets</c> values loads may pass; index 0 is "no parameter".</summary>
+    public ImmutableArray<ImmutableArray<uint>> AddSetsVariants { get; }
+
+    /// <summary>The distinct functions under normalized identity, by bit position.</summary>
+    public ImmutableArray<FunctionId> Functions { get; }
+
+    /// <summary>The distinct state ids, by bit position.</summary>
+    public ImmutableArray<uint> StateIds { get; }
+
+    /// <summary>The set numbers a run can see, by bit position.</summary>
+    public ImmutableArray<uint> SetNumbers { get; }
+
+    internal readonly ulong[] FuncsNormalized, FuncsExact, StateMask, BlockMask, SetsMask, ExtraMask, ParamMask;
+    internal readonly uint[] Versions;
+    internal readonly byte[] OwnSet;
+    internal readonly bool[] ZeroMisused, ZeroOnly, ParamHasZero;
+    internal readonly int[] ListCount, AutoOf;
+    internal readonly byte[] AutoCandidates;
+
+    /// <summary>Builds and validates a catalog.</summary>
+    /// <exception cref="CatalogException">The catalog cannot be modelled.</exception>
+    public Catalog(IEnumerable<Patch> patches, IEnumerable<ImmutableArray<uint>>? addSetsVariants = null)
+    {
+        Patches = [.. patches];
+        AddSetsVariants = [ImmutableArray<uint>.Empty, .. addSetsVariants ?? []];
+        var n = Patches.Length;
+        if (n > MaxPatches) throw new CatalogException($"a catalog holds at most {MaxPatches} patches, this one has {n}");
+        if (AddSetsVariants.Length > 255) throw new CatalogException("at most 254 distinct add_sets values");
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            var p = Patches[i];
+            if (!names.TryAdd(p.Name, i)) throw new CatalogException($"patch '{p.Name}' is declared twice", i);
+            if (p.SetSource == SetSource.Fixed && p.Sets.IsDefaultOrEmpty) throw new CatalogException($"patch '{p.Name}' has an empty sets list", i);
+        }
+        indexByName = names;
+
+        var funcs = new Dictionary<FunctionId, int>();
+        var exact = new Dictionary<FunctionId, int>();
+        var states = new Dictionary<uint, int>();
+        foreach (var p in Patches)
+        {
+            foreach (var f in p.Funcs)
+            {
+                funcs.TryAdd(f.Normalized, funcs.Count);
+                exact.TryAdd(f, exact.Count);
+            }
+            foreach (var s in p.States) states.TryAdd(s.Id, states.Count);
+        }
+        if (exact.Count > 64) throw new CatalogException($"a catalog patches at most 64 distinct functions, this one {exact.Count}");
+        if (states.Count > 64) throw new CatalogException($"a catalog declares at most 64 distinct state ids, this one {states.Count}");
+        Functions = [.. funcs.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
+        StateIds = [.. states.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
+
+        var setNumbers = new SortedSet<uint>();
+        foreach (var p in Patches)
+            if (p.SetSource == SetSource.Fixed) setNumbers.UnionWith(p.Sets);
+        foreach (var v in AddSetsVariants) setNumbers.UnionWith(v);
+        AutoOf = new int[n];
+        var anyAuto = false;
+        for (var i = 0; i < n; i++)
+        {
+            var p = Patches[i];
+            AutoOf[i] = -1;
+            if (p.SetSource == SetSource.Fixed) continue;
+            anyAuto = true;
+            if (p.SetSource == SetSource.AutoOf)
+            {
+                if (p.AutoOf is null || !names.TryGetValue(p.AutoOf, out var h))
+                    throw new CatalogException($"patch '{p.Name}' takes the set of unknown patch '{p.AutoOf}'", i);
+                AutoOf[i] = h;
+            }
+        }
+        var maxParam = AddSetsVariants.Max(v => v.Length);
+        var autoBound = 0;
+        if (anyAuto)
+        {
+            // The allocator returns the smallest free number >= 1; it can never exceed the
+            // number of sets all entries together occupy, plus one.
+            autoBound = 1;
+            foreach (var p in Patches) autoBound += (p.SetSource == SetSource.Fixed ? p.Sets.Length : 1) + maxParam;
+            for (var k = 1u; k <= autoBound; k++) setNumbers.Add(k);
+        }
+        if (setNumbers.Count > 64) throw new CatalogException($"a catalog uses at most 64 distinct set numbers, this one needs {setNumbers.Count}");
+        SetNumbers = [.. setNumbers];
+        var setIndex = new Dictionary<uint, int>();
+        for (var i = 0; i < SetNumbers.Length; i++) setIndex[SetNumbers[i]] = i;
+        AutoCandidates = new byte[autoBound];
+        for (var k = 0; k < autoBound; k++) AutoCandidates[k] = (byte)setIndex[(uint)k + 1];
+
+        FuncsNormalized = new ulong[n];
+        FuncsExact = new ulong[n];
+        StateMask = new ulong[n];
+        BlockMask = new ulong[n];
+        Versions = new uint[n * Math.Max(1, StateIds.Length)];
+        SetsMask = new ulong[n];
+        ExtraMask = new ulong[n];
+        OwnSet = new byte[n];
+        ListCount = new int[n];
+        ZeroMisused = new bool[n];
+        ZeroOnly = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            var p = Patches[i];
+            foreach (var f in p.Funcs)
+            {
+                FuncsNormalized[i] |= 1UL << funcs[f.Normalized];
+                FuncsExact[i] |= 1UL << exact[f];
+            }
+            foreach (var s in p.States)
+            {
+                var b = states[s.Id];
+                if ((StateMask[i] & (1UL << b)) != 0) throw new CatalogException($"patch '{p.Name}' declares state {s.Id} twice", i);
+                StateMask[i] |= 1UL << b;
+                if (s.BlockDisable) BlockMask[i] |= 1UL << b;
+                Versions[i * StateIds.Length + b] = s.Version;
+            }
+            if (p.SetSource != SetSource.Fixed)
+            {
+                ListCount[i] = 1;
+                continue;
+            }
+            ListCount[i] = p.Sets.Length;
+            OwnSet[i] = (byte)setIndex[p.Sets[0]];
+            for (var k = 0; k < p.Sets.Length; k++)
+            {
+                var bit = 1UL << setIndex[p.Sets[k]];
+                SetsMask[i] |= bit;
+                if (k > 0) ExtraMask[i] |= bit;
+            }
+            var hasZero = p.Sets.Contains(0u);
+            ZeroOnly[i] = hasZero && p.Sets.All(s => s == 0);
+            ZeroMisused[i] = hasZero && !ZeroOnly[i];
+        }
+        ParamMask = new ulong[AddSetsVariants.Length];
+        ParamHasZero = new bool[AddSetsVariants.Length];
+        for (var v = 0; v < AddSetsVariants.Length; v++)
+        {
+            foreach (var s in AddSetsVariants[v]) ParamMask[v] |= 1UL << setIndex[s];
+            ParamHasZero[v] = AddSetsVariants[v].Contains(0u);
+        }
+    }
+
+    private readonly Dictionary<string, int> indexByName;
+
+    /// <summary>The number of patches.</summary>
+    public int Count => Patches.Length;
+
+    /// <summary>The patch at an index.</summary>
+    public Patch this[int index] => Patches[index];
+
+    /// <summary>The index of the patch with this name, or -1.</summary>
+    public int IndexOf(string name) => indexByName.TryGetValue(name, out var i) ? i : -1;
+
+    /// <summary>The index of an <c>add_sets</c> value in <see cref="AddSetsVariants"/>, or -1.</summary>
+    public int IndexOfAddSets(IReadOnlyCollection<uint> sets)
+    {
+        for (var v = 1; v < AddSetsVariants.Length; v++)
+            if (AddSetsVariants[v].Length == sets.Count && AddSetsVariants[v].SequenceEqual(sets)) return v;
+        return -1;
+    }
+
+    /// <summary>The index of a function (normalized identity) in <see cref="Functions"/>, or -1.</summary>
+    public int IndexOfFunction(FunctionId f) => Functions.IndexOf(f.Normalized);
+
+    /// <summary>The set numbers of a mask over <see cref="SetNumbers"/>.</summary>
+    public IEnumerable<uint> SetsOf(ulong mask)
+    {
+        for (var i = 0; i < SetNumbers.Length; i++)
+            if ((mask & (1UL << i)) != 0) yield return SetNumbers[i];
+    }
+
+    /// <summary>The names of the patches in a mask over patch indices.</summary>
+    public IEnumerable<string> NamesOf(ulong mask)
+    {
+        for (var i = 0; i < Count; i++)
+            if ((mask & (1UL << i)) != 0) yield return Patches[i].Name;
+    }
+
+    /// <summary>The version a patch declares for a state bit.</summary>
+    internal uint Version(int patch, int stateBit) => Versions[patch * StateIds.Length + stateBit];
+}

@@ -1,0 +1,96 @@
+namespace Klp.Check.Model;
+
+/// <summary>The error numbers the kernel returns for a refused operation.</summary>
+public enum Errno : byte
+{
+    /// <summary>No error: the operation was accepted.</summary>
+    None,
+    /// <summary>A module with the same name is already loaded.</summary>
+    EEXIST,
+    /// <summary>Invalid: incompatible patch, unexpressible attributes, or a write the sysfs file does not take.</summary>
+    EINVAL,
+    /// <summary>Busy: a transition is running, or the module is in use.</summary>
+    EBUSY,
+    /// <summary>No such module: <c>rmmod</c> of a module that is not loaded.</summary>
+    ENOENT,
+}
+
+/// <summary>Why an operation was refused; each has a stable kebab-case name.</summary>
+public enum Reason : byte
+{
+    /// <summary>Not refused.</summary>
+    None,
+    /// <summary>The patch's module is already loaded.</summary>
+    ModuleLoaded,
+    /// <summary>The patch's <c>sets</c> cannot be expressed in the reading.</summary>
+    UnexpressibleAttributes,
+    /// <summary>The reading has no <c>add_sets</c> load parameter.</summary>
+    UnsupportedParameter,
+    /// <summary>A patch that is not replaced patches the same function.</summary>
+    FunctionConflict,
+    /// <summary>A patch that is not replaced declares the same state id.</summary>
+    StateConflict,
+    /// <summary>A replaced patch's state is not declared by the new patch.</summary>
+    StateDropped,
+    /// <summary>The new patch declares a state with a lower version.</summary>
+    StateDowngrade,
+    /// <summary>A replaced patch's <c>block_disable</c> state is not declared by the new patch.</summary>
+    StateBlocked,
+    /// <summary>An entry's sets intersect the new patch's without being a subset (the <c>set</c> reading).</summary>
+    PartialSetOverlap,
+    /// <summary>Another transition is running.</summary>
+    TransitionInProgress,
+    /// <summary>The patch is not enabled.</summary>
+    NotEnabled,
+    /// <summary>The patch declares a <c>block_disable</c> state.</summary>
+    DisableBlocked,
+    /// <summary>No transition is running.</summary>
+    NoTransition,
+    /// <summary>The patch is not the transition patch.</summary>
+    NotInTransition,
+    /// <summary>The module is in <c>Patches</c> or pinned by force.</summary>
+    ModuleInUse,
+    /// <summary>The module is not loaded.</summary>
+    ModuleNotLoaded,
+    /// <summary>The operation names a patch or parameter the catalog does not have.</summary>
+    UnknownPatch,
+}
+
+/// <summary>Names of <see cref="Reason"/> values as the tool prints and parses them.</summary>
+public static class Reasons
+{
+    private static readonly string[] names =
+    [
+        "none", "module-loaded", "unexpressible-attributes", "unsupported-parameter", "function-conflict",
+        "state-conflict", "state-dropped", "state-downgrade", "state-blocked", "partial-set-overlap",
+        "transition-in-progress", "not-enabled", "disable-blocked", "no-transition", "not-in-transition",
+        "module-in-use", "module-not-loaded", "unknown-patch",
+    ];
+
+    /// <summary>The stable kebab-case name of a reason.</summary>
+    public static string Name(this Reason reason) => names[(int)reason];
+
+    /// <summary>Every reason name, in enum order.</summary>
+    public static IReadOnlyList<string> All => names;
+
+    /// <summary>Parses a kebab-case reason name.</summary>
+    public static bool TryParse(string text, out Reason reason)
+    {
+        var i = Array.IndexOf(names, text);
+        reason = i < 0 ? Reason.None : (Reason)i;
+        return i > 0;
+    }
+}
+
+/// <summary>The result of one <see cref="Kernel.Step"/>: accepted with what it replaced or removed, or refused with an errno and a reason.</summary>
+/// <param name="State">The state after the step; for a refusal, exactly the state before it.</param>
+/// <param name="Errno">The errno of a refusal, <see cref="Errno.None"/> when accepted.</param>
+/// <param name="Reason">The named reason of a refusal.</param>
+/// <param name="Affected">Patches (by catalog index) the operation replaced, removed or unloaded.</param>
+public readonly record struct Outcome(KernelState State, Errno Errno, Reason Reason, ulong Affected)
+{
+    /// <summary>True when the operation was accepted.</summary>
+    public bool Accepted => Errno == Errno.None;
+
+    internal static Outcome Refuse(in KernelState state, Errno errno, Reason reason) => new(state, errno, reason, 0);
+}

@@ -1,0 +1,218 @@
+using System.Numerics;
+
+namespace Klp.Check.Model;
+
+/// <summary>The livepatch core as one pure, total transition function that interprets every reading.</summary>
+public static class Kernel
+{
+    /// <summary>Applies one operation; never throws, never allocates; a refusal returns the state unchanged.</summary>
+    /// <remarks>Load checks run in the kernel's order: module, attributes, compatibility, transition (SEMANTICS.md section 3).</remarks>
+    public static Outcome Step(Catalog catalog, Reading reading, in KernelState state, Operation op)
+    {
+        if (op.Kind is OpKind.Load or OpKind.Disable or OpKind.Unload && op.Patch >= catalog.Count)
+            return Outcome.Refuse(state, Errno.EINVAL, Reason.UnknownPatch);
+        return op.Kind switch
+        {
+            OpKind.Load => Load(catalog, reading, state, op.Patch, op.Params),
+            OpKind.Complete => Complete(reading, state),
+            OpKind.Reverse => Reverse(state),
+            OpKind.Force => Force(state, op.Patch),
+            OpKind.Disable => Disable(catalog, reading, state, op.Patch),
+            OpKind.Unload => Unload(state, op.Patch),
+            _ => Outcome.Refuse(state, Errno.EINVAL, Reason.UnknownPatch),
+        };
+    }
+
+    /// <summary>The sets the entry at a list position occupies under a reading, as a mask over <see cref="Catalog.SetNumbers"/>.</summary>
+    public static ulong Occupied(Catalog catalog, Reading reading, in KernelState state, int position)
+    {
+        var p = state.PatchAt(position);
+        var auto = state.AutoSetAt(position);
+        return Occupancy(catalog, reading, p, state.ParamsAt(position), auto);
+    }
+
+    private static ulong Occupancy(Catalog catalog, Reading reading, int p, int @params, int auto) => reading.Membership switch
+    {
+        Membership.None => 0,
+        Membership.OwnSet => 1UL << (auto >= 0 ? auto : catalog.OwnSet[p]),
+        _ => (auto >= 0 ? 1UL << auto : catalog.SetsMask[p]) | catalog.ParamMask[@params],
+    };
+
+    private static Outcome Load(Catalog c, Reading r, in KernelState s, int p, int v)
+    {
+        if (v >= c.AddSetsVariants.Length) return Outcome.Refuse(s, Errno.EINVAL, Reason.UnknownPatch);
+        var bit = 1UL << p;
+        if ((s.Loaded & bit) != 0) return Outcome.Refuse(s, Errno.EEXIST, Reason.ModuleLoaded);
+
+        // 2. Attributes and parameters the reading can express.
+        if (v != 0 && !r.AddSetsParameter) return Outcome.Refuse(s, Errno.EINVAL, Reason.UnsupportedParameter);
+        var auto = -1;
+        if (r.HasSets)
+        {
+            if (r.Arity == SetArity.Single && c.ListCount[p] != 1)
+                return Outcome.Refuse(s, Errno.EINVAL, Reason.UnexpressibleAttributes);
+            if (r.Zero == ZeroRule.OnlyByZero && (c.ZeroMisused[p] || c.ParamHasZero[v] || (c.ZeroOnly[p] && v != 0)))
+                return Outcome.Refuse(s, Errno.EINVAL, Reason.UnexpressibleAttributes);
+            if (c.AutoOf[p] >= 0 || c.Patches[p].SetSource == SetSource.Auto)
+                auto = Allocate(c, r, s, p);
+        }
+
+        var listed = (auto >= 0 ? 1UL << auto : c.SetsMask[p]) | c.ParamMask[v];
+        var ownIsZero = auto < 0 && c.SetNumbers.Length > 0 && c.SetNumbers[c.OwnSet[p]] == 0 && c.Patches[p].SetSource == SetSource.Fixed;
+        var replaceAll = r.Replace == ReplaceRule.ByReplaceFlag ? c.Patches[p].Replace : r.Zero == ZeroRule.ReplacesAll && ownIsZero;
+        var funcsP = r.Options.FunctionIdentity == FunctionIdentity.Exact ? c.FuncsExact[p] : c.FuncsNormalized[p];
+
+        // 3. Compatibility against every entry, oldest first.
+        ulong replaced = 0;
+        for (var i = 0; i < s.Count; i++)
+        {
+            var q = s.PatchAt(i);
+            bool inR;
+            if (replaceAll) inR = true;
+            else if (r.Replace == ReplaceRule.ByReplaceFlag) inR = false;
+            else
+            {
+                var occ = Occupied(c, r, s, i);
+                if (r.Replace == ReplaceRule.Intersecting) inR = (occ & listed) != 0;
+                else
+                {
+                    inR = (occ & ~listed) == 0;
+                    if (!inR && (occ & listed) != 0)
+                    {
+                        if (r.Options.PartialOverlap == PartialOverlap.Refuse)
+                            return Outcome.Refuse(s, Errno.EINVAL, Reason.PartialSetOverlap);
+                        inR = true;
+                    }
+                }
+            }
+
+            var reason = inR ? ReplacedStates(c, r, p, q) : OtherStates(c, r, p, q);
+            if (reason != Reason.None) return Outcome.Refuse(s, Errno.EINVAL, reason);
+            if (!inR && r.Options.Isolation != Isolation.None)
+            {
+                var funcsQ = r.Options.FunctionIdentity == FunctionIdentity.Exact ? c.FuncsExact[q] : c.FuncsNormalized[q];
+                if ((funcsP & funcsQ) != 0) return Outcome.Refuse(s, Errno.EINVAL, Reason.FunctionConflict);
+            }
+            if (inR) replaced |= 1UL << q;
+        }
+
+        // 4. One transition at a time.
+        if (s.InTransition) return Outcome.Refuse(s, Errno.EBUSY, Reason.TransitionInProgress);
+
+        var next = s;
+        next.SetLoaded(s.Loaded | bit);
+        next.Append(KernelState.Pack(p, v, auto));
+        if (r.Options.Granularity == Granularity.Atomic) next.RemoveMask(replaced);
+        else next.StartTransition(p, toPatched: true, replaced);
+        return new Outcome(next, Errno.None, Reason.None, replaced);
+    }
+
+    private static int Allocate(Catalog c, Reading r, in KernelState s, int p)
+    {
+        ulong occupied = 0;
+        var follow = c.AutoOf[p];
+        for (var i = 0; i < s.Count; i++)
+        {
+            var occ = Occupied(c, r, s, i);
+            if (s.PatchAt(i) == follow && occ != 0) return BitOperations.TrailingZeroCount(occ);
+            occupied |= occ;
+        }
+        foreach (var candidate in c.AutoCandidates)
+            if ((occupied & (1UL << candidate)) == 0) return candidate;
+        return c.AutoCandidates[^1];
+    }
+
+    // The state rules for an entry P replaces.
+    private static Reason ReplacedStates(Catalog c, Reading r, int p, int q)
+    {
+        if (r.Options.States == StateRules.BlockDisable)
+            return (c.BlockMask[q] & ~c.StateMask[p]) != 0 ? Reason.StateBlocked : Reason.None;
+        var states = c.StateMask[q];
+        while (states != 0)
+        {
+            var b = BitOperations.TrailingZeroCount(states);
+            states &= states - 1;
+            if ((c.StateMask[p] & (1UL << b)) == 0) return Reason.StateDropped;
+            if (c.Version(p, b) < c.Version(q, b)) return Reason.StateDowngrade;
+        }
+        return Reason.None;
+    }
+
+    // The state rules for an entry P does not replace: isolation, or upstream's version rule.
+    private static Reason OtherStates(Catalog c, Reading r, int p, int q)
+    {
+        var shared = c.StateMask[p] & c.StateMask[q];
+        if (shared == 0) return Reason.None;
+        if (r.Options.Isolation == Isolation.FunctionsAndStates) return Reason.StateConflict;
+        if (r.StatesCheckedAgainstAll && r.Options.States == StateRules.Versions)
+        {
+            while (shared != 0)
+            {
+                var b = BitOperations.TrailingZeroCount(shared);
+                shared &= shared - 1;
+                if (c.Version(p, b) < c.Version(q, b)) return Reason.StateDowngrade;
+            }
+        }
+        return Reason.None;
+    }
+
+    private static Outcome Complete(Reading r, in KernelState s)
+    {
+        if (!s.InTransition) return Outcome.Refuse(s, Errno.EINVAL, Reason.NoTransition);
+        var next = s;
+        ulong removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
+        next.RemoveMask(removed);
+        next.EndTransition();
+        return new Outcome(next, Errno.None, Reason.None, removed);
+    }
+
+    private static Outcome Reverse(in KernelState s)
+    {
+        if (!s.InTransition) return Outcome.Refuse(s, Errno.EINVAL, Reason.NoTransition);
+        var next = s;
+        next.FlipTarget();
+        return new Outcome(next, Errno.None, Reason.None, 0);
+    }
+
+    private static Outcome Force(in KernelState s, int patch)
+    {
+        if (!s.InTransition || (patch != Operation.NoPatch && patch != s.TransitionPatch))
+            return Outcome.Refuse(s, Errno.EINVAL, Reason.NotInTransition);
+        var next = s;
+        next.SetPinned(s.Pinned | (s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch));
+        var removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
+        next.RemoveMask(removed);
+        next.EndTransition();
+        return new Outcome(next, Errno.None, Reason.None, removed);
+    }
+
+    private static Outcome Disable(Catalog c, Reading r, in KernelState s, int p)
+    {
+        var bit = 1UL << p;
+        var isTransition = s.TransitionPatch == p;
+        if ((s.InPatches & bit) == 0 || (isTransition && !s.TargetPatched))
+            return Outcome.Refuse(s, Errno.EINVAL, Reason.NotEnabled);
+        if (isTransition) return Reverse(s);
+        if (s.InTransition) return Outcome.Refuse(s, Errno.EBUSY, Reason.TransitionInProgress);
+        if (r.Options.States == StateRules.BlockDisable && c.BlockMask[p] != 0)
+            return Outcome.Refuse(s, Errno.EINVAL, Reason.DisableBlocked);
+        var next = s;
+        if (r.Options.Granularity == Granularity.Atomic)
+        {
+            next.RemoveMask(bit);
+            return new Outcome(next, Errno.None, Reason.None, bit);
+        }
+        next.StartTransition(p, toPatched: false, 0);
+        return new Outcome(next, Errno.None, Reason.None, 0);
+    }
+
+    private static Outcome Unload(in KernelState s, int p)
+    {
+        var bit = 1UL << p;
+        if ((s.Loaded & bit) == 0) return Outcome.Refuse(s, Errno.ENOENT, Reason.ModuleNotLoaded);
+        if (((s.InPatches | s.Pinned) & bit) != 0) return Outcome.Refuse(s, Errno.EBUSY, Reason.ModuleInUse);
+        var next = s;
+        next.SetLoaded(s.Loaded & ~bit);
+        return new Outcome(next, Errno.None, Reason.None, bit);
+    }
+}
