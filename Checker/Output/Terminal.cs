@@ -1,0 +1,48 @@
+namespace Klp.Check.Output;
+
+/// <summary>Where output goes and whether it may carry colour.</summary>
+/// <param name="Colour">True only on a terminal without NO_COLOR.</param>
+public sealed record Terminal(bool Colour)
+{
+    /// <summary>Colour when stdout is a terminal and NO_COLOR is unset.</summary>
+    public static Terminal Detect() =>
+        new(!Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
+
+    /// <summary>Plain output.</summary>
+    public static Terminal Plain { get; } = new(false);
+
+    /// <summary>Red text, for failures.</summary>
+    public string Red(string s) => Colour ? $"\u001b[31m{s}\u001b[0m" : s;
+
+    /// <summary>Yellow text, for refusals.</summary>
+    public string Yellow(string s) => Colour ? $"\u001b[33m{s}\u001b[0m" : s;
+
+    /// <summary>Bold text, for headings.</summary>
+    public string Bold(string s) => Colour ? $"\u001b[1m{s}\u001b[0m" : s;
+}
+
+/// <summary>Plain-text layout helpers for 80-column email output.</summary>
+public static class TextLayout
+{
+    /// <summary>The width plain text must fit.</summary>
+    public const int Width = 80;
+
+    /// <summary>Wraps words into lines of at most <see cref="Width"/> columns, every line starting with <paramref name="indent"/>.</summary>
+    public static IEnumerable<string> Wrap(IEnumerable<string> words, string indent, string separator = " ")
+    {
+        var line = new System.Text.StringBuilder(indent);
+        var empty = true;
+        foreach (var w in words)
+        {
+            var piece = empty ? w : separator + w;
+            if (!empty && line.Length + piece.Length > Width)
+            {
+                yield return line.ToString().TrimEnd();
+                line.Clear().Append(indent).Append(w);
+            }
+            else line.Append(piece);
+            empty = false;
+        }
+        if (!empty) yield return line.ToString().TrimEnd();
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Klp.Check.Commands;
+
+return Cli.Run(args);
