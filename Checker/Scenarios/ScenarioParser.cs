@@ -154,10 +154,12 @@ public static partial class ScenarioParser
                 case "readings": Directive_Readings(body, column); return;
                 case "mode": Directive_Mode(body, column); return;
                 case "option": Directive_Option(body, column); return;
-                case "patch": Declare(Tokenize(body, column), column); return;
+                case "patch":
+                    if (Tokenize(body, column) is { } declaration) Declare(declaration, column);
+                    return;
                 case "expect": Expect(body, column); return;
                 case "load" or "insmod" or "disable" or "unload" or "rmmod" or "complete" or "reverse" or "force":
-                    Operation(Tokenize(body, column), body.Trim(), note);
+                    if (Tokenize(body, column) is { } operation) Operation(operation, body.Trim(), note);
                     return;
             }
             var m = TimelineLine().Match(body.Trim());
@@ -189,7 +191,7 @@ public static partial class ScenarioParser
         }
 
         // Splits on whitespace at depth 0; {...} and (...) groups stay whole.
-        private List<Token> Tokenize(string body, int column)
+        private List<Token>? Tokenize(string body, int column)
         {
             var tokens = new List<Token>();
             var i = 0;
@@ -205,7 +207,11 @@ public static partial class ScenarioParser
                     else if (body[i] is '}' or ')') depth = Math.Max(0, depth - 1);
                     i++;
                 }
-                if (depth > 0) Error(column + start, $"unclosed bracket in '{body[start..i].Trim()}'");
+                if (depth > 0)
+                {
+                    Error(column + start, $"unclosed bracket in '{body[start..i].Trim()}'");
+                    return null;
+                }
                 tokens.Add(new Token(body[start..i].Trim(), column + start));
             }
             return tokens;
@@ -671,7 +677,7 @@ public static partial class ScenarioParser
         private Clause? ParseClause(string text, int column)
         {
             var tokens = Tokenize(text, column);
-            if (tokens.Count == 0) return null;
+            if (tokens is null || tokens.Count == 0) return null;
             var kw = tokens[0];
             bool Arity(int min, int max)
             {

@@ -1,0 +1,96 @@
+using Klp.Check.Commands;
+
+namespace Klp.Check.Tests.Commands;
+
+public class ReplayCommandTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string Temp(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"klp-{Guid.NewGuid():N}.klp");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Replay_AllExpectationsHold_ExitsZero()
+    {
+        var file = Temp("patch a funcs={f}\nload a\nexpect accepted; enabled {a}; active f = a\n");
+
+        var (code, output, _) = Run("replay", "--reading", "upstream", file);
+
+        Assert.Equal(0, code);
+        Assert.Contains("all hold", output);
+    }
+
+    [Fact]
+    public void Replay_WrongExpectation_ExitsOneAndNamesItsLine()
+    {
+        var file = Temp("patch a\nload a\nexpect refused\n");
+
+        var (code, _, err) = Run("replay", "--reading", "flat", file);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{file}:3:8: expectation failed under flat: expected 'refused', got 'accepted", err);
+    }
+
+    [Fact]
+    public void Replay_SyntaxError_ExitsTwoWithFileLineColumn()
+    {
+        var file = Temp("patch a\nload a add_sets={x}\n");
+
+        var (code, output, err) = Run("replay", file);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.StartsWith($"{file}:2:18: ", err);
+    }
+
+    [Theory]
+    [InlineData("replay", "--reading", "nope", "x.klp")]
+    [InlineData("replay", "--mode", "sometimes", "x.klp")]
+    [InlineData("replay")]
+    [InlineData("frobnicate")]
+    public void Replay_BadUsage_ExitsTwo(params string[] args) => Assert.Equal(2, Run(args).Code);
+
+    [Fact]
+    public void Replay_PlainText_FitsAnEightyColumnEmail()
+    {
+        var (code, output, _) = Run("replay", RepositoryFiles.Full("scenarios/kernel/test-state-4.klp"));
+
+        Assert.Equal(0, code);
+        Assert.All(output.Split('\n'), line => Assert.True(line.Length <= 80, $"{line.Length} columns: {line}"));
+        Assert.DoesNotContain("\u001b[", output);
+    }
+
+    [Fact]
+    public void Replay_Json_IsValidAndCarriesEveryReading()
+    {
+        var file = Temp("patch a\nload a\nexpect accepted\n");
+
+        var (code, output, _) = Run("replay", "--format", "json", file);
+
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var scenario = doc.RootElement.GetProperty("scenarios")[0];
+        Assert.Equal(11, scenario.GetProperty("readings").GetArrayLength());
+        Assert.Equal(11, scenario.GetProperty("steps")[0].GetProperty("results").GetArrayLength());
+    }
+
+    [Fact]
+    public void Readings_ListsElevenReadings()
+    {
+        var (code, output, _) = Run("readings");
+
+        Assert.Equal(0, code);
+        Assert.Contains("11 readings", output);
+        foreach (var name in Model.Readings.All.Select(r => r.Name)) Assert.Contains(name + " (spec", output);
+    }
+}
