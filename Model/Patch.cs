@@ -68,6 +68,7 @@ public enum SetSource : byte
 /// <param name="Sets">The <c>replace_sets[]</c> list, when <see cref="SetSource"/> is <see cref="SetSource.Fixed"/>.</param>
 /// <param name="SetSource">Whether the sets are fixed or allocated at load time.</param>
 /// <param name="AutoOf">For <see cref="SetSource.AutoOf"/>, the patch whose set is reused.</param>
+/// <param name="Updates">For a hotfix that is the next version of another, that hotfix's name.</param>
 public sealed record Patch(
     string Name,
     Origin Origin,
@@ -78,7 +79,8 @@ public sealed record Patch(
     bool Replace,
     ImmutableArray<uint> Sets,
     SetSource SetSource = SetSource.Fixed,
-    string? AutoOf = null)
+    string? AutoOf = null,
+    string? Updates = null)
 {
     /// <summary>The default <c>replace_sets</c> of a patch that names none: <c>{0}</c>.</summary>
     public static readonly ImmutableArray<uint> DefaultSets = [0u];

@@ -14,6 +14,7 @@ public static class Readings
         Fields = "replace",
         Source = "upstream since 5.1 (atomic replace) and 5.5 (states); Documentation/livepatch/cumulative-patches.rst",
         Section = "4.1",
+        Encoding = PlanEncoding.ReplaceFlag,
     };
 
     /// <summary>4.2: the v2/v3 patchset's <c>u32 replace_set</c>.</summary>
@@ -23,6 +24,7 @@ public static class Readings
         Fields = "replace_set",
         Source = "Yafang Shao, 29 May 2026, [PATCH v2 2/4] https://lore.kernel.org/all/20260529034542.68766-3-laoar.shao@gmail.com/",
         Section = "4.2",
+        Encoding = PlanEncoding.SingleSet,
     };
 
     /// <summary>4.3: set 0 is the global cumulative, other sets are overlays it wipes.</summary>
@@ -32,6 +34,7 @@ public static class Readings
         Fields = "replace_set",
         Source = "Joe Lawrence, 16 Jun 2026, \"solution 1 (.replace_set=0 special) with a special zero-day overlay\" (quoted in msg00612) [reconstruction]",
         Section = "4.3",
+        Encoding = PlanEncoding.ZeroSet,
     };
 
     /// <summary>4.4: positional, but 0 only as the whole list <c>{0}</c>, replaced only by <c>{0}</c>.</summary>
@@ -112,6 +115,7 @@ public static class Readings
         ParameterName = "add_replace_sets",
         Source = "Yafang Shao, 18 Jun 2026, https://www.mail-archive.com/live-patching@vger.kernel.org/msg00613.html (quoted in msg00630)",
         Section = "4.10",
+        Encoding = PlanEncoding.Dynamic,
     };
 
     /// <summary>Every reading, in the order comparisons show them.</summary>

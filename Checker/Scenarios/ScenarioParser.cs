@@ -811,7 +811,7 @@ public static partial class ScenarioParser
                 var sets = d.SetSource == SetSource.Fixed ? d.Sets ?? Patch.DefaultSets : [];
                 if (d.SetSource == SetSource.Fixed && d.UpdateOf is { } h && d.Sets is null) sets = h.Sets ?? Patch.DefaultSets;
                 patches.Add(new Patch(d.Name, origin, kind, d.Release!.Value, funcs.Value, d.States ?? [],
-                    d.Replace ?? (kind == PatchKind.Cumulative && origin == Origin.Vendor), sets, d.SetSource, d.AutoOf));
+                    d.Replace ?? (kind == PatchKind.Cumulative && origin == Origin.Vendor), sets, d.SetSource, d.AutoOf, d.UpdateOf?.Name));
             }
             if (Diagnostics.Count > 0) return null;
             try

@@ -1,0 +1,149 @@
+using Klp.Check.Model;
+
+namespace Klp.Check.Exploration;
+
+/// <summary>Caps on one exploration.</summary>
+/// <param name="MaxStates">Stop after this many distinct states.</param>
+/// <param name="MaxDepth">Do not expand states deeper than this.</param>
+/// <param name="Fingerprints">De-duplicate by 64-bit fingerprint instead of by exact value.</param>
+public readonly record struct ExploreLimits(int MaxStates = 1_000_000, int MaxDepth = int.MaxValue, bool Fingerprints = false);
+
+/// <summary>An accepted transition of the reachable graph.</summary>
+/// <param name="From">Source state id.</param>
+/// <param name="To">Target state id.</param>
+/// <param name="Op">Index into the alphabet.</param>
+/// <param name="Affected">What the operation replaced or removed.</param>
+public readonly record struct Edge(int From, int To, int Op, ulong Affected);
+
+/// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
+public sealed class StateGraph
+{
+    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet)
+    {
+        Catalog = catalog;
+        Reading = reading;
+        Alphabet = alphabet;
+    }
+
+    /// <summary>The catalog explored.</summary>
+    public Catalog Catalog { get; }
+
+    /// <summary>The reading explored.</summary>
+    public Reading Reading { get; }
+
+    /// <summary>The operations tried in every state.</summary>
+    public Operation[] Alphabet { get; }
+
+    /// <summary>The distinct states; id 0 is the empty kernel; ids are in breadth-first order.</summary>
+    public List<KernelState> States { get; } = [];
+
+    /// <summary>Per state, the id of the state it was first reached from (-1 for the root).</summary>
+    public List<int> Parent { get; } = [];
+
+    /// <summary>Per state, the alphabet index of the operation it was first reached by.</summary>
+    public List<int> ParentOp { get; } = [];
+
+    /// <summary>Per state, its breadth-first depth.</summary>
+    public List<int> Depth { get; } = [];
+
+    /// <summary>Every accepted transition, in the order found.</summary>
+    public List<Edge> Edges { get; } = [];
+
+    /// <summary>Per alphabet entry, how often it was accepted.</summary>
+    public long[] AcceptedCount { get; internal set; } = [];
+
+    /// <summary>Per <see cref="Reason"/>, how often an operation was refused for it.</summary>
+    public long[] RefusedByReason { get; } = new long[Enum.GetValues<Reason>().Length];
+
+    /// <summary>How many operations were applied.</summary>
+    public long Transitions { get; internal set; }
+
+    /// <summary>Null when exploration was exhaustive; otherwise which cap cut it.</summary>
+    public string? CutBy { get; internal set; }
+
+    /// <summary>True when fingerprints were used: two distinct states may have been merged.</summary>
+    public bool Fingerprinted { get; internal set; }
+
+    /// <summary>The largest depth reached.</summary>
+    public int MaxDepth => Depth.Count == 0 ? 0 : Depth[^1];
+
+    /// <summary>The shortest operation list from the empty kernel to a state.</summary>
+    public List<Operation> PathTo(int state)
+    {
+        var path = new List<Operation>();
+        for (var s = state; Parent[s] >= 0; s = Parent[s]) path.Add(Alphabet[ParentOp[s]]);
+        path.Reverse();
+        return path;
+    }
+
+    /// <summary>The probability that fingerprint de-duplication merged two distinct states (birthday bound).</summary>
+    public double CollisionProbability => Fingerprinted ? Math.Min(1.0, (double)States.Count * States.Count / 2 / Math.Pow(2, 64)) : 0;
+}
+
+/// <summary>Breadth-first exploration of every state reachable from the empty kernel.</summary>
+public sealed class Explorer
+{
+    private readonly Dictionary<KernelState, int> exact = [];
+    private readonly Dictionary<ulong, int> fingerprints = [];
+
+    /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
+    public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default)
+    {
+        if (limits.MaxStates == 0) limits = new ExploreLimits();
+        exact.Clear();
+        fingerprints.Clear();
+        var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
+        var g = new StateGraph(catalog, reading, alphabet) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
+        Add(g, KernelState.Empty, -1, -1, 0, limits.Fingerprints);
+        for (var current = 0; current < g.States.Count; current++)
+        {
+            var depth = g.Depth[current];
+            if (depth >= limits.MaxDepth)
+            {
+                g.CutBy ??= $"depth cap {limits.MaxDepth}";
+                continue;
+            }
+            var state = g.States[current];
+            for (var a = 0; a < alphabet.Length; a++)
+            {
+                var o = Kernel.Step(catalog, reading, state, alphabet[a]);
+                g.Transitions++;
+                if (!o.Accepted)
+                {
+                    g.RefusedByReason[(int)o.Reason]++;
+                    continue;
+                }
+                g.AcceptedCount[a]++;
+                var id = Find(o.State, limits.Fingerprints);
+                if (id < 0)
+                {
+                    if (g.States.Count >= limits.MaxStates)
+                    {
+                        g.CutBy ??= $"state cap {limits.MaxStates}";
+                        continue;
+                    }
+                    id = Add(g, o.State, current, a, depth + 1, limits.Fingerprints);
+                }
+                g.Edges.Add(new Edge(current, id, a, o.Affected));
+            }
+        }
+        return g;
+    }
+
+    private int Find(in KernelState s, bool byFingerprint) =>
+        byFingerprint
+            ? fingerprints.TryGetValue(s.Fingerprint(), out var f) ? f : -1
+            : exact.TryGetValue(s, out var e) ? e : -1;
+
+    private int Add(StateGraph g, in KernelState s, int parent, int op, int depth, bool byFingerprint)
+    {
+        var id = g.States.Count;
+        g.States.Add(s);
+        g.Parent.Add(parent);
+        g.ParentOp.Add(op);
+        g.Depth.Add(depth);
+        if (byFingerprint) fingerprints[s.Fingerprint()] = id;
+        else exact[s] = id;
+        return id;
+    }
+}
