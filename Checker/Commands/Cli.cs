@@ -29,6 +29,7 @@ public static class Cli
         {
             ReplayCommand.Create(stdout, stderr),
             ReadingsCommand.Create(stdout),
+            CompareCommand.Create(stdout, stderr),
         };
         var config = new ParserConfiguration();
         var parse = root.Parse(args, config);

@@ -28,7 +28,7 @@ public readonly record struct Release(Intent Intent, int Updates = -1, int Share
 public sealed record ReleasePlan(ImmutableArray<Release> Releases)
 {
     /// <summary>The patch names of the releases: cum1, hot1, hot1v2, cust1...</summary>
-    public ImmutableArray<string> Names { get; } = NameReleases(Releases);
+    public ImmutableArray<string> Names { get; init; } = NameReleases(Releases);
 
     private static ImmutableArray<string> NameReleases(ImmutableArray<Release> releases)
     {

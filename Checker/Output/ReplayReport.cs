@@ -36,8 +36,8 @@ public static class ReplayReport
         {
             if (sb.Length > 0) sb.AppendLine();
             var s = result.Scenario;
-            sb.AppendLine(terminal.Bold(s.Title));
-            sb.AppendLine($"{s.Path}, mode {ModeName(result)}");
+            foreach (var line in TextLayout.Wrap(s.Title.Split(' '), "")) sb.AppendLine(terminal.Bold(line));
+            foreach (var line in TextLayout.Wrap($"{s.Path}, mode {ModeName(result)}".Split(' '), "")) sb.AppendLine(line);
             for (var i = 0; i < result.Steps.Count; i++)
             {
                 var step = result.Steps[i];

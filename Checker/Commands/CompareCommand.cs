@@ -1,0 +1,115 @@
+using System.CommandLine;
+using Klp.Check.Comparison;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Output;
+using Klp.Check.Scenarios;
+
+namespace Klp.Check.Commands;
+
+/// <summary><c>klp-check compare</c>: every reading against every invariant and witness, plus the scenario replays.</summary>
+public static class CompareCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var reading = Cli.ReadingOption();
+        var setting = Cli.SettingOption();
+        var mode = Cli.ModeOption();
+        var format = Cli.FormatOption();
+        var expect = new Option<string?>("--expect") { Description = "a verdict baseline: exit 1 and print what changed when any verdict differs" };
+        var save = new Option<string?>("--save-baseline") { Description = "write the verdicts as a baseline file" };
+        var noScenarios = new Option<bool>("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
+        var input = new InputOptions();
+        var command = new Command("compare", "The verdict matrix: every reading (or those given) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 130 when interrupted.")
+        {
+            reading, setting, mode, format, expect, save, noScenarios,
+        };
+        input.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var readings = Cli.ParseReadings(parse.GetValue(reading), parse.GetValue(setting), stderr);
+            var source = readings is null ? null : input.Source(parse, stderr);
+            var invariants = source is null ? null : input.Invariants(parse, stderr);
+            if (readings is null || source is null || invariants is null) return ExitCodes.Usage;
+            var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
+            readings = [.. readings.Select(r => r.With(r.Options with { Granularity = granularity }))];
+
+            Dictionary<(string, string), (string, int)>? baseline = null;
+            var expectFile = parse.GetValue(expect);
+            if (expectFile is not null)
+            {
+                var errors = new List<string>();
+                try
+                {
+                    baseline = Baseline.Parse(File.ReadAllText(expectFile), expectFile, errors);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    errors.Add($"{expectFile}:1:1: cannot read file: {e.Message}");
+                }
+                if (errors.Count > 0)
+                {
+                    foreach (var e in errors) stderr.WriteLine(e);
+                    return ExitCodes.Usage;
+                }
+            }
+
+            var scenarios = new List<Scenario>();
+            if (!parse.GetValue(noScenarios))
+            {
+                foreach (var file in Comparer.ShippedScenarios())
+                {
+                    try
+                    {
+                        scenarios.Add(ScenarioParser.ParseFile(file));
+                    }
+                    catch (ScenarioException e)
+                    {
+                        foreach (var d in e.Diagnostics) stderr.WriteLine(d);
+                        return ExitCodes.Usage;
+                    }
+                }
+            }
+
+            using var cts = InputOptions.CancelOnCtrlC();
+            var progress = InputOptions.Progress(stderr);
+            var result = Comparer.Run(source, readings, invariants, input.Limits(parse), scenarios, input.Threads(parse), cts.Token, progress);
+            InputOptions.EndProgress(stderr);
+            stdout.Write(parse.GetValue(format) switch
+            {
+                "json" => ComparisonReport.Json(result),
+                "markdown" => ComparisonReport.Markdown(result),
+                _ => ComparisonReport.Text(result),
+            });
+            var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);
+            stderr.WriteLine($"klp-check: {result.States} states in {result.Elapsed.TotalSeconds:F2} s ({result.States / seconds:N0} states/s) on {(input.Threads(parse) > 0 ? input.Threads(parse) : Environment.ProcessorCount)} threads");
+            if (!result.Complete)
+            {
+                stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {readings.Count} readings verified");
+                return ExitCodes.Interrupted;
+            }
+            if (parse.GetValue(save) is { } saveFile) File.WriteAllText(saveFile, Baseline.Write(result.Results));
+            var code = ExitCodes.Ok;
+            foreach (var r in result.Replays)
+                foreach (var f in r.Failures)
+                {
+                    stderr.WriteLine($"{r.Scenario.Path}:{f.Expectation.Line}:{f.Expectation.Column}: expectation failed under {f.Reading.DisplayName}: expected '{f.Expectation.Text}', got '{f.Actual}'");
+                    code = ExitCodes.Failed;
+                }
+            if (baseline is not null)
+            {
+                var changes = Baseline.Diff(baseline, result.Results, expectFile!);
+                foreach (var change in changes) stderr.WriteLine(change);
+                if (changes.Count > 0)
+                {
+                    stderr.WriteLine($"klp-check: {changes.Count} verdict{(changes.Count == 1 ? "" : "s")} differ from {expectFile}");
+                    code = ExitCodes.Failed;
+                }
+                else stderr.WriteLine($"klp-check: every verdict matches {expectFile}");
+            }
+            return code;
+        });
+        return command;
+    }
+}

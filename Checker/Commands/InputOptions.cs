@@ -1,0 +1,133 @@
+using System.CommandLine;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Scenarios;
+
+namespace Klp.Check.Commands;
+
+/// <summary>The options that choose what <c>check</c>, <c>compare</c>, <c>diff</c> and <c>design</c> explore.</summary>
+public sealed class InputOptions
+{
+    /// <summary>The default plan bounds of <c>compare</c>.</summary>
+    public static readonly PlanBounds DefaultPlans = new();
+
+    /// <summary>The default raw bounds of <c>--raw</c>.</summary>
+    public static readonly RawBounds DefaultRaw = new();
+
+    private readonly Option<string?> catalog = new("--catalog") { Description = "explore the catalog of a scenario file (its patches and add_sets values)" };
+    private readonly Option<string?> plan = new("--plan") { Description = "explore one release plan file (docs/bounds.md), encoded by each reading" };
+    private readonly Option<string?> bounds = new("--bounds", "-b") { Description = $"bounds on release plans (default {DefaultPlans}) or, with --raw, on raw catalogs (default {DefaultRaw})" };
+    private readonly Option<bool> raw = new("--raw") { Description = "enumerate raw catalogs (attributes as given) instead of release plans" };
+    private readonly Option<bool> noReduce = new("--no-symmetry") { Description = "with --raw, do not reduce catalogs by symmetry over set numbers and function names" };
+    private readonly Option<string[]> invariant = new("--invariant", "-i") { Description = "a property id to check; repeat for several (default: all)", Arity = ArgumentArity.ZeroOrMore };
+    private readonly Option<int> maxStates = new("--max-states") { Description = "cap on distinct states per catalog (default 1000000)", DefaultValueFactory = _ => 1_000_000 };
+    private readonly Option<int> maxDepth = new("--max-depth") { Description = "cap on the depth explored (default: none)", DefaultValueFactory = _ => int.MaxValue };
+    private readonly Option<bool> fingerprints = new("--fingerprints") { Description = "de-duplicate states by 64-bit fingerprint (prints the collision probability)" };
+    private readonly Option<int> threads = new("--threads") { Description = "worker threads (default: all cores); results do not depend on it", DefaultValueFactory = _ => 0 };
+
+    /// <summary>Adds the options to a command.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { catalog, plan, bounds, raw, noReduce, invariant, maxStates, maxDepth, fingerprints, threads })
+            command.Options.Add(o);
+    }
+
+    /// <summary>Thread count asked for.</summary>
+    public int Threads(ParseResult parse) => parse.GetValue(threads);
+
+    /// <summary>Exploration caps asked for.</summary>
+    public ExploreLimits Limits(ParseResult parse) => new(parse.GetValue(maxStates), parse.GetValue(maxDepth), parse.GetValue(fingerprints));
+
+    /// <summary>The properties asked for, or null with a message.</summary>
+    public IReadOnlyList<Invariant>? Invariants(ParseResult parse, TextWriter stderr)
+    {
+        var ids = parse.GetValue(invariant) ?? [];
+        if (ids.Length == 0) return Exploration.Invariants.All;
+        var list = new List<Invariant>();
+        foreach (var id in ids.SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var inv = Exploration.Invariants.Find(id);
+            if (inv is null)
+            {
+                stderr.WriteLine($"klp-check: --invariant: unknown property '{id}' (known: {string.Join(", ", Exploration.Invariants.All.Select(i => i.Id))})");
+                return null;
+            }
+            if (!list.Contains(inv)) list.Add(inv);
+        }
+        return [.. Exploration.Invariants.All.Where(list.Contains)];
+    }
+
+    /// <summary>The input source asked for, or null with a message (bad input: exit 2).</summary>
+    public InputSource? Source(ParseResult parse, TextWriter stderr)
+    {
+        var catalogFile = parse.GetValue(catalog);
+        var planFile = parse.GetValue(plan);
+        var boundsText = parse.GetValue(bounds);
+        var isRaw = parse.GetValue(raw);
+        if ((catalogFile is not null ? 1 : 0) + (planFile is not null ? 1 : 0) + (boundsText is not null || isRaw ? 1 : 0) > 1)
+        {
+            stderr.WriteLine("klp-check: give at most one of --catalog, --plan, --bounds/--raw");
+            return null;
+        }
+        try
+        {
+            if (catalogFile is not null) return InputSource.Single(ScenarioParser.ParseFile(catalogFile).Catalog, catalogFile);
+            if (planFile is not null) return InputSource.Plan(PlanParser.ParseFile(planFile), planFile);
+        }
+        catch (ScenarioException e)
+        {
+            foreach (var d in e.Diagnostics) stderr.WriteLine(d);
+            return null;
+        }
+        string? error = null;
+        if (isRaw)
+        {
+            var rb = boundsText is null ? DefaultRaw : RawBounds.Parse(boundsText, out error);
+            if (rb is null)
+            {
+                stderr.WriteLine($"klp-check: --bounds: {error}");
+                return null;
+            }
+            return InputSource.Raw(rb, !parse.GetValue(noReduce));
+        }
+        var pb = boundsText is null ? DefaultPlans : PlanBounds.Parse(boundsText, out error);
+        if (pb is null)
+        {
+            stderr.WriteLine($"klp-check: --bounds: {error}");
+            return null;
+        }
+        return InputSource.Plans(pb);
+    }
+
+    /// <summary>Cancels a token on Ctrl-C instead of killing the process, so partial results can be printed.</summary>
+    public static CancellationTokenSource CancelOnCtrlC()
+    {
+        var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        return cts;
+    }
+
+    /// <summary>A progress line on stderr when it is a terminal; nothing otherwise.</summary>
+    public static Action<string>? Progress(TextWriter stderr)
+    {
+        if (!ReferenceEquals(stderr, Console.Error) || Console.IsErrorRedirected) return null;
+        var last = 0L;
+        return text =>
+        {
+            var now = Environment.TickCount64;
+            if (now - last < 100) return;
+            last = now;
+            lock (stderr) stderr.Write($"\r\u001b[K{text}");
+        };
+    }
+
+    /// <summary>Clears the progress line.</summary>
+    public static void EndProgress(TextWriter stderr)
+    {
+        if (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected) stderr.Write("\r\u001b[K");
+    }
+}

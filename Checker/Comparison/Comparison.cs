@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Scenarios;
+
+namespace Klp.Check.Comparison;
+
+/// <summary>The verdict matrix of several readings over one input source, with the scenario replays.</summary>
+/// <param name="Source">What was explored.</param>
+/// <param name="Invariants">The properties checked.</param>
+/// <param name="Results">One per reading, in order; fewer than asked when interrupted.</param>
+/// <param name="Replays">The shipped scenarios replayed under the same readings.</param>
+/// <param name="Complete">False when interrupted.</param>
+/// <param name="Elapsed">Wall time of the exploration.</param>
+public sealed record ComparisonResult(
+    InputSource Source,
+    IReadOnlyList<Invariant> Invariants,
+    IReadOnlyList<ReadingResult> Results,
+    IReadOnlyList<ReplayResult> Replays,
+    bool Complete,
+    TimeSpan Elapsed)
+{
+    /// <summary>Distinct states explored over every reading.</summary>
+    public long States => Results.Sum(r => r.Coverage.States);
+}
+
+/// <summary>Runs the verdict matrix.</summary>
+public static class Comparer
+{
+    /// <summary>Checks every property for every reading; stops early (Complete = false) when cancelled.</summary>
+    public static ComparisonResult Run(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
+        ExploreLimits limits, IReadOnlyList<Scenario> scenarios, int threads = 0, CancellationToken cancel = default,
+        Action<string>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var results = new List<ReadingResult>();
+        var complete = true;
+        for (var i = 0; i < readings.Count; i++)
+        {
+            var reading = readings[i];
+            var label = $"reading {i + 1}/{readings.Count} ({reading.DisplayName})";
+            progress?.Invoke($"{label}: 0/{source.Count} inputs");
+            var r = Verification.Run(source, reading, invariants, limits, threads, cancel,
+                n => { if (n % 64 == 0 || n == source.Count) progress?.Invoke($"{label}: {n}/{source.Count} inputs"); });
+            if (!r.Complete)
+            {
+                complete = false;
+                break;
+            }
+            results.Add(r);
+        }
+        var replays = new List<ReplayResult>();
+        if (complete)
+            foreach (var s in scenarios)
+                replays.Add(Replayer.Run(s, Replayer.Columns(s, readings, null)));
+        return new ComparisonResult(source, invariants, results, replays, complete, clock.Elapsed);
+    }
+
+    /// <summary>The scenario files shipped with the tool: ./scenarios, else the copy beside the executable.</summary>
+    public static IReadOnlyList<string> ShippedScenarios()
+    {
+        foreach (var dir in new[] { Path.Combine(Directory.GetCurrentDirectory(), "scenarios"), Path.Combine(AppContext.BaseDirectory, "scenarios") })
+            if (Directory.Exists(dir))
+                return [.. Directory.EnumerateFiles(dir, "*.klp", SearchOption.AllDirectories)
+                    .Select(f => Path.GetRelativePath(Directory.GetCurrentDirectory(), f).Replace('\\', '/'))
+                    .Order(StringComparer.Ordinal)];
+        return [];
+    }
+}

@@ -1,0 +1,322 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Klp.Check.Model;
+
+namespace Klp.Check.Exploration;
+
+/// <summary>Bounds on the release plans compared by default (docs/bounds.md).</summary>
+/// <param name="Releases">At most this many releases per plan.</param>
+/// <param name="Customers">At most this many customer releases.</param>
+/// <param name="Hotfixes">At most this many hotfix lines.</param>
+/// <param name="Updates">At most this many hotfix updates.</param>
+/// <param name="Shared">Whether a customer release may also patch a vendor release's function.</param>
+/// <param name="States">Which states cumulatives may declare: none, versions, block or both.</param>
+public sealed record PlanBounds(int Releases = 4, int Customers = 1, int Hotfixes = 2, int Updates = 1, bool Shared = true, string States = "both")
+{
+    /// <summary>The bounds as written on the command line.</summary>
+    public override string ToString() =>
+        $"releases={Releases},customers={Customers},hotfixes={Hotfixes},updates={Updates},shared={(Shared ? "yes" : "no")},states={States}";
+
+    /// <summary>Every plan within the bounds, in a fixed order.</summary>
+    public IEnumerable<ReleasePlan> Enumerate()
+    {
+        var sequences = new List<Release[]>();
+        Sequences([], 0, 0, 0, sequences);
+        foreach (var seq in sequences)
+            foreach (var shared in Shares(seq))
+                foreach (var stated in StatePatterns(shared))
+                    yield return new ReleasePlan([.. stated]);
+    }
+
+    private void Sequences(List<Release> prefix, int customers, int hotfixes, int updates, List<Release[]> output)
+    {
+        if (prefix.Count > 0) output.Add([.. prefix]);
+        if (prefix.Count == Releases) return;
+        void Extend(Release r, int c, int h, int u)
+        {
+            prefix.Add(r);
+            Sequences(prefix, c, h, u, output);
+            prefix.RemoveAt(prefix.Count - 1);
+        }
+        Extend(new Release(Intent.Cumulative), customers, hotfixes, updates);
+        if (hotfixes < Hotfixes) Extend(new Release(Intent.Hotfix), customers, hotfixes + 1, updates);
+        if (updates < Updates)
+        {
+            // The update of a line follows its latest version.
+            var latest = new Dictionary<int, int>();
+            for (var i = 0; i < prefix.Count; i++)
+                if (prefix[i].Intent is Intent.Hotfix) latest[i] = i;
+                else if (prefix[i].Intent is Intent.Update) latest[Line(prefix, i)] = i;
+            foreach (var (_, last) in latest.OrderBy(kv => kv.Key))
+                Extend(new Release(Intent.Update, Updates: last), customers, hotfixes, updates + 1);
+        }
+        if (customers < Customers) Extend(new Release(Intent.Customer), customers + 1, hotfixes, updates);
+    }
+
+    private static int Line(List<Release> releases, int i)
+    {
+        while (releases[i].Intent == Intent.Update) i = releases[i].Updates;
+        return i;
+    }
+
+    private IEnumerable<Release[]> Shares(Release[] seq)
+    {
+        var customers = Enumerable.Range(0, seq.Length).Where(i => seq[i].Intent == Intent.Customer).ToList();
+        var vendors = Enumerable.Range(0, seq.Length).Where(i => seq[i].Intent is Intent.Cumulative or Intent.Hotfix).ToList();
+        if (!Shared || customers.Count == 0 || vendors.Count == 0)
+        {
+            yield return seq;
+            yield break;
+        }
+        var choices = new int[customers.Count];
+        while (true)
+        {
+            var copy = (Release[])seq.Clone();
+            for (var k = 0; k < customers.Count; k++)
+                copy[customers[k]] = copy[customers[k]] with { SharesWith = choices[k] == 0 ? -1 : vendors[choices[k] - 1] };
+            yield return copy;
+            var j = 0;
+            while (j < choices.Length && ++choices[j] > vendors.Count) choices[j++] = 0;
+            if (j == choices.Length) yield break;
+        }
+    }
+
+    private IEnumerable<Release[]> StatePatterns(Release[] seq)
+    {
+        var cumulatives = Enumerable.Range(0, seq.Length).Where(i => seq[i].Intent == Intent.Cumulative).ToList();
+        yield return seq;
+        if (States == "none" || cumulatives.Count == 0) yield break;
+        var versions = States is "versions" or "both";
+        var block = States is "block" or "both";
+        // A state, once declared by a cumulative, is carried by every later one (a cumulative
+        // carries all states); its version only grows; a block_disable flag, once set, stays.
+        for (var first = 0; first < cumulatives.Count; first++)
+            for (var bump = first + 1; bump <= cumulatives.Count; bump++)
+                for (var blockFrom = first; blockFrom <= cumulatives.Count; blockFrom++)
+                {
+                    var hasBump = bump < cumulatives.Count;
+                    var hasBlock = blockFrom < cumulatives.Count;
+                    if (hasBump && !versions || hasBlock && !block) continue;
+                    var copy = (Release[])seq.Clone();
+                    for (var k = first; k < cumulatives.Count; k++)
+                        copy[cumulatives[k]] = copy[cumulatives[k]] with { State = new KlpState(1, k >= bump ? 1u : 0u, k >= blockFrom) };
+                    yield return copy;
+                }
+    }
+
+    /// <summary>Parses <c>key=value</c> settings separated by commas or spaces; null with a message on error.</summary>
+    public static PlanBounds? Parse(string text, out string? error)
+    {
+        var b = new PlanBounds();
+        error = null;
+        foreach (var (key, value) in BoundsText.Settings(text))
+        {
+            switch (key)
+            {
+                case "releases" when BoundsText.Int(value, 1, 8) is { } n: b = b with { Releases = n }; break;
+                case "customers" when BoundsText.Int(value, 0, 3) is { } n: b = b with { Customers = n }; break;
+                case "hotfixes" when BoundsText.Int(value, 0, 4) is { } n: b = b with { Hotfixes = n }; break;
+                case "updates" when BoundsText.Int(value, 0, 4) is { } n: b = b with { Updates = n }; break;
+                case "shared" when value is "yes" or "no": b = b with { Shared = value == "yes" }; break;
+                case "states" when value is "none" or "versions" or "block" or "both": b = b with { States = value }; break;
+                default:
+                    error = $"bad plan bound '{key}={value}': expected releases=1..8, customers=0..3, hotfixes=0..4, updates=0..4, shared=yes|no, states=none|versions|block|both";
+                    return null;
+            }
+        }
+        return b;
+    }
+}
+
+/// <summary>Bounds on the raw catalogs of <c>--raw</c> (docs/bounds.md).</summary>
+/// <param name="Patches">Patches per catalog.</param>
+/// <param name="Numbers">Set numbers 0..Numbers-1.</param>
+/// <param name="Sets">At most this many sets per patch.</param>
+/// <param name="Functions">Functions f1..fN.</param>
+/// <param name="States">Whether patches may declare state 1 (v0, v1, or v0 with block_disable).</param>
+/// <param name="Customers">Whether patches may be customer patches.</param>
+public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, int Functions = 1, bool States = false, bool Customers = true)
+{
+    /// <summary>The bounds as written on the command line.</summary>
+    public override string ToString() =>
+        $"patches={Patches},numbers={Numbers},sets={Sets},functions={Functions},states={(States ? "yes" : "no")},customers={(Customers ? "yes" : "no")}";
+
+    /// <summary>One patch of a raw catalog, before names are given.</summary>
+    public readonly record struct RawPatch(Origin Origin, PatchKind Kind, ImmutableArray<uint> Sets, int Funcs, int State);
+
+    /// <summary>Every raw catalog within the bounds; with <paramref name="reduce"/>, one per symmetry class.</summary>
+    public IEnumerable<Catalog> Enumerate(bool reduce = true)
+    {
+        var menu = PatchMenu();
+        var choice = new int[Patches];
+        while (true)
+        {
+            var patches = choice.Select(k => menu[k]).ToArray();
+            if (!reduce || Symmetry.IsCanonical(patches, Functions)) yield return Build(patches);
+            var j = 0;
+            while (j < choice.Length && ++choice[j] == menu.Count) choice[j++] = 0;
+            if (j == choice.Length) yield break;
+        }
+    }
+
+    private List<RawPatch> PatchMenu()
+    {
+        var lists = new List<ImmutableArray<uint>>();
+        void Lists(List<uint> prefix)
+        {
+            if (prefix.Count > 0) lists.Add([.. prefix]);
+            if (prefix.Count == Sets) return;
+            for (var n = 0u; n < Numbers; n++)
+            {
+                if (prefix.Contains(n)) continue;
+                prefix.Add(n);
+                Lists(prefix);
+                prefix.RemoveAt(prefix.Count - 1);
+            }
+        }
+        Lists([]);
+        var menu = new List<RawPatch>();
+        foreach (var origin in Customers ? new[] { Origin.Vendor, Origin.Customer } : [Origin.Vendor])
+            foreach (var kind in new[] { PatchKind.Cumulative, PatchKind.Hotfix })
+                foreach (var l in lists)
+                    for (var f = 1; f < 1 << Functions; f++)
+                        for (var s = 0; s < (States ? 4 : 1); s++)
+                            menu.Add(new RawPatch(origin, kind, l, f, s));
+        return menu;
+    }
+
+    /// <summary>Names and builds a raw catalog: p1, p2...; a vendor cumulative is <c>replace = true</c>.</summary>
+    public static Catalog Build(IReadOnlyList<RawPatch> patches)
+    {
+        var list = new List<Patch>();
+        int vendor = 0, customer = 0;
+        for (var i = 0; i < patches.Count; i++)
+        {
+            var p = patches[i];
+            var funcs = Enumerable.Range(0, 8).Where(b => (p.Funcs & (1 << b)) != 0)
+                .Select(b => new FunctionId(FunctionId.Vmlinux, $"f{b + 1}", 0)).ToImmutableArray();
+            ImmutableArray<KlpState> states = p.State switch
+            {
+                1 => [new KlpState(1, 0, false)],
+                2 => [new KlpState(1, 1, false)],
+                3 => [new KlpState(1, 0, true)],
+                _ => [],
+            };
+            var isCustomer = p.Origin == Origin.Customer;
+            list.Add(new Patch($"p{i + 1}", p.Origin, p.Kind, isCustomer ? customer++ : vendor++, funcs, states,
+                p.Kind == PatchKind.Cumulative && !isCustomer, p.Sets));
+        }
+        return new Catalog(list);
+    }
+
+    /// <summary>Parses <c>key=value</c> settings; null with a message on error.</summary>
+    public static RawBounds? Parse(string text, out string? error)
+    {
+        var b = new RawBounds();
+        error = null;
+        foreach (var (key, value) in BoundsText.Settings(text))
+        {
+            switch (key)
+            {
+                case "patches" when BoundsText.Int(value, 1, 5) is { } n: b = b with { Patches = n }; break;
+                case "numbers" when BoundsText.Int(value, 1, 6) is { } n: b = b with { Numbers = n }; break;
+                case "sets" when BoundsText.Int(value, 1, 4) is { } n: b = b with { Sets = n }; break;
+                case "functions" when BoundsText.Int(value, 1, 4) is { } n: b = b with { Functions = n }; break;
+                case "states" when value is "yes" or "no": b = b with { States = value == "yes" }; break;
+                case "customers" when value is "yes" or "no": b = b with { Customers = value == "yes" }; break;
+                default:
+                    error = $"bad raw bound '{key}={value}': expected patches=1..5, numbers=1..6, sets=1..4, functions=1..4, states=yes|no, customers=yes|no";
+                    return null;
+            }
+        }
+        return b;
+    }
+}
+
+/// <summary>Symmetry reduction of raw catalogs over set numbers (0 excepted) and function names.</summary>
+public static class Symmetry
+{
+    /// <summary>The canonical form: non-zero set numbers renumbered by first occurrence, and the smallest function relabelling.</summary>
+    public static RawBounds.RawPatch[] Canonical(IReadOnlyList<RawBounds.RawPatch> patches, int functions)
+    {
+        var renumbered = RenumberSets(patches);
+        RawBounds.RawPatch[]? best = null;
+        foreach (var perm in Permutations(functions))
+        {
+            var candidate = renumbered.Select(p => p with { Funcs = Permute(p.Funcs, perm) }).ToArray();
+            if (best is null || Compare(candidate, best) < 0) best = candidate;
+        }
+        return best ?? renumbered;
+    }
+
+    /// <summary>True when the catalog is its own canonical form.</summary>
+    public static bool IsCanonical(IReadOnlyList<RawBounds.RawPatch> patches, int functions) =>
+        Compare([.. patches], Canonical(patches, functions)) == 0;
+
+    private static RawBounds.RawPatch[] RenumberSets(IReadOnlyList<RawBounds.RawPatch> patches)
+    {
+        var map = new Dictionary<uint, uint> { [0] = 0 };
+        var next = 1u;
+        return [.. patches.Select(p => p with
+        {
+            Sets = [.. p.Sets.Select(s => map.TryGetValue(s, out var m) ? m : map[s] = next++)],
+        })];
+    }
+
+    private static int Permute(int mask, int[] perm)
+    {
+        var result = 0;
+        for (var b = 0; b < perm.Length; b++)
+            if ((mask & (1 << b)) != 0) result |= 1 << perm[b];
+        return result;
+    }
+
+    private static IEnumerable<int[]> Permutations(int n)
+    {
+        var a = Enumerable.Range(0, n).ToArray();
+        yield return [.. a];
+        while (true)
+        {
+            var i = n - 2;
+            while (i >= 0 && a[i] >= a[i + 1]) i--;
+            if (i < 0) yield break;
+            var j = n - 1;
+            while (a[j] <= a[i]) j--;
+            (a[i], a[j]) = (a[j], a[i]);
+            Array.Reverse(a, i + 1, n - i - 1);
+            yield return [.. a];
+        }
+    }
+
+    private static int Compare(RawBounds.RawPatch[] a, RawBounds.RawPatch[] b)
+    {
+        for (var i = 0; i < a.Length; i++)
+        {
+            var x = a[i];
+            var y = b[i];
+            var c = x.Origin.CompareTo(y.Origin);
+            if (c == 0) c = x.Kind.CompareTo(y.Kind);
+            if (c == 0) c = x.Sets.Length.CompareTo(y.Sets.Length);
+            for (var k = 0; c == 0 && k < x.Sets.Length; k++) c = x.Sets[k].CompareTo(y.Sets[k]);
+            if (c == 0) c = x.Funcs.CompareTo(y.Funcs);
+            if (c == 0) c = x.State.CompareTo(y.State);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+}
+
+internal static class BoundsText
+{
+    public static IEnumerable<(string Key, string Value)> Settings(string text)
+    {
+        foreach (var part in text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=');
+            yield return eq < 0 ? (part, "") : (part[..eq], part[(eq + 1)..]);
+        }
+    }
+
+    public static int? Int(string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n : null;
+}

@@ -1,0 +1,171 @@
+using System.Collections.Immutable;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using Klp.Check.Model;
+
+namespace Klp.Check.Exploration;
+
+/// <summary>A random run: a catalog, a reading with its options, and the operations applied from the empty kernel.</summary>
+/// <param name="Catalog">The patches and <c>add_sets</c> variants the operations refer to.</param>
+/// <param name="Reading">The reading, options and granularity included.</param>
+/// <param name="Ops">The operations, in order.</param>
+public sealed record Run(Catalog Catalog, Reading Reading, Operation[] Ops)
+{
+    /// <summary>The run as a scenario file (without expectations), so that a counterexample can be replayed with <c>klp-check replay</c>.</summary>
+    public override string ToString()
+    {
+        var r = Reading;
+        var text = new StringBuilder();
+        text.AppendLine($"# reading {r.Name}: replace={r.Replace} membership={r.Membership} zero={r.Zero} arity={r.Arity} "
+            + $"add-sets={r.AddSetsParameter} states-against-all={r.StatesCheckedAgainstAll}");
+        foreach (var option in ReadingOptionText.Format(r.Options).SkipLast(1)) text.AppendLine($"option {option}");
+        text.AppendLine($"readings {r.Name}");
+        text.AppendLine($"mode {(r.Options.Granularity == Granularity.Atomic ? "atomic" : "two-phase")}");
+        foreach (var p in Catalog.Patches)
+        {
+            text.Append($"patch {p.Name} {(p.Origin == Origin.Vendor ? "vendor" : "customer")} ");
+            text.Append($"{(p.Kind == PatchKind.Cumulative ? "cumulative" : "hotfix")} replace={(p.Replace ? "true" : "false")} ");
+            text.Append($"sets={p.SetsText} ");
+            text.Append($"funcs={{{string.Join(", ", p.Funcs)}}} states={{{string.Join(", ", p.States)}}} release={p.Release}");
+            text.AppendLine();
+        }
+        foreach (var op in Ops) text.AppendLine(op.Format(Catalog));
+        return text.ToString();
+    }
+}
+
+/// <summary>FsCheck generators of catalogs, readings and operation sequences for property tests and random exploration.</summary>
+public static class Generators
+{
+    /// <summary>The most operations <see cref="Runs"/> generates by default.</summary>
+    public const int DefaultMaxOperations = 12;
+
+    private static readonly FunctionId[] functionPool =
+    [
+        new(FunctionId.Vmlinux, "f", 0),
+        new(FunctionId.Vmlinux, "f", 1),
+        new(FunctionId.Vmlinux, "f", 2),
+        new(FunctionId.Vmlinux, "g", 0),
+        new(FunctionId.Vmlinux, "g", 2),
+        new("mod_a", "f", 0),
+        new("mod_a", "h", 1),
+    ];
+
+    /// <summary>Small random catalogs: functions with sympos 0 to 2 on vmlinux and a module, states 1 to 3, sets lists over 0 to 4, <c>auto</c> and <c>auto(H)</c>, and up to two <c>add_sets</c> variants.</summary>
+    /// <param name="minPatches">The fewest patches (at least 1).</param>
+    /// <param name="maxPatches">The most patches (at most <see cref="Catalog.MaxPatches"/>).</param>
+    public static Gen<Catalog> Catalogs(int minPatches = 2, int maxPatches = 6)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minPatches, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPatches, Catalog.MaxPatches);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPatches, minPatches);
+        return
+            from n in Gen.Choose(minPatches, maxPatches)
+            from patches in Gen.CollectToArray(Enumerable.Range(0, n), i => Patches(i, n))
+            from variantCount in Gen.Frequency((2, Gen.Constant(0)), (2, Gen.Constant(1)), (1, Gen.Constant(2)))
+            from variants in Gen.ArrayOf(SetList(maxLength: 2), variantCount)
+            select new Catalog(patches, variants);
+    }
+
+    private static Gen<Patch> Patches(int index, int count) =>
+        from origin in Gen.Frequency((3, Gen.Constant(Origin.Vendor)), (1, Gen.Constant(Origin.Customer)))
+        from kind in Gen.Elements(PatchKind.Cumulative, PatchKind.Hotfix)
+        from funcCount in Gen.Frequency((1, Gen.Constant(0)), (3, Gen.Constant(1)), (2, Gen.Constant(2)))
+        from funcs in Gen.ArrayOf(Gen.Elements(functionPool), funcCount)
+        from states in States()
+        from replace in Gen.Elements(false, true)
+        from sets in Sets(index, count)
+        select new Patch($"p{index}", origin, kind, index, [.. funcs.Distinct()], states, replace, sets.List, sets.Source,
+            sets.Holder is { } h ? $"p{h}" : null);
+
+    private static Gen<ImmutableArray<KlpState>> States() =>
+        from count in Gen.Frequency((5, Gen.Constant(0)), (3, Gen.Constant(1)), (2, Gen.Constant(2)))
+        from ids in Gen.Shuffle(new uint[] { 1, 2, 3 })
+        from versions in Gen.ArrayOf(Gen.Choose(0, 2), count)
+        from blocks in Gen.ArrayOf(Gen.Frequency((2, Gen.Constant(false)), (1, Gen.Constant(true))), count)
+        select Enumerable.Range(0, count).Select(i => new KlpState(ids[i], (uint)versions[i], blocks[i])).ToImmutableArray();
+
+    private static Gen<(ImmutableArray<uint> List, SetSource Source, int? Holder)> Sets(int index, int count)
+    {
+        var fixedList = SetList(maxLength: 3).Select(l => (l, SetSource.Fixed, (int?)null));
+        var auto = Gen.Constant((ImmutableArray<uint>.Empty, SetSource.Auto, (int?)null));
+        var autoOf = Gen.Choose(0, count - 2)
+            .Select(h => (ImmutableArray<uint>.Empty, SetSource.AutoOf, (int?)(h >= index ? h + 1 : h)));
+        return Gen.Frequency((6, fixedList), (1, auto), (1, autoOf));
+    }
+
+    private static Gen<ImmutableArray<uint>> SetList(int maxLength) =>
+        from length in Gen.Frequency((4, Gen.Constant(1)), (2, Gen.Constant(2)), (1, Gen.Constant(maxLength)))
+        from numbers in Gen.ArrayOf(Gen.Choose(0, 4), length)
+        select numbers.Select(s => (uint)s).ToImmutableArray();
+
+    /// <summary>Exactly <paramref name="length"/> operations of every kind over the catalog's patches and <c>add_sets</c> variants.</summary>
+    /// <remarks>Complete, Reverse and Force are generated in every granularity; under atomic they are refusals worth checking too.</remarks>
+    public static Gen<Operation[]> Operations(Catalog catalog, int length)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var patch = Gen.Choose(0, catalog.Count - 1);
+        var variant = catalog.AddSetsVariants.Length > 1
+            ? Gen.Frequency((3, Gen.Constant(0)), (1, Gen.Choose(1, catalog.AddSetsVariants.Length - 1)))
+            : Gen.Constant(0);
+        var load = from p in patch from v in variant select Operation.Load(p, v);
+        var force = Gen.Frequency(
+            (1, Gen.Constant(Operation.Force())),
+            (1, patch.Select(p => Operation.Force(p))));
+        var op = Gen.Frequency(
+            (6, load),
+            (2, patch.Select(Operation.Disable)),
+            (2, patch.Select(Operation.Unload)),
+            (2, Gen.Constant(Operation.Complete())),
+            (1, Gen.Constant(Operation.Reverse())),
+            (1, force));
+        return Gen.ArrayOf(op, length);
+    }
+
+    /// <summary>Every preset reading, each option kept or flipped at random, in either granularity.</summary>
+    public static Gen<Reading> Readings() =>
+        from preset in Gen.Elements(Model.Readings.All.ToArray())
+        from isolation in Flip(preset.Options.Isolation, Isolation.FunctionsAndStates, Isolation.FunctionsOnly, Isolation.None)
+        from states in Flip(preset.Options.States, StateRules.Versions, StateRules.BlockDisable)
+        from identity in Flip(preset.Options.FunctionIdentity, FunctionIdentity.Normalized, FunctionIdentity.Exact)
+        from overlap in Flip(preset.Options.PartialOverlap, PartialOverlap.Refuse, PartialOverlap.Replace)
+        from granularity in Gen.Elements(Granularity.Atomic, Granularity.TwoPhase)
+        select preset.With(new ReadingOptions(isolation, states, identity, overlap, granularity));
+
+    private static Gen<T> Flip<T>(T preset, params T[] values) =>
+        Gen.Frequency((1, Gen.Constant(preset)), (1, Gen.Elements(values)));
+
+    /// <summary>Runs of up to <paramref name="maxOperations"/> operations on a generated catalog under a generated reading.</summary>
+    public static Gen<Run> Runs(int maxOperations = DefaultMaxOperations) =>
+        from catalog in Catalogs()
+        from reading in Readings()
+        from length in Gen.Choose(0, maxOperations)
+        from ops in Operations(catalog, length)
+        select new Run(catalog, reading, ops);
+
+    /// <summary>Smaller runs with the same catalog and reading: a shorter prefix first, then one operation dropped at a time.</summary>
+    public static IEnumerable<Run> ShrinkRun(Run run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var ops = run.Ops;
+        for (var keep = ops.Length / 2; keep < ops.Length && keep > 0; keep += Math.Max(1, (ops.Length - keep) / 2))
+            yield return run with { Ops = ops[..keep] };
+        for (var i = ops.Length - 1; i >= 0; i--)
+            yield return run with { Ops = [.. ops[..i], .. ops[(i + 1)..]] };
+    }
+}
+
+/// <summary>FsCheck arbitraries for <c>[Properties(Arbitrary = new[] { typeof(Arbitraries) })]</c>.</summary>
+public static class Arbitraries
+{
+    /// <summary>Runs from <see cref="Generators.Runs"/>, shrunk by dropping operations.</summary>
+    public static Arbitrary<Run> Runs() => Arb.From(Generators.Runs(), Generators.ShrinkRun);
+
+    /// <summary>Catalogs from <see cref="Generators.Catalogs"/>; not shrunk.</summary>
+    public static Arbitrary<Catalog> Catalogs() => Arb.From(Generators.Catalogs());
+
+    /// <summary>Readings from <see cref="Generators.Readings"/>; not shrunk.</summary>
+    public static Arbitrary<Reading> Readings() => Arb.From(Generators.Readings());
+}

@@ -1,0 +1,243 @@
+using System.Text;
+using System.Text.Json;
+using Klp.Check.Comparison;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Output;
+
+/// <summary>Renders the verdict matrix as plain text, Markdown or JSON (docs/json.md).</summary>
+public static class ComparisonReport
+{
+    private static readonly Dictionary<string, string> abbreviations = new()
+    {
+        ["upstream"] = "upst", ["replace-set"] = "rset", ["zero-replaces-all"] = "zall", ["zero-only-by-zero"] = "zoz",
+        ["supersedes"] = "sups", ["positional"] = "posi", ["flat"] = "flat", ["set"] = "set", ["slot"] = "slot",
+        ["provides"] = "prov", ["flat-dynamic"] = "fdyn",
+    };
+
+    private static string Abbreviation(Reading r) =>
+        (abbreviations.GetValueOrDefault(r.Name) ?? r.Name[..Math.Min(4, r.Name.Length)]) + (r.DisplayName != r.Name ? "*" : "");
+
+    private static string Mark(Verdict v) => v.Kind switch { VerdictKind.Holds => "ok", VerdictKind.Violated => "X", _ => "-" };
+
+    private static string ModeName(ComparisonResult c) =>
+        c.Results.Count > 0 && c.Results[0].Reading.Options.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic";
+
+    /// <summary>The trace of a verdict as one line of scenario operations.</summary>
+    public static string TraceText(Verdict v) => v.Trace is null || v.Catalog is null ? "" : string.Join("; ", v.Trace.Select(o => o.Format(v.Catalog)));
+
+    /// <summary>Plain text for an 80-column email: the matrix, a legend, the violations grouped by trace, the replays.</summary>
+    public static string Text(ComparisonResult c)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"klp-check compare: {c.Results.Count} readings x {c.Invariants.Count} properties, mode {ModeName(c)}");
+        foreach (var line in TextLayout.Wrap($"input: {c.Source.Kind} {c.Source.Bound} ({c.Source.Count} inputs per reading)".Split(' '), "")) sb.AppendLine(line);
+        sb.AppendLine();
+        const int first = 22, width = 5;
+        var chunks = new List<List<ReadingResult>>();
+        for (var i = 0; i < c.Results.Count; i += 11) chunks.Add([.. c.Results.Skip(i).Take(11)]);
+        foreach (var chunk in chunks)
+        {
+            sb.Append(new string(' ', first));
+            foreach (var r in chunk) sb.Append(Abbreviation(r.Reading).PadRight(width));
+            sb.AppendLine().Append(new string(' ', first)).AppendLine(new string('-', chunk.Count * width - 1));
+            for (var k = 0; k < c.Invariants.Count; k++)
+            {
+                sb.Append(c.Invariants[k].Id.PadRight(first));
+                foreach (var r in chunk) sb.Append(Mark(r.Verdicts[k]).PadRight(width));
+                sb.Length = sb.ToString().TrimEnd().Length;
+                sb.AppendLine();
+            }
+            sb.AppendLine();
+        }
+        sb.AppendLine("ok holds (a witness: reached)   X violated (a witness: never reached)   - n/a");
+        foreach (var line in TextLayout.Wrap(c.Results.Select(r => $"{Abbreviation(r.Reading)}={r.Reading.DisplayName}"), "", "  ")) sb.AppendLine(line);
+
+        var violated = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).ToList();
+        if (violated.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Violations, each with its shortest trace (klp-check check --reading R");
+            sb.AppendLine("--invariant ID --traces DIR writes it as a scenario for klp-check replay):");
+            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v))))
+            {
+                sb.AppendLine();
+                var head = $"{group.Key.Id}: {string.Join(", ", group.Select(v => v.Reading.DisplayName))}";
+                foreach (var line in TextLayout.Wrap(head.Split(' '), "")) sb.AppendLine(line);
+                foreach (var line in TextLayout.Wrap(group.Key.Detail.Split(' '), "    ")) sb.AppendLine(line);
+                if (group.Key.Trace.Length > 0)
+                    foreach (var line in TextLayout.Wrap(group.Key.Trace.Split(' '), "    $ ")) sb.AppendLine(line);
+            }
+        }
+        if (c.Replays.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Scenario replays:");
+            foreach (var r in c.Replays)
+                foreach (var line in TextLayout.Wrap($"{r.Scenario.Path}: {ReplayReport.Summary(r)}".Split(' '), "  ")) sb.AppendLine(line);
+        }
+        sb.AppendLine();
+        sb.AppendLine(Totals(c));
+        if (!c.Complete) sb.AppendLine($"interrupted: {c.Results.Count} readings verified; the rest were not checked");
+        return sb.ToString();
+    }
+
+    /// <summary>The closing line: states explored, and whether any cap cut a run.</summary>
+    public static string Totals(ComparisonResult c)
+    {
+        var cut = c.Results.Sum(r => r.Coverage.Cut.Count);
+        var collision = c.Results.Sum(r => r.Coverage.CollisionProbability);
+        return $"{c.States} states and {c.Results.Sum(r => r.Coverage.Transitions)} transitions explored over {c.Results.Sum(r => r.Coverage.Catalogs)} catalogs"
+            + (cut > 0 ? $"; {cut} explorations cut by a cap" : "; every exploration exhaustive")
+            + (collision > 0 ? $"; fingerprint collision probability {collision:E1}" : "");
+    }
+
+    /// <summary>Markdown: the matrix with full reading names, then the violations.</summary>
+    public static string Markdown(ComparisonResult c)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"### klp-check compare: {c.Results.Count} readings x {c.Invariants.Count} properties");
+        sb.AppendLine();
+        sb.AppendLine($"Input: {c.Source.Kind} `{c.Source.Bound}` ({c.Source.Count} inputs per reading), mode {ModeName(c)}.");
+        sb.AppendLine();
+        sb.Append("| property |");
+        foreach (var r in c.Results) sb.Append($" {r.Reading.DisplayName} |");
+        sb.AppendLine().Append("|---|");
+        foreach (var _ in c.Results) sb.Append("---|");
+        sb.AppendLine();
+        for (var k = 0; k < c.Invariants.Count; k++)
+        {
+            sb.Append($"| `{c.Invariants[k].Id}` |");
+            foreach (var r in c.Results)
+            {
+                var v = r.Verdicts[k];
+                sb.Append(v.Kind switch { VerdictKind.Holds => " holds |", VerdictKind.Violated => " **violated** |", _ => " n/a |" });
+            }
+            sb.AppendLine();
+        }
+        var violated = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).ToList();
+        if (violated.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("#### Violations");
+            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v))))
+            {
+                sb.AppendLine();
+                sb.AppendLine($"- `{group.Key.Id}` under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
+                if (group.Key.Trace.Length > 0) sb.AppendLine($"  `{group.Key.Trace}`");
+            }
+        }
+        if (c.Replays.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("#### Scenario replays");
+            sb.AppendLine();
+            foreach (var r in c.Replays) sb.AppendLine($"- `{r.Scenario.Path}`: {ReplayReport.Summary(r)}");
+        }
+        sb.AppendLine();
+        sb.AppendLine(Totals(c));
+        if (!c.Complete) sb.AppendLine($"\ninterrupted: {c.Results.Count} readings verified; the rest were not checked");
+        return sb.ToString();
+    }
+
+    /// <summary>The JSON document of docs/json.md.</summary>
+    public static string Json(ComparisonResult c, string command = "compare")
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("tool", "klp-check");
+            w.WriteString("command", command);
+            w.WriteNumber("schema", 1);
+            w.WriteBoolean("complete", c.Complete);
+            w.WriteStartObject("input");
+            w.WriteString("kind", c.Source.Kind);
+            w.WriteString("bounds", c.Source.Bound);
+            w.WriteNumber("count", c.Source.Count);
+            w.WriteEndObject();
+            w.WriteString("mode", ModeName(c));
+            w.WriteStartArray("properties");
+            foreach (var inv in c.Invariants)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", inv.Id);
+                w.WriteString("kind", inv.Kind.ToString().ToLowerInvariant());
+                w.WriteString("summary", inv.Summary);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("readings");
+            foreach (var r in c.Results)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("reading");
+                ReplayReport.WriteReading(w, r.Reading);
+                w.WriteStartArray("verdicts");
+                foreach (var v in r.Verdicts) WriteVerdict(w, v);
+                w.WriteEndArray();
+                WriteCoverage(w, r.Coverage);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("replays");
+            foreach (var r in c.Replays)
+            {
+                w.WriteStartObject();
+                w.WriteString("file", r.Scenario.Path);
+                w.WriteNumber("checked", r.Checked);
+                w.WriteNumber("failed", r.Failures.Count);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+
+    /// <summary>Writes one verdict; a trace carries its operations and a scenario that replays it.</summary>
+    public static void WriteVerdict(Utf8JsonWriter w, Verdict v)
+    {
+        w.WriteStartObject();
+        w.WriteString("property", v.Invariant.Id);
+        w.WriteString("verdict", v.Word);
+        w.WriteString("detail", v.Detail);
+        if (v.Trace is not null && v.Catalog is not null)
+        {
+            w.WriteStartArray("trace");
+            foreach (var op in v.Trace) w.WriteStringValue(op.Format(v.Catalog));
+            w.WriteEndArray();
+            w.WriteString("input", v.Input);
+            w.WriteString("scenario", CatalogText.Scenario($"{v.Invariant.Id} under {v.Reading.DisplayName}", v.Catalog, v.Reading, v.Trace, v.Detail));
+        }
+        else
+        {
+            w.WriteNull("trace");
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteCoverage(Utf8JsonWriter w, Coverage c)
+    {
+        w.WriteStartObject("coverage");
+        w.WriteNumber("catalogs", c.Catalogs);
+        w.WriteNumber("states", c.States);
+        w.WriteNumber("transitions", c.Transitions);
+        w.WriteNumber("maxDepth", c.MaxDepth);
+        w.WriteStartObject("accepted");
+        foreach (var (k, n) in c.AcceptedByKind.OrderBy(kv => kv.Key)) w.WriteNumber(k.ToString().ToLowerInvariant(), n);
+        w.WriteEndObject();
+        w.WriteStartObject("refused");
+        foreach (var (k, n) in c.RefusedByReason.OrderBy(kv => kv.Key)) w.WriteNumber(k.Name(), n);
+        w.WriteEndObject();
+        w.WriteStartArray("neverEnabled");
+        foreach (var (k, n) in c.AcceptedByKind.OrderBy(kv => kv.Key)) if (n == 0) w.WriteStringValue(k.ToString().ToLowerInvariant());
+        w.WriteEndArray();
+        w.WriteStartArray("cut");
+        foreach (var s in c.Cut) w.WriteStringValue(s);
+        w.WriteEndArray();
+        w.WriteNumber("collisionProbability", c.CollisionProbability);
+        w.WriteEndObject();
+    }
+}
