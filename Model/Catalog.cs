@@ -26,7 +26,7 @@ public sealed class Catalog
     /// <summary>The <c>add_sets</c> values loads may pass; index 0 is "no parameter".</summary>
     public ImmutableArray<ImmutableArray<uint>> AddSetsVariants { get; }
 
-    /// <summary>The distinct functions under normalized identity, by bit position.</summary>
+    /// <summary>The distinct functions under normalized identity, by bit position, each as first written.</summary>
     public ImmutableArray<FunctionId> Functions { get; }
 
     /// <summary>The distinct state ids, by bit position.</summary>
@@ -64,20 +64,21 @@ public sealed class Catalog
         indexByName = names;
 
         var funcs = new Dictionary<FunctionId, int>();
+        var display = new List<FunctionId>();
         var exact = new Dictionary<FunctionId, int>();
         var states = new Dictionary<uint, int>();
         foreach (var p in Patches)
         {
             foreach (var f in p.Funcs)
             {
-                funcs.TryAdd(f.Normalized, funcs.Count);
+                if (funcs.TryAdd(f.Normalized, funcs.Count)) display.Add(f);
                 exact.TryAdd(f, exact.Count);
             }
             foreach (var s in p.States) states.TryAdd(s.Id, states.Count);
         }
         if (exact.Count > 64) throw new CatalogException($"a catalog patches at most 64 distinct functions, this one {exact.Count}");
         if (states.Count > 64) throw new CatalogException($"a catalog declares at most 64 distinct state ids, this one {states.Count}");
-        Functions = [.. funcs.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
+        Functions = [.. display];
         StateIds = [.. states.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
 
         var setNumbers = new SortedSet<uint>();
@@ -199,7 +200,12 @@ public sealed class Catalog
     }
 
     /// <summary>The index of a function (normalized identity) in <see cref="Functions"/>, or -1.</summary>
-    public int IndexOfFunction(FunctionId f) => Functions.IndexOf(f.Normalized);
+    public int IndexOfFunction(FunctionId f)
+    {
+        for (var i = 0; i < Functions.Length; i++)
+            if (Functions[i].Normalized == f.Normalized) return i;
+        return -1;
+    }
 
     /// <summary>The set numbers of a mask over <see cref="SetNumbers"/>.</summary>
     public IEnumerable<uint> SetsOf(ulong mask)

@@ -53,6 +53,11 @@ public sealed record ReleasePlan(ImmutableArray<Release> Releases)
         return [.. names];
     }
 
+    /// <summary>Whether a customer release shares a vendor function, and whether releases declare states.</summary>
+    public InputFeatures Features =>
+        (Releases.Any(r => r.SharesWith >= 0) ? InputFeatures.SharedFunction : InputFeatures.None)
+        | (Releases.Any(r => r.State is not null) ? InputFeatures.States : InputFeatures.None);
+
     /// <summary>The first release of the hotfix line a release belongs to (itself for a hotfix).</summary>
     public static int Line(ImmutableArray<Release> releases, int index)
     {

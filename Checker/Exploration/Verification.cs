@@ -3,14 +3,28 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Exploration;
 
+/// <summary>Features of an input that a violation may need; verdicts name the fewest that show it.</summary>
+[Flags]
+public enum InputFeatures
+{
+    /// <summary>Plain releases: no shared function, no state.</summary>
+    None = 0,
+    /// <summary>A customer patch patches a function a vendor patch also patches.</summary>
+    SharedFunction = 1,
+    /// <summary>Patches declare states.</summary>
+    States = 2,
+}
+
 /// <summary>What a run explores: one catalog per reading for each of its inputs.</summary>
 public sealed class InputSource
 {
     private readonly Func<int, Reading, Catalog> catalogFor;
     private readonly Func<int, string> describe;
+    private readonly Func<int, InputFeatures> features;
 
-    private InputSource(string kind, string bound, int count, Func<int, Reading, Catalog> catalogFor, Func<int, string> describe)
+    private InputSource(string kind, string bound, int count, Func<int, Reading, Catalog> catalogFor, Func<int, string> describe, Func<int, InputFeatures> features)
     {
+        this.features = features;
         Kind = kind;
         Bound = bound;
         Count = count;
@@ -30,6 +44,23 @@ public sealed class InputSource
     /// <summary>The catalog of one input under one reading.</summary>
     public Catalog CatalogFor(int index, Reading reading) => catalogFor(index, reading);
 
+    /// <summary>The features of one input.</summary>
+    public InputFeatures Features(int index) => features(index);
+
+    /// <summary>The features of a catalog: states declared, a function shared by a customer and a vendor patch.</summary>
+    public static InputFeatures FeaturesOf(Catalog c)
+    {
+        var f = InputFeatures.None;
+        ulong customer = 0, vendor = 0;
+        for (var p = 0; p < c.Count; p++)
+        {
+            if (c[p].States.Length > 0) f |= InputFeatures.States;
+            if (c[p].Origin == Origin.Customer) customer |= c.FuncsNormalized[p];
+            else vendor |= c.FuncsNormalized[p];
+        }
+        return (customer & vendor) != 0 ? f | InputFeatures.SharedFunction : f;
+    }
+
     /// <summary>A description of one input (the plan, or the catalog's patches).</summary>
     public string Describe(int index) => describe(index);
 
@@ -37,23 +68,23 @@ public sealed class InputSource
     public static InputSource Plans(PlanBounds bounds)
     {
         var plans = bounds.Enumerate().ToArray();
-        return new InputSource("release plans", bounds.ToString(), plans.Length, (i, r) => plans[i].Encode(r), i => plans[i].ToString());
+        return new InputSource("release plans", bounds.ToString(), plans.Length, (i, r) => plans[i].Encode(r), i => plans[i].ToString(), i => plans[i].Features);
     }
 
     /// <summary>One release plan.</summary>
     public static InputSource Plan(ReleasePlan plan, string file) =>
-        new($"release plan {file}", "1 plan", 1, (_, r) => plan.Encode(r), _ => plan.ToString());
+        new($"release plan {file}", "1 plan", 1, (_, r) => plan.Encode(r), _ => plan.ToString(), _ => plan.Features);
 
     /// <summary>Every raw catalog within bounds, the same for every reading.</summary>
     public static InputSource Raw(RawBounds bounds, bool reduce = true)
     {
         var catalogs = bounds.Enumerate(reduce).ToArray();
-        return new InputSource("raw catalogs", bounds + (reduce ? " (symmetry-reduced)" : ""), catalogs.Length, (i, _) => catalogs[i], i => CatalogText.Describe(catalogs[i]));
+        return new InputSource("raw catalogs", bounds + (reduce ? " (symmetry-reduced)" : ""), catalogs.Length, (i, _) => catalogs[i], i => CatalogText.Describe(catalogs[i]), i => FeaturesOf(catalogs[i]));
     }
 
     /// <summary>One raw catalog.</summary>
     public static InputSource Single(Catalog catalog, string file) =>
-        new($"catalog {file}", "1 catalog", 1, (_, _) => catalog, _ => CatalogText.Describe(catalog));
+        new($"catalog {file}", "1 catalog", 1, (_, _) => catalog, _ => CatalogText.Describe(catalog), _ => FeaturesOf(catalog));
 }
 
 /// <summary>A verdict: holds, violated, or n/a.</summary>
@@ -75,10 +106,22 @@ public enum VerdictKind
 /// <param name="Catalog">The catalog the trace runs on.</param>
 /// <param name="Trace">The shortest trace (the violation, or for a witness the way to it), replayed through Step.</param>
 /// <param name="Input">The input the trace comes from (the plan or catalog description).</param>
-public sealed record Verdict(Invariant Invariant, Reading Reading, VerdictKind Kind, string Detail, Catalog? Catalog, IReadOnlyList<Operation>? Trace, string? Input)
+/// <param name="Features">For a violation, the fewest input features any violating input has (the trace's input has them).</param>
+public sealed record Verdict(Invariant Invariant, Reading Reading, VerdictKind Kind, string Detail, Catalog? Catalog, IReadOnlyList<Operation>? Trace, string? Input,
+    InputFeatures Features = InputFeatures.None)
 {
-    /// <summary>"holds", "violated" or "n/a".</summary>
-    public string Word => Kind switch { VerdictKind.Holds => "holds", VerdictKind.Violated => "violated", _ => "n/a" };
+    /// <summary>"holds", "violated" or "n/a"; a violation that needs input features names them: "violated[f]", "violated[s]", "violated[fs]".</summary>
+    public string Word => Kind switch
+    {
+        VerdictKind.Holds => "holds",
+        VerdictKind.Violated when Features != InputFeatures.None => $"violated[{FeatureLetters(Features)}]",
+        VerdictKind.Violated => "violated",
+        _ => "n/a",
+    };
+
+    /// <summary>f for a shared function, s for states.</summary>
+    public static string FeatureLetters(InputFeatures f) =>
+        ((f & InputFeatures.SharedFunction) != 0 ? "f" : "") + ((f & InputFeatures.States) != 0 ? "s" : "");
 }
 
 /// <summary>Totals of one reading's run.</summary>
@@ -150,14 +193,18 @@ public static class Verification
                 verdicts.Add(new Verdict(inv, reading, VerdictKind.NotApplicable, why, null, null, null));
                 continue;
             }
-            (int Length, int Index, CatalogFinding Finding)? best = null;
+            (InputFeatures Features, int Length, int Index, CatalogFinding Finding)? best = null;
             var applicable = 0;
             for (var i = 0; i < source.Count; i++)
             {
                 if (findings[i] is not { } row || row[k] is not { } f) continue;
                 if (!f.Applicable) continue;
                 applicable++;
-                if (f.Found && (best is null || f.Trace!.Count < best.Value.Length)) best = (f.Trace!.Count, i, f);
+                if (!f.Found) continue;
+                // The fewest features first (a violation on plain releases says more), then the shortest trace.
+                var features = inv.Kind == PropertyKind.Witness ? InputFeatures.None : source.Features(i);
+                if (best is null || features < best.Value.Features || features == best.Value.Features && f.Trace!.Count < best.Value.Length)
+                    best = (features, f.Trace!.Count, i, f);
             }
             var bound = $"{source.Kind} {source.Bound}";
             if (applicable == 0)
@@ -171,7 +218,7 @@ public static class Verification
                 var catalog = source.CatalogFor(b.Index, reading);
                 Replay(catalog, reading, b.Finding.Trace!);
                 var kind = inv.Kind == PropertyKind.Witness ? VerdictKind.Holds : VerdictKind.Violated;
-                verdicts.Add(new Verdict(inv, reading, kind, b.Finding.Message!, catalog, b.Finding.Trace, source.Describe(b.Index)));
+                verdicts.Add(new Verdict(inv, reading, kind, b.Finding.Message!, catalog, b.Finding.Trace, source.Describe(b.Index), kind == VerdictKind.Violated ? b.Features : InputFeatures.None));
             }
             else if (inv.Kind == PropertyKind.Witness)
                 verdicts.Add(new Verdict(inv, reading, VerdictKind.Violated, $"never reached: vacuous within {bound}, {states} states", null, null, null));

@@ -19,7 +19,12 @@ public static class ComparisonReport
     private static string Abbreviation(Reading r) =>
         (abbreviations.GetValueOrDefault(r.Name) ?? r.Name[..Math.Min(4, r.Name.Length)]) + (r.DisplayName != r.Name ? "*" : "");
 
-    private static string Mark(Verdict v) => v.Kind switch { VerdictKind.Holds => "ok", VerdictKind.Violated => "X", _ => "-" };
+    private static string Mark(Verdict v) => v.Kind switch
+    {
+        VerdictKind.Holds => "ok",
+        VerdictKind.Violated => "X" + Verdict.FeatureLetters(v.Features),
+        _ => "-",
+    };
 
     private static string ModeName(ComparisonResult c) =>
         c.Results.Count > 0 && c.Results[0].Reading.Options.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic";
@@ -52,6 +57,8 @@ public static class ComparisonReport
             sb.AppendLine();
         }
         sb.AppendLine("ok holds (a witness: reached)   X violated (a witness: never reached)   - n/a");
+        sb.AppendLine("Xf, Xs: violated only on inputs where a customer patch shares a function with");
+        sb.AppendLine("a vendor patch (f) or patches declare states (s)");
         foreach (var line in TextLayout.Wrap(c.Results.Select(r => $"{Abbreviation(r.Reading)}={r.Reading.DisplayName}"), "", "  ")) sb.AppendLine(line);
 
         var violated = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).ToList();
@@ -60,10 +67,11 @@ public static class ComparisonReport
             sb.AppendLine();
             sb.AppendLine("Violations, each with its shortest trace (klp-check check --reading R");
             sb.AppendLine("--invariant ID --traces DIR writes it as a scenario for klp-check replay):");
-            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v))))
+            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v), v.Features)))
             {
                 sb.AppendLine();
-                var head = $"{group.Key.Id}: {string.Join(", ", group.Select(v => v.Reading.DisplayName))}";
+                var needs = group.Key.Features == InputFeatures.None ? "" : $" [{Verdict.FeatureLetters(group.Key.Features)}]";
+                var head = $"{group.Key.Id}{needs}: {string.Join(", ", group.Select(v => v.Reading.DisplayName))}";
                 foreach (var line in TextLayout.Wrap(head.Split(' '), "")) sb.AppendLine(line);
                 foreach (var line in TextLayout.Wrap(group.Key.Detail.Split(' '), "    ")) sb.AppendLine(line);
                 if (group.Key.Trace.Length > 0)
@@ -112,7 +120,7 @@ public static class ComparisonReport
             foreach (var r in c.Results)
             {
                 var v = r.Verdicts[k];
-                sb.Append(v.Kind switch { VerdictKind.Holds => " holds |", VerdictKind.Violated => " **violated** |", _ => " n/a |" });
+                sb.Append(v.Kind switch { VerdictKind.Holds => " holds |", VerdictKind.Violated => $" **{v.Word}** |", _ => " n/a |" });
             }
             sb.AppendLine();
         }
@@ -121,10 +129,10 @@ public static class ComparisonReport
         {
             sb.AppendLine();
             sb.AppendLine("#### Violations");
-            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v))))
+            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v), v.Word)))
             {
                 sb.AppendLine();
-                sb.AppendLine($"- `{group.Key.Id}` under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
+                sb.AppendLine($"- `{group.Key.Id}` ({group.Key.Word}) under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
                 if (group.Key.Trace.Length > 0) sb.AppendLine($"  `{group.Key.Trace}`");
             }
         }
