@@ -41,6 +41,7 @@ public sealed class Catalog
     internal readonly bool[] ZeroMisused, ZeroOnly, ParamHasZero;
     internal readonly int[] ListCount, AutoOf;
     internal readonly byte[] AutoCandidates;
+    internal readonly byte[][] StateOrder;
 
     /// <summary>Per patch, the hotfix line it belongs to (the first version's index), or -1 for a cumulative or a patch of no line.</summary>
     public ImmutableArray<int> HotfixLine { get; }
@@ -128,9 +129,11 @@ public sealed class Catalog
         ListCount = new int[n];
         ZeroMisused = new bool[n];
         ZeroOnly = new bool[n];
+        StateOrder = new byte[n][];
         for (var i = 0; i < n; i++)
         {
             var p = Patches[i];
+            StateOrder[i] = [.. p.States.Select(s => (byte)states[s.Id])];
             foreach (var f in p.Funcs)
             {
                 FuncsNormalized[i] |= 1UL << funcs[f.Normalized];

@@ -127,11 +127,9 @@ public static class Kernel
     {
         if (r.Options.States == StateRules.BlockDisable)
             return (c.BlockMask[q] & ~c.StateMask[p]) != 0 ? Reason.StateBlocked : Reason.None;
-        var states = c.StateMask[q];
-        while (states != 0)
+        // The replaced patch's states in its own declaration order, as klp_is_patch_compatible() walks them.
+        foreach (var b in c.StateOrder[q])
         {
-            var b = BitOperations.TrailingZeroCount(states);
-            states &= states - 1;
             if ((c.StateMask[p] & (1UL << b)) == 0) return Reason.StateDropped;
             if (c.Version(p, b) < c.Version(q, b)) return Reason.StateDowngrade;
         }

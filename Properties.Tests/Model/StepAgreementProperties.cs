@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Tests.Reference;
+using Microsoft.FSharp.Core;
+using Xunit;
+
+namespace Klp.Check.Tests.ModelTests;
+
+/// <summary>The fast <see cref="Kernel.Step"/> agrees with the slow <see cref="ReferenceKernel"/> on generated runs.</summary>
+[Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 300)]
+public class StepAgreementProperties
+{
+    [Property]
+    public Property Step_AtomicRun_AgreesWithReference(Run run) =>
+        Agrees(WithGranularity(run, Granularity.Atomic));
+
+    [Property]
+    public Property Step_TwoPhaseRun_AgreesWithReference(Run run) =>
+        Agrees(WithGranularity(run, Granularity.TwoPhase));
+
+    // Regression: Kernel.Step once walked a replaced patch's states in the catalog's interning
+    // order, so the reason (state-dropped or state-downgrade) depended on unrelated patches.
+    // The kernel walks the replaced patch's own declaration order (klp_for_each_state).
+    [Fact]
+    public void Load_ReplacedPatchStatesDroppedAndDowngraded_ReportsTheFirstInTheReplacedPatchsOrder()
+    {
+        // p0 interns state 2 before state 3; p1 declares 3 before 2. p0 replaces p1, drops 3 and downgrades 2.
+        var catalog = new Catalog(
+        [
+            TestPatch("p0", sets: [1], states: [new KlpState(2, 0, false)]),
+            TestPatch("p1", sets: [1], states: [new KlpState(3, 0, false), new KlpState(2, 1, false)]),
+        ]);
+        Operation[] ops = [Operation.Load(1), Operation.Load(0)];
+
+        var result = Compare(new Run(catalog, Readings.ReplaceSet, ops), Readings.ReplaceSet, Readings.ReplaceSet);
+        var outcome = Kernel.Step(catalog, Readings.ReplaceSet, Kernel.Step(catalog, Readings.ReplaceSet, KernelState.Empty, ops[0]).State, ops[1]);
+
+        Assert.Null(result.Disagreement);
+        Assert.Equal((Errno.EINVAL, Reason.StateDropped), (outcome.Errno, outcome.Reason));
+    }
+
+    private static Patch TestPatch(string name, ImmutableArray<uint> sets, ImmutableArray<KlpState> states) =>
+        new(name, Origin.Vendor, PatchKind.Hotfix, 0, [], states, false, sets);
+
+    public static TheoryData<string> Mutants => ["positional-all-listed", "set-intersecting", "zero-replaces-all-ordinary"];
+
+    [Theory]
+    [MemberData(nameof(Mutants))]
+    public void Mutant_ComparedWithReferenceOfItsPreset_IsCaught(string name)
+    {
+        var (preset, mutant) = Mutant(name);
+        var runs = Arb.From(
+            Generators.Runs().Select(run => run with { Reading = preset.With(run.Reading.Options) }),
+            Generators.ShrinkRun);
+        var property = Prop.ForAll(runs, run =>
+        {
+            var result = Compare(run, fast: mutant.With(run.Reading.Options), reference: run.Reading);
+            return (result.Disagreement is null).Label(result.Disagreement ?? "agrees");
+        });
+        // A pinned seed keeps the test deterministic: it fails only if the comparison stops seeing the mutation.
+        var replay = new Replay(new Rnd(20260618UL, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None);
+        var config = Config.QuickThrowOnFailure.WithMaxTest(1000).WithReplay(FSharpOption<Replay>.Some(replay));
+
+        var failure = Assert.ThrowsAny<Exception>(() => property.Check(config));
+
+        Assert.Contains("disagree at step", failure.Message);
+    }
+
+    private static (Reading Preset, Reading Mutant) Mutant(string name) => name switch
+    {
+        // Occupies every listed set instead of only its own.
+        "positional-all-listed" => (Readings.Positional, Readings.Positional with { Membership = Membership.AllListed }),
+        // Forgets the subset rule: replaces every intersecting entry instead of refusing a partial overlap.
+        "set-intersecting" => (Readings.Set, Readings.Set with { Replace = ReplaceRule.Intersecting }),
+        // Forgets that set 0 is the global cumulative.
+        "zero-replaces-all-ordinary" => (Readings.ZeroReplacesAll, Readings.ZeroReplacesAll with { Zero = ZeroRule.Ordinary }),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown mutant"),
+    };
+
+    private static Run WithGranularity(Run run, Granularity granularity) =>
+        run with { Reading = run.Reading.With(run.Reading.Options with { Granularity = granularity }) };
+
+    // The rarest first, so that each run is counted under the most specific refusal it saw.
+    private static readonly Reason[] loadRefusals =
+    [
+        Reason.PartialSetOverlap, Reason.StateDowngrade, Reason.StateDropped, Reason.StateBlocked, Reason.StateConflict,
+        Reason.FunctionConflict, Reason.UnexpressibleAttributes, Reason.UnsupportedParameter, Reason.TransitionInProgress,
+        Reason.ModuleLoaded,
+    ];
+
+    private static Property Agrees(Run run)
+    {
+        var result = Compare(run, run.Reading, run.Reading);
+        var refusal = loadRefusals.FirstOrDefault(result.LoadRefusals.Contains);
+        return (result.Disagreement is null).Label(result.Disagreement ?? "agrees")
+            .Classify(result.AcceptedLoads == 0, "no load accepted")
+            .Classify(result.AcceptedLoads is 1 or 2, "1-2 loads accepted")
+            .Classify(result.AcceptedLoads >= 3, "3+ loads accepted")
+            .Classify(refusal == Reason.None, "no load refused")
+            .Classify(refusal != Reason.None, "a load refused " + refusal.Name());
+    }
+
+    private sealed record Comparison(string? Disagreement, int AcceptedLoads, IReadOnlySet<Reason> LoadRefusals);
+
+    /// <summary>Steps both models through the run; the first disagreement in outcome or observables, if any.</summary>
+    private static Comparison Compare(Run run, Reading fast, Reading reference)
+    {
+        var catalog = run.Catalog;
+        var fastState = KernelState.Empty;
+        var refState = RefState.Empty;
+        var acceptedLoads = 0;
+        var refusals = new HashSet<Reason>();
+        for (var i = 0; i < run.Ops.Length; i++)
+        {
+            var op = run.Ops[i];
+            var f = Kernel.Step(catalog, fast, fastState, op);
+            var r = ReferenceKernel.Step(catalog, reference, refState, op);
+            var fastText = $"{f.Errno} {f.Reason.Name()} affected {Observation.NamesText(catalog, Masks.Indices(f.Affected))}";
+            var refText = $"{r.Errno} {r.Reason.Name()} affected {Observation.NamesText(catalog, r.Affected)}";
+            var where = $"disagree at step {i + 1} ({op.Format(catalog)})";
+            if (fastText != refText)
+                return new($"{where}, outcome: fast {fastText}, reference {refText}", acceptedLoads, refusals);
+            if (!f.Accepted && f.State != fastState)
+                return new($"{where}: the fast model's refusal changed the state", acceptedLoads, refusals);
+            var fastObserved = ReferenceKernel.Observe(catalog, fast, f.State);
+            var refObserved = ReferenceKernel.Observe(catalog, r.State);
+            if (fastObserved != refObserved)
+                return new($"{where}, observables: fast {fastObserved}, reference {refObserved}", acceptedLoads, refusals);
+
+            if (op.Kind == OpKind.Load)
+            {
+                if (f.Accepted) acceptedLoads++;
+                else refusals.Add(f.Reason);
+            }
+            fastState = f.State;
+            refState = r.State;
+        }
+        return new(null, acceptedLoads, refusals);
+    }
+}

@@ -1,0 +1,340 @@
+using System.Collections.Immutable;
+using Klp.Check.Model;
+
+namespace Klp.Check.Tests.Reference;
+
+/// <summary>One entry of <c>Patches</c>: the patch, the <c>add_sets</c> variant it was loaded with, the set the allocator gave it, the sets it occupies.</summary>
+public sealed record RefEntry(int Patch, int Params, uint? Allocated, ImmutableSortedSet<uint> Occupied);
+
+/// <summary>The running transition: its patch, its target, and the patches it replaces when it completes as patched.</summary>
+public sealed record RefTransition(int Patch, bool TargetPatched, ImmutableSortedSet<int> Replacing);
+
+/// <summary>The kernel state of SEMANTICS.md section 2, in plain immutable collections.</summary>
+public sealed record RefState(
+    ImmutableList<RefEntry> Patches,
+    RefTransition? Transition,
+    ImmutableSortedSet<int> Loaded,
+    ImmutableSortedSet<int> Pinned)
+{
+    public static readonly RefState Empty = new([], null, [], []);
+
+    public RefEntry? Entry(int patch) => Patches.FirstOrDefault(e => e.Patch == patch);
+
+    public bool InPatches(int patch) => Entry(patch) is not null;
+
+    public bool IsEnabled(int patch) =>
+        InPatches(patch) && !(Transition is { } t && t.Patch == patch && !t.TargetPatched);
+}
+
+/// <summary>The result of one reference step.</summary>
+public sealed record RefOutcome(RefState State, Errno Errno, Reason Reason, ImmutableSortedSet<int> Affected)
+{
+    public bool Accepted => Errno == Errno.None;
+
+    public ulong AffectedMask => Masks.Of(Affected);
+}
+
+/// <summary>
+/// A slow, obviously correct transition function written from SEMANTICS.md sections 2 to 4
+/// (and the implementation notes the fast model follows), without looking at Model/Step.cs.
+/// It interprets the same <see cref="Reading"/> values as <see cref="Kernel.Step"/>.
+/// </summary>
+public static class ReferenceKernel
+{
+    public static RefOutcome Step(Catalog catalog, Reading reading, RefState state, Operation op) => op.Kind switch
+    {
+        OpKind.Load => Load(catalog, reading, state, op.Patch, op.Params),
+        OpKind.Complete => Complete(state),
+        OpKind.Reverse => Reverse(state),
+        OpKind.Force => Force(state, op.Patch),
+        OpKind.Disable => Disable(catalog, reading, state, op.Patch),
+        OpKind.Unload => Unload(state, op.Patch),
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op.Kind, "unknown operation kind"),
+    };
+
+    /// <summary>Replays operations from the empty kernel, returning the outcome of every step.</summary>
+    public static List<RefOutcome> Run(Catalog catalog, Reading reading, IEnumerable<Operation> ops)
+    {
+        var outcomes = new List<RefOutcome>();
+        var state = RefState.Empty;
+        foreach (var op in ops)
+        {
+            var o = Step(catalog, reading, state, op);
+            outcomes.Add(o);
+            state = o.State;
+        }
+        return outcomes;
+    }
+
+    private static RefOutcome Refuse(RefState state, Errno errno, Reason reason) => new(state, errno, reason, []);
+
+    private static RefOutcome Accept(RefState state, IEnumerable<int> affected) => new(state, Errno.None, Reason.None, [.. affected]);
+
+    // ---- Load ------------------------------------------------------------------------
+
+    private static RefOutcome Load(Catalog catalog, Reading reading, RefState state, int p, int variant)
+    {
+        if (p >= catalog.Count) return Refuse(state, Errno.EINVAL, Reason.UnknownPatch);
+        if (variant >= catalog.AddSetsVariants.Length) return Refuse(state, Errno.EINVAL, Reason.UnknownPatch);
+        if (state.Loaded.Contains(p)) return Refuse(state, Errno.EEXIST, Reason.ModuleLoaded);
+
+        var patch = catalog[p];
+        var addSets = catalog.AddSetsVariants[variant];
+        var addSetsGiven = variant != 0;
+        if (addSetsGiven && !reading.AddSetsParameter) return Refuse(state, Errno.EINVAL, Reason.UnsupportedParameter);
+
+        var isFixed = patch.SetSource == SetSource.Fixed;
+        if (reading.Membership != Membership.None)
+        {
+            var length = isFixed ? patch.Sets.Length : 1;
+            if (reading.Arity == SetArity.Single && length != 1)
+                return Refuse(state, Errno.EINVAL, Reason.UnexpressibleAttributes);
+            if (reading.Zero == ZeroRule.OnlyByZero)
+            {
+                var listHasZero = isFixed && patch.Sets.Contains(0u);
+                var listAllZero = isFixed && patch.Sets.All(s => s == 0u);
+                if (listHasZero && !listAllZero) return Refuse(state, Errno.EINVAL, Reason.UnexpressibleAttributes);
+                if (addSets.Contains(0u)) return Refuse(state, Errno.EINVAL, Reason.UnexpressibleAttributes);
+                if (listAllZero && addSetsGiven) return Refuse(state, Errno.EINVAL, Reason.UnexpressibleAttributes);
+            }
+        }
+
+        // The user-space allocator, for sets = auto and auto(H).
+        uint? allocated = patch.SetSource switch
+        {
+            SetSource.Auto => SmallestFree(state),
+            SetSource.AutoOf => SetOf(state, catalog.IndexOf(patch.AutoOf!)) ?? SmallestFree(state),
+            _ => null,
+        };
+
+        var own = isFixed ? patch.Sets[0] : allocated!.Value;
+        var listed = ImmutableSortedSet.CreateRange(isFixed ? patch.Sets : [allocated!.Value]).Union(addSets);
+        var occupied = reading.Membership switch
+        {
+            Membership.OwnSet => ImmutableSortedSet.Create(own),
+            Membership.AllListed => listed,
+            _ => ImmutableSortedSet<uint>.Empty,
+        };
+
+        var replaced = new List<int>();
+        foreach (var entry in state.Patches)
+        {
+            var q = catalog[entry.Patch];
+
+            bool inR;
+            if (reading.Replace == ReplaceRule.ByReplaceFlag)
+                inR = patch.Replace;
+            else if (reading.Zero == ZeroRule.ReplacesAll && isFixed && patch.Sets[0] == 0u)
+                inR = true;
+            else if (reading.Replace == ReplaceRule.Intersecting)
+                inR = entry.Occupied.Overlaps(listed);
+            else if (entry.Occupied.IsSubsetOf(listed))
+                inR = true;
+            else if (entry.Occupied.Overlaps(listed))
+            {
+                if (reading.Options.PartialOverlap == PartialOverlap.Refuse)
+                    return Refuse(state, Errno.EINVAL, Reason.PartialSetOverlap);
+                inR = true;
+            }
+            else
+                inR = false;
+
+            // State rules first, then the function rule.
+            if (inR)
+            {
+                if (reading.Options.States == StateRules.Versions)
+                {
+                    foreach (var old in q.States)
+                    {
+                        var mine = Declared(patch, old.Id);
+                        if (mine is null) return Refuse(state, Errno.EINVAL, Reason.StateDropped);
+                        if (mine.Value.Version < old.Version) return Refuse(state, Errno.EINVAL, Reason.StateDowngrade);
+                    }
+                }
+                else
+                {
+                    foreach (var old in q.States)
+                        if (old.BlockDisable && Declared(patch, old.Id) is null)
+                            return Refuse(state, Errno.EINVAL, Reason.StateBlocked);
+                }
+                replaced.Add(entry.Patch);
+            }
+            else
+            {
+                var shared = q.States.Where(s => Declared(patch, s.Id) is not null).ToList();
+                if (shared.Count > 0)
+                {
+                    if (reading.Options.Isolation == Isolation.FunctionsAndStates)
+                        return Refuse(state, Errno.EINVAL, Reason.StateConflict);
+                    if (reading.StatesCheckedAgainstAll && reading.Options.States == StateRules.Versions
+                        && shared.Any(old => Declared(patch, old.Id)!.Value.Version < old.Version))
+                        return Refuse(state, Errno.EINVAL, Reason.StateDowngrade);
+                }
+                if (reading.Options.Isolation != Isolation.None && ShareFunction(reading, patch, q))
+                    return Refuse(state, Errno.EINVAL, Reason.FunctionConflict);
+            }
+        }
+
+        if (state.Transition is not null) return Refuse(state, Errno.EBUSY, Reason.TransitionInProgress);
+
+        var patches = state.Patches.Add(new RefEntry(p, variant, allocated, occupied));
+        var loaded = state.Loaded.Add(p);
+        var replacing = ImmutableSortedSet.CreateRange(replaced);
+        if (reading.Options.Granularity == Granularity.Atomic)
+        {
+            patches = patches.RemoveAll(e => replacing.Contains(e.Patch));
+            return Accept(state with { Patches = patches, Loaded = loaded }, replacing);
+        }
+        return Accept(state with { Patches = patches, Loaded = loaded, Transition = new RefTransition(p, true, replacing) }, replacing);
+    }
+
+    private static KlpState? Declared(Patch patch, uint id)
+    {
+        foreach (var s in patch.States)
+            if (s.Id == id) return s;
+        return null;
+    }
+
+    private static bool ShareFunction(Reading reading, Patch a, Patch b)
+    {
+        var exact = reading.Options.FunctionIdentity == FunctionIdentity.Exact;
+        foreach (var f in a.Funcs)
+            foreach (var g in b.Funcs)
+            {
+                if (exact ? f == g : f.Normalized == g.Normalized) return true;
+            }
+        return false;
+    }
+
+    private static uint SmallestFree(RefState state)
+    {
+        var k = 1u;
+        while (state.Patches.Any(e => e.Occupied.Contains(k))) k++;
+        return k;
+    }
+
+    private static uint? SetOf(RefState state, int holder)
+    {
+        var entry = state.Entry(holder);
+        return entry is null || entry.Occupied.Count == 0 ? null : entry.Occupied.Min;
+    }
+
+    // ---- Complete, Reverse, Force ------------------------------------------------------
+
+    private static RefOutcome Complete(RefState state)
+    {
+        if (state.Transition is not { } t) return Refuse(state, Errno.EINVAL, Reason.NoTransition);
+        return Finish(state, t);
+    }
+
+    private static RefOutcome Finish(RefState state, RefTransition t)
+    {
+        var leaving = t.TargetPatched ? t.Replacing : [t.Patch];
+        var patches = state.Patches.RemoveAll(e => leaving.Contains(e.Patch));
+        return Accept(state with { Patches = patches, Transition = null }, leaving);
+    }
+
+    private static RefOutcome Reverse(RefState state)
+    {
+        if (state.Transition is not { } t) return Refuse(state, Errno.EINVAL, Reason.NoTransition);
+        return Accept(state with { Transition = t with { TargetPatched = !t.TargetPatched } }, []);
+    }
+
+    private static RefOutcome Force(RefState state, int p)
+    {
+        if (state.Transition is not { } t) return Refuse(state, Errno.EINVAL, Reason.NotInTransition);
+        if (p != Operation.NoPatch && p != t.Patch) return Refuse(state, Errno.EINVAL, Reason.NotInTransition);
+        var pinned = t.TargetPatched ? state.Pinned.Union(t.Replacing) : state.Pinned.Add(t.Patch);
+        return Finish(state with { Pinned = pinned }, t);
+    }
+
+    // ---- Disable, Unload ---------------------------------------------------------------
+
+    private static RefOutcome Disable(Catalog catalog, Reading reading, RefState state, int p)
+    {
+        if (!state.InPatches(p)) return Refuse(state, Errno.EINVAL, Reason.NotEnabled);
+        if (state.Transition is { } t)
+        {
+            if (t.Patch == p && !t.TargetPatched) return Refuse(state, Errno.EINVAL, Reason.NotEnabled);
+            if (t.Patch == p) return Reverse(state);
+            return Refuse(state, Errno.EBUSY, Reason.TransitionInProgress);
+        }
+        if (reading.Options.States == StateRules.BlockDisable && catalog[p].States.Any(s => s.BlockDisable))
+            return Refuse(state, Errno.EINVAL, Reason.DisableBlocked);
+        if (reading.Options.Granularity == Granularity.Atomic)
+            return Accept(state with { Patches = state.Patches.RemoveAll(e => e.Patch == p) }, [p]);
+        return Accept(state with { Transition = new RefTransition(p, false, []) }, []);
+    }
+
+    private static RefOutcome Unload(RefState state, int p)
+    {
+        if (!state.Loaded.Contains(p)) return Refuse(state, Errno.ENOENT, Reason.ModuleNotLoaded);
+        if (state.InPatches(p) || state.Pinned.Contains(p)) return Refuse(state, Errno.EBUSY, Reason.ModuleInUse);
+        return Accept(state with { Loaded = state.Loaded.Remove(p) }, [p]);
+    }
+
+    // ---- Observables -------------------------------------------------------------------
+
+    /// <summary>What the comparison looks at, from the reference state.</summary>
+    public static Observation Observe(Catalog catalog, RefState state) => new(
+        Observation.EnabledText(catalog, state.Patches
+            .Where(e => state.IsEnabled(e.Patch))
+            .Select(e => (e.Patch, (IEnumerable<uint>)e.Occupied))),
+        Observation.NamesText(catalog, state.Loaded),
+        Observation.NamesText(catalog, state.Pinned),
+        state.Transition is { } t
+            ? Observation.TransitionText(catalog, t.Patch, t.TargetPatched, t.Replacing)
+            : "none");
+
+    /// <summary>The same observables from the fast model's state.</summary>
+    public static Observation Observe(Catalog catalog, Reading reading, in KernelState state)
+    {
+        var occupied = Observables.OccupiedSets(catalog, reading, state);
+        var enabled = Observables.Enabled(state);
+        if (occupied.Count != enabled.Count || occupied.Select(o => o.Patch).Except(enabled).Any())
+            throw new InvalidOperationException("Observables.Enabled and Observables.OccupiedSets disagree");
+        return new(
+            Observation.EnabledText(catalog, occupied.Select(o => (o.Patch, catalog.SetsOf(o.Sets)))),
+            Observation.NamesText(catalog, Masks.Indices(state.Loaded)),
+            Observation.NamesText(catalog, Masks.Indices(state.Pinned)),
+            state.InTransition
+                ? Observation.TransitionText(catalog, state.TransitionPatch, state.TargetPatched, Masks.Indices(state.Replacing))
+                : "none");
+    }
+}
+
+/// <summary>The observables both models must agree on, as canonical text (so equality is by value).</summary>
+/// <param name="Enabled">Enabled patches in list order, each with its occupied sets: <c>p0{1,2} p3{}</c>.</param>
+/// <param name="Loaded">Loaded modules by catalog order.</param>
+/// <param name="Pinned">Pinned modules by catalog order.</param>
+/// <param name="Transition"><c>none</c> or <c>p1 patched replacing {p0}</c>.</param>
+public readonly record struct Observation(string Enabled, string Loaded, string Pinned, string Transition)
+{
+    public override string ToString() => $"enabled [{Enabled}]; loaded {Loaded}; pinned {Pinned}; transition {Transition}";
+
+    internal static string EnabledText(Catalog catalog, IEnumerable<(int Patch, IEnumerable<uint> Sets)> entries) =>
+        string.Join(" ", entries.Select(e => catalog[e.Patch].Name + "{" + string.Join(",", e.Sets.Order()) + "}"));
+
+    internal static string NamesText(Catalog catalog, IEnumerable<int> patches) =>
+        "{" + string.Join(", ", patches.Order().Select(p => catalog[p].Name)) + "}";
+
+    internal static string TransitionText(Catalog catalog, int patch, bool targetPatched, IEnumerable<int> replacing) =>
+        $"{catalog[patch].Name} {(targetPatched ? "patched" : "unpatched")} replacing {NamesText(catalog, replacing)}";
+}
+
+/// <summary>Conversions between patch masks and index sets.</summary>
+public static class Masks
+{
+    public static ulong Of(IEnumerable<int> patches)
+    {
+        ulong mask = 0;
+        foreach (var p in patches) mask |= 1UL << p;
+        return mask;
+    }
+
+    public static IEnumerable<int> Indices(ulong mask)
+    {
+        for (var i = 0; i < 64; i++)
+            if ((mask & (1UL << i)) != 0) yield return i;
+    }
+}
