@@ -29,6 +29,7 @@ public static class Cli
         {
             ReplayCommand.Create(stdout, stderr),
             ReadingsCommand.Create(stdout),
+            CheckCommand.Create(stdout, stderr),
             CompareCommand.Create(stdout, stderr),
         };
         var config = new ParserConfiguration();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FsCheck.Fluent;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
@@ -97,6 +98,30 @@ public sealed class InputOptions
             return null;
         }
         return InputSource.Plans(pb);
+    }
+
+    /// <summary>The generator of catalogs for random runs: random plans (up to --bounds releases=N, default 8) encoded per reading, or with --raw random raw catalogs; null with a message.</summary>
+    public FsCheck.Gen<Catalog>? RandomCatalogs(ParseResult parse, Reading reading, TextWriter stderr)
+    {
+        if (parse.GetValue(catalog) is not null || parse.GetValue(plan) is not null)
+        {
+            var single = Source(parse, stderr);
+            return single is null ? null : FsCheck.Fluent.Gen.Constant(single.CatalogFor(0, reading));
+        }
+        if (parse.GetValue(raw)) return Generators.Catalogs(2, 8);
+        var text = parse.GetValue(bounds);
+        var releases = 8;
+        if (text is not null)
+        {
+            var b = PlanBounds.Parse(text, out var error);
+            if (b is null)
+            {
+                stderr.WriteLine($"klp-check: --bounds: {error}");
+                return null;
+            }
+            releases = b.Releases;
+        }
+        return Generators.Plans(releases).Select(p => p.Encode(reading));
     }
 
     /// <summary>Cancels a token on Ctrl-C instead of killing the process, so partial results can be printed.</summary>

@@ -76,6 +76,57 @@ public sealed class StateGraph
         return path;
     }
 
+    /// <summary>The graph of the states one run visits: the run's accepted operations are its edges.</summary>
+    /// <remarks>The alphabet is the full alphabet, so checks that try every operation in a state still do.</remarks>
+    public static StateGraph FromRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops)
+    {
+        var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
+        var g = new StateGraph(catalog, reading, alphabet) { AcceptedCount = new long[alphabet.Length] };
+        var ids = new Dictionary<KernelState, int> { [KernelState.Empty] = 0 };
+        g.States.Add(KernelState.Empty);
+        g.Parent.Add(-1);
+        g.ParentOp.Add(-1);
+        g.Depth.Add(0);
+        var current = 0;
+        foreach (var op in ops)
+        {
+            var a = Array.IndexOf(alphabet, op);
+            if (a < 0)
+            {
+                // Operations outside the exploration alphabet (Force of a named patch) are appended to it.
+                alphabet = [.. alphabet, op];
+                a = alphabet.Length - 1;
+                g = g.WithAlphabet(alphabet);
+            }
+            var o = Kernel.Step(catalog, reading, g.States[current], op);
+            g.Transitions++;
+            if (!o.Accepted) continue;
+            if (!ids.TryGetValue(o.State, out var id))
+            {
+                id = g.States.Count;
+                ids[o.State] = id;
+                g.States.Add(o.State);
+                g.Parent.Add(current);
+                g.ParentOp.Add(a);
+                g.Depth.Add(g.Depth[current] + 1);
+            }
+            g.Edges.Add(new Edge(current, id, a, o.Affected));
+            current = id;
+        }
+        return g;
+    }
+
+    private StateGraph WithAlphabet(Operation[] alphabet)
+    {
+        var g = new StateGraph(Catalog, Reading, alphabet) { AcceptedCount = new long[alphabet.Length], Transitions = Transitions };
+        g.States.AddRange(States);
+        g.Parent.AddRange(Parent);
+        g.ParentOp.AddRange(ParentOp);
+        g.Depth.AddRange(Depth);
+        g.Edges.AddRange(Edges);
+        return g;
+    }
+
     /// <summary>The probability that fingerprint de-duplication merged two distinct states (birthday bound).</summary>
     public double CollisionProbability => Fingerprinted ? Math.Min(1.0, (double)States.Count * States.Count / 2 / Math.Pow(2, 64)) : 0;
 }

@@ -22,14 +22,7 @@ public sealed record Run(Catalog Catalog, Reading Reading, Operation[] Ops)
         foreach (var option in ReadingOptionText.Format(r.Options).SkipLast(1)) text.AppendLine($"option {option}");
         text.AppendLine($"readings {r.Name}");
         text.AppendLine($"mode {(r.Options.Granularity == Granularity.Atomic ? "atomic" : "two-phase")}");
-        foreach (var p in Catalog.Patches)
-        {
-            text.Append($"patch {p.Name} {(p.Origin == Origin.Vendor ? "vendor" : "customer")} ");
-            text.Append($"{(p.Kind == PatchKind.Cumulative ? "cumulative" : "hotfix")} replace={(p.Replace ? "true" : "false")} ");
-            text.Append($"sets={p.SetsText} ");
-            text.Append($"funcs={{{string.Join(", ", p.Funcs)}}} states={{{string.Join(", ", p.States)}}} release={p.Release}");
-            text.AppendLine();
-        }
+        text.Append(CatalogText.Describe(Catalog));
         foreach (var op in Ops) text.AppendLine(op.Format(Catalog));
         return text.ToString();
     }
@@ -144,6 +137,54 @@ public static class Generators
         from length in Gen.Choose(0, maxOperations)
         from ops in Operations(catalog, length)
         select new Run(catalog, reading, ops);
+
+    /// <summary>Random release plans of 1 to <paramref name="maxReleases"/> releases: every intent, customers sharing vendor functions, cumulatives declaring state 1 with growing versions and block_disable.</summary>
+    public static Gen<ReleasePlan> Plans(int maxReleases = 8)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxReleases, 1);
+        return from n in Gen.Choose(1, maxReleases)
+               from picks in Gen.ArrayOf(Gen.Choose(0, 999), n * 3)
+               select BuildPlan(n, picks);
+    }
+
+    private static ReleasePlan BuildPlan(int n, int[] picks)
+    {
+        var releases = new List<Release>();
+        var latest = new List<int>(); // latest version of each hotfix line
+        uint version = 0;
+        var stated = false;
+        var block = false;
+        for (var i = 0; i < n; i++)
+        {
+            int a = picks[3 * i], b = picks[3 * i + 1], c = picks[3 * i + 2];
+            var intent = (Intent)(a % 4);
+            if (intent == Intent.Update && latest.Count == 0) intent = Intent.Hotfix;
+            switch (intent)
+            {
+                case Intent.Cumulative:
+                    // A state, once declared, is carried by every later cumulative; its version only grows.
+                    stated |= b % 3 == 0;
+                    if (stated && b % 5 == 0) version++;
+                    block |= stated && c % 7 == 0;
+                    releases.Add(new Release(Intent.Cumulative, State: stated ? new KlpState(1, version, block) : null));
+                    break;
+                case Intent.Hotfix:
+                    latest.Add(releases.Count);
+                    releases.Add(new Release(Intent.Hotfix));
+                    break;
+                case Intent.Update:
+                    var line = b % latest.Count;
+                    releases.Add(new Release(Intent.Update, Updates: latest[line]));
+                    latest[line] = releases.Count - 1;
+                    break;
+                default:
+                    var vendors = Enumerable.Range(0, releases.Count).Where(k => releases[k].Intent is Intent.Cumulative or Intent.Hotfix).ToList();
+                    releases.Add(new Release(Intent.Customer, SharesWith: vendors.Count > 0 && c % 2 == 0 ? vendors[b % vendors.Count] : -1));
+                    break;
+            }
+        }
+        return new ReleasePlan([.. releases]);
+    }
 
     /// <summary>Smaller runs with the same catalog and reading: a shorter prefix first, then one operation dropped at a time.</summary>
     public static IEnumerable<Run> ShrinkRun(Run run)

@@ -223,7 +223,7 @@ public static class Verification
             else if (inv.Kind == PropertyKind.Witness)
                 verdicts.Add(new Verdict(inv, reading, VerdictKind.Violated, $"never reached: vacuous within {bound}, {states} states", null, null, null));
             else
-                verdicts.Add(new Verdict(inv, reading, VerdictKind.Holds, $"{bound}, {applicable} inputs, {states} states", null, null, null));
+                verdicts.Add(new Verdict(inv, reading, VerdictKind.Holds, $"{applicable} inputs, {states} states", null, null, null));
         }
 
         var accepted = new Dictionary<OpKind, long>();

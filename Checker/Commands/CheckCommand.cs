@@ -1,0 +1,226 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Output;
+
+namespace Klp.Check.Commands;
+
+/// <summary><c>klp-check check --reading R</c>: every invariant and witness of one reading, exhaustively within bounds or on random runs.</summary>
+public static class CheckCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var reading = new Option<string>("--reading", "-r") { Description = "the reading to check, e.g. flat or set(states=versions)", Required = true };
+        var setting = Cli.SettingOption();
+        var mode = Cli.ModeOption();
+        var format = Cli.FormatOption();
+        var traces = new Option<string?>("--traces") { Description = "write each violation (and witness) trace as a scenario file into this folder, for klp-check replay" };
+        var random = new Option<int>("--random") { Description = "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong?>("--seed") { Description = "the seed of --random; the same seed gives the same runs and output" };
+        var length = new Option<int>("--length") { Description = "the most operations per random run (default 30)", DefaultValueFactory = _ => 30 };
+        var input = new InputOptions();
+        var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 130 when interrupted.")
+        {
+            reading, setting, mode, format, traces, random, seed, length,
+        };
+        input.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var readings = Cli.ParseReadings([parse.GetValue(reading)!], parse.GetValue(setting), stderr);
+            var invariants = readings is null ? null : input.Invariants(parse, stderr);
+            if (readings is null || invariants is null) return ExitCodes.Usage;
+            var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
+            var r = readings[0].With(readings[0].Options with { Granularity = granularity });
+            var fmt = parse.GetValue(format) ?? "text";
+
+            if (parse.GetValue(random) > 0)
+                return RunRandom(parse, input, r, invariants, parse.GetValue(random), parse.GetValue(seed), parse.GetValue(length), fmt, parse.GetValue(traces), stdout, stderr);
+
+            var source = input.Source(parse, stderr);
+            if (source is null) return ExitCodes.Usage;
+            using var cts = InputOptions.CancelOnCtrlC();
+            var progress = InputOptions.Progress(stderr);
+            var result = Verification.Run(source, r, invariants, input.Limits(parse), input.Threads(parse), cts.Token,
+                n => progress?.Invoke($"check {r.DisplayName}: {n}/{source.Count} inputs"));
+            InputOptions.EndProgress(stderr);
+            if (!result.Complete)
+            {
+                stderr.WriteLine($"klp-check: interrupted: no verdict; {result.Coverage.Catalogs} of {source.Count} inputs explored, {result.Coverage.States} states");
+                return ExitCodes.Interrupted;
+            }
+            stdout.Write(fmt switch
+            {
+                "json" => Json(source, result),
+                "markdown" => Markdown(source, result),
+                _ => Text(source, result),
+            });
+            var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
+            stderr.WriteLine($"klp-check: {result.Coverage.States} states in {seconds:F2} s ({result.Coverage.States / seconds:N0} states/s)");
+            if (parse.GetValue(traces) is { } dir) WriteTraces(dir, result.Verdicts, stderr);
+            return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Writes the trace of every verdict that has one as <c>DIR/READING--PROPERTY.klp</c>.</summary>
+    public static void WriteTraces(string dir, IEnumerable<Verdict> verdicts, TextWriter stderr)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (var v in verdicts)
+        {
+            if (v.Trace is null || v.Catalog is null) continue;
+            var name = $"{v.Reading.DisplayName}--{v.Invariant.Id}.klp".Replace('(', '[').Replace(')', ']').Replace(',', '+').Replace('=', '-');
+            var path = Path.Combine(dir, name);
+            var title = $"{v.Invariant.Id} {(v.Kind == VerdictKind.Holds ? "witness" : "violation")} under {v.Reading.DisplayName}";
+            var comment = v.Input is null ? "" : "# input:\n" + string.Join("\n", v.Input.TrimEnd().Split('\n').Select(l => "#   " + l)) + "\n";
+            File.WriteAllText(path, comment + CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail));
+            stderr.WriteLine($"klp-check: wrote {path}");
+        }
+    }
+
+    private static string Text(InputSource source, ReadingResult result)
+    {
+        var sb = new StringBuilder();
+        var r = result.Reading;
+        sb.AppendLine($"klp-check check: {r.DisplayName}, mode {(r.Options.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic")}");
+        foreach (var line in TextLayout.Wrap($"input: {source.Kind} {source.Bound} ({source.Count} inputs)".Split(' '), "")) sb.AppendLine(line);
+        sb.AppendLine();
+        foreach (var v in result.Verdicts)
+        {
+            var word = v.Kind == VerdictKind.Violated ? v.Word.ToUpperInvariant() : v.Word;
+            var head = $"{v.Invariant.Id,-22}{word,-13}";
+            var lines = TextLayout.Wrap(v.Detail.Split(' '), new string(' ', 35)).ToList();
+            sb.AppendLine(head + lines[0].TrimStart());
+            foreach (var l in lines.Skip(1)) sb.AppendLine(l);
+            if (v.Trace is not null && v.Kind == VerdictKind.Violated)
+            {
+                if (v.Input is not null && source.Count > 1)
+                    foreach (var l in TextLayout.Wrap(("input: " + v.Input.Trim().Replace("\n", "; ")).Split(' '), "    ")) sb.AppendLine(l);
+                foreach (var l in TextLayout.Wrap(ComparisonReport.TraceText(v).Split(' '), "    $ ")) sb.AppendLine(l);
+            }
+        }
+        sb.AppendLine();
+        foreach (var line in CoverageLines(result.Coverage)) sb.AppendLine(line);
+        return sb.ToString();
+    }
+
+    /// <summary>Coverage in words: states, transitions, depth, accepted operations, refusals by reason, operations never enabled.</summary>
+    public static IEnumerable<string> CoverageLines(Coverage c)
+    {
+        var head = $"coverage: {c.States} states, {c.Transitions} transitions, depth {c.MaxDepth}, {c.Catalogs} catalogs, "
+            + (c.Cut.Count == 0 ? "every exploration exhaustive" : $"{c.Cut.Count} cut by a cap ({c.Cut[0]})")
+            + (c.CollisionProbability > 0 ? $", fingerprint collision probability {c.CollisionProbability:E1}" : "");
+        foreach (var l in TextLayout.Wrap(head.Split(' '), "")) yield return l;
+        var accepted = string.Join(", ", c.AcceptedByKind.OrderBy(kv => kv.Key).Where(kv => kv.Value > 0).Select(kv => $"{kv.Key.ToString().ToLowerInvariant()} {kv.Value}"));
+        foreach (var l in TextLayout.Wrap(("accepted: " + accepted).Split(' '), "  ")) yield return l;
+        var refused = string.Join(", ", c.RefusedByReason.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.Name()} {kv.Value}"));
+        foreach (var l in TextLayout.Wrap(("refused: " + (refused.Length == 0 ? "none" : refused)).Split(' '), "  ")) yield return l;
+        var never = c.AcceptedByKind.Where(kv => kv.Value == 0).Select(kv => kv.Key.ToString().ToLowerInvariant()).Order().ToList();
+        yield return "  never enabled: " + (never.Count == 0 ? "none" : string.Join(", ", never));
+    }
+
+    private static string Markdown(InputSource source, ReadingResult result)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"### klp-check check: `{result.Reading.DisplayName}`");
+        sb.AppendLine();
+        sb.AppendLine($"Input: {source.Kind} `{source.Bound}` ({source.Count} inputs).");
+        sb.AppendLine();
+        sb.AppendLine("| property | verdict | detail | trace |");
+        sb.AppendLine("|---|---|---|---|");
+        foreach (var v in result.Verdicts)
+            sb.AppendLine($"| `{v.Invariant.Id}` | {(v.Kind == VerdictKind.Violated ? $"**{v.Word}**" : v.Word)} | {v.Detail.Replace("|", "\\|")} | {(v.Trace is null ? "" : $"`{ComparisonReport.TraceText(v)}`")} |");
+        sb.AppendLine();
+        foreach (var line in CoverageLines(result.Coverage)) sb.AppendLine(line.TrimStart());
+        return sb.ToString();
+    }
+
+    private static string Json(InputSource source, ReadingResult result)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("tool", "klp-check");
+            w.WriteString("command", "check");
+            w.WriteNumber("schema", 1);
+            w.WriteStartObject("input");
+            w.WriteString("kind", source.Kind);
+            w.WriteString("bounds", source.Bound);
+            w.WriteNumber("count", source.Count);
+            w.WriteEndObject();
+            w.WritePropertyName("reading");
+            ReplayReport.WriteReading(w, result.Reading);
+            w.WriteStartArray("verdicts");
+            foreach (var v in result.Verdicts) ComparisonReport.WriteVerdict(w, v);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+
+    private static int RunRandom(System.CommandLine.ParseResult parse, InputOptions input, Reading reading, IReadOnlyList<Invariant> invariants,
+        int runs, ulong? seed, int length, string format, string? traces, TextWriter stdout, TextWriter stderr)
+    {
+        if (length < 1)
+        {
+            stderr.WriteLine("klp-check: --length must be at least 1");
+            return ExitCodes.Usage;
+        }
+        FsCheck.Gen<Catalog>? catalogs = input.RandomCatalogs(parse, reading, stderr);
+        if (catalogs is null) return ExitCodes.Usage;
+        var s = seed ?? RandomExploration.FreshSeed();
+        var result = RandomExploration.Run(catalogs, reading, invariants, runs, length, s);
+        var sb = new StringBuilder();
+        sb.AppendLine($"klp-check check: {reading.DisplayName}, {runs} random runs of up to {length} operations, seed {s}");
+        if (result.Counterexample is not { } run)
+        {
+            sb.AppendLine("every safety property held on every run (liveness and witnesses need exhaustive exploration)");
+        }
+        else
+        {
+            foreach (var l in TextLayout.Wrap($"{result.Invariant!.Id} VIOLATED: {result.Message}".Split(' '), "")) sb.AppendLine(l);
+            sb.AppendLine($"minimal counterexample after shrinking ({run.Ops.Length} operations):");
+            sb.AppendLine();
+            var v = new Verdict(result.Invariant, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
+            sb.Append(CatalogText.Scenario($"{result.Invariant.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message));
+            if (traces is not null) WriteTraces(traces, [v], stderr);
+        }
+        sb.AppendLine();
+        sb.AppendLine($"reproduce with: --random {runs} --length {length} --seed {s}");
+        if (format == "json")
+        {
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                w.WriteStartObject();
+                w.WriteString("tool", "klp-check");
+                w.WriteString("command", "check");
+                w.WriteNumber("schema", 1);
+                w.WriteString("mode", "random");
+                w.WriteNumber("seed", s);
+                w.WriteNumber("runs", runs);
+                w.WriteNumber("length", length);
+                w.WritePropertyName("reading");
+                ReplayReport.WriteReading(w, reading);
+                if (result.Counterexample is { } cx)
+                {
+                    w.WriteString("property", result.Invariant!.Id);
+                    w.WriteString("detail", result.Message);
+                    w.WriteStartArray("trace");
+                    foreach (var op in cx.Ops) w.WriteStringValue(op.Format(cx.Catalog));
+                    w.WriteEndArray();
+                    w.WriteString("scenario", CatalogText.Scenario($"{result.Invariant.Id} violation under {reading.DisplayName} (seed {s})", cx.Catalog, reading, cx.Ops, result.Message));
+                }
+                else w.WriteNull("property");
+                w.WriteEndObject();
+            }
+            stdout.Write(Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine);
+        }
+        else stdout.Write(sb.ToString());
+        return result.Counterexample is null ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+}
