@@ -103,7 +103,7 @@ public static class CompareCommand
                 foreach (var change in changes) stderr.WriteLine(change);
                 if (changes.Count > 0)
                 {
-                    stderr.WriteLine($"klp-check: {changes.Count} verdict{(changes.Count == 1 ? "" : "s")} differ from {expectFile}");
+                    stderr.WriteLine($"klp-check: {changes.Count} verdict{(changes.Count == 1 ? " differs" : "s differ")} from {expectFile}");
                     code = ExitCodes.Failed;
                 }
                 else stderr.WriteLine($"klp-check: every verdict matches {expectFile}");

@@ -6,7 +6,18 @@ namespace Klp.Check.Exploration;
 /// <param name="MaxStates">Stop after this many distinct states.</param>
 /// <param name="MaxDepth">Do not expand states deeper than this.</param>
 /// <param name="Fingerprints">De-duplicate by 64-bit fingerprint instead of by exact value.</param>
-public readonly record struct ExploreLimits(int MaxStates = 1_000_000, int MaxDepth = int.MaxValue, bool Fingerprints = false);
+/// <remarks>A cap of 0 or less means the default: 1,000,000 states, unlimited depth (so <c>default</c> and <c>new()</c> are the defaults).</remarks>
+public readonly record struct ExploreLimits(int MaxStates = ExploreLimits.DefaultMaxStates, int MaxDepth = int.MaxValue, bool Fingerprints = false)
+{
+    /// <summary>The state cap when none is given.</summary>
+    public const int DefaultMaxStates = 1_000_000;
+
+    /// <summary>The state cap in force.</summary>
+    public int StateCap => MaxStates > 0 ? MaxStates : DefaultMaxStates;
+
+    /// <summary>The depth cap in force.</summary>
+    public int DepthCap => MaxDepth > 0 ? MaxDepth : int.MaxValue;
+}
 
 /// <summary>An accepted transition of the reachable graph.</summary>
 /// <param name="From">Source state id.</param>
@@ -140,7 +151,6 @@ public sealed class Explorer
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
     public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default)
     {
-        if (limits.MaxStates == 0) limits = new ExploreLimits();
         exact.Clear();
         fingerprints.Clear();
         var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
@@ -149,9 +159,9 @@ public sealed class Explorer
         for (var current = 0; current < g.States.Count; current++)
         {
             var depth = g.Depth[current];
-            if (depth >= limits.MaxDepth)
+            if (depth >= limits.DepthCap)
             {
-                g.CutBy ??= $"depth cap {limits.MaxDepth}";
+                g.CutBy ??= $"depth cap {limits.DepthCap}";
                 continue;
             }
             var state = g.States[current];
@@ -168,9 +178,9 @@ public sealed class Explorer
                 var id = Find(o.State, limits.Fingerprints);
                 if (id < 0)
                 {
-                    if (g.States.Count >= limits.MaxStates)
+                    if (g.States.Count >= limits.StateCap)
                     {
-                        g.CutBy ??= $"state cap {limits.MaxStates}";
+                        g.CutBy ??= $"state cap {limits.StateCap}";
                         continue;
                     }
                     id = Add(g, o.State, current, a, depth + 1, limits.Fingerprints);

@@ -1,0 +1,82 @@
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Scenarios;
+
+namespace Klp.Check.Tests.Exploration;
+
+public class ExplorerTests
+{
+    private static Catalog Timeline() => Catalog("scenarios/thread/petr-timeline-tuesday-set3.klp");
+
+    private static Catalog Catalog(string file) => ScenarioParser.ParseFile(RepositoryFiles.Full(file)).Catalog;
+
+    // Pinned: a changed count must be explained in its commit. test-livepatch-3 under upstream,
+    // atomic, counts by hand: 32 orders of Patches (any order of the three stacking patches,
+    // optionally after the replace patch) times the subsets of other loaded modules = 114.
+    [Theory]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "upstream", "atomic", 4256)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "replace-set", "atomic", 112)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "positional", "atomic", 2432)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "flat", "atomic", 2432)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "set", "atomic", 2432)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "flat-dynamic", "atomic", 2432)]
+    [InlineData("scenarios/kernel/test-livepatch-3.klp", "upstream", "atomic", 114)]
+    [InlineData("scenarios/kernel/test-livepatch-3.klp", "upstream", "two-phase", 1218)]
+    [InlineData("scenarios/kernel/test-livepatch-3.klp", "positional", "two-phase", 621)]
+    [InlineData("scenarios/thread/joe-dynamic-allocation.klp", "flat-dynamic", "atomic", 792)]
+    [InlineData("scenarios/thread/joe-dynamic-allocation.klp", "set", "two-phase", 23679)]
+    public void ShippedCatalog_ExploredExhaustively_HasPinnedStateCount(string file, string reading, string mode, int states)
+    {
+        var r = Readings.Find(reading)!;
+        r = r.With(r.Options with { Granularity = mode == "atomic" ? Granularity.Atomic : Granularity.TwoPhase });
+
+        var g = new Explorer().Explore(Catalog(file), r);
+
+        Assert.Null(g.CutBy);
+        Assert.Equal(states, g.States.Count);
+    }
+
+    [Fact]
+    public void Explore_StatesAreDistinctAndEachParentPathLeadsToIt()
+    {
+        var catalog = Timeline();
+        var g = new Explorer().Explore(catalog, Readings.Flat);
+
+        Assert.Equal(g.States.Count, g.States.Distinct().Count());
+        for (var s = 0; s < g.States.Count; s += 7)
+        {
+            var path = g.PathTo(s);
+            Assert.Equal(g.Depth[s], path.Count);
+            Assert.Equal(g.States[s], Verification.Replay(catalog, Readings.Flat, path));
+        }
+    }
+
+    [Fact]
+    public void Explore_WithStateCap_SaysItWasCut()
+    {
+        var g = new Explorer().Explore(Timeline(), Readings.Upstream, new ExploreLimits(MaxStates: 50));
+
+        Assert.Equal(50, g.States.Count);
+        Assert.Equal("state cap 50", g.CutBy);
+    }
+
+    [Fact]
+    public void Explore_WithFingerprints_FindsTheSameStatesAndReportsACollisionBound()
+    {
+        var exact = new Explorer().Explore(Timeline(), Readings.Set);
+        var hashed = new Explorer().Explore(Timeline(), Readings.Set, new ExploreLimits(Fingerprints: true));
+
+        Assert.Equal(exact.States, hashed.States);
+        Assert.InRange(hashed.CollisionProbability, double.Epsilon, 1e-6);
+        Assert.Equal(0, exact.CollisionProbability);
+    }
+
+    [Fact]
+    public void Explore_AtomicMode_NeverEnablesCompleteReverseOrForce()
+    {
+        var g = new Explorer().Explore(Timeline(), Readings.Positional);
+
+        Assert.DoesNotContain(g.Alphabet, op => op.Kind is OpKind.Complete or OpKind.Reverse or OpKind.Force);
+        Assert.True(g.RefusedByReason[(int)Reason.ModuleLoaded] > 0);
+    }
+}

@@ -1,0 +1,86 @@
+using Klp.Check.Comparison;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Scenarios;
+
+namespace Klp.Check.Tests.Exploration;
+
+public class VerdictMatrixTests
+{
+    public static TheoryData<string, string, string> Cells()
+    {
+        var errors = new List<string>();
+        var cells = Baseline.Parse(File.ReadAllText(RepositoryFiles.Full(DefaultComparison.BaselineFile)), DefaultComparison.BaselineFile, errors);
+        Assert.Empty(errors);
+        var data = new TheoryData<string, string, string>();
+        foreach (var ((reading, property), (verdict, _)) in cells.OrderBy(c => c.Value.Line)) data.Add(reading, property, verdict);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void DefaultBounds_Cell_HasTheBaselineVerdict(string reading, string property, string verdict) =>
+        Assert.Equal(verdict, DefaultComparison.Cell(reading, property).Word);
+
+    [Fact]
+    public void Baseline_CoversEveryReadingAndEveryProperty() =>
+        Assert.Equal(Readings.All.Count * Invariants.All.Count, Cells().Count);
+
+    [Fact]
+    public void EveryViolatedCell_TraceReplaysThroughScenarioFileToTheViolation()
+    {
+        var violated = DefaultComparison.Result.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated && v.Trace is not null).ToList();
+        Assert.NotEmpty(violated);
+        foreach (var v in violated)
+        {
+            var text = CatalogText.Scenario("t", v.Catalog!, v.Reading, v.Trace!, v.Detail);
+            var scenario = ScenarioParser.Parse(text, $"{v.Reading.Name}-{v.Invariant.Id}.klp");
+            var replay = Replayer.Run(scenario, Replayer.Columns(scenario, [v.Reading], null));
+            Assert.Empty(replay.Failures);
+            Assert.Equal(v.Trace!.Count, scenario.Steps.Count - 1);
+            if (v.Invariant.Kind != PropertyKind.Safety) continue;
+            // Replayed on its own, the trace still breaks the property.
+            var graph = StateGraph.FromRun(scenario.Catalog, v.Reading, [.. scenario.Steps.Skip(1).Select(s => s.Operation!.Value)]);
+            var finding = new InvariantChecker(graph).Check(v.Invariant);
+            Assert.True(finding.Found, $"{v.Invariant.Id} under {v.Reading.DisplayName}: trace no longer violates");
+            Assert.Equal(v.Detail, finding.Message);
+        }
+    }
+
+    [Fact]
+    public void DefaultComparison_ExploresEveryInputExhaustively()
+    {
+        var c = DefaultComparison.Result;
+        Assert.True(c.Complete);
+        Assert.All(c.Results, r => Assert.Empty(r.Coverage.Cut));
+        Assert.All(c.Results, r => Assert.Equal(c.Source.Count, r.Coverage.Catalogs));
+    }
+
+    public static TheoryData<string, string> Mutants() => new()
+    {
+        // replace-set without isolation: patches of different sets stack on one function.
+        { "replace-set-unisolated", "no-shared-function" },
+        // positional built the way flat-dynamic builds releases: a customer patch takes set 2, the next cumulative evicts it.
+        { "positional-dynamic-encoder", "customer-untouched" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mutants))]
+    public void MutantReading_IsCaughtByAnInvariantItsPresetKeeps(string mutant, string property)
+    {
+        var (preset, broken) = mutant switch
+        {
+            "replace-set-unisolated" => (Readings.ReplaceSet, Readings.ReplaceSet with { Options = Readings.ReplaceSet.Options with { Isolation = Isolation.None } }),
+            _ => (Readings.Positional, Readings.Positional with { Encoding = PlanEncoding.Dynamic }),
+        };
+        var inv = Invariants.Find(property)!;
+        var source = InputSource.Plans(new PlanBounds(Releases: 3));
+
+        var kept = Verification.Run(source, preset, [inv], new ExploreLimits());
+        var caught = Verification.Run(source, broken, [inv], new ExploreLimits());
+
+        Assert.Equal(VerdictKind.Holds, kept.Verdicts[0].Kind);
+        Assert.Equal(VerdictKind.Violated, caught.Verdicts[0].Kind);
+        Assert.NotNull(caught.Verdicts[0].Trace);
+    }
+}
