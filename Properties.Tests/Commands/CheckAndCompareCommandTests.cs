@@ -1,0 +1,101 @@
+using Klp.Check.Commands;
+using Klp.Check.Comparison;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Tests.Commands;
+
+public class CheckAndCompareCommandTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void CheckRandom_SameSeed_GivesByteIdenticalOutput()
+    {
+        var first = Run("check", "--reading", "flat", "--random", "200", "--seed", "7");
+        var second = Run("check", "--reading", "flat", "--random", "200", "--seed", "7");
+
+        Assert.Equal(first.Out, second.Out);
+        Assert.Contains("seed 7", first.Out);
+    }
+
+    [Fact]
+    public void CheckRandom_FindsAndShrinksTheFlatSilentRevert()
+    {
+        var (code, output, _) = Run("check", "--reading", "flat", "--random", "500", "--seed", "42", "--invariant", "no-silent-revert");
+
+        Assert.Equal(1, code);
+        Assert.Contains("no-silent-revert VIOLATED", output);
+        Assert.Contains("minimal counterexample after shrinking (2 operations)", output);
+    }
+
+    [Fact]
+    public void Compare_SameBoundsTwice_GivesByteIdenticalOutput()
+    {
+        var first = Run("compare", "--bounds", "releases=2", "--no-scenarios");
+        var second = Run("compare", "--bounds", "releases=2", "--no-scenarios", "--threads", "1");
+
+        Assert.Equal(0, first.Code);
+        Assert.Equal(first.Out, second.Out);
+    }
+
+    [Fact]
+    public void CompareExpect_OneVerdictChangedInTheBaseline_ExitsOneAndNamesTheCell()
+    {
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+        var baseline = Path.Combine(dir, "b.verdicts");
+        Assert.Equal(0, Run("compare", "--bounds", "releases=3", "--no-scenarios", "--save-baseline", baseline).Code);
+        Assert.Equal(0, Run("compare", "--bounds", "releases=3", "--no-scenarios", "--expect", baseline).Code);
+        var lines = File.ReadAllLines(baseline);
+        var at = Array.IndexOf(lines, "set downgrade-installable violated");
+        Assert.True(at > 0, "the baseline names set downgrade-installable as violated");
+        lines[at] = "set downgrade-installable holds";
+        File.WriteAllLines(baseline, lines);
+
+        var (code, _, err) = Run("compare", "--bounds", "releases=3", "--no-scenarios", "--expect", baseline);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{baseline}:{at + 1}:1: set downgrade-installable: baseline says holds, now violated", err);
+        Assert.Contains("1 verdict differs", err);
+    }
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("check", "--reading", "flat", "--bounds", "releases=99")]
+    [InlineData("check", "--reading", "flat", "--invariant", "no-such-property")]
+    [InlineData("check", "--reading", "flat", "--raw", "--bounds", "patches=9")]
+    [InlineData("compare", "--catalog", "x.klp", "--bounds", "releases=2")]
+    [InlineData("compare", "--expect", "/nonexistent/baseline")]
+    public void BadUsage_ExitsTwo(params string[] args) => Assert.Equal(2, Run(args).Code);
+
+    [Fact]
+    public void CheckTraces_WritesScenariosThatReplayClean()
+    {
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+
+        var (code, _, _) = Run("check", "--reading", "upstream", "--bounds", "releases=3", "--traces", dir);
+        var files = Directory.GetFiles(dir, "*.klp");
+
+        Assert.Equal(1, code);
+        Assert.Contains(files, f => f.EndsWith("upstream--customer-untouched.klp"));
+        foreach (var f in files) Assert.Equal(0, Run("replay", f).Code);
+    }
+
+    [Fact]
+    public void Comparer_Cancelled_ReportsIncompleteWithTheReadingsVerifiedSoFar()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        var result = Comparer.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.All, Invariants.All, default, [], cancel: cts.Token);
+
+        Assert.False(result.Complete);
+        Assert.Empty(result.Results);
+    }
+}

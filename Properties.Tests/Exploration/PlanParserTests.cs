@@ -1,0 +1,51 @@
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Scenarios;
+
+namespace Klp.Check.Tests.Exploration;
+
+public class PlanParserTests
+{
+    [Fact]
+    public void Plan_WithLabelsUpdatesSharesAndStates_EncodesPerReading()
+    {
+        var plan = PlanParser.Parse("""
+            # Joe's dynamic-allocation counter-example
+            klp-1a: cumulative
+            user:   customer
+            klp-2a: cumulative state 1:v1
+            klp-2b: hotfix
+            klp-2c: update klp-2b
+            klp-3a: cumulative state 1:v2:block_disable
+            """, "p.plan");
+
+        Assert.Equal(["klp-1a", "user", "klp-2a", "klp-2b", "klp-2c", "klp-3a"], plan.Names.ToArray());
+        var positional = plan.Encode(Readings.Positional);
+        Assert.Equal([1u, 2u], positional[5].Sets.ToArray());
+        Assert.Equal([1000u], positional[1].Sets.ToArray());
+        Assert.Equal("klp-2b", positional[4].Updates);
+        var dynamic = plan.Encode(Readings.FlatDynamic);
+        Assert.Equal(SetSource.Auto, dynamic[1].SetSource);
+        Assert.Equal((SetSource.AutoOf, "klp-2b"), (dynamic[4].SetSource, dynamic[4].AutoOf));
+        Assert.Equal([1u, 2u], dynamic[5].Sets.ToArray());
+        Assert.True(plan.Encode(Readings.Upstream)[5].Replace);
+        Assert.Equal(new KlpState(1, 2, true), positional[5].States.Single());
+    }
+
+    [Theory]
+    [InlineData("cumulative\nfrobnicate\n", 2, 1, "unknown intent")]
+    [InlineData("hotfix\nupdate hot9\n", 2, 8, "unknown release 'hot9'")]
+    [InlineData("cumulative\nupdate cum1\n", 2, 8, "is not a hotfix")]
+    [InlineData("customer shares cust1\n", 1, 17, "unknown release")]
+    [InlineData("cumulative state 0:v1\n", 1, 18, "not a state")]
+    [InlineData("a: cumulative\na: hotfix\n", 2, 1, "used twice")]
+    [InlineData("# nothing\n", 1, 1, "at least one release")]
+    public void MalformedPlan_IsReportedAtItsLineAndColumn(string text, int line, int column, string message)
+    {
+        var e = Assert.Throws<ScenarioException>(() => PlanParser.Parse(text, "p.plan"));
+
+        var d = e.Diagnostics[0];
+        Assert.Equal((line, column), (d.Line, d.Column));
+        Assert.Contains(message, d.Message);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Tests.Exploration;
+
+public class SymmetryProperties
+{
+    private const int Functions = 3;
+
+    private static Gen<RawBounds.RawPatch> Patches() =>
+        from origin in Gen.Elements(Origin.Vendor, Origin.Customer)
+        from kind in Gen.Elements(PatchKind.Cumulative, PatchKind.Hotfix)
+        from length in Gen.Choose(1, 3)
+        from sets in Gen.ArrayOf(Gen.Choose(0, 4), length)
+        from funcs in Gen.Choose(1, (1 << Functions) - 1)
+        from state in Gen.Choose(0, 3)
+        select new RawBounds.RawPatch(origin, kind, [.. sets.Distinct().Select(s => (uint)s)], funcs, state);
+
+    private static Gen<(RawBounds.RawPatch[] Catalog, uint[] SetPerm, int[] FuncPerm)> Cases() =>
+        from n in Gen.Choose(1, 4)
+        from patches in Gen.ArrayOf(Patches(), n)
+        from setPerm in Gen.Shuffle(new uint[] { 1, 2, 3, 4 })
+        from funcPerm in Gen.Shuffle(Enumerable.Range(0, Functions).ToArray())
+        select (patches, setPerm, funcPerm);
+
+    private static RawBounds.RawPatch[] Relabel(RawBounds.RawPatch[] patches, uint[] setPerm, int[] funcPerm) =>
+    [
+        .. patches.Select(p => p with
+        {
+            Sets = [.. p.Sets.Select(s => s == 0 ? 0 : setPerm[s - 1])],
+            Funcs = Enumerable.Range(0, Functions).Where(b => (p.Funcs & (1 << b)) != 0).Sum(b => 1 << funcPerm[b]),
+        }),
+    ];
+
+    private static string Key(RawBounds.RawPatch[] ps) =>
+        string.Join(";", ps.Select(p => $"{p.Origin}/{p.Kind}/{string.Join(",", p.Sets)}/{p.Funcs}/{p.State}"));
+
+    [Property(MaxTest = 300)]
+    public Property Canonical_IsInvariantUnderRelabellingSetsAndFunctions() =>
+        Prop.ForAll(Cases().ToArbitrary(), c =>
+        {
+            var original = Key(Symmetry.Canonical(c.Catalog, Functions));
+            var relabelled = Key(Symmetry.Canonical(Relabel(c.Catalog, c.SetPerm, c.FuncPerm), Functions));
+            return (original == relabelled).Label($"{original} vs {relabelled}");
+        });
+
+    [Property(MaxTest = 300)]
+    public Property Canonical_IsItsOwnCanonicalForm() =>
+        Prop.ForAll(Cases().ToArbitrary(), c =>
+        {
+            var canonical = Symmetry.Canonical(c.Catalog, Functions);
+            return Symmetry.IsCanonical(canonical, Functions).Label(Key(canonical));
+        });
+
+    [Fact]
+    public void Reduction_KeepsOneCatalogPerClass()
+    {
+        var bounds = new RawBounds(Patches: 2, Numbers: 3, Sets: 2, Functions: 2, States: false, Customers: false);
+
+        var all = bounds.Enumerate(reduce: false).Count();
+        var reduced = bounds.Enumerate(reduce: true).Count();
+
+        Assert.True(reduced < all / 2, $"{reduced} of {all}");
+    }
+
+    public static TheoryData<string> ReadingNames() => [.. Readings.All.Select(r => r.Name)];
+
+    [Theory]
+    [MemberData(nameof(ReadingNames))]
+    public void ReducedAndUnreducedRuns_GiveTheSameVerdicts(string reading)
+    {
+        var bounds = new RawBounds(Patches: 2, Numbers: 3, Sets: 2, Functions: 2, States: false, Customers: true);
+        var r = Readings.Find(reading)!;
+
+        var reduced = Verification.Run(InputSource.Raw(bounds, reduce: true), r, Invariants.All, default);
+        var full = Verification.Run(InputSource.Raw(bounds, reduce: false), r, Invariants.All, default);
+
+        Assert.Equal(full.Verdicts.Select(v => v.Word), reduced.Verdicts.Select(v => v.Word));
+        Assert.True(reduced.Coverage.Catalogs < full.Coverage.Catalogs);
+    }
+}
