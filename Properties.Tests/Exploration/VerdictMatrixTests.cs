@@ -84,3 +84,27 @@ public class VerdictMatrixTests
         Assert.NotNull(caught.Verdicts[0].Trace);
     }
 }
+
+public class VerdictsDocTests
+{
+    [Fact]
+    public void VerdictsDoc_NamesEveryCellWithItsBaselineVerdict()
+    {
+        var lines = File.ReadAllLines(RepositoryFiles.Full("docs/verdicts.md"));
+        var cells = new Dictionary<(string, string), string>();
+        string? property = null;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("## `", StringComparison.Ordinal)) property = line.Split('`')[1];
+            else if (line.StartsWith("- `", StringComparison.Ordinal) && property is not null)
+            {
+                var reading = line.Split('`')[1];
+                var word = line.Split('`')[2].Trim().Split(':')[0].Trim();
+                cells[(reading, property)] = word;
+            }
+        }
+
+        foreach (var (reading, prop, verdict) in VerdictMatrixTests.Cells().Select(row => ((string)row[0], (string)row[1], (string)row[2])))
+            Assert.True(cells.TryGetValue((reading, prop), out var doc) && doc == verdict, $"docs/verdicts.md: {reading} {prop} should say {verdict}");
+    }
+}
