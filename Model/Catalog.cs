@@ -42,6 +42,7 @@ public sealed class Catalog
     internal readonly int[] ListCount, AutoOf;
     internal readonly byte[] AutoCandidates;
     internal readonly byte[][] StateOrder;
+    internal readonly bool[] ReplaceFlag, OwnIsZero, IsAuto;
 
     /// <summary>Per patch, the hotfix line it belongs to (the first version's index), or -1 for a cumulative or a patch of no line.</summary>
     public ImmutableArray<int> HotfixLine { get; }
@@ -54,7 +55,7 @@ public sealed class Catalog
         AddSetsVariants = [ImmutableArray<uint>.Empty, .. addSetsVariants ?? []];
         var n = Patches.Length;
         if (n > MaxPatches) throw new CatalogException($"a catalog holds at most {MaxPatches} patches, this one has {n}");
-        if (AddSetsVariants.Length > 255) throw new CatalogException("at most 254 distinct add_sets values");
+        if (AddSetsVariants.Length > 16) throw new CatalogException("a catalog uses at most 15 distinct add_sets values");
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < n; i++)
         {
@@ -130,9 +131,15 @@ public sealed class Catalog
         ZeroMisused = new bool[n];
         ZeroOnly = new bool[n];
         StateOrder = new byte[n][];
+        ReplaceFlag = new bool[n];
+        OwnIsZero = new bool[n];
+        IsAuto = new bool[n];
         for (var i = 0; i < n; i++)
         {
             var p = Patches[i];
+            ReplaceFlag[i] = p.Replace;
+            IsAuto[i] = p.SetSource != SetSource.Fixed;
+            OwnIsZero[i] = p.SetSource == SetSource.Fixed && p.Sets[0] == 0;
             StateOrder[i] = [.. p.States.Select(s => (byte)states[s.Id])];
             foreach (var f in p.Funcs)
             {

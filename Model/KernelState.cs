@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -6,23 +7,24 @@ namespace Klp.Check.Model;
 [InlineArray(Catalog.MaxPatches)]
 internal struct EntryBuffer
 {
-    private uint element;
+    private ushort element;
 }
 
 /// <summary>The kernel's livepatch state: <c>Patches</c> in list order, the transition, loaded and pinned modules.</summary>
 /// <remarks>
-/// A fixed-size value with equality and hashing by value. Each entry of <c>Patches</c> packs the
-/// patch index, the <c>add_sets</c> variant it was loaded with and the set the user-space
-/// allocator gave it; its occupied sets follow from those and the reading. A patch appears at
-/// most once, since its module can be loaded only once. <c>default</c> is the empty kernel.
+/// A fixed-size value of 88 bytes with equality and hashing by value. Each entry of
+/// <c>Patches</c> packs into 16 bits the patch index (5 bits), the <c>add_sets</c> variant it was
+/// loaded with (4 bits) and the set the user-space allocator gave it (7 bits); its occupied
+/// sets follow from those and the reading. A patch appears at most once, since its module can
+/// be loaded only once. <c>default</c> is the empty kernel.
 /// </remarks>
 public struct KernelState : IEquatable<KernelState>
 {
     private EntryBuffer entries;
-    private ulong inPatches;
-    private ulong loaded;
-    private ulong pinned;
-    private ulong replacing;
+    private uint inPatches;
+    private uint loaded;
+    private uint pinned;
+    private uint replacing;
     private byte count;
     private byte transition; // patch index + 1; 0 = none
     private bool targetPatched;
@@ -55,15 +57,15 @@ public struct KernelState : IEquatable<KernelState>
     public readonly ulong Replacing => replacing;
 
     /// <summary>The catalog index of the patch at a list position (0 is the oldest).</summary>
-    public readonly int PatchAt(int position) => (int)(entries[position] & 0xFF);
+    public readonly int PatchAt(int position) => entries[position] & 0x1F;
 
     /// <summary>The <c>add_sets</c> variant the entry at a list position was loaded with.</summary>
-    public readonly int ParamsAt(int position) => (int)((entries[position] >> 8) & 0xFF);
+    public readonly int ParamsAt(int position) => (entries[position] >> 5) & 0xF;
 
     /// <summary>The set bit the allocator gave the entry at a list position, or -1.</summary>
-    public readonly int AutoSetAt(int position) => (int)(entries[position] >> 16) - 1;
+    public readonly int AutoSetAt(int position) => (entries[position] >> 9) - 1;
 
-    internal readonly uint EntryAt(int position) => entries[position];
+    internal readonly ushort EntryAt(int position) => entries[position];
 
     /// <summary>The 1-based position of a patch in <c>Patches</c> (its <c>stack_order</c>), or 0.</summary>
     public readonly int StackOrder(int patch)
@@ -73,36 +75,37 @@ public struct KernelState : IEquatable<KernelState>
         return 0;
     }
 
-    internal static uint Pack(int patch, int @params, int autoSet) => (uint)patch | ((uint)@params << 8) | ((uint)(autoSet + 1) << 16);
+    internal static ushort Pack(int patch, int @params, int autoSet) => (ushort)(patch | (@params << 5) | ((autoSet + 1) << 9));
 
-    internal void Append(uint entry)
+    internal void Append(ushort entry)
     {
         entries[count++] = entry;
-        inPatches |= 1UL << (int)(entry & 0xFF);
+        inPatches |= 1u << (entry & 0x1F);
     }
 
     internal void RemoveMask(ulong mask)
     {
-        if ((inPatches & mask) == 0) return;
+        var m = (uint)mask;
+        if ((inPatches & m) == 0) return;
         var w = 0;
         for (var r = 0; r < count; r++)
         {
             var e = entries[r];
-            if ((mask & (1UL << (int)(e & 0xFF))) == 0) entries[w++] = e;
+            if ((m & (1u << (e & 0x1F))) == 0) entries[w++] = e;
         }
         for (var r = w; r < count; r++) entries[r] = 0;
         count = (byte)w;
-        inPatches &= ~mask;
+        inPatches &= ~m;
     }
 
-    internal void SetLoaded(ulong mask) => loaded = mask;
-    internal void SetPinned(ulong mask) => pinned = mask;
+    internal void SetLoaded(ulong mask) => loaded = (uint)mask;
+    internal void SetPinned(ulong mask) => pinned = (uint)mask;
 
     internal void StartTransition(int patch, bool toPatched, ulong replaced)
     {
         transition = (byte)(patch + 1);
         targetPatched = toPatched;
-        replacing = replaced;
+        replacing = (uint)replaced;
     }
 
     internal void FlipTarget() => targetPatched = !targetPatched;
@@ -114,34 +117,44 @@ public struct KernelState : IEquatable<KernelState>
         replacing = 0;
     }
 
-    /// <inheritdoc/>
-    public readonly bool Equals(KernelState other)
+    // Entries past Count are always zero, so the first ceil(Count / 4) words hold the list.
+    [UnscopedRef]
+    private readonly ReadOnlySpan<ulong> Words
     {
-        if (count != other.count || loaded != other.loaded || pinned != other.pinned || inPatches != other.inPatches
-            || transition != other.transition || targetPatched != other.targetPatched || replacing != other.replacing)
-            return false;
-        ReadOnlySpan<uint> a = entries;
-        ReadOnlySpan<uint> b = other.entries;
-        return a[..count].SequenceEqual(b[..count]);
+        get
+        {
+            ReadOnlySpan<ushort> e = entries;
+            return MemoryMarshal.Cast<ushort, ulong>(e)[..((count + 3) >> 2)];
+        }
     }
+
+    private readonly ulong Header => loaded | ((ulong)pinned << 32);
+
+    private readonly ulong Header2 => inPatches | ((ulong)replacing << 32);
+
+    private readonly uint Header3 => count | ((uint)transition << 8) | ((targetPatched ? 1u : 0u) << 16);
+
+    /// <inheritdoc/>
+    public readonly bool Equals(KernelState other) =>
+        Header == other.Header && Header2 == other.Header2 && Header3 == other.Header3 && Words.SequenceEqual(other.Words);
 
     /// <inheritdoc/>
     public override readonly bool Equals(object? obj) => obj is KernelState s && Equals(s);
 
     /// <inheritdoc/>
-    public override readonly int GetHashCode() => (int)Fingerprint() ^ (int)(Fingerprint() >> 32);
+    public override readonly int GetHashCode()
+    {
+        var f = Fingerprint();
+        return (int)f ^ (int)(f >> 32);
+    }
 
     /// <summary>A 64-bit hash of the whole value, for de-duplication by fingerprint.</summary>
     public readonly ulong Fingerprint()
     {
-        var h = Mix(loaded ^ 0x9E3779B97F4A7C15UL);
-        h = Mix(h ^ pinned);
-        h = Mix(h ^ replacing);
-        h = Mix(h ^ ((ulong)count | ((ulong)transition << 8) | ((targetPatched ? 1UL : 0) << 16)));
-        ReadOnlySpan<uint> e = entries;
-        var words = MemoryMarshal.Cast<uint, ulong>(e);
-        var n = (count + 1) / 2;
-        for (var i = 0; i < n; i++) h = Mix(h ^ words[i]);
+        var h = Mix(Header ^ 0x9E3779B97F4A7C15UL);
+        h = Mix(h ^ Header2);
+        h = Mix(h ^ Header3);
+        foreach (var w in Words) h = Mix(h ^ w);
         return h;
     }
 

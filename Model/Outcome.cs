@@ -92,5 +92,33 @@ public readonly record struct Outcome(KernelState State, Errno Errno, Reason Rea
     /// <summary>True when the operation was accepted.</summary>
     public bool Accepted => Errno == Errno.None;
 
-    internal static Outcome Refuse(in KernelState state, Errno errno, Reason reason) => new(state, errno, reason, 0);
+}
+
+/// <summary>What <see cref="Kernel.Apply"/> reports: accepted with what it replaced or removed, or refused with an errno and a reason.</summary>
+public readonly struct Effect
+{
+    private readonly uint affected;
+
+    private Effect(Errno errno, Reason reason, uint affected)
+    {
+        Errno = errno;
+        Reason = reason;
+        this.affected = affected;
+    }
+
+    /// <summary>The errno of a refusal, <see cref="Errno.None"/> when accepted.</summary>
+    public Errno Errno { get; }
+
+    /// <summary>The named reason of a refusal.</summary>
+    public Reason Reason { get; }
+
+    /// <summary>Patches (by catalog index) the operation replaced, removed or unloaded.</summary>
+    public ulong Affected => affected;
+
+    /// <summary>True when the operation was accepted.</summary>
+    public bool Accepted => Errno == Errno.None;
+
+    internal static Effect Refuse(Errno errno, Reason reason) => new(errno, reason, 0);
+
+    internal static Effect Accept(ulong affected) => new(Errno.None, Reason.None, (uint)affected);
 }

@@ -9,18 +9,27 @@ public static class Kernel
     /// <remarks>Load checks run in the kernel's order: module, attributes, compatibility, transition (SEMANTICS.md section 3).</remarks>
     public static Outcome Step(Catalog catalog, Reading reading, in KernelState state, Operation op)
     {
+        var next = state;
+        var e = Apply(catalog, reading, state, op, ref next);
+        return new Outcome(next, e.Errno, e.Reason, e.Affected);
+    }
+
+    /// <summary>The hot-path form of <see cref="Step"/>: writes the successor into <paramref name="next"/> only when accepted.</summary>
+    /// <remarks><paramref name="next"/> is caller-owned storage, so no state is copied through return values.</remarks>
+    public static Effect Apply(Catalog catalog, Reading reading, in KernelState state, Operation op, ref KernelState next)
+    {
         if (op.Kind is OpKind.Load or OpKind.Disable or OpKind.Unload && op.Patch >= catalog.Count)
-            return Outcome.Refuse(state, Errno.EINVAL, Reason.UnknownPatch);
-        return op.Kind switch
+            return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
+        switch (op.Kind)
         {
-            OpKind.Load => Load(catalog, reading, state, op.Patch, op.Params),
-            OpKind.Complete => Complete(reading, state),
-            OpKind.Reverse => Reverse(state),
-            OpKind.Force => Force(state, op.Patch),
-            OpKind.Disable => Disable(catalog, reading, state, op.Patch),
-            OpKind.Unload => Unload(state, op.Patch),
-            _ => Outcome.Refuse(state, Errno.EINVAL, Reason.UnknownPatch),
-        };
+            case OpKind.Load: return Load(catalog, reading, state, op.Patch, op.Params, ref next);
+            case OpKind.Complete: return Complete(state, ref next);
+            case OpKind.Reverse: return Reverse(state, ref next);
+            case OpKind.Force: return Force(state, op.Patch, ref next);
+            case OpKind.Disable: return Disable(catalog, reading, state, op.Patch, ref next);
+            case OpKind.Unload: return Unload(state, op.Patch, ref next);
+            default: return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
+        }
     }
 
     /// <summary>The sets the entry at a list position occupies under a reading, as a mask over <see cref="Catalog.SetNumbers"/>.</summary>
@@ -38,28 +47,26 @@ public static class Kernel
         _ => (auto >= 0 ? 1UL << auto : catalog.SetsMask[p]) | catalog.ParamMask[@params],
     };
 
-    private static Outcome Load(Catalog c, Reading r, in KernelState s, int p, int v)
+    private static Effect Load(Catalog c, Reading r, in KernelState s, int p, int v, ref KernelState next)
     {
-        if (v >= c.AddSetsVariants.Length) return Outcome.Refuse(s, Errno.EINVAL, Reason.UnknownPatch);
+        if (v >= c.AddSetsVariants.Length) return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
         var bit = 1UL << p;
-        if ((s.Loaded & bit) != 0) return Outcome.Refuse(s, Errno.EEXIST, Reason.ModuleLoaded);
+        if ((s.Loaded & bit) != 0) return Effect.Refuse(Errno.EEXIST, Reason.ModuleLoaded);
 
         // 2. Attributes and parameters the reading can express.
-        if (v != 0 && !r.AddSetsParameter) return Outcome.Refuse(s, Errno.EINVAL, Reason.UnsupportedParameter);
+        if (v != 0 && !r.AddSetsParameter) return Effect.Refuse(Errno.EINVAL, Reason.UnsupportedParameter);
         var auto = -1;
         if (r.HasSets)
         {
             if (r.Arity == SetArity.Single && c.ListCount[p] != 1)
-                return Outcome.Refuse(s, Errno.EINVAL, Reason.UnexpressibleAttributes);
+                return Effect.Refuse(Errno.EINVAL, Reason.UnexpressibleAttributes);
             if (r.Zero == ZeroRule.OnlyByZero && (c.ZeroMisused[p] || c.ParamHasZero[v] || (c.ZeroOnly[p] && v != 0)))
-                return Outcome.Refuse(s, Errno.EINVAL, Reason.UnexpressibleAttributes);
-            if (c.AutoOf[p] >= 0 || c.Patches[p].SetSource == SetSource.Auto)
-                auto = Allocate(c, r, s, p);
+                return Effect.Refuse(Errno.EINVAL, Reason.UnexpressibleAttributes);
+            if (c.IsAuto[p]) auto = Allocate(c, r, s, p);
         }
 
         var listed = (auto >= 0 ? 1UL << auto : c.SetsMask[p]) | c.ParamMask[v];
-        var ownIsZero = auto < 0 && c.SetNumbers.Length > 0 && c.SetNumbers[c.OwnSet[p]] == 0 && c.Patches[p].SetSource == SetSource.Fixed;
-        var replaceAll = r.Replace == ReplaceRule.ByReplaceFlag ? c.Patches[p].Replace : r.Zero == ZeroRule.ReplacesAll && ownIsZero;
+        var replaceAll = r.Replace == ReplaceRule.ByReplaceFlag ? c.ReplaceFlag[p] : r.Zero == ZeroRule.ReplacesAll && c.OwnIsZero[p];
         var funcsP = r.Options.FunctionIdentity == FunctionIdentity.Exact ? c.FuncsExact[p] : c.FuncsNormalized[p];
 
         // 3. Compatibility against every entry, oldest first.
@@ -80,31 +87,31 @@ public static class Kernel
                     if (!inR && (occ & listed) != 0)
                     {
                         if (r.Options.PartialOverlap == PartialOverlap.Refuse)
-                            return Outcome.Refuse(s, Errno.EINVAL, Reason.PartialSetOverlap);
+                            return Effect.Refuse(Errno.EINVAL, Reason.PartialSetOverlap);
                         inR = true;
                     }
                 }
             }
 
             var reason = inR ? ReplacedStates(c, r, p, q) : OtherStates(c, r, p, q);
-            if (reason != Reason.None) return Outcome.Refuse(s, Errno.EINVAL, reason);
+            if (reason != Reason.None) return Effect.Refuse(Errno.EINVAL, reason);
             if (!inR && r.Options.Isolation != Isolation.None)
             {
                 var funcsQ = r.Options.FunctionIdentity == FunctionIdentity.Exact ? c.FuncsExact[q] : c.FuncsNormalized[q];
-                if ((funcsP & funcsQ) != 0) return Outcome.Refuse(s, Errno.EINVAL, Reason.FunctionConflict);
+                if ((funcsP & funcsQ) != 0) return Effect.Refuse(Errno.EINVAL, Reason.FunctionConflict);
             }
             if (inR) replaced |= 1UL << q;
         }
 
         // 4. One transition at a time.
-        if (s.InTransition) return Outcome.Refuse(s, Errno.EBUSY, Reason.TransitionInProgress);
+        if (s.InTransition) return Effect.Refuse(Errno.EBUSY, Reason.TransitionInProgress);
 
-        var next = s;
+        next = s;
         next.SetLoaded(s.Loaded | bit);
         next.Append(KernelState.Pack(p, v, auto));
         if (r.Options.Granularity == Granularity.Atomic) next.RemoveMask(replaced);
         else next.StartTransition(p, toPatched: true, replaced);
-        return new Outcome(next, Errno.None, Reason.None, replaced);
+        return Effect.Accept(replaced);
     }
 
     private static int Allocate(Catalog c, Reading r, in KernelState s, int p)
@@ -154,63 +161,63 @@ public static class Kernel
         return Reason.None;
     }
 
-    private static Outcome Complete(Reading r, in KernelState s)
+    private static Effect Complete(in KernelState s, ref KernelState next)
     {
-        if (!s.InTransition) return Outcome.Refuse(s, Errno.EINVAL, Reason.NoTransition);
-        var next = s;
-        ulong removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
-        next.RemoveMask(removed);
-        next.EndTransition();
-        return new Outcome(next, Errno.None, Reason.None, removed);
-    }
-
-    private static Outcome Reverse(in KernelState s)
-    {
-        if (!s.InTransition) return Outcome.Refuse(s, Errno.EINVAL, Reason.NoTransition);
-        var next = s;
-        next.FlipTarget();
-        return new Outcome(next, Errno.None, Reason.None, 0);
-    }
-
-    private static Outcome Force(in KernelState s, int patch)
-    {
-        if (!s.InTransition || (patch != Operation.NoPatch && patch != s.TransitionPatch))
-            return Outcome.Refuse(s, Errno.EINVAL, Reason.NotInTransition);
-        var next = s;
-        next.SetPinned(s.Pinned | (s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch));
+        if (!s.InTransition) return Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
+        next = s;
         var removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
         next.RemoveMask(removed);
         next.EndTransition();
-        return new Outcome(next, Errno.None, Reason.None, removed);
+        return Effect.Accept(removed);
     }
 
-    private static Outcome Disable(Catalog c, Reading r, in KernelState s, int p)
+    private static Effect Reverse(in KernelState s, ref KernelState next)
+    {
+        if (!s.InTransition) return Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
+        next = s;
+        next.FlipTarget();
+        return Effect.Accept(0);
+    }
+
+    private static Effect Force(in KernelState s, int patch, ref KernelState next)
+    {
+        if (!s.InTransition || (patch != Operation.NoPatch && patch != s.TransitionPatch))
+            return Effect.Refuse(Errno.EINVAL, Reason.NotInTransition);
+        next = s;
+        var removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
+        next.SetPinned(s.Pinned | removed);
+        next.RemoveMask(removed);
+        next.EndTransition();
+        return Effect.Accept(removed);
+    }
+
+    private static Effect Disable(Catalog c, Reading r, in KernelState s, int p, ref KernelState next)
     {
         var bit = 1UL << p;
         var isTransition = s.TransitionPatch == p;
         if ((s.InPatches & bit) == 0 || (isTransition && !s.TargetPatched))
-            return Outcome.Refuse(s, Errno.EINVAL, Reason.NotEnabled);
-        if (isTransition) return Reverse(s);
-        if (s.InTransition) return Outcome.Refuse(s, Errno.EBUSY, Reason.TransitionInProgress);
+            return Effect.Refuse(Errno.EINVAL, Reason.NotEnabled);
+        if (isTransition) return Reverse(s, ref next);
+        if (s.InTransition) return Effect.Refuse(Errno.EBUSY, Reason.TransitionInProgress);
         if (r.Options.States == StateRules.BlockDisable && c.BlockMask[p] != 0)
-            return Outcome.Refuse(s, Errno.EINVAL, Reason.DisableBlocked);
-        var next = s;
+            return Effect.Refuse(Errno.EINVAL, Reason.DisableBlocked);
+        next = s;
         if (r.Options.Granularity == Granularity.Atomic)
         {
             next.RemoveMask(bit);
-            return new Outcome(next, Errno.None, Reason.None, bit);
+            return Effect.Accept(bit);
         }
         next.StartTransition(p, toPatched: false, 0);
-        return new Outcome(next, Errno.None, Reason.None, 0);
+        return Effect.Accept(0);
     }
 
-    private static Outcome Unload(in KernelState s, int p)
+    private static Effect Unload(in KernelState s, int p, ref KernelState next)
     {
         var bit = 1UL << p;
-        if ((s.Loaded & bit) == 0) return Outcome.Refuse(s, Errno.ENOENT, Reason.ModuleNotLoaded);
-        if (((s.InPatches | s.Pinned) & bit) != 0) return Outcome.Refuse(s, Errno.EBUSY, Reason.ModuleInUse);
-        var next = s;
+        if ((s.Loaded & bit) == 0) return Effect.Refuse(Errno.ENOENT, Reason.ModuleNotLoaded);
+        if (((s.InPatches | s.Pinned) & bit) != 0) return Effect.Refuse(Errno.EBUSY, Reason.ModuleInUse);
+        next = s;
         next.SetLoaded(s.Loaded & ~bit);
-        return new Outcome(next, Errno.None, Reason.None, bit);
+        return Effect.Accept(bit);
     }
 }

@@ -19,12 +19,33 @@ public readonly record struct ExploreLimits(int MaxStates = ExploreLimits.Defaul
     public int DepthCap => MaxDepth > 0 ? MaxDepth : int.MaxValue;
 }
 
-/// <summary>An accepted transition of the reachable graph.</summary>
-/// <param name="From">Source state id.</param>
-/// <param name="To">Target state id.</param>
-/// <param name="Op">Index into the alphabet.</param>
-/// <param name="Affected">What the operation replaced or removed.</param>
-public readonly record struct Edge(int From, int To, int Op, ulong Affected);
+/// <summary>An accepted transition of the reachable graph, in 16 bytes.</summary>
+public readonly struct Edge
+{
+    private readonly uint affected;
+    private readonly ushort op;
+
+    /// <summary>Records a transition.</summary>
+    public Edge(int from, int to, int op, ulong affected)
+    {
+        From = from;
+        To = to;
+        this.op = (ushort)op;
+        this.affected = (uint)affected;
+    }
+
+    /// <summary>Source state id.</summary>
+    public int From { get; }
+
+    /// <summary>Target state id.</summary>
+    public int To { get; }
+
+    /// <summary>Index into the alphabet.</summary>
+    public int Op => op;
+
+    /// <summary>What the operation replaced or removed, as a mask over catalog indices.</summary>
+    public ulong Affected => affected;
+}
 
 /// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
 public sealed class StateGraph
@@ -143,68 +164,186 @@ public sealed class StateGraph
 }
 
 /// <summary>Breadth-first exploration of every state reachable from the empty kernel.</summary>
+/// <remarks>
+/// States are de-duplicated in an open-addressing table of state ids keyed by fingerprint, so a
+/// state is stored once. With more than one thread, each breadth-first level is expanded in
+/// parallel and merged in state and operation order, so ids, parents and edges are exactly those
+/// of the sequential search, whatever the number of threads.
+/// </remarks>
 public sealed class Explorer
 {
-    private readonly Dictionary<KernelState, int> exact = [];
-    private readonly Dictionary<ulong, int> fingerprints = [];
+    private int[] slots = new int[1024];
+    private ulong[] prints = new ulong[1024];
+    private int used;
+
+    private const int ParallelLevel = 2048;
 
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
-    public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default)
+    /// <param name="catalog">The patches.</param>
+    /// <param name="reading">The reading, with its options.</param>
+    /// <param name="limits">Caps on states and depth, and fingerprint de-duplication.</param>
+    /// <param name="threads">Threads to expand large levels with (1: sequential).</param>
+    public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1)
     {
-        exact.Clear();
-        fingerprints.Clear();
+        if (slots.Length > 1 << 16)
+        {
+            slots = new int[1024];
+            prints = new ulong[1024];
+        }
+        else Array.Clear(slots);
+        used = 0;
         var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
         var g = new StateGraph(catalog, reading, alphabet) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
-        Add(g, KernelState.Empty, -1, -1, 0, limits.Fingerprints);
-        for (var current = 0; current < g.States.Count; current++)
+        Insert(g, KernelState.Empty, KernelState.Empty.Fingerprint(), -1, -1, 0);
+        var levelStart = 0;
+        while (levelStart < g.States.Count)
         {
-            var depth = g.Depth[current];
+            var levelEnd = g.States.Count;
+            var depth = g.Depth[levelStart];
             if (depth >= limits.DepthCap)
             {
                 g.CutBy ??= $"depth cap {limits.DepthCap}";
-                continue;
+                break;
             }
-            var state = g.States[current];
-            for (var a = 0; a < alphabet.Length; a++)
-            {
-                var o = Kernel.Step(catalog, reading, state, alphabet[a]);
-                g.Transitions++;
-                if (!o.Accepted)
-                {
-                    g.RefusedByReason[(int)o.Reason]++;
-                    continue;
-                }
-                g.AcceptedCount[a]++;
-                var id = Find(o.State, limits.Fingerprints);
-                if (id < 0)
-                {
-                    if (g.States.Count >= limits.StateCap)
-                    {
-                        g.CutBy ??= $"state cap {limits.StateCap}";
-                        continue;
-                    }
-                    id = Add(g, o.State, current, a, depth + 1, limits.Fingerprints);
-                }
-                g.Edges.Add(new Edge(current, id, a, o.Affected));
-            }
+            if (threads > 1 && levelEnd - levelStart >= ParallelLevel) ExpandParallel(g, levelStart, levelEnd, limits, threads);
+            else
+                for (var current = levelStart; current < levelEnd; current++) Expand(g, current, limits);
+            levelStart = levelEnd;
         }
         return g;
     }
 
-    private int Find(in KernelState s, bool byFingerprint) =>
-        byFingerprint
-            ? fingerprints.TryGetValue(s.Fingerprint(), out var f) ? f : -1
-            : exact.TryGetValue(s, out var e) ? e : -1;
+    private void Expand(StateGraph g, int current, ExploreLimits limits)
+    {
+        var catalog = g.Catalog;
+        var reading = g.Reading;
+        var alphabet = g.Alphabet;
+        var state = g.States[current];
+        var depth = g.Depth[current];
+        var next = default(KernelState);
+        for (var a = 0; a < alphabet.Length; a++)
+        {
+            var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
+            g.Transitions++;
+            if (!e.Accepted)
+            {
+                g.RefusedByReason[(int)e.Reason]++;
+                continue;
+            }
+            g.AcceptedCount[a]++;
+            AddSuccessor(g, current, a, next, next.Fingerprint(), e.Affected, depth, limits);
+        }
+    }
 
-    private int Add(StateGraph g, in KernelState s, int parent, int op, int depth, bool byFingerprint)
+    private void AddSuccessor(StateGraph g, int from, int op, in KernelState state, ulong print, ulong affected, int depth, ExploreLimits limits)
+    {
+        var id = Find(g, state, print, limits.Fingerprints);
+        if (id < 0)
+        {
+            if (g.States.Count >= limits.StateCap)
+            {
+                g.CutBy ??= $"state cap {limits.StateCap}";
+                return;
+            }
+            id = Insert(g, state, print, from, op, depth + 1);
+        }
+        g.Edges.Add(new Edge(from, id, op, affected));
+    }
+
+    private readonly record struct Successor(int From, int Op, KernelState State, ulong Print, ulong Affected, int Known);
+
+    private void ExpandParallel(StateGraph g, int start, int end, ExploreLimits limits, int threads)
+    {
+        var chunks = Math.Min(threads * 4, end - start);
+        var results = new List<Successor>[chunks];
+        var refused = new long[chunks][];
+        var accepted = new long[chunks][];
+        var transitions = new long[chunks];
+        var catalog = g.Catalog;
+        var reading = g.Reading;
+        var alphabet = g.Alphabet;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        {
+            var list = new List<Successor>();
+            var refusedLocal = new long[g.RefusedByReason.Length];
+            var acceptedLocal = new long[alphabet.Length];
+            var lo = start + (int)((long)(end - start) * c / chunks);
+            var hi = start + (int)((long)(end - start) * (c + 1) / chunks);
+            for (var current = lo; current < hi; current++)
+            {
+                var state = g.States[current];
+                var next = default(KernelState);
+                for (var a = 0; a < alphabet.Length; a++)
+                {
+                    var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
+                    transitions[c]++;
+                    if (!e.Accepted)
+                    {
+                        refusedLocal[(int)e.Reason]++;
+                        continue;
+                    }
+                    acceptedLocal[a]++;
+                    var print = next.Fingerprint();
+                    // The table is only read during the parallel phase.
+                    list.Add(new Successor(current, a, next, print, e.Affected, Find(g, next, print, limits.Fingerprints)));
+                }
+            }
+            results[c] = list;
+            refused[c] = refusedLocal;
+            accepted[c] = acceptedLocal;
+        });
+        for (var c = 0; c < chunks; c++)
+        {
+            g.Transitions += transitions[c];
+            for (var r = 0; r < refused[c].Length; r++) g.RefusedByReason[r] += refused[c][r];
+            for (var a = 0; a < accepted[c].Length; a++) g.AcceptedCount[a] += accepted[c][a];
+            foreach (var s in results[c])
+            {
+                if (s.Known >= 0) g.Edges.Add(new Edge(s.From, s.Known, s.Op, s.Affected));
+                else AddSuccessor(g, s.From, s.Op, s.State, s.Print, s.Affected, g.Depth[s.From], limits);
+            }
+        }
+    }
+
+    private int Find(StateGraph g, in KernelState s, ulong print, bool byFingerprint)
+    {
+        var mask = slots.Length - 1;
+        for (var i = (int)print & mask; ; i = (i + 1) & mask)
+        {
+            var slot = slots[i];
+            if (slot == 0) return -1;
+            if (prints[i] == print && (byFingerprint || g.States[slot - 1].Equals(s))) return slot - 1;
+        }
+    }
+
+    private int Insert(StateGraph g, in KernelState s, ulong print, int parent, int op, int depth)
     {
         var id = g.States.Count;
         g.States.Add(s);
         g.Parent.Add(parent);
         g.ParentOp.Add(op);
         g.Depth.Add(depth);
-        if (byFingerprint) fingerprints[s.Fingerprint()] = id;
-        else exact[s] = id;
+        if (++used * 2 > slots.Length) Grow();
+        Place(id, print);
         return id;
+    }
+
+    private void Place(int id, ulong print)
+    {
+        var mask = slots.Length - 1;
+        var i = (int)print & mask;
+        while (slots[i] != 0) i = (i + 1) & mask;
+        slots[i] = id + 1;
+        prints[i] = print;
+    }
+
+    private void Grow()
+    {
+        var oldSlots = slots;
+        var oldPrints = prints;
+        slots = new int[oldSlots.Length * 2];
+        prints = new ulong[oldSlots.Length * 2];
+        for (var i = 0; i < oldSlots.Length; i++)
+            if (oldSlots[i] != 0) Place(oldSlots[i] - 1, oldPrints[i]);
     }
 }

@@ -161,14 +161,17 @@ public static class Verification
         var graphs = new (long States, long Transitions, int Depth, long[] Accepted, Operation[] Alphabet, long[] Refused, string? Cut, double Collision)[source.Count];
         var explorer = new ThreadLocal<Explorer>(() => new Explorer());
         var done = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancel };
+        var workers = threads > 0 ? threads : Environment.ProcessorCount;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
+        // Many inputs run in parallel; a single input runs its breadth-first levels in parallel.
+        var bfsThreads = source.Count == 1 ? workers : 1;
         var complete = true;
         try
         {
             Parallel.For(0, source.Count, options, i =>
             {
                 var catalog = source.CatalogFor(i, reading);
-                var g = explorer.Value!.Explore(catalog, reading, limits);
+                var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads);
                 var checker = new InvariantChecker(g);
                 var row = new CatalogFinding?[invariants.Count];
                 for (var k = 0; k < invariants.Count; k++)
