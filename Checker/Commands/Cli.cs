@@ -31,6 +31,8 @@ public static class Cli
             ReadingsCommand.Create(stdout),
             CheckCommand.Create(stdout, stderr),
             CompareCommand.Create(stdout, stderr),
+            DiffCommand.Create(stdout, stderr),
+            DesignCommand.Create(stdout, stderr),
         };
         var config = new ParserConfiguration();
         var parse = root.Parse(args, config);

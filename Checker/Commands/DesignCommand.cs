@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Klp.Check.Comparison;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Output;
+
+namespace Klp.Check.Commands;
+
+/// <summary><c>klp-check design --require ID,...</c>: the combinations of policies that keep the required invariants, simplest first.</summary>
+public static class DesignCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var require = new Option<string[]>("--require") { Description = "the property ids every combination must keep, comma-separated or repeated", Arity = ArgumentArity.OneOrMore };
+        var mode = Cli.ModeOption();
+        var format = Cli.FormatOption();
+        var input = new InputOptions();
+        var command = new Command("design", $"Enumerate combinations of policies (which patches a load replaces, which sets it occupies, the meaning of 0, list arity, the load parameter, isolation, state rules, and on release plans the encoder) and list those that keep every required property within the bounds, simplest first, with the presets they equal. Input: release plans within bounds (default {DesignSpace.DefaultBounds.Releases} releases), --raw catalogs, --catalog or --plan. Exit 0: some combination keeps them; 1: none does; 2: bad input; 130: interrupted.")
+        {
+            require, mode, format,
+        };
+        input.AddTo(command);
+        command.SetAction(parse =>
+        {
+            if (parse.GetResult("--invariant") is OptionResult { Implicit: false })
+            {
+                stderr.WriteLine("klp-check: design: use --require for the properties to keep");
+                return ExitCodes.Usage;
+            }
+            var ids = (parse.GetValue(require) ?? []).SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            if (ids.Count == 0)
+            {
+                stderr.WriteLine($"klp-check: design: --require is required (known: {string.Join(", ", Invariants.All.Select(i => i.Id))})");
+                return ExitCodes.Usage;
+            }
+            var required = new List<Invariant>();
+            foreach (var id in ids)
+            {
+                var inv = Invariants.Find(id);
+                if (inv is null)
+                {
+                    stderr.WriteLine($"klp-check: --require: unknown property '{id}' (known: {string.Join(", ", Invariants.All.Select(i => i.Id))})");
+                    return ExitCodes.Usage;
+                }
+                if (!required.Contains(inv)) required.Add(inv);
+            }
+            required = [.. Invariants.All.Where(required.Contains)];
+            var given = new[] { "--catalog", "--plan", "--bounds", "--raw" }.Any(name => parse.GetResult(name) is OptionResult { Implicit: false });
+            var source = given ? input.Source(parse, stderr) : InputSource.Plans(DesignSpace.DefaultBounds);
+            if (source is null) return ExitCodes.Usage;
+            var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
+
+            using var cts = InputOptions.CancelOnCtrlC();
+            var progress = InputOptions.Progress(stderr);
+            var result = DesignSpace.Explore(source, required, granularity, input.Limits(parse), input.Threads(parse), cts.Token, progress);
+            InputOptions.EndProgress(stderr);
+            stdout.Write(parse.GetValue(format) switch
+            {
+                "json" => DesignReport.Json(result),
+                "markdown" => DesignReport.Markdown(result),
+                _ => DesignReport.Text(result),
+            });
+            stderr.WriteLine($"klp-check: {result.Points.Count} combinations, {result.States} states in {result.Elapsed.TotalSeconds:F2} s");
+            if (!result.Complete) return ExitCodes.Interrupted;
+            return result.Passing.Count > 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Klp.Check.Comparison;
+using Klp.Check.Model;
+using Klp.Check.Output;
+
+namespace Klp.Check.Commands;
+
+/// <summary><c>klp-check diff A B [C...]</c>: which readings differ, on which shortest trace, and which are the same.</summary>
+public static class DiffCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var names = new Argument<string[]>("READING") { Description = "two or more readings, e.g. positional flat or set(states=versions) (none: every reading)", Arity = ArgumentArity.ZeroOrMore };
+        var reading = Cli.ReadingOption();
+        var setting = Cli.SettingOption();
+        var mode = Cli.ModeOption();
+        var format = Cli.FormatOption();
+        var observe = new Option<string?>("--observe") { Description = $"observables to compare, comma-separated: all or {string.Join(",", ObservedText.Names)} (default all)" };
+        var input = new InputOptions();
+        var command = new Command("diff", "Explore readings in lockstep under one alphabet of operations and group those that no trace tells apart; for each pair of groups print the shortest trace on which an observable differs. Input: release plans within bounds (default), --raw catalogs, --catalog or --plan. Exit 0: one group; 1: the readings differ; 2: bad input; 130: interrupted.")
+        {
+            names, reading, setting, mode, format, observe,
+        };
+        input.AddTo(command);
+        command.SetAction(parse =>
+        {
+            if (parse.GetResult("--invariant") is OptionResult { Implicit: false })
+            {
+                stderr.WriteLine("klp-check: diff: --invariant does not apply; diff compares observables (see --observe)");
+                return ExitCodes.Usage;
+            }
+            var given = (parse.GetValue(names) ?? []).Concat(parse.GetValue(reading) ?? []).ToList();
+            if (given.Count == 1)
+            {
+                stderr.WriteLine("klp-check: diff: give two or more readings (or none for every reading)");
+                return ExitCodes.Usage;
+            }
+            var readings = Cli.ParseReadings(given, parse.GetValue(setting), stderr);
+            if (readings is null) return ExitCodes.Usage;
+            var observed = Observed.All;
+            if (parse.GetValue(observe) is { } text)
+            {
+                if (ObservedText.Parse(text, out var error) is not { } o)
+                {
+                    stderr.WriteLine($"klp-check: --observe: {error}");
+                    return ExitCodes.Usage;
+                }
+                observed = o;
+            }
+            var source = input.Source(parse, stderr);
+            if (source is null) return ExitCodes.Usage;
+            var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
+            readings = [.. readings.Select(r => r.With(r.Options with { Granularity = granularity }))];
+
+            using var cts = InputOptions.CancelOnCtrlC();
+            var progress = InputOptions.Progress(stderr);
+            var result = Equivalence.Classes(source, readings, input.Limits(parse), input.Threads(parse), cts.Token, observed, progress);
+            InputOptions.EndProgress(stderr);
+            stdout.Write(parse.GetValue(format) switch
+            {
+                "json" => EquivalenceReport.Json(result),
+                "markdown" => EquivalenceReport.Markdown(result),
+                _ => EquivalenceReport.Text(result),
+            });
+            var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);
+            stderr.WriteLine($"klp-check: {result.ProductStates} product states in {result.Elapsed.TotalSeconds:F2} s ({result.ProductStates / seconds:N0} states/s)");
+            if (!result.Complete) return ExitCodes.Interrupted;
+            return result.AllEquivalent ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+}

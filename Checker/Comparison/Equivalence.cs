@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Comparison;
+
+/// <summary>Readings that no trace over the inputs distinguishes, with the evidence.</summary>
+/// <param name="Members">The readings, in the order given; the first represents the class.</param>
+/// <param name="Inputs">The inputs on which every member was compared.</param>
+/// <param name="ProductStates">The product states explored to show the members equivalent (0 for a class of one).</param>
+public sealed record EquivalenceClass(IReadOnlyList<Reading> Members, int Inputs, long ProductStates)
+{
+    /// <summary>The reading that represents the class in distinguishing traces.</summary>
+    public Reading Representative => Members[0];
+}
+
+/// <summary>The shortest trace that tells two classes apart, found on their representatives.</summary>
+/// <param name="First">The index of the first class.</param>
+/// <param name="Second">The index of the second class.</param>
+/// <param name="Input">The index of the input the trace runs on: the first, in enumeration order, with a trace this short.</param>
+/// <param name="InputText">That input: the plan or the catalog.</param>
+/// <param name="Divergence">The trace, what differed, and each representative's side of the last step.</param>
+/// <param name="DistinguishingInputs">On how many inputs some trace tells the classes apart.</param>
+public sealed record ClassDifference(int First, int Second, int Input, string InputText, Divergence Divergence, int DistinguishingInputs);
+
+/// <summary>The equivalence classes of several readings over an input source, and what separates each pair of classes.</summary>
+/// <param name="Source">What was explored.</param>
+/// <param name="Readings">The readings, in the order given.</param>
+/// <param name="Observed">The observables compared.</param>
+/// <param name="SetsNote">Why occupied sets were not compared although asked for, or null.</param>
+/// <param name="Classes">The classes, ordered by their first member.</param>
+/// <param name="Differences">For each pair of classes (first index smaller), the shortest distinguishing trace.</param>
+/// <param name="ProductStates">Product states explored in total.</param>
+/// <param name="Transitions">Product transitions applied in total.</param>
+/// <param name="Cut">Explorations a cap cut, as "input N: cap"; equivalence then holds only within the caps.</param>
+/// <param name="Complete">False when interrupted: the classes are then not established.</param>
+/// <param name="Elapsed">Wall time.</param>
+public sealed record EquivalenceResult(
+    InputSource Source,
+    IReadOnlyList<Reading> Readings,
+    Observed Observed,
+    string? SetsNote,
+    IReadOnlyList<EquivalenceClass> Classes,
+    IReadOnlyList<ClassDifference> Differences,
+    long ProductStates,
+    long Transitions,
+    IReadOnlyList<string> Cut,
+    bool Complete,
+    TimeSpan Elapsed)
+{
+    /// <summary>True when every reading is in one class.</summary>
+    public bool AllEquivalent => Classes.Count <= 1;
+
+    /// <summary>The shortest of the distinguishing traces (ties: the first pair of classes), or null.</summary>
+    public ClassDifference? Shortest
+    {
+        get
+        {
+            ClassDifference? best = null;
+            foreach (var d in Differences)
+                if (best is null || d.Divergence.Length < best.Divergence.Length) best = d;
+            return best;
+        }
+    }
+
+    /// <summary>The index of the class that holds a reading (compared by reference), or -1.</summary>
+    public int ClassOf(Reading reading)
+    {
+        for (var c = 0; c < Classes.Count; c++)
+            foreach (var m in Classes[c].Members)
+                if (ReferenceEquals(m, reading)) return c;
+        return -1;
+    }
+}
+
+/// <summary>Groups readings by trace equivalence over every input of a source, by lockstep exploration.</summary>
+/// <remarks>
+/// Two readings are equivalent when, on every input, no sequence of operations makes their observables
+/// differ (<see cref="Lockstep"/>). Occupied sets are compared only when every reading has sets and every
+/// reading sees the same set numbers: always on raw catalogs, and on release plans when every reading uses
+/// the same encoder. Set numbers of different encoders mean nothing to each other, and upstream has no sets;
+/// comparing sets for some pairs only would make the relation intransitive. Inputs are explored in parallel;
+/// results do not depend on the thread count.
+/// </remarks>
+public static class Equivalence
+{
+    /// <summary>The observables that can be compared among these readings, and why sets were dropped if they were.</summary>
+    public static Observed Comparable(InputSource source, IReadOnlyList<Reading> readings, Observed asked, out string? note)
+    {
+        note = null;
+        if ((asked & Observed.Sets) == 0 || readings.Count < 2) return asked;
+        foreach (var r in readings)
+            if (!r.HasSets)
+            {
+                note = $"occupied sets not compared: {r.DisplayName} has no sets";
+                return asked & ~Observed.Sets;
+            }
+        var sameEncoding = readings.All(r => r.Encoding == readings[0].Encoding);
+        if (sameEncoding || source.Count == 0) return asked;
+        // A raw catalog is one object shared by every reading; a release plan is encoded anew by each.
+        var first = source.CatalogFor(0, readings[0]);
+        if (readings.All(r => ReferenceEquals(source.CatalogFor(0, r), first))) return asked;
+        note = "occupied sets not compared: the readings encode release plans with different set numbers";
+        return asked & ~Observed.Sets;
+    }
+
+    /// <summary>Computes the classes and, for each pair of classes, the shortest distinguishing trace over every input.</summary>
+    public static EquivalenceResult Classes(InputSource source, IReadOnlyList<Reading> readings, ExploreLimits limits,
+        int threads = 0, CancellationToken cancel = default, Observed observed = Observed.All, Action<string>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var comparable = Comparable(source, readings, observed, out var note);
+        var n = readings.Count;
+        var inputs = source.Count;
+        using var engine = new ThreadLocal<Lockstep>(() => new Lockstep());
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancel };
+        var complete = true;
+
+        // Phase 1, per input: the partition of the readings, each compared with the first reading of every block until one agrees.
+        var block = new int[inputs][];
+        var joinStates = new long[inputs][];
+        var phaseStates = new long[inputs];
+        var phaseTransitions = new long[inputs];
+        var cuts = new string?[inputs];
+        var done = 0;
+        try
+        {
+            Parallel.For(0, inputs, options, i =>
+            {
+                var catalogs = Catalogs(source, i, readings);
+                var own = new int[n];
+                var joined = new long[n];
+                var reps = new List<int>();
+                for (var r = 0; r < n; r++)
+                {
+                    own[r] = r;
+                    foreach (var rep in reps)
+                    {
+                        var res = engine.Value!.Run([catalogs[rep], catalogs[r]], [readings[rep], readings[r]], comparable, limits);
+                        phaseStates[i] += res.ProductStates;
+                        phaseTransitions[i] += res.Transitions;
+                        if (res.CutBy is not null) cuts[i] ??= res.CutBy;
+                        if (res.Divergence is null)
+                        {
+                            own[r] = rep;
+                            joined[r] = res.ProductStates;
+                            break;
+                        }
+                    }
+                    if (own[r] == r) reps.Add(r);
+                }
+                block[i] = own;
+                joinStates[i] = joined;
+                var m = Interlocked.Increment(ref done);
+                if (m % 64 == 0 || m == inputs) progress?.Invoke($"classes: {m}/{inputs} inputs");
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            complete = false;
+        }
+        if (!complete)
+            return new EquivalenceResult(source, readings, comparable, note, [], [], phaseStates.Sum(), phaseTransitions.Sum(), [], false, clock.Elapsed);
+
+        // Readings are equivalent when they share a block on every input.
+        var classOf = new int[n];
+        var members = new List<List<int>>();
+        for (var r = 0; r < n; r++)
+        {
+            classOf[r] = -1;
+            for (var c = 0; c < members.Count && classOf[r] < 0; c++)
+            {
+                var first = members[c][0];
+                var same = true;
+                for (var i = 0; i < inputs && same; i++) same = block[i][first] == block[i][r];
+                if (same) classOf[r] = c;
+            }
+            if (classOf[r] < 0)
+            {
+                classOf[r] = members.Count;
+                members.Add([]);
+            }
+            members[classOf[r]].Add(r);
+        }
+        var classes = new List<EquivalenceClass>();
+        foreach (var m in members)
+        {
+            long evidence = 0;
+            for (var i = 0; i < inputs; i++)
+                foreach (var r in m)
+                    evidence += joinStates[i][r];
+            classes.Add(new EquivalenceClass([.. m.Select(r => readings[r])], inputs, m.Count > 1 ? evidence : 0));
+        }
+
+        // Phase 2: for each pair of classes, the shortest trace between the representatives, on the inputs where they differ.
+        var pairs = new List<(int A, int B)>();
+        for (var a = 0; a < members.Count; a++)
+            for (var b = a + 1; b < members.Count; b++)
+                pairs.Add((a, b));
+        var lengths = new int[inputs][];
+        var pairStates = new long[inputs];
+        var pairTransitions = new long[inputs];
+        done = 0;
+        try
+        {
+            Parallel.For(0, inputs, options, i =>
+            {
+                var row = new int[pairs.Count];
+                Catalog[]? catalogs = null;
+                for (var k = 0; k < pairs.Count; k++)
+                {
+                    var x = members[pairs[k].A][0];
+                    var y = members[pairs[k].B][0];
+                    if (block[i][x] == block[i][y]) continue;
+                    catalogs ??= Catalogs(source, i, readings);
+                    var res = engine.Value!.Run([catalogs[x], catalogs[y]], [readings[x], readings[y]], comparable, limits);
+                    pairStates[i] += res.ProductStates;
+                    pairTransitions[i] += res.Transitions;
+                    row[k] = res.Divergence?.Length ?? 0;
+                }
+                lengths[i] = row;
+                var m = Interlocked.Increment(ref done);
+                if (pairs.Count > 0 && (m % 64 == 0 || m == inputs)) progress?.Invoke($"distinguishing traces: {m}/{inputs} inputs");
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            complete = false;
+        }
+        var differences = new List<ClassDifference>();
+        if (complete)
+        {
+            var replay = new Lockstep();
+            for (var k = 0; k < pairs.Count; k++)
+            {
+                int best = -1, count = 0;
+                for (var i = 0; i < inputs; i++)
+                {
+                    if (lengths[i][k] == 0) continue;
+                    count++;
+                    if (best < 0 || lengths[i][k] < lengths[best][k]) best = i;
+                }
+                // Different classes differ on some input; a cap can hide it, in which case no trace is reported.
+                if (best < 0) continue;
+                var x = members[pairs[k].A][0];
+                var y = members[pairs[k].B][0];
+                var catalogs = Catalogs(source, best, readings);
+                var res = replay.Run([catalogs[x], catalogs[y]], [readings[x], readings[y]], comparable, limits);
+                differences.Add(new ClassDifference(pairs[k].A, pairs[k].B, best, source.Describe(best), res.Divergence!, count));
+            }
+        }
+        var cut = new List<string>();
+        for (var i = 0; i < inputs; i++)
+            if (cuts[i] is { } c) cut.Add($"input {i + 1}: {c}");
+        return new EquivalenceResult(source, readings, comparable, note, classes, differences,
+            phaseStates.Sum() + pairStates.Sum(), phaseTransitions.Sum() + pairTransitions.Sum(), cut, complete, clock.Elapsed);
+    }
+
+    // One catalog per reading; readings with the same encoder share one (a raw source returns the same object anyway).
+    private static Catalog[] Catalogs(InputSource source, int input, IReadOnlyList<Reading> readings)
+    {
+        var result = new Catalog[readings.Count];
+        for (var k = 0; k < readings.Count; k++)
+        {
+            for (var j = 0; j < k && result[k] is null; j++)
+                if (readings[j].Encoding == readings[k].Encoding) result[k] = result[j];
+            result[k] ??= source.CatalogFor(input, readings[k]);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,207 @@
+using System.Text;
+using System.Text.Json;
+using Klp.Check.Comparison;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Output;
+
+/// <summary>Renders the design space as plain text, Markdown or JSON (docs/json.md, "design").</summary>
+public static class DesignReport
+{
+    private static readonly Policies[] columns =
+    [
+        Policies.Replace, Policies.Membership, Policies.Zero, Policies.Arity, Policies.AddSets, Policies.Isolation, Policies.States, Policies.Encoding,
+    ];
+
+    private static string Short(Policies policy, string value) => policy switch
+    {
+        Policies.Isolation => value switch { "functions+states" => "f+s", "functions-only" => "f", _ => value },
+        Policies.States => value == "block-disable" ? "block" : value,
+        _ => value,
+    };
+
+    private static string Required(DesignResult r) => string.Join(", ", r.Required.Select(i => i.Id));
+
+    private static string ModeName(DesignResult r) => r.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic";
+
+    private static Policies Shown(DesignResult r) =>
+        r.Points.Aggregate(Policies.None, (acc, p) => acc | DesignSpace.Describe(p.Reading, p.Relevant).Aggregate(Policies.None, (a, w) => a | w.Policy));
+
+    private static Dictionary<Policies, string> Values(DesignPoint p) =>
+        DesignSpace.Describe(p.Reading, p.Relevant).ToDictionary(w => w.Policy, w => w.Value);
+
+    private static string Heading(Policies p) => p switch
+    {
+        Policies.Replace => "replaces", Policies.Membership => "occupies", Policies.Zero => "zero", Policies.Arity => "arity",
+        Policies.AddSets => "add_sets", Policies.Isolation => "isolation", Policies.States => "states", _ => "encoding",
+    };
+
+    /// <summary>Per required property, how many combinations broke it and for how many it was n/a.</summary>
+    public static IReadOnlyList<(Invariant Invariant, int Violated, int NotApplicable)> Failures(DesignResult r) =>
+        [.. r.Required.Select((inv, k) => (inv,
+            r.Points.Count(p => p.Verdicts[k].Kind == VerdictKind.Violated),
+            r.Points.Count(p => p.Verdicts[k].Kind == VerdictKind.NotApplicable)))];
+
+    /// <summary>Plain text for an 80-column email: the combinations that keep every required property, simplest first, with the presets they equal.</summary>
+    public static string Text(DesignResult r)
+    {
+        var sb = new StringBuilder();
+        var passing = r.Passing;
+        var head = $"klp-check design: {r.Points.Count} policy combinations tried, {passing.Count} keep {Required(r)}";
+        foreach (var line in TextLayout.Wrap(head.Split(' '), "")) sb.AppendLine(line);
+        foreach (var line in TextLayout.Wrap($"input: {r.Source.Kind} {r.Source.Bound} ({r.Source.Count} inputs), mode {ModeName(r)}".Split(' '), "")) sb.AppendLine(line);
+        sb.AppendLine();
+        var shown = Shown(r);
+        var cols = columns.Where(c => (shown & c) != 0).ToList();
+        if (passing.Count > 0)
+        {
+            var rows = passing.Select(p => Values(p)).ToList();
+            var widths = cols.Select(c => Math.Max(Heading(c).Length, rows.Max(v => v.TryGetValue(c, out var x) ? Short(c, x).Length : 1))).ToList();
+            var header = new StringBuilder("  #");
+            for (var k = 0; k < cols.Count; k++) header.Append(' ').Append(Heading(cols[k]).PadRight(widths[k]));
+            sb.AppendLine(header.ToString().TrimEnd());
+            for (var i = 0; i < passing.Count; i++)
+            {
+                var row = new StringBuilder($"{i + 1,3}");
+                for (var k = 0; k < cols.Count; k++)
+                    row.Append(' ').Append((rows[i].TryGetValue(cols[k], out var v) ? Short(cols[k], v) : "-").PadRight(widths[k]));
+                var text = row.ToString().TrimEnd();
+                var matches = passing[i].Matches;
+                if (matches.Count > 0)
+                {
+                    var eq = $"= {string.Join(", ", matches)}";
+                    if (text.Length + 2 + eq.Length <= TextLayout.Width) text += "  " + eq;
+                    else
+                    {
+                        sb.AppendLine(text);
+                        foreach (var line in TextLayout.Wrap(eq.Split(' '), "      ")) sb.AppendLine(line);
+                        continue;
+                    }
+                }
+                sb.AppendLine(text);
+            }
+            sb.AppendLine();
+            foreach (var line in TextLayout.Wrap(Legend(), "")) sb.AppendLine(line);
+        }
+        else sb.AppendLine("No combination keeps every required property.");
+        sb.AppendLine();
+        sb.AppendLine("Not kept (a combination may break several):");
+        foreach (var (inv, violated, na) in Failures(r))
+            sb.AppendLine($"  {inv.Id}: violated by {violated}" + (na > 0 ? $", n/a for {na}" : ""));
+        sb.AppendLine();
+        sb.AppendLine(Totals(r));
+        if (!r.Complete) sb.AppendLine($"interrupted: {r.Points.Count} of {r.Space} combinations checked");
+        return sb.ToString();
+    }
+
+    private static IEnumerable<string> Legend() =>
+        ("Which entries a load replaces: flag, every entry if replace is set (upstream); intersect, those whose sets meet the listed ones;"
+        + " subset, those whose sets lie within them. Which sets a patch occupies: own, the first listed; listed, every listed one."
+        + " Isolation: f+s, functions and states; f, functions only. A dash: the policy cannot matter on these inputs."
+        + " After the equals sign: the presets with these policies.").Split(' ');
+
+    /// <summary>The closing line: combinations and states explored.</summary>
+    public static string Totals(DesignResult r) =>
+        $"{r.Points.Count} of {r.Space} combinations checked, {r.States} states explored";
+
+    /// <summary>Markdown: a table of the combinations that keep every required property.</summary>
+    public static string Markdown(DesignResult r)
+    {
+        var sb = new StringBuilder();
+        var passing = r.Passing;
+        sb.AppendLine($"### klp-check design: {passing.Count} of {r.Points.Count} combinations keep {string.Join(", ", r.Required.Select(i => $"`{i.Id}`"))}");
+        sb.AppendLine();
+        sb.AppendLine($"Input: {r.Source.Kind} `{r.Source.Bound}` ({r.Source.Count} inputs), mode {ModeName(r)}.");
+        sb.AppendLine();
+        var cols = columns.Where(c => (Shown(r) & c) != 0).ToList();
+        if (passing.Count > 0)
+        {
+            sb.Append("| # |");
+            foreach (var c in cols) sb.Append($" {Heading(c)} |");
+            sb.AppendLine(" presets |");
+            sb.Append("|---|");
+            foreach (var _ in cols) sb.Append("---|");
+            sb.AppendLine("---|");
+            for (var i = 0; i < passing.Count; i++)
+            {
+                var v = Values(passing[i]);
+                sb.Append($"| {i + 1} |");
+                foreach (var c in cols) sb.Append($" {(v.TryGetValue(c, out var x) ? x : "-")} |");
+                sb.AppendLine($" {string.Join(", ", passing[i].Matches.Select(m => $"`{m}`"))} |");
+            }
+        }
+        else sb.AppendLine("No combination keeps every required property.");
+        sb.AppendLine();
+        foreach (var (inv, violated, na) in Failures(r))
+            sb.AppendLine($"- `{inv.Id}`: violated by {violated}" + (na > 0 ? $", n/a for {na}" : ""));
+        sb.AppendLine();
+        sb.AppendLine(Totals(r));
+        return sb.ToString();
+    }
+
+    /// <summary>The JSON document of <c>klp-check design</c> (docs/json.md).</summary>
+    public static string Json(DesignResult r)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("tool", "klp-check");
+            w.WriteString("command", "design");
+            w.WriteNumber("schema", 1);
+            w.WriteBoolean("complete", r.Complete);
+            w.WriteStartObject("input");
+            w.WriteString("kind", r.Source.Kind);
+            w.WriteString("bounds", r.Source.Bound);
+            w.WriteNumber("count", r.Source.Count);
+            w.WriteEndObject();
+            w.WriteString("mode", ModeName(r));
+            w.WriteStartArray("required");
+            foreach (var inv in r.Required) w.WriteStringValue(inv.Id);
+            w.WriteEndArray();
+            w.WriteNumber("space", r.Space);
+            w.WriteNumber("tried", r.Points.Count);
+            w.WriteNumber("kept", r.Passing.Count);
+            w.WriteNumber("states", r.States);
+            w.WriteStartArray("combinations");
+            foreach (var p in r.Points)
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("keeps", p.Keeps);
+                w.WriteNumber("simplicity", p.Simplicity);
+                w.WriteStartObject("policies");
+                foreach (var (_, name, value) in DesignSpace.Describe(p.Reading, p.Relevant)) w.WriteString(name, value);
+                w.WriteEndObject();
+                w.WriteStartArray("matches");
+                foreach (var m in p.Matches) w.WriteStringValue(m);
+                w.WriteEndArray();
+                w.WriteStartArray("verdicts");
+                foreach (var v in p.Verdicts) WriteVerdict(w, v);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+
+    // A combination is no preset, so its trace carries no replayable scenario: the operations and the input only.
+    private static void WriteVerdict(Utf8JsonWriter w, Verdict v)
+    {
+        w.WriteStartObject();
+        w.WriteString("property", v.Invariant.Id);
+        w.WriteString("verdict", v.Word);
+        w.WriteString("detail", v.Detail);
+        if (v.Trace is not null && v.Catalog is not null)
+        {
+            w.WriteStartArray("trace");
+            foreach (var op in v.Trace) w.WriteStringValue(op.Format(v.Catalog));
+            w.WriteEndArray();
+            w.WriteString("input", v.Input);
+        }
+        else w.WriteNull("trace");
+        w.WriteEndObject();
+    }
+}
