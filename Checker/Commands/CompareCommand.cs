@@ -75,7 +75,12 @@ public static class CompareCommand
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
             var result = Comparer.Run(source, readings, invariants, input.Limits(parse), scenarios, input.Threads(parse), cts.Token, progress);
+            var classes = result.Complete && readings.Count > 1
+                ? Equivalence.Classes(source, readings, input.Limits(parse), input.Threads(parse), cts.Token, progress: progress)
+                : null;
             InputOptions.EndProgress(stderr);
+            if (classes is { Complete: false }) result = result with { Complete = false };
+            else if (classes is not null) result = result with { Equivalence = classes };
             stdout.Write(parse.GetValue(format) switch
             {
                 "json" => ComparisonReport.Json(result),

@@ -20,6 +20,9 @@ public sealed record ComparisonResult(
     bool Complete,
     TimeSpan Elapsed)
 {
+    /// <summary>The classes of readings no trace tells apart, when computed.</summary>
+    public EquivalenceResult? Equivalence { get; init; }
+
     /// <summary>Distinct states explored over every reading.</summary>
     public long States => Results.Sum(r => r.Coverage.States);
 }

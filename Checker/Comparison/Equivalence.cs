@@ -29,7 +29,7 @@ public sealed record ClassDifference(int First, int Second, int Input, string In
 /// <param name="Observed">The observables compared.</param>
 /// <param name="SetsNote">Why occupied sets were not compared although asked for, or null.</param>
 /// <param name="Classes">The classes, ordered by their first member.</param>
-/// <param name="Differences">For each pair of classes (first index smaller), the shortest distinguishing trace.</param>
+/// <param name="Differences">For each pair of classes (first index smaller), the shortest distinguishing trace on the inputs with the fewest features (docs/bounds.md).</param>
 /// <param name="ProductStates">Product states explored in total.</param>
 /// <param name="Transitions">Product transitions applied in total.</param>
 /// <param name="Cut">Explorations a cap cut, as "input N: cap"; equivalence then holds only within the caps.</param>
@@ -238,7 +238,9 @@ public static class Equivalence
                 {
                     if (lengths[i][k] == 0) continue;
                     count++;
-                    if (best < 0 || lengths[i][k] < lengths[best][k]) best = i;
+                    // Plain inputs first (no shared function, no state), as the verdicts do, then the shortest trace.
+                    if (best < 0 || source.Features(i) < source.Features(best)
+                        || source.Features(i) == source.Features(best) && lengths[i][k] < lengths[best][k]) best = i;
                 }
                 // Different classes differ on some input; a cap can hide it, in which case no trace is reported.
                 if (best < 0) continue;

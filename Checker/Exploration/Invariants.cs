@@ -195,7 +195,7 @@ public sealed class InvariantChecker
         var eff = effects[found.Index];
         var trace = g.PathTo(eff.From);
         trace.Add(eff.Op);
-        if (eff.Extra > 0) trace.Add(eff.Op.Kind == OpKind.Disable ? Operation.Complete() : Operation.Complete());
+        if (eff.Extra > 0) trace.Add(Operation.Complete());
         return new CatalogFinding(true, true, trace, found.Message);
     }
 

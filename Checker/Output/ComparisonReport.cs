@@ -78,6 +78,11 @@ public static class ComparisonReport
                     foreach (var line in TextLayout.Wrap(group.Key.Trace.Split(' '), "    $ ")) sb.AppendLine(line);
             }
         }
+        if (c.Equivalence is { } eq)
+        {
+            sb.AppendLine();
+            sb.Append(EquivalenceReport.Text(eq, standalone: false));
+        }
         if (c.Replays.Count > 0)
         {
             sb.AppendLine();
@@ -136,6 +141,11 @@ public static class ComparisonReport
                 if (group.Key.Trace.Length > 0) sb.AppendLine($"  `{group.Key.Trace}`");
             }
         }
+        if (c.Equivalence is { } eq)
+        {
+            sb.AppendLine();
+            sb.Append(EquivalenceReport.Markdown(eq, standalone: false));
+        }
         if (c.Replays.Count > 0)
         {
             sb.AppendLine();
@@ -189,6 +199,12 @@ public static class ComparisonReport
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (c.Equivalence is { } eq)
+            {
+                w.WritePropertyName("equivalence");
+                EquivalenceReport.Write(w, eq);
+            }
+            else w.WriteNull("equivalence");
             w.WriteStartArray("replays");
             foreach (var r in c.Replays)
             {
