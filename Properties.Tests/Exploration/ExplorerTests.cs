@@ -80,3 +80,28 @@ public class ExplorerTests
         Assert.True(g.RefusedByReason[(int)Reason.ModuleLoaded] > 0);
     }
 }
+
+public class ParallelExplorerTests
+{
+    [Theory]
+    [InlineData("upstream")]
+    [InlineData("positional")]
+    public void ParallelLevels_GiveExactlyTheSequentialGraph(string reading)
+    {
+        // Six stacking patches under upstream reach levels far wider than the parallel threshold.
+        var catalog = new Catalog(Enumerable.Range(1, 6).Select(i => new Patch(
+            $"p{i}", Origin.Vendor, PatchKind.Hotfix, i, [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
+        var r = Readings.Find(reading)!;
+
+        var sequential = new Explorer().Explore(catalog, r, threads: 1);
+        var parallel = new Explorer().Explore(catalog, r, threads: 4);
+
+        Assert.True(sequential.States.Count > 5000, $"{sequential.States.Count} states");
+        Assert.Equal(sequential.States, parallel.States);
+        Assert.Equal(sequential.Parent, parallel.Parent);
+        Assert.Equal(sequential.ParentOp, parallel.ParentOp);
+        Assert.Equal(sequential.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)), parallel.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)));
+        Assert.Equal(sequential.RefusedByReason, parallel.RefusedByReason);
+        Assert.Equal(sequential.Transitions, parallel.Transitions);
+    }
+}
