@@ -90,6 +90,33 @@ public sealed class InvariantChecker
         twoPhase = r.Options.Granularity == Granularity.TwoPhase;
     }
 
+    /// <summary>Whether a safety property's interesting case happens in this graph (its "sometimes" witness); null when it is not tracked.</summary>
+    /// <remarks>A property that holds where its case never happens holds vacuously, and reports say so.</remarks>
+    public bool? Exercised(Invariant invariant)
+    {
+        var customers = CustomerMask();
+        bool AnyLoad(Func<(int From, Operation Op, KernelState After, ulong Affected, int Extra), bool> f) => LoadEffects().Any(f);
+        return invariant.Id switch
+        {
+            "one-per-set" => AnyLoad(e => e.Affected != 0),
+            "state-monotonic" => AnyLoad(e => (c.StateMask[e.Op.Patch] & ActiveStateMask(g.States[e.From])) != 0),
+            "block-disable-kept" => g.States.Any(s => !s.InTransition && Observables.Enabled(s).Any(p => c.BlockMask[p] != 0)),
+            "customer-untouched" => AnyLoad(e => c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0 && (Observables.EnabledMask(g.States[e.From]) & customers) != 0),
+            "hotfixes-absorbed" => AnyLoad(e => c[e.Op.Patch].Origin == Origin.Vendor && c[e.Op.Patch].Kind == PatchKind.Cumulative
+                && Observables.Enabled(g.States[e.From]).Any(h => c[h].Origin == Origin.Vendor && c[h].Kind == PatchKind.Hotfix && c[h].Release < c[e.Op.Patch].Release)),
+            "no-silent-revert" => AnyLoad(e => c[e.Op.Patch].Origin == Origin.Vendor && Enumerable.Range(0, c.Count)
+                .Any(q => (e.Affected & (1UL << q)) != 0 && c[q].Origin == Origin.Vendor && c[q].Release < c[e.Op.Patch].Release)),
+            _ => null,
+        };
+    }
+
+    private ulong ActiveStateMask(in KernelState s)
+    {
+        ulong m = 0;
+        foreach (var p in Observables.Enabled(s)) m |= c.StateMask[p];
+        return m;
+    }
+
     /// <summary>Checks one property.</summary>
     public CatalogFinding Check(Invariant invariant) => invariant.Id switch
     {

@@ -119,6 +119,9 @@ public sealed record Verdict(Invariant Invariant, Reading Reading, VerdictKind K
         _ => "n/a",
     };
 
+    /// <summary>True when a safety property holds only because its interesting case never happens.</summary>
+    public bool Vacuous { get; init; }
+
     /// <summary>f for a shared function, s for states.</summary>
     public static string FeatureLetters(InputFeatures f) =>
         ((f & InputFeatures.SharedFunction) != 0 ? "f" : "") + ((f & InputFeatures.States) != 0 ? "s" : "");
@@ -158,6 +161,7 @@ public static class Verification
     {
         var clock = Stopwatch.StartNew();
         var findings = new CatalogFinding?[source.Count][];
+        var exercised = new bool?[source.Count][];
         var graphs = new (long States, long Transitions, int Depth, long[] Accepted, Operation[] Alphabet, long[] Refused, string? Cut, double Collision)[source.Count];
         var explorer = new ThreadLocal<Explorer>(() => new Explorer());
         var done = 0;
@@ -174,8 +178,14 @@ public static class Verification
                 var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads);
                 var checker = new InvariantChecker(g);
                 var row = new CatalogFinding?[invariants.Count];
+                var seen = new bool?[invariants.Count];
                 for (var k = 0; k < invariants.Count; k++)
-                    row[k] = invariants[k].NotApplicable(reading) is null ? checker.Check(invariants[k]) : null;
+                {
+                    if (invariants[k].NotApplicable(reading) is not null) continue;
+                    row[k] = checker.Check(invariants[k]);
+                    if (row[k]!.Applicable && !row[k]!.Found) seen[k] = checker.Exercised(invariants[k]);
+                }
+                exercised[i] = seen;
                 findings[i] = row;
                 graphs[i] = (g.States.Count, g.Transitions, g.MaxDepth, g.AcceptedCount, g.Alphabet, g.RefusedByReason, g.CutBy, g.CollisionProbability);
                 var n = Interlocked.Increment(ref done);
@@ -226,7 +236,21 @@ public static class Verification
             else if (inv.Kind == PropertyKind.Witness)
                 verdicts.Add(new Verdict(inv, reading, VerdictKind.Violated, $"never reached: vacuous within {bound}, {states} states", null, null, null));
             else
-                verdicts.Add(new Verdict(inv, reading, VerdictKind.Holds, $"{applicable} inputs, {states} states", null, null, null));
+            {
+                var tracked = false;
+                var cases = 0;
+                for (var i = 0; i < source.Count; i++)
+                    if (exercised[i] is { } seen && seen[k] is { } e)
+                    {
+                        tracked = true;
+                        if (e) cases++;
+                    }
+                var detail = $"{applicable} inputs, {states} states";
+                if (tracked && cases == 0)
+                    verdicts.Add(new Verdict(inv, reading, VerdictKind.Holds, $"vacuously: its case never happens ({detail})", null, null, null) { Vacuous = true });
+                else
+                    verdicts.Add(new Verdict(inv, reading, VerdictKind.Holds, tracked ? $"{detail}; its case happens in {cases} inputs" : detail, null, null, null));
+            }
         }
 
         var accepted = new Dictionary<OpKind, long>();

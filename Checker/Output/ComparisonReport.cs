@@ -21,7 +21,7 @@ public static class ComparisonReport
 
     private static string Mark(Verdict v) => v.Kind switch
     {
-        VerdictKind.Holds => "ok",
+        VerdictKind.Holds => v.Vacuous ? "(ok)" : "ok",
         VerdictKind.Violated => "X" + Verdict.FeatureLetters(v.Features),
         _ => "-",
     };
@@ -57,6 +57,7 @@ public static class ComparisonReport
             sb.AppendLine();
         }
         sb.AppendLine("ok holds (a witness: reached)   X violated (a witness: never reached)   - n/a");
+        sb.AppendLine("(ok) holds vacuously: the case the property is about never happens");
         sb.AppendLine("Xf, Xs: violated only on inputs where a customer patch shares a function with");
         sb.AppendLine("a vendor patch (f) or patches declare states (s)");
         foreach (var line in TextLayout.Wrap(c.Results.Select(r => $"{Abbreviation(r.Reading)}={r.Reading.DisplayName}"), "", "  ")) sb.AppendLine(line);
@@ -125,7 +126,7 @@ public static class ComparisonReport
             foreach (var r in c.Results)
             {
                 var v = r.Verdicts[k];
-                sb.Append(v.Kind switch { VerdictKind.Holds => " holds |", VerdictKind.Violated => $" **{v.Word}** |", _ => " n/a |" });
+                sb.Append(v.Kind switch { VerdictKind.Holds => v.Vacuous ? " holds (vacuous) |" : " holds |", VerdictKind.Violated => $" **{v.Word}** |", _ => " n/a |" });
             }
             sb.AppendLine();
         }
@@ -226,6 +227,7 @@ public static class ComparisonReport
         w.WriteStartObject();
         w.WriteString("property", v.Invariant.Id);
         w.WriteString("verdict", v.Word);
+        w.WriteBoolean("vacuous", v.Vacuous);
         w.WriteString("detail", v.Detail);
         if (v.Trace is not null && v.Catalog is not null)
         {

@@ -47,6 +47,19 @@ public class VerdictMatrixTests
         }
     }
 
+    [Theory]
+    [InlineData("replace-set", "hotfixes-absorbed", true)]
+    [InlineData("positional", "hotfixes-absorbed", false)]
+    [InlineData("flat-dynamic", "hotfixes-absorbed", false)]
+    [InlineData("positional", "customer-untouched", false)]
+    public void HoldingSafetyCell_SaysWhetherItsCaseEverHappens(string reading, string property, bool vacuous)
+    {
+        var v = DefaultComparison.Cell(reading, property);
+
+        Assert.Equal(VerdictKind.Holds, v.Kind);
+        Assert.Equal(vacuous, v.Vacuous);
+    }
+
     [Fact]
     public void DefaultComparison_ExploresEveryInputExhaustively()
     {
