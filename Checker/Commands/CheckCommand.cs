@@ -140,26 +140,15 @@ public static class CheckCommand
 
     private static string Json(InputSource source, ReadingResult result)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonReport.Write("check", w =>
         {
-            w.WriteStartObject();
-            w.WriteString("tool", "klp-check");
-            w.WriteString("command", "check");
-            w.WriteNumber("schema", 1);
-            w.WriteStartObject("input");
-            w.WriteString("kind", source.Kind);
-            w.WriteString("bounds", source.Bound);
-            w.WriteNumber("count", source.Count);
-            w.WriteEndObject();
+            JsonReport.WriteInput(w, source);
             w.WritePropertyName("reading");
             ReplayReport.WriteReading(w, result.Reading);
             w.WriteStartArray("verdicts");
             foreach (var v in result.Verdicts) ComparisonReport.WriteVerdict(w, v);
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+        });
     }
 
     private static int RunRandom(System.CommandLine.ParseResult parse, InputOptions input, Reading reading, IReadOnlyList<Invariant> invariants,
@@ -193,13 +182,8 @@ public static class CheckCommand
         sb.AppendLine($"reproduce with: --random {runs} --length {length} --seed {s}");
         if (format == "json")
         {
-            using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            stdout.Write(JsonReport.Write("check", w =>
             {
-                w.WriteStartObject();
-                w.WriteString("tool", "klp-check");
-                w.WriteString("command", "check");
-                w.WriteNumber("schema", 1);
                 w.WriteString("mode", "random");
                 w.WriteNumber("seed", s);
                 w.WriteNumber("runs", runs);
@@ -216,9 +200,7 @@ public static class CheckCommand
                     w.WriteString("scenario", CatalogText.Scenario($"{result.Invariant.Id} violation under {reading.DisplayName} (seed {s})", cx.Catalog, reading, cx.Ops, result.Message));
                 }
                 else w.WriteNull("property");
-                w.WriteEndObject();
-            }
-            stdout.Write(Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine);
+            }));
         }
         else stdout.Write(sb.ToString());
         return result.Counterexample is null ? ExitCodes.Ok : ExitCodes.Failed;

@@ -32,36 +32,27 @@ public static class ReadingsCommand
         switch (format)
         {
             case "json":
-                using (var stream = new MemoryStream())
+                sb.Append(JsonReport.Write("readings", w =>
                 {
-                    using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                    w.WriteStartArray("readings");
+                    foreach (var r in Readings.All)
                     {
                         w.WriteStartObject();
-                        w.WriteString("tool", "klp-check");
-                        w.WriteString("command", "readings");
-                        w.WriteNumber("schema", 1);
-                        w.WriteStartArray("readings");
-                        foreach (var r in Readings.All)
-                        {
-                            w.WriteStartObject();
-                            w.WriteString("name", r.Name);
-                            w.WriteString("section", r.Section);
-                            w.WriteString("description", r.Description);
-                            w.WriteString("fields", r.Fields);
-                            if (r.ParameterName is null) w.WriteNull("parameter");
-                            else w.WriteString("parameter", r.ParameterName);
-                            w.WriteStartObject("options");
-                            foreach (var s in ReadingOptionText.Format(r.Options))
-                                w.WriteString(s[..s.IndexOf('=')], s[(s.IndexOf('=') + 1)..]);
-                            w.WriteEndObject();
-                            w.WriteString("source", r.Source);
-                            w.WriteEndObject();
-                        }
-                        w.WriteEndArray();
+                        w.WriteString("name", r.Name);
+                        w.WriteString("section", r.Section);
+                        w.WriteString("description", r.Description);
+                        w.WriteString("fields", r.Fields);
+                        if (r.ParameterName is null) w.WriteNull("parameter");
+                        else w.WriteString("parameter", r.ParameterName);
+                        w.WriteStartObject("options");
+                        foreach (var s in ReadingOptionText.Format(r.Options))
+                            w.WriteString(s[..s.IndexOf('=')], s[(s.IndexOf('=') + 1)..]);
+                        w.WriteEndObject();
+                        w.WriteString("source", r.Source);
                         w.WriteEndObject();
                     }
-                    sb.Append(Encoding.UTF8.GetString(stream.ToArray())).AppendLine();
-                }
+                    w.WriteEndArray();
+                }));
                 break;
             case "markdown":
                 sb.AppendLine("| reading | spec | meaning | fields | load parameter | default options | source |");

@@ -10,19 +10,7 @@ public static class PlanParser
 {
     /// <summary>Reads and parses a plan file.</summary>
     /// <exception cref="ScenarioException">The file cannot be read or is malformed.</exception>
-    public static ReleasePlan ParseFile(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ScenarioException([new Diagnostic(path, 1, 1, $"cannot read file: {e.Message}")]);
-        }
-        return Parse(text, path);
-    }
+    public static ReleasePlan ParseFile(string path) => Parse(ScenarioParser.ReadSource(path), path);
 
     /// <summary>Parses plan text.</summary>
     /// <exception cref="ScenarioException">The text is malformed.</exception>

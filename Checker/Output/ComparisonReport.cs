@@ -163,19 +163,10 @@ public static class ComparisonReport
     /// <summary>The JSON document of docs/json.md.</summary>
     public static string Json(ComparisonResult c, string command = "compare")
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonReport.Write(command, w =>
         {
-            w.WriteStartObject();
-            w.WriteString("tool", "klp-check");
-            w.WriteString("command", command);
-            w.WriteNumber("schema", 1);
             w.WriteBoolean("complete", c.Complete);
-            w.WriteStartObject("input");
-            w.WriteString("kind", c.Source.Kind);
-            w.WriteString("bounds", c.Source.Bound);
-            w.WriteNumber("count", c.Source.Count);
-            w.WriteEndObject();
+            JsonReport.WriteInput(w, c.Source);
             w.WriteString("mode", ModeName(c));
             w.WriteStartArray("properties");
             foreach (var inv in c.Invariants)
@@ -216,9 +207,7 @@ public static class ComparisonReport
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+        });
     }
 
     /// <summary>Writes one verdict; a trace carries its operations and a scenario that replays it.</summary>

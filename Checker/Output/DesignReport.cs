@@ -143,19 +143,10 @@ public static class DesignReport
     /// <summary>The JSON document of <c>klp-check design</c> (docs/json.md).</summary>
     public static string Json(DesignResult r)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonReport.Write("design", w =>
         {
-            w.WriteStartObject();
-            w.WriteString("tool", "klp-check");
-            w.WriteString("command", "design");
-            w.WriteNumber("schema", 1);
             w.WriteBoolean("complete", r.Complete);
-            w.WriteStartObject("input");
-            w.WriteString("kind", r.Source.Kind);
-            w.WriteString("bounds", r.Source.Bound);
-            w.WriteNumber("count", r.Source.Count);
-            w.WriteEndObject();
+            JsonReport.WriteInput(w, r.Source);
             w.WriteString("mode", ModeName(r));
             w.WriteStartArray("required");
             foreach (var inv in r.Required) w.WriteStringValue(inv.Id);
@@ -182,9 +173,7 @@ public static class DesignReport
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+        });
     }
 
     // A combination is no preset, so its trace carries no replayable scenario: the operations and the input only.

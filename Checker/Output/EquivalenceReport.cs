@@ -250,27 +250,16 @@ public static class EquivalenceReport
     /// <summary>The JSON document of <c>klp-check diff</c> (docs/json.md).</summary>
     public static string Json(EquivalenceResult r, string command = "diff")
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonReport.Write(command, w =>
         {
-            w.WriteStartObject();
-            w.WriteString("tool", "klp-check");
-            w.WriteString("command", command);
-            w.WriteNumber("schema", 1);
             w.WriteBoolean("complete", r.Complete);
-            w.WriteStartObject("input");
-            w.WriteString("kind", r.Source.Kind);
-            w.WriteString("bounds", r.Source.Bound);
-            w.WriteNumber("count", r.Source.Count);
-            w.WriteEndObject();
+            JsonReport.WriteInput(w, r.Source);
             w.WriteString("mode", ModeName(r));
             w.WriteStartArray("readings");
             foreach (var reading in r.Readings) ReplayReport.WriteReading(w, reading);
             w.WriteEndArray();
             WriteBody(w, r);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+        });
     }
 
     /// <summary>Writes the classes and traces as one JSON object, for embedding in another document (docs/json.md, "diff").</summary>

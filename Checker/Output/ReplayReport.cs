@@ -154,19 +154,12 @@ public static class ReplayReport
     /// <summary>The JSON document of docs/json.md.</summary>
     public static string Json(IReadOnlyList<ReplayResult> results)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonReport.Write("replay", w =>
         {
-            w.WriteStartObject();
-            w.WriteString("tool", "klp-check");
-            w.WriteString("command", "replay");
-            w.WriteNumber("schema", 1);
             w.WriteStartArray("scenarios");
             foreach (var result in results) WriteScenario(w, result);
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+        });
     }
 
     /// <summary>Writes a reading as <c>{"name", "display", "options"}</c>.</summary>

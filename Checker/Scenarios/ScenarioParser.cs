@@ -10,18 +10,20 @@ public static partial class ScenarioParser
 {
     /// <summary>Reads and parses a file.</summary>
     /// <exception cref="ScenarioException">The file cannot be read or is malformed.</exception>
-    public static Scenario ParseFile(string path)
+    public static Scenario ParseFile(string path) => Parse(ReadSource(path), path);
+
+    /// <summary>The text of an input file; an unreadable file is a diagnostic at its first line.</summary>
+    /// <exception cref="ScenarioException">The file cannot be read.</exception>
+    public static string ReadSource(string path)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ScenarioException([new Diagnostic(path, 1, 1, $"cannot read file: {e.Message}")]);
         }
-        return Parse(text, path);
     }
 
     /// <summary>Parses scenario text; <paramref name="path"/> names it in diagnostics.</summary>

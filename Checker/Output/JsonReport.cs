@@ -1,0 +1,35 @@
+using System.Text;
+using System.Text.Json;
+using Klp.Check.Exploration;
+
+namespace Klp.Check.Output;
+
+/// <summary>The frame every JSON document of klp-check shares (docs/json.md): tool, command, schema, then the body.</summary>
+public static class JsonReport
+{
+    /// <summary>Writes an indented document whose body <paramref name="body"/> fills, ending with a newline.</summary>
+    public static string Write(string command, Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("tool", "klp-check");
+            w.WriteString("command", command);
+            w.WriteNumber("schema", 1);
+            body(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+
+    /// <summary>Writes <c>"input": { "kind", "bounds", "count" }</c>.</summary>
+    public static void WriteInput(Utf8JsonWriter w, InputSource source)
+    {
+        w.WriteStartObject("input");
+        w.WriteString("kind", source.Kind);
+        w.WriteString("bounds", source.Bound);
+        w.WriteNumber("count", source.Count);
+        w.WriteEndObject();
+    }
+}
