@@ -13,14 +13,14 @@ public static class CheckCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var reading = new Option<string>("--reading", "-r") { Description = "the reading to check, e.g. flat or set(states=versions)", Required = true };
+        var reading = new Option<string>("--reading", "-r") { HelpName = "NAME", Description = "the reading to check, e.g. flat or set(states=versions)", Required = true };
         var setting = Cli.SettingOption();
         var mode = Cli.ModeOption();
         var format = Cli.FormatOption();
-        var traces = new Option<string?>("--traces") { Description = "write each violation (and witness) trace as a scenario file into this folder, for klp-check replay" };
-        var random = new Option<int>("--random") { Description = "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)", DefaultValueFactory = _ => 0 };
-        var seed = new Option<ulong?>("--seed") { Description = "the seed of --random; the same seed gives the same runs and output" };
-        var length = new Option<int>("--length") { Description = "the most operations per random run (default 30)", DefaultValueFactory = _ => 30 };
+        var traces = new Option<string?>("--traces") { HelpName = "DIR", Description = "write each violation (and witness) trace as a scenario file into this folder, for klp-check replay" };
+        var random = new Option<int>("--random") { HelpName = "RUNS", Description = "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)" };
+        var seed = new Option<ulong?>("--seed") { HelpName = "N", Description = "the seed of --random; the same seed gives the same runs and output" };
+        var length = new Option<int>("--length") { HelpName = "N", Description = "the most operations per random run", DefaultValueFactory = _ => 30 };
         var input = new InputOptions();
         var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 130 when interrupted.")
         {

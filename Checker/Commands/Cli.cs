@@ -48,6 +48,7 @@ public static class Cli
     /// <summary>The <c>--reading</c> option shared by every command.</summary>
     public static Option<string[]> ReadingOption() => new("--reading", "-r")
     {
+        HelpName = "NAME",
         Description = "a reading, e.g. flat or set(states=versions); repeat for several (default: every reading)",
         Arity = ArgumentArity.ZeroOrMore,
     };
@@ -71,6 +72,7 @@ public static class Cli
     /// <summary>The <c>--option</c> setting shared by every command: applied to every reading.</summary>
     public static Option<string[]> SettingOption() => new("--option", "-o")
     {
+        HelpName = "NAME=VALUE",
         Description = "a policy option for every reading: isolation=functions+states|functions-only|none, states=versions|block-disable, function-identity=normalized|exact, partial-overlap=refuse|replace",
         Arity = ArgumentArity.ZeroOrMore,
     };

@@ -17,8 +17,8 @@ public static class CompareCommand
         var setting = Cli.SettingOption();
         var mode = Cli.ModeOption();
         var format = Cli.FormatOption();
-        var expect = new Option<string?>("--expect") { Description = "a verdict baseline: exit 1 and print what changed when any verdict differs" };
-        var save = new Option<string?>("--save-baseline") { Description = "write the verdicts as a baseline file" };
+        var expect = new Option<string?>("--expect") { HelpName = "FILE", Description = "a verdict baseline: exit 1 and print what changed when any verdict differs" };
+        var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
         var noScenarios = new Option<bool>("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
         var input = new InputOptions();
         var command = new Command("compare", "The verdict matrix: every reading (or those given) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 130 when interrupted.")
@@ -94,7 +94,13 @@ public static class CompareCommand
                 stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {readings.Count} readings verified");
                 return ExitCodes.Interrupted;
             }
-            if (parse.GetValue(save) is { } saveFile) File.WriteAllText(saveFile, Baseline.Write(result.Results));
+            if (parse.GetValue(save) is { } saveFile)
+            {
+                // Written beside and moved, so an interrupted write never leaves half a baseline.
+                var temp = saveFile + ".tmp";
+                File.WriteAllText(temp, Baseline.Write(result.Results));
+                File.Move(temp, saveFile, overwrite: true);
+            }
             var code = ExitCodes.Ok;
             foreach (var r in result.Replays)
                 foreach (var f in r.Failures)

@@ -15,16 +15,16 @@ public sealed class InputOptions
     /// <summary>The default raw bounds of <c>--raw</c>.</summary>
     public static readonly RawBounds DefaultRaw = new();
 
-    private readonly Option<string?> catalog = new("--catalog") { Description = "explore the catalog of a scenario file (its patches and add_sets values)" };
-    private readonly Option<string?> plan = new("--plan") { Description = "explore one release plan file (docs/bounds.md), encoded by each reading" };
-    private readonly Option<string?> bounds = new("--bounds", "-b") { Description = $"bounds on release plans (default {DefaultPlans}) or, with --raw, on raw catalogs (default {DefaultRaw})" };
+    private readonly Option<string?> catalog = new("--catalog") { HelpName = "FILE", Description = "explore the catalog of a scenario file (its patches and add_sets values)" };
+    private readonly Option<string?> plan = new("--plan") { HelpName = "FILE", Description = "explore one release plan file (docs/bounds.md), encoded by each reading" };
+    private readonly Option<string?> bounds = new("--bounds", "-b") { HelpName = "SPEC", Description = $"bounds on release plans (default {DefaultPlans}) or, with --raw, on raw catalogs (default {DefaultRaw})" };
     private readonly Option<bool> raw = new("--raw") { Description = "enumerate raw catalogs (attributes as given) instead of release plans" };
     private readonly Option<bool> noReduce = new("--no-symmetry") { Description = "with --raw, do not reduce catalogs by symmetry over set numbers and function names" };
-    private readonly Option<string[]> invariant = new("--invariant", "-i") { Description = "a property id to check; repeat for several (default: all)", Arity = ArgumentArity.ZeroOrMore };
-    private readonly Option<int> maxStates = new("--max-states") { Description = "cap on distinct states per catalog (default 1000000)", DefaultValueFactory = _ => 1_000_000 };
-    private readonly Option<int> maxDepth = new("--max-depth") { Description = "cap on the depth explored (default: none)", DefaultValueFactory = _ => int.MaxValue };
+    private readonly Option<string[]> invariant = new("--invariant", "-i") { HelpName = "ID", Description = "a property id to check; repeat for several (default: all)", Arity = ArgumentArity.ZeroOrMore };
+    private readonly Option<int> maxStates = new("--max-states") { HelpName = "N", Description = "cap on distinct states per catalog", DefaultValueFactory = _ => ExploreLimits.DefaultMaxStates };
+    private readonly Option<int?> maxDepth = new("--max-depth") { HelpName = "N", Description = "cap on the depth explored (default: none)" };
     private readonly Option<bool> fingerprints = new("--fingerprints") { Description = "de-duplicate states by 64-bit fingerprint (prints the collision probability)" };
-    private readonly Option<int> threads = new("--threads") { Description = "worker threads (default: all cores); results do not depend on it", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> threads = new("--threads") { HelpName = "N", Description = "worker threads (default: all cores); results do not depend on it" };
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
@@ -37,7 +37,7 @@ public sealed class InputOptions
     public int Threads(ParseResult parse) => parse.GetValue(threads);
 
     /// <summary>Exploration caps asked for.</summary>
-    public ExploreLimits Limits(ParseResult parse) => new(parse.GetValue(maxStates), parse.GetValue(maxDepth), parse.GetValue(fingerprints));
+    public ExploreLimits Limits(ParseResult parse) => new(parse.GetValue(maxStates), parse.GetValue(maxDepth) ?? int.MaxValue, parse.GetValue(fingerprints));
 
     /// <summary>The properties asked for, or null with a message.</summary>
     public IReadOnlyList<Invariant>? Invariants(ParseResult parse, TextWriter stderr)
