@@ -172,9 +172,15 @@ public sealed class StateGraph
 /// </remarks>
 public sealed class Explorer
 {
-    private int[] slots = new int[1024];
-    private ulong[] prints = new ulong[1024];
+    // One array of (fingerprint, id + 1) pairs, so that a probe touches one cache line.
+    private Slot[] slots = new Slot[1024];
     private int used;
+
+    private struct Slot
+    {
+        public ulong Print;
+        public int Id;
+    }
 
     private const int ParallelLevel = 2048;
 
@@ -185,11 +191,7 @@ public sealed class Explorer
     /// <param name="threads">Threads to expand large levels with (1: sequential).</param>
     public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1)
     {
-        if (slots.Length > 1 << 16)
-        {
-            slots = new int[1024];
-            prints = new ulong[1024];
-        }
+        if (slots.Length > 1 << 16) slots = new Slot[1024];
         else Array.Clear(slots);
         used = 0;
         var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
@@ -218,7 +220,7 @@ public sealed class Explorer
         var catalog = g.Catalog;
         var reading = g.Reading;
         var alphabet = g.Alphabet;
-        var state = g.States[current];
+        ref readonly var state = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States)[current];
         var depth = g.Depth[current];
         var next = default(KernelState);
         for (var a = 0; a < alphabet.Length; a++)
@@ -250,12 +252,14 @@ public sealed class Explorer
         g.Edges.Add(new Edge(from, id, op, affected));
     }
 
-    private readonly record struct Successor(int From, int Op, KernelState State, ulong Print, ulong Affected, int Known);
+    // A successor found in parallel: an edge to a known state, or an index into the level's new states.
+    private readonly record struct Pending(int From, int Op, uint Affected, int Known, int Fresh);
 
     private void ExpandParallel(StateGraph g, int start, int end, ExploreLimits limits, int threads)
     {
         var chunks = Math.Min(threads * 4, end - start);
-        var results = new List<Successor>[chunks];
+        var pending = new List<Pending>[chunks];
+        var fresh = new List<(KernelState State, ulong Print)>[chunks];
         var refused = new long[chunks][];
         var accepted = new long[chunks][];
         var transitions = new long[chunks];
@@ -264,15 +268,17 @@ public sealed class Explorer
         var alphabet = g.Alphabet;
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
         {
-            var list = new List<Successor>();
+            var found = new List<Pending>();
+            var created = new List<(KernelState, ulong)>();
             var refusedLocal = new long[g.RefusedByReason.Length];
             var acceptedLocal = new long[alphabet.Length];
             var lo = start + (int)((long)(end - start) * c / chunks);
             var hi = start + (int)((long)(end - start) * (c + 1) / chunks);
+            var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States);
+            var next = default(KernelState);
             for (var current = lo; current < hi; current++)
             {
-                var state = g.States[current];
-                var next = default(KernelState);
+                ref readonly var state = ref states[current];
                 for (var a = 0; a < alphabet.Length; a++)
                 {
                     var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
@@ -285,10 +291,13 @@ public sealed class Explorer
                     acceptedLocal[a]++;
                     var print = next.Fingerprint();
                     // The table is only read during the parallel phase.
-                    list.Add(new Successor(current, a, next, print, e.Affected, Find(g, next, print, limits.Fingerprints)));
+                    var known = Find(g, next, print, limits.Fingerprints);
+                    found.Add(new Pending(current, a, (uint)e.Affected, known, known >= 0 ? -1 : created.Count));
+                    if (known < 0) created.Add((next, print));
                 }
             }
-            results[c] = list;
+            pending[c] = found;
+            fresh[c] = created;
             refused[c] = refusedLocal;
             accepted[c] = acceptedLocal;
         });
@@ -297,24 +306,32 @@ public sealed class Explorer
             g.Transitions += transitions[c];
             for (var r = 0; r < refused[c].Length; r++) g.RefusedByReason[r] += refused[c][r];
             for (var a = 0; a < accepted[c].Length; a++) g.AcceptedCount[a] += accepted[c][a];
-            foreach (var s in results[c])
+            foreach (var p in pending[c])
             {
-                if (s.Known >= 0) g.Edges.Add(new Edge(s.From, s.Known, s.Op, s.Affected));
-                else AddSuccessor(g, s.From, s.Op, s.State, s.Print, s.Affected, g.Depth[s.From], limits);
+                if (p.Known >= 0) g.Edges.Add(new Edge(p.From, p.Known, p.Op, p.Affected));
+                else
+                {
+                    var (state, print) = fresh[c][p.Fresh];
+                    AddSuccessor(g, p.From, p.Op, state, print, p.Affected, g.Depth[p.From], limits);
+                }
             }
         }
     }
 
     private int Find(StateGraph g, in KernelState s, ulong print, bool byFingerprint)
     {
-        var mask = slots.Length - 1;
+        var table = slots;
+        var mask = table.Length - 1;
         for (var i = (int)print & mask; ; i = (i + 1) & mask)
         {
-            var slot = slots[i];
-            if (slot == 0) return -1;
-            if (prints[i] == print && (byFingerprint || g.States[slot - 1].Equals(s))) return slot - 1;
+            ref readonly var slot = ref table[i];
+            if (slot.Id == 0) return -1;
+            if (slot.Print == print && (byFingerprint || StateEquals(g, slot.Id - 1, s))) return slot.Id - 1;
         }
     }
+
+    private static bool StateEquals(StateGraph g, int id, in KernelState s) =>
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States)[id].Equals(s);
 
     private int Insert(StateGraph g, in KernelState s, ulong print, int parent, int op, int depth)
     {
@@ -332,18 +349,15 @@ public sealed class Explorer
     {
         var mask = slots.Length - 1;
         var i = (int)print & mask;
-        while (slots[i] != 0) i = (i + 1) & mask;
-        slots[i] = id + 1;
-        prints[i] = print;
+        while (slots[i].Id != 0) i = (i + 1) & mask;
+        slots[i] = new Slot { Print = print, Id = id + 1 };
     }
 
     private void Grow()
     {
-        var oldSlots = slots;
-        var oldPrints = prints;
-        slots = new int[oldSlots.Length * 2];
-        prints = new ulong[oldSlots.Length * 2];
-        for (var i = 0; i < oldSlots.Length; i++)
-            if (oldSlots[i] != 0) Place(oldSlots[i] - 1, oldPrints[i]);
+        var old = slots;
+        slots = new Slot[old.Length * 2];
+        foreach (var slot in old)
+            if (slot.Id != 0) Place(slot.Id - 1, slot.Print);
     }
 }
