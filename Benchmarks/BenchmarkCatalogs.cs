@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using Klp.Check.Model;
+using Klp.Check.Scenarios;
+
+namespace Klp.Check.Benchmarks;
+
+/// <summary>The fixed catalogs the exploration benchmarks run on.</summary>
+public static class BenchmarkCatalogs
+{
+    /// <summary>The folder holding Klp.Check.sln, found by walking up from the running assembly.</summary>
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Klp.Check.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Klp.Check.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The catalog of Joe's and Petr's timeline: eight patches over sets 1 to 3.</summary>
+    /// <remarks>scenarios/thread/petr-timeline-tuesday-set3.klp.</remarks>
+    public static Catalog Timeline() =>
+        ScenarioParser.ParseFile(Path.Combine(Root, "scenarios", "thread", "petr-timeline-tuesday-set3.klp")).Catalog;
+
+    /// <summary>Vendor hotfixes that never replace or conflict: each its own set and function, so every reading has the same graph.</summary>
+    /// <remarks>Every ordered subset is a list, times the loaded modules left over: 297,856 states for 8 patches.</remarks>
+    public static Catalog Stacking(int patches)
+    {
+        var list = new List<Patch>();
+        for (var i = 0; i < patches; i++)
+            list.Add(Vendor($"hot{i + 1}", PatchKind.Hotfix, i, (uint)i + 1, $"f{i + 1}"));
+        return new Catalog(list);
+    }
+
+    /// <summary>Cumulative lines in several sets: patch i is the next release of set i mod <paramref name="sets"/> + 1, with that set's function.</summary>
+    /// <remarks>Upstream sees only set 1's releases as <c>replace = true</c>, so the others stack there.</remarks>
+    public static Catalog Sets(int patches, int sets)
+    {
+        var list = new List<Patch>();
+        for (var i = 0; i < patches; i++)
+        {
+            var set = (uint)(i % sets) + 1;
+            list.Add(Vendor($"s{set}r{i / sets + 1}", set == 1 ? PatchKind.Cumulative : PatchKind.Hotfix, i, set, $"f{set}"));
+        }
+        return new Catalog(list);
+    }
+
+    private static Patch Vendor(string name, PatchKind kind, int release, uint set, string function) =>
+        new(name, Origin.Vendor, kind, release, [new FunctionId(FunctionId.Vmlinux, function, 0)], [],
+            kind == PatchKind.Cumulative, ImmutableArray.Create(set));
+}
