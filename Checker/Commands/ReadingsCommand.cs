@@ -70,7 +70,8 @@ public static class ReadingsCommand
                     foreach (var line in TextLayout.Wrap(("from: " + r.Source).Split(' '), "  ")) sb.AppendLine(line);
                     sb.AppendLine();
                 }
-                sb.AppendLine($"{Readings.All.Count} readings. Every option can be set on every reading: NAME(option=value,...) or --option option=value.");
+                foreach (var line in TextLayout.Wrap($"{Readings.All.Count} readings. Every option can be set on every reading: NAME(option=value,...) or --option option=value.".Split(' '), ""))
+                    sb.AppendLine(line);
                 break;
         }
         return sb.ToString();

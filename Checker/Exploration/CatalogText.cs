@@ -6,19 +6,39 @@ namespace Klp.Check.Exploration;
 /// <summary>Writes catalogs and traces as scenario files that <c>klp-check replay</c> reads back.</summary>
 public static class CatalogText
 {
-    /// <summary>One <c>patch</c> declaration per line, with every attribute explicit.</summary>
+    /// <summary>One <c>patch</c> declaration per line; attributes the parser would default are left out.</summary>
     public static string Describe(Catalog catalog)
     {
         var sb = new StringBuilder();
-        foreach (var p in catalog.Patches) sb.AppendLine(Declaration(p));
+        foreach (var line in Declarations(catalog)) sb.AppendLine(line);
         return sb.ToString();
     }
 
-    /// <summary>The declaration of one patch.</summary>
-    public static string Declaration(Patch p)
+    /// <summary>The declarations of a catalog's patches, in order, each as short as the defaults of docs/scenarios.md allow.</summary>
+    public static IEnumerable<string> Declarations(Catalog catalog)
     {
-        var sb = new StringBuilder($"patch {p.Name} {(p.Origin == Origin.Vendor ? "vendor" : "customer")} {(p.Kind == PatchKind.Cumulative ? "cumulative" : "hotfix")}");
-        sb.Append($" release={p.Release} replace={(p.Replace ? "true" : "false")} sets={(p.SetSource == SetSource.Fixed ? p.SetsText : p.SetsText)}");
+        // The parser's default release: order of declaration per origin, after any explicit one.
+        var next = new Dictionary<Origin, int>();
+        foreach (var p in catalog.Patches)
+        {
+            var expected = next.GetValueOrDefault(p.Origin);
+            next[p.Origin] = Math.Max(expected, p.Release) + 1;
+            yield return Declaration(p, p.Release == expected);
+        }
+    }
+
+    /// <summary>The declaration of one patch, with every attribute explicit.</summary>
+    public static string Declaration(Patch p) => Declaration(p, releaseIsDefault: false, verbose: true);
+
+    private static string Declaration(Patch p, bool releaseIsDefault, bool verbose = false)
+    {
+        var sb = new StringBuilder($"patch {p.Name}");
+        if (verbose || p.Origin == Origin.Customer) sb.Append(p.Origin == Origin.Vendor ? " vendor" : " customer");
+        if (verbose || p.Kind == PatchKind.Cumulative) sb.Append(p.Kind == PatchKind.Cumulative ? " cumulative" : " hotfix");
+        if (verbose || !releaseIsDefault) sb.Append($" release={p.Release}");
+        var defaultReplace = p.Kind == PatchKind.Cumulative && p.Origin == Origin.Vendor;
+        if (verbose || p.Replace != defaultReplace) sb.Append(p.Replace ? " replace" : " replace=false");
+        if (verbose || p.SetSource != SetSource.Fixed || !p.Sets.SequenceEqual(Patch.DefaultSets)) sb.Append($" sets={p.SetsText}");
         sb.Append(" funcs={").Append(string.Join(", ", p.Funcs)).Append('}');
         if (p.States.Length > 0) sb.Append(" states={").Append(string.Join(", ", p.States)).Append('}');
         if (p.Updates is not null) sb.Append($" update={p.Updates}");
@@ -34,7 +54,7 @@ public static class CatalogText
         sb.AppendLine($"mode {(reading.Options.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic")}");
         sb.AppendLine();
         // Declarations must precede auto(H) and update= references: they come in catalog order.
-        foreach (var p in catalog.Patches) sb.AppendLine(Declaration(p));
+        foreach (var line in Declarations(catalog)) sb.AppendLine(line);
         sb.AppendLine();
         var s = KernelState.Empty;
         for (var i = 0; i < trace.Count; i++)

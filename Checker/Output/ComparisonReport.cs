@@ -45,8 +45,8 @@ public static class ComparisonReport
         foreach (var chunk in chunks)
         {
             sb.Append(new string(' ', first));
-            foreach (var r in chunk) sb.Append(Abbreviation(r.Reading).PadRight(width));
-            sb.AppendLine().Append(new string(' ', first)).AppendLine(new string('-', chunk.Count * width - 1));
+            sb.AppendLine(string.Concat(chunk.Select(r => Abbreviation(r.Reading).PadRight(width))).TrimEnd());
+            sb.Append(new string(' ', first)).AppendLine(new string('-', chunk.Count * width - 1));
             for (var k = 0; k < c.Invariants.Count; k++)
             {
                 sb.Append(c.Invariants[k].Id.PadRight(first));
@@ -92,7 +92,7 @@ public static class ComparisonReport
                 foreach (var line in TextLayout.Wrap($"{r.Scenario.Path}: {ReplayReport.Summary(r)}".Split(' '), "  ")) sb.AppendLine(line);
         }
         sb.AppendLine();
-        sb.AppendLine(Totals(c));
+        foreach (var line in TextLayout.Wrap(Totals(c).Split(' '), "")) sb.AppendLine(line);
         if (!c.Complete) sb.AppendLine($"interrupted: {c.Results.Count} readings verified; the rest were not checked");
         return sb.ToString();
     }

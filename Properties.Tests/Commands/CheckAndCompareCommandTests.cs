@@ -99,3 +99,19 @@ public class CheckAndCompareCommandTests
         Assert.Empty(result.Results);
     }
 }
+
+public class CompareTextTests
+{
+    [Fact]
+    public void CompareText_FitsAnEightyColumnEmailWithoutTrailingSpaces()
+    {
+        var stdout = new StringWriter();
+        var code = Cli.Run(["compare", "--bounds", "releases=3"], stdout, new StringWriter());
+
+        Assert.Equal(0, code);
+        var lines = stdout.ToString().Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("customer-untouched", StringComparison.Ordinal));
+        Assert.All(lines, line => Assert.True(line.Length <= 80 && !line.EndsWith(' '), $"'{line}'"));
+        Assert.DoesNotContain("\u001b[", stdout.ToString());
+    }
+}
