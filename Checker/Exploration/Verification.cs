@@ -167,8 +167,10 @@ public static class Verification
         var done = 0;
         var workers = threads > 0 ? threads : Environment.ProcessorCount;
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
-        // Many inputs run in parallel; a single input runs its breadth-first levels in parallel.
-        var bfsThreads = source.Count == 1 ? workers : 1;
+        // Many inputs run in parallel. A single input expands its breadth-first levels in parallel
+        // only when asked (--threads N): on 2 cores the serial merge costs more than it saves
+        // (docs/performance.md).
+        var bfsThreads = source.Count == 1 && threads > 1 ? threads : 1;
         var complete = true;
         try
         {
