@@ -87,6 +87,16 @@ public sealed class StateGraph
     /// <summary>Per <see cref="Reason"/>, how often an operation was refused for it.</summary>
     public long[] RefusedByReason { get; } = new long[Enum.GetValues<Reason>().Length];
 
+    /// <summary>The first (state id, alphabet index) in breadth-first order whose refusal changed the state, or null.</summary>
+    /// <remarks>The explorer checks every refusal as it goes, so refusal-is-atomic costs no second pass.</remarks>
+    public (int State, int Op)? RefusalChange { get; internal set; }
+
+    internal void NoteRefusal(int state, int op, in KernelState before, in KernelState after)
+    {
+        if (after.Equals(before)) return;
+        if (RefusalChange is not { } known || (state, op).CompareTo(known) < 0) RefusalChange = (state, op);
+    }
+
     /// <summary>How many operations were applied.</summary>
     public long Transitions { get; internal set; }
 
@@ -132,7 +142,11 @@ public sealed class StateGraph
             }
             var o = Kernel.Step(catalog, reading, g.States[current], op);
             g.Transitions++;
-            if (!o.Accepted) continue;
+            if (!o.Accepted)
+            {
+                g.NoteRefusal(current, a, g.States[current], o.State);
+                continue;
+            }
             if (!ids.TryGetValue(o.State, out var id))
             {
                 id = g.States.Count;
@@ -150,7 +164,7 @@ public sealed class StateGraph
 
     private StateGraph WithAlphabet(Operation[] alphabet)
     {
-        var g = new StateGraph(Catalog, Reading, alphabet) { AcceptedCount = new long[alphabet.Length], Transitions = Transitions };
+        var g = new StateGraph(Catalog, Reading, alphabet) { AcceptedCount = new long[alphabet.Length], Transitions = Transitions, RefusalChange = RefusalChange };
         g.States.AddRange(States);
         g.Parent.AddRange(Parent);
         g.ParentOp.AddRange(ParentOp);
@@ -225,11 +239,14 @@ public sealed class Explorer
         var next = default(KernelState);
         for (var a = 0; a < alphabet.Length; a++)
         {
+            // next starts as the state itself, so a refusal that wrote to it shows.
+            next = state;
             var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
             g.Transitions++;
             if (!e.Accepted)
             {
                 g.RefusedByReason[(int)e.Reason]++;
+                g.NoteRefusal(current, a, state, next);
                 continue;
             }
             g.AcceptedCount[a]++;
@@ -263,6 +280,7 @@ public sealed class Explorer
         var refused = new long[chunks][];
         var accepted = new long[chunks][];
         var transitions = new long[chunks];
+        var changed = new (int, int)?[chunks];
         var catalog = g.Catalog;
         var reading = g.Reading;
         var alphabet = g.Alphabet;
@@ -281,11 +299,13 @@ public sealed class Explorer
                 ref readonly var state = ref states[current];
                 for (var a = 0; a < alphabet.Length; a++)
                 {
+                    next = state;
                     var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
                     transitions[c]++;
                     if (!e.Accepted)
                     {
                         refusedLocal[(int)e.Reason]++;
+                        if (!next.Equals(state) && changed[c] is null) changed[c] = (current, a);
                         continue;
                     }
                     acceptedLocal[a]++;
@@ -303,6 +323,7 @@ public sealed class Explorer
         });
         for (var c = 0; c < chunks; c++)
         {
+            if (changed[c] is { } ch && (g.RefusalChange is not { } known || ch.CompareTo(known) < 0)) g.RefusalChange = ch;
             g.Transitions += transitions[c];
             for (var r = 0; r < refused[c].Length; r++) g.RefusedByReason[r] += refused[c][r];
             for (var a = 0; a < accepted[c].Length; a++) g.AcceptedCount[a] += accepted[c][a];

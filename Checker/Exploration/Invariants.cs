@@ -226,19 +226,36 @@ public sealed class InvariantChecker
         return new CatalogFinding(true, true, trace, found.Message);
     }
 
+    // The newest enabled patch that declares a state bit (the one whose version and flag are active), or -1.
+    private int Declarer(in KernelState s, int bit)
+    {
+        for (var i = s.Count - 1; i >= 0; i--)
+        {
+            var p = s.PatchAt(i);
+            if ((c.StateMask[p] & (1UL << bit)) != 0 && Observables.IsEnabled(s, p)) return p;
+        }
+        return -1;
+    }
+
     private CatalogFinding StateMonotonic() => FirstEffect(LoadEffects(), e =>
     {
-        var before = Observables.ActiveStates(c, g.States[e.From]);
-        var after = Observables.ActiveStates(c, e.After);
-        foreach (var (id, s) in after)
-            if (before.TryGetValue(id, out var old) && s.Version < old.Version)
-                return $"loading {c[e.Op.Patch].Name} lowers state {id} from v{old.Version} to v{s.Version}";
+        var before = g.States[e.From];
+        var active = ActiveStateMask(e.After);
+        while (active != 0)
+        {
+            var b = System.Numerics.BitOperations.TrailingZeroCount(active);
+            active &= active - 1;
+            var old = Declarer(before, b);
+            var now = Declarer(e.After, b);
+            if (old >= 0 && c.Version(now, b) < c.Version(old, b))
+                return $"loading {c[e.Op.Patch].Name} lowers state {c.StateIds[b]} from v{c.Version(old, b)} to v{c.Version(now, b)}";
+        }
         return null;
     });
 
     private CatalogFinding BlockDisableKept()
     {
-        var effects = new List<(int From, Operation Op, KernelState After, ulong Affected, int Extra)>(LoadEffects());
+        var disables = new List<(int From, Operation Op, KernelState After, ulong Affected, int Extra)>();
         foreach (var e in g.Edges)
         {
             var op = g.Alphabet[e.Op];
@@ -250,17 +267,25 @@ public sealed class InvariantChecker
                 after = Kernel.Step(c, r, after, Operation.Complete()).State;
                 extra = 1;
             }
-            effects.Add((e.From, op, after, e.Affected, extra));
+            disables.Add((e.From, op, after, e.Affected, extra));
         }
-        return FirstEffect(effects, e =>
+        string? Removes((int From, Operation Op, KernelState After, ulong Affected, int Extra) e)
         {
-            var before = Observables.ActiveStates(c, g.States[e.From]);
-            var after = Observables.ActiveStates(c, e.After);
-            foreach (var (id, s) in before)
-                if (s.BlockDisable && !after.ContainsKey(id))
-                    return $"{e.Op.Format(c)} removes block_disable state {id}";
+            var before = g.States[e.From];
+            var active = ActiveStateMask(before);
+            while (active != 0)
+            {
+                var b = System.Numerics.BitOperations.TrailingZeroCount(active);
+                active &= active - 1;
+                if ((c.BlockMask[Declarer(before, b)] & (1UL << b)) != 0 && Declarer(e.After, b) < 0)
+                    return $"{e.Op.Format(c)} removes block_disable state {c.StateIds[b]}";
+            }
             return null;
-        });
+        }
+        // Loads first; a disable only when its trace is strictly shorter.
+        var load = FirstEffect(LoadEffects(), Removes);
+        var disable = FirstEffect(disables, Removes);
+        return disable.Found && (!load.Found || disable.Trace!.Count < load.Trace!.Count) ? disable : load;
     }
 
     private ulong CustomerMask()
@@ -319,32 +344,30 @@ public sealed class InvariantChecker
 
     private CatalogFinding RefusalIsAtomic()
     {
-        for (var s = 0; s < g.States.Count; s++)
+        // Refusals were checked by the explorer on every (state, operation) it tried.
+        (int State, int Op, bool Reversal)? first = g.RefusalChange is { } rc ? (rc.State, rc.Op, false) : null;
+        if (twoPhase)
         {
-            var st = g.States[s];
-            foreach (var op in g.Alphabet)
+            foreach (var e in g.Edges)
             {
-                var o = Kernel.Step(c, r, st, op);
-                if (!o.Accepted && o.State != st)
+                if (first is { } f && (e.From, e.Op).CompareTo((f.State, f.Op)) >= 0) break;
+                if (g.Alphabet[e.Op].Kind != OpKind.Load) continue;
+                var reversed = Kernel.Step(c, r, g.States[e.To], Operation.Reverse()).State;
+                var done = Kernel.Step(c, r, reversed, Operation.Complete()).State;
+                if (!SamePatches(g.States[e.From], done) || done.InTransition)
                 {
-                    var t = g.PathTo(s);
-                    t.Add(op);
-                    return new CatalogFinding(true, true, t, $"refused {op.Format(c)} changed the state");
-                }
-                if (o.Accepted && twoPhase && op.Kind == OpKind.Load)
-                {
-                    var reversed = Kernel.Step(c, r, o.State, Operation.Reverse()).State;
-                    var done = Kernel.Step(c, r, reversed, Operation.Complete()).State;
-                    if (!SamePatches(st, done) || done.InTransition)
-                    {
-                        var t = g.PathTo(s);
-                        t.AddRange([op, Operation.Reverse(), Operation.Complete()]);
-                        return new CatalogFinding(true, true, t, $"reversing {op.Format(c)} does not restore Patches");
-                    }
+                    first = (e.From, e.Op, true);
+                    break;
                 }
             }
         }
-        return CatalogFinding.Nothing;
+        if (first is not { } found) return CatalogFinding.Nothing;
+        var op = g.Alphabet[found.Op];
+        var t = g.PathTo(found.State);
+        t.Add(op);
+        if (!found.Reversal) return new CatalogFinding(true, true, t, $"refused {op.Format(c)} changed the state");
+        t.AddRange([Operation.Reverse(), Operation.Complete()]);
+        return new CatalogFinding(true, true, t, $"reversing {op.Format(c)} does not restore Patches");
     }
 
     private static bool SamePatches(in KernelState a, in KernelState b)

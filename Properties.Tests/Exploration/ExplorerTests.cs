@@ -105,3 +105,23 @@ public class ParallelExplorerTests
         Assert.Equal(sequential.Transitions, parallel.Transitions);
     }
 }
+
+public class RefusalCheckTests
+{
+    [Fact]
+    public void RefusalThatChangedTheState_IsReportedWithItsTrace()
+    {
+        var catalog = new Catalog([new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "f", 0)], [], false, [1u])]);
+        var g = StateGraph.FromRun(catalog, Readings.Flat, [Operation.Load(0), Operation.Load(0)]);
+        var refusalIsAtomic = Invariants.Find("refusal-is-atomic")!;
+        Assert.False(new InvariantChecker(g).Check(refusalIsAtomic).Found);
+
+        // As if the refused second load had written to the state.
+        g.NoteRefusal(1, 0, g.States[1], KernelState.Empty);
+        var finding = new InvariantChecker(g).Check(refusalIsAtomic);
+
+        Assert.True(finding.Found);
+        Assert.Equal([Operation.Load(0), Operation.Load(0)], finding.Trace);
+        Assert.Equal("refused load a changed the state", finding.Message);
+    }
+}
