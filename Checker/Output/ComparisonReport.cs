@@ -210,8 +210,11 @@ public static class ComparisonReport
         });
     }
 
-    /// <summary>Writes one verdict; a trace carries its operations and a scenario that replays it.</summary>
-    public static void WriteVerdict(Utf8JsonWriter w, Verdict v)
+    /// <summary>Writes one verdict; a trace carries its operations and, for a preset reading, a scenario that replays it.</summary>
+    /// <param name="w">The writer.</param>
+    /// <param name="v">The verdict.</param>
+    /// <param name="scenario">False for a policy combination that is no preset: a scenario file could not name its reading.</param>
+    public static void WriteVerdict(Utf8JsonWriter w, Verdict v, bool scenario = true)
     {
         w.WriteStartObject();
         w.WriteString("property", v.Invariant.Id);
@@ -224,7 +227,8 @@ public static class ComparisonReport
             foreach (var op in v.Trace) w.WriteStringValue(op.Format(v.Catalog));
             w.WriteEndArray();
             w.WriteString("input", v.Input);
-            w.WriteString("scenario", CatalogText.Scenario($"{v.Invariant.Id} under {v.Reading.DisplayName}", v.Catalog, v.Reading, v.Trace, v.Detail));
+            if (scenario)
+                w.WriteString("scenario", CatalogText.Scenario($"{v.Invariant.Id} under {v.Reading.DisplayName}", v.Catalog, v.Reading, v.Trace, v.Detail));
         }
         else
         {

@@ -168,7 +168,7 @@ public static class DesignReport
                 foreach (var m in p.Matches) w.WriteStringValue(m);
                 w.WriteEndArray();
                 w.WriteStartArray("verdicts");
-                foreach (var v in p.Verdicts) WriteVerdict(w, v);
+                foreach (var v in p.Verdicts) ComparisonReport.WriteVerdict(w, v, scenario: false);
                 w.WriteEndArray();
                 w.WriteEndObject();
             }
@@ -176,21 +176,4 @@ public static class DesignReport
         });
     }
 
-    // A combination is no preset, so its trace carries no replayable scenario: the operations and the input only.
-    private static void WriteVerdict(Utf8JsonWriter w, Verdict v)
-    {
-        w.WriteStartObject();
-        w.WriteString("property", v.Invariant.Id);
-        w.WriteString("verdict", v.Word);
-        w.WriteString("detail", v.Detail);
-        if (v.Trace is not null && v.Catalog is not null)
-        {
-            w.WriteStartArray("trace");
-            foreach (var op in v.Trace) w.WriteStringValue(op.Format(v.Catalog));
-            w.WriteEndArray();
-            w.WriteString("input", v.Input);
-        }
-        else w.WriteNull("trace");
-        w.WriteEndObject();
-    }
 }
