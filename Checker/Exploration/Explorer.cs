@@ -236,11 +236,11 @@ public sealed class Explorer
         var alphabet = g.Alphabet;
         ref readonly var state = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States)[current];
         var depth = g.Depth[current];
-        var next = default(KernelState);
+        // next holds the state itself before every operation, so a refusal that wrote to it shows;
+        // only an accepted operation overwrites it, and only then is it reset.
+        var next = state;
         for (var a = 0; a < alphabet.Length; a++)
         {
-            // next starts as the state itself, so a refusal that wrote to it shows.
-            next = state;
             var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
             g.Transitions++;
             if (!e.Accepted)
@@ -251,6 +251,7 @@ public sealed class Explorer
             }
             g.AcceptedCount[a]++;
             AddSuccessor(g, current, a, next, next.Fingerprint(), e.Affected, depth, limits);
+            next = state;
         }
     }
 
@@ -293,13 +294,12 @@ public sealed class Explorer
             var lo = start + (int)((long)(end - start) * c / chunks);
             var hi = start + (int)((long)(end - start) * (c + 1) / chunks);
             var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States);
-            var next = default(KernelState);
             for (var current = lo; current < hi; current++)
             {
                 ref readonly var state = ref states[current];
+                var next = state;
                 for (var a = 0; a < alphabet.Length; a++)
                 {
-                    next = state;
                     var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
                     transitions[c]++;
                     if (!e.Accepted)
@@ -314,6 +314,7 @@ public sealed class Explorer
                     var known = Find(g, next, print, limits.Fingerprints);
                     found.Add(new Pending(current, a, (uint)e.Affected, known, known >= 0 ? -1 : created.Count));
                     if (known < 0) created.Add((next, print));
+                    next = state;
                 }
             }
             pending[c] = found;
