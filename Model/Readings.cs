@@ -173,6 +173,9 @@ public static class ReadingOptionText
         ("mode", ["atomic", "two-phase"]),
     ];
 
+    /// <summary>The name of a granularity as the <c>mode</c> option and directive spell it.</summary>
+    public static string ModeName(Granularity granularity) => Options[4].Values[(int)granularity];
+
     /// <summary>Applies one <c>name=value</c> setting.</summary>
     public static bool TryApply(ref ReadingOptions options, string setting, out string? error)
     {

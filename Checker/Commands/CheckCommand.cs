@@ -85,7 +85,7 @@ public static class CheckCommand
     {
         var sb = new StringBuilder();
         var r = result.Reading;
-        sb.AppendLine($"klp-check check: {r.DisplayName}, mode {(r.Options.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic")}");
+        sb.AppendLine($"klp-check check: {r.DisplayName}, mode {ReadingOptionText.ModeName(r.Options.Granularity)}");
         foreach (var line in TextLayout.Wrap($"input: {source.Kind} {source.Bound} ({source.Count} inputs)".Split(' '), "")) sb.AppendLine(line);
         sb.AppendLine();
         foreach (var v in result.Verdicts)

@@ -51,7 +51,7 @@ public static class CatalogText
         var sb = new StringBuilder();
         sb.AppendLine($"title {title}");
         sb.AppendLine($"readings {reading.DisplayName}");
-        sb.AppendLine($"mode {(reading.Options.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic")}");
+        sb.AppendLine($"mode {ReadingOptionText.ModeName(reading.Options.Granularity)}");
         sb.AppendLine();
         // Declarations must precede auto(H) and update= references: they come in catalog order.
         foreach (var line in Declarations(catalog)) sb.AppendLine(line);

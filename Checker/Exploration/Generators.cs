@@ -21,7 +21,7 @@ public sealed record Run(Catalog Catalog, Reading Reading, Operation[] Ops)
             + $"add-sets={r.AddSetsParameter} states-against-all={r.StatesCheckedAgainstAll}");
         foreach (var option in ReadingOptionText.Format(r.Options).SkipLast(1)) text.AppendLine($"option {option}");
         text.AppendLine($"readings {r.Name}");
-        text.AppendLine($"mode {(r.Options.Granularity == Granularity.Atomic ? "atomic" : "two-phase")}");
+        text.AppendLine($"mode {ReadingOptionText.ModeName(r.Options.Granularity)}");
         text.Append(CatalogText.Describe(Catalog));
         foreach (var op in Ops) text.AppendLine(op.Format(Catalog));
         return text.ToString();

@@ -27,7 +27,7 @@ public static class ComparisonReport
     };
 
     private static string ModeName(ComparisonResult c) =>
-        c.Results.Count > 0 && c.Results[0].Reading.Options.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic";
+        ReadingOptionText.ModeName(c.Results.Count > 0 ? c.Results[0].Reading.Options.Granularity : Granularity.Atomic);
 
     /// <summary>The trace of a verdict as one line of scenario operations.</summary>
     public static string TraceText(Verdict v) => v.Trace is null || v.Catalog is null ? "" : string.Join("; ", v.Trace.Select(o => o.Format(v.Catalog)));

@@ -23,7 +23,7 @@ public static class DesignReport
 
     private static string Required(DesignResult r) => string.Join(", ", r.Required.Select(i => i.Id));
 
-    private static string ModeName(DesignResult r) => r.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic";
+    private static string ModeName(DesignResult r) => ReadingOptionText.ModeName(r.Granularity);
 
     private static Policies Shown(DesignResult r) =>
         r.Points.Aggregate(Policies.None, (acc, p) => acc | DesignSpace.Describe(p.Reading, p.Relevant).Aggregate(Policies.None, (a, w) => a | w.Policy));

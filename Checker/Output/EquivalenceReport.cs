@@ -10,7 +10,7 @@ namespace Klp.Check.Output;
 public static class EquivalenceReport
 {
     private static string ModeName(EquivalenceResult r) =>
-        r.Readings.Any(x => x.Options.Granularity == Granularity.TwoPhase) ? "two-phase" : "atomic";
+        ReadingOptionText.ModeName(r.Readings.Any(x => x.Options.Granularity == Granularity.TwoPhase) ? Granularity.TwoPhase : Granularity.Atomic);
 
     private static string Names(EquivalenceClass c) => string.Join(", ", c.Members.Select(m => m.DisplayName));
 

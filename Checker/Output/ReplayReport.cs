@@ -89,7 +89,7 @@ public static class ReplayReport
     }
 
     private static string ModeName(ReplayResult result) =>
-        result.Readings.Count > 0 && result.Readings[0].Options.Granularity == Granularity.TwoPhase ? "two-phase" : "atomic";
+        ReadingOptionText.ModeName(result.Readings.Count > 0 ? result.Readings[0].Options.Granularity : Granularity.Atomic);
 
     private static List<(List<string> Readings, string What)> Groups(ReplayResult result, int stepIndex)
     {
