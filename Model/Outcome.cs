@@ -97,28 +97,26 @@ public readonly record struct Outcome(KernelState State, Errno Errno, Reason Rea
 /// <summary>What <see cref="Kernel.Apply"/> reports: accepted with what it replaced or removed, or refused with an errno and a reason.</summary>
 public readonly struct Effect
 {
-    private readonly uint affected;
+    // errno in bits 0-7, reason in 8-15, the affected mask in 32-63: one register, built and
+    // read without narrow stores (a struct of three fields returned through memory stalls the
+    // load that reads it back).
+    private readonly ulong bits;
 
-    private Effect(Errno errno, Reason reason, uint affected)
-    {
-        Errno = errno;
-        Reason = reason;
-        this.affected = affected;
-    }
+    private Effect(ulong bits) => this.bits = bits;
 
     /// <summary>The errno of a refusal, <see cref="Errno.None"/> when accepted.</summary>
-    public Errno Errno { get; }
+    public Errno Errno => (Errno)(byte)bits;
 
     /// <summary>The named reason of a refusal.</summary>
-    public Reason Reason { get; }
+    public Reason Reason => (Reason)(byte)(bits >> 8);
 
     /// <summary>Patches (by catalog index) the operation replaced, removed or unloaded.</summary>
-    public ulong Affected => affected;
+    public ulong Affected => bits >> 32;
 
     /// <summary>True when the operation was accepted.</summary>
-    public bool Accepted => Errno == Errno.None;
+    public bool Accepted => (byte)bits == 0;
 
-    internal static Effect Refuse(Errno errno, Reason reason) => new(errno, reason, 0);
+    internal static Effect Refuse(Errno errno, Reason reason) => new((ulong)errno | (ulong)reason << 8);
 
-    internal static Effect Accept(ulong affected) => new(Errno.None, Reason.None, (uint)affected);
+    internal static Effect Accept(ulong affected) => new((ulong)(uint)affected << 32);
 }

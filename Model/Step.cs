@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Klp.Check.Model;
 
@@ -16,7 +17,7 @@ public static class Kernel
 
     /// <summary>The hot-path form of <see cref="Step"/>: writes the successor into <paramref name="next"/> only when accepted.</summary>
     /// <remarks><paramref name="next"/> is caller-owned storage, so no state is copied through return values.</remarks>
-    public static Effect Apply(Catalog catalog, Reading reading, in KernelState state, Operation op, ref KernelState next)
+    public static Effect Apply(Catalog catalog, Reading reading, in KernelState state, in Operation op, ref KernelState next)
     {
         if (op.Kind is OpKind.Load or OpKind.Disable or OpKind.Unload && op.Patch >= catalog.Count)
             return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
@@ -161,6 +162,7 @@ public static class Kernel
         return Reason.None;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Complete(in KernelState s, ref KernelState next)
     {
         if (!s.InTransition) return Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
@@ -171,6 +173,7 @@ public static class Kernel
         return Effect.Accept(removed);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Reverse(in KernelState s, ref KernelState next)
     {
         if (!s.InTransition) return Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
@@ -179,6 +182,7 @@ public static class Kernel
         return Effect.Accept(0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Force(in KernelState s, int patch, ref KernelState next)
     {
         if (!s.InTransition || (patch != Operation.NoPatch && patch != s.TransitionPatch))
@@ -191,6 +195,7 @@ public static class Kernel
         return Effect.Accept(removed);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Disable(Catalog c, Reading r, in KernelState s, int p, ref KernelState next)
     {
         var bit = 1UL << p;
@@ -211,6 +216,7 @@ public static class Kernel
         return Effect.Accept(0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Unload(in KernelState s, int p, ref KernelState next)
     {
         var bit = 1UL << p;
