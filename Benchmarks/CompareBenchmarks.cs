@@ -49,7 +49,11 @@ public class CompareBenchmarks
         long states = 0;
         foreach (var reading in Readings.All)
             for (var i = 0; i < source.Count; i++)
-                states += explorer.Explore(source.CatalogFor(i, reading), reading, new ExploreLimits()).States.Count;
+            {
+                var g = explorer.Explore(source.CatalogFor(i, reading), reading, new ExploreLimits());
+                states += g.States.Count;
+                explorer.Recycle(g);
+            }
         return states;
     }
 

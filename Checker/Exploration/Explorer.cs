@@ -47,14 +47,33 @@ public readonly struct Edge
     public ulong Affected => affected;
 }
 
+/// <summary>The lists of a graph, handed from one exploration to the next.</summary>
+internal sealed record GraphStorage(List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth, List<Edge> Edges);
+
 /// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
 public sealed class StateGraph
 {
-    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet)
+    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage = null)
     {
         Catalog = catalog;
         Reading = reading;
         Alphabet = alphabet;
+        if (storage is null) return;
+        (States, Parent, ParentOp, Depth, Edges) = storage;
+        States.Clear();
+        Parent.Clear();
+        ParentOp.Clear();
+        Depth.Clear();
+        Edges.Clear();
+    }
+
+    // Gives the lists away for reuse and leaves the graph empty, so a stale graph shows nothing
+    // rather than another catalog's states.
+    internal GraphStorage Release()
+    {
+        var storage = new GraphStorage(States, Parent, ParentOp, Depth, Edges);
+        (States, Parent, ParentOp, Depth, Edges) = ([], [], [], [], []);
+        return storage;
     }
 
     /// <summary>The catalog explored.</summary>
@@ -67,19 +86,19 @@ public sealed class StateGraph
     public Operation[] Alphabet { get; }
 
     /// <summary>The distinct states; id 0 is the empty kernel; ids are in breadth-first order.</summary>
-    public List<KernelState> States { get; } = [];
+    public List<KernelState> States { get; private set; } = [];
 
     /// <summary>Per state, the id of the state it was first reached from (-1 for the root).</summary>
-    public List<int> Parent { get; } = [];
+    public List<int> Parent { get; private set; } = [];
 
     /// <summary>Per state, the alphabet index of the operation it was first reached by.</summary>
-    public List<int> ParentOp { get; } = [];
+    public List<int> ParentOp { get; private set; } = [];
 
     /// <summary>Per state, its breadth-first depth.</summary>
-    public List<int> Depth { get; } = [];
+    public List<int> Depth { get; private set; } = [];
 
     /// <summary>Every accepted transition, in the order found.</summary>
-    public List<Edge> Edges { get; } = [];
+    public List<Edge> Edges { get; private set; } = [];
 
     /// <summary>Per alphabet entry, how often it was accepted.</summary>
     public long[] AcceptedCount { get; internal set; } = [];
@@ -187,8 +206,14 @@ public sealed class StateGraph
 public sealed class Explorer
 {
     // One array of (fingerprint, id + 1) pairs, so that a probe touches one cache line.
-    private Slot[] slots = new Slot[1024];
+    // The table is the first `size` slots of `slots`; both arrays are kept across explorations,
+    // so a large exploration pays for its memory once and a small one clears only what it used.
+    private Slot[] slots = new Slot[MinTable];
+    private Slot[] spareSlots = new Slot[MinTable];
+    private int size = MinTable;
     private int used;
+    private const int MinTable = 1024;
+    private GraphStorage? spare;
 
     private struct Slot
     {
@@ -205,11 +230,12 @@ public sealed class Explorer
     /// <param name="threads">Threads to expand large levels with (1: sequential).</param>
     public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1)
     {
-        if (slots.Length > 1 << 16) slots = new Slot[1024];
-        else Array.Clear(slots);
+        Array.Clear(slots, 0, size);
+        size = MinTable;
         used = 0;
         var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
-        var g = new StateGraph(catalog, reading, alphabet) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
+        var g = new StateGraph(catalog, reading, alphabet, spare) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
+        spare = null;
         Insert(g, KernelState.Empty, KernelState.Empty.Fingerprint(), -1, -1, 0);
         var levelStart = 0;
         while (levelStart < g.States.Count)
@@ -236,11 +262,15 @@ public sealed class Explorer
         var alphabet = g.Alphabet;
         ref readonly var state = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States)[current];
         var depth = g.Depth[current];
-        // next holds the state itself before every operation, so a refusal that wrote to it shows;
-        // only an accepted operation overwrites it, and only then is it reset.
-        var next = state;
+        if (batch.Length <= alphabet.Length) GrowBatch(alphabet.Length + 1);
+        var successors = batch.AsSpan();
+        // Each successor's storage holds the state itself before its operation, so a refusal that
+        // wrote to it shows; an accepted operation keeps it and moves on to the next storage.
+        var k = 0;
+        successors[0] = state;
         for (var a = 0; a < alphabet.Length; a++)
         {
+            ref var next = ref successors[k];
             var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
             g.Transitions++;
             if (!e.Accepted)
@@ -250,9 +280,42 @@ public sealed class Explorer
                 continue;
             }
             g.AcceptedCount[a]++;
-            AddSuccessor(g, current, a, next, next.Fingerprint(), e.Affected, depth, limits);
-            next = state;
+            var print = next.Fingerprint();
+            prints[k] = print;
+            ops[k] = a;
+            affected[k] = e.Affected;
+            Prefetch(ref slots[(int)print & (size - 1)]);
+            successors[++k] = state;
         }
+        // The successors' table slots were prefetched as they were found; now the candidate
+        // states, then the probes in order (ids, parents and edges as if one at a time).
+        var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States);
+        for (var j = 0; j < k; j++)
+        {
+            ref readonly var slot = ref slots[(int)prints[j] & (size - 1)];
+            if (slot.Id != 0 && slot.Print == prints[j]) Prefetch(ref states[slot.Id - 1]);
+        }
+        for (var j = 0; j < k; j++)
+            AddSuccessor(g, current, ops[j], successors[j], prints[j], affected[j], depth, limits);
+    }
+
+    private KernelState[] batch = [];
+    private ulong[] prints = [];
+    private int[] ops = [];
+    private ulong[] affected = [];
+
+    private void GrowBatch(int length)
+    {
+        batch = new KernelState[length];
+        prints = new ulong[length];
+        ops = new int[length];
+        affected = new ulong[length];
+    }
+
+    // A hint to the memory system: a probe's cache line is fetched while the next operations run.
+    private static unsafe void Prefetch<T>(ref T target)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref target));
     }
 
     private void AddSuccessor(StateGraph g, int from, int op, in KernelState state, ulong print, ulong affected, int depth, ExploreLimits limits)
@@ -343,7 +406,7 @@ public sealed class Explorer
     private int Find(StateGraph g, in KernelState s, ulong print, bool byFingerprint)
     {
         var table = slots;
-        var mask = table.Length - 1;
+        var mask = size - 1;
         for (var i = (int)print & mask; ; i = (i + 1) & mask)
         {
             ref readonly var slot = ref table[i];
@@ -362,14 +425,14 @@ public sealed class Explorer
         g.Parent.Add(parent);
         g.ParentOp.Add(op);
         g.Depth.Add(depth);
-        if (++used * 2 > slots.Length) Grow();
+        if (++used * 2 > size) Grow();
         Place(id, print);
         return id;
     }
 
     private void Place(int id, ulong print)
     {
-        var mask = slots.Length - 1;
+        var mask = size - 1;
         var i = (int)print & mask;
         while (slots[i].Id != 0) i = (i + 1) & mask;
         slots[i] = new Slot { Print = print, Id = id + 1 };
@@ -378,8 +441,20 @@ public sealed class Explorer
     private void Grow()
     {
         var old = slots;
-        slots = new Slot[old.Length * 2];
-        foreach (var slot in old)
+        var oldSize = size;
+        size *= 2;
+        if (spareSlots.Length < size) spareSlots = new Slot[size];
+        else Array.Clear(spareSlots, 0, size);
+        slots = spareSlots;
+        spareSlots = old;
+        foreach (var slot in old.AsSpan(0, oldSize))
             if (slot.Id != 0) Place(slot.Id - 1, slot.Print);
     }
+
+    /// <summary>Hands a graph's storage back for the next exploration; the graph is left empty.</summary>
+    /// <remarks>
+    /// For callers that explore many catalogs one after another and are done with each graph
+    /// before the next: the next <see cref="Explore"/> reuses the lists instead of growing new ones.
+    /// </remarks>
+    public void Recycle(StateGraph graph) => spare = graph.Release();
 }

@@ -190,6 +190,7 @@ public static class Verification
                 exercised[i] = seen;
                 findings[i] = row;
                 graphs[i] = (g.States.Count, g.Transitions, g.MaxDepth, g.AcceptedCount, g.Alphabet, g.RefusedByReason, g.CutBy, g.CollisionProbability);
+                explorer.Value.Recycle(g);
                 var n = Interlocked.Increment(ref done);
                 progress?.Invoke(n);
             });

@@ -81,6 +81,53 @@ public class ExplorerTests
     }
 }
 
+public class ExplorerReuseTests
+{
+    private static Catalog Stacking(int n) => new(Enumerable.Range(1, n).Select(i => new Patch(
+        $"p{i}", Origin.Vendor, PatchKind.Hotfix, i, [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
+
+    private static void AssertSameGraph(StateGraph expected, StateGraph actual)
+    {
+        Assert.Equal(expected.States, actual.States);
+        Assert.Equal(expected.Parent, actual.Parent);
+        Assert.Equal(expected.ParentOp, actual.ParentOp);
+        Assert.Equal(expected.Depth, actual.Depth);
+        Assert.Equal(expected.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)), actual.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)));
+        Assert.Equal(expected.RefusedByReason, actual.RefusedByReason);
+        Assert.Equal(expected.AcceptedCount, actual.AcceptedCount);
+    }
+
+    [Fact]
+    public void OneExplorer_RecyclingEachGraph_GivesWhatFreshExplorersGive()
+    {
+        // Large, small, large again: the table is grown, then only partly used, then grown
+        // again over what the small catalog left in it; the lists shrink and grow the same way.
+        var catalogs = new[] { Stacking(6), Stacking(2), Stacking(5), Stacking(1), Stacking(6) };
+        var explorer = new Explorer();
+        foreach (var reading in new[] { Readings.Upstream, Readings.Flat })
+            foreach (var catalog in catalogs)
+            {
+                var reused = explorer.Explore(catalog, reading);
+                AssertSameGraph(new Explorer().Explore(catalog, reading), reused);
+                explorer.Recycle(reused);
+                Assert.Empty(reused.States);
+                Assert.Empty(reused.Edges);
+            }
+    }
+
+    [Fact]
+    public void OneExplorer_WithoutRecycling_LeavesEarlierGraphsIntact()
+    {
+        var explorer = new Explorer();
+        var first = explorer.Explore(Stacking(4), Readings.Set);
+        var copy = first.States.ToList();
+
+        explorer.Explore(Stacking(5), Readings.Set);
+
+        Assert.Equal(copy, first.States);
+    }
+}
+
 public class ParallelExplorerTests
 {
     [Theory]
