@@ -135,7 +135,10 @@ public struct KernelState : IEquatable<KernelState>
     private readonly uint Header3 => count | ((uint)transition << 8) | ((targetPatched ? 1u : 0u) << 16);
 
     /// <inheritdoc/>
-    public readonly bool Equals(KernelState other) =>
+    public readonly bool Equals(KernelState other) => Same(other);
+
+    /// <summary>Value equality without copying the other state.</summary>
+    public readonly bool Same(in KernelState other) =>
         Header == other.Header && Header2 == other.Header2 && Header3 == other.Header3 && Words.SequenceEqual(other.Words);
 
     /// <inheritdoc/>

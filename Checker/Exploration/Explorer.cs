@@ -205,21 +205,23 @@ public sealed class StateGraph
 /// </remarks>
 public sealed class Explorer
 {
-    // One array of (fingerprint, id + 1) pairs, so that a probe touches one cache line.
+    // Open addressing with linear probing. A slot is 8 bytes: the fingerprint's high 32 bits (its
+    // tag, whose low bits also pick the home slot) and the state id + 1 (0: empty), so eight slots
+    // share a cache line. A tag match is confirmed against the stored state, or, when
+    // de-duplicating by fingerprint, against the full 64-bit fingerprint kept per id.
     // The table is the first `size` slots of `slots`; both arrays are kept across explorations,
     // so a large exploration pays for its memory once and a small one clears only what it used.
-    private Slot[] slots = new Slot[MinTable];
-    private Slot[] spareSlots = new Slot[MinTable];
+    private ulong[] slots = new ulong[MinTable];
+    private ulong[] spareSlots = new ulong[MinTable];
+    private readonly List<ulong> printOf = [];
     private int size = MinTable;
     private int used;
     private const int MinTable = 1024;
     private GraphStorage? spare;
 
-    private struct Slot
-    {
-        public ulong Print;
-        public int Id;
-    }
+    private static uint Tag(ulong print) => (uint)(print >> 32);
+
+    private static ulong Slot(ulong print, int id) => (print & 0xFFFF_FFFF_0000_0000UL) | (uint)(id + 1);
 
     private const int ParallelLevel = 2048;
 
@@ -233,6 +235,7 @@ public sealed class Explorer
         Array.Clear(slots, 0, size);
         size = MinTable;
         used = 0;
+        printOf.Clear();
         var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
         var g = new StateGraph(catalog, reading, alphabet, spare) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
@@ -284,7 +287,7 @@ public sealed class Explorer
             prints[k] = print;
             ops[k] = a;
             affected[k] = e.Affected;
-            Prefetch(ref slots[(int)print & (size - 1)]);
+            Prefetch(ref slots[(int)Tag(print) & (size - 1)]);
             successors[++k] = state;
         }
         // The successors' table slots were prefetched as they were found; now the candidate
@@ -292,8 +295,8 @@ public sealed class Explorer
         var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States);
         for (var j = 0; j < k; j++)
         {
-            ref readonly var slot = ref slots[(int)prints[j] & (size - 1)];
-            if (slot.Id != 0 && slot.Print == prints[j]) Prefetch(ref states[slot.Id - 1]);
+            var slot = slots[(int)Tag(prints[j]) & (size - 1)];
+            if ((uint)slot != 0 && (slot >> 32) == Tag(prints[j])) PrefetchState(ref states[(int)(uint)slot - 1]);
         }
         for (var j = 0; j < k; j++)
             AddSuccessor(g, current, ops[j], successors[j], prints[j], affected[j], depth, limits);
@@ -310,6 +313,13 @@ public sealed class Explorer
         prints = new ulong[length];
         ops = new int[length];
         affected = new ulong[length];
+    }
+
+    // A state spans two or three cache lines; the comparison starts with the header at byte 64.
+    private static void PrefetchState(ref KernelState state)
+    {
+        Prefetch(ref state);
+        Prefetch(ref System.Runtime.CompilerServices.Unsafe.AddByteOffset(ref state, 64));
     }
 
     // A hint to the memory system: a probe's cache line is fetched while the next operations run.
@@ -407,16 +417,19 @@ public sealed class Explorer
     {
         var table = slots;
         var mask = size - 1;
-        for (var i = (int)print & mask; ; i = (i + 1) & mask)
+        var tag = Tag(print);
+        for (var i = (int)tag & mask; ; i = (i + 1) & mask)
         {
-            ref readonly var slot = ref table[i];
-            if (slot.Id == 0) return -1;
-            if (slot.Print == print && (byFingerprint || StateEquals(g, slot.Id - 1, s))) return slot.Id - 1;
+            var slot = table[i];
+            if (slot == 0) return -1;
+            if ((slot >> 32) != tag) continue;
+            var id = (int)(uint)slot - 1;
+            if (byFingerprint ? printOf[id] == print : StateEquals(g, id, s)) return id;
         }
     }
 
     private static bool StateEquals(StateGraph g, int id, in KernelState s) =>
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States)[id].Equals(s);
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States)[id].Same(s);
 
     private int Insert(StateGraph g, in KernelState s, ulong print, int parent, int op, int depth)
     {
@@ -425,17 +438,18 @@ public sealed class Explorer
         g.Parent.Add(parent);
         g.ParentOp.Add(op);
         g.Depth.Add(depth);
+        if (g.Fingerprinted) printOf.Add(print);
         if (++used * 2 > size) Grow();
-        Place(id, print);
+        Place(Slot(print, id));
         return id;
     }
 
-    private void Place(int id, ulong print)
+    private void Place(ulong slot)
     {
         var mask = size - 1;
-        var i = (int)print & mask;
-        while (slots[i].Id != 0) i = (i + 1) & mask;
-        slots[i] = new Slot { Print = print, Id = id + 1 };
+        var i = (int)(slot >> 32) & mask;
+        while (slots[i] != 0) i = (i + 1) & mask;
+        slots[i] = slot;
     }
 
     private void Grow()
@@ -443,12 +457,12 @@ public sealed class Explorer
         var old = slots;
         var oldSize = size;
         size *= 2;
-        if (spareSlots.Length < size) spareSlots = new Slot[size];
+        if (spareSlots.Length < size) spareSlots = new ulong[size];
         else Array.Clear(spareSlots, 0, size);
         slots = spareSlots;
         spareSlots = old;
         foreach (var slot in old.AsSpan(0, oldSize))
-            if (slot.Id != 0) Place(slot.Id - 1, slot.Print);
+            if (slot != 0) Place(slot);
     }
 
     /// <summary>Hands a graph's storage back for the next exploration; the graph is left empty.</summary>
