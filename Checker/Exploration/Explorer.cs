@@ -112,7 +112,7 @@ public sealed class StateGraph
 
     internal void NoteRefusal(int state, int op, in KernelState before, in KernelState after)
     {
-        if (after.Equals(before)) return;
+        if (after.Same(before)) return;
         if (RefusalChange is not { } known || (state, op).CompareTo(known) < 0) RefusalChange = (state, op);
     }
 
@@ -251,22 +251,53 @@ public sealed class Explorer
                 break;
             }
             if (threads > 1 && levelEnd - levelStart >= ParallelLevel) ExpandParallel(g, levelStart, levelEnd, limits, threads);
-            else
-                for (var current = levelStart; current < levelEnd; current++) Expand(g, current, limits);
+            else ExpandLevel(g, levelStart, levelEnd, limits);
             levelStart = levelEnd;
         }
         return g;
     }
 
-    private void Expand(StateGraph g, int current, ExploreLimits limits)
+    // A level is expanded as a three-stage pipeline, one state per stage: state i's operations
+    // are applied and its successors' table slots prefetched; state i - 1's candidate states
+    // (found in those slots, by now in cache) are prefetched; state i - 2's successors are looked
+    // up and added. Each memory access thus has a state's worth of work to arrive in, and the
+    // lookups still run in state and operation order, so ids, parents and edges are those of a
+    // search that adds each successor as it is found.
+    private void ExpandLevel(StateGraph g, int levelStart, int levelEnd, ExploreLimits limits)
+    {
+        var width = g.Alphabet.Length + 1;
+        for (var b = 0; b < ring.Length; b++)
+            if (ring[b] is null || ring[b].Successors.Length < width) ring[b] = new Batch(width);
+        for (var current = levelStart; current < levelEnd + 2; current++)
+        {
+            if (current < levelEnd) Generate(g, current, ring[current % 3]);
+            if (current - 1 >= levelStart && current - 1 < levelEnd) PrefetchCandidates(g, ring[(current - 1) % 3]);
+            if (current - 2 >= levelStart) AddSuccessors(g, ring[(current - 2) % 3], limits);
+        }
+    }
+
+    // The accepted successors of one state, in alphabet order.
+    private sealed class Batch(int width)
+    {
+        public readonly KernelState[] Successors = new KernelState[width];
+        public readonly ulong[] Prints = new ulong[width];
+        public readonly int[] Ops = new int[width];
+        public readonly ulong[] Affected = new ulong[width];
+        public int Count;
+        public int From;
+        public int Depth;
+    }
+
+    private readonly Batch[] ring = new Batch[3];
+
+    private void Generate(StateGraph g, int current, Batch batch)
     {
         var catalog = g.Catalog;
         var reading = g.Reading;
         var alphabet = g.Alphabet;
         ref readonly var state = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States)[current];
-        var depth = g.Depth[current];
-        if (batch.Length <= alphabet.Length) GrowBatch(alphabet.Length + 1);
-        var successors = batch.AsSpan();
+        var successors = batch.Successors.AsSpan();
+        var prints = batch.Prints;
         // Each successor's storage holds the state itself before its operation, so a refusal that
         // wrote to it shows; an accepted operation keeps it and moves on to the next storage.
         var k = 0;
@@ -285,34 +316,31 @@ public sealed class Explorer
             g.AcceptedCount[a]++;
             var print = next.Fingerprint();
             prints[k] = print;
-            ops[k] = a;
-            affected[k] = e.Affected;
+            batch.Ops[k] = a;
+            batch.Affected[k] = e.Affected;
             Prefetch(ref slots[(int)Tag(print) & (size - 1)]);
             successors[++k] = state;
         }
-        // The successors' table slots were prefetched as they were found; now the candidate
-        // states, then the probes in order (ids, parents and edges as if one at a time).
-        var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States);
-        for (var j = 0; j < k; j++)
-        {
-            var slot = slots[(int)Tag(prints[j]) & (size - 1)];
-            if ((uint)slot != 0 && (slot >> 32) == Tag(prints[j])) PrefetchState(ref states[(int)(uint)slot - 1]);
-        }
-        for (var j = 0; j < k; j++)
-            AddSuccessor(g, current, ops[j], successors[j], prints[j], affected[j], depth, limits);
+        batch.Count = k;
+        batch.From = current;
+        batch.Depth = g.Depth[current];
     }
 
-    private KernelState[] batch = [];
-    private ulong[] prints = [];
-    private int[] ops = [];
-    private ulong[] affected = [];
-
-    private void GrowBatch(int length)
+    private void PrefetchCandidates(StateGraph g, Batch batch)
     {
-        batch = new KernelState[length];
-        prints = new ulong[length];
-        ops = new int[length];
-        affected = new ulong[length];
+        var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States);
+        for (var j = 0; j < batch.Count; j++)
+        {
+            var tag = Tag(batch.Prints[j]);
+            var slot = slots[(int)tag & (size - 1)];
+            if ((uint)slot != 0 && (slot >> 32) == tag) PrefetchState(ref states[(int)(uint)slot - 1]);
+        }
+    }
+
+    private void AddSuccessors(StateGraph g, Batch batch, ExploreLimits limits)
+    {
+        for (var j = 0; j < batch.Count; j++)
+            AddSuccessor(g, batch.From, batch.Ops[j], batch.Successors[j], batch.Prints[j], batch.Affected[j], batch.Depth, limits);
     }
 
     // A state spans two or three cache lines; the comparison starts with the header at byte 64.
@@ -378,7 +406,7 @@ public sealed class Explorer
                     if (!e.Accepted)
                     {
                         refusedLocal[(int)e.Reason]++;
-                        if (!next.Equals(state) && changed[c] is null) changed[c] = (current, a);
+                        if (!next.Same(state) && changed[c] is null) changed[c] = (current, a);
                         continue;
                     }
                     acceptedLocal[a]++;
