@@ -94,8 +94,12 @@ public static class Kernel
                 }
             }
 
-            var reason = inR ? ReplacedStates(c, r, p, q) : OtherStates(c, r, p, q);
-            if (reason != Reason.None) return Effect.Refuse(Errno.EINVAL, reason);
+            // Both state rules are about Q's states: an entry without any passes them.
+            if (c.StateMask[q] != 0)
+            {
+                var reason = inR ? ReplacedStates(c, r, p, q) : OtherStates(c, r, p, q);
+                if (reason != Reason.None) return Effect.Refuse(Errno.EINVAL, reason);
+            }
             if (!inR && r.Options.Isolation != Isolation.None)
             {
                 var funcsQ = r.Options.FunctionIdentity == FunctionIdentity.Exact ? c.FuncsExact[q] : c.FuncsNormalized[q];
