@@ -12,7 +12,7 @@ internal struct EntryBuffer
 
 /// <summary>The kernel's livepatch state: <c>Patches</c> in list order, the transition, loaded and pinned modules.</summary>
 /// <remarks>
-/// A fixed-size value of 88 bytes with equality and hashing by value. Each entry of
+/// A fixed-size value of 84 bytes with equality and hashing by value. Each entry of
 /// <c>Patches</c> packs into 16 bits the patch index (5 bits), the <c>add_sets</c> variant it was
 /// loaded with (4 bits) and the set the user-space allocator gave it (7 bits); its occupied
 /// sets follow from those and the reading. A patch appears at most once, since its module can

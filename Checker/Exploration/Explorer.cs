@@ -199,9 +199,11 @@ public sealed class StateGraph
 /// <summary>Breadth-first exploration of every state reachable from the empty kernel.</summary>
 /// <remarks>
 /// States are de-duplicated in an open-addressing table of state ids keyed by fingerprint, so a
-/// state is stored once. With more than one thread, each breadth-first level is expanded in
-/// parallel and merged in state and operation order, so ids, parents and edges are exactly those
-/// of the sequential search, whatever the number of threads.
+/// state is stored once. A level is expanded as a pipeline that prefetches the table slots and
+/// candidate states a lookup will read (docs/performance.md). With more than one thread, each
+/// breadth-first level is expanded in parallel and merged in state and operation order. Either
+/// way ids, parents and edges are exactly those of a plain sequential search, whatever the
+/// number of threads. An explorer is not thread-safe: use one per thread.
 /// </remarks>
 public sealed class Explorer
 {
