@@ -81,12 +81,13 @@ public class ExplorerTests
     }
 }
 
-public class ExplorerReuseTests
+internal static class Graphs
 {
-    private static Catalog Stacking(int n) => new(Enumerable.Range(1, n).Select(i => new Patch(
+    // N hotfixes with a set and a function each: nothing conflicts, so the graph grows fast.
+    public static Catalog Stacking(int n) => new(Enumerable.Range(1, n).Select(i => new Patch(
         $"p{i}", Origin.Vendor, PatchKind.Hotfix, i, [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
 
-    private static void AssertSameGraph(StateGraph expected, StateGraph actual)
+    public static void AssertSame(StateGraph expected, StateGraph actual)
     {
         Assert.Equal(expected.States, actual.States);
         Assert.Equal(expected.Parent, actual.Parent);
@@ -95,20 +96,24 @@ public class ExplorerReuseTests
         Assert.Equal(expected.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)), actual.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)));
         Assert.Equal(expected.RefusedByReason, actual.RefusedByReason);
         Assert.Equal(expected.AcceptedCount, actual.AcceptedCount);
+        Assert.Equal(expected.Transitions, actual.Transitions);
     }
+}
 
+public class ExplorerReuseTests
+{
     [Fact]
     public void OneExplorer_RecyclingEachGraph_GivesWhatFreshExplorersGive()
     {
         // Large, small, large again: the table is grown, then only partly used, then grown
         // again over what the small catalog left in it; the lists shrink and grow the same way.
-        var catalogs = new[] { Stacking(6), Stacking(2), Stacking(5), Stacking(1), Stacking(6) };
+        var catalogs = new[] { Graphs.Stacking(6), Graphs.Stacking(2), Graphs.Stacking(5), Graphs.Stacking(1), Graphs.Stacking(6) };
         var explorer = new Explorer();
         foreach (var reading in new[] { Readings.Upstream, Readings.Flat })
             foreach (var catalog in catalogs)
             {
                 var reused = explorer.Explore(catalog, reading);
-                AssertSameGraph(new Explorer().Explore(catalog, reading), reused);
+                Graphs.AssertSame(new Explorer().Explore(catalog, reading), reused);
                 explorer.Recycle(reused);
                 Assert.Empty(reused.States);
                 Assert.Empty(reused.Edges);
@@ -119,10 +124,10 @@ public class ExplorerReuseTests
     public void OneExplorer_WithoutRecycling_LeavesEarlierGraphsIntact()
     {
         var explorer = new Explorer();
-        var first = explorer.Explore(Stacking(4), Readings.Set);
+        var first = explorer.Explore(Graphs.Stacking(4), Readings.Set);
         var copy = first.States.ToList();
 
-        explorer.Explore(Stacking(5), Readings.Set);
+        explorer.Explore(Graphs.Stacking(5), Readings.Set);
 
         Assert.Equal(copy, first.States);
     }
@@ -136,20 +141,14 @@ public class ParallelExplorerTests
     public void ParallelLevels_GiveExactlyTheSequentialGraph(string reading)
     {
         // Six stacking patches under upstream reach levels far wider than the parallel threshold.
-        var catalog = new Catalog(Enumerable.Range(1, 6).Select(i => new Patch(
-            $"p{i}", Origin.Vendor, PatchKind.Hotfix, i, [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
+        var catalog = Graphs.Stacking(6);
         var r = Readings.Find(reading)!;
 
         var sequential = new Explorer().Explore(catalog, r, threads: 1);
         var parallel = new Explorer().Explore(catalog, r, threads: 4);
 
         Assert.True(sequential.States.Count > 5000, $"{sequential.States.Count} states");
-        Assert.Equal(sequential.States, parallel.States);
-        Assert.Equal(sequential.Parent, parallel.Parent);
-        Assert.Equal(sequential.ParentOp, parallel.ParentOp);
-        Assert.Equal(sequential.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)), parallel.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)));
-        Assert.Equal(sequential.RefusedByReason, parallel.RefusedByReason);
-        Assert.Equal(sequential.Transitions, parallel.Transitions);
+        Graphs.AssertSame(sequential, parallel);
     }
 }
 
