@@ -78,8 +78,12 @@ public sealed class InvariantChecker
     private readonly Reading r;
     private readonly bool twoPhase;
     private List<(int From, Operation Op, KernelState After, ulong Affected, int Extra)>? loadEffects;
-    private List<int>[]? reverse;
-    private List<int>[]? restrictedReverse;
+    private ReverseGraph? reverse;
+    private ReverseGraph? restrictedReverse;
+
+    // The predecessors of state s are From[Start[s]..Start[s + 1]], in edge order: two arrays
+    // for the whole graph instead of a list per state.
+    private sealed record ReverseGraph(int[] Start, int[] From);
 
     /// <summary>Prepares checks on a graph.</summary>
     public InvariantChecker(StateGraph graph)
@@ -378,29 +382,32 @@ public sealed class InvariantChecker
         return a.Pinned == b.Pinned;
     }
 
-    private List<int>[] Reverse(bool restricted)
+    private ReverseGraph Reverse(bool restricted)
     {
         var cached = restricted ? restrictedReverse : reverse;
         if (cached is not null) return cached;
         var customers = CustomerMask();
-        var rev = new List<int>[g.States.Count];
-        for (var i = 0; i < rev.Length; i++) rev[i] = [];
-        foreach (var e in g.Edges)
+        bool Kept(in Edge e)
         {
-            if (restricted)
+            if (!restricted) return true;
+            return g.Alphabet[e.Op].Kind switch
             {
-                var op = g.Alphabet[e.Op];
-                var ok = op.Kind switch
-                {
-                    OpKind.Load => (e.Affected & customers) == 0,
-                    OpKind.Complete => g.States[e.From].TargetPatched,
-                    OpKind.Unload => true,
-                    _ => false,
-                };
-                if (!ok) continue;
-            }
-            rev[e.To].Add(e.From);
+                OpKind.Load => (e.Affected & customers) == 0,
+                OpKind.Complete => g.States[e.From].TargetPatched,
+                OpKind.Unload => true,
+                _ => false,
+            };
         }
+        var edges = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.Edges);
+        var start = new int[g.States.Count + 1];
+        foreach (ref readonly var e in edges)
+            if (Kept(e)) start[e.To + 1]++;
+        for (var s = 0; s < g.States.Count; s++) start[s + 1] += start[s];
+        var from = new int[start[^1]];
+        var next = start[..^1];
+        foreach (ref readonly var e in edges)
+            if (Kept(e)) from[next[e.To]++] = e.From;
+        var rev = new ReverseGraph(start, from);
         if (restricted) restrictedReverse = rev;
         else reverse = rev;
         return rev;
@@ -410,25 +417,28 @@ public sealed class InvariantChecker
     {
         var rev = Reverse(restricted);
         var reach = new bool[g.States.Count];
-        var queue = new Queue<int>();
+        // Breadth-first backwards from the targets; each state enters the queue once.
+        var queue = new int[g.States.Count];
+        int head = 0, tail = 0;
         for (var s = 0; s < g.States.Count; s++)
         {
             var st = g.States[s];
             if (!st.InTransition && target(st))
             {
                 reach[s] = true;
-                queue.Enqueue(s);
+                queue[tail++] = s;
             }
         }
-        while (queue.Count > 0)
+        while (head < tail)
         {
-            var s = queue.Dequeue();
-            foreach (var p in rev[s])
-                if (!reach[p])
-                {
-                    reach[p] = true;
-                    queue.Enqueue(p);
-                }
+            var s = queue[head++];
+            for (var i = rev.Start[s]; i < rev.Start[s + 1]; i++)
+            {
+                var p = rev.From[i];
+                if (reach[p]) continue;
+                reach[p] = true;
+                queue[tail++] = p;
+            }
         }
         return reach;
     }
