@@ -112,7 +112,12 @@ public sealed class StateGraph
 
     internal void NoteRefusal(int state, int op, in KernelState before, in KernelState after)
     {
-        if (after.Same(before)) return;
+        if (!after.Same(before)) NoteRefusalChange(state, op);
+    }
+
+    // Keeps the least (state, operation) in breadth-first order.
+    internal void NoteRefusalChange(int state, int op)
+    {
         if (RefusalChange is not { } known || (state, op).CompareTo(known) < 0) RefusalChange = (state, op);
     }
 
@@ -225,6 +230,10 @@ public sealed class Explorer
 
     private static ulong Slot(ulong print, int id) => (print & 0xFFFF_FFFF_0000_0000UL) | (uint)(id + 1);
 
+    private static int IdOf(ulong slot) => (int)(uint)slot - 1;
+
+    private int Home(uint tag) => (int)tag & (size - 1);
+
     private const int ParallelLevel = 2048;
 
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
@@ -270,11 +279,34 @@ public sealed class Explorer
         var width = g.Alphabet.Length + 1;
         for (var b = 0; b < ring.Length; b++)
             if (ring[b] is null || ring[b].Successors.Length < width) ring[b] = new Batch(width);
+        var tally = new Tally(g.RefusedByReason.Length, g.Alphabet.Length);
         for (var current = levelStart; current < levelEnd + 2; current++)
         {
-            if (current < levelEnd) Generate(g, current, ring[current % 3]);
+            if (current < levelEnd) Generate(g, current, ring[current % 3], tally);
             if (current - 1 >= levelStart && current - 1 < levelEnd) PrefetchCandidates(g, ring[(current - 1) % 3]);
             if (current - 2 >= levelStart) AddSuccessors(g, ring[(current - 2) % 3], limits);
+        }
+        tally.AddTo(g);
+    }
+
+    // What expanding states counts, kept apart from the graph so that chunks expanded in parallel
+    // count on their own; added to the graph in state order.
+    private sealed class Tally(int reasons, int operations)
+    {
+        public long Transitions;
+        public readonly long[] Refused = new long[reasons];
+        public readonly long[] Accepted = new long[operations];
+
+        // The first refusal that changed the state: states and operations are taken in order, so
+        // it is the least of this tally's.
+        public (int State, int Op)? RefusalChange;
+
+        public void AddTo(StateGraph g)
+        {
+            g.Transitions += Transitions;
+            for (var r = 0; r < Refused.Length; r++) g.RefusedByReason[r] += Refused[r];
+            for (var a = 0; a < Accepted.Length; a++) g.AcceptedCount[a] += Accepted[a];
+            if (RefusalChange is { } at) g.NoteRefusalChange(at.State, at.Op);
         }
     }
 
@@ -292,7 +324,9 @@ public sealed class Explorer
 
     private readonly Batch[] ring = new Batch[3];
 
-    private void Generate(StateGraph g, int current, Batch batch)
+    // Applies every operation to one state; the accepted successors go to the batch, with their
+    // table slots prefetched, and the counts to the tally. Reads the graph and the table only.
+    private void Generate(StateGraph g, int current, Batch batch, Tally tally)
     {
         var catalog = g.Catalog;
         var reading = g.Reading;
@@ -308,19 +342,19 @@ public sealed class Explorer
         {
             ref var next = ref successors[k];
             var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
-            g.Transitions++;
+            tally.Transitions++;
             if (!e.Accepted)
             {
-                g.RefusedByReason[(int)e.Reason]++;
-                g.NoteRefusal(current, a, state, next);
+                tally.Refused[(int)e.Reason]++;
+                if (tally.RefusalChange is null && !next.Same(state)) tally.RefusalChange = (current, a);
                 continue;
             }
-            g.AcceptedCount[a]++;
+            tally.Accepted[a]++;
             var print = next.Fingerprint();
             prints[k] = print;
             batch.Ops[k] = a;
             batch.Affected[k] = e.Affected;
-            Prefetch(ref slots[(int)Tag(print) & (size - 1)]);
+            Prefetch(ref slots[Home(Tag(print))]);
             successors[++k] = state;
         }
         batch.Count = k;
@@ -334,8 +368,8 @@ public sealed class Explorer
         for (var j = 0; j < batch.Count; j++)
         {
             var tag = Tag(batch.Prints[j]);
-            var slot = slots[(int)tag & (size - 1)];
-            if ((uint)slot != 0 && (slot >> 32) == tag) PrefetchState(ref states[(int)(uint)slot - 1]);
+            var slot = slots[Home(tag)];
+            if (slot != 0 && Tag(slot) == tag) PrefetchState(ref states[IdOf(slot)]);
         }
     }
 
@@ -360,7 +394,7 @@ public sealed class Explorer
 
     private void AddSuccessor(StateGraph g, int from, int op, in KernelState state, ulong print, ulong affected, int depth, ExploreLimits limits)
     {
-        var id = Find(g, state, print, limits.Fingerprints);
+        var id = Find(g, state, print);
         if (id < 0)
         {
             if (g.States.Count >= limits.StateCap)
@@ -381,56 +415,32 @@ public sealed class Explorer
         var chunks = Math.Min(threads * 4, end - start);
         var pending = new List<Pending>[chunks];
         var fresh = new List<(KernelState State, ulong Print)>[chunks];
-        var refused = new long[chunks][];
-        var accepted = new long[chunks][];
-        var transitions = new long[chunks];
-        var changed = new (int, int)?[chunks];
-        var catalog = g.Catalog;
-        var reading = g.Reading;
-        var alphabet = g.Alphabet;
+        var tallies = new Tally[chunks];
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
         {
             var found = new List<Pending>();
             var created = new List<(KernelState, ulong)>();
-            var refusedLocal = new long[g.RefusedByReason.Length];
-            var acceptedLocal = new long[alphabet.Length];
+            var tally = tallies[c] = new Tally(g.RefusedByReason.Length, g.Alphabet.Length);
+            var batch = new Batch(g.Alphabet.Length + 1);
             var lo = start + (int)((long)(end - start) * c / chunks);
             var hi = start + (int)((long)(end - start) * (c + 1) / chunks);
-            var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States);
             for (var current = lo; current < hi; current++)
             {
-                ref readonly var state = ref states[current];
-                var next = state;
-                for (var a = 0; a < alphabet.Length; a++)
+                Generate(g, current, batch, tally);
+                for (var j = 0; j < batch.Count; j++)
                 {
-                    var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
-                    transitions[c]++;
-                    if (!e.Accepted)
-                    {
-                        refusedLocal[(int)e.Reason]++;
-                        if (!next.Same(state) && changed[c] is null) changed[c] = (current, a);
-                        continue;
-                    }
-                    acceptedLocal[a]++;
-                    var print = next.Fingerprint();
                     // The table is only read during the parallel phase.
-                    var known = Find(g, next, print, limits.Fingerprints);
-                    found.Add(new Pending(current, a, (uint)e.Affected, known, known >= 0 ? -1 : created.Count));
-                    if (known < 0) created.Add((next, print));
-                    next = state;
+                    var known = Find(g, batch.Successors[j], batch.Prints[j]);
+                    found.Add(new Pending(current, batch.Ops[j], (uint)batch.Affected[j], known, known >= 0 ? -1 : created.Count));
+                    if (known < 0) created.Add((batch.Successors[j], batch.Prints[j]));
                 }
             }
             pending[c] = found;
             fresh[c] = created;
-            refused[c] = refusedLocal;
-            accepted[c] = acceptedLocal;
         });
         for (var c = 0; c < chunks; c++)
         {
-            if (changed[c] is { } ch && (g.RefusalChange is not { } known || ch.CompareTo(known) < 0)) g.RefusalChange = ch;
-            g.Transitions += transitions[c];
-            for (var r = 0; r < refused[c].Length; r++) g.RefusedByReason[r] += refused[c][r];
-            for (var a = 0; a < accepted[c].Length; a++) g.AcceptedCount[a] += accepted[c][a];
+            tallies[c].AddTo(g);
             foreach (var p in pending[c])
             {
                 if (p.Known >= 0) g.Edges.Add(new Edge(p.From, p.Known, p.Op, p.Affected));
@@ -443,18 +453,17 @@ public sealed class Explorer
         }
     }
 
-    private int Find(StateGraph g, in KernelState s, ulong print, bool byFingerprint)
+    private int Find(StateGraph g, in KernelState s, ulong print)
     {
-        var table = slots;
         var mask = size - 1;
         var tag = Tag(print);
-        for (var i = (int)tag & mask; ; i = (i + 1) & mask)
+        for (var i = Home(tag); ; i = (i + 1) & mask)
         {
-            var slot = table[i];
+            var slot = slots[i];
             if (slot == 0) return -1;
-            if ((slot >> 32) != tag) continue;
-            var id = (int)(uint)slot - 1;
-            if (byFingerprint ? printOf[id] == print : StateEquals(g, id, s)) return id;
+            if (Tag(slot) != tag) continue;
+            var id = IdOf(slot);
+            if (g.Fingerprinted ? printOf[id] == print : StateEquals(g, id, s)) return id;
         }
     }
 
@@ -477,7 +486,7 @@ public sealed class Explorer
     private void Place(ulong slot)
     {
         var mask = size - 1;
-        var i = (int)(slot >> 32) & mask;
+        var i = Home(Tag(slot));
         while (slots[i] != 0) i = (i + 1) & mask;
         slots[i] = slot;
     }
