@@ -114,7 +114,7 @@ public readonly struct Effect
     public ulong Affected => bits >> 32;
 
     /// <summary>True when the operation was accepted.</summary>
-    public bool Accepted => (byte)bits == 0;
+    public bool Accepted => Errno == Errno.None;
 
     internal static Effect Refuse(Errno errno, Reason reason) => new((ulong)errno | (ulong)reason << 8);
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Klp.Check.Model;
 
@@ -166,7 +165,6 @@ public static class Kernel
         return Reason.None;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Complete(in KernelState s, ref KernelState next)
     {
         if (!s.InTransition) return Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
@@ -177,7 +175,6 @@ public static class Kernel
         return Effect.Accept(removed);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Reverse(in KernelState s, ref KernelState next)
     {
         if (!s.InTransition) return Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
@@ -186,7 +183,6 @@ public static class Kernel
         return Effect.Accept(0);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Force(in KernelState s, int patch, ref KernelState next)
     {
         if (!s.InTransition || (patch != Operation.NoPatch && patch != s.TransitionPatch))
@@ -199,7 +195,6 @@ public static class Kernel
         return Effect.Accept(removed);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Disable(Catalog c, Reading r, in KernelState s, int p, ref KernelState next)
     {
         var bit = 1UL << p;
@@ -220,7 +215,6 @@ public static class Kernel
         return Effect.Accept(0);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Effect Unload(in KernelState s, int p, ref KernelState next)
     {
         var bit = 1UL << p;
