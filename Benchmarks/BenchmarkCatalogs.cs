@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
@@ -43,6 +44,15 @@ public static class BenchmarkCatalogs
             list.Add(Vendor($"s{set}r{i / sets + 1}", set == 1 ? PatchKind.Cumulative : PatchKind.Hotfix, i, set, $"f{set}"));
         }
         return new Catalog(list);
+    }
+
+    /// <summary>Explores a catalog and returns its distinct states, handing the graph back to the explorer as <see cref="Verification"/> does.</summary>
+    public static int ExploredStates(this Explorer explorer, Catalog catalog, Reading reading)
+    {
+        var g = explorer.Explore(catalog, reading);
+        var states = g.States.Count;
+        explorer.Recycle(g);
+        return states;
     }
 
     private static Patch Vendor(string name, PatchKind kind, int release, uint set, string function) =>

@@ -49,11 +49,7 @@ public class CompareBenchmarks
         long states = 0;
         foreach (var reading in Readings.All)
             for (var i = 0; i < source.Count; i++)
-            {
-                var g = explorer.Explore(source.CatalogFor(i, reading), reading, new ExploreLimits());
-                states += g.States.Count;
-                explorer.Recycle(g);
-            }
+                states += explorer.ExploredStates(source.CatalogFor(i, reading), reading);
         return states;
     }
 
