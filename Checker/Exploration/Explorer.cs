@@ -251,6 +251,8 @@ public sealed class Explorer
         var g = new StateGraph(catalog, reading, alphabet, spare) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
         Insert(g, KernelState.Empty, KernelState.Empty.Fingerprint(), -1, -1, 0);
+        // The sequential levels count into one tally, added to the graph at the end.
+        var tally = new Tally(g.RefusedByReason.Length, alphabet.Length);
         var levelStart = 0;
         while (levelStart < g.States.Count)
         {
@@ -262,9 +264,10 @@ public sealed class Explorer
                 break;
             }
             if (threads > 1 && levelEnd - levelStart >= ParallelLevel) ExpandParallel(g, levelStart, levelEnd, limits, threads);
-            else ExpandLevel(g, levelStart, levelEnd, limits);
+            else ExpandLevel(g, levelStart, levelEnd, limits, tally);
             levelStart = levelEnd;
         }
+        tally.AddTo(g);
         return g;
     }
 
@@ -274,19 +277,17 @@ public sealed class Explorer
     // up and added. Each memory access thus has a state's worth of work to arrive in, and the
     // lookups still run in state and operation order, so ids, parents and edges are those of a
     // search that adds each successor as it is found.
-    private void ExpandLevel(StateGraph g, int levelStart, int levelEnd, ExploreLimits limits)
+    private void ExpandLevel(StateGraph g, int levelStart, int levelEnd, ExploreLimits limits, Tally tally)
     {
         var width = g.Alphabet.Length + 1;
         for (var b = 0; b < ring.Length; b++)
             if (ring[b] is null || ring[b].Successors.Length < width) ring[b] = new Batch(width);
-        var tally = new Tally(g.RefusedByReason.Length, g.Alphabet.Length);
         for (var current = levelStart; current < levelEnd + 2; current++)
         {
             if (current < levelEnd) Generate(g, current, ring[current % 3], tally);
             if (current - 1 >= levelStart && current - 1 < levelEnd) PrefetchCandidates(g, ring[(current - 1) % 3]);
             if (current - 2 >= levelStart) AddSuccessors(g, ring[(current - 2) % 3], limits);
         }
-        tally.AddTo(g);
     }
 
     // What expanding states counts, kept apart from the graph so that chunks expanded in parallel
