@@ -15,4 +15,12 @@ public readonly record struct ExploreLimits(int MaxStates = ExploreLimits.Defaul
 
     /// <summary>The depth cap in force.</summary>
     public int DepthCap => MaxDepth > 0 ? MaxDepth : int.MaxValue;
+
+    /// <summary>The state cap in words, naming the default when it is the one in force, so a report that hits it says so.</summary>
+    public string StateCapText => StateCap == DefaultMaxStates
+        ? $"the default state cap {DefaultMaxStates} (raise it with --max-states)"
+        : $"state cap {StateCap}";
+
+    /// <summary>The depth cap in words.</summary>
+    public string DepthCapText => $"depth cap {DepthCap}";
 }

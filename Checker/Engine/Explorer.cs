@@ -42,8 +42,10 @@ public sealed class Explorer
     /// <param name="reading">The reading, with its options.</param>
     /// <param name="limits">Caps on states and depth, and fingerprint de-duplication.</param>
     /// <param name="threads">Threads to expand large levels with (1: sequential).</param>
-    public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1)
+    /// <param name="visitor">Told of each state, accepted transition and refusal as they are found (see <see cref="ExplorationVisitor"/>).</param>
+    public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1, ExplorationVisitor? visitor = null)
     {
+        this.visitor = visitor;
         Array.Clear(slots, 0, size);
         size = MinTable;
         used = 0;
@@ -61,7 +63,8 @@ public sealed class Explorer
             var depth = g.Depth[levelStart];
             if (depth >= limits.DepthCap)
             {
-                g.CutBy ??= $"depth cap {limits.DepthCap}";
+                g.CutBy ??= limits.DepthCapText;
+                for (var s = levelStart; s < levelEnd; s++) g.NoteFrontier(s);
                 break;
             }
             if (threads > 1 && levelEnd - levelStart >= ParallelLevel) ExpandParallel(g, levelStart, levelEnd, limits, threads);
@@ -69,8 +72,11 @@ public sealed class Explorer
             levelStart = levelEnd;
         }
         tally.AddTo(g);
+        this.visitor = null;
         return g;
     }
+
+    private ExplorationVisitor? visitor;
 
     // A level is expanded as a three-stage pipeline, one state per stage: state i's operations
     // are applied and its successors' table slots prefetched; state i - 1's candidate states
@@ -99,16 +105,11 @@ public sealed class Explorer
         public readonly long[] Refused = new long[reasons];
         public readonly long[] Accepted = new long[operations];
 
-        // The first refusal that changed the state: states and operations are taken in order, so
-        // it is the least of this tally's.
-        public (int State, int Op)? RefusalChange;
-
         public void AddTo(StateGraph g)
         {
             g.Transitions += Transitions;
             for (var r = 0; r < Refused.Length; r++) g.RefusedByReason[r] += Refused[r];
             for (var a = 0; a < Accepted.Length; a++) g.AcceptedCount[a] += Accepted[a];
-            if (RefusalChange is { } at) g.NoteRefusalChange(at.State, at.Op);
         }
     }
 
@@ -148,7 +149,7 @@ public sealed class Explorer
             if (!e.Accepted)
             {
                 tally.Refused[(int)e.Reason]++;
-                if (tally.RefusalChange is null && !next.Same(state)) tally.RefusalChange = (current, a);
+                visitor?.OnRefusal(g, current, a, next);
                 continue;
             }
             tally.Accepted[a]++;
@@ -201,12 +202,14 @@ public sealed class Explorer
         {
             if (g.States.Count >= limits.StateCap)
             {
-                g.CutBy ??= $"state cap {limits.StateCap}";
+                g.CutBy ??= limits.StateCapText;
+                g.NoteFrontier(from);
                 return;
             }
             id = Insert(g, state, print, from, op, depth + 1);
         }
         g.Edges.Add(new Edge(from, id, op, affected));
+        visitor?.OnTransition(g, g.Edges[^1]);
     }
 
     // A successor found in parallel: an edge to a known state, or an index into the level's new states.
@@ -245,7 +248,11 @@ public sealed class Explorer
             tallies[c].AddTo(g);
             foreach (var p in pending[c])
             {
-                if (p.Known >= 0) g.Edges.Add(new Edge(p.From, p.Known, p.Op, p.Affected));
+                if (p.Known >= 0)
+                {
+                    g.Edges.Add(new Edge(p.From, p.Known, p.Op, p.Affected));
+                    visitor?.OnTransition(g, g.Edges[^1]);
+                }
                 else
                 {
                     var (state, print) = fresh[c][p.Fresh];
@@ -282,6 +289,7 @@ public sealed class Explorer
         if (g.Fingerprinted) printOf.Add(print);
         if (++used * 2 > size) Grow();
         Place(Slot(print, id));
+        visitor?.OnState(g, id);
         return id;
     }
 

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Microsoft.FSharp.Core;
 
 namespace Klp.Check.Exploration;
@@ -110,12 +111,13 @@ public static class RandomExploration
     /// <summary>The first safety property a run violates, checked on the states and transitions it visits.</summary>
     public static (Invariant? Invariant, string? Message) FirstViolation(Run run, IReadOnlyList<Invariant> safety)
     {
-        var g = StateGraph.FromRun(run.Catalog, run.Reading, run.Ops);
-        var checker = new InvariantChecker(g);
-        foreach (var inv in safety)
+        var checks = safety.Select(i => i.Begin(run.Catalog, run.Reading)).ToArray();
+        var g = StateGraph.FromRun(run.Catalog, run.Reading, run.Ops, new PropertyChecks(checks, run.Catalog, run.Reading));
+        var facts = new GraphFacts(g);
+        for (var k = 0; k < safety.Count; k++)
         {
-            var f = checker.Check(inv);
-            if (f.Found) return (inv, f.Message);
+            var f = checks[k].Finish(facts);
+            if (f.Found) return (safety[k], f.Message);
         }
         return (null, null);
     }

@@ -61,19 +61,13 @@ public sealed class StateGraph
     /// <summary>Per <see cref="Reason"/>, how often an operation was refused for it.</summary>
     public long[] RefusedByReason { get; } = new long[Enum.GetValues<Reason>().Length];
 
-    /// <summary>The first (state id, alphabet index) in breadth-first order whose refusal changed the state, or null.</summary>
-    /// <remarks>The explorer checks every refusal as it goes, so refusal-is-atomic costs no second pass.</remarks>
-    public (int State, int Op)? RefusalChange { get; internal set; }
+    /// <summary>The states some of whose successors were not explored (a cap cut them off), in id order; empty when exploration was exhaustive.</summary>
+    /// <remarks>What lies beyond them is unknown: a property that needs a path through them cannot be decided.</remarks>
+    public List<int> Frontier { get; } = [];
 
-    internal void NoteRefusal(int state, int op, in KernelState before, in KernelState after)
+    internal void NoteFrontier(int state)
     {
-        if (!after.Same(before)) NoteRefusalChange(state, op);
-    }
-
-    // Keeps the least (state, operation) in breadth-first order.
-    internal void NoteRefusalChange(int state, int op)
-    {
-        if (RefusalChange is not { } known || (state, op).CompareTo(known) < 0) RefusalChange = (state, op);
+        if (Frontier.Count == 0 || Frontier[^1] != state) Frontier.Add(state);
     }
 
     /// <summary>How many operations were applied.</summary>
@@ -99,7 +93,11 @@ public sealed class StateGraph
 
     /// <summary>The graph of the states one run visits: the run's accepted operations are its edges.</summary>
     /// <remarks>The alphabet is the full alphabet, so checks that try every operation in a state still do.</remarks>
-    public static StateGraph FromRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops)
+    /// <param name="catalog">The patches.</param>
+    /// <param name="reading">The reading.</param>
+    /// <param name="ops">The run.</param>
+    /// <param name="visitor">Told of each new state, accepted transition and refusal, as an exploration tells it.</param>
+    public static StateGraph FromRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops, ExplorationVisitor? visitor = null)
     {
         var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
         var g = new StateGraph(catalog, reading, alphabet) { AcceptedCount = new long[alphabet.Length] };
@@ -108,6 +106,7 @@ public sealed class StateGraph
         g.Parent.Add(-1);
         g.ParentOp.Add(-1);
         g.Depth.Add(0);
+        visitor?.OnState(g, 0);
         var current = 0;
         foreach (var op in ops)
         {
@@ -123,7 +122,7 @@ public sealed class StateGraph
             g.Transitions++;
             if (!o.Accepted)
             {
-                g.NoteRefusal(current, a, g.States[current], o.State);
+                visitor?.OnRefusal(g, current, a, o.State);
                 continue;
             }
             if (!ids.TryGetValue(o.State, out var id))
@@ -134,8 +133,10 @@ public sealed class StateGraph
                 g.Parent.Add(current);
                 g.ParentOp.Add(a);
                 g.Depth.Add(g.Depth[current] + 1);
+                visitor?.OnState(g, id);
             }
             g.Edges.Add(new Edge(current, id, a, o.Affected));
+            visitor?.OnTransition(g, g.Edges[^1]);
             current = id;
         }
         return g;
@@ -143,7 +144,7 @@ public sealed class StateGraph
 
     private StateGraph WithAlphabet(Operation[] alphabet)
     {
-        var g = new StateGraph(Catalog, Reading, alphabet) { AcceptedCount = new long[alphabet.Length], Transitions = Transitions, RefusalChange = RefusalChange };
+        var g = new StateGraph(Catalog, Reading, alphabet) { AcceptedCount = new long[alphabet.Length], Transitions = Transitions };
         g.States.AddRange(States);
         g.Parent.AddRange(Parent);
         g.ParentOp.AddRange(ParentOp);
