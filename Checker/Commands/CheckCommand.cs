@@ -22,7 +22,7 @@ public static class CheckCommand
         var seed = new Option<ulong?>("--seed") { HelpName = "N", Description = "the seed of --random; the same seed gives the same runs and output" };
         var length = new Option<int>("--length") { HelpName = "N", Description = "the most operations per random run", DefaultValueFactory = _ => 30 };
         var input = new InputOptions();
-        var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 130 when interrupted.")
+        var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap left one inconclusive; 130 when interrupted.")
         {
             reading, setting, mode, format, traces, random, seed, length,
         };
@@ -60,7 +60,9 @@ public static class CheckCommand
             var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
             stderr.WriteLine($"klp-check: {result.Coverage.States} states in {seconds:F2} s ({result.Coverage.States / seconds:N0} states/s)");
             if (parse.GetValue(traces) is { } dir) WriteTraces(dir, result.Verdicts, stderr);
-            return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed : ExitCodes.Ok;
+            return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed
+                : result.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive) ? ExitCodes.Inconclusive
+                : ExitCodes.Ok;
         });
         return command;
     }

@@ -21,7 +21,7 @@ public static class CompareCommand
         var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
         var noScenarios = new Option<bool>("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
         var input = new InputOptions();
-        var command = new Command("compare", "The verdict matrix: every reading (or those given) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 130 when interrupted.")
+        var command = new Command("compare", "The verdict matrix: every reading (or those given) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 3 when, without --expect, a cap left a verdict inconclusive; 130 when interrupted.")
         {
             reading, setting, mode, format, expect, save, noScenarios,
         };
@@ -119,6 +119,11 @@ public static class CompareCommand
                     code = ExitCodes.Failed;
                 }
                 else stderr.WriteLine($"klp-check: every verdict matches {expectFile}");
+            }
+            else if (code == ExitCodes.Ok && result.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive)))
+            {
+                stderr.WriteLine("klp-check: a cap cut the exploration: some verdicts are inconclusive (exit 3)");
+                code = ExitCodes.Inconclusive;
             }
             return code;
         });

@@ -145,7 +145,7 @@ public sealed class Lockstep
             var d = depth[current];
             if (d >= limits.DepthCap)
             {
-                cut ??= $"depth cap {limits.DepthCap}";
+                cut ??= limits.DepthCapText;
                 continue;
             }
             for (var a = 0; a < alphabet.Length; a++)
@@ -174,7 +174,7 @@ public sealed class Lockstep
                 if (Known(candidate, limits.Fingerprints)) continue;
                 if (parent.Count >= limits.StateCap)
                 {
-                    cut ??= $"state cap {limits.StateCap}";
+                    cut ??= limits.StateCapText;
                     continue;
                 }
                 Commit(current, a, d + 1, limits.Fingerprints);

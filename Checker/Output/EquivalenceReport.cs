@@ -194,7 +194,7 @@ public static class EquivalenceReport
     /// <summary>The closing line: product states explored, and whether any cap cut an exploration.</summary>
     public static string Totals(EquivalenceResult r) =>
         $"{r.ProductStates} product states and {r.Transitions} transitions explored over {Plural(r.Source.Count, "input")}"
-        + (r.Cut.Count > 0 ? $"; {r.Cut.Count} explorations cut by a cap: equivalence holds only within the caps" : "; every exploration exhaustive");
+        + (r.Cut.Count > 0 ? $"; {r.Cut.Count} explorations cut by a cap ({r.Cut[0][(r.Cut[0].IndexOf(": ", StringComparison.Ordinal) + 2)..]}): equivalence holds only within the caps" : "; every exploration exhaustive");
 
     /// <summary>Markdown: a table of the classes, then the distinguishing traces.</summary>
     /// <param name="r">The result.</param>
