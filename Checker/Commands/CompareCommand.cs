@@ -79,8 +79,8 @@ public static class CompareCommand
                 ? Equivalence.Classes(source, readings, input.Limits(parse), input.Threads(parse), cts.Token, progress: progress)
                 : null;
             InputOptions.EndProgress(stderr);
-            if (classes is { Complete: false }) result = result with { Complete = false };
-            else if (classes is not null) result = result with { Equivalence = classes };
+            // An interrupted equivalence phase keeps its classes when they were established.
+            if (classes is not null) result = result with { Equivalence = classes, Complete = result.Complete && classes.Complete };
             stdout.Write(parse.GetValue(format) switch
             {
                 "json" => ComparisonReport.Json(result),
@@ -92,7 +92,7 @@ public static class CompareCommand
                 + (classes is null ? "" : $"; equivalence classes: {classes.ProductStates} product states in {classes.Elapsed.TotalSeconds:F2} s"));
             if (!result.Complete)
             {
-                stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {readings.Count} readings verified");
+                stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {Verification.Count(readings.Count, "reading")} verified in full");
                 return ExitCodes.Interrupted;
             }
             if (parse.GetValue(save) is { } saveFile)

@@ -37,7 +37,7 @@ public static class ComparisonReport
     public static string Text(ComparisonResult c)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"klp-check compare: {c.Results.Count} readings x {c.Invariants.Count} properties, mode {ModeName(c)}");
+        sb.AppendLine($"klp-check compare: {Verification.Count(c.Results.Count, "reading")} x {Verification.Count(c.Invariants.Count, "property")}, mode {ModeName(c)}".Replace("propertys", "properties"));
         foreach (var line in TextLayout.Wrap($"input: {c.Source.Kind} {c.Source.Bound} ({c.Source.Count} inputs per reading)".Split(' '), "")) sb.AppendLine(line);
         sb.AppendLine();
         const int first = 22, width = 5;
@@ -111,7 +111,8 @@ public static class ComparisonReport
         }
         sb.AppendLine();
         foreach (var line in TextLayout.Wrap(Totals(c).Split(' '), "")) sb.AppendLine(line);
-        if (!c.Complete) sb.AppendLine($"interrupted: {c.Results.Count} readings verified; the rest were not checked");
+        foreach (var u in c.Unfinished())
+            foreach (var line in TextLayout.Wrap(u.Split(' '), "")) sb.AppendLine(line);
         return sb.ToString();
     }
 
@@ -130,7 +131,7 @@ public static class ComparisonReport
     public static string Markdown(ComparisonResult c)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"### klp-check compare: {c.Results.Count} readings x {c.Invariants.Count} properties");
+        sb.AppendLine($"### klp-check compare: {Verification.Count(c.Results.Count, "reading")} x {Verification.Count(c.Invariants.Count, "property")}".Replace("propertys", "properties"));
         sb.AppendLine();
         sb.AppendLine($"Input: {c.Source.Kind} `{c.Source.Bound}` ({c.Source.Count} inputs per reading), mode {ModeName(c)}.");
         sb.AppendLine();
@@ -192,7 +193,7 @@ public static class ComparisonReport
         }
         sb.AppendLine();
         sb.AppendLine(Totals(c));
-        if (!c.Complete) sb.AppendLine($"\ninterrupted: {c.Results.Count} readings verified; the rest were not checked");
+        if (!c.Complete) sb.AppendLine().AppendLine(string.Join("; ", c.Unfinished()));
         return sb.ToString();
     }
 
@@ -202,6 +203,12 @@ public static class ComparisonReport
         return JsonReport.Write(command, w =>
         {
             w.WriteBoolean("complete", c.Complete);
+            if (!c.Complete)
+            {
+                w.WriteStartArray("unfinished");
+                foreach (var u in c.Unfinished()) w.WriteStringValue(u);
+                w.WriteEndArray();
+            }
             JsonReport.WriteInput(w, c.Source);
             w.WriteString("mode", ModeName(c));
             w.WriteStartArray("properties");

@@ -135,7 +135,7 @@ public static class EquivalenceReport
         foreach (var line in TextLayout.Wrap($"observables: {string.Join(", ", ObservedText.Format(r.Observed))}".Split(' '), "")) sb.AppendLine(line);
         if (r.SetsNote is not null)
             foreach (var line in TextLayout.Wrap($"({r.SetsNote})".Split(' '), "")) sb.AppendLine(line);
-        if (!r.Complete)
+        if (!r.Complete && r.Classes.Count == 0)
         {
             sb.AppendLine();
             sb.AppendLine("interrupted: the classes were not established");
@@ -154,6 +154,7 @@ public static class EquivalenceReport
             if (k.Members.Count > 1)
                 sb.AppendLine($"     equivalent over {Plural(k.Inputs, "input")}, {Plural(k.ProductStates, "product state")} compared");
         }
+        if (!r.Complete) sb.AppendLine("interrupted: the distinguishing traces were not finished");
         if (r.Differences.Count > 0)
         {
             sb.AppendLine();
@@ -208,7 +209,7 @@ public static class EquivalenceReport
         if (standalone) sb.AppendLine($"Input: {r.Source.Kind} `{r.Source.Bound}` ({Plural(r.Source.Count, "input")}), mode {ModeName(r)}.");
         sb.AppendLine($"Observables: {string.Join(", ", ObservedText.Format(r.Observed))}{(r.SetsNote is null ? "" : $" ({r.SetsNote})")}.");
         sb.AppendLine();
-        if (!r.Complete)
+        if (!r.Complete && r.Classes.Count == 0)
         {
             sb.AppendLine("Interrupted: the classes were not established.");
             return sb.ToString();

@@ -24,5 +24,15 @@ public sealed record Coverage(
 /// <param name="Reading">The reading.</param>
 /// <param name="Verdicts">One per property asked for, in registry order.</param>
 /// <param name="Coverage">What was explored.</param>
-/// <param name="Complete">False when the run was interrupted.</param>
-public sealed record ReadingResult(Reading Reading, IReadOnlyList<Verdict> Verdicts, Coverage Coverage, bool Complete);
+/// <param name="Complete">False when the run was interrupted: the verdicts then cover only the inputs checked (<see cref="Finished"/> are final).</param>
+public sealed record ReadingResult(Reading Reading, IReadOnlyList<Verdict> Verdicts, Coverage Coverage, bool Complete)
+{
+    /// <summary>The inputs whose exploration finished (all of them when complete).</summary>
+    public int InputsChecked { get; init; }
+
+    /// <summary>The verdicts a complete run would give as well: all of them when complete; when interrupted, those the inputs checked already settle (n/a for the reading, a violation on an input without features, a reached witness).</summary>
+    public IReadOnlyList<Verdict> Finished => Complete ? Verdicts : [.. Verdicts.Where(v =>
+        v.Kind == VerdictKind.NotApplicable && v.Invariant.NotApplicable(v.Reading) is not null
+        || v.Kind == VerdictKind.Violated && v.Features == InputFeatures.None && v.Invariant.Kind != PropertyKind.Witness
+        || v.Kind == VerdictKind.Holds && v.Invariant.Kind == PropertyKind.Witness)];
+}

@@ -117,7 +117,7 @@ public static class Verification
                         tracked = true;
                         if (e) cases++;
                     }
-                var detail = $"{applicable} inputs, {states} states";
+                var detail = $"{Count(applicable, "input")}, {states} states";
                 if (tracked && cases == 0)
                     verdicts.Add(new Verdict(inv, reading, VerdictKind.Holds, $"vacuously: its case never happens ({detail})", null, null, null) { Vacuous = true });
                 else
@@ -150,7 +150,7 @@ public static class Verification
         foreach (var kind in reading.Options.Granularity == Granularity.TwoPhase ? Enum.GetValues<OpKind>() : [OpKind.Load, OpKind.Disable, OpKind.Unload])
             accepted.TryAdd(kind, 0);
         var coverage = new Coverage(catalogs, totalStates, totalTransitions, depth, accepted, refused, cut, clock.Elapsed, Math.Min(1, collision));
-        return new ReadingResult(reading, verdicts, coverage, complete);
+        return new ReadingResult(reading, verdicts, coverage, complete) { InputsChecked = done };
     }
 
     /// <summary>"1 input", "2 inputs": a count with its noun.</summary>
