@@ -54,8 +54,8 @@ public sealed class InputSource
         for (var p = 0; p < c.Count; p++)
         {
             if (c[p].States.Length > 0) f |= InputFeatures.States;
-            if (c[p].Origin == Origin.Customer) customer |= c.FuncsNormalized[p];
-            else vendor |= c.FuncsNormalized[p];
+            if (c[p].Origin == Origin.Customer) customer |= c.FunctionBits(p);
+            else vendor |= c.FunctionBits(p);
         }
         return (customer & vendor) != 0 ? f | InputFeatures.SharedFunction : f;
     }

@@ -40,7 +40,7 @@ public sealed class RefusalIsAtomic() : Invariant("refusal-is-atomic", PropertyK
         {
             if (a.Count != b.Count) return false;
             for (var i = 0; i < a.Count; i++)
-                if (a.EntryAt(i) != b.EntryAt(i)) return false;
+                if (a.PatchAt(i) != b.PatchAt(i) || a.ParamsAt(i) != b.ParamsAt(i) || a.AutoSetAt(i) != b.AutoSetAt(i)) return false;
             return a.Pinned == b.Pinned;
         }
 
