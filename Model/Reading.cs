@@ -67,7 +67,7 @@ public enum FunctionIdentity : byte
 {
     /// <summary>sympos 0 and sympos 1 are the same function.</summary>
     Normalized,
-    /// <summary>sympos compared literally, as the v2 patchset's <c>klp_find_func()</c> does.</summary>
+    /// <summary>sympos compared literally, as <c>klp_find_func()</c> did before commit 139560e8b973 (and the v2 patchset's copy): a conflict check misses <c>f</c> against <c>f@1</c>, and a replacing load's nop for one clashes with the other (<c>EEXIST</c>).</summary>
     Exact,
 }
 
