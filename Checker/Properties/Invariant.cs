@@ -16,6 +16,7 @@ public enum PropertyKind
 
 /// <summary>A property (invariant or witness) as one value: its stable id, kind, summary, when it does not apply, and how it is checked on one exploration.</summary>
 /// <remarks>
+/// The properties are defined in docs/semantics.md section 5.2.
 /// A property is registered once in <see cref="Invariants.All"/>; reports, JSON, baselines and
 /// <c>--invariant</c> find it there. Checking one catalog starts with <see cref="Begin"/>, whose
 /// <see cref="PropertyCheck"/> watches the exploration and gives the finding at its end.
