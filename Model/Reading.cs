@@ -89,7 +89,7 @@ public enum PartialOverlap : byte
     Replace,
 }
 
-/// <summary>How a vendor following a proposal builds the releases of a plan (SEMANTICS.md section 5.1).</summary>
+/// <summary>How a vendor following a proposal builds the releases of a plan (docs/semantics.md section 5.1).</summary>
 public enum PlanEncoding : byte
 {
     /// <summary>Upstream: a cumulative is <c>replace = true</c>, everything else <c>false</c>.</summary>
@@ -147,7 +147,7 @@ public sealed record Reading(
     /// <summary>How a vendor following this proposal builds a release plan.</summary>
     public PlanEncoding Encoding { get; init; } = PlanEncoding.Array;
 
-    /// <summary>The section of SEMANTICS.md that defines it.</summary>
+    /// <summary>The section of docs/semantics.md that defines it, e.g. <c>4.6</c>.</summary>
     public string Section { get; init; } = "";
 
     /// <summary>True for every reading that has sets (all but upstream).</summary>

@@ -6,7 +6,7 @@ namespace Klp.Check.Model;
 public static class Kernel
 {
     /// <summary>Applies one operation; never throws, never allocates; a refusal returns the state unchanged.</summary>
-    /// <remarks>Load checks run in the kernel's order: module, attributes, compatibility, the nops' sysfs names, transition (SEMANTICS.md section 3).</remarks>
+    /// <remarks>Load checks run in the kernel's order: module, attributes, compatibility, the nops' sysfs names, transition (docs/semantics.md section 3.1).</remarks>
     public static Outcome Step(Catalog catalog, Reading reading, in KernelState state, Operation op)
     {
         var next = state;

@@ -9,7 +9,7 @@ public sealed record RefEntry(int Patch, int Params, uint? Allocated, ImmutableS
 /// <summary>The running transition: its patch, its target, and the patches it replaces when it completes as patched.</summary>
 public sealed record RefTransition(int Patch, bool TargetPatched, ImmutableSortedSet<int> Replacing);
 
-/// <summary>The kernel state of SEMANTICS.md section 2, in plain immutable collections.</summary>
+/// <summary>The kernel state of docs/semantics.md section 2, in plain immutable collections.</summary>
 public sealed record RefState(
     ImmutableList<RefEntry> Patches,
     RefTransition? Transition,
@@ -35,7 +35,7 @@ public sealed record RefOutcome(RefState State, Errno Errno, Reason Reason, Immu
 }
 
 /// <summary>
-/// A slow, obviously correct transition function written from SEMANTICS.md sections 2 to 4
+/// A slow, obviously correct transition function written from docs/semantics.md sections 2 to 4
 /// (and the implementation notes the fast model follows), without looking at Model/Step.cs.
 /// It interprets the same <see cref="Reading"/> values as <see cref="Kernel.Step"/>.
 /// </summary>
