@@ -28,22 +28,23 @@ public static class ConformCommand
         var outDir = new Option<string?>("--out") { HelpName = "DIR", Description = "write each disagreement as a scenario file into this folder" };
         var cache = new Option<string?>("--cache") { HelpName = "DIR", Description = "module cache (default $XDG_CACHE_HOME/klp-check or ~/.cache/klp-check)" };
         var kernel = new Option<string?>("--kernel") { HelpName = "PATH", Description = "kernel image (default: the newest /boot/vmlinuz-* with headers)" };
+        var console = new Option<string?>("--console") { HelpName = "DIR", Description = "write each boot's console output into this folder (boot-N.log)" };
         var jobs = new Option<int>("--jobs", "-j") { HelpName = "N", Description = "guests booted at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var format = Cli.FormatOption();
         var command = new Command("conform", $"Run traces of the upstream reading on a real Linux kernel under QEMU and compare every step with the model. Exit 0: all agree; 1: a disagreement; 2: bad input; {ExitCodes.Unavailable}: kernel, headers, QEMU or busybox missing.")
         {
-            files, catalog, traces, seed, length, reading, outDir, cache, kernel, jobs, format,
+            files, catalog, traces, seed, length, reading, outDir, cache, kernel, jobs, console, format,
         };
         command.SetAction(parse => Run(
             parse.GetValue(files) ?? [], parse.GetValue(catalog) ?? [], parse.GetValue(traces), parse.GetValue(seed), parse.GetValue(length),
-            parse.GetValue(reading), parse.GetValue(outDir), parse.GetValue(cache), parse.GetValue(kernel), parse.GetValue(jobs),
+            parse.GetValue(reading), parse.GetValue(outDir), parse.GetValue(cache), parse.GetValue(kernel), parse.GetValue(jobs), parse.GetValue(console),
             parse.GetValue(format) ?? "text", stdout, stderr));
         return command;
     }
 
     /// <summary>Runs the command; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> files, IReadOnlyList<string> catalogs, int traceCount, ulong seed, int length,
-        string? readingName, string? outDir, string? cacheDir, string? kernelImage, int jobs, string format, TextWriter stdout, TextWriter stderr)
+        string? readingName, string? outDir, string? cacheDir, string? kernelImage, int jobs, string? consoleDir, string format, TextWriter stdout, TextWriter stderr)
     {
         if (files.Count == 0 && catalogs.Count == 0)
         {
@@ -66,10 +67,13 @@ public static class ConformCommand
             }
             reading = r.With(r.Options with { Granularity = Granularity.Atomic });
         }
-        if (outDir is not null && File.Exists(outDir))
+        foreach (var (name, dir) in new[] { ("--out", outDir), ("--console", consoleDir), ("--cache", cacheDir) })
         {
-            stderr.WriteLine($"klp-check: --out: {outDir} is a file, not a folder");
-            return ExitCodes.Usage;
+            if (dir is not null && File.Exists(dir))
+            {
+                stderr.WriteLine($"klp-check: {name}: {dir} is a file, not a folder");
+                return ExitCodes.Usage;
+            }
         }
 
         // Inputs first: bad input exits 2 before anything slow.
@@ -143,7 +147,8 @@ public static class ConformCommand
         }
         var progress = InputOptions.Progress(stderr);
         var cache = cacheDir ?? Harness.DefaultCache();
-        var runner = new ConformRunner(harness, cache, jobs, progress);
+        if (consoleDir is not null) Directory.CreateDirectory(consoleDir);
+        var runner = new ConformRunner(harness, cache, jobs, progress, consoleDir);
         ConformResult result;
         if (traces.Count == 0) result = new ConformResult(harness.Release, reading, [], new Observability(false, false), 0, TimeSpan.Zero);
         else

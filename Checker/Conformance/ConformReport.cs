@@ -97,7 +97,7 @@ public static class ConformReport
             sb.AppendLine();
             sb.AppendLine(term.Bold($"Known differences on Linux {result.Release} (not failures)"));
             foreach (var (k, steps) in counts)
-                foreach (var line in TextLayout.Wrap($"{k.Id} ({steps} steps): {k.Description}".Split(' '), "    ").Select((l, i) => i == 0 ? "  " + l.TrimStart() : l))
+                foreach (var line in TextLayout.Wrap($"{k.Id} ({steps} {(steps == 1 ? "step" : "steps")}): {k.Description}".Split(' '), "    ").Select((l, i) => i == 0 ? "  " + l.TrimStart() : l))
                     sb.AppendLine(line);
         }
         sb.AppendLine();
@@ -179,8 +179,8 @@ public static class ConformReport
         JsonReport.Write("conform", w =>
         {
             w.WriteString("kernel", result.Release);
-            w.WriteString("reading", result.Reading.DisplayName);
-            w.WriteString("mode", "atomic");
+            w.WritePropertyName("reading");
+            ReplayReport.WriteReading(w, result.Reading);
             w.WriteStartObject("summary");
             w.WriteNumber("traces", result.Results.Count);
             w.WriteNumber("agree", result.Count(Verdict.Agree));

@@ -27,7 +27,8 @@ public sealed record ConformResult(string Release, Reading Reading, IReadOnlyLis
 /// <param name="cache">The module cache folder.</param>
 /// <param name="jobs">How many guests run at once.</param>
 /// <param name="progress">Receives progress lines, or null.</param>
-public sealed class ConformRunner(Harness harness, string cache, int jobs, Action<string>? progress)
+/// <param name="consoles">A folder to write each boot's console output into (<c>boot-N.log</c>), or null.</param>
+public sealed class ConformRunner(Harness harness, string cache, int jobs, Action<string>? progress, string? consoles = null)
 {
     /// <summary>The most traces one boot runs; a boot that dies loses at most these.</summary>
     public const int MaxTracesPerBoot = 100;
@@ -62,6 +63,7 @@ public sealed class ConformRunner(Harness harness, string cache, int jobs, Actio
                 var n = Interlocked.Increment(ref boots);
                 progress?.Invoke($"boot {n}: {batch.Count} traces, {observed.Count}/{traces.Count} done");
                 var boot = Boot(batch, keys, out var console);
+                if (consoles is not null) File.WriteAllText(Path.Combine(consoles, $"boot-{n}.log"), console);
                 if (boot.Release is { } rel) releases.Add(rel);
                 foreach (var t in boot.Traces.Where(t => t.Complete)) observed[t.Id] = t;
                 var rest = batch.Where(t => !observed.ContainsKey(t.Id)).ToList();

@@ -47,7 +47,7 @@ public sealed class Realisation
     /// <summary>Per patch, its module name (the patch name with every character kbuild would not keep in a module name turned into <c>_</c>).</summary>
     public ImmutableArray<string> ModuleNames { get; }
 
-    /// <summary>Per model function (bit in <see cref="Catalog.Functions"/>), the pool function it maps onto.</summary>
+    /// <summary>Per model function (bit in <see cref="Catalog.Functions"/>), the pool function it maps onto: the one of the same name, else the next unused.</summary>
     public ImmutableArray<PoolFunction> Functions { get; }
 
     private Realisation(Catalog catalog, ImmutableArray<string> modules, ImmutableArray<PoolFunction> functions)
@@ -100,7 +100,17 @@ public sealed class Realisation
             why = "the catalog passes add_sets load parameters, which upstream livepatch does not have";
             return null;
         }
-        return new Realisation(catalog, [.. names], [.. pool.Take(catalog.Functions.Length)]);
+        // A function named after a pool function maps onto it; the others take the rest in order.
+        var mapped = new PoolFunction?[catalog.Functions.Length];
+        for (var f = 0; f < mapped.Length; f++)
+        {
+            var id = catalog.Functions[f];
+            if (id.Object == FunctionId.Vmlinux && id.Sympos <= 1)
+                mapped[f] = pool.FirstOrDefault(x => x.Symbol == id.Name && !mapped.Contains(x));
+        }
+        var free = new Queue<PoolFunction>(pool.Where(x => !mapped.Contains(x)));
+        for (var f = 0; f < mapped.Length; f++) mapped[f] ??= free.Dequeue();
+        return new Realisation(catalog, [.. names], [.. mapped.Select(x => x!)]);
     }
 
     /// <summary>The module name kbuild gives a source file named after a patch: letters, digits and <c>_</c>; anything else becomes <c>_</c>.</summary>
