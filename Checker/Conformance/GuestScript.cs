@@ -37,15 +37,20 @@ public static class GuestScript
             mount -t proc proc /proc
             mount -t sysfs sysfs /sys
             L=/sys/kernel/livepatch
-            echo "@@kernel $(uname -r)"
+            read -r k < /proc/sys/kernel/osrelease
+            echo "@@kernel $k"
             dmesg -c >/dev/null
+            # Shell builtins only (read, echo, test), no command substitution: every fork costs
+            # milliseconds under emulation.
             settle() {
               i=0
               while [ $i -lt POLLS ]; do
                 ok=1
                 for d in $L/*; do
                   [ -d "$d" ] || continue
-                  if [ "$(cat $d/transition 2>/dev/null)" != 0 ] || [ "$(cat $d/enabled 2>/dev/null)" != 1 ]; then ok=0; break; fi
+                  read -r t < $d/transition
+                  read -r e < $d/enabled
+                  if [ "$t" != 0 ] || [ "$e" != 1 ]; then ok=0; break; fi
                 done
                 [ $ok = 1 ] && return 0
                 usleep 20000
@@ -54,29 +59,39 @@ public static class GuestScript
               return 1
             }
             run() {
-              out=$( { "$@"; } 2>&1 )
+              "$@" 2>/tmp/err
               rc=$?
-              echo "@@rc $rc $(echo "$out" | tr '\n' ' ')"
+              msg=
+              read -r msg < /tmp/err
+              echo "@@rc $rc $msg"
               settle || echo "@@unsettled"
             }
             wr() {
               echo "$1" > "$2"
             }
             attr() {
-              if [ -e "$1" ]; then cat "$1"; else echo -; fi
+              v=-
+              [ -e "$1" ] && read -r v < "$1"
             }
             obs() {
               for d in $L/*; do
                 [ -d "$d" ] || continue
-                echo "@@lp ${d##*/} $(attr $d/enabled) $(attr $d/transition) $(attr $d/stack_order) $(attr $d/replace)"
+                attr $d/enabled; a=$v
+                attr $d/transition; b=$v
+                attr $d/stack_order; c=$v
+                attr $d/replace
+                echo "@@lp ${d##*/} $a $b $c $v"
               done
               i=0
               for f in "$@"; do
-                echo "@@fn $i $(head -n 1 $f)"
+                line=
+                read -r line < $f
+                echo "@@fn $i $line"
                 i=$((i+1))
               done
-              while read m rest; do echo "@@mod $m"; done < /proc/modules
-              dmesg -c | while read l; do echo "@@log $l"; done
+              while read -r m rest; do echo "@@mod $m"; done < /proc/modules
+              dmesg -c > /tmp/log
+              while read -r l; do echo "@@log $l"; done < /tmp/log
               echo "@@obs"
             }
             reset() {
@@ -85,9 +100,13 @@ public static class GuestScript
                 echo 0 > $d/enabled 2>/dev/null
                 settle
               done
-              for m in $(cut -d' ' -f1 /proc/modules); do rmmod $m 2>/dev/null; done
+              while read -r m rest; do echo "$m"; done < /proc/modules > /tmp/mods
+              while read -r m; do rmmod $m 2>/dev/null; done < /tmp/mods
               dmesg -c >/dev/null
-              if [ -n "$(ls $L)" ] || [ -n "$(cat /proc/modules)" ]; then
+              left=
+              for d in $L/*; do [ -d "$d" ] && left=1; done
+              read -r m rest < /proc/modules && left=1
+              if [ -n "$left" ]; then
                 echo "@@dirty"
                 poweroff -f
               fi
