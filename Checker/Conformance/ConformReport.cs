@@ -11,7 +11,7 @@ public static class ConformReport
     {
         var list = new List<(string, string)>();
         if (!result.Observability.StackOrder)
-            list.Add(("stack_order", "no such attribute before Linux 6.13: the order of the enabled patches is compared only through the active code of shared functions"));
+            list.Add(("stack_order", "no such attribute before Linux 6.13 or 6.14: the order of the enabled patches is compared only through the active code of shared functions"));
         if (!result.Observability.Replace)
             list.Add(("replace", "no such attribute before Linux 6.11: a patch's replace flag is compared only through what its load replaces"));
         list.Add(("two-phase", "transitions held open, Complete, Reverse and force of a running transition (and when a forced transition completes): the harness runs atomic traces only"));

@@ -6,7 +6,7 @@ namespace Klp.Check.Conformance;
 /// <param name="Name">The patch (module) name.</param>
 /// <param name="Enabled">The <c>enabled</c> attribute.</param>
 /// <param name="Transition">The <c>transition</c> attribute.</param>
-/// <param name="StackOrder">The <c>stack_order</c> attribute, or null when this kernel has none (before 6.13).</param>
+/// <param name="StackOrder">The <c>stack_order</c> attribute, or null when this kernel has none (before 6.13 or 6.14).</param>
 /// <param name="Replace">The <c>replace</c> attribute, or null when this kernel has none (before 6.11).</param>
 public sealed record LivepatchDir(string Name, bool Enabled, bool Transition, int? StackOrder, bool? Replace);
 

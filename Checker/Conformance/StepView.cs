@@ -74,7 +74,7 @@ public sealed record StepView(IReadOnlyList<Fact> Facts, string? Errno, string D
 }
 
 /// <summary>Which attributes the kernel under test has: decided from what the guest printed.</summary>
-/// <param name="StackOrder">True when patches have a <c>stack_order</c> attribute (6.13 and later).</param>
+/// <param name="StackOrder">True when patches have a <c>stack_order</c> attribute (6.13 or 6.14 and later).</param>
 /// <param name="Replace">True when patches have a <c>replace</c> attribute (6.11 and later).</param>
 public sealed record Observability(bool StackOrder, bool Replace)
 {
