@@ -67,16 +67,9 @@ public static class ConformTraces
         return (ops, lines);
     }
 
-    /// <summary>The operations generated traces choose from: load, disable, unload and force of every patch.</summary>
-    public static Operation[] Alphabet(Catalog catalog)
-    {
-        var ops = new List<Operation>();
-        for (var p = 0; p < catalog.Count; p++) ops.Add(Operation.Load(p));
-        for (var p = 0; p < catalog.Count; p++) ops.Add(Operation.Disable(p));
-        for (var p = 0; p < catalog.Count; p++) ops.Add(Operation.Unload(p));
-        for (var p = 0; p < catalog.Count; p++) ops.Add(Operation.Force(p));
-        return [.. ops];
-    }
+    /// <summary>The operations generated traces choose from: the atomic exploration alphabet (load, disable, unload of every patch) and force of every patch.</summary>
+    public static Operation[] Alphabet(Catalog catalog) =>
+        [.. Exploration.Alphabet.For(catalog, Granularity.Atomic), .. Enumerable.Range(0, catalog.Count).Select(p => Operation.Force(p))];
 
     /// <summary>The depth up to which every trace is run: the largest of 2 and 3 whose traces are at most half of <paramref name="count"/>, else 0.</summary>
     public static int ExhaustiveDepth(int alphabet, int count)
