@@ -86,19 +86,22 @@ public static class ConformCommand
         var traces = new List<ConformTrace>();
         var notRealisable = new List<NotRealisable>();
         var bad = false;
-        foreach (var path in paths)
+        Scenario? Parse(string path)
         {
-            Scenario s;
             try
             {
-                s = ScenarioParser.ParseFile(path);
+                return ScenarioParser.ParseFile(path);
             }
             catch (ScenarioException e)
             {
                 foreach (var d in e.Diagnostics) stderr.WriteLine(d);
                 bad = true;
-                continue;
+                return null;
             }
+        }
+        foreach (var path in paths)
+        {
+            if (Parse(path) is not { } s) continue;
             var realisation = Realisation.TryCreate(s.Catalog, out var why);
             var trace = realisation is null ? null : ConformTraces.FromScenario(s, out why);
             if (realisation is null || trace is null)
@@ -111,17 +114,7 @@ public static class ConformCommand
         var catalogInputs = new List<(string, int)>();
         foreach (var path in catalogs)
         {
-            Scenario s;
-            try
-            {
-                s = ScenarioParser.ParseFile(path);
-            }
-            catch (ScenarioException e)
-            {
-                foreach (var d in e.Diagnostics) stderr.WriteLine(d);
-                bad = true;
-                continue;
-            }
+            if (Parse(path) is not { } s) continue;
             var realisation = Realisation.TryCreate(s.Catalog, out var why);
             if (realisation is null)
             {

@@ -71,9 +71,9 @@ public static class ConformReport
             var f = r.First!;
             sb.AppendLine();
             sb.AppendLine(term.Bold($"{r.Trace.Label}, step {f.Step}{(f.Line > 0 ? $" (line {f.Line})" : "")}: {f.Operation}"));
-            sb.AppendLine($"  {"fact",-22} {"model",-27} kernel");
+            sb.AppendLine($"  {"fact",-28} {"model",-24} kernel");
             foreach (var name in f.Differing)
-                sb.AppendLine($"  {Cut(name, 22),-22} {Cut(f.Model[name] ?? "-", 27),-27} {Cut(f.Kernel[name] ?? "-", 27)}");
+                sb.AppendLine($"  {Cut(name, 28),-28} {Cut(f.Model[name] ?? "-", 24),-24} {Cut(f.Kernel[name] ?? "-", 24)}");
             if (f.Model.Detail.Length > 0) sb.AppendLine($"  model reason: {Cut(f.Model.Detail, 64)}");
             if (f.Kernel.Detail.Length > 0) sb.AppendLine($"  kernel said: {Cut(f.Kernel.Detail, 65)}");
             if (f.Log.Count > 0)

@@ -105,7 +105,7 @@ public sealed class ConformRunner(Harness harness, string cache, int jobs, Actio
             GuestScript.WriteInitramfs(initramfs, harness.Busybox, init, modules);
             var steps = batch.Sum(t => t.Ops.Count);
             var timeout = TimeSpan.FromSeconds(120 + 4 * steps + 10 * batch.Count);
-            harness.Boot(initramfs, timeout, out console);
+            console = harness.Boot(initramfs, timeout);
             return GuestOutput.Parse(console);
         }
         finally

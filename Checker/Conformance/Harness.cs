@@ -167,8 +167,8 @@ public sealed record Harness(string KernelImage, string Release, string BuildDir
         return null;
     }
 
-    /// <summary>Boots the kernel with an initramfs and returns what the serial console printed (CR removed), or null when the boot timed out; <paramref name="output"/> holds what came before.</summary>
-    public string? Boot(string initramfs, TimeSpan timeout, out string output)
+    /// <summary>Boots the kernel with an initramfs and returns what the serial console printed (CR removed), up to the end of the boot or the timeout.</summary>
+    public string Boot(string initramfs, TimeSpan timeout)
     {
         string[] args =
         [
@@ -176,9 +176,7 @@ public sealed record Harness(string KernelImage, string Release, string BuildDir
             "-kernel", KernelImage, "-initrd", initramfs,
             "-append", "console=ttyS0 quiet panic=-1 loglevel=3",
         ];
-        var (code, text) = RunProcess(Qemu, args, timeout);
-        output = text.Replace("\r", "");
-        return code == int.MinValue ? null : output;
+        return RunProcess(Qemu, args, timeout).Output.Replace("\r", "");
     }
 
     // Runs a program; returns its exit code (int.MinValue when killed on timeout) and its stdout and stderr.

@@ -109,6 +109,25 @@ public class TraceComparisonTests
     }
 
     [Fact]
+    public void Compare_GeneratedTracesOnARecordedBoot_UpstreamAgreesAndTheMutantIsCaught()
+    {
+        var catalog = ScenarioParser.ParseFile(RepositoryFiles.Full("Properties.Tests/Conformance/recorded-generated.klp")).Catalog;
+        var recorded = GuestOutput.Parse(File.ReadAllText(RepositoryFiles.Full("Properties.Tests/Conformance/recorded-generated.log")));
+        var r = Realisation.TryCreate(catalog, out _)!;
+        var traces = ConformTraces.Generate(catalog, 8, 5, 6).Select((ops, i) => new ConformTrace(i + 1, "g", $"g #{i + 1}", r, ops, new int[ops.Length])).ToList();
+        var observable = Observability.From(recorded.Traces.SelectMany(t => t.Steps));
+        List<TraceResult> Run(Reading reading) =>
+            [.. traces.Select(t => TraceComparison.Compare(t, reading, recorded.Traces.Single(o => o.Id == t.Id), observable, recorded.Release!))];
+
+        var upstream = Run(ConformTraces.Upstream);
+        var mutant = Run(Mutant("replace-set", Isolation.None));
+
+        Assert.Equal(8, recorded.Traces.Count(t => t.Complete));
+        Assert.All(upstream, x => Assert.Equal(Verdict.Agree, x.Verdict));
+        Assert.Contains(mutant, x => x.Verdict == Verdict.Disagree);
+    }
+
+    [Fact]
     public void Compare_StepMissing_TraceNotRun()
     {
         var observed = boot.Traces.Single();
