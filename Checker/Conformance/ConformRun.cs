@@ -49,7 +49,10 @@ public sealed class ConformRunner(Harness harness, string cache, int jobs, Actio
         var keys = new Dictionary<Realisation, string[]>();
         foreach (var r in traces.Select(t => t.Realisation).Distinct())
             keys[r] = [.. Enumerable.Range(0, r.Catalog.Count).Select(p => Realisation.Key(harness.Release, r.ModuleSource(p)))];
-        var perBoot = Math.Clamp((traces.Count + jobs - 1) / Math.Max(1, jobs), 1, MaxTracesPerBoot);
+        // As many boots as it takes to keep each at most MaxTracesPerBoot, rounded up to a
+        // multiple of the guests at once, so the last round does not leave cores idle.
+        var rounds = Math.Max(1, (traces.Count + MaxTracesPerBoot * jobs - 1) / (MaxTracesPerBoot * jobs));
+        var perBoot = Math.Max(1, (traces.Count + rounds * jobs - 1) / (rounds * jobs));
         var queue = new ConcurrentQueue<List<ConformTrace>>(traces.Chunk(perBoot).Select(c => c.ToList()));
         var observed = new ConcurrentDictionary<int, TraceObservation>();
         var failed = new ConcurrentDictionary<int, string>();
@@ -70,10 +73,13 @@ public sealed class ConformRunner(Harness harness, string cache, int jobs, Actio
                 if (rest.Count == 0) continue;
                 if (rest.Count == batch.Count)
                 {
-                    // No progress: the first trace cannot run; say why with the console's end.
+                    // No progress. If the script never started, no trace of the batch will run
+                    // in another boot either; else the first trace is the one that cannot run.
                     var tail = string.Join(" | ", console.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
-                    failed[rest[0].Id] = $"the boot ended without finishing it: {tail}";
-                    rest.RemoveAt(0);
+                    var dead = boot.Release is null ? rest.Count : 1;
+                    foreach (var t in rest.Take(dead))
+                        failed[t.Id] = boot.Release is null ? $"the guest never started its script: {tail}" : $"the boot ended without finishing it: {tail}";
+                    rest.RemoveRange(0, dead);
                 }
                 if (rest.Count > 0) queue.Enqueue(rest);
             }
@@ -104,7 +110,8 @@ public sealed class ConformRunner(Harness harness, string cache, int jobs, Actio
             var initramfs = Path.Combine(dir, "initramfs.gz");
             GuestScript.WriteInitramfs(initramfs, harness.Busybox, init, modules);
             var steps = batch.Sum(t => t.Ops.Count);
-            var timeout = TimeSpan.FromSeconds(120 + 4 * steps + 10 * batch.Count);
+            // Generous: under emulation on a busy host a boot alone can take minutes.
+            var timeout = TimeSpan.FromSeconds(600 + 10 * steps);
             console = harness.Boot(initramfs, timeout);
             return GuestOutput.Parse(console);
         }

@@ -9,7 +9,7 @@ namespace Klp.Check.Conformance;
 /// <param name="BuildDir">The kbuild tree for out-of-tree modules, <c>/lib/modules/RELEASE/build</c>.</param>
 /// <param name="Qemu">The <c>qemu-system-x86_64</c> executable.</param>
 /// <param name="Busybox">The statically linked busybox copied into the guest.</param>
-public sealed record Harness(string KernelImage, string Release, string BuildDir, string Qemu, string Busybox)
+public sealed partial record Harness(string KernelImage, string Release, string BuildDir, string Qemu, string Busybox)
 {
     /// <summary>The one command that installs everything the harness needs on Debian, without building an initramfs for the host.</summary>
     public const string InstallCommand =
@@ -167,7 +167,7 @@ public sealed record Harness(string KernelImage, string Release, string BuildDir
         return null;
     }
 
-    /// <summary>Boots the kernel with an initramfs and returns what the serial console printed (CR removed), up to the end of the boot or the timeout.</summary>
+    /// <summary>Boots the kernel with an initramfs and returns what the serial console printed (without CR and terminal escapes), up to the end of the boot or the timeout.</summary>
     public string Boot(string initramfs, TimeSpan timeout)
     {
         string[] args =
@@ -176,8 +176,11 @@ public sealed record Harness(string KernelImage, string Release, string BuildDir
             "-kernel", KernelImage, "-initrd", initramfs,
             "-append", "console=ttyS0 quiet panic=-1 loglevel=3",
         ];
-        return RunProcess(Qemu, args, timeout).Output.Replace("\r", "");
+        return Escapes().Replace(RunProcess(Qemu, args, timeout).Output, "");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\r|\u001b(\[[0-9;?]*[A-Za-z]|.)")]
+    private static partial System.Text.RegularExpressions.Regex Escapes();
 
     // Runs a program; returns its exit code (int.MinValue when killed on timeout) and its stdout and stderr.
     private static (int Code, string Output) RunProcess(string program, IReadOnlyList<string> args, TimeSpan timeout)
