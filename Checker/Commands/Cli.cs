@@ -33,6 +33,7 @@ public static class Cli
             CompareCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
             DesignCommand.Create(stdout, stderr),
+            ExportCommand.Create(stdout, stderr),
         };
         var config = new ParserConfiguration();
         var parse = root.Parse(args, config);
