@@ -1,5 +1,6 @@
 using System.Text;
 using Klp.Check.Model;
+using Klp.Check.Output;
 
 namespace Klp.Check.Export;
 
@@ -62,7 +63,7 @@ public static class Promela
 
     private static void Header(StringBuilder w, Catalog catalog, Reading reading, string source, Constants c)
     {
-        w.AppendLine($"/* klp-check export --promela: {source} under {reading.DisplayName}, mode atomic.");
+        Comment(w, $"/* klp-check export --promela: {source} under {reading.DisplayName}, mode atomic.", " * ");
         w.AppendLine(" *");
         w.AppendLine(" * The livepatch core with this catalog: every load (with every add_sets value),");
         w.AppendLine(" * disable and unload is one d_step; a refused operation changes nothing.");
@@ -72,22 +73,32 @@ public static class Promela
         w.AppendLine(" *   spin -a FILE.pml && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c");
         w.AppendLine(" *   ./pan -m100000000 -w24");
         w.AppendLine(" *");
-        w.AppendLine($" * Reading {reading.Name}: {Policies(reading)}.");
+        Comment(w, $" * Reading {reading.Name}: {Policies(reading)}.", " *   ");
         w.AppendLine(" *");
         w.AppendLine(" * Patches (catalog index: name, sets, functions, states):");
         for (var p = 0; p < catalog.Count; p++)
         {
             var patch = catalog[p];
             var states = patch.States.Length == 0 ? "" : " states {" + string.Join(", ", patch.States) + "}";
-            w.AppendLine($" *   {p,2}: {patch.Name} sets {patch.SetsText}{(patch.Replace ? " replace" : "")} funcs {{{string.Join(", ", patch.Funcs)}}}{states}");
+            Comment(w, $" *   {p,2}: {patch.Name} sets {patch.SetsText}{(patch.Replace ? " replace" : "")} funcs {{{string.Join(", ", patch.Funcs)}}}{states}", " *       ");
         }
-        if (reading.HasSets) w.AppendLine(" * Set masks, bit: number: " + string.Join(", ", c.Sets.Select((s, i) => $"{i}: {s}")));
-        if (c.Functions.Count > 0) w.AppendLine(" * Function masks, bit: function: " + string.Join(", ", c.Functions.Select((f, i) => $"{i}: {f}")));
-        if (c.States.Count > 0) w.AppendLine(" * State masks, bit: id: " + string.Join(", ", c.States.Select((s, i) => $"{i}: {s}")));
+        if (reading.HasSets) Comment(w, " * Set masks, bit: number: " + string.Join(", ", c.Sets.Select((s, i) => $"{i}: {s}")), " *   ");
+        if (c.Functions.Count > 0) Comment(w, " * Function masks, bit: function: " + string.Join(", ", c.Functions.Select((f, i) => $"{i}: {f}")), " *   ");
+        if (c.States.Count > 0) Comment(w, " * State masks, bit: id: " + string.Join(", ", c.States.Select((s, i) => $"{i}: {s}")), " *   ");
         if (catalog.AddSetsVariants.Length > 1)
-            w.AppendLine(" * add_sets values, variant: sets: " + string.Join(", ", catalog.AddSetsVariants.Select((v, i) => $"{i}: {{{string.Join(",", v)}}}").Skip(1)));
+            Comment(w, " * add_sets values, variant: sets: " + string.Join(", ", catalog.AddSetsVariants.Select((v, i) => $"{i}: {{{string.Join(",", v)}}}").Skip(1)), " *   ");
         w.AppendLine(" */");
         w.AppendLine();
+    }
+
+    // One comment line, wrapped to 80 columns.
+    private static void Comment(StringBuilder w, string text, string indent)
+    {
+        // The text starts with its own prefix (" * "), no longer than the indent of the lines after it.
+        var prefix = text[..(text.IndexOf(' ', 1) + 1)];
+        var lines = TextLayout.Wrap(text[prefix.Length..].Split(' '), indent).ToList();
+        w.AppendLine(prefix + lines[0][indent.Length..]);
+        foreach (var line in lines.Skip(1)) w.AppendLine(line);
     }
 
     private static string Policies(Reading r) =>
@@ -98,7 +109,7 @@ public static class Promela
     private static void Macros(StringBuilder w, Catalog catalog, Reading reading, Constants c)
     {
         var n = catalog.Count;
-        w.AppendLine("/* The catalog: constants indexed by patch (q) or add_sets variant (v), never in the state vector. */");
+        w.AppendLine("/* The catalog: constants by patch (q) or add_sets variant (v), not state. */");
         w.AppendLine($"#define PATCHES {n}");
         w.AppendLine(c.Variants ? "#define PATCH(e) ((e) & 31)" : "#define PATCH(e) (e)");
         if (c.Variants) w.AppendLine("#define VARIANT(e) ((e) >> 5)");
@@ -124,7 +135,7 @@ public static class Promela
             }
         }
         w.AppendLine();
-        w.AppendLine("/* Removes the entries of the patches in mask from Patches, keeping the order of the rest. */");
+        w.AppendLine("/* Removes the patches in mask from Patches, keeping the others in order. */");
         w.AppendLine("inline remove(mask)");
         w.AppendLine("{");
         w.AppendLine("  i = 0; w = 0;");
@@ -150,10 +161,11 @@ public static class Promela
     {
         var n = catalog.Count;
         w.AppendLine("/* The kernel state (atomic mode: no transition, nothing pinned). */");
-        w.AppendLine("byte count;                   /* entries in Patches */");
-        w.AppendLine($"{(c.Variants && catalog.AddSetsVariants.Length > 8 ? "short" : "byte")} entry[PATCHES];      /* Patches, oldest first: patch{(c.Variants ? " | variant << 5" : "")}; 0 past count */");
-        w.AppendLine($"unsigned inpatches : {n};  /* the patches in Patches */");
-        w.AppendLine($"unsigned loaded : {n};     /* the loaded modules */");
+        w.AppendLine("byte count;                 /* entries in Patches */");
+        w.AppendLine($"{(c.Variants && catalog.AddSetsVariants.Length > 8 ? "short" : "byte")} entry[PATCHES];");
+        w.AppendLine($"  /* Patches, oldest first: patch index{(c.Variants ? " | add_sets variant << 5" : "")}; 0 past count */");
+        w.AppendLine($"unsigned inpatches : {n};   /* the patches in Patches */");
+        w.AppendLine($"unsigned loaded : {n};      /* the loaded modules */");
         w.AppendLine();
         w.AppendLine("/* Scratch of the d_steps: hidden, so not in the state vector. */");
         w.AppendLine("hidden byte i, w, q;");
@@ -190,8 +202,8 @@ public static class Promela
             else
             {
                 w.AppendLine($"          inR = ((occ & ~{listed}) == 0);");
-                var partial = r.Options.PartialOverlap == PartialOverlap.Refuse ? "refused = 1   /* EINVAL partial-set-overlap */" : "inR = 1";
-                w.AppendLine("          if");
+                var partial = r.Options.PartialOverlap == PartialOverlap.Refuse ? "refused = 1" : "inR = 1";
+                w.AppendLine($"          if{(r.Options.PartialOverlap == PartialOverlap.Refuse ? "   /* EINVAL partial-set-overlap */" : "")}");
                 w.AppendLine($"          :: !inR && (occ & {listed}) != 0 -> {partial}");
                 w.AppendLine("          :: else -> skip");
                 w.AppendLine("          fi;");
@@ -215,8 +227,8 @@ public static class Promela
             checks.Add(($"!inR && (FUNCS(q) & {c.FuncsMask[p]}) != 0", "function-conflict"));
         foreach (var (condition, reason2) in checks)
         {
-            w.AppendLine("          if");
-            w.AppendLine($"          :: !refused && {condition} -> refused = 1   /* EINVAL {reason2} */");
+            w.AppendLine($"          if   /* EINVAL {reason2} */");
+            w.AppendLine($"          :: !refused && {condition} -> refused = 1");
             w.AppendLine("          :: else -> skip");
             w.AppendLine("          fi;");
         }
@@ -229,7 +241,8 @@ public static class Promela
         w.AppendLine("       od;");
         w.AppendLine("       if");
         w.AppendLine("       :: !refused ->");
-        w.AppendLine($"          loaded = loaded | {bit}; entry[count] = {p | (v << 5)}; count++; inpatches = inpatches | {bit};");
+        w.AppendLine($"          loaded = loaded | {bit}; inpatches = inpatches | {bit};");
+        w.AppendLine($"          entry[count] = {p | (v << 5)}; count++;");
         w.AppendLine("          remove(replaced)");
         w.AppendLine("       :: else -> skip");
         w.AppendLine("       fi");
@@ -261,13 +274,34 @@ public static class Promela
             w.AppendLine($"  /* {what}: always refused, {Reason.DisableBlocked.Name()} */");
             return;
         }
-        w.AppendLine($"  :: d_step {{ /* {what} */ (inpatches & {1 << p}) != 0 -> remove({1 << p}) }}");
+        w.AppendLine($"  :: d_step {{ /* {what} */");
+        w.AppendLine($"       (inpatches & {1 << p}) != 0 -> remove({1 << p})");
+        w.AppendLine("     }");
     }
 
-    private static void Unload(StringBuilder w, Catalog catalog, int p) =>
-        w.AppendLine($"  :: d_step {{ /* unload {catalog[p].Name} */ (loaded & {1 << p}) != 0 && (inpatches & {1 << p}) == 0 -> loaded = loaded & ~{1 << p} }}");
+    private static void Unload(StringBuilder w, Catalog catalog, int p)
+    {
+        w.AppendLine($"  :: d_step {{ /* unload {catalog[p].Name} */");
+        w.AppendLine($"       (loaded & {1 << p}) != 0 && (inpatches & {1 << p}) == 0 ->");
+        w.AppendLine($"          loaded = loaded & ~{1 << p}");
+        w.AppendLine("     }");
+    }
 
-    private static void Define(StringBuilder w, string name, string body) => w.AppendLine($"#define {name} {body}");
+    // A macro, continued with a backslash over lines of at most 80 columns.
+    private static void Define(StringBuilder w, string name, string body)
+    {
+        var line = new StringBuilder($"#define {name}");
+        foreach (var word in body.Split(' '))
+        {
+            if (line.Length + 1 + word.Length + 2 > TextLayout.Width)
+            {
+                w.Append(line).AppendLine(" \\");
+                line.Clear().Append("   ");
+            }
+            line.Append(' ').Append(word);
+        }
+        w.Append(line).AppendLine();
+    }
 
     // A constant table as nested conditional expressions: (q == 0 -> a : (q == 1 -> b : 0)); zero entries are left out.
     private static string Chain(string arg, int count, Func<int, ulong> value)
