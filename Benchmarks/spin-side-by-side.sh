@@ -11,7 +11,8 @@
 #
 # "exploration" is `check --invariant refusal-is-atomic`, the one property the explorer checks
 # as it goes, so its time is the exploration's; times are klp-check's own timing line (the
-# exploration and checks, without start-up), wall is the process's wall-clock time. Peak memory
+# exploration and checks, without start-up), wall is the process's wall-clock time and CPU its
+# user and system time, which a shared machine disturbs less. Peak memory
 # is the maximum resident set size GNU time reports; bytes per state divide it by the states.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,7 @@ trap 'rm -rf "$work"' EXIT
 
 # GNU time -v fields: wall clock as [h:]m:s, maximum resident set size in KB.
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s }' "$1"; }
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$1"; }
 rss() { awk -F': ' '/Maximum resident set size/ { print $2 }' "$1"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 # klp-check's timing line: "klp-check: N states in X s (...)".
@@ -41,7 +43,7 @@ states() { sed -nE 's/^klp-check: ([0-9]+) states in .*/\1/p' "$1"; }
 
 echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD)"
 echo
-echo "| catalog | states | exploration s | full check s (wall) | peak MB | bytes/state | SPIN states | SPIN s (wall) | SPIN MB | SPIN bytes/state |"
+echo "| catalog | states | exploration s | full check s (wall, CPU) | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for c in "${catalogs[@]}"; do
   name=$(basename "$c" .klp)
@@ -59,5 +61,5 @@ for c in "${catalogs[@]}"; do
   [ "$spin_states" = "$n" ] || echo "spin-side-by-side: $c: SPIN stored $spin_states states, klp-check $n" >&2
   kb=$(rss "$work/check.time")
   spin_kb=$(rss "$work/spin.time")
-  echo "| $name | $n | $(seconds "$work/explore.err") | $(seconds "$work/check.err") ($(wall "$work/check.time")) | $(mb "$kb") | $((kb * 1024 / n)) | $spin_states | $spin_s ($(wall "$work/spin.time")) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) |"
+  echo "| $name | $n | $(seconds "$work/explore.err") | $(seconds "$work/check.err") ($(wall "$work/check.time"), $(cpu "$work/check.time")) | $(mb "$kb") | $((kb * 1024 / n)) | $spin_states | $spin_s ($(wall "$work/spin.time"), $(cpu "$work/spin.time")) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) |"
 done
