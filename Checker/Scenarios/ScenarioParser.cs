@@ -46,6 +46,15 @@ public static partial class ScenarioParser
         }
     }
 
+    /// <summary>How many diagnostics a file reports before the parser stops reading it.</summary>
+    public const int MaxDiagnostics = 20;
+
+    /// <summary>What a patch name (and a plan label) may hold, in words.</summary>
+    public const string NameRule = "ASCII letters, digits, _ - . +";
+
+    /// <summary>Whether a text is a patch name: <see cref="NameRule"/>, so that every name written into a scenario reads back.</summary>
+    public static bool IsName(string name) => name.Length > 0 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.' or '+');
+
     [GeneratedRegex(@"^(?:(?<day>[^:]+?)\s*:\s*)?(?<name>[A-Za-z0-9_.+-]+)\s*:\s*(?<kind>cumulative|hotfix|customer)(?:\s+v(?<ver>\d+))?\s*\(\s*(?<field>replace_sets|replace_set|sets)\s*=\s*(?<sets>\{[^}]*\}|auto(?:\([^)]*\))?|\d+)\s*\)\s*$")]
     private static partial Regex TimelineLine();
 
@@ -98,7 +107,7 @@ public static partial class ScenarioParser
                 CurrentLine = i + 1;
                 var line = lines[i].TrimEnd('\r');
                 ParseLine(line);
-                if (Diagnostics.Count >= 20) break;
+                if (Diagnostics.Count >= MaxDiagnostics) break;
             }
             CurrentLine = lines.Length;
             var catalog = Finish();
@@ -314,8 +323,6 @@ public static partial class ScenarioParser
             return d;
         }
 
-        private static bool ValidName(string name) => name.Length > 0 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.' or '+');
-
         private void Declare(List<Token> tokens, int column)
         {
             if (tokens.Count < 2)
@@ -324,9 +331,9 @@ public static partial class ScenarioParser
                 return;
             }
             var name = tokens[1];
-            if (!ValidName(name.Text))
+            if (!IsName(name.Text))
             {
-                Error(name.Column, $"'{name.Text}' is not a patch name (letters, digits, _ - . +)");
+                Error(name.Column, $"'{name.Text}' is not a patch name ({NameRule})");
                 return;
             }
             if (byName.ContainsKey(name.Text))

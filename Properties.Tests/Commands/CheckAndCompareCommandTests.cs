@@ -15,6 +15,13 @@ public class CheckAndCompareCommandTests
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    private static string Temp(string name, string text)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("klp").FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     [Fact]
     public void CheckRandom_SameSeed_GivesByteIdenticalOutput()
     {
@@ -85,6 +92,36 @@ public class CheckAndCompareCommandTests
         Assert.Equal(1, code);
         Assert.Contains(files, f => f.EndsWith("upstream--customer-untouched.klp"));
         foreach (var f in files) Assert.Equal(0, Run("replay", f).Code);
+    }
+
+    [Theory]
+    [InlineData("check", "--reading", "set")]
+    [InlineData("compare")]
+    [InlineData("diff", "set", "flat")]
+    [InlineData("design", "--require", "one-per-set")]
+    public void PlanFile_LabelEqualToGeneratedName_ExitsTwoWithOneLine(params string[] args)
+    {
+        var plan = Temp("p.plan", "hot1: cumulative\nhotfix\n");
+
+        var (code, output, err) = Run([.. args, "--plan", plan]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"{plan}:1:1: label 'hot1' is also the generated name of the release on line 2; choose another label{Environment.NewLine}", err);
+    }
+
+    [Fact]
+    public void CheckTraces_PlanWithPunctuatedLabels_WritesScenariosThatReplay()
+    {
+        var plan = Temp("p.plan", "klp-1.a+b: cumulative\nacme_x: customer shares klp-2\nklp-2: cumulative state 1:v1\n");
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+
+        var (code, _, _) = Run("check", "--reading", "upstream", "--plan", plan, "--traces", dir);
+        var files = Directory.GetFiles(dir, "*.klp");
+
+        Assert.Equal(1, code);
+        Assert.NotEmpty(files);
+        foreach (var f in files) Assert.Equal((0, ""), (Run("replay", f).Code, Run("replay", f).Err));
     }
 
     [Fact]
