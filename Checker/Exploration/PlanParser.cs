@@ -136,7 +136,7 @@ public static class PlanParser
         var functions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count && errors.Count == 0; i++)
         {
-            var function = ReleasePlan.FunctionName(names[i]);
+            var function = ScenarioParser.OwnFunction(names[i]);
             if (!functions.TryAdd(function, i))
                 errors.Add(new Diagnostic(path, rows[i].Line, rows[i].Head.Column, $"'{names[i]}' patches the same function, {function}, as '{names[functions[function]]}' on line {rows[functions[function]].Line}; choose another label"));
         }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using Klp.Check.Model;
+using Klp.Check.Scenarios;
 
 namespace Klp.Check.Exploration;
 
@@ -87,15 +88,12 @@ public sealed record ReleasePlan(ImmutableArray<Release> Releases)
         return sb.ToString();
     }
 
-    /// <summary>The function a release patches of its own: its name with <c>-</c> and <c>+</c> as <c>_</c>, then <c>_fn</c> (<c>klp-1a</c> patches <c>klp_1a_fn</c>).</summary>
-    public static string FunctionName(string releaseName) => releaseName.Replace('-', '_').Replace('+', '_') + "_fn";
-
     /// <summary>Builds the catalog a vendor following a reading would ship for this plan.</summary>
     public Catalog Encode(Reading reading)
     {
         var n = Releases.Length;
         var own = new FunctionId[n];
-        for (var i = 0; i < n; i++) own[i] = new FunctionId(FunctionId.Vmlinux, FunctionName(Names[i]), 0);
+        for (var i = 0; i < n; i++) own[i] = new FunctionId(FunctionId.Vmlinux, ScenarioParser.OwnFunction(Names[i]), 0);
         var funcs = new List<FunctionId>[n];
         var sets = new ImmutableArray<uint>[n];
         var source = new SetSource[n];

@@ -55,6 +55,9 @@ public static partial class ScenarioParser
     /// <summary>Whether a text is a patch name: <see cref="NameRule"/>, so that every name written into a scenario reads back.</summary>
     public static bool IsName(string name) => name.Length > 0 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.' or '+');
 
+    /// <summary>The function a patch or release patches of its own when none is given: its name with every character but ASCII letters and digits as <c>_</c>, then <c>_fn</c> (<c>klp-1a</c> patches <c>klp_1a_fn</c>).</summary>
+    public static string OwnFunction(string name) => new string([.. name.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_')]) + "_fn";
+
     [GeneratedRegex(@"^(?:(?<day>[^:]+?)\s*:\s*)?(?<name>[A-Za-z0-9_.+-]+)\s*:\s*(?<kind>cumulative|hotfix|customer)(?:\s+v(?<ver>\d+))?\s*\(\s*(?<field>replace_sets|replace_set|sets)\s*=\s*(?<sets>\{[^}]*\}|auto(?:\([^)]*\))?|\d+)\s*\)\s*$")]
     private static partial Regex TimelineLine();
 
@@ -823,9 +826,10 @@ public static partial class ScenarioParser
                     d.Replace ?? (kind == PatchKind.Cumulative && origin == Origin.Vendor), sets, d.SetSource, d.AutoOf, d.UpdateOf?.Name));
             }
             if (Diagnostics.Count > 0) return null;
+            Catalog catalog;
             try
             {
-                return new Catalog(patches, addSets);
+                catalog = new Catalog(patches, addSets);
             }
             catch (CatalogException e)
             {
@@ -833,6 +837,16 @@ public static partial class ScenarioParser
                 Error(e.Patch >= 0 ? drafts[e.Patch].Column : 1, e.Message);
                 return null;
             }
+            // A function no patch patches is always original: the expectation is a typo, as an unknown patch name is.
+            foreach (var step in steps)
+                foreach (var e in step.Expectations)
+                {
+                    if (e.Clause is not ActiveClause a || catalog.IndexOfFunction(a.Function) >= 0) continue;
+                    CurrentLine = e.Line;
+                    var after = e.Text["active".Length..];
+                    Error(e.Column + e.Text.Length - after.TrimStart().Length, $"no patch patches function '{a.Function}'");
+                }
+            return Diagnostics.Count > 0 ? null : catalog;
         }
 
         // Default functions: one of its own; a vendor cumulative rolls up every earlier vendor
@@ -850,7 +864,7 @@ public static partial class ScenarioParser
             if (d.UpdateOf is { } h) result = FuncsOf(h, visiting);
             else
             {
-                var own = new FunctionId(FunctionId.Vmlinux, new string([.. d.Name.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_')]) + "_fn", 0);
+                var own = new FunctionId(FunctionId.Vmlinux, OwnFunction(d.Name), 0);
                 var list = new List<FunctionId>();
                 if ((d.Origin ?? Origin.Vendor) == Origin.Vendor && d.Kind == PatchKind.Cumulative)
                 {

@@ -41,7 +41,7 @@ public class PlanParserTests
     [InlineData("customer shares cum9\n", 1, 17, "unknown release 'cum9'")]
     [InlineData("hot1: cumulative\nhotfix\n", 1, 1, "label 'hot1' is also the generated name of the release on line 2")]
     [InlineData("cumulative\ncum1: hotfix\n", 2, 1, "label 'cum1' is also the generated name of the release on line 1")]
-    [InlineData("a-b: cumulative\na_b: hotfix\n", 2, 1, "the same function, a_b_fn,")]
+    [InlineData("a-b: cumulative\na.b: hotfix\n", 2, 1, "the same function, a_b_fn,")]
     [InlineData("p\u00e4tch: cumulative\n", 1, 1, "is not a release label (ASCII letters")]
     [InlineData("x;y: cumulative\n", 1, 1, "is not a release label (ASCII letters")]
     [InlineData("update hot1\nhotfix\n", 1, 8, "an update names an earlier release")]

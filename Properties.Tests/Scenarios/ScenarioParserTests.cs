@@ -13,6 +13,17 @@ public class ScenarioParserTests
         return Assert.Single(e.Diagnostics);
     }
 
+    [Theory]
+    [InlineData("patch a funcs={f}\nload a\nexpect active typo_fn = original\n", 3, 15)]
+    [InlineData("patch a funcs={f}\nload a\nexpect accepted;  active   g = a\n", 3, 28)]
+    public void ActiveExpectation_FunctionNoPatchPatches_IsAnErrorAtTheFunction(string text, int line, int column)
+    {
+        var d = Single(text);
+
+        Assert.Equal((line, column), (d.Line, d.Column));
+        Assert.StartsWith("no patch patches function", d.Message);
+    }
+
     [Fact]
     public void TimelineLine_QuotedWithNote_DeclaresVendorPatchAndLoadsIt()
     {
