@@ -35,6 +35,7 @@ public static class CheckCommand
             var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
             var r = readings[0].With(readings[0].Options with { Granularity = granularity });
             var fmt = parse.GetValue(format) ?? "text";
+            if (parse.GetValue(traces) is { } folder && !OutputPath.CheckFolder("--traces", folder, stderr)) return ExitCodes.Usage;
 
             if (parse.GetValue(random) > 0)
                 return RunRandom(parse, input, r, invariants, parse.GetValue(random), parse.GetValue(seed), parse.GetValue(length), fmt, parse.GetValue(traces), stdout, stderr);
@@ -59,16 +60,16 @@ public static class CheckCommand
             });
             var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
             stderr.WriteLine($"klp-check: {result.Coverage.States} states in {seconds:F2} s ({result.Coverage.States / seconds:N0} states/s)");
-            if (parse.GetValue(traces) is { } dir) WriteTraces(dir, result.Verdicts, stderr);
+            if (parse.GetValue(traces) is { } dir && !WriteTraces(dir, result.Verdicts, stderr)) return ExitCodes.Usage;
             return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;
     }
 
-    /// <summary>Writes the trace of every verdict that has one as <c>DIR/READING--PROPERTY.klp</c>.</summary>
-    public static void WriteTraces(string dir, IEnumerable<Verdict> verdicts, TextWriter stderr)
+    /// <summary>Writes the trace of every verdict that has one as <c>DIR/READING--PROPERTY.klp</c>; false (with one line on stderr) when a file cannot be written.</summary>
+    public static bool WriteTraces(string dir, IEnumerable<Verdict> verdicts, TextWriter stderr)
     {
-        Directory.CreateDirectory(dir);
+        if (!OutputPath.CheckFolder("--traces", dir, stderr)) return false;
         foreach (var v in verdicts)
         {
             if (v.Trace is null || v.Catalog is null) continue;
@@ -76,9 +77,10 @@ public static class CheckCommand
             var path = Path.Combine(dir, name);
             var title = $"{v.Invariant.Id} {(v.Kind == VerdictKind.Holds ? "witness" : "violation")} under {v.Reading.DisplayName}";
             var comment = v.Input is null ? "" : "# input:\n" + string.Join("\n", v.Input.TrimEnd().Split('\n').Select(l => "#   " + l)) + "\n";
-            File.WriteAllText(path, comment + CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail));
+            if (!OutputPath.Write("--traces", path, comment + CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail), stderr)) return false;
             stderr.WriteLine($"klp-check: wrote {path}");
         }
+        return true;
     }
 
     private static string Text(InputSource source, ReadingResult result)
@@ -176,7 +178,7 @@ public static class CheckCommand
             sb.AppendLine();
             var v = new Verdict(result.Invariant, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
             sb.Append(CatalogText.Scenario($"{result.Invariant.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message));
-            if (traces is not null) WriteTraces(traces, [v], stderr);
+            if (traces is not null && !WriteTraces(traces, [v], stderr)) return ExitCodes.Usage;
         }
         sb.AppendLine();
         sb.AppendLine($"reproduce with: --random {runs} --length {length} --seed {s}");

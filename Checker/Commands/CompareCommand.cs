@@ -42,11 +42,11 @@ public static class CompareCommand
                 var errors = new List<string>();
                 try
                 {
-                    baseline = Baseline.Parse(File.ReadAllText(expectFile), expectFile, errors);
+                    baseline = Baseline.Parse(ScenarioParser.ReadSource(expectFile), expectFile, errors);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (ScenarioException e)
                 {
-                    errors.Add($"{expectFile}:1:1: cannot read file: {e.Message}");
+                    errors.AddRange(e.Diagnostics.Select(d => d.ToString()));
                 }
                 if (errors.Count > 0)
                 {
@@ -54,6 +54,8 @@ public static class CompareCommand
                     return ExitCodes.Usage;
                 }
             }
+            var saveFile = parse.GetValue(save);
+            if (saveFile is not null && !OutputPath.CheckFile("--save-baseline", saveFile, stderr)) return ExitCodes.Usage;
 
             var scenarios = new List<Scenario>();
             if (!parse.GetValue(noScenarios))
@@ -95,13 +97,7 @@ public static class CompareCommand
                 stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {readings.Count} readings verified");
                 return ExitCodes.Interrupted;
             }
-            if (parse.GetValue(save) is { } saveFile)
-            {
-                // Written beside and moved, so an interrupted write never leaves half a baseline.
-                var temp = saveFile + ".tmp";
-                File.WriteAllText(temp, Baseline.Write(result.Results));
-                File.Move(temp, saveFile, overwrite: true);
-            }
+            if (saveFile is not null && !OutputPath.Write("--save-baseline", saveFile, Baseline.Write(result.Results), stderr)) return ExitCodes.Usage;
             var code = ExitCodes.Ok;
             foreach (var r in result.Replays)
                 foreach (var f in r.Failures)

@@ -16,6 +16,8 @@ public static partial class ScenarioParser
     /// <exception cref="ScenarioException">The file cannot be read.</exception>
     public static string ReadSource(string path)
     {
+        if (path.Length == 0) throw new ScenarioException([new Diagnostic(path, 1, 1, "empty file name")]);
+        if (Directory.Exists(path)) throw new ScenarioException([new Diagnostic(path, 1, 1, "is a directory")]);
         try
         {
             return File.ReadAllText(path);

@@ -124,6 +124,50 @@ public class CheckAndCompareCommandTests
         foreach (var f in files) Assert.Equal((0, ""), (Run("replay", f).Code, Run("replay", f).Err));
     }
 
+    [Theory]
+    [InlineData("check --reading flat --traces {file}", "is not a directory")]
+    [InlineData("check --reading flat --traces {file}/sub", "is not a directory")]
+    [InlineData("check --reading flat --random 10 --seed 1 --traces {file}", "is not a directory")]
+    [InlineData("check --reading flat --traces {empty}", "--traces: empty path")]
+    [InlineData("check --reading flat --traces /proc/x", "cannot create directory '/proc/x'")]
+    [InlineData("compare --save-baseline {dir}", "--save-baseline: '{dir}' is a directory")]
+    [InlineData("compare --save-baseline /nonexistent/x", "no directory '/nonexistent'")]
+    [InlineData("compare --save-baseline {empty}", "--save-baseline: empty path")]
+    [InlineData("compare --save-baseline /dev/null", "is not a regular file")]
+    [InlineData("compare --expect {empty}", "empty file name")]
+    [InlineData("compare --expect {dir}", "{dir}:1:1: is a directory")]
+    public void OutputPath_Bad_ExitsTwoWithOneLineBeforeExploring(string command, string message)
+    {
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+        var file = Temp("f", "");
+        string[] args = [.. command.Split(' ').Select(a => a.Replace("{file}", file).Replace("{dir}", dir).Replace("{empty}", ""))];
+
+        var (code, output, err) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains(message.Replace("{dir}", dir), err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public void CompareSaveBaseline_SymlinkToABaseline_WritesTheTargetAndKeepsTheLink()
+    {
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+        var target = Path.Combine(dir, "shared.verdicts");
+        File.WriteAllText(target, "old\n");
+        var link = Path.Combine(dir, "link.verdicts");
+        File.CreateSymbolicLink(link, "shared.verdicts");
+
+        var code = Run("compare", "--bounds", "releases=1", "--no-scenarios", "--save-baseline", Path.GetRelativePath(Directory.GetCurrentDirectory(), link)).Code;
+
+        Assert.Equal(0, code);
+        Assert.Equal("shared.verdicts", new FileInfo(link).LinkTarget);
+        Assert.StartsWith("# klp-check verdict baseline", File.ReadAllText(target));
+        Assert.Equal(["link.verdicts", "shared.verdicts"], Directory.GetFileSystemEntries(dir).Select(f => Path.GetFileName(f)!).Order().ToArray());
+    }
+
     [Fact]
     public void Comparer_Cancelled_ReportsIncompleteWithTheReadingsVerifiedSoFar()
     {
