@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text;
 using System.Text.Json;
 using Klp.Check.Exploration;
@@ -18,9 +19,10 @@ public static class CheckCommand
         var mode = Cli.ModeOption();
         var format = Cli.FormatOption();
         var traces = new Option<string?>("--traces") { HelpName = "DIR", Description = "write each violation (and witness) trace as a scenario file into this folder, for klp-check replay" };
-        var random = new Option<int>("--random") { HelpName = "RUNS", Description = "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)" };
-        var seed = new Option<ulong?>("--seed") { HelpName = "N", Description = "the seed of --random; the same seed gives the same runs and output" };
-        var length = new Option<int>("--length") { HelpName = "N", Description = "the most operations per random run", DefaultValueFactory = _ => 30 };
+        var random = Cli.NumberOption("--random", 1, int.MaxValue, "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)");
+        random.HelpName = "RUNS";
+        var seed = Cli.NumberOption("--seed", 0UL, ulong.MaxValue, "the seed of --random; the same seed gives the same runs and output");
+        var length = Cli.NumberOption("--length", 1, 10_000, "the most operations per random run (default 30)");
         var input = new InputOptions();
         var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 130 when interrupted.")
         {
@@ -37,8 +39,11 @@ public static class CheckCommand
             var fmt = parse.GetValue(format) ?? "text";
             if (parse.GetValue(traces) is { } folder && !OutputPath.CheckFolder("--traces", folder, stderr)) return ExitCodes.Usage;
 
-            if (parse.GetValue(random) > 0)
-                return RunRandom(parse, input, r, invariants, parse.GetValue(random), parse.GetValue(seed), parse.GetValue(length), fmt, parse.GetValue(traces), stdout, stderr);
+            if (parse.GetValue(random) is { } runs)
+                return RunRandom(parse, input, r, invariants, runs, parse.GetValue(seed), parse.GetValue(length) ?? 30, fmt, parse.GetValue(traces), stdout, stderr);
+            foreach (var ignored in new[] { "--seed", "--length" })
+                if (parse.GetResult(ignored) is OptionResult { Implicit: false })
+                    stderr.WriteLine($"klp-check: warning: {ignored} is ignored without --random");
 
             var source = input.Source(parse, stderr);
             if (source is null) return ExitCodes.Usage;
@@ -156,11 +161,6 @@ public static class CheckCommand
     private static int RunRandom(System.CommandLine.ParseResult parse, InputOptions input, Reading reading, IReadOnlyList<Invariant> invariants,
         int runs, ulong? seed, int length, string format, string? traces, TextWriter stdout, TextWriter stderr)
     {
-        if (length < 1)
-        {
-            stderr.WriteLine("klp-check: --length must be at least 1");
-            return ExitCodes.Usage;
-        }
         FsCheck.Gen<Catalog>? catalogs = input.RandomCatalogs(parse, reading, stderr);
         if (catalogs is null) return ExitCodes.Usage;
         var s = seed ?? RandomExploration.FreshSeed();

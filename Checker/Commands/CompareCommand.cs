@@ -20,10 +20,11 @@ public static class CompareCommand
         var expect = new Option<string?>("--expect") { HelpName = "FILE", Description = "a verdict baseline: exit 1 and print what changed when any verdict differs" };
         var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
         var noScenarios = new Option<bool>("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
+        var scenarioFolder = new Option<string?>("--scenarios") { HelpName = "DIR", Description = "replay the scenario files under this folder (default: scenarios/ of the repository holding the current directory or the tool)" };
         var input = new InputOptions();
         var command = new Command("compare", "The verdict matrix: every reading (or those given) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 130 when interrupted.")
         {
-            reading, setting, mode, format, expect, save, noScenarios,
+            reading, setting, mode, format, expect, save, noScenarios, scenarioFolder,
         };
         input.AddTo(command);
         command.SetAction(parse =>
@@ -60,7 +61,18 @@ public static class CompareCommand
             var scenarios = new List<Scenario>();
             if (!parse.GetValue(noScenarios))
             {
-                foreach (var file in Comparer.ShippedScenarios())
+                var folder = parse.GetValue(scenarioFolder) ?? Comparer.ShippedScenarioFolder();
+                if (parse.GetValue(scenarioFolder) is { } given && !Directory.Exists(given))
+                {
+                    stderr.WriteLine($"klp-check: --scenarios: '{given}' is not a directory");
+                    return ExitCodes.Usage;
+                }
+                var files = folder is null ? [] : Comparer.ScenarioFiles(folder);
+                if (files.Count == 0)
+                    stderr.WriteLine(folder is null
+                        ? "klp-check: warning: no scenarios/ folder found beside Klp.Check.sln above the current directory or the tool; no scenario is replayed (--scenarios DIR names one)"
+                        : $"klp-check: warning: no scenario file (*.klp) under '{folder}'; no scenario is replayed");
+                foreach (var file in files)
                 {
                     try
                     {
