@@ -165,23 +165,59 @@ public static class CheckCommand
         if (catalogs is null) return ExitCodes.Usage;
         var s = seed ?? RandomExploration.FreshSeed();
         var result = RandomExploration.Run(catalogs, reading, invariants, runs, length, s);
-        var sb = new StringBuilder();
-        sb.AppendLine($"klp-check check: {reading.DisplayName}, {runs} random runs of up to {length} operations, seed {s}");
-        if (result.Counterexample is not { } run)
+        var head = $"{reading.DisplayName}, {runs} random runs of up to {length} operations, seed {s}";
+        var reproduce = $"--random {runs} --length {length} --seed {s}";
+        string? scenario = null;
+        if (result.Counterexample is { } run)
         {
-            sb.AppendLine("every safety property held on every run (liveness and witnesses need exhaustive exploration)");
+            var v = new Verdict(result.Invariant!, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
+            scenario = CatalogText.Scenario($"{result.Invariant!.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message);
+            if (traces is not null && !WriteTraces(traces, [v], stderr)) return ExitCodes.Usage;
+        }
+        var sb = new StringBuilder();
+        void Paragraph(string text, string indent = "")
+        {
+            foreach (var l in TextLayout.Wrap(text.Split(' '), indent)) sb.AppendLine(l);
+        }
+        const string held = "every safety property held on every run (liveness and witnesses need exhaustive exploration)";
+        if (format == "markdown")
+        {
+            sb.AppendLine($"### klp-check check: `{reading.DisplayName}`, {runs} random runs of up to {length} operations, seed {s}");
+            sb.AppendLine();
+            if (scenario is null) sb.AppendLine(char.ToUpperInvariant(held[0]) + held[1..] + ".");
+            else
+            {
+                sb.AppendLine($"**`{result.Invariant!.Id}` violated**: {result.Message}");
+                sb.AppendLine();
+                sb.AppendLine($"Minimal counterexample after shrinking ({result.Counterexample!.Ops.Length} operations):");
+                sb.AppendLine();
+                sb.AppendLine("```");
+                sb.Append(scenario);
+                sb.AppendLine("```");
+            }
+            sb.AppendLine();
+            sb.AppendLine($"Reproduce with `{reproduce}`.");
         }
         else
         {
-            foreach (var l in TextLayout.Wrap($"{result.Invariant!.Id} VIOLATED: {result.Message}".Split(' '), "")) sb.AppendLine(l);
-            sb.AppendLine($"minimal counterexample after shrinking ({run.Ops.Length} operations):");
+            Paragraph("klp-check check: " + head);
+            if (scenario is null) Paragraph(held);
+            else
+            {
+                Paragraph($"{result.Invariant!.Id} VIOLATED: {result.Message}");
+                sb.AppendLine($"minimal counterexample after shrinking ({result.Counterexample!.Ops.Length} operations):");
+                if (scenario.Split('\n').Any(l => l.Length > TextLayout.Width))
+                    Paragraph("(long lines are wrapped here, with their continuation indented; --traces DIR writes the file to replay)");
+                sb.AppendLine();
+                foreach (var l in scenario.TrimEnd('\n').Split('\n'))
+                {
+                    if (l.Length <= TextLayout.Width) sb.AppendLine(l);
+                    else Paragraph(l, "    ");
+                }
+            }
             sb.AppendLine();
-            var v = new Verdict(result.Invariant, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
-            sb.Append(CatalogText.Scenario($"{result.Invariant.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message));
-            if (traces is not null && !WriteTraces(traces, [v], stderr)) return ExitCodes.Usage;
+            sb.AppendLine("reproduce with: " + reproduce);
         }
-        sb.AppendLine();
-        sb.AppendLine($"reproduce with: --random {runs} --length {length} --seed {s}");
         if (format == "json")
         {
             stdout.Write(JsonReport.Write("check", w =>
@@ -199,7 +235,7 @@ public static class CheckCommand
                     w.WriteStartArray("trace");
                     foreach (var op in cx.Ops) w.WriteStringValue(op.Format(cx.Catalog));
                     w.WriteEndArray();
-                    w.WriteString("scenario", CatalogText.Scenario($"{result.Invariant.Id} violation under {reading.DisplayName} (seed {s})", cx.Catalog, reading, cx.Ops, result.Message));
+                    w.WriteString("scenario", scenario);
                 }
                 else w.WriteNull("property");
             }));

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
 using Klp.Check.Model;
+using Klp.Check.Output;
 
 namespace Klp.Check.Commands;
 
@@ -26,7 +27,19 @@ public static class Cli
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;
-        stderr ??= Console.Error;
+        var messages = new MessageWriter(stderr ?? Console.Error);
+        try
+        {
+            return Run(args, stdout, messages);
+        }
+        finally
+        {
+            messages.Flush();
+        }
+    }
+
+    private static int Run(string[] args, TextWriter stdout, MessageWriter stderr)
+    {
         var root = new RootCommand("klp-check: replays and model-checks Linux livepatch replace proposals.")
         {
             ReplayCommand.Create(stdout, stderr),
@@ -36,6 +49,9 @@ public static class Cli
             DiffCommand.Create(stdout, stderr),
             DesignCommand.Create(stdout, stderr),
         };
+        // Help wraps at 80 columns even when piped (a pipe has no width).
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+            help.Action = new System.CommandLine.Help.HelpAction { MaxWidth = TextLayout.Width };
         var config = new ParserConfiguration();
         var parse = root.Parse(args, config);
         if (parse.Errors.Count > 0)

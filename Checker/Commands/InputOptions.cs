@@ -151,6 +151,7 @@ public sealed class InputOptions
     /// <summary>A progress line on stderr when it is a terminal; nothing otherwise.</summary>
     public static Action<string>? Progress(TextWriter stderr)
     {
+        if (stderr is MessageWriter messages) stderr = messages.Inner;
         if (!ReferenceEquals(stderr, Console.Error) || Console.IsErrorRedirected) return null;
         var last = 0L;
         return text =>
@@ -165,6 +166,7 @@ public sealed class InputOptions
     /// <summary>Clears the progress line.</summary>
     public static void EndProgress(TextWriter stderr)
     {
+        if (stderr is MessageWriter messages) stderr = messages.Inner;
         if (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected) stderr.Write("\r\u001b[K");
     }
 }

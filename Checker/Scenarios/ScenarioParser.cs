@@ -435,7 +435,7 @@ public static partial class ScenarioParser
                 if (uint.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) result.Add(n);
                 else
                 {
-                    Error(column + offset + at, $"'{part.Trim()}' is not a {what} (a non-negative integer)");
+                    Error(column + offset + at, $"'{part.Trim()}' is not a {what} (a whole number from 0 to {uint.MaxValue})");
                     return null;
                 }
             }
@@ -649,7 +649,14 @@ public static partial class ScenarioParser
             var trimmed = rest.TrimStart();
             restColumn += rest.Length - trimmed.Length;
             var word = new string([.. trimmed.TakeWhile(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-')]);
-            if (Readings.Find(word) is not null)
+            var known = Readings.Find(word) is not null;
+            // "expect flatt: ..." names a reading that does not exist, not an unknown clause.
+            if (!known && word.Length > 0 && !ClauseKeywords.Contains(word) && trimmed[word.Length..].TrimStart() is [':' or ',' or '(', ..])
+            {
+                Error(restColumn, $"unknown reading '{word}' (known: {string.Join(", ", Readings.All.Select(r => r.Name))})");
+                return;
+            }
+            if (known)
             {
                 var colon = TopLevelIndexOf(trimmed, ':');
                 if (colon < 0)
@@ -675,6 +682,8 @@ public static partial class ScenarioParser
             }
             if (SplitTopLevel(trimmed, ';').Count == 0) Error(restColumn, "expect needs a clause: accepted, refused, enabled, active, states, occupies, loaded, pinned, transition, stack_order");
         }
+
+        private static readonly string[] ClauseKeywords = ["accepted", "refused", "enabled", "active", "states", "occupies", "loaded", "pinned", "transition", "stack_order"];
 
         private static int TopLevelIndexOf(string text, char ch)
         {
