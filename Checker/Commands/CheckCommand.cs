@@ -104,15 +104,24 @@ public static class CheckCommand
             foreach (var l in lines.Skip(1)) sb.AppendLine(l);
             if (v.Trace is not null && v.Kind == VerdictKind.Violated)
             {
-                if (v.Input is not null && source.Count > 1)
-                    foreach (var l in TextLayout.Wrap(("input: " + v.Input.Trim().Replace("\n", "; ")).Split(' '), "    ")) sb.AppendLine(l);
+                if (source.Count > 1)
+                    foreach (var l in ComparisonReport.InputLines(v, "    ")) sb.AppendLine(l);
                 foreach (var l in TextLayout.Wrap(ComparisonReport.TraceText(v).Split(' '), "    $ ")) sb.AppendLine(l);
             }
         }
         sb.AppendLine();
+        foreach (var line in TextLayout.Wrap(Legend.Split(' '), "")) sb.AppendLine(line);
+        sb.AppendLine();
         foreach (var line in CoverageLines(result.Coverage)) sb.AppendLine(line);
         return sb.ToString();
     }
+
+    /// <summary>What the counts of a holding verdict and the marks of a violation mean.</summary>
+    public const string Legend = "'holds: N inputs' counts the inputs that give the property something to check; "
+        + "'its case happens in M inputs' counts those where the situation it guards (a replace, a downgrade, a "
+        + "customer patch...) is reached, so M = 0 means it holds only vacuously. A violation names its input and "
+        + "its shortest trace ($); VIOLATED[F], [S] or [FS]: violated only on inputs where a customer patch shares a "
+        + "function with a vendor patch (F), where patches declare states (S), or both (FS).";
 
     /// <summary>Coverage in words: states, transitions, depth, accepted operations, refusals by reason, operations never enabled.</summary>
     public static IEnumerable<string> CoverageLines(Coverage c)
