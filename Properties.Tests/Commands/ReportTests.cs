@@ -50,7 +50,7 @@ public class ReportTests
 
         foreach (var r in Readings.All)
         {
-            var block = ("\n" + output)[("\n" + output).IndexOf($"\n{r.Name} (spec", StringComparison.Ordinal)..];
+            var block = ("\n" + output)[("\n" + output).IndexOf($"\n{r.Name} (", StringComparison.Ordinal)..];
             block = block[..block.IndexOf("\n\n", 1, StringComparison.Ordinal)].Replace("\n  ", " ");
             foreach (var option in ReadingOptionText.Format(r.Options)) Assert.Contains(option, block);
         }

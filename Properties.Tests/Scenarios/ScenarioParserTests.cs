@@ -119,7 +119,7 @@ public class ScenarioParserTests
     [InlineData("patch a\npatch a\n", 2, 7, "already declared at line 1")]
     [InlineData("frobnicate a\n", 1, 1, "unknown statement 'frobnicate'")]
     [InlineData("patch a\nload a\nexpect maybe\n", 3, 8, "unknown expectation 'maybe'")]
-    [InlineData("patch a\nload a\nexpect nonsense-reading: accepted\n", 3, 8, "unknown expectation")]
+    [InlineData("patch a\nload a\nexpect nonsense-reading: accepted\n", 3, 8, "unknown reading 'nonsense-reading'")]
     [InlineData("patch a\nload a\nexpect flat(states=maybe): accepted\n", 3, 13, "option states takes")]
     [InlineData("patch a\nload a\nexpect refused EFOO\n", 3, 16, "not an errno")]
     [InlineData("patch a\nload a\nexpect refused EFOO\n", 3, 16, "EBUSY, ENOENT, EAGAIN)")]
