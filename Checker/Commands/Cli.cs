@@ -52,11 +52,8 @@ public static class Cli
             CompareCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
             DesignCommand.Create(stdout, stderr),
-<<<<<<< HEAD
             Conformance.ConformCommand.Create(stdout, stderr),
-=======
             ExportCommand.Create(stdout, stderr),
->>>>>>> refs/heads/spin
         };
         // Help wraps at 80 columns even when piped (a pipe has no width).
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
