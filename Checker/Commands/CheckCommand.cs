@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
+using Klp.Check.Comparison;
 using Klp.Check.Output;
+using Klp.Check.Output.Html;
 
 namespace Klp.Check.Commands;
 
@@ -16,7 +18,8 @@ public static class CheckCommand
         var reading = new Option<string>("--reading", "-r") { HelpName = "NAME", Description = "the reading to check, e.g. flat or set(states=versions)", Required = true };
         var setting = Cli.SettingOption();
         var mode = Cli.ModeOption();
-        var format = Cli.FormatOption();
+        var format = Cli.FormatOption("html", "dot");
+        var graphLimit = Cli.GraphLimitOption();
         var traces = new Option<string?>("--traces") { HelpName = "DIR", Description = "write each violation (and witness) trace as a scenario file into this folder, for klp-check replay" };
         var random = new Option<int>("--random") { HelpName = "RUNS", Description = "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)" };
         var seed = new Option<ulong?>("--seed") { HelpName = "N", Description = "the seed of --random; the same seed gives the same runs and output" };
@@ -24,7 +27,7 @@ public static class CheckCommand
         var input = new InputOptions();
         var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 130 when interrupted.")
         {
-            reading, setting, mode, format, traces, random, seed, length,
+            reading, setting, mode, format, traces, random, seed, length, graphLimit,
         };
         input.AddTo(command);
         command.SetAction(parse =>
@@ -36,11 +39,22 @@ public static class CheckCommand
             var r = readings[0].With(readings[0].Options with { Granularity = granularity });
             var fmt = parse.GetValue(format) ?? "text";
 
+            if (parse.GetValue(random) > 0 && fmt is "html" or "dot")
+            {
+                stderr.WriteLine($"klp-check: --format {fmt} draws exhaustive results; --random writes text or json");
+                return ExitCodes.Usage;
+            }
             if (parse.GetValue(random) > 0)
                 return RunRandom(parse, input, r, invariants, parse.GetValue(random), parse.GetValue(seed), parse.GetValue(length), fmt, parse.GetValue(traces), stdout, stderr);
 
             var source = input.Source(parse, stderr);
             if (source is null) return ExitCodes.Usage;
+            StateGraph? graph = null;
+            if (fmt == "dot")
+            {
+                graph = Graph(source, r, input.Limits(parse), parse.GetValue(graphLimit), stderr);
+                if (graph is null) return ExitCodes.Usage;
+            }
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
             var result = Verification.Run(source, r, invariants, input.Limits(parse), input.Threads(parse), cts.Token,
@@ -54,7 +68,9 @@ public static class CheckCommand
             stdout.Write(fmt switch
             {
                 "json" => Json(source, result),
-                "markdown" => Markdown(source, result),
+                "markdown" => Markdown(source, result) + MermaidTrace.ForVerdicts(result.Verdicts),
+                "html" => HtmlReport.Comparison(new ComparisonResult(source, [.. result.Verdicts.Select(v => v.Invariant)], [result], [], true, result.Coverage.Elapsed), "check", CoverageLines(result.Coverage)),
+                "dot" => DotGraph.Explored(graph!, result.Verdicts, $"klp-check check: {r.DisplayName} on {source.Kind}"),
                 _ => Text(source, result),
             });
             var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
@@ -63,6 +79,27 @@ public static class CheckCommand
             return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;
+    }
+
+    // The state graph of the one input, explored only as far as the limit: a larger graph is refused
+    // before any other work, with what to narrow.
+    private static StateGraph? Graph(InputSource source, Reading reading, ExploreLimits limits, int limit, TextWriter stderr)
+    {
+        if (source.Count != 1)
+        {
+            stderr.WriteLine($"klp-check: --format dot draws one state graph, and {source.Kind} are {source.Count} inputs: give --catalog FILE or --plan FILE");
+            return null;
+        }
+        if (limit < 1)
+        {
+            stderr.WriteLine("klp-check: --graph-limit must be at least 1");
+            return null;
+        }
+        var g = new Explorer().Explore(source.CatalogFor(0, reading), reading, limits with { MaxStates = Math.Min(limits.StateCap, limit + 1) });
+        if (g.States.Count <= limit) return g;
+        stderr.WriteLine($"klp-check: the state graph of {source.Kind} under {reading.DisplayName} has more than {limit} states, too many to draw: "
+            + "narrow the input (fewer patches or add_sets values in the catalog, --max-depth N) or raise --graph-limit");
+        return null;
     }
 
     /// <summary>Writes the trace of every verdict that has one as <c>DIR/READING--PROPERTY.klp</c>.</summary>
