@@ -9,7 +9,7 @@ public static class TraceSvg
 {
     internal const double CharWidth = 7.3;
     internal const int LineHeight = 16;
-    private const int MaxChars = 40;
+    private const int MaxChars = 34;
     private const int MinChars = 14;
     private const int Pad = 8;
 
@@ -19,7 +19,15 @@ public static class TraceSvg
 
     private static List<Line> Lines(FrameView v)
     {
-        var lines = new List<Line> { new(v.Refused ? Kind.Refused : Kind.Ok, (v.Refused ? "\u2298 " : "\u2713 ") + v.Outcome) };
+        var lines = new List<Line>();
+        if (!v.Refused) lines.Add(new(Kind.Ok, "\u2713 " + v.Outcome));
+        else
+        {
+            // "refused EINVAL" on one line and the reason under it keeps columns narrow.
+            var words = v.Outcome.Split(' ', 3);
+            lines.Add(new(Kind.Refused, $"\u2298 {words[0]} {words[1]}"));
+            if (words.Length > 2) lines.Add(new(Kind.Refused, "  " + words[2]));
+        }
         foreach (var g in v.Gone)
             lines.Add(g.EndsWith(" refused", StringComparison.Ordinal) ? new(Kind.RefusedPatch, "\u2298 " + g) : new(Kind.Gone, "\u2715 " + g));
         foreach (var g in v.Groups)
