@@ -41,6 +41,7 @@ public static class HtmlReport
         table.matrix th { font-weight: 600; text-align: left; overflow-wrap: anywhere; }
         table.matrix thead th { font-size: 12px; }
         table.matrix th.prop { width: 13.5em; }
+        table.matrix.narrow { width: auto; table-layout: auto; } table.matrix.narrow td { min-width: 8em; }
         table.matrix td { text-align: center; padding: 0; }
         table.matrix td a { display: block; padding: 4px 2px; text-decoration: none; color: var(--ink); font-family: "DejaVu Sans Mono", Menlo, monospace; font-weight: 600; }
         td.holds { background: var(--holds-bg); } td.holds a { color: var(--holds); }
@@ -158,7 +159,8 @@ public static class HtmlReport
             foreach (var (_, ri, k) in groups[g]) home[(ri, k)] = $"t-{g + 1}";
 
         sb.AppendLine("<section id=\"matrix\"><h2>Verdicts</h2>");
-        sb.Append("<table class=\"matrix\"><thead><tr><th class=\"prop\" scope=\"col\">property</th>");
+        // A few readings make a compact table; many fill the width.
+        sb.Append($"<table class=\"matrix{(c.Results.Count < 6 ? " narrow" : "")}\"><thead><tr><th class=\"prop\" scope=\"col\">property</th>");
         foreach (var r in c.Results) sb.Append($"<th scope=\"col\">{HtmlText.Escape(r.Reading.DisplayName)}</th>");
         sb.AppendLine("</tr></thead><tbody>");
         for (var k = 0; k < c.Invariants.Count; k++)
