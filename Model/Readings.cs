@@ -1,6 +1,6 @@
 namespace Klp.Check.Model;
 
-/// <summary>The readings of the 2026 discussion, one preset each (SEMANTICS.md section 4).</summary>
+/// <summary>The readings of the 2026 discussion, one preset each (docs/semantics.md section 4).</summary>
 public static class Readings
 {
     private static readonly ReadingOptions stacking = new(Isolation.None, StateRules.Versions);
@@ -32,7 +32,7 @@ public static class Readings
     {
         Description = "one set; a set-0 patch replaces everything, a set-s patch is an overlay replacing set s",
         Fields = "replace_set",
-        Source = "Joe Lawrence, 16 Jun 2026, \"solution 1 (.replace_set=0 special) with a special zero-day overlay\" (quoted in msg00612) [reconstruction]",
+        Source = "Joe Lawrence, 16 Jun 2026, \"solution 1 (.replace_set=0 special) with a special zero-day overlay\" (quoted in https://lore.kernel.org/all/ajL-Y3dapC1FiAwx@redhat.com/) [reconstruction]",
         Section = "4.3",
         Encoding = PlanEncoding.ZeroSet,
     };

@@ -55,7 +55,7 @@ public static class ReadingsCommand
                 }));
                 break;
             case "markdown":
-                sb.AppendLine("| reading | spec | meaning | fields | load parameter | default options | source |");
+                sb.AppendLine("| reading | docs/semantics.md | meaning | fields | load parameter | default options | source |");
                 sb.AppendLine("|---|---|---|---|---|---|---|");
                 foreach (var r in Readings.All)
                     sb.AppendLine($"| `{r.Name}` | {r.Section} | {r.Description} | `{r.Fields}` | {(r.ParameterName is null ? "none" : $"`{r.ParameterName}`")} | {string.Join(", ", ReadingOptionText.Format(r.Options).Take(2))} | {r.Source} |");
@@ -63,7 +63,7 @@ public static class ReadingsCommand
             default:
                 foreach (var r in Readings.All)
                 {
-                    sb.AppendLine($"{r.Name} (spec {r.Section})");
+                    sb.AppendLine($"{r.Name} (docs/semantics.md {r.Section})");
                     foreach (var line in TextLayout.Wrap(r.Description.Split(' '), "  ")) sb.AppendLine(line);
                     sb.AppendLine($"  fields: {r.Fields}; load parameter: {r.ParameterName ?? "none"}");
                     foreach (var line in TextLayout.Wrap(("defaults: " + string.Join(", ", ReadingOptionText.Format(r.Options).Take(2))).Split(' '), "  ")) sb.AppendLine(line);
