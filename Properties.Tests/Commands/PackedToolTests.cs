@@ -1,3 +1,5 @@
+using Klp.Check.Commands;
+
 namespace Klp.Check.Tests.Commands;
 
 /// <summary>Packs the checker as a .NET tool, installs it into a folder and runs it, as the README tells users to.</summary>
@@ -29,7 +31,6 @@ public class PackedToolTests
         var (code, output, err) = ExternalTools.Run(Path.Combine(tools, "klp-check"), ["readings"], workingDirectory: dir);
 
         Assert.True(code == 0, err);
-        Assert.StartsWith("upstream (spec 4.1)", output);
-        Assert.Contains($"{Klp.Check.Model.Readings.All.Count} readings.", output);
+        Assert.Equal(ReadingsCommand.Render("text"), output);
     }
 }
