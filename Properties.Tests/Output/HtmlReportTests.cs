@@ -75,9 +75,9 @@ public class HtmlReportTests
             Assert.Equal(headers.Count, cells.Count);
             foreach (var cell in cells)
             {
-                Assert.Contains(cell.ClassName, new[] { "holds", "vacuous", "violated", "notapplicable" });
+                Assert.Contains(cell.ClassName, new[] { "holds", "vacuous", "violated", "notapplicable", "inconclusive" });
                 var link = Assert.Single(cell.QuerySelectorAll("a"));
-                Assert.Matches("^[\u2713\u2717\u2013?] ", link.TextContent);
+                Assert.Matches("^[\u2713\u2717\u2013\u25c7] ", link.TextContent);
             }
             AssertLinksResolve(doc, cells.Select(c => c.QuerySelector("a")!));
         }
@@ -211,6 +211,21 @@ public class HtmlReportTests
         AssertLinksResolve(doc, doc.QuerySelectorAll("table.matrix td a"));
         Assert.True(AssertTracesHaveOneColumnPerStep(doc) > 0);
         Assert.Contains("coverage:", doc.QuerySelector("footer")!.TextContent);
+    }
+
+    [Fact]
+    public void CheckHtml_CutByAStateCap_MarksInconclusiveCellsWithTheirOwnColourAndSymbol()
+    {
+        var catalog = RepositoryFiles.Full("scenarios/thread/joe-timeline-tuesday-set2.klp");
+
+        var (_, html, _) = Run("check", "--reading", "flat", "--catalog", catalog, "--max-states", "20", "--format", "html");
+        var doc = Parse(html);
+
+        var cells = doc.QuerySelectorAll("table.matrix td.inconclusive").ToList();
+        Assert.NotEmpty(cells);
+        Assert.All(cells, c => Assert.Equal("\u25c7 ?", c.TextContent));
+        Assert.Contains("inconclusive", doc.QuerySelector(".legend")!.TextContent);
+        AssertLinksResolve(doc, doc.QuerySelectorAll("table.matrix td a"));
     }
 
     [Theory]

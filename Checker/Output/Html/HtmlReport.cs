@@ -109,7 +109,7 @@ public static class HtmlReport
         VerdictKind.Holds => "\u2713",
         VerdictKind.Violated => "\u2717",
         VerdictKind.NotApplicable => "\u2013",
-        _ => "?",
+        _ => "\u25c7",
     };
 
     private static string CellClass(Verdict v) => v.Vacuous ? "vacuous" : v.Kind.ToString().ToLowerInvariant();
@@ -180,6 +180,9 @@ public static class HtmlReport
             + "<span><span class=\"sw\" style=\"background:var(--vacuous-bg);color:var(--holds)\">\u2713 (ok)</span>holds vacuously: its case never happens</span>"
             + "<span><span class=\"sw\" style=\"background:var(--violated-bg);color:var(--violated)\">\u2717 X</span>violated (a witness: never reached)</span>"
             + "<span><span class=\"sw\" style=\"background:var(--na-bg)\">\u2013 n/a</span>does not apply</span>"
+            + (c.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive))
+                ? "<span><span class=\"sw\" style=\"background:var(--inconclusive-bg);color:var(--inconclusive)\">\u25c7 ?</span>inconclusive: a cap cut the exploration and the answer lies beyond it (raise --max-states or --max-depth)</span>"
+                : "")
             + "<span><span class=\"sw\">Xf Xs</span>violated only where a customer patch shares a function with a vendor patch (f) or patches declare states (s)</span>"
             + "</div>");
         sb.AppendLine("<p class=\"muted\">Each cell links to its explanation and, where there is one, its shortest trace. In a trace, each column is a step: the operation on top, then per reading its outcome, the enabled patches grouped by the sets they occupy, the patches it replaced (struck through) or refused, and the patch whose code runs for each function.</p>");
