@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
+using Klp.Check.Comparison;
 using Klp.Check.Output;
+using Klp.Check.Output.Html;
 
 namespace Klp.Check.Commands;
 
@@ -17,7 +19,8 @@ public static class CheckCommand
         var reading = new Option<string>("--reading", "-r") { HelpName = "NAME", Description = "the reading to check, e.g. flat or set(states=versions)", Required = true };
         var setting = Cli.SettingOption();
         var mode = Cli.ModeOption();
-        var format = Cli.FormatOption();
+        var format = Cli.FormatOption("html", "dot");
+        var graphLimit = Cli.GraphLimitOption();
         var traces = new Option<string?>("--traces") { HelpName = "DIR", Description = "write each violation (and witness) trace as a scenario file into this folder, for klp-check replay" };
         var random = Cli.NumberOption("--random", 1, int.MaxValue, "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)");
         random.HelpName = "RUNS";
@@ -26,7 +29,7 @@ public static class CheckCommand
         var input = new InputOptions();
         var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap left one inconclusive; 130 when interrupted.")
         {
-            reading, setting, mode, format, traces, random, seed, length,
+            reading, setting, mode, format, traces, random, seed, length, graphLimit,
         };
         input.AddTo(command);
         command.SetAction(parse =>
@@ -40,13 +43,26 @@ public static class CheckCommand
             if (parse.GetValue(traces) is { } folder && !OutputPath.CheckFolder("--traces", folder, stderr)) return ExitCodes.Usage;
 
             if (parse.GetValue(random) is { } runs)
+            {
+                if (fmt is "html" or "dot")
+                {
+                    stderr.WriteLine($"klp-check: --format {fmt} draws exhaustive results; --random writes text, markdown or json");
+                    return ExitCodes.Usage;
+                }
                 return RunRandom(parse, input, r, invariants, runs, parse.GetValue(seed), parse.GetValue(length) ?? 30, fmt, parse.GetValue(traces), stdout, stderr);
+            }
             foreach (var ignored in new[] { "--seed", "--length" })
                 if (parse.GetResult(ignored) is OptionResult { Implicit: false })
                     stderr.WriteLine($"klp-check: warning: {ignored} is ignored without --random");
 
             var source = input.Source(parse, stderr);
             if (source is null) return ExitCodes.Usage;
+            StateGraph? graph = null;
+            if (fmt == "dot")
+            {
+                graph = Graph(source, r, input.Limits(parse), parse.GetValue(graphLimit), stderr);
+                if (graph is null) return ExitCodes.Usage;
+            }
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
             var result = Verification.Run(source, r, invariants, input.Limits(parse), input.Threads(parse), cts.Token,
@@ -70,7 +86,9 @@ public static class CheckCommand
             stdout.Write(fmt switch
             {
                 "json" => Json(source, result),
-                "markdown" => Markdown(source, result),
+                "markdown" => Markdown(source, result) + MermaidTrace.ForVerdicts(result.Verdicts),
+                "html" => HtmlReport.Comparison(new ComparisonResult(source, [.. result.Verdicts.Select(v => v.Invariant)], [result], [], true, result.Coverage.Elapsed), "check", CoverageLines(result.Coverage)),
+                "dot" => DotGraph.Explored(graph!, result.Verdicts, $"klp-check check: {r.DisplayName} on {source.Kind}"),
                 _ => Text(source, result),
             });
             var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
@@ -81,6 +99,27 @@ public static class CheckCommand
                 : ExitCodes.Ok;
         });
         return command;
+    }
+
+    // The state graph of the one input, explored only as far as the limit: a larger graph is refused
+    // before any other work, with what to narrow.
+    private static StateGraph? Graph(InputSource source, Reading reading, ExploreLimits limits, int limit, TextWriter stderr)
+    {
+        if (source.Count != 1)
+        {
+            stderr.WriteLine($"klp-check: --format dot draws one state graph, and {source.Kind} are {source.Count} inputs: give --catalog FILE or --plan FILE");
+            return null;
+        }
+        if (limit < 1)
+        {
+            stderr.WriteLine("klp-check: --graph-limit must be at least 1");
+            return null;
+        }
+        var g = new Explorer().Explore(source.CatalogFor(0, reading), reading, limits with { MaxStates = Math.Min(limits.StateCap, limit + 1) });
+        if (g.States.Count <= limit) return g;
+        stderr.WriteLine($"klp-check: the state graph of {source.Kind} under {reading.DisplayName} has more than {limit} states, too many to draw: "
+            + "narrow the input (fewer patches or add_sets values in the catalog, --max-depth N) or raise --graph-limit");
+        return null;
     }
 
     /// <summary>Writes the trace of every verdict that has one as <c>DIR/READING--PROPERTY.klp</c>; false (with one line on stderr) when a file cannot be written.</summary>

@@ -85,13 +85,22 @@ public static class Cli
         return o;
     }
 
-    /// <summary>The <c>--format</c> option shared by every command.</summary>
-    public static Option<string> FormatOption()
+    /// <summary>The <c>--format</c> option shared by every command: text, markdown, json, and the formats a command adds (html, dot).</summary>
+    public static Option<string> FormatOption(params string[] more)
     {
-        var o = new Option<string>("--format", "-f") { Description = "text (fits an 80-column email), markdown or json", DefaultValueFactory = _ => "text" };
-        o.AcceptOnlyFromAmong("text", "markdown", "json");
+        var description = "text (fits an 80-column email), markdown" + string.Concat(more.Select(m => ", " + m)) + " or json";
+        var o = new Option<string>("--format", "-f") { Description = description, DefaultValueFactory = _ => "text" };
+        o.AcceptOnlyFromAmong(["text", "markdown", "json", .. more]);
         return o;
     }
+
+    /// <summary>The <c>--graph-limit</c> option of the commands that draw state graphs (<c>--format dot</c>).</summary>
+    public static Option<int> GraphLimitOption() => new("--graph-limit")
+    {
+        HelpName = "N",
+        Description = $"with --format dot, the most states drawn (default {Output.DotGraph.DefaultLimit}); a larger graph is refused",
+        DefaultValueFactory = _ => Output.DotGraph.DefaultLimit,
+    };
 
     /// <summary>The <c>--option</c> setting shared by every command: applied to every reading.</summary>
     public static Option<string[]> SettingOption() => new("--option", "-o")

@@ -3,6 +3,7 @@ using Klp.Check.Comparison;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Output;
+using Klp.Check.Output.Html;
 using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
@@ -16,7 +17,7 @@ public static class CompareCommand
         var reading = Cli.ReadingOption();
         var setting = Cli.SettingOption();
         var mode = Cli.ModeOption();
-        var format = Cli.FormatOption();
+        var format = Cli.FormatOption("html");
         var expect = new Option<string?>("--expect") { HelpName = "FILE", Description = "a verdict baseline: exit 1 and print what changed when any verdict differs" };
         var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
         var noScenarios = new Option<bool>("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
@@ -98,7 +99,8 @@ public static class CompareCommand
             stdout.Write(parse.GetValue(format) switch
             {
                 "json" => ComparisonReport.Json(result),
-                "markdown" => ComparisonReport.Markdown(result),
+                "markdown" => ComparisonReport.Markdown(result) + MermaidTrace.ForComparison(result),
+                "html" => HtmlReport.Comparison(result),
                 _ => ComparisonReport.Text(result),
             });
             var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Klp.Check.Comparison;
 using Klp.Check.Model;
 using Klp.Check.Output;
+using Klp.Check.Output.Html;
 
 namespace Klp.Check.Commands;
 
@@ -16,7 +17,7 @@ public static class DiffCommand
         var reading = Cli.ReadingOption();
         var setting = Cli.SettingOption();
         var mode = Cli.ModeOption();
-        var format = Cli.FormatOption();
+        var format = Cli.FormatOption("html");
         var observe = new Option<string?>("--observe") { Description = $"observables to compare, comma-separated: all or {string.Join(",", ObservedText.Names)} (default all)" };
         var input = new InputOptions();
         var command = new Command("diff", "Explore readings in lockstep under one alphabet of operations and group those that no trace tells apart; for each pair of groups print the shortest trace on which an observable differs. Input: release plans within bounds (default), --raw catalogs, --catalog or --plan. Exit 0: one group; 1: the readings differ; 2: bad input; 130: interrupted.")
@@ -61,7 +62,8 @@ public static class DiffCommand
             stdout.Write(parse.GetValue(format) switch
             {
                 "json" => EquivalenceReport.Json(result),
-                "markdown" => EquivalenceReport.Markdown(result),
+                "markdown" => EquivalenceReport.Markdown(result) + MermaidTrace.ForEquivalence(result),
+                "html" => HtmlReport.Equivalence(result),
                 _ => EquivalenceReport.Text(result),
             });
             var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Klp.Check.Model;
 using Klp.Check.Output;
+using Klp.Check.Output.Html;
 using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
@@ -14,11 +15,12 @@ public static class ReplayCommand
         var files = new Argument<string[]>("FILE") { Description = "scenario files (docs/scenarios.md)", Arity = ArgumentArity.OneOrMore };
         var reading = Cli.ReadingOption();
         var mode = Cli.ModeOption();
-        var format = Cli.FormatOption();
+        var format = Cli.FormatOption("html", "dot");
+        var graphLimit = Cli.GraphLimitOption();
         var setting = Cli.SettingOption();
         var command = new Command("replay", "Replay scenario files step by step under every reading (or those given) and check their expectations. Exit 0: all hold; 1: one failed; 2: bad input.")
         {
-            files, reading, mode, format, setting,
+            files, reading, mode, format, setting, graphLimit,
         };
         command.SetAction(parse => Run(
             parse.GetValue(files) ?? [],
@@ -27,12 +29,13 @@ public static class ReplayCommand
             parse.GetValue(mode),
             parse.GetValue(format) ?? "text",
             stdout,
-            stderr));
+            stderr,
+            parse.GetValue(graphLimit)));
         return command;
     }
 
     /// <summary>Runs a replay; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> files, string[]? readingNames, string[]? settings, string? mode, string format, TextWriter stdout, TextWriter stderr)
+    public static int Run(IReadOnlyList<string> files, string[]? readingNames, string[]? settings, string? mode, string format, TextWriter stdout, TextWriter stderr, int graphLimit = DotGraph.DefaultLimit)
     {
         var explicitReadings = readingNames is { Length: > 0 };
         var readings = Cli.ParseReadings(readingNames, settings, stderr);
@@ -61,10 +64,17 @@ public static class ReplayCommand
                 : Replayer.Columns(s, null, granularity);
             results.Add(Replayer.Run(s, columns));
         }
+        if (format == "dot" && DotGraph.ReplayedStates(results) is var states && states > graphLimit)
+        {
+            stderr.WriteLine($"klp-check: the replayed runs have {states} states, more than --graph-limit {graphLimit}: replay fewer files or readings (--reading NAME), or raise --graph-limit");
+            return ExitCodes.Usage;
+        }
         var output = format switch
         {
             "json" => ReplayReport.Json(results),
-            "markdown" => ReplayReport.Markdown(results),
+            "markdown" => ReplayReport.Markdown(results) + MermaidTrace.ForReplays(results),
+            "html" => HtmlReport.Replay(results),
+            "dot" => DotGraph.Replayed(results),
             _ => ReplayReport.Text(results, ReferenceEquals(stdout, Console.Out) ? Terminal.Detect() : Terminal.Plain),
         };
         stdout.Write(output);

@@ -19,7 +19,8 @@ public static class ComparisonReport
     private static string Abbreviation(Reading r) =>
         (abbreviations.GetValueOrDefault(r.Name) ?? r.Name[..Math.Min(4, r.Name.Length)]) + (r.DisplayName != r.Name ? "*" : "");
 
-    private static string Mark(Verdict v) => v.Kind switch
+    /// <summary>The matrix mark of a verdict: ok, (ok), X with feature letters, or -.</summary>
+    internal static string Mark(Verdict v) => v.Kind switch
     {
         VerdictKind.Holds => v.Vacuous ? "(ok)" : "ok",
         VerdictKind.Violated => "X" + Verdict.FeatureLetters(v.Features),
@@ -161,12 +162,12 @@ public static class ComparisonReport
             }
             sb.AppendLine();
         }
-        var violated = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).ToList();
-        if (violated.Count > 0)
+        var violations = ViolationGroups(c);
+        if (violations.Count > 0)
         {
             sb.AppendLine();
             sb.AppendLine("#### Violations");
-            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v), v.Word, v.Input)))
+            foreach (var group in violations)
             {
                 sb.AppendLine();
                 sb.AppendLine($"- `{group.Key.Id}` ({group.Key.Word}) under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
@@ -201,6 +202,10 @@ public static class ComparisonReport
         if (!c.Complete) sb.AppendLine().AppendLine(string.Join("; ", c.Unfinished()));
         return sb.ToString();
     }
+
+    /// <summary>The violations grouped by property, detail, trace, verdict word and input, in matrix order: one group per trace shared by several readings.</summary>
+    public static List<IGrouping<(string Id, string Detail, string Trace, string Word, string? Input), Verdict>> ViolationGroups(ComparisonResult c) =>
+        [.. c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).GroupBy(v => (v.Invariant.Id, v.Detail, TraceText(v), v.Word, v.Input))];
 
     /// <summary>The JSON document of docs/json.md.</summary>
     public static string Json(ComparisonResult c, string command = "compare")
