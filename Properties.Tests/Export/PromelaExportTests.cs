@@ -42,6 +42,7 @@ public class PromelaExportTests
     [InlineData("scenarios/thread/downgrade-state-version.klp", "flat(states=versions)")]
     [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "upstream")]
     [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "set")]
+    [InlineData("scenarios/kernel/code-sympos-nop-clash.klp", "upstream(function-identity=exact)")]
     public void SpinStoredStates_ScenarioCatalog_EqualsExploredStates(string file, string readingText)
     {
         var catalog = Scenario(file);
