@@ -122,7 +122,8 @@ public static class Promela
             Membership.OwnSet => "#define OCCUPIED(e) (1 << OWN(PATCH(e)))",
             _ => c.Variants ? "#define OCCUPIED(e) (SETS(PATCH(e)) | PARAM(VARIANT(e)))" : "#define OCCUPIED(e) SETS(PATCH(e))",
         });
-        if (reading.Options.Isolation != Isolation.None) Define(w, "FUNCS(q)", Chain("q", n, q => c.FuncsMask[q]));
+        if (reading.Options.Isolation != Isolation.None || Enumerable.Range(0, n).Any(p => c.Aliases(p) != 0))
+            Define(w, "FUNCS(q)", Chain("q", n, q => c.FuncsMask[q]));
         if (c.AnyStates)
         {
             Define(w, "STATES(q)", Chain("q", n, q => c.StateMask[q]));
@@ -170,7 +171,7 @@ public static class Promela
         w.AppendLine("/* Scratch of the d_steps: hidden, so not in the state vector. */");
         w.AppendLine("hidden byte i, w, q;");
         w.AppendLine("hidden int occ, replaced;");
-        w.AppendLine("hidden byte refused, inR;");
+        w.AppendLine("hidden byte refused, inR, clash;");
         w.AppendLine();
     }
 
@@ -189,7 +190,8 @@ public static class Promela
         var replaceAll = r.Replace == ReplaceRule.ByReplaceFlag ? patch.Replace : r.Zero == ZeroRule.ReplacesAll && c.OwnIsZero(p);
         w.AppendLine($"  :: d_step {{ /* {what} */");
         w.AppendLine($"       (loaded & {bit}) == 0;   /* else EEXIST module-loaded */");
-        w.AppendLine("       refused = 0; replaced = 0; i = 0;");
+        var aliases = c.Aliases(p);
+        w.AppendLine($"       refused = 0; replaced = 0; i = 0;{(aliases != 0 ? " clash = 0;" : "")}");
         w.AppendLine("       do");
         w.AppendLine("       :: i < count && !refused ->");
         w.AppendLine("          q = PATCH(entry[i]);");
@@ -236,9 +238,26 @@ public static class Promela
         w.AppendLine("          :: inR -> replaced = replaced | (1 << q)");
         w.AppendLine("          :: else -> skip");
         w.AppendLine("          fi;");
+        if (aliases != 0)
+        {
+            // klp_add_object_nops() matches functions by exact sympos: a nop for Q's f (sympos 0)
+            // and P's f@1 get the same sysfs name.
+            w.AppendLine("          if");
+            w.AppendLine($"          :: inR && (FUNCS(q) & {aliases}) != 0 -> clash = 1");
+            w.AppendLine("          :: else -> skip");
+            w.AppendLine("          fi;");
+        }
         w.AppendLine("          i++");
         w.AppendLine("       :: else -> break");
         w.AppendLine("       od;");
+        if (aliases != 0)
+        {
+            // After every entry's compatibility, as klp_init_patch() adds the nops.
+            w.AppendLine("       if   /* EEXIST nop-name-clash */");
+            w.AppendLine("       :: !refused && clash -> refused = 1");
+            w.AppendLine("       :: else -> skip");
+            w.AppendLine("       fi;");
+        }
         w.AppendLine("       if");
         w.AppendLine("       :: !refused ->");
         w.AppendLine($"          loaded = loaded | {bit}; inpatches = inpatches | {bit};");
@@ -329,6 +348,7 @@ public static class Promela
         public readonly ulong[] SetsMask, FuncsMask, StateMask, BlockMask, ParamMask;
         public readonly bool Variants, AnyStates;
         private readonly Catalog catalog;
+        private readonly bool exact;
 
         public Constants(Catalog catalog, Reading reading)
         {
@@ -341,7 +361,7 @@ public static class Promela
             FuncsMask = new ulong[n];
             StateMask = new ulong[n];
             BlockMask = new ulong[n];
-            var exact = reading.Options.FunctionIdentity == FunctionIdentity.Exact;
+            exact = reading.Options.FunctionIdentity == FunctionIdentity.Exact;
             for (var p = 0; p < n; p++)
             {
                 var patch = catalog[p];
@@ -365,6 +385,17 @@ public static class Promela
         }
 
         public ulong Listed(int p, int v) => SetsMask[p] | ParamMask[v];
+
+        // Under exact identity, the functions some patch writes with the other of sympos 0 and 1
+        // than p does, unless p writes both.
+        public ulong Aliases(int p)
+        {
+            if (!exact) return 0;
+            ulong mask = 0;
+            foreach (var f in catalog[p].Funcs)
+                if (f.Sympos <= 1 && Functions.IndexOf(f with { Sympos = 1 - f.Sympos }) is var i and >= 0) mask |= 1UL << i;
+            return mask & ~FuncsMask[p];
+        }
 
         public bool OwnIsZero(int p) => catalog[p].SetSource == SetSource.Fixed && catalog[p].Sets[0] == 0;
 

@@ -52,6 +52,37 @@ public class PromelaExportTests
         Assert.Equal(Explored(catalog, reading), spin);
     }
 
+    // Two patches of one set, f and f@1, that can only leave Patches by being replaced (a
+    // block_disable state): under exact identity the replacing load's nop clashes, so the state
+    // with the second replacing the first is never reached.
+    private static Catalog NopClash()
+    {
+        KlpState blocking = new(1, 0, BlockDisable: true);
+        Patch P(string name, int sympos) =>
+            new(name, Origin.Vendor, PatchKind.Cumulative, 0, [new FunctionId(FunctionId.Vmlinux, "f", sympos)], [blocking], true, [1u]);
+        return new Catalog([P("p", 0), P("q", 1)]);
+    }
+
+    [SpinTheory]
+    [InlineData("positional(function-identity=exact)")]
+    [InlineData("positional")]
+    public void SpinStoredStates_NopClashCatalog_EqualsExploredStates(string readingText)
+    {
+        var reading = ReadingOf(readingText);
+
+        var spin = Spin.StoredStates(Promela.Write(NopClash(), reading, "nop clash"));
+
+        Assert.Equal(Explored(NopClash(), reading), spin);
+    }
+
+    [Fact]
+    public void NopClashCatalog_ExactIdentity_ReachesFewerStates()
+    {
+        var exact = Explored(NopClash(), ReadingOf("positional(function-identity=exact)"));
+
+        Assert.True(exact < Explored(NopClash(), Readings.Positional), "the clash must matter for the test above to");
+    }
+
     [SpinTheory]
     [InlineData("shared", "positional")]
     [InlineData("shared", "flat")]
