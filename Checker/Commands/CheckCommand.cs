@@ -24,7 +24,7 @@ public static class CheckCommand
         var seed = Cli.NumberOption("--seed", 0UL, ulong.MaxValue, "the seed of --random; the same seed gives the same runs and output");
         var length = Cli.NumberOption("--length", 1, 10_000, "the most operations per random run (default 30)");
         var input = new InputOptions();
-        var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 130 when interrupted.")
+        var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap left one inconclusive; 130 when interrupted.")
         {
             reading, setting, mode, format, traces, random, seed, length,
         };
@@ -54,7 +54,17 @@ public static class CheckCommand
             InputOptions.EndProgress(stderr);
             if (!result.Complete)
             {
-                stderr.WriteLine($"klp-check: interrupted: no verdict; {result.Coverage.Catalogs} of {source.Count} inputs explored, {result.Coverage.States} states");
+                // Cells the inputs checked already settle are final; the others are not printed.
+                var finished = result.Finished;
+                stdout.Write(fmt switch
+                {
+                    "json" => Json(source, result with { Verdicts = finished }),
+                    "markdown" => Markdown(source, result with { Verdicts = finished }),
+                    _ => Text(source, result with { Verdicts = finished }),
+                });
+                var open = result.Verdicts.Where(v => !finished.Contains(v)).Select(v => v.Invariant.Id).ToList();
+                stderr.WriteLine($"klp-check: interrupted: {result.InputsChecked} of {source.Count} inputs explored, {result.Coverage.States} states"
+                    + (open.Count == 0 ? "" : $"; not finished: {string.Join(", ", open)}"));
                 return ExitCodes.Interrupted;
             }
             stdout.Write(fmt switch
@@ -66,7 +76,9 @@ public static class CheckCommand
             var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
             stderr.WriteLine($"klp-check: {result.Coverage.States} states in {seconds:F2} s ({result.Coverage.States / seconds:N0} states/s)");
             if (parse.GetValue(traces) is { } dir && !WriteTraces(dir, result.Verdicts, stderr)) return ExitCodes.Usage;
-            return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed : ExitCodes.Ok;
+            return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed
+                : result.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive) ? ExitCodes.Inconclusive
+                : ExitCodes.Ok;
         });
         return command;
     }
@@ -93,7 +105,7 @@ public static class CheckCommand
         var sb = new StringBuilder();
         var r = result.Reading;
         sb.AppendLine($"klp-check check: {r.DisplayName}, mode {ReadingOptionText.ModeName(r.Options.Granularity)}");
-        foreach (var line in TextLayout.Wrap($"input: {source.Kind} {source.Bound} ({source.Count} inputs)".Split(' '), "")) sb.AppendLine(line);
+        foreach (var line in TextLayout.Wrap($"input: {source.Kind} {source.Bound} ({Verification.Count(source.Count, "input")})".Split(' '), "")) sb.AppendLine(line);
         sb.AppendLine();
         foreach (var v in result.Verdicts)
         {
@@ -159,6 +171,7 @@ public static class CheckCommand
         return JsonReport.Write("check", w =>
         {
             JsonReport.WriteInput(w, source);
+            w.WriteBoolean("complete", result.Complete);
             w.WritePropertyName("reading");
             ReplayReport.WriteReading(w, result.Reading);
             w.WriteStartArray("verdicts");
@@ -173,7 +186,8 @@ public static class CheckCommand
         FsCheck.Gen<Catalog>? catalogs = input.RandomCatalogs(parse, reading, stderr);
         if (catalogs is null) return ExitCodes.Usage;
         var s = seed ?? RandomExploration.FreshSeed();
-        var result = RandomExploration.Run(catalogs, reading, invariants, runs, length, s);
+        using var cts = InputOptions.CancelOnCtrlC();
+        var result = RandomExploration.Run(catalogs, reading, invariants, runs, length, s, cts.Token);
         var head = $"{reading.DisplayName}, {runs} random runs of up to {length} operations, seed {s}";
         var reproduce = $"--random {runs} --length {length} --seed {s}";
         string? scenario = null;
@@ -188,17 +202,22 @@ public static class CheckCommand
         {
             foreach (var l in TextLayout.Wrap(text.Split(' '), indent)) sb.AppendLine(l);
         }
-        const string held = "every safety property held on every run (liveness and witnesses need exhaustive exploration)";
+        var held = result.Interrupted
+            ? $"every safety property held on the {result.Checked} runs checked"
+            : "every safety property held on every run (liveness and witnesses need exhaustive exploration)";
+        var shrunk = result.Interrupted ? "counterexample, shrinking interrupted" : "minimal counterexample after shrinking";
+        var interrupted = $"interrupted after {result.Checked} of {runs} runs";
         if (format == "markdown")
         {
             sb.AppendLine($"### klp-check check: `{reading.DisplayName}`, {runs} random runs of up to {length} operations, seed {s}");
             sb.AppendLine();
+            if (result.Interrupted) sb.AppendLine(char.ToUpperInvariant(interrupted[0]) + interrupted[1..] + ".");
             if (scenario is null) sb.AppendLine(char.ToUpperInvariant(held[0]) + held[1..] + ".");
             else
             {
                 sb.AppendLine($"**`{result.Invariant!.Id}` violated**: {result.Message}");
                 sb.AppendLine();
-                sb.AppendLine($"Minimal counterexample after shrinking ({result.Counterexample!.Ops.Length} operations):");
+                sb.AppendLine($"{char.ToUpperInvariant(shrunk[0])}{shrunk[1..]} ({result.Counterexample!.Ops.Length} operations):");
                 sb.AppendLine();
                 sb.AppendLine("```");
                 sb.Append(scenario);
@@ -210,11 +229,12 @@ public static class CheckCommand
         else
         {
             Paragraph("klp-check check: " + head);
+            if (result.Interrupted) Paragraph(interrupted);
             if (scenario is null) Paragraph(held);
             else
             {
                 Paragraph($"{result.Invariant!.Id} VIOLATED: {result.Message}");
-                sb.AppendLine($"minimal counterexample after shrinking ({result.Counterexample!.Ops.Length} operations):");
+                Paragraph($"{shrunk} ({result.Counterexample!.Ops.Length} operations):");
                 if (scenario.Split('\n').Any(l => l.Length > TextLayout.Width))
                     Paragraph("(long lines are wrapped here, with their continuation indented; --traces DIR writes the file to replay)");
                 sb.AppendLine();
@@ -234,6 +254,8 @@ public static class CheckCommand
                 w.WriteString("mode", "random");
                 w.WriteNumber("seed", s);
                 w.WriteNumber("runs", runs);
+                w.WriteBoolean("complete", !result.Interrupted);
+                w.WriteNumber("checked", result.Checked);
                 w.WriteNumber("length", length);
                 w.WritePropertyName("reading");
                 ReplayReport.WriteReading(w, reading);
@@ -250,6 +272,7 @@ public static class CheckCommand
             }));
         }
         else stdout.Write(sb.ToString());
+        if (result.Interrupted) return ExitCodes.Interrupted;
         return result.Counterexample is null ? ExitCodes.Ok : ExitCodes.Failed;
     }
 }
