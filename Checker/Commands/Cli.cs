@@ -37,11 +37,8 @@ public static class Cli
             CompareCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
             DesignCommand.Create(stdout, stderr),
-<<<<<<< HEAD
             Conformance.ConformCommand.Create(stdout, stderr),
-=======
             ExportCommand.Create(stdout, stderr),
->>>>>>> refs/heads/spin
         };
         var config = new ParserConfiguration();
         var parse = root.Parse(args, config);
