@@ -141,7 +141,7 @@ public sealed class Realisation
         sb.Append("#include <linux/module.h>\n#include <linux/kernel.h>\n#include <linux/livepatch.h>\n#include <linux/seq_file.h>\n\n");
         var slots = new List<int>();
         for (var f = 0; f < Catalog.Functions.Length; f++)
-            if ((Catalog.FuncsNormalized[patch] & (1UL << f)) != 0) slots.Add(f);
+            if ((Catalog.FunctionBits(patch) & (1UL << f)) != 0) slots.Add(f);
         foreach (var f in slots)
         {
             sb.Append($"static int klp_check_fn{f}(struct seq_file *m, void *v)\n{{\n");
