@@ -33,11 +33,7 @@ public static class ExportCommand
             var r = readings[0];
             if (Cli.ParseMode(parse.GetValue(mode)) is { } g) r = r.With(r.Options with { Granularity = g });
             var outPath = parse.GetValue(output);
-            if (outPath is not null && OutputFile.Problem(outPath) is { } problem)
-            {
-                stderr.WriteLine($"klp-check: --out: {problem}");
-                return ExitCodes.Usage;
-            }
+            if (outPath is not null && !OutputPath.CheckFile("--out", outPath, stderr)) return ExitCodes.Usage;
             var file = parse.GetValue(catalog)!;
             Catalog c;
             try
@@ -56,7 +52,7 @@ public static class ExportCommand
             }
             var text = Promela.Write(c, r, file);
             if (outPath is null) stdout.Write(text);
-            else File.WriteAllText(outPath, text);
+            else if (!OutputPath.Write("--out", outPath, text, stderr)) return ExitCodes.Usage;
             return ExitCodes.Ok;
         });
         return command;

@@ -9,7 +9,7 @@ namespace Klp.Check.Commands;
 /// rename would replace whatever the name held (a device node, a FIFO), so only a regular file,
 /// or a new name in an existing folder, is accepted.
 /// </remarks>
-public static class OutputPath
+public static partial class OutputPath
 {
     private enum Kind { Missing, Regular, Folder, Other }
 
@@ -140,13 +140,16 @@ public static class OutputPath
         if (Directory.Exists(path)) return Kind.Folder;
         if (!File.Exists(path)) return Kind.Missing;
         if (OperatingSystem.IsWindows()) return (File.GetAttributes(path) & FileAttributes.Device) != 0 ? Kind.Other : Kind.Regular;
-        // .NET reports no file type but directory on Unix; stat(2) through the runtime's own native
-        // shim, whose FileStatus begins with Flags and Mode (with the portable S_IFMT values).
-        var status = new byte[256];
-        if (Stat(path, status) != 0) return Kind.Other;
-        return (BitConverter.ToInt32(status, 4) & 0xF000) == 0x8000 ? Kind.Regular : Kind.Other;
+        if (!OperatingSystem.IsLinux()) return Kind.Regular;
+        // .NET reports no file type but directory on Unix: ask statx(2), whose struct has one
+        // layout on every architecture. It follows symbolic links, so a link to a device counts
+        // as the device.
+        var buffer = new byte[256];
+        const int AtFdCwd = -100, StatxType = 1, ModeOffset = 28, TypeMask = 0xF000, Regular = 0x8000;
+        if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0) return Kind.Other;
+        return (BitConverter.ToUInt16(buffer, ModeOffset) & TypeMask) == Regular ? Kind.Regular : Kind.Other;
     }
 
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
-    private static extern int Stat(string path, byte[] status);
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
 }

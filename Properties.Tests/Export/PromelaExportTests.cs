@@ -173,7 +173,7 @@ public class PromelaExportTests
         var (code, _, error) = Run("export", "--promela", "--catalog", "no-such-file.klp", "-r", "flat", "--out", dir);
 
         Assert.Equal(2, code);
-        Assert.Equal($"klp-check: --out: {dir} is a directory\n", error);
+        Assert.Equal($"klp-check: --out: '{dir}' is a directory\n", error);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public class PromelaExportTests
         var (code, _, error) = Run("export", "--promela", "--catalog", RepositoryFiles.Full(Joe), "-r", "flat", "--out", "/dev/null");
 
         Assert.Equal(2, code);
-        Assert.Equal("klp-check: --out: /dev/null is not a regular file\n", error);
+        Assert.Equal("klp-check: --out: '/dev/null' is not a regular file; only a regular file is replaced\n", error);
     }
 
     [Fact]
@@ -193,7 +193,8 @@ public class PromelaExportTests
         var (code, _, error) = Run("export", "--promela", "--catalog", RepositoryFiles.Full(Joe), "-r", "flat", "--out", path);
 
         Assert.Equal(2, code);
-        Assert.StartsWith("klp-check: --out: folder ", error);
+        Assert.StartsWith("klp-check: --out: cannot write '", error);
+        Assert.Contains("no directory", error);
     }
 
     [Fact]
