@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Klp.Check.Model;
+using Klp.Check.Proposals;
+using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
 
@@ -28,7 +30,7 @@ public static class Cli
         var root = new RootCommand("klp-check: replays and model-checks Linux livepatch replace proposals.")
         {
             ReplayCommand.Create(stdout, stderr),
-            ReadingsCommand.Create(stdout),
+            ReadingsCommand.Create(stdout, stderr),
             CheckCommand.Create(stdout, stderr),
             CompareCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
@@ -49,7 +51,7 @@ public static class Cli
     public static Option<string[]> ReadingOption() => new("--reading", "-r")
     {
         HelpName = "NAME",
-        Description = "a reading, e.g. flat or set(states=versions); repeat for several (default: every reading)",
+        Description = "a reading, e.g. flat, set(states=versions) or my.proposal (docs/proposals.md); repeat for several (default: every reading)",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
@@ -78,19 +80,38 @@ public static class Cli
     };
 
     /// <summary>Parses the readings and settings a user gave; null with a message on bad input.</summary>
-    public static List<Reading>? ParseReadings(IEnumerable<string>? names, IEnumerable<string>? settings, TextWriter stderr)
+    /// <param name="names">Readings as given: names or proposal files, each with options; none for every built-in reading.</param>
+    /// <param name="settings">The <c>--option</c> settings, applied to every reading.</param>
+    /// <param name="stderr">Where bad input is reported.</param>
+    /// <param name="proposals">Further readings (<c>--proposals DIR</c>), after the named ones.</param>
+    public static List<Reading>? ParseReadings(IEnumerable<string>? names, IEnumerable<string>? settings, TextWriter stderr, IReadOnlyList<Reading>? proposals = null)
     {
         var list = new List<Reading>();
         var given = names?.ToList() ?? [];
         var defaultAll = given.Count == 0;
+        var parsed = new List<Reading>();
         foreach (var name in defaultAll ? Readings.All.Select(r => r.Name) : given)
         {
-            var reading = Readings.Parse(name, out var error);
+            Reading? reading;
+            string? error;
+            try
+            {
+                reading = ProposalFile.Resolve(name, null, out error);
+            }
+            catch (ScenarioException e)
+            {
+                foreach (var d in e.Diagnostics) stderr.WriteLine(d);
+                return null;
+            }
             if (reading is null)
             {
                 stderr.WriteLine($"klp-check: --reading: {error}");
                 return null;
             }
+            parsed.Add(reading);
+        }
+        foreach (var reading in parsed.Concat(proposals ?? []))
+        {
             var o = reading.Options;
             foreach (var s in settings ?? [])
             {
@@ -100,7 +121,13 @@ public static class Cli
                     return null;
                 }
             }
-            list.Add(reading.With(o));
+            var r = reading.With(o);
+            if (list.Any(x => x.Name == r.Name && x.With(r.Options) != r))
+            {
+                stderr.WriteLine($"klp-check: --reading: two different readings are named '{r.Name}'");
+                return null;
+            }
+            list.Add(r);
         }
         return list;
     }
