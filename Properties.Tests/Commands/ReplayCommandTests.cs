@@ -91,6 +91,6 @@ public class ReplayCommandTests
 
         Assert.Equal(0, code);
         Assert.Contains("11 readings", output);
-        foreach (var name in Model.Readings.All.Select(r => r.Name)) Assert.Contains(name + " (spec", output);
+        foreach (var name in Model.Readings.All.Select(r => r.Name)) Assert.Contains("\nname: " + name + "\n", "\n" + output);
     }
 }
