@@ -35,7 +35,12 @@ public static class CompareCommand
             {
                 try
                 {
-                    extra = ProposalFile.ReadDirectory(directory);
+                    extra = ProposalFile.ReadDirectory(directory, out var error);
+                    if (extra is null)
+                    {
+                        stderr.WriteLine($"klp-check: --proposals: {error}");
+                        return ExitCodes.Usage;
+                    }
                 }
                 catch (ScenarioException e)
                 {

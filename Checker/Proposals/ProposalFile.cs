@@ -36,10 +36,11 @@ public static class ProposalFile
         return 1;
     }
 
-    /// <summary>Every <c>*.proposal</c> file of a directory, in name order.</summary>
-    /// <exception cref="ScenarioException">The directory cannot be listed, holds no proposal, or a file is malformed.</exception>
-    public static IReadOnlyList<Reading> ReadDirectory(string directory)
+    /// <summary>Every <c>*.proposal</c> file of a directory, in name order; null with a message when the directory cannot be listed or holds none.</summary>
+    /// <exception cref="ScenarioException">A file is unreadable or malformed.</exception>
+    public static IReadOnlyList<Reading>? ReadDirectory(string directory, out string? error)
     {
+        error = null;
         string[] files;
         try
         {
@@ -47,9 +48,14 @@ public static class ProposalFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new ScenarioException([new Diagnostic(directory, 1, 1, $"cannot list directory: {e.Message}")]);
+            error = $"cannot list directory '{directory}': {e.Message}";
+            return null;
         }
-        if (files.Length == 0) throw new ScenarioException([new Diagnostic(directory, 1, 1, $"no *{Extension} file in this directory")]);
+        if (files.Length == 0)
+        {
+            error = $"no *{Extension} file in '{directory}'";
+            return null;
+        }
         Array.Sort(files, StringComparer.Ordinal);
         return [.. files.Select(Read)];
     }

@@ -119,6 +119,21 @@ public class ProposalCommandTests
     }
 
     [Fact]
+    public void CompareProposals_MissingOrEmptyDirectory_OneLineExitTwo()
+    {
+        var empty = Folder(("notes.txt", "name: x\n"));
+
+        foreach (var (dir, message) in new[] { (Path.Combine(empty, "missing"), "cannot list directory"), (empty, "no *.proposal file") })
+        {
+            var (code, output, err) = Run("compare", "--proposals", dir);
+            Assert.Equal(2, code);
+            Assert.Equal("", output);
+            Assert.StartsWith("klp-check: --proposals: " + message, err);
+            Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    [Fact]
     public void Readings_AFileWithOptions_PrintsAProposalThatParsesBackToIt()
     {
         var dir = Folder(("subset-own.proposal", SubsetOwn));
