@@ -35,7 +35,7 @@ public sealed class Catalog
     /// <summary>The set numbers a run can see, by bit position.</summary>
     public ImmutableArray<uint> SetNumbers { get; }
 
-    internal readonly ulong[] FuncsNormalized, FuncsExact, StateMask, BlockMask, SetsMask, ExtraMask, ParamMask;
+    internal readonly ulong[] FuncsNormalized, FuncsExact, SymposAliases, StateMask, BlockMask, SetsMask, ExtraMask, ParamMask;
     internal readonly uint[] Versions;
     internal readonly byte[] OwnSet;
     internal readonly bool[] ZeroMisused, ZeroOnly, ParamHasZero;
@@ -121,6 +121,7 @@ public sealed class Catalog
 
         FuncsNormalized = new ulong[n];
         FuncsExact = new ulong[n];
+        SymposAliases = new ulong[n];
         StateMask = new ulong[n];
         BlockMask = new ulong[n];
         Versions = new uint[n * Math.Max(1, StateIds.Length)];
@@ -145,7 +146,11 @@ public sealed class Catalog
             {
                 FuncsNormalized[i] |= 1UL << funcs[f.Normalized];
                 FuncsExact[i] |= 1UL << exact[f];
+                // The same function written with the other of sympos 0 and 1, if some patch does.
+                if (f.Sympos <= 1 && exact.TryGetValue(f with { Sympos = 1 - f.Sympos }, out var alias)) SymposAliases[i] |= 1UL << alias;
             }
+            // A patch that writes both spellings patches both: no nop for either.
+            SymposAliases[i] &= ~FuncsExact[i];
             foreach (var s in p.States)
             {
                 var b = states[s.Id];

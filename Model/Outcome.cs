@@ -9,10 +9,32 @@ public enum Errno : byte
     EEXIST,
     /// <summary>Invalid: incompatible patch, unexpressible attributes, or a write the sysfs file does not take.</summary>
     EINVAL,
-    /// <summary>Busy: a transition is running, or the module is in use.</summary>
+    /// <summary>Busy: a transition is running.</summary>
     EBUSY,
-    /// <summary>No such module: <c>rmmod</c> of a module that is not loaded.</summary>
+    /// <summary>No such file: <c>rmmod</c> of a module that is not loaded, or a write to the sysfs file of a patch that has no directory.</summary>
     ENOENT,
+    /// <summary>Try again (<c>EWOULDBLOCK</c>): <c>rmmod</c> of a module whose reference count is not zero.</summary>
+    /// <remarks><c>try_stop_module()</c> in kernel/module/main.c; delete_module(2). The kernel's <c>EBUSY</c> for <c>rmmod</c> is for a module that is not live (still initialising or already going), which the model never has.</remarks>
+    EAGAIN,
+}
+
+/// <summary>Names of <see cref="Errno"/> values as the tool prints and parses them.</summary>
+public static class Errnos
+{
+    private static readonly string[] names = [.. Enum.GetValues<Errno>().Where(e => e != Errno.None).Select(e => e.ToString())];
+
+    /// <summary>Every errno a refusal can carry, in enum order.</summary>
+    public static IReadOnlyList<string> All => names;
+
+    /// <summary>Parses an errno name; <c>EWOULDBLOCK</c> is the kernel's other name for <c>EAGAIN</c>.</summary>
+    public static bool TryParse(string text, out Errno errno)
+    {
+        errno = text == "EWOULDBLOCK" ? Errno.EAGAIN : Errno.None;
+        if (errno != Errno.None) return true;
+        var i = Array.IndexOf(names, text);
+        if (i >= 0) errno = (Errno)(i + 1);
+        return i >= 0;
+    }
 }
 
 /// <summary>Why an operation was refused; each has a stable kebab-case name.</summary>
@@ -40,7 +62,7 @@ public enum Reason : byte
     PartialSetOverlap,
     /// <summary>Another transition is running.</summary>
     TransitionInProgress,
-    /// <summary>The patch is not enabled.</summary>
+    /// <summary>The patch is in <c>Patches</c> but not enabled: its unpatching transition is running.</summary>
     NotEnabled,
     /// <summary>The patch declares a <c>block_disable</c> state.</summary>
     DisableBlocked,
@@ -54,6 +76,10 @@ public enum Reason : byte
     ModuleNotLoaded,
     /// <summary>The operation names a patch or parameter the catalog does not have.</summary>
     UnknownPatch,
+    /// <summary>The patch has no sysfs directory (never loaded, or freed after a disable, a replace or a reversed load), so its sysfs files cannot be written.</summary>
+    NoSysfsDir,
+    /// <summary>A nop for a replaced function gets the same sysfs name as one of the new patch's functions (<c>f,1</c> for sympos 0 and 1).</summary>
+    NopNameClash,
 }
 
 /// <summary>Names of <see cref="Reason"/> values as the tool prints and parses them.</summary>
@@ -64,7 +90,7 @@ public static class Reasons
         "none", "module-loaded", "unexpressible-attributes", "unsupported-parameter", "function-conflict",
         "state-conflict", "state-dropped", "state-downgrade", "state-blocked", "partial-set-overlap",
         "transition-in-progress", "not-enabled", "disable-blocked", "no-transition", "not-in-transition",
-        "module-in-use", "module-not-loaded", "unknown-patch",
+        "module-in-use", "module-not-loaded", "unknown-patch", "no-sysfs-dir", "nop-name-clash",
     ];
 
     /// <summary>The stable kebab-case name of a reason.</summary>

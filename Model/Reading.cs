@@ -67,7 +67,7 @@ public enum FunctionIdentity : byte
 {
     /// <summary>sympos 0 and sympos 1 are the same function.</summary>
     Normalized,
-    /// <summary>sympos compared literally, as the v2 patchset's <c>klp_find_func()</c> does.</summary>
+    /// <summary>sympos compared literally, as <c>klp_find_func()</c> did before commit 139560e8b973 (and the v2 patchset's copy): a conflict check misses <c>f</c> against <c>f@1</c>, and a replacing load's nop for one clashes with the other (<c>EEXIST</c>).</summary>
     Exact,
 }
 
@@ -89,7 +89,7 @@ public enum PartialOverlap : byte
     Replace,
 }
 
-/// <summary>How a vendor following a proposal builds the releases of a plan (SEMANTICS.md section 5.1).</summary>
+/// <summary>How a vendor following a proposal builds the releases of a plan (docs/semantics.md section 5.1).</summary>
 public enum PlanEncoding : byte
 {
     /// <summary>Upstream: a cumulative is <c>replace = true</c>, everything else <c>false</c>.</summary>

@@ -1,6 +1,6 @@
 namespace Klp.Check.Model;
 
-/// <summary>The readings of the 2026 discussion: the built-in proposals, parsed from the <c>proposals/*.proposal</c> files embedded in this assembly.</summary>
+/// <summary>The readings of the 2026 discussion (docs/semantics.md section 4): the built-in proposals, parsed from the <c>proposals/*.proposal</c> files embedded in this assembly.</summary>
 /// <remarks>Each file is the one definition of its reading; the fields below are handles for code and tests.</remarks>
 public static class Readings
 {

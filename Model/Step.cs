@@ -6,7 +6,7 @@ namespace Klp.Check.Model;
 public static class Kernel
 {
     /// <summary>Applies one operation; never throws, never allocates; a refusal returns the state unchanged.</summary>
-    /// <remarks>Load checks run in the kernel's order: module, attributes, compatibility, transition (SEMANTICS.md section 3).</remarks>
+    /// <remarks>Load checks run in the kernel's order: module, attributes, compatibility, the nops' sysfs names, transition (docs/semantics.md section 3.1).</remarks>
     public static Outcome Step(Catalog catalog, Reading reading, in KernelState state, Operation op)
     {
         var next = state;
@@ -25,7 +25,7 @@ public static class Kernel
             case OpKind.Load: return Load(catalog, reading, state, op.Patch, op.Params, ref next);
             case OpKind.Complete: return Complete(state, ref next);
             case OpKind.Reverse: return Reverse(state, ref next);
-            case OpKind.Force: return Force(state, op.Patch, ref next);
+            case OpKind.Force: return Force(catalog, reading, state, op.Patch, ref next);
             case OpKind.Disable: return Disable(catalog, reading, state, op.Patch, ref next);
             case OpKind.Unload: return Unload(state, op.Patch, ref next);
             default: return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
@@ -65,33 +65,19 @@ public static class Kernel
             if (c.IsAuto[p]) auto = Allocate(c, r, s, p);
         }
 
-        var listed = (auto >= 0 ? 1UL << auto : c.SetsMask[p]) | c.ParamMask[v];
-        var replaceAll = r.Replace == ReplaceRule.ByReplaceFlag ? c.ReplaceFlag[p] : r.Zero == ZeroRule.ReplacesAll && c.OwnIsZero[p];
-        var funcsP = r.Options.FunctionIdentity == FunctionIdentity.Exact ? c.FuncsExact[p] : c.FuncsNormalized[p];
+        var listed = Listed(c, p, v, auto);
+        var replaceAll = ReplacesAll(c, r, p);
+        var exact = r.Options.FunctionIdentity == FunctionIdentity.Exact;
+        var funcsP = exact ? c.FuncsExact[p] : c.FuncsNormalized[p];
 
         // 3. Compatibility against every entry, oldest first.
         ulong replaced = 0;
+        var clash = false;
         for (var i = 0; i < s.Count; i++)
         {
             var q = s.PatchAt(i);
-            bool inR;
-            if (replaceAll) inR = true;
-            else if (r.Replace == ReplaceRule.ByReplaceFlag) inR = false;
-            else
-            {
-                var occ = Occupied(c, r, s, i);
-                if (r.Replace == ReplaceRule.Intersecting) inR = (occ & listed) != 0;
-                else
-                {
-                    inR = (occ & ~listed) == 0;
-                    if (!inR && (occ & listed) != 0)
-                    {
-                        if (r.Options.PartialOverlap == PartialOverlap.Refuse)
-                            return Effect.Refuse(Errno.EINVAL, Reason.PartialSetOverlap);
-                        inR = true;
-                    }
-                }
-            }
+            var inR = InReplaced(c, r, s, i, listed, replaceAll, out var partialRefused);
+            if (partialRefused) return Effect.Refuse(Errno.EINVAL, Reason.PartialSetOverlap);
 
             // Both state rules are about Q's states: an entry without any passes them.
             if (c.StateMask[q] != 0)
@@ -101,11 +87,20 @@ public static class Kernel
             }
             if (!inR && r.Options.Isolation != Isolation.None)
             {
-                var funcsQ = r.Options.FunctionIdentity == FunctionIdentity.Exact ? c.FuncsExact[q] : c.FuncsNormalized[q];
+                var funcsQ = exact ? c.FuncsExact[q] : c.FuncsNormalized[q];
                 if ((funcsP & funcsQ) != 0) return Effect.Refuse(Errno.EINVAL, Reason.FunctionConflict);
             }
-            if (inR) replaced |= 1UL << q;
+            if (inR)
+            {
+                replaced |= 1UL << q;
+                // klp_add_object_nops() matches Q's functions by exact sympos: f at sympos 0
+                // against P's f at sympos 1 gets a nop, and both sysfs dirs are named "f,1".
+                clash |= exact && (c.SymposAliases[p] & c.FuncsExact[q]) != 0;
+            }
         }
+
+        // klp_init_patch() adds the nops after the compatibility check, before the transition check.
+        if (clash) return Effect.Refuse(Errno.EEXIST, Reason.NopNameClash);
 
         // 4. One transition at a time.
         if (s.InTransition) return Effect.Refuse(Errno.EBUSY, Reason.TransitionInProgress);
@@ -116,6 +111,28 @@ public static class Kernel
         if (r.Options.Granularity == Granularity.Atomic) next.RemoveMask(replaced);
         else next.StartTransition(p, toPatched: true, replaced);
         return Effect.Accept(replaced);
+    }
+
+    // The sets a patch lists when loaded with an add_sets variant and an allocated set.
+    private static ulong Listed(Catalog c, int p, int @params, int auto) => (auto >= 0 ? 1UL << auto : c.SetsMask[p]) | c.ParamMask[@params];
+
+    // True when P replaces every entry: upstream's replace flag, or the global set 0.
+    private static bool ReplacesAll(Catalog c, Reading r, int p) =>
+        r.Replace == ReplaceRule.ByReplaceFlag ? c.ReplaceFlag[p] : r.Zero == ZeroRule.ReplacesAll && c.OwnIsZero[p];
+
+    // Whether the entry at a position is in R(P), for a patch that lists these sets; a partial
+    // overlap the reading refuses is not in R(P) and sets partialRefused.
+    private static bool InReplaced(Catalog c, Reading r, in KernelState s, int position, ulong listed, bool replaceAll, out bool partialRefused)
+    {
+        partialRefused = false;
+        if (replaceAll) return true;
+        if (r.Replace == ReplaceRule.ByReplaceFlag) return false;
+        var occ = Occupied(c, r, s, position);
+        if (r.Replace == ReplaceRule.Intersecting) return (occ & listed) != 0;
+        if ((occ & ~listed) == 0) return true;
+        if ((occ & listed) == 0) return false;
+        partialRefused = r.Options.PartialOverlap == PartialOverlap.Refuse;
+        return !partialRefused;
     }
 
     private static int Allocate(Catalog c, Reading r, in KernelState s, int p)
@@ -183,24 +200,45 @@ public static class Kernel
         return Effect.Accept(0);
     }
 
-    private static Effect Force(in KernelState s, int patch, ref KernelState next)
+    private static Effect Force(Catalog c, Reading r, in KernelState s, int patch, ref KernelState next)
     {
+        if (patch != Operation.NoPatch && patch < c.Count && (s.InPatches & (1UL << patch)) == 0)
+            return Effect.Refuse(Errno.ENOENT, Reason.NoSysfsDir);
         if (!s.InTransition || (patch != Operation.NoPatch && patch != s.TransitionPatch))
             return Effect.Refuse(Errno.EINVAL, Reason.NotInTransition);
         next = s;
         var removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
-        next.SetPinned(s.Pinned | removed);
+        next.SetPinned(s.Pinned | removed | (s.TargetPatched ? ForcedBeside(c, r, s) : 0));
         next.RemoveMask(removed);
         next.EndTransition();
         return Effect.Accept(removed);
+    }
+
+    // klp_force_transition() (transition.c), target patched: a replace transition patch marks
+    // every other patch in klp_patches forced, not only the ones it replaces. After a reversed
+    // disable that is every patch loaded after it, which stays enabled and pinned. Under a set
+    // reading, the entries the transition patch's sets cover.
+    private static ulong ForcedBeside(Catalog c, Reading r, in KernelState s)
+    {
+        var t = s.TransitionPatch;
+        var position = s.StackOrder(t) - 1;
+        var listed = Listed(c, t, s.ParamsAt(position), s.AutoSetAt(position));
+        var replaceAll = ReplacesAll(c, r, t);
+        ulong forced = 0;
+        for (var i = 0; i < s.Count; i++)
+            if (i != position && InReplaced(c, r, s, i, listed, replaceAll, out _)) forced |= 1UL << s.PatchAt(i);
+        return forced;
     }
 
     private static Effect Disable(Catalog c, Reading r, in KernelState s, int p, ref KernelState next)
     {
         var bit = 1UL << p;
         var isTransition = s.TransitionPatch == p;
-        if ((s.InPatches & bit) == 0 || (isTransition && !s.TargetPatched))
-            return Effect.Refuse(Errno.EINVAL, Reason.NotEnabled);
+        // The sysfs directory exists while the patch is in klp_patches; the write fails in
+        // user space with ENOENT once it is freed. enabled_store() gives EINVAL for a write of
+        // the current value: a patch whose unpatching transition is running.
+        if ((s.InPatches & bit) == 0) return Effect.Refuse(Errno.ENOENT, Reason.NoSysfsDir);
+        if (isTransition && !s.TargetPatched) return Effect.Refuse(Errno.EINVAL, Reason.NotEnabled);
         if (isTransition) return Reverse(s, ref next);
         if (s.InTransition) return Effect.Refuse(Errno.EBUSY, Reason.TransitionInProgress);
         if (r.Options.States == StateRules.BlockDisable && c.BlockMask[p] != 0)
@@ -219,7 +257,8 @@ public static class Kernel
     {
         var bit = 1UL << p;
         if ((s.Loaded & bit) == 0) return Effect.Refuse(Errno.ENOENT, Reason.ModuleNotLoaded);
-        if (((s.InPatches | s.Pinned) & bit) != 0) return Effect.Refuse(Errno.EBUSY, Reason.ModuleInUse);
+        // try_stop_module() (kernel/module/main.c): a module reference is held -> EWOULDBLOCK.
+        if (((s.InPatches | s.Pinned) & bit) != 0) return Effect.Refuse(Errno.EAGAIN, Reason.ModuleInUse);
         next = s;
         next.SetLoaded(s.Loaded & ~bit);
         return Effect.Accept(bit);

@@ -4,7 +4,7 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Comparison;
 
-/// <summary>What lockstep exploration compares after every step (SEMANTICS.md section 2, "Observables").</summary>
+/// <summary>What lockstep exploration compares after every step (docs/semantics.md section 2.2, "Observables").</summary>
 [Flags]
 public enum Observed : byte
 {

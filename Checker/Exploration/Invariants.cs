@@ -13,7 +13,7 @@ public enum PropertyKind
     Witness,
 }
 
-/// <summary>An invariant or witness of SEMANTICS.md section 5.2, by its stable id.</summary>
+/// <summary>An invariant or witness of docs/semantics.md section 5.2, by its stable id.</summary>
 /// <param name="Id">The stable id.</param>
 /// <param name="Kind">Safety, liveness or witness.</param>
 /// <param name="Summary">What it promises, in one line.</param>

@@ -4,7 +4,7 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Exploration;
 
-/// <summary>What a release is meant to be (SEMANTICS.md section 5.1).</summary>
+/// <summary>What a release is meant to be (docs/semantics.md section 5.1).</summary>
 public enum Intent : byte
 {
     /// <summary>A vendor release that absorbs every earlier vendor release and rolls up their functions.</summary>

@@ -328,72 +328,19 @@ public static class EquivalenceReport
         {
             w.WriteStartObject();
             w.WriteString("reading", v.Reading.DisplayName);
-            w.WritePropertyName("before");
-            WriteState(w, v.Catalog, v.Reading, v.Before);
-            w.WriteStartObject("outcome");
-            w.WriteBoolean("accepted", v.After.Accepted);
-            if (v.After.Accepted)
-            {
-                w.WriteNull("errno");
-                w.WriteNull("reason");
-            }
-            else
-            {
-                w.WriteString("errno", v.After.Errno.ToString());
-                w.WriteString("reason", v.After.Reason.Name());
-            }
-            w.WriteStartArray("affected");
-            foreach (var name in v.Catalog.NamesOf(v.After.Affected)) w.WriteStringValue(name);
-            w.WriteEndArray();
+            w.WriteStartObject("before");
+            ReplayReport.WriteState(w, v.Catalog, v.Reading, v.Before);
             w.WriteEndObject();
-            w.WritePropertyName("after");
-            WriteState(w, v.Catalog, v.Reading, v.After.State);
+            w.WriteStartObject("outcome");
+            ReplayReport.WriteOutcome(w, v.Catalog, v.After);
+            w.WriteEndObject();
+            w.WriteStartObject("after");
+            ReplayReport.WriteState(w, v.Catalog, v.Reading, v.After.State);
+            w.WriteEndObject();
             w.WriteString("scenario", CatalogText.Scenario($"{last.Format(v.Catalog)} distinguishes {string.Join(" from ", div.Views.Select(x => x.Reading.DisplayName))}", v.Catalog, v.Reading, div.Trace));
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    private static void WriteState(Utf8JsonWriter w, Catalog catalog, Reading reading, in KernelState state)
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("enabled");
-        foreach (var p in Observables.Enabled(state)) w.WriteStringValue(catalog[p].Name);
-        w.WriteEndArray();
-        w.WriteStartObject("occupied");
-        foreach (var (p, sets) in Observables.OccupiedSets(catalog, reading, state))
-        {
-            w.WriteStartArray(catalog[p].Name);
-            foreach (var s in catalog.SetsOf(sets)) w.WriteNumberValue(s);
-            w.WriteEndArray();
-        }
-        w.WriteEndObject();
-        w.WriteStartObject("active");
-        for (var f = 0; f < catalog.Functions.Length; f++)
-        {
-            var p = Observables.ActiveImplementation(catalog, state, f);
-            if (p < 0) w.WriteNull(catalog.Functions[f].ToString());
-            else w.WriteString(catalog.Functions[f].ToString(), catalog[p].Name);
-        }
-        w.WriteEndObject();
-        w.WriteStartObject("states");
-        foreach (var (id, s) in Observables.ActiveStates(catalog, state))
-        {
-            w.WriteStartObject(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteNumber("version", s.Version);
-            w.WriteBoolean("blockDisable", s.BlockDisable);
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-        if (state.InTransition)
-        {
-            w.WriteStartObject("transition");
-            w.WriteString("patch", catalog[state.TransitionPatch].Name);
-            w.WriteString("target", state.TargetPatched ? "patched" : "unpatched");
-            w.WriteEndObject();
-        }
-        else w.WriteNull("transition");
         w.WriteEndObject();
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Klp.Check.Model;
@@ -26,6 +27,30 @@ public static class ReplayReport
         if (state.InTransition)
             text += $" (transition {catalog[state.TransitionPatch].Name} -> {(state.TargetPatched ? "patched" : "unpatched")})";
         return text;
+    }
+
+    /// <summary>Every observable after a step, one line each: the outcome, then clauses an <c>expect</c> line takes (enabled and transition, stack order, occupied sets, active code, active states, modules).</summary>
+    public static IEnumerable<string> Observed(Catalog catalog, Reading reading, Operation? op, Outcome? outcome, KernelState state)
+    {
+        static string Set(IEnumerable<string> names) => "{" + string.Join(", ", names) + "}";
+        yield return Outcome(catalog, op, outcome);
+        var transition = state.InTransition
+            ? $"transition {catalog[state.TransitionPatch].Name} {(state.TargetPatched ? "patched" : "unpatched")}"
+            : "transition none";
+        yield return $"enabled {Set(Observables.Enabled(state).Select(p => catalog[p].Name))}; {transition}";
+        if (state.Count > 0)
+            yield return string.Join("; ", Enumerable.Range(0, state.Count).Select(i => $"stack_order {catalog[state.PatchAt(i)].Name} = {i + 1}"));
+        var occupied = Observables.OccupiedSets(catalog, reading, state);
+        if (reading.HasSets && occupied.Count > 0)
+            yield return string.Join("; ", occupied.Select(o => $"occupies {catalog[o.Patch].Name} {{{string.Join(",", catalog.SetsOf(o.Sets))}}}"));
+        if (catalog.Functions.Length > 0)
+            yield return string.Join("; ", Enumerable.Range(0, catalog.Functions.Length).Select(f =>
+            {
+                var p = Observables.ActiveImplementation(catalog, state, f);
+                return $"active {catalog.Functions[f]} = {(p < 0 ? "original" : catalog[p].Name)}";
+            }));
+        yield return $"states {{{string.Join(", ", Observables.ActiveStates(catalog, state).Values)}}}";
+        yield return $"loaded {Set(catalog.NamesOf(state.Loaded))}; pinned {Set(catalog.NamesOf(state.Pinned))}";
     }
 
     /// <summary>Plain text that fits an 80-column email: per step, the readings grouped by identical result.</summary>
@@ -132,8 +157,8 @@ public static class ReplayReport
                 for (var r = 0; r < result.Readings.Count; r++)
                 {
                     var failed = result.Failures.Any(f => f.Reading == result.Readings[r] && step.Step.Expectations.Contains(f.Expectation));
-                    var cell = $"{Outcome(catalog, step.Step.Operation, step.Outcomes[r])}<br>enabled {Enabled(catalog, result.States[i][r])}";
-                    sb.Append($" {(failed ? "**FAIL** " : "")}{Escape(cell)} |");
+                    var cell = string.Join("<br>", Observed(catalog, result.Readings[r], step.Step.Operation, step.Outcomes[r], result.States[i][r]).Select(Escape));
+                    sb.Append($" {(failed ? "**FAIL** " : "")}{cell} |");
                 }
                 sb.AppendLine($" {Escape(step.Step.Note ?? "")} |");
             }
@@ -178,6 +203,68 @@ public static class ReplayReport
         w.WriteEndObject();
     }
 
+    /// <summary>Writes an outcome as properties of the current object: <c>accepted</c>, <c>errno</c>, <c>reason</c>, <c>affected</c>.</summary>
+    public static void WriteOutcome(Utf8JsonWriter w, Catalog catalog, Outcome o)
+    {
+        w.WriteBoolean("accepted", o.Accepted);
+        if (o.Accepted)
+        {
+            w.WriteNull("errno");
+            w.WriteNull("reason");
+        }
+        else
+        {
+            w.WriteString("errno", o.Errno.ToString());
+            w.WriteString("reason", o.Reason.Name());
+        }
+        WriteNames(w, "affected", catalog, Bits(o.Affected));
+    }
+
+    /// <summary>Writes every observable of a kernel state as properties of the current object (docs/json.md, STATE).</summary>
+    public static void WriteState(Utf8JsonWriter w, Catalog catalog, Reading reading, in KernelState state)
+    {
+        WriteNames(w, "enabled", catalog, Observables.Enabled(state));
+        var patches = new List<int>(state.Count);
+        for (var i = 0; i < state.Count; i++) patches.Add(state.PatchAt(i));
+        WriteNames(w, "patches", catalog, patches);
+        w.WriteStartObject("occupied");
+        foreach (var (p, sets) in Observables.OccupiedSets(catalog, reading, state))
+        {
+            w.WriteStartArray(catalog[p].Name);
+            foreach (var n in catalog.SetsOf(sets)) w.WriteNumberValue(n);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("active");
+        for (var f = 0; f < catalog.Functions.Length; f++)
+        {
+            var p = Observables.ActiveImplementation(catalog, state, f);
+            if (p < 0) w.WriteNull(catalog.Functions[f].ToString());
+            else w.WriteString(catalog.Functions[f].ToString(), catalog[p].Name);
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("states");
+        foreach (var (id, s) in Observables.ActiveStates(catalog, state))
+        {
+            w.WriteStartObject(id.ToString(CultureInfo.InvariantCulture));
+            w.WriteNumber("version", s.Version);
+            w.WriteBoolean("blockDisable", s.BlockDisable);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        if (state.InTransition)
+        {
+            w.WriteStartObject("transition");
+            w.WriteString("patch", catalog[state.TransitionPatch].Name);
+            w.WriteString("target", state.TargetPatched ? "patched" : "unpatched");
+            WriteNames(w, "replacing", catalog, Bits(state.Replacing));
+            w.WriteEndObject();
+        }
+        else w.WriteNull("transition");
+        WriteNames(w, "loaded", catalog, Bits(state.Loaded));
+        WriteNames(w, "pinned", catalog, Bits(state.Pinned));
+    }
+
     private static void WriteNames(Utf8JsonWriter w, string property, Catalog catalog, IEnumerable<int> patches)
     {
         w.WriteStartArray(property);
@@ -217,42 +304,10 @@ public static class ReplayReport
             w.WriteStartArray("results");
             for (var r = 0; r < result.Readings.Count; r++)
             {
-                var o = step.Outcomes[r]!.Value;
-                var state = result.States[i][r];
                 w.WriteStartObject();
                 w.WriteString("reading", result.Readings[r].DisplayName);
-                w.WriteBoolean("accepted", o.Accepted);
-                if (o.Accepted)
-                {
-                    w.WriteNull("errno");
-                    w.WriteNull("reason");
-                }
-                else
-                {
-                    w.WriteString("errno", o.Errno.ToString());
-                    w.WriteString("reason", o.Reason.Name());
-                }
-                WriteNames(w, "affected", catalog, Bits(o.Affected));
-                WriteNames(w, "enabled", catalog, Observables.Enabled(state));
-                w.WriteStartObject("occupied");
-                foreach (var (p, sets) in Observables.OccupiedSets(catalog, result.Readings[r], state))
-                {
-                    w.WriteStartArray(catalog[p].Name);
-                    foreach (var n in catalog.SetsOf(sets)) w.WriteNumberValue(n);
-                    w.WriteEndArray();
-                }
-                w.WriteEndObject();
-                if (state.InTransition)
-                {
-                    w.WriteStartObject("transition");
-                    w.WriteString("patch", catalog[state.TransitionPatch].Name);
-                    w.WriteString("target", state.TargetPatched ? "patched" : "unpatched");
-                    WriteNames(w, "replacing", catalog, Bits(state.Replacing));
-                    w.WriteEndObject();
-                }
-                else w.WriteNull("transition");
-                WriteNames(w, "loaded", catalog, Bits(state.Loaded));
-                WriteNames(w, "pinned", catalog, Bits(state.Pinned));
+                WriteOutcome(w, catalog, step.Outcomes[r]!.Value);
+                WriteState(w, catalog, result.Readings[r], result.States[i][r]);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

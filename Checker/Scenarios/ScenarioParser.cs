@@ -792,11 +792,11 @@ public static partial class ScenarioParser
                     Reason? reason = null;
                     foreach (var t in tokens.Skip(1))
                     {
-                        if (errno is null && reason is null && Enum.TryParse<Errno>(t.Text, out var e) && e != Errno.None && t.Text.StartsWith('E')) errno = e;
+                        if (errno is null && reason is null && Errnos.TryParse(t.Text, out var e)) errno = e;
                         else if (reason is null && Reasons.TryParse(t.Text, out var r)) reason = r;
                         else
                         {
-                            Error(t.Column, $"'{t.Text}' is not an errno (EEXIST, EINVAL, EBUSY, ENOENT) or a reason ({string.Join(", ", Reasons.All.Skip(1))})");
+                            Error(t.Column, $"'{t.Text}' is not an errno ({string.Join(", ", Errnos.All)}) or a reason ({string.Join(", ", Reasons.All.Skip(1))})");
                             return null;
                         }
                     }

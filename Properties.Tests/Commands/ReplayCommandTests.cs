@@ -84,6 +84,50 @@ public class ReplayCommandTests
         Assert.Equal(11, scenario.GetProperty("steps")[0].GetProperty("results").GetArrayLength());
     }
 
+    private const string observed = """
+        patch a replace=false funcs={f} states={1:v1}
+        patch b replace       funcs={g} states={1:v2}
+        mode two-phase
+        load a
+        complete
+        load b
+        unload a
+        """;
+
+    // Issue 16.3: the JSON lacked the active code per function and the active states.
+    [Fact]
+    public void Replay_Json_EveryResultCarriesEveryObservable()
+    {
+        var (code, output, _) = Run("replay", "--reading", "upstream", "--format", "json", Temp(observed));
+
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var steps = doc.RootElement.GetProperty("scenarios")[0].GetProperty("steps");
+        var load = steps[2].GetProperty("results")[0];
+        Assert.Equal(
+            ["reading", "accepted", "errno", "reason", "affected", "enabled", "patches", "occupied", "active", "states", "transition", "loaded", "pinned"],
+            load.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("""{"f":"a","g":"b"}""", Compact(load.GetProperty("active")));
+        Assert.Equal("""{"1":{"version":2,"blockDisable":false}}""", Compact(load.GetProperty("states")));
+        Assert.Equal("""{"patch":"b","target":"patched","replacing":["a"]}""", Compact(load.GetProperty("transition")));
+        var unload = steps[3].GetProperty("results")[0];
+        Assert.Equal(("EAGAIN", "module-in-use"), (unload.GetProperty("errno").GetString(), unload.GetProperty("reason").GetString()));
+        Assert.Equal("""["a","b"]""", Compact(unload.GetProperty("patches")));
+    }
+
+    private static string Compact(System.Text.Json.JsonElement e) => System.Text.Json.JsonSerializer.Serialize(e);
+
+    [Fact]
+    public void Replay_Markdown_EveryCellCarriesEveryObservable()
+    {
+        var (code, output, _) = Run("replay", "--reading", "upstream", "--format", "markdown", Temp(observed));
+
+        Assert.Equal(0, code);
+        var row = output.Split('\n').Single(l => l.StartsWith("| 3 |"));
+        Assert.Contains("accepted, replaces a<br>enabled {a, b}; transition b patched<br>stack_order a = 1; stack_order b = 2<br>"
+            + "active f = a; active g = b<br>states {1:v2}<br>loaded {a, b}; pinned {}", row);
+    }
+
     [Fact]
     public void Readings_ListsElevenReadings()
     {

@@ -21,7 +21,10 @@ public class ExplorerTests
     [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "set", "atomic", 2432)]
     [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "flat-dynamic", "atomic", 2432)]
     [InlineData("scenarios/kernel/test-livepatch-3.klp", "upstream", "atomic", 114)]
-    [InlineData("scenarios/kernel/test-livepatch-3.klp", "upstream", "two-phase", 1218)]
+    // 1218 before force of a replace patch pinned every other patch (klp_force_transition):
+    // after a reversed disable of the replace patch, the stacking patches loaded after it are
+    // pinned in any subset, so more (pinned, Patches) pairs are reachable.
+    [InlineData("scenarios/kernel/test-livepatch-3.klp", "upstream", "two-phase", 3090)]
     [InlineData("scenarios/kernel/test-livepatch-3.klp", "positional", "two-phase", 621)]
     [InlineData("scenarios/thread/joe-dynamic-allocation.klp", "flat-dynamic", "atomic", 792)]
     [InlineData("scenarios/thread/joe-dynamic-allocation.klp", "set", "two-phase", 23679)]

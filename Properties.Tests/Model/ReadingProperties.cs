@@ -7,7 +7,7 @@ using Model = Klp.Check.Model;
 
 namespace Klp.Check.Tests.ModelTests;
 
-/// <summary>Each reading's rules from SEMANTICS.md section 4, stated on every accepted or refused load of generated runs.</summary>
+/// <summary>Each reading's rules from docs/semantics.md section 4, stated on every accepted or refused load of generated runs.</summary>
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 300)]
 public class ReadingProperties
 {

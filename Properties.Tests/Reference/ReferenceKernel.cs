@@ -9,7 +9,7 @@ public sealed record RefEntry(int Patch, int Params, uint? Allocated, ImmutableS
 /// <summary>The running transition: its patch, its target, and the patches it replaces when it completes as patched.</summary>
 public sealed record RefTransition(int Patch, bool TargetPatched, ImmutableSortedSet<int> Replacing);
 
-/// <summary>The kernel state of SEMANTICS.md section 2, in plain immutable collections.</summary>
+/// <summary>The kernel state of docs/semantics.md section 2, in plain immutable collections.</summary>
 public sealed record RefState(
     ImmutableList<RefEntry> Patches,
     RefTransition? Transition,
@@ -35,7 +35,7 @@ public sealed record RefOutcome(RefState State, Errno Errno, Reason Reason, Immu
 }
 
 /// <summary>
-/// A slow, obviously correct transition function written from SEMANTICS.md sections 2 to 4
+/// A slow, obviously correct transition function written from docs/semantics.md sections 2 to 4
 /// (and the implementation notes the fast model follows), without looking at Model/Step.cs.
 /// It interprets the same <see cref="Reading"/> values as <see cref="Kernel.Step"/>.
 /// </summary>
@@ -46,7 +46,7 @@ public static class ReferenceKernel
         OpKind.Load => Load(catalog, reading, state, op.Patch, op.Params),
         OpKind.Complete => Complete(state),
         OpKind.Reverse => Reverse(state),
-        OpKind.Force => Force(state, op.Patch),
+        OpKind.Force => Force(catalog, reading, state, op.Patch),
         OpKind.Disable => Disable(catalog, reading, state, op.Patch),
         OpKind.Unload => Unload(state, op.Patch),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op.Kind, "unknown operation kind"),
@@ -121,23 +121,9 @@ public static class ReferenceKernel
         {
             var q = catalog[entry.Patch];
 
-            bool inR;
-            if (reading.Replace == ReplaceRule.ByReplaceFlag)
-                inR = patch.Replace;
-            else if (reading.Zero == ZeroRule.ReplacesAll && isFixed && patch.Sets[0] == 0u)
-                inR = true;
-            else if (reading.Replace == ReplaceRule.Intersecting)
-                inR = entry.Occupied.Overlaps(listed);
-            else if (entry.Occupied.IsSubsetOf(listed))
-                inR = true;
-            else if (entry.Occupied.Overlaps(listed))
-            {
-                if (reading.Options.PartialOverlap == PartialOverlap.Refuse)
-                    return Refuse(state, Errno.EINVAL, Reason.PartialSetOverlap);
-                inR = true;
-            }
-            else
-                inR = false;
+            var cover = Covers(catalog, reading, patch, listed, entry);
+            if (cover == Cover.RefusedPartially) return Refuse(state, Errno.EINVAL, Reason.PartialSetOverlap);
+            var inR = cover == Cover.Replaced;
 
             // State rules first, then the function rule.
             if (inR)
@@ -175,6 +161,18 @@ public static class ReferenceKernel
             }
         }
 
+        // klp_init_patch(): a replacing patch gets a nop for every function of a replaced patch
+        // it does not patch itself (klp_find_func() compares sympos exactly before commit
+        // 139560e8b973, with 0 and 1 the same after it). Every function, nop or not, gets a
+        // sysfs directory "name,sympos" with sympos 0 written as 1; a second one with the same
+        // name fails kobject_add() with EEXIST.
+        var same = reading.Options.FunctionIdentity == FunctionIdentity.Exact
+            ? (Func<FunctionId, FunctionId, bool>)((f, g) => f == g)
+            : (f, g) => f.Normalized == g.Normalized;
+        var nops = replaced.SelectMany(r => catalog[r].Funcs).Where(g => !patch.Funcs.Any(f => same(f, g))).Distinct();
+        if (nops.Select(SysfsName).Intersect(patch.Funcs.Select(SysfsName)).Any())
+            return Refuse(state, Errno.EEXIST, Reason.NopNameClash);
+
         if (state.Transition is not null) return Refuse(state, Errno.EBUSY, Reason.TransitionInProgress);
 
         var patches = state.Patches.Add(new RefEntry(p, variant, allocated, occupied));
@@ -186,6 +184,35 @@ public static class ReferenceKernel
             return Accept(state with { Patches = patches, Loaded = loaded }, replacing);
         }
         return Accept(state with { Patches = patches, Loaded = loaded, Transition = new RefTransition(p, true, replacing) }, replacing);
+    }
+
+    private static string SysfsName(FunctionId f) => $"{f.Object}/{f.Name},{(f.Sympos == 0 ? 1 : f.Sympos)}";
+
+    private enum Cover { NotReplaced, Replaced, RefusedPartially }
+
+    // Whether a patch that lists these sets replaces an entry, under the reading.
+    private static Cover Covers(Catalog catalog, Reading reading, Patch patch, ImmutableSortedSet<uint> listed, RefEntry entry)
+    {
+        var isFixed = patch.SetSource == SetSource.Fixed;
+        if (reading.Replace == ReplaceRule.ByReplaceFlag)
+            return patch.Replace ? Cover.Replaced : Cover.NotReplaced;
+        if (reading.Zero == ZeroRule.ReplacesAll && isFixed && patch.Sets[0] == 0u)
+            return Cover.Replaced;
+        if (reading.Replace == ReplaceRule.Intersecting)
+            return entry.Occupied.Overlaps(listed) ? Cover.Replaced : Cover.NotReplaced;
+        if (entry.Occupied.IsSubsetOf(listed))
+            return Cover.Replaced;
+        if (entry.Occupied.Overlaps(listed))
+            return reading.Options.PartialOverlap == PartialOverlap.Refuse ? Cover.RefusedPartially : Cover.Replaced;
+        return Cover.NotReplaced;
+    }
+
+    // The sets an entry listed when it was loaded: its own list (or allocated set) and add_sets.
+    private static ImmutableSortedSet<uint> ListedBy(Catalog catalog, RefEntry entry)
+    {
+        var patch = catalog[entry.Patch];
+        var own = patch.SetSource == SetSource.Fixed ? patch.Sets : [entry.Allocated!.Value];
+        return ImmutableSortedSet.CreateRange(own).Union(catalog.AddSetsVariants[entry.Params]);
     }
 
     private static KlpState? Declared(Patch patch, uint id)
@@ -240,19 +267,34 @@ public static class ReferenceKernel
         return Accept(state with { Transition = t with { TargetPatched = !t.TargetPatched } }, []);
     }
 
-    private static RefOutcome Force(RefState state, int p)
+    private static RefOutcome Force(Catalog catalog, Reading reading, RefState state, int p)
     {
+        if (p != Operation.NoPatch && p < catalog.Count && !state.InPatches(p)) return Refuse(state, Errno.ENOENT, Reason.NoSysfsDir);
         if (state.Transition is not { } t) return Refuse(state, Errno.EINVAL, Reason.NotInTransition);
         if (p != Operation.NoPatch && p != t.Patch) return Refuse(state, Errno.EINVAL, Reason.NotInTransition);
-        var pinned = t.TargetPatched ? state.Pinned.Union(t.Replacing) : state.Pinned.Add(t.Patch);
+        // klp_force_transition(): target unpatched marks the transition patch forced; target
+        // patched with replace marks every other patch in klp_patches, wherever it stands.
+        var pinned = t.TargetPatched
+            ? state.Pinned.Union(t.Replacing).Union(OthersCovered(catalog, reading, state, t.Patch))
+            : state.Pinned.Add(t.Patch);
         return Finish(state with { Pinned = pinned }, t);
+    }
+
+    private static IEnumerable<int> OthersCovered(Catalog catalog, Reading reading, RefState state, int p)
+    {
+        var entry = state.Entry(p)!;
+        var listed = ListedBy(catalog, entry);
+        return state.Patches
+            .Where(e => e.Patch != p && Covers(catalog, reading, catalog[p], listed, e) == Cover.Replaced)
+            .Select(e => e.Patch);
     }
 
     // ---- Disable, Unload ---------------------------------------------------------------
 
     private static RefOutcome Disable(Catalog catalog, Reading reading, RefState state, int p)
     {
-        if (!state.InPatches(p)) return Refuse(state, Errno.EINVAL, Reason.NotEnabled);
+        // No sysfs directory once the patch left klp_patches: the shell cannot open the file.
+        if (!state.InPatches(p)) return Refuse(state, Errno.ENOENT, Reason.NoSysfsDir);
         if (state.Transition is { } t)
         {
             if (t.Patch == p && !t.TargetPatched) return Refuse(state, Errno.EINVAL, Reason.NotEnabled);
@@ -269,7 +311,7 @@ public static class ReferenceKernel
     private static RefOutcome Unload(RefState state, int p)
     {
         if (!state.Loaded.Contains(p)) return Refuse(state, Errno.ENOENT, Reason.ModuleNotLoaded);
-        if (state.InPatches(p) || state.Pinned.Contains(p)) return Refuse(state, Errno.EBUSY, Reason.ModuleInUse);
+        if (state.InPatches(p) || state.Pinned.Contains(p)) return Refuse(state, Errno.EAGAIN, Reason.ModuleInUse);
         return Accept(state with { Loaded = state.Loaded.Remove(p) }, [p]);
     }
 

@@ -80,6 +80,17 @@ public class ScenarioParserTests
         Assert.Null(e[1].Readings);
     }
 
+    // Issue 16.1: rmmod of a module in use fails with EWOULDBLOCK, the kernel's other name for EAGAIN.
+    [Theory]
+    [InlineData("EAGAIN")]
+    [InlineData("EWOULDBLOCK")]
+    public void RefusedClause_EagainOrEwouldblock_ParsesAsEagain(string errno)
+    {
+        var s = Parse($"patch a\nload a\nunload a\nexpect refused {errno} module-in-use\n");
+
+        Assert.Equal(new RefusedClause(Errno.EAGAIN, Reason.ModuleInUse), s.Steps[2].Expectations[0].Clause);
+    }
+
     [Fact]
     public void Option_AppliesToReadingsNamedAfterIt()
     {
@@ -100,6 +111,7 @@ public class ScenarioParserTests
     [InlineData("patch a\nload a\nexpect nonsense-reading: accepted\n", 3, 8, "unknown expectation")]
     [InlineData("patch a\nload a\nexpect flat(states=maybe): accepted\n", 3, 13, "option states takes")]
     [InlineData("patch a\nload a\nexpect refused EFOO\n", 3, 16, "not an errno")]
+    [InlineData("patch a\nload a\nexpect refused EFOO\n", 3, 16, "EBUSY, ENOENT, EAGAIN)")]
     [InlineData("mode sometimes\n", 1, 6, "mode takes atomic or two-phase")]
     [InlineData("expect accepted\n", 1, 8, "needs an operation")]
     [InlineData("patch a\nload a add_sets={}\n", 2, 8, "at least one set")]

@@ -34,8 +34,8 @@ public class ScenarioReplayTests
             "test-livepatch.sh 1", "test-livepatch.sh 2", "test-livepatch.sh 3",
             "test-state.sh 1", "test-state.sh 2", "test-state.sh 3", "test-state.sh 4",
             "test-sysfs.sh 5", "test-callbacks.sh 9", "test-callbacks.sh 11",
-            "upstream.md 9.1", "upstream.md 9.2", "upstream.md 9.3", "upstream.md 9.4",
-            "upstream.md 9.5", "upstream.md 9.6", "upstream.md 9.7", "upstream.md 9.8",
+            "code 9.1", "code 9.2", "code 9.3", "code 9.4",
+            "code 9.5", "code 9.6", "code 9.7", "code 9.8",
         ];
         foreach (var r in required)
             Assert.Contains(titles, t => t.StartsWith(r + ":", StringComparison.Ordinal));

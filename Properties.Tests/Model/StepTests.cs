@@ -1,0 +1,186 @@
+using System.Collections.Immutable;
+using Klp.Check.Model;
+using Klp.Check.Tests.Reference;
+
+namespace Klp.Check.Tests.ModelTests;
+
+/// <summary>The kernel's answers at its edges, each checked on the fast model and the reference.</summary>
+public class StepTests
+{
+    private static readonly Reading twoPhase = Readings.Upstream.With(Readings.Upstream.Options with { Granularity = Granularity.TwoPhase });
+
+    private static Patch Upstream(string name, bool replace, params FunctionId[] funcs) =>
+        new(name, Origin.Vendor, replace ? PatchKind.Cumulative : PatchKind.Hotfix, 0, [.. funcs], [], replace, Patch.DefaultSets);
+
+    private static FunctionId F(string name, int sympos = 0) => new(FunctionId.Vmlinux, name, sympos);
+
+    // The outcome of the last operation, after both models agree on every step.
+    private static Outcome Last(Catalog catalog, Reading reading, params Operation[] ops)
+    {
+        var state = KernelState.Empty;
+        var reference = ReferenceKernel.Run(catalog, reading, ops);
+        Outcome outcome = default;
+        for (var i = 0; i < ops.Length; i++)
+        {
+            outcome = Kernel.Step(catalog, reading, state, ops[i]);
+            state = outcome.State;
+            Assert.Equal((reference[i].Errno, reference[i].Reason, reference[i].AffectedMask), (outcome.Errno, outcome.Reason, outcome.Affected));
+            Assert.Equal(ReferenceKernel.Observe(catalog, reference[i].State), ReferenceKernel.Observe(catalog, reading, state));
+        }
+        return outcome;
+    }
+
+    private static readonly Catalog stacked = new([Upstream("a", false, F("f")), Upstream("b", false, F("g")), Upstream("r", true, F("h"))]);
+
+    // Issue 16.1: delete_module fails with EWOULDBLOCK (try_stop_module(), kernel/module/main.c)
+    // while the livepatch holds its module reference; the model answered EBUSY.
+    [Fact]
+    public void Unload_ModuleOfEnabledPatch_RefusesWithEagain()
+    {
+        var o = Last(stacked, Readings.Upstream, Operation.Load(0), Operation.Unload(0));
+
+        Assert.Equal((Errno.EAGAIN, Reason.ModuleInUse), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Unload_ModulePinnedByForce_RefusesWithEagain()
+    {
+        var o = Last(stacked, twoPhase, Operation.Load(0), Operation.Disable(0), Operation.Force(0), Operation.Unload(0));
+
+        Assert.Equal((Errno.EAGAIN, Reason.ModuleInUse, 1UL), (o.Errno, o.Reason, o.State.Pinned));
+    }
+
+    // Issue 16.2: a patch that left klp_patches has no sysfs directory, so the write fails with
+    // ENOENT in user space; the model answered EINVAL.
+    [Fact]
+    public void Disable_PatchNeverLoaded_RefusesWithEnoent()
+    {
+        var o = Last(stacked, Readings.Upstream, Operation.Disable(1));
+
+        Assert.Equal((Errno.ENOENT, Reason.NoSysfsDir), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Disable_PatchFreedAfterItsDisable_RefusesWithEnoent()
+    {
+        var o = Last(stacked, twoPhase, Operation.Load(0), Operation.Complete(), Operation.Disable(0), Operation.Complete(), Operation.Disable(0));
+
+        Assert.Equal((Errno.ENOENT, Reason.NoSysfsDir), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Disable_PatchReplaced_RefusesWithEnoent()
+    {
+        var o = Last(stacked, Readings.Upstream, Operation.Load(0), Operation.Load(2), Operation.Disable(0));
+
+        Assert.Equal((Errno.ENOENT, Reason.NoSysfsDir), (o.Errno, o.Reason));
+    }
+
+    // enabled_store() compares the written value with patch->enabled: 0 during the patch's own
+    // unpatching transition, while its directory still exists.
+    [Fact]
+    public void Disable_PatchInItsUnpatchingTransition_RefusesWithEinval()
+    {
+        var o = Last(stacked, twoPhase, Operation.Load(0), Operation.Complete(), Operation.Disable(0), Operation.Disable(0));
+
+        Assert.Equal((Errno.EINVAL, Reason.NotEnabled), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Force_NamedPatchWithoutSysfsDir_RefusesWithEnoent()
+    {
+        var o = Last(stacked, twoPhase, Operation.Load(0), Operation.Force(1));
+
+        Assert.Equal((Errno.ENOENT, Reason.NoSysfsDir), (o.Errno, o.Reason));
+    }
+
+    // Issue 11.14: klp_force_transition() (transition.c), target PATCHED and replace, marks every
+    // other patch in klp_patches forced, including the ones loaded after a replace patch whose
+    // disable was reversed; the model pinned none.
+    [Fact]
+    public void Force_AfterReversedDisableOfReplacePatch_PinsEveryOtherPatch()
+    {
+        var o = Last(stacked, twoPhase,
+            Operation.Load(2), Operation.Complete(), Operation.Load(0), Operation.Complete(), Operation.Load(1), Operation.Complete(),
+            Operation.Disable(2), Operation.Reverse(), Operation.Force(2));
+
+        Assert.Equal((Errno.None, 0UL, 0b011UL, 0b111UL), (o.Errno, o.Affected, o.State.Pinned, o.State.InPatches));
+    }
+
+    [Fact]
+    public void Force_AfterReversedDisableOfNonReplacePatch_PinsNothing()
+    {
+        var o = Last(stacked, twoPhase,
+            Operation.Load(0), Operation.Complete(), Operation.Load(1), Operation.Complete(),
+            Operation.Disable(0), Operation.Reverse(), Operation.Force(0));
+
+        Assert.Equal((Errno.None, 0UL), (o.Errno, o.State.Pinned));
+    }
+
+    private static readonly Catalog sympos = new([Upstream("old", false, F("f")), Upstream("new", true, F("f", 1)), Upstream("other", false, F("g"))]);
+
+    private static Reading Exact(Reading r) => r.With(r.Options with { FunctionIdentity = FunctionIdentity.Exact });
+
+    // Issue 11.15: klp_add_object_nops() before commit 139560e8b973 matched sympos exactly, so
+    // f (sympos 0) gets a nop beside the new f at sympos 1; both sysfs dirs are "f,1" -> EEXIST.
+    [Fact]
+    public void Load_ReplaceAtSympos1OverSympos0UnderExactIdentity_RefusesWithEexist()
+    {
+        var o = Last(sympos, Exact(Readings.Upstream), Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.EEXIST, Reason.NopNameClash, 0b001UL), (o.Errno, o.Reason, o.State.InPatches));
+    }
+
+    [Fact]
+    public void Load_ReplaceAtSympos1OverSympos0UnderNormalizedIdentity_Replaces()
+    {
+        var o = Last(sympos, Readings.Upstream, Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.None, 0b001UL, 0b010UL), (o.Errno, o.Affected, o.State.InPatches));
+    }
+
+    [Fact]
+    public void Load_NopNameClashWhileAnotherTransitionRuns_RefusesWithEexistBeforeEbusy()
+    {
+        var o = Last(sympos, Exact(twoPhase), Operation.Load(0), Operation.Complete(), Operation.Load(2), Operation.Load(1));
+
+        Assert.Equal((Errno.EEXIST, Reason.NopNameClash), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Load_SetReadingReplacingSympos0EntryAtSympos1UnderExactIdentity_RefusesWithEexist()
+    {
+        var catalog = new Catalog(
+        [
+            new Patch("old", Origin.Vendor, PatchKind.Hotfix, 0, [F("f")], [], false, [1u]),
+            new Patch("new", Origin.Vendor, PatchKind.Hotfix, 1, [F("f", 1)], [], false, [1u]),
+        ]);
+
+        var o = Last(catalog, Exact(Readings.ReplaceSet), Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.EEXIST, Reason.NopNameClash), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Load_NonReplacePatchAtSympos1BesideSympos0_StacksWithoutNops()
+    {
+        var catalog = new Catalog([Upstream("old", false, F("f")), Upstream("new", false, F("f", 1))]);
+
+        var o = Last(catalog, Exact(Readings.Upstream), Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.None, 0b011UL), (o.Errno, o.State.InPatches));
+    }
+
+    // A deliberate difference from the kernel (docs/scenarios.md): klp_get_state() returns the
+    // first of two declarations of an id, but the catalog refuses them.
+    [Fact]
+    public void Catalog_StateIdDeclaredTwice_IsRefused()
+    {
+        ImmutableArray<KlpState> states = [new(1, 1, false), new(1, 2, false)];
+        var patch = Upstream("p", true) with { States = states };
+
+        var e = Assert.Throws<CatalogException>(() => new Catalog([patch]));
+
+        Assert.Contains("declares state 1 twice", e.Message);
+    }
+}
