@@ -15,6 +15,10 @@ public static class ExitCodes
     public const int Failed = 1;
     /// <summary>Bad input or usage.</summary>
     public const int Usage = 2;
+    /// <summary>Nothing failed, but a cap cut an exploration and some verdict is inconclusive.</summary>
+    public const int Inconclusive = 3;
+    /// <summary><c>conform</c>: the kernel, its headers, QEMU or busybox is missing (the message gives the install command).</summary>
+    public const int Unavailable = 4;
     /// <summary>Interrupted with Ctrl-C.</summary>
     public const int Interrupted = 130;
 }
@@ -35,6 +39,8 @@ public static class Cli
             CompareCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
             DesignCommand.Create(stdout, stderr),
+            Conformance.ConformCommand.Create(stdout, stderr),
+            ExportCommand.Create(stdout, stderr),
         };
         var config = new ParserConfiguration();
         var parse = root.Parse(args, config);
