@@ -117,7 +117,7 @@ public readonly record struct ReadingOptions(
     PartialOverlap PartialOverlap = PartialOverlap.Refuse,
     Granularity Granularity = Granularity.Atomic);
 
-/// <summary>A replace proposal as data: a named preset of policies that <see cref="Kernel.Step"/> interprets.</summary>
+/// <summary>A replace proposal as data: a named set of policies that <see cref="Kernel.Step"/> interprets (a <c>*.proposal</c> file, <see cref="ProposalText"/>).</summary>
 /// <param name="Name">The stable name, as used on the command line.</param>
 /// <param name="Replace">Which entries a load replaces.</param>
 /// <param name="Membership">Which sets a loaded patch occupies.</param>
@@ -147,8 +147,8 @@ public sealed record Reading(
     /// <summary>How a vendor following this proposal builds a release plan.</summary>
     public PlanEncoding Encoding { get; init; } = PlanEncoding.Array;
 
-    /// <summary>The section of docs/semantics.md that defines it, e.g. <c>4.6</c>.</summary>
-    public string Section { get; init; } = "";
+    /// <summary>The options as the reading's proposal file sets them, against which <see cref="DisplayName"/> shows changes; null for a reading built in code.</summary>
+    public ReadingOptions? Defaults { get; init; }
 
     /// <summary>True for every reading that has sets (all but upstream).</summary>
     public bool HasSets => Membership != Membership.None;
@@ -161,9 +161,8 @@ public sealed record Reading(
     {
         get
         {
-            var preset = Readings.Find(Name);
-            if (preset is null) return Name;
-            var diffs = ReadingOptionText.Differences(preset.Options, Options);
+            if (Defaults is not { } defaults) return Name;
+            var diffs = ReadingOptionText.Differences(defaults, Options);
             return diffs.Count == 0 ? Name : $"{Name}({string.Join(",", diffs)})";
         }
     }

@@ -1,128 +1,78 @@
 namespace Klp.Check.Model;
 
-/// <summary>The readings of the 2026 discussion, one preset each (docs/semantics.md section 4).</summary>
+/// <summary>The readings of the 2026 discussion (docs/semantics.md section 4): the built-in proposals, parsed from the <c>proposals/*.proposal</c> files embedded in this assembly.</summary>
+/// <remarks>Each file is the one definition of its reading; the fields below are handles for code and tests.</remarks>
 public static class Readings
 {
-    private static readonly ReadingOptions stacking = new(Isolation.None, StateRules.Versions);
-    private static readonly ReadingOptions v2 = new(Isolation.FunctionsAndStates, StateRules.Versions);
-    private static readonly ReadingOptions june = new(Isolation.FunctionsAndStates, StateRules.BlockDisable);
+    /// <summary>Today's kernel, <c>bool replace</c>.</summary>
+    public static readonly Reading Upstream = Builtin("upstream");
 
-    /// <summary>4.1: today's kernel, <c>bool replace</c>.</summary>
-    public static readonly Reading Upstream = new("upstream", ReplaceRule.ByReplaceFlag, Membership.None, ZeroRule.Ordinary, SetArity.Single, false, true, stacking)
-    {
-        Description = "today's kernel: a replace patch replaces every patch, others stack and the newest wins",
-        Fields = "replace",
-        Source = "upstream since 5.1 (atomic replace) and 5.5 (states); Documentation/livepatch/cumulative-patches.rst",
-        Section = "4.1",
-        Encoding = PlanEncoding.ReplaceFlag,
-    };
+    /// <summary>The v2/v3 patchset's <c>u32 replace_set</c>.</summary>
+    public static readonly Reading ReplaceSet = Builtin("replace-set");
 
-    /// <summary>4.2: the v2/v3 patchset's <c>u32 replace_set</c>.</summary>
-    public static readonly Reading ReplaceSet = new("replace-set", ReplaceRule.Intersecting, Membership.OwnSet, ZeroRule.Ordinary, SetArity.Single, false, false, v2)
-    {
-        Description = "one u32 set per patch; a load replaces the patches of its set, sets are isolated",
-        Fields = "replace_set",
-        Source = "Yafang Shao, 29 May 2026, [PATCH v2 2/4] https://lore.kernel.org/all/20260529034542.68766-3-laoar.shao@gmail.com/",
-        Section = "4.2",
-        Encoding = PlanEncoding.SingleSet,
-    };
+    /// <summary>Set 0 is the global cumulative, other sets are overlays it wipes.</summary>
+    public static readonly Reading ZeroReplacesAll = Builtin("zero-replaces-all");
 
-    /// <summary>4.3: set 0 is the global cumulative, other sets are overlays it wipes.</summary>
-    public static readonly Reading ZeroReplacesAll = new("zero-replaces-all", ReplaceRule.Intersecting, Membership.OwnSet, ZeroRule.ReplacesAll, SetArity.Single, false, false, june)
-    {
-        Description = "one set; a set-0 patch replaces everything, a set-s patch is an overlay replacing set s",
-        Fields = "replace_set",
-        Source = "Joe Lawrence, 16 Jun 2026, \"solution 1 (.replace_set=0 special) with a special zero-day overlay\" (quoted in https://lore.kernel.org/all/ajL-Y3dapC1FiAwx@redhat.com/) [reconstruction]",
-        Section = "4.3",
-        Encoding = PlanEncoding.ZeroSet,
-    };
+    /// <summary>Positional, but 0 only as the whole list <c>{0}</c>, replaced only by <c>{0}</c>.</summary>
+    public static readonly Reading ZeroOnlyByZero = Builtin("zero-only-by-zero");
 
-    /// <summary>4.4: positional, but 0 only as the whole list <c>{0}</c>, replaced only by <c>{0}</c>.</summary>
-    public static readonly Reading ZeroOnlyByZero = new("zero-only-by-zero", ReplaceRule.Intersecting, Membership.OwnSet, ZeroRule.OnlyByZero, SetArity.List, true, false, june)
-    {
-        Description = "positional, but {0} is a set of its own that only another {0} patch replaces",
-        Fields = "replace_sets[]",
-        ParameterName = "add_replace_sets",
-        Source = "Petr Mladek, 17 Jun 2026, footnote [*] (quoted in https://www.mail-archive.com/live-patching@vger.kernel.org/msg00612.html)",
-        Section = "4.4",
-    };
+    /// <summary><c>replace_set</c> plus a <c>supersedes[]</c> array.</summary>
+    public static readonly Reading Supersedes = Builtin("supersedes");
 
-    /// <summary>4.5: <c>replace_set</c> plus a <c>supersedes[]</c> array.</summary>
-    public static readonly Reading Supersedes = new("supersedes", ReplaceRule.Intersecting, Membership.OwnSet, ZeroRule.Ordinary, SetArity.List, true, false, june)
-    {
-        Description = "own set plus sets it supersedes; occupies only its own set",
-        Fields = "replace_set, supersedes[]",
-        ParameterName = "add_replace_sets",
-        Source = "Petr Mladek / Joe Lawrence, 11-16 Jun 2026, summarised by Joe in https://www.mail-archive.com/live-patching@vger.kernel.org/msg00612.html",
-        Section = "4.5",
-    };
+    /// <summary><c>replace_sets[] = {own, evicted...}</c>, Joe's reading 1.</summary>
+    public static readonly Reading Positional = Builtin("positional");
 
-    /// <summary>4.6: <c>replace_sets[] = {own, evicted...}</c>, Joe's reading 1.</summary>
-    public static readonly Reading Positional = new("positional", ReplaceRule.Intersecting, Membership.OwnSet, ZeroRule.Ordinary, SetArity.List, true, false, june)
-    {
-        Description = "replace_sets[] = {own, evicted...}: evicts the listed sets, occupies only the first",
-        Fields = "replace_sets[]",
-        ParameterName = "add_replace_sets",
-        Source = "Joe Lawrence, 17 Jun 2026, reading 1, https://www.mail-archive.com/live-patching@vger.kernel.org/msg00612.html",
-        Section = "4.6",
-    };
+    /// <summary>The patch belongs to every listed set, Joe's reading 2.</summary>
+    public static readonly Reading Flat = Builtin("flat");
 
-    /// <summary>4.7: the patch belongs to every listed set, Joe's reading 2.</summary>
-    public static readonly Reading Flat = new("flat", ReplaceRule.Intersecting, Membership.AllListed, ZeroRule.Ordinary, SetArity.List, true, false, june)
-    {
-        Description = "belongs to every listed set; replaces every patch sharing any of them",
-        Fields = "replace_sets[]",
-        ParameterName = "add_replace_sets",
-        Source = "Joe Lawrence, 17 Jun 2026, reading 2, https://www.mail-archive.com/live-patching@vger.kernel.org/msg00612.html",
-        Section = "4.7",
-    };
+    /// <summary>Petr's reading 3, the patch replaces the given set of sets.</summary>
+    public static readonly Reading Set = Builtin("set");
 
-    /// <summary>4.8: Petr's reading 3, the patch replaces the given set of sets.</summary>
-    public static readonly Reading Set = new("set", ReplaceRule.Subset, Membership.AllListed, ZeroRule.Ordinary, SetArity.List, true, false, june)
-    {
-        Description = "belongs to every listed set; replaces patches whose sets it covers, refuses partial overlap",
-        Fields = "replace_sets[]",
-        ParameterName = "add_replace_sets",
-        Source = "Petr Mladek, 18 Jun 2026, reading 3 (quoted in https://www.mail-archive.com/live-patching@vger.kernel.org/msg00630.html)",
-        Section = "4.8",
-    };
+    /// <summary>Petr's <c>slot</c> + <c>merge_slots[]</c> + <c>add_merge_slots</c>.</summary>
+    public static readonly Reading Slot = Builtin("slot");
 
-    /// <summary>4.9: Petr's <c>slot</c> + <c>merge_slots[]</c> + <c>add_merge_slots</c>.</summary>
-    public static readonly Reading Slot = new("slot", ReplaceRule.Intersecting, Membership.OwnSet, ZeroRule.Ordinary, SetArity.List, true, false, june)
-    {
-        Description = "same slot replaces, merge_slots are merged in; occupies only its slot",
-        Fields = "slot, merge_slots[]",
-        ParameterName = "add_merge_slots",
-        Source = "Petr Mladek, 18 Jun 2026 (quoted in https://www.mail-archive.com/live-patching@vger.kernel.org/msg00630.html)",
-        Section = "4.9",
-    };
+    /// <summary>Joe's <c>provides</c> / <c>obsoletes</c> / <c>also_obsoletes</c>.</summary>
+    public static readonly Reading Provides = Builtin("provides");
 
-    /// <summary>4.9: Joe's <c>provides</c> / <c>obsoletes</c> / <c>also_obsoletes</c>.</summary>
-    public static readonly Reading Provides = new("provides", ReplaceRule.Intersecting, Membership.OwnSet, ZeroRule.Ordinary, SetArity.List, true, false, june)
-    {
-        Description = "one active patch per provided id; obsoletes replaces other ids",
-        Fields = "provides, obsoletes[]",
-        ParameterName = "also_obsoletes",
-        Source = "Joe Lawrence, 18 Jun 2026, https://www.mail-archive.com/live-patching@vger.kernel.org/msg00630.html",
-        Section = "4.9",
-    };
+    /// <summary>Yafang's flat mode with hotfix sets chosen by user space.</summary>
+    public static readonly Reading FlatDynamic = Builtin("flat-dynamic");
 
-    /// <summary>4.10: Yafang's flat mode with hotfix sets chosen by user space.</summary>
-    public static readonly Reading FlatDynamic = new("flat-dynamic", ReplaceRule.Intersecting, Membership.AllListed, ZeroRule.Ordinary, SetArity.List, true, false, june)
-    {
-        Description = "flat in the kernel; hotfixes and customer patches take a free set chosen at load time",
-        Fields = "replace_sets[], sysfs replace_set",
-        ParameterName = "add_replace_sets",
-        Source = "Yafang Shao, 18 Jun 2026, https://www.mail-archive.com/live-patching@vger.kernel.org/msg00613.html (quoted in msg00630)",
-        Section = "4.10",
-        Encoding = PlanEncoding.Dynamic,
-    };
-
-    /// <summary>Every reading, in the order comparisons show them.</summary>
-    public static IReadOnlyList<Reading> All { get; } =
+    /// <summary>Every built-in reading, in the order comparisons show them: the eleven above, then any other embedded proposal by name.</summary>
+    public static IReadOnlyList<Reading> All { get; } = Collect(
     [
         Upstream, ReplaceSet, ZeroReplacesAll, ZeroOnlyByZero, Supersedes, Positional, Flat, Set, Slot, Provides, FlatDynamic,
-    ];
+    ]);
+
+    private const string ResourcePrefix = "proposals/";
+
+    /// <summary>The text of the embedded <c>proposals/NAME.proposal</c>, or null.</summary>
+    public static string? BuiltinText(string name)
+    {
+        using var stream = typeof(Readings).Assembly.GetManifestResourceStream(ResourcePrefix + name + ".proposal");
+        if (stream is null) return null;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static Reading Builtin(string name)
+    {
+        var text = BuiltinText(name) ?? throw new InvalidOperationException($"proposals/{name}.proposal is not embedded");
+        var reading = ProposalText.Parse(text, name, out var error);
+        if (reading is null || reading.Name != name)
+            throw new InvalidOperationException($"proposals/{name}.proposal:{error?.Line}:{error?.Column}: {error?.Message ?? "names another reading"}");
+        return reading;
+    }
+
+    private static Reading[] Collect(Reading[] known)
+    {
+        var more = typeof(Readings).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".proposal", StringComparison.Ordinal))
+            .Select(n => n[ResourcePrefix.Length..^".proposal".Length])
+            .Where(n => !known.Any(r => r.Name == n))
+            .Order(StringComparer.Ordinal)
+            .Select(Builtin);
+        return [.. known, .. more];
+    }
 
     /// <summary>The preset with this name, or null.</summary>
     public static Reading? Find(string name)
@@ -132,31 +82,38 @@ public static class Readings
         return null;
     }
 
-    /// <summary>Parses <c>NAME</c> or <c>NAME(option=value,...)</c>; on failure, <paramref name="error"/> says why.</summary>
-    public static Reading? Parse(string text, out string? error)
+    /// <summary>Finds the reading a name stands for; null with a message when there is none.</summary>
+    public delegate Reading? Resolver(string name, out string? error);
+
+    /// <summary>Parses <c>NAME</c> or <c>NAME(option=value,...)</c> for a built-in reading; on failure, <paramref name="error"/> says why.</summary>
+    public static Reading? Parse(string text, out string? error) =>
+        Parse(text, (string name, out string? message) =>
+        {
+            message = Find(name) is null ? $"unknown reading '{name}' (known: {string.Join(", ", All.Select(r => r.Name))})" : null;
+            return Find(name);
+        }, out error);
+
+    /// <summary>Parses <c>NAME(option=value,...)</c>, the name found by <paramref name="resolve"/>; on failure, <paramref name="error"/> says why.</summary>
+    public static Reading? Parse(string text, Resolver resolve, out string? error)
     {
         error = null;
         text = text.Trim();
-        var open = text.IndexOf('(');
+        var open = text.EndsWith(')') ? text.LastIndexOf('(') : text.IndexOf('(');
         var name = open < 0 ? text : text[..open].Trim();
-        var preset = Find(name);
-        if (preset is null)
-        {
-            error = $"unknown reading '{name}' (known: {string.Join(", ", All.Select(r => r.Name))})";
-            return null;
-        }
-        if (open < 0) return preset;
+        var reading = resolve(name, out error);
+        if (reading is null) return null;
+        if (open < 0) return reading;
         if (!text.EndsWith(')'))
         {
             error = $"reading '{text}' lacks a closing ')'";
             return null;
         }
-        var options = preset.Options;
+        var options = reading.Options;
         foreach (var part in text[(open + 1)..^1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!ReadingOptionText.TryApply(ref options, part, out error)) return null;
         }
-        return preset.With(options);
+        return reading.With(options);
     }
 }
 

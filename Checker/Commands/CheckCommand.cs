@@ -37,7 +37,7 @@ public static class CheckCommand
             var readings = Cli.ParseReadings([parse.GetValue(reading)!], parse.GetValue(setting), stderr);
             var invariants = readings is null ? null : input.Invariants(parse, stderr);
             if (readings is null || invariants is null) return ExitCodes.Usage;
-            var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
+            var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? readings[0].Options.Granularity;
             var r = readings[0].With(readings[0].Options with { Granularity = granularity });
             var fmt = parse.GetValue(format) ?? "text";
             if (parse.GetValue(traces) is { } folder && !OutputPath.CheckFolder("--traces", folder, stderr)) return ExitCodes.Usage;

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Numerics;
 using Klp.Check.Model;
 using Klp.Check.Output;
+using Klp.Check.Proposals;
+using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
 
@@ -47,7 +49,7 @@ public static class Cli
         var root = new RootCommand("klp-check: replays and model-checks Linux livepatch replace proposals.")
         {
             ReplayCommand.Create(stdout, stderr),
-            ReadingsCommand.Create(stdout),
+            ReadingsCommand.Create(stdout, stderr),
             CheckCommand.Create(stdout, stderr),
             CompareCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
@@ -73,7 +75,7 @@ public static class Cli
     public static Option<string[]> ReadingOption() => new("--reading", "-r")
     {
         HelpName = "NAME",
-        Description = "a reading, e.g. flat or set(states=versions); repeat for several (default: every reading)",
+        Description = "a reading, e.g. flat, set(states=versions) or my.proposal (docs/proposals.md); repeat for several (default: every reading)",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
@@ -129,27 +131,47 @@ public static class Cli
     }
 
     /// <summary>Parses the readings and settings a user gave; null with a message on bad input. A setting overridden by a later one of the same option is a warning.</summary>
-    public static List<Reading>? ParseReadings(IEnumerable<string>? names, IEnumerable<string>? settings, TextWriter stderr)
+    /// <param name="names">Readings as given: names or proposal files, each with options; none for every built-in reading.</param>
+    /// <param name="settings">The <c>--option</c> settings, applied to every reading.</param>
+    /// <param name="stderr">Where bad input is reported.</param>
+    /// <param name="proposals">Further readings (<c>--proposals DIR</c>), after the named ones.</param>
+    public static List<Reading>? ParseReadings(IEnumerable<string>? names, IEnumerable<string>? settings, TextWriter stderr, IReadOnlyList<Reading>? proposals = null)
     {
-        var given = settings?.ToList() ?? [];
-        for (var i = 0; i < given.Count; i++)
+        var settingList = settings?.ToList() ?? [];
+        for (var i = 0; i < settingList.Count; i++)
         {
-            var key = given[i].Split('=')[0].Trim();
-            var later = given.Skip(i + 1).FirstOrDefault(s => s.Split('=')[0].Trim() == key);
-            if (later is not null) stderr.WriteLine($"klp-check: warning: --option {given[i]} is overridden by the later --option {later}");
+            var key = settingList[i].Split('=')[0].Trim();
+            var later = settingList.Skip(i + 1).FirstOrDefault(s => s.Split('=')[0].Trim() == key);
+            if (later is not null) stderr.WriteLine($"klp-check: warning: --option {settingList[i]} is overridden by the later --option {later}");
         }
         var list = new List<Reading>();
-        var named = names?.ToList() ?? [];
-        foreach (var name in named.Count == 0 ? Readings.All.Select(r => r.Name) : named)
+        var given = names?.ToList() ?? [];
+        var defaultAll = given.Count == 0;
+        var parsed = new List<Reading>();
+        foreach (var name in defaultAll ? Readings.All.Select(r => r.Name) : given)
         {
-            var reading = Readings.Parse(name, out var error);
+            Reading? reading;
+            string? error;
+            try
+            {
+                reading = ProposalFile.Resolve(name, null, out error);
+            }
+            catch (ScenarioException e)
+            {
+                foreach (var d in e.Diagnostics) stderr.WriteLine(d);
+                return null;
+            }
             if (reading is null)
             {
                 stderr.WriteLine($"klp-check: --reading: {error}");
                 return null;
             }
+            parsed.Add(reading);
+        }
+        foreach (var reading in parsed.Concat(proposals ?? []))
+        {
             var o = reading.Options;
-            foreach (var s in given)
+            foreach (var s in settings ?? [])
             {
                 if (!ReadingOptionText.TryApply(ref o, s, out var err))
                 {
@@ -157,7 +179,13 @@ public static class Cli
                     return null;
                 }
             }
-            list.Add(reading.With(o));
+            var r = reading.With(o);
+            if (list.Any(x => x.Name == r.Name && x.With(r.Options) != r))
+            {
+                stderr.WriteLine($"klp-check: --reading: two different readings are named '{r.Name}'");
+                return null;
+            }
+            list.Add(r);
         }
         return list;
     }

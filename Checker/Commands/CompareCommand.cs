@@ -4,6 +4,7 @@ using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Output;
 using Klp.Check.Output.Html;
+using Klp.Check.Proposals;
 using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
@@ -22,20 +23,40 @@ public static class CompareCommand
         var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
         var noScenarios = new Option<bool>("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
         var scenarioFolder = new Option<string?>("--scenarios") { HelpName = "DIR", Description = "replay the scenario files under this folder (default: scenarios/ of the repository holding the current directory or the tool)" };
+        var proposals = new Option<string?>("--proposals") { HelpName = "DIR", Description = "add every *.proposal file of DIR as a reading (docs/proposals.md), after the others" };
         var input = new InputOptions();
-        var command = new Command("compare", "The verdict matrix: every reading (or those given) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 3 when, without --expect, a cap left a verdict inconclusive; 130 when interrupted.")
+        var command = new Command("compare", "The verdict matrix: every reading (or those given, and the proposals of --proposals DIR) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 3 when, without --expect, a cap left a verdict inconclusive; 130 when interrupted.")
         {
-            reading, setting, mode, format, expect, save, noScenarios, scenarioFolder,
+            reading, setting, mode, format, expect, save, noScenarios, scenarioFolder, proposals,
         };
         input.AddTo(command);
         command.SetAction(parse =>
         {
-            var readings = Cli.ParseReadings(parse.GetValue(reading), parse.GetValue(setting), stderr);
+            IReadOnlyList<Reading>? extra = null;
+            if (parse.GetValue(proposals) is { } directory)
+            {
+                try
+                {
+                    extra = ProposalFile.ReadDirectory(directory, out var error);
+                    if (extra is null)
+                    {
+                        stderr.WriteLine($"klp-check: --proposals: {error}");
+                        return ExitCodes.Usage;
+                    }
+                }
+                catch (ScenarioException e)
+                {
+                    foreach (var d in e.Diagnostics) stderr.WriteLine(d);
+                    return ExitCodes.Usage;
+                }
+            }
+            var names = parse.GetValue(reading) is { Length: > 0 } given ? given : [.. Readings.All.Select(r => r.Name)];
+            var readings = Cli.ParseReadings(names, parse.GetValue(setting), stderr, extra);
             var source = readings is null ? null : input.Source(parse, stderr);
             var invariants = source is null ? null : input.Invariants(parse, stderr);
             if (readings is null || source is null || invariants is null) return ExitCodes.Usage;
-            var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
-            readings = [.. readings.Select(r => r.With(r.Options with { Granularity = granularity }))];
+            var granularity = Cli.ParseMode(parse.GetValue(mode));
+            readings = [.. readings.Select(r => r.With(r.Options with { Granularity = granularity ?? r.Options.Granularity }))];
 
             Dictionary<(string, string), (string, int)>? baseline = null;
             var expectFile = parse.GetValue(expect);
@@ -63,9 +84,9 @@ public static class CompareCommand
             if (!parse.GetValue(noScenarios))
             {
                 var folder = parse.GetValue(scenarioFolder) ?? Comparer.ShippedScenarioFolder();
-                if (parse.GetValue(scenarioFolder) is { } given && !Directory.Exists(given))
+                if (parse.GetValue(scenarioFolder) is { } named && !Directory.Exists(named))
                 {
-                    stderr.WriteLine($"klp-check: --scenarios: '{given}' is not a directory");
+                    stderr.WriteLine($"klp-check: --scenarios: '{named}' is not a directory");
                     return ExitCodes.Usage;
                 }
                 var files = folder is null ? [] : Comparer.ScenarioFiles(folder);

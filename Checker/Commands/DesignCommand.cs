@@ -4,6 +4,7 @@ using Klp.Check.Comparison;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Output;
+using Klp.Check.Proposals;
 
 namespace Klp.Check.Commands;
 
@@ -16,10 +17,11 @@ public static class DesignCommand
         var require = new Option<string[]>("--require") { Description = "the property ids every combination must keep, comma-separated or repeated", Arity = ArgumentArity.OneOrMore };
         var mode = Cli.ModeOption();
         var format = Cli.FormatOption();
+        var write = new Option<string?>("--write") { HelpName = "DIR", Description = "write each combination that keeps the required properties as DIR/design-N.proposal (N: its row)" };
         var input = new InputOptions();
         var command = new Command("design", $"Enumerate combinations of policies (which patches a load replaces, which sets it occupies, the meaning of 0, list arity, the load parameter, isolation, state rules, and on release plans the encoder) and list those that keep every required property within the bounds, simplest first, with the presets they equal. Input: release plans within bounds (default {DesignSpace.DefaultBounds.Releases} releases), --raw catalogs, --catalog or --plan. Exit 0: some combination keeps them; 1: none does; 2: bad input; 130: interrupted.")
         {
-            require, mode, format,
+            require, mode, format, write,
         };
         input.AddTo(command);
         command.SetAction(parse =>
@@ -51,6 +53,12 @@ public static class DesignCommand
             var source = given ? input.Source(parse, stderr) : InputSource.Plans(DesignSpace.DefaultBounds);
             if (source is null) return ExitCodes.Usage;
             var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
+            var directory = parse.GetValue(write);
+            if (directory is not null && WriteProblem(directory) is { } problem)
+            {
+                stderr.WriteLine($"klp-check: --write: {problem}");
+                return ExitCodes.Usage;
+            }
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
@@ -63,9 +71,57 @@ public static class DesignCommand
                 _ => DesignReport.Text(result),
             });
             stderr.WriteLine($"klp-check: {result.Points.Count} combinations, {result.States} states in {result.Elapsed.TotalSeconds:F2} s");
+            if (directory is not null && result.Complete)
+            {
+                Directory.CreateDirectory(directory);
+                var passing = result.Passing;
+                for (var i = 0; i < passing.Count; i++)
+                {
+                    var path = Path.Combine(directory, $"design-{i + 1}{ProposalFile.Extension}");
+                    File.WriteAllText(path, Proposal(result, passing[i], i + 1, [.. required.Select(r => r.Id)]));
+                }
+                stderr.WriteLine($"klp-check: wrote {passing.Count} proposal file{(passing.Count == 1 ? "" : "s")} to {directory}");
+            }
             if (!result.Complete) return ExitCodes.Interrupted;
             return result.Passing.Count > 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
+    }
+
+    // Written files never replace anything: a directory of an earlier run is refused before exploring.
+    private static string? WriteProblem(string directory)
+    {
+        if (File.Exists(directory)) return $"'{directory}' is a file, not a directory";
+        if (!Directory.Exists(directory)) return null;
+        try
+        {
+            return Directory.EnumerateFiles(directory, "design-*" + ProposalFile.Extension).Any()
+                ? $"'{directory}' already holds design-*{ProposalFile.Extension} files; remove them or name another directory"
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot list '{directory}': {e.Message}";
+        }
+    }
+
+    /// <summary>A kept combination as a proposal file named <c>design-N</c>, with comments on where it came from.</summary>
+    public static string Proposal(DesignResult result, DesignPoint point, int row, IReadOnlyList<string> required)
+    {
+        var fixedPolicies = DesignSpace.PolicyKeys.Where(k => (point.Relevant & k.Policy) == 0).Select(k => k.Key).ToList();
+        var reading = point.Reading with
+        {
+            Name = $"design-{row}",
+            Description = $"combination {row} of klp-check design: keeps {string.Join(", ", required)}",
+            Source = "klp-check design",
+            Defaults = point.Reading.Options,
+        };
+        var comments = new List<string>
+        {
+            $"Row {row} of klp-check design --require {string.Join(",", required)} on {result.Source.Kind} {result.Source.Bound}.",
+        };
+        if (fixedPolicies.Count > 0) comments.Add($"Cannot matter on those inputs, so fixed at one value: {string.Join(", ", fixedPolicies)}.");
+        if (point.Matches.Count > 0) comments.Add($"Same policies there as: {string.Join(", ", point.Matches)}.");
+        return ProposalFile.Write(reading, comments);
     }
 }

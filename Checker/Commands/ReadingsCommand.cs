@@ -1,32 +1,40 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using Klp.Check.Model;
 using Klp.Check.Output;
+using Klp.Check.Proposals;
+using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
 
-/// <summary><c>klp-check readings</c>: every reading with what it reads, its default options and its source.</summary>
+/// <summary><c>klp-check readings [NAME|FILE...]</c>: readings as proposal files, with what they mean, their policies, options and source.</summary>
 public static class ReadingsCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
+        var names = new Argument<string[]>("READING") { Description = "built-in readings or proposal files (docs/proposals.md), with options as NAME(option=value,...) (none: every built-in reading)", Arity = ArgumentArity.ZeroOrMore };
+        var setting = Cli.SettingOption();
         var format = Cli.FormatOption();
-        var command = new Command("readings", "List the readings (replace proposals): what each means, the fields it reads, its default options and where in the discussion it comes from.")
+        var command = new Command("readings", "Print readings (replace proposals) in the proposal file format: what each means, the fields it reads, its policies and options, and where in the discussion it comes from. The text output is a set of proposal files: any block of it saved as NAME.proposal is that reading. Exit 0; 2: bad input.")
         {
-            format,
+            names, setting, format,
         };
         command.SetAction(parse =>
         {
-            stdout.Write(Render(parse.GetValue(format) ?? "text"));
+            var readings = Cli.ParseReadings(parse.GetValue(names), parse.GetValue(setting), stderr);
+            if (readings is null) return ExitCodes.Usage;
+            stdout.Write(Render(readings, parse.GetValue(format) ?? "text"));
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    /// <summary>The listing in a format.</summary>
-    public static string Render(string format)
+    /// <summary>The built-in readings in a format.</summary>
+    public static string Render(string format) => Render(Readings.All, format);
+
+    /// <summary>Readings in a format: text is proposal files separated by blank lines.</summary>
+    public static string Render(IReadOnlyList<Reading> readings, string format)
     {
         var sb = new StringBuilder();
         switch (format)
@@ -35,42 +43,42 @@ public static class ReadingsCommand
                 sb.Append(JsonReport.Write("readings", w =>
                 {
                     w.WriteStartArray("readings");
-                    foreach (var r in Readings.All)
+                    foreach (var r in readings)
                     {
                         w.WriteStartObject();
-                        w.WriteString("name", r.Name);
-                        w.WriteString("section", r.Section);
-                        w.WriteString("description", r.Description);
-                        w.WriteString("fields", r.Fields);
-                        if (r.ParameterName is null) w.WriteNull("parameter");
-                        else w.WriteString("parameter", r.ParameterName);
-                        w.WriteStartObject("options");
-                        foreach (var s in ReadingOptionText.Format(r.Options))
-                            w.WriteString(s[..s.IndexOf('=')], s[(s.IndexOf('=') + 1)..]);
+                        foreach (var key in ProposalText.TextKeys)
+                        {
+                            if (key == "parameter" && r.ParameterName is null) w.WriteNull(key);
+                            else w.WriteString(key, ProposalText.Value(r, key));
+                        }
+                        w.WriteStartObject("policies");
+                        foreach (var (key, _) in ProposalText.PolicyKeys) w.WriteString(key, ProposalText.Value(r, key));
                         w.WriteEndObject();
-                        w.WriteString("source", r.Source);
+                        w.WriteStartObject("options");
+                        foreach (var (key, _) in ReadingOptionText.Options) w.WriteString(key, ProposalText.Value(r, key));
+                        w.WriteEndObject();
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
                 }));
                 break;
             case "markdown":
-                sb.AppendLine("| reading | docs/semantics.md | meaning | fields | load parameter | default options | source |");
+                sb.AppendLine("| reading | meaning | fields | load parameter | policies | options | source |");
                 sb.AppendLine("|---|---|---|---|---|---|---|");
-                foreach (var r in Readings.All)
-                    sb.AppendLine($"| `{r.Name}` | {r.Section} | {r.Description} | `{r.Fields}` | {(r.ParameterName is null ? "none" : $"`{r.ParameterName}`")} | {string.Join(", ", ReadingOptionText.Format(r.Options))} | {r.Source} |");
+                foreach (var r in readings)
+                {
+                    var policies = string.Join(", ", ProposalText.PolicyKeys.Select(k => $"{k.Key}: {ProposalText.Value(r, k.Key)}"));
+                    var options = string.Join(", ", ReadingOptionText.Options.Take(2).Select(o => $"{o.Name}: {ProposalText.Value(r, o.Name)}"));
+                    sb.AppendLine($"| `{r.DisplayName}` | {r.Description} | `{r.Fields}` | {(r.ParameterName is null ? "none" : $"`{r.ParameterName}`")} | {policies} | {options} | {r.Source} |");
+                }
                 break;
             default:
-                foreach (var r in Readings.All)
+                foreach (var r in readings)
                 {
-                    sb.AppendLine($"{r.Name} (docs/semantics.md {r.Section})");
-                    foreach (var line in TextLayout.Wrap(r.Description.Split(' '), "  ")) sb.AppendLine(line);
-                    sb.AppendLine($"  fields: {r.Fields}; load parameter: {r.ParameterName ?? "none"}");
-                    foreach (var line in TextLayout.Wrap(("defaults: " + string.Join(", ", ReadingOptionText.Format(r.Options))).Split(' '), "  ")) sb.AppendLine(line);
-                    foreach (var line in TextLayout.Wrap(("from: " + r.Source).Split(' '), "  ")) sb.AppendLine(line);
+                    sb.Append(ProposalFile.Write(r));
                     sb.AppendLine();
                 }
-                foreach (var line in TextLayout.Wrap($"{Readings.All.Count} readings. Every option can be set on every reading: NAME(option=value,...) or --option option=value.".Split(' '), ""))
+                foreach (var line in TextLayout.Wrap($"{readings.Count} reading{(readings.Count == 1 ? "" : "s")}. Each block above, saved as NAME.proposal, is that reading (docs/proposals.md); options can be set on any reading as NAME(option=value,...) or with --option.".Split(' '), "# "))
                     sb.AppendLine(line);
                 break;
         }

@@ -197,24 +197,18 @@ public static class DesignSpace
         return names;
     }
 
-    /// <summary>The policies of a combination as <c>name=value</c> words, the relevant ones only.</summary>
+    /// <summary>The proposal file key (docs/proposals.md) of every policy the design space varies.</summary>
+    public static IReadOnlyList<(Policies Policy, string Key)> PolicyKeys { get; } =
+    [
+        (Policies.Replace, "replaces"), (Policies.Membership, "occupies"), (Policies.Zero, "zero"), (Policies.Arity, "arity"),
+        (Policies.AddSets, "add-sets"), (Policies.Isolation, "isolation"), (Policies.States, "states"), (Policies.Encoding, "encoding"),
+    ];
+
+    /// <summary>The policies of a combination as proposal file keys and values, the relevant ones only.</summary>
     public static IReadOnlyList<(Policies Policy, string Name, string Value)> Describe(Reading r, Policies relevant)
     {
-        var words = new List<(Policies, string, string)>
-        {
-            (Policies.Replace, "replaces", r.Replace switch { ReplaceRule.ByReplaceFlag => "flag", ReplaceRule.Intersecting => "intersect", _ => "subset" }),
-            (Policies.Membership, "occupies", r.Membership switch { Membership.None => "none", Membership.OwnSet => "own", _ => "listed" }),
-            (Policies.Zero, "zero", r.Zero switch { ZeroRule.Ordinary => "ordinary", ZeroRule.ReplacesAll => "all", _ => "only0" }),
-            (Policies.Arity, "arity", r.Arity == SetArity.Single ? "one" : "list"),
-            (Policies.AddSets, "add_sets", r.AddSetsParameter ? "yes" : "no"),
-            (Policies.Isolation, "isolation", ReadingOptionText.Options[0].Values[(int)r.Options.Isolation]),
-            (Policies.States, "states", ReadingOptionText.Options[1].Values[(int)r.Options.States]),
-            (Policies.Encoding, "encoding", r.Encoding switch
-            {
-                PlanEncoding.ReplaceFlag => "flag", PlanEncoding.SingleSet => "single", PlanEncoding.ZeroSet => "zero",
-                PlanEncoding.Array => "array", _ => "dynamic",
-            }),
-        };
+        var words = new List<(Policies, string, string)>();
+        foreach (var (policy, key) in PolicyKeys) words.Add((policy, key, ProposalText.Value(r, key)));
         // Replace rule and membership are always shown: with single sets they still say "own set, same set".
         return [.. words.Where(w => (relevant & w.Item1) != 0 || w.Item1 is Policies.Replace or Policies.Membership)];
     }

@@ -16,8 +16,34 @@ public static class ComparisonReport
         ["provides"] = "prov", ["flat-dynamic"] = "fdyn",
     };
 
-    private static string Abbreviation(Reading r) =>
-        (abbreviations.GetValueOrDefault(r.Name) ?? r.Name[..Math.Min(4, r.Name.Length)]) + (r.DisplayName != r.Name ? "*" : "");
+    /// <summary>A column heading of at most four characters per reading, no two alike: the built-in readings' usual ones, else the name's
+    /// letters (its start, then its initials, then its start and a digit); a star marks options that differ from the reading's own.</summary>
+    public static IReadOnlyList<string> Abbreviations(IReadOnlyList<Reading> readings)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<string>();
+        foreach (var r in readings)
+        {
+            var star = r.DisplayName != r.Name ? "*" : "";
+            var room = 4 - star.Length;
+            var letters = r.Name.Replace("-", "");
+            var initials = string.Concat(r.Name.Split('-', StringSplitOptions.RemoveEmptyEntries).Select(w => w[0]));
+            var candidates = new List<string>();
+            if (abbreviations.TryGetValue(r.Name, out var known)) candidates.Add(known);
+            candidates.Add(letters);
+            if (initials.Length > 1) candidates.Add(initials);
+            var pick = candidates.Select(c => c[..Math.Min(room, c.Length)] + star).FirstOrDefault(c => !taken.Contains(c));
+            for (var n = 2; pick is null; n++)
+            {
+                var digits = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var c = letters[..Math.Min(Math.Max(1, room - digits.Length), letters.Length)] + digits + star;
+                if (!taken.Contains(c)) pick = c;
+            }
+            taken.Add(pick);
+            result.Add(pick);
+        }
+        return result;
+    }
 
     /// <summary>The matrix mark of a verdict: ok, (ok), X with feature letters, or -.</summary>
     internal static string Mark(Verdict v) => v.Kind switch
@@ -42,12 +68,15 @@ public static class ComparisonReport
         foreach (var line in TextLayout.Wrap($"input: {c.Source.Kind} {c.Source.Bound} ({c.Source.Count} inputs per reading)".Split(' '), "")) sb.AppendLine(line);
         sb.AppendLine();
         const int first = 22, width = 5;
+        var abbreviated = Abbreviations([.. c.Results.Select(r => r.Reading)]);
+        var heads = new Dictionary<ReadingResult, string>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < c.Results.Count; i++) heads[c.Results[i]] = abbreviated[i];
         var chunks = new List<List<ReadingResult>>();
         for (var i = 0; i < c.Results.Count; i += 11) chunks.Add([.. c.Results.Skip(i).Take(11)]);
         foreach (var chunk in chunks)
         {
             sb.Append(new string(' ', first));
-            sb.AppendLine(string.Concat(chunk.Select(r => Abbreviation(r.Reading).PadRight(width))).TrimEnd());
+            sb.AppendLine(string.Concat(chunk.Select(r => heads[r].PadRight(width))).TrimEnd());
             sb.Append(new string(' ', first)).AppendLine(new string('-', chunk.Count * width - 1));
             for (var k = 0; k < c.Invariants.Count; k++)
             {
@@ -68,7 +97,7 @@ public static class ComparisonReport
             sb.AppendLine("? inconclusive: a cap cut the exploration and the answer lies beyond it");
             sb.AppendLine("(raise --max-states or --max-depth)");
         }
-        foreach (var line in TextLayout.Wrap(c.Results.Select(r => $"{Abbreviation(r.Reading)}={r.Reading.DisplayName}"), "", "  ")) sb.AppendLine(line);
+        foreach (var line in TextLayout.Wrap(c.Results.Select(r => $"{heads[r]}={r.Reading.DisplayName}"), "", "  ")) sb.AppendLine(line);
 
         var violated = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).ToList();
         if (violated.Count > 0)

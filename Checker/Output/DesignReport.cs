@@ -31,11 +31,7 @@ public static class DesignReport
     private static Dictionary<Policies, string> Values(DesignPoint p) =>
         DesignSpace.Describe(p.Reading, p.Relevant).ToDictionary(w => w.Policy, w => w.Value);
 
-    private static string Heading(Policies p) => p switch
-    {
-        Policies.Replace => "replaces", Policies.Membership => "occupies", Policies.Zero => "zero", Policies.Arity => "arity",
-        Policies.AddSets => "add_sets", Policies.Isolation => "isolation", Policies.States => "states", _ => "encoding",
-    };
+    private static string Heading(Policies p) => DesignSpace.PolicyKeys.First(k => k.Policy == p).Key;
 
     /// <summary>Per required property, how many combinations broke it and for how many it was n/a.</summary>
     public static IReadOnlyList<(Invariant Invariant, int Violated, int NotApplicable)> Failures(DesignResult r) =>
@@ -96,16 +92,11 @@ public static class DesignReport
     }
 
     private static IEnumerable<string> Legend() =>
-        ("Which entries a load replaces: flag, every entry if replace is set (upstream); intersect, those whose sets meet the listed ones;"
-        + " subset, those whose sets lie within them. Which sets a patch occupies: own, the first listed; listed, every listed one;"
-        + " none, no set (upstream). Set 0 (zero): ordinary, a set like any other; all, a load listing 0 replaces every entry;"
-        + " only0, 0 replaces only entries in set 0. Arity: one, a single set number; list, a list of them."
-        + " add_sets: yes, a load may pass extra sets. Isolation: f+s, functions and states; f, functions only; none."
-        + " States: versions, a state's version may not go down; block, block_disable is kept."
-        + " Encoding (how a vendor writes the release plan): flag, replace = true on cumulatives; single, one set per line with"
-        + " cumulatives in set 1; zero, cumulatives in set 0; array, a cumulative lists 1 and every hotfix set; dynamic, sets"
-        + " chosen at load time (auto). A dash: the policy cannot matter on these inputs."
-        + " After the equals sign: the presets with these policies.").Split(' ');
+        ("Columns are the keys of a proposal file (docs/proposals.md), values its words, except isolation f+s (functions+states),"
+        + " f (functions-only) and states block (block-disable). replaces: flag, every entry if replace is set (upstream); intersect,"
+        + " those whose sets meet the listed ones; subset, those whose sets lie within them. occupies: own, the first listed; listed,"
+        + " every listed one. A dash: the policy cannot matter on these inputs. After the equals sign: the built-in readings with"
+        + " these policies. design --write DIR writes each row as a proposal file.").Split(' ');
 
     /// <summary>The closing line: combinations and states explored.</summary>
     public static string Totals(DesignResult r) =>

@@ -58,8 +58,8 @@ public static class Replayer
 
     private static Reading WithFileOptions(Scenario scenario, Reading reading, bool keepExplicit)
     {
-        var preset = Model.Readings.Find(reading.Name) ?? reading;
-        if (keepExplicit && reading.Options with { Granularity = Granularity.Atomic } != preset.Options) return reading;
+        var own = reading.Defaults ?? reading.Options;
+        if (keepExplicit && reading.Options with { Granularity = Granularity.Atomic } != own with { Granularity = Granularity.Atomic }) return reading;
         var o = reading.Options;
         foreach (var setting in scenario.Options) ReadingOptionText.TryApply(ref o, setting, out _);
         return reading.With(o);

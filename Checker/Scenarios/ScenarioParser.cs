@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Klp.Check.Model;
+using Klp.Check.Proposals;
 
 namespace Klp.Check.Scenarios;
 
@@ -96,6 +97,8 @@ public static partial class ScenarioParser
         private readonly List<(int Line, Operation? Op, string Text, string? Note, List<Expectation> Expectations)> steps = [(0, null, "", null, [])];
         private readonly List<string> options = [];
         private readonly List<Reading> named = [];
+        private readonly Dictionary<string, List<Reading>> groups = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Reading> proposals = new(StringComparer.Ordinal);
         private List<Reading>? expectationReadings;
         private Granularity? mode;
         private string? title;
@@ -168,6 +171,7 @@ public static partial class ScenarioParser
             {
                 case "title": title = body[5..].Trim(); return;
                 case "readings": Directive_Readings(body, column); return;
+                case "group": Directive_Group(body, column); return;
                 case "mode": Directive_Mode(body, column); return;
                 case "option": Directive_Option(body, column); return;
                 case "patch":
@@ -195,7 +199,7 @@ public static partial class ScenarioParser
             }
             Error(column, first.Length == 0
                 ? "expected a statement"
-                : $"unknown statement '{first}': expected a timeline line (Day: name: kind (replace_sets={{..}})) or one of title, readings, mode, option, patch, load, disable, unload, complete, reverse, force, expect");
+                : $"unknown statement '{first}': expected a timeline line (Day: name: kind (replace_sets={{..}})) or one of title, readings, group, mode, option, patch, load, disable, unload, complete, reverse, force, expect");
         }
 
         private static string FirstWord(string body)
@@ -236,14 +240,77 @@ public static partial class ScenarioParser
         private void Directive_Readings(string body, int column)
         {
             var text = body.TrimStart()[8..];
+            var list = ParseReadingList(text, column + (body.Length - body.TrimStart().Length) + 8);
+            if (list is { Count: 0 }) Error(column, "readings needs at least one reading name");
+            expectationReadings = list ?? [];
+        }
+
+        private void Directive_Group(string body, int column)
+        {
+            var text = body.TrimStart()[5..];
+            var eq = text.IndexOf('=');
+            var name = (eq < 0 ? text : text[..eq]).Trim();
+            if (eq < 0 || !ProposalText.IsName(name))
+            {
+                Error(column, "expected group NAME = READING, ... (NAME: lower-case letters, digits and dashes)");
+                return;
+            }
+            if (groups.ContainsKey(name) || proposals.ContainsKey(name) || Readings.Find(name) is not null || clauseWords.Contains(name))
+            {
+                Error(column + 6, $"group name '{name}' is already a reading, group or clause word");
+                return;
+            }
+            var list = ParseReadingList(text[(eq + 1)..], column + (body.Length - body.TrimStart().Length) + 6 + eq + 1);
+            if (list is { Count: 0 }) Error(column, $"group {name} has no reading");
+            if (list is { Count: > 0 }) groups[name] = list;
+        }
+
+        private static readonly string[] clauseWords =
+            ["accepted", "refused", "enabled", "active", "states", "occupies", "loaded", "pinned", "transition", "stack_order"];
+
+        // True when a reading list starts here: a built-in reading, all, a group, a proposal named before or a proposal file.
+        private bool StartsReadingList(string text)
+        {
+            var name = new string([.. text.TakeWhile(ch => !char.IsWhiteSpace(ch) && ch is not (',' or '(' or ':'))]);
+            return name == "all" || Readings.Find(name) is not null || groups.ContainsKey(name) || proposals.ContainsKey(name)
+                || name.EndsWith(ProposalFile.Extension, StringComparison.Ordinal);
+        }
+
+        // READING, all, GROUP or -ITEM (removes what ITEM names from the readings listed before it).
+        private List<Reading>? ParseReadingList(string text, int column)
+        {
             var list = new List<Reading>();
             foreach (var (part, offset) in SplitTopLevel(text, ','))
             {
-                var r = ParseReading(part, column + (body.Length - body.TrimStart().Length) + 8 + offset);
-                if (r is not null) list.Add(r);
+                var item = part.Trim();
+                var remove = item.StartsWith('-');
+                var items = ParseItem(remove ? item[1..] : item, column + offset + (remove ? 1 : 0));
+                if (items is null) return null;
+                if (remove) list.RemoveAll(r => items.Any(x => Expectation.Same(x, r)));
+                else list.AddRange(items.Where(x => !list.Any(r => Expectation.Same(x, r))));
             }
-            if (list.Count == 0) Error(column, "readings needs at least one reading name");
-            expectationReadings = list;
+            return list;
+        }
+
+        private List<Reading>? ParseItem(string text, int column)
+        {
+            text = text.Trim();
+            var open = text.IndexOf('(');
+            var name = (open < 0 ? text : text[..open]).Trim();
+            if (name == "all" || groups.ContainsKey(name))
+            {
+                sawReadingReference = true;
+                var members = name == "all" ? [.. Readings.All] : groups[name];
+                var list = new List<Reading>();
+                foreach (var m in members)
+                {
+                    var r = ParseReading(m.Name + (open < 0 ? "" : text[open..]), column, m);
+                    if (r is null) return null;
+                    list.Add(r);
+                }
+                return list;
+            }
+            return ParseReading(text, column) is { } one ? [one] : null;
         }
 
         private void Directive_Mode(string body, int column)
@@ -264,16 +331,35 @@ public static partial class ScenarioParser
             else options.Add(v);
         }
 
-        private Reading? ParseReading(string text, int column)
+        private Reading? ParseReading(string text, int column, Reading? member = null)
         {
             sawReadingReference = true;
             text = text.Trim();
             var open = text.IndexOf('(');
             var name = (open < 0 ? text : text[..open]).Trim();
-            var preset = Readings.Find(name);
+            var preset = member ?? Readings.Find(name) ?? proposals.GetValueOrDefault(name);
+            if (preset is null && name.EndsWith(ProposalFile.Extension, StringComparison.Ordinal))
+            {
+                try
+                {
+                    var dir = System.IO.Path.GetDirectoryName(path);
+                    preset = ProposalFile.Read(string.IsNullOrEmpty(dir) || System.IO.Path.IsPathRooted(name) ? name : System.IO.Path.Combine(dir, name));
+                }
+                catch (ScenarioException e)
+                {
+                    Error(column, $"proposal {e.Diagnostics[0]}");
+                    return null;
+                }
+                if (proposals.TryGetValue(preset.Name, out var earlier) && earlier != preset)
+                {
+                    Error(column, $"two different proposals are named '{preset.Name}'");
+                    return null;
+                }
+                proposals[preset.Name] = preset;
+            }
             if (preset is null)
             {
-                Error(column, $"unknown reading '{name}' (known: {string.Join(", ", Readings.All.Select(r => r.Name))})");
+                Error(column, $"unknown reading '{name}' (known: all, {string.Join(", ", Readings.All.Select(r => r.Name))}, a group, or a FILE{ProposalFile.Extension})");
                 return null;
             }
             var o = preset.Options;
@@ -649,9 +735,9 @@ public static partial class ScenarioParser
             var trimmed = rest.TrimStart();
             restColumn += rest.Length - trimmed.Length;
             var word = new string([.. trimmed.TakeWhile(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-')]);
-            var known = Readings.Find(word) is not null;
+            var known = StartsReadingList(trimmed);
             // "expect flatt: ..." names a reading that does not exist, not an unknown clause.
-            if (!known && word.Length > 0 && !ClauseKeywords.Contains(word) && trimmed[word.Length..].TrimStart() is [':' or ',' or '(', ..])
+            if (!known && word.Length > 0 && !clauseWords.Contains(word) && trimmed[word.Length..].TrimStart() is [':' or ',' or '(', ..])
             {
                 Error(restColumn, $"unknown reading '{word}' (known: {string.Join(", ", Readings.All.Select(r => r.Name))})");
                 return;
@@ -664,12 +750,12 @@ public static partial class ScenarioParser
                     Error(restColumn, "expect READINGS: CLAUSE needs a ':' after the readings");
                     return;
                 }
-                readings = [];
-                foreach (var (part, at) in SplitTopLevel(trimmed[..colon], ','))
+                readings = ParseReadingList(trimmed[..colon], restColumn);
+                if (readings is null) return;
+                if (readings.Count == 0)
                 {
-                    var r = ParseReading(part, restColumn + at);
-                    if (r is null) return;
-                    readings.Add(r);
+                    Error(restColumn, "the reading list names no reading");
+                    return;
                 }
                 restColumn += colon + 1;
                 trimmed = trimmed[(colon + 1)..];
@@ -682,8 +768,6 @@ public static partial class ScenarioParser
             }
             if (SplitTopLevel(trimmed, ';').Count == 0) Error(restColumn, "expect needs a clause: accepted, refused, enabled, active, states, occupies, loaded, pinned, transition, stack_order");
         }
-
-        private static readonly string[] ClauseKeywords = ["accepted", "refused", "enabled", "active", "states", "occupies", "loaded", "pinned", "transition", "stack_order"];
 
         private static int TopLevelIndexOf(string text, char ch)
         {

@@ -135,6 +135,6 @@ public class ReplayCommandTests
 
         Assert.Equal(0, code);
         Assert.Contains("11 readings", output);
-        foreach (var name in Model.Readings.All.Select(r => r.Name)) Assert.Contains(name + " (docs/semantics.md 4.", output);
+        foreach (var name in Model.Readings.All.Select(r => r.Name)) Assert.Contains("\nname: " + name + "\n", "\n" + output);
     }
 }
