@@ -35,7 +35,7 @@ public sealed class Catalog
     /// <summary>The set numbers a run can see, by bit position.</summary>
     public ImmutableArray<uint> SetNumbers { get; }
 
-    internal readonly ulong[] FuncsNormalized, FuncsExact, SymposAliases, StateMask, BlockMask, SetsMask, ExtraMask, ParamMask;
+    internal readonly ulong[] FuncsNormalized, FuncsExact, SymposAliases, StateMask, BlockMask, SetsMask, ParamMask;
     internal readonly uint[] Versions;
     internal readonly byte[] OwnSet;
     internal readonly bool[] ZeroMisused, ZeroOnly, ParamHasZero;
@@ -126,7 +126,6 @@ public sealed class Catalog
         BlockMask = new ulong[n];
         Versions = new uint[n * Math.Max(1, StateIds.Length)];
         SetsMask = new ulong[n];
-        ExtraMask = new ulong[n];
         OwnSet = new byte[n];
         ListCount = new int[n];
         ZeroMisused = new bool[n];
@@ -166,12 +165,7 @@ public sealed class Catalog
             }
             ListCount[i] = p.Sets.Length;
             OwnSet[i] = (byte)setIndex[p.Sets[0]];
-            for (var k = 0; k < p.Sets.Length; k++)
-            {
-                var bit = 1UL << setIndex[p.Sets[k]];
-                SetsMask[i] |= bit;
-                if (k > 0) ExtraMask[i] |= bit;
-            }
+            foreach (var set in p.Sets) SetsMask[i] |= 1UL << setIndex[set];
             var hasZero = p.Sets.Contains(0u);
             ZeroOnly[i] = hasZero && p.Sets.All(s => s == 0);
             ZeroMisused[i] = hasZero && !ZeroOnly[i];
@@ -237,5 +231,14 @@ public sealed class Catalog
     }
 
     /// <summary>The version a patch declares for a state bit.</summary>
-    internal uint Version(int patch, int stateBit) => Versions[patch * StateIds.Length + stateBit];
+    public uint Version(int patch, int stateBit) => Versions[patch * StateIds.Length + stateBit];
+
+    /// <summary>The functions a patch patches, as a mask over <see cref="Functions"/>.</summary>
+    public ulong FunctionBits(int patch) => FuncsNormalized[patch];
+
+    /// <summary>The state ids a patch declares, as a mask over <see cref="StateIds"/>.</summary>
+    public ulong StateBits(int patch) => StateMask[patch];
+
+    /// <summary>The state ids a patch declares with <c>block_disable</c>, as a mask over <see cref="StateIds"/>.</summary>
+    public ulong BlockDisableBits(int patch) => BlockMask[patch];
 }

@@ -22,7 +22,7 @@ public static class CheckCommand
         var seed = new Option<ulong?>("--seed") { HelpName = "N", Description = "the seed of --random; the same seed gives the same runs and output" };
         var length = new Option<int>("--length") { HelpName = "N", Description = "the most operations per random run", DefaultValueFactory = _ => 30 };
         var input = new InputOptions();
-        var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 130 when interrupted.")
+        var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap left one inconclusive; 130 when interrupted.")
         {
             reading, setting, mode, format, traces, random, seed, length,
         };
@@ -48,7 +48,17 @@ public static class CheckCommand
             InputOptions.EndProgress(stderr);
             if (!result.Complete)
             {
-                stderr.WriteLine($"klp-check: interrupted: no verdict; {result.Coverage.Catalogs} of {source.Count} inputs explored, {result.Coverage.States} states");
+                // Cells the inputs checked already settle are final; the others are not printed.
+                var finished = result.Finished;
+                stdout.Write(fmt switch
+                {
+                    "json" => Json(source, result with { Verdicts = finished }),
+                    "markdown" => Markdown(source, result with { Verdicts = finished }),
+                    _ => Text(source, result with { Verdicts = finished }),
+                });
+                var open = result.Verdicts.Where(v => !finished.Contains(v)).Select(v => v.Invariant.Id).ToList();
+                stderr.WriteLine($"klp-check: interrupted: {result.InputsChecked} of {source.Count} inputs explored, {result.Coverage.States} states"
+                    + (open.Count == 0 ? "" : $"; not finished: {string.Join(", ", open)}"));
                 return ExitCodes.Interrupted;
             }
             stdout.Write(fmt switch
@@ -60,7 +70,9 @@ public static class CheckCommand
             var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
             stderr.WriteLine($"klp-check: {result.Coverage.States} states in {seconds:F2} s ({result.Coverage.States / seconds:N0} states/s)");
             if (parse.GetValue(traces) is { } dir) WriteTraces(dir, result.Verdicts, stderr);
-            return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed : ExitCodes.Ok;
+            return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed
+                : result.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive) ? ExitCodes.Inconclusive
+                : ExitCodes.Ok;
         });
         return command;
     }
@@ -86,7 +98,7 @@ public static class CheckCommand
         var sb = new StringBuilder();
         var r = result.Reading;
         sb.AppendLine($"klp-check check: {r.DisplayName}, mode {ReadingOptionText.ModeName(r.Options.Granularity)}");
-        foreach (var line in TextLayout.Wrap($"input: {source.Kind} {source.Bound} ({source.Count} inputs)".Split(' '), "")) sb.AppendLine(line);
+        foreach (var line in TextLayout.Wrap($"input: {source.Kind} {source.Bound} ({Verification.Count(source.Count, "input")})".Split(' '), "")) sb.AppendLine(line);
         sb.AppendLine();
         foreach (var v in result.Verdicts)
         {
@@ -143,6 +155,7 @@ public static class CheckCommand
         return JsonReport.Write("check", w =>
         {
             JsonReport.WriteInput(w, source);
+            w.WriteBoolean("complete", result.Complete);
             w.WritePropertyName("reading");
             ReplayReport.WriteReading(w, result.Reading);
             w.WriteStartArray("verdicts");
@@ -162,17 +175,24 @@ public static class CheckCommand
         FsCheck.Gen<Catalog>? catalogs = input.RandomCatalogs(parse, reading, stderr);
         if (catalogs is null) return ExitCodes.Usage;
         var s = seed ?? RandomExploration.FreshSeed();
-        var result = RandomExploration.Run(catalogs, reading, invariants, runs, length, s);
+        using var cts = InputOptions.CancelOnCtrlC();
+        var result = RandomExploration.Run(catalogs, reading, invariants, runs, length, s, cts.Token);
         var sb = new StringBuilder();
         sb.AppendLine($"klp-check check: {reading.DisplayName}, {runs} random runs of up to {length} operations, seed {s}");
+        if (result.Interrupted)
+            sb.AppendLine($"interrupted after {result.Checked} of {runs} runs");
         if (result.Counterexample is not { } run)
         {
-            sb.AppendLine("every safety property held on every run (liveness and witnesses need exhaustive exploration)");
+            sb.AppendLine(result.Interrupted
+                ? $"every safety property held on the {result.Checked} runs checked"
+                : "every safety property held on every run (liveness and witnesses need exhaustive exploration)");
         }
         else
         {
             foreach (var l in TextLayout.Wrap($"{result.Invariant!.Id} VIOLATED: {result.Message}".Split(' '), "")) sb.AppendLine(l);
-            sb.AppendLine($"minimal counterexample after shrinking ({run.Ops.Length} operations):");
+            sb.AppendLine(result.Interrupted
+                ? $"counterexample, shrinking interrupted ({run.Ops.Length} operations):"
+                : $"minimal counterexample after shrinking ({run.Ops.Length} operations):");
             sb.AppendLine();
             var v = new Verdict(result.Invariant, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
             sb.Append(CatalogText.Scenario($"{result.Invariant.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message));
@@ -187,6 +207,8 @@ public static class CheckCommand
                 w.WriteString("mode", "random");
                 w.WriteNumber("seed", s);
                 w.WriteNumber("runs", runs);
+                w.WriteBoolean("complete", !result.Interrupted);
+                w.WriteNumber("checked", result.Checked);
                 w.WriteNumber("length", length);
                 w.WritePropertyName("reading");
                 ReplayReport.WriteReading(w, reading);
@@ -203,6 +225,7 @@ public static class CheckCommand
             }));
         }
         else stdout.Write(sb.ToString());
+        if (result.Interrupted) return ExitCodes.Interrupted;
         return result.Counterexample is null ? ExitCodes.Ok : ExitCodes.Failed;
     }
 }

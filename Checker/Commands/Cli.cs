@@ -13,6 +13,8 @@ public static class ExitCodes
     public const int Failed = 1;
     /// <summary>Bad input or usage.</summary>
     public const int Usage = 2;
+    /// <summary>Nothing failed, but a cap cut an exploration and some verdict is inconclusive.</summary>
+    public const int Inconclusive = 3;
     /// <summary>Interrupted with Ctrl-C.</summary>
     public const int Interrupted = 130;
 }

@@ -21,7 +21,7 @@ public static class CompareCommand
         var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
         var noScenarios = new Option<bool>("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
         var input = new InputOptions();
-        var command = new Command("compare", "The verdict matrix: every reading (or those given) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 130 when interrupted.")
+        var command = new Command("compare", "The verdict matrix: every reading (or those given) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 3 when, without --expect, a cap left a verdict inconclusive; 130 when interrupted.")
         {
             reading, setting, mode, format, expect, save, noScenarios,
         };
@@ -79,8 +79,8 @@ public static class CompareCommand
                 ? Equivalence.Classes(source, readings, input.Limits(parse), input.Threads(parse), cts.Token, progress: progress)
                 : null;
             InputOptions.EndProgress(stderr);
-            if (classes is { Complete: false }) result = result with { Complete = false };
-            else if (classes is not null) result = result with { Equivalence = classes };
+            // An interrupted equivalence phase keeps its classes when they were established.
+            if (classes is not null) result = result with { Equivalence = classes, Complete = result.Complete && classes.Complete };
             stdout.Write(parse.GetValue(format) switch
             {
                 "json" => ComparisonReport.Json(result),
@@ -92,7 +92,7 @@ public static class CompareCommand
                 + (classes is null ? "" : $"; equivalence classes: {classes.ProductStates} product states in {classes.Elapsed.TotalSeconds:F2} s"));
             if (!result.Complete)
             {
-                stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {readings.Count} readings verified");
+                stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {Verification.Count(readings.Count, "reading")} verified in full");
                 return ExitCodes.Interrupted;
             }
             if (parse.GetValue(save) is { } saveFile)
@@ -119,6 +119,11 @@ public static class CompareCommand
                     code = ExitCodes.Failed;
                 }
                 else stderr.WriteLine($"klp-check: every verdict matches {expectFile}");
+            }
+            else if (code == ExitCodes.Ok && result.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive)))
+            {
+                stderr.WriteLine("klp-check: a cap cut the exploration: some verdicts are inconclusive (exit 3)");
+                code = ExitCodes.Inconclusive;
             }
             return code;
         });

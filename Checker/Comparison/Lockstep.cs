@@ -145,7 +145,7 @@ public sealed class Lockstep
             var d = depth[current];
             if (d >= limits.DepthCap)
             {
-                cut ??= $"depth cap {limits.DepthCap}";
+                cut ??= limits.DepthCapText;
                 continue;
             }
             for (var a = 0; a < alphabet.Length; a++)
@@ -174,7 +174,7 @@ public sealed class Lockstep
                 if (Known(candidate, limits.Fingerprints)) continue;
                 if (parent.Count >= limits.StateCap)
                 {
-                    cut ??= $"state cap {limits.StateCap}";
+                    cut ??= limits.StateCapText;
                     continue;
                 }
                 Commit(current, a, d + 1, limits.Fingerprints);
@@ -292,7 +292,7 @@ public sealed class Lockstep
                 if (stateIn[s] != s) return false;
             for (var p = 0; p < a.Count; p++)
             {
-                if (a.FuncsNormalized[p] != b.FuncsNormalized[p] || a.StateMask[p] != b.StateMask[p] || a.BlockMask[p] != b.BlockMask[p]) return false;
+                if (a.FunctionBits(p) != b.FunctionBits(p) || a.StateBits(p) != b.StateBits(p) || a.BlockDisableBits(p) != b.BlockDisableBits(p)) return false;
                 for (var s = 0; s < a.StateIds.Length; s++)
                     if (a.Version(p, s) != b.Version(p, s)) return false;
             }
@@ -363,8 +363,8 @@ public sealed class Lockstep
             for (var e = state.Count - 1; e >= 0; e--)
             {
                 var p = state.PatchAt(e);
-                if ((catalog.StateMask[p] & mask) != 0 && Observables.IsEnabled(state, p))
-                    return catalog.Version(p, bit) | ((catalog.BlockMask[p] & mask) != 0 ? 1L << 32 : 0);
+                if ((catalog.StateBits(p) & mask) != 0 && Observables.IsEnabled(state, p))
+                    return catalog.Version(p, bit) | ((catalog.BlockDisableBits(p) & mask) != 0 ? 1L << 32 : 0);
             }
             return -1;
         }

@@ -23,6 +23,7 @@ public static class ComparisonReport
     {
         VerdictKind.Holds => v.Vacuous ? "(ok)" : "ok",
         VerdictKind.Violated => "X" + Verdict.FeatureLetters(v.Features),
+        VerdictKind.Inconclusive => "?",
         _ => "-",
     };
 
@@ -36,7 +37,7 @@ public static class ComparisonReport
     public static string Text(ComparisonResult c)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"klp-check compare: {c.Results.Count} readings x {c.Invariants.Count} properties, mode {ModeName(c)}");
+        sb.AppendLine($"klp-check compare: {Verification.Count(c.Results.Count, "reading")} x {Verification.Count(c.Invariants.Count, "property")}, mode {ModeName(c)}".Replace("propertys", "properties"));
         foreach (var line in TextLayout.Wrap($"input: {c.Source.Kind} {c.Source.Bound} ({c.Source.Count} inputs per reading)".Split(' '), "")) sb.AppendLine(line);
         sb.AppendLine();
         const int first = 22, width = 5;
@@ -60,6 +61,12 @@ public static class ComparisonReport
         sb.AppendLine("(ok) holds vacuously: the case the property is about never happens");
         sb.AppendLine("Xf, Xs: violated only on inputs where a customer patch shares a function with");
         sb.AppendLine("a vendor patch (f) or patches declare states (s)");
+        var inconclusive = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Inconclusive).ToList();
+        if (inconclusive.Count > 0)
+        {
+            sb.AppendLine("? inconclusive: a cap cut the exploration and the answer lies beyond it");
+            sb.AppendLine("(raise --max-states or --max-depth)");
+        }
         foreach (var line in TextLayout.Wrap(c.Results.Select(r => $"{Abbreviation(r.Reading)}={r.Reading.DisplayName}"), "", "  ")) sb.AppendLine(line);
 
         var violated = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).ToList();
@@ -79,6 +86,17 @@ public static class ComparisonReport
                     foreach (var line in TextLayout.Wrap(group.Key.Trace.Split(' '), "    $ ")) sb.AppendLine(line);
             }
         }
+        if (inconclusive.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Inconclusive, each with the cap that cut it:");
+            foreach (var group in inconclusive.GroupBy(v => (v.Invariant.Id, v.Detail)))
+            {
+                sb.AppendLine();
+                foreach (var line in TextLayout.Wrap($"{group.Key.Id}: {string.Join(", ", group.Select(v => v.Reading.DisplayName))}".Split(' '), "")) sb.AppendLine(line);
+                foreach (var line in TextLayout.Wrap(group.Key.Detail.Split(' '), "    ")) sb.AppendLine(line);
+            }
+        }
         if (c.Equivalence is { } eq)
         {
             sb.AppendLine();
@@ -93,7 +111,8 @@ public static class ComparisonReport
         }
         sb.AppendLine();
         foreach (var line in TextLayout.Wrap(Totals(c).Split(' '), "")) sb.AppendLine(line);
-        if (!c.Complete) sb.AppendLine($"interrupted: {c.Results.Count} readings verified; the rest were not checked");
+        foreach (var u in c.Unfinished())
+            foreach (var line in TextLayout.Wrap(u.Split(' '), "")) sb.AppendLine(line);
         return sb.ToString();
     }
 
@@ -101,9 +120,10 @@ public static class ComparisonReport
     public static string Totals(ComparisonResult c)
     {
         var cut = c.Results.Sum(r => r.Coverage.Cut.Count);
+        var cap = c.Results.SelectMany(r => r.Coverage.Cut).FirstOrDefault() ?? "";
         var collision = c.Results.Sum(r => r.Coverage.CollisionProbability);
         return $"{c.States} states and {c.Results.Sum(r => r.Coverage.Transitions)} transitions explored over {c.Results.Sum(r => r.Coverage.Catalogs)} catalogs"
-            + (cut > 0 ? $"; {cut} explorations cut by a cap" : "; every exploration exhaustive")
+            + (cut > 0 ? $"; {cut} explorations cut by a cap ({cap[(cap.IndexOf(": ", StringComparison.Ordinal) + 2)..]})" : "; every exploration exhaustive")
             + (collision > 0 ? $"; fingerprint collision probability {collision:E1}" : "");
     }
 
@@ -111,7 +131,7 @@ public static class ComparisonReport
     public static string Markdown(ComparisonResult c)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"### klp-check compare: {c.Results.Count} readings x {c.Invariants.Count} properties");
+        sb.AppendLine($"### klp-check compare: {Verification.Count(c.Results.Count, "reading")} x {Verification.Count(c.Invariants.Count, "property")}".Replace("propertys", "properties"));
         sb.AppendLine();
         sb.AppendLine($"Input: {c.Source.Kind} `{c.Source.Bound}` ({c.Source.Count} inputs per reading), mode {ModeName(c)}.");
         sb.AppendLine();
@@ -126,7 +146,13 @@ public static class ComparisonReport
             foreach (var r in c.Results)
             {
                 var v = r.Verdicts[k];
-                sb.Append(v.Kind switch { VerdictKind.Holds => v.Vacuous ? " holds (vacuous) |" : " holds |", VerdictKind.Violated => $" **{v.Word}** |", _ => " n/a |" });
+                sb.Append(v.Kind switch
+                {
+                    VerdictKind.Holds => v.Vacuous ? " holds (vacuous) |" : " holds |",
+                    VerdictKind.Violated => $" **{v.Word}** |",
+                    VerdictKind.Inconclusive => " inconclusive |",
+                    _ => " n/a |",
+                });
             }
             sb.AppendLine();
         }
@@ -140,6 +166,17 @@ public static class ComparisonReport
                 sb.AppendLine();
                 sb.AppendLine($"- `{group.Key.Id}` ({group.Key.Word}) under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
                 if (group.Key.Trace.Length > 0) sb.AppendLine($"  `{group.Key.Trace}`");
+            }
+        }
+        var undecided = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Inconclusive).ToList();
+        if (undecided.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("#### Inconclusive (a cap cut the exploration; raise `--max-states` or `--max-depth`)");
+            foreach (var group in undecided.GroupBy(v => (v.Invariant.Id, v.Detail)))
+            {
+                sb.AppendLine();
+                sb.AppendLine($"- `{group.Key.Id}` under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
             }
         }
         if (c.Equivalence is { } eq)
@@ -156,7 +193,7 @@ public static class ComparisonReport
         }
         sb.AppendLine();
         sb.AppendLine(Totals(c));
-        if (!c.Complete) sb.AppendLine($"\ninterrupted: {c.Results.Count} readings verified; the rest were not checked");
+        if (!c.Complete) sb.AppendLine().AppendLine(string.Join("; ", c.Unfinished()));
         return sb.ToString();
     }
 
@@ -166,6 +203,12 @@ public static class ComparisonReport
         return JsonReport.Write(command, w =>
         {
             w.WriteBoolean("complete", c.Complete);
+            if (!c.Complete)
+            {
+                w.WriteStartArray("unfinished");
+                foreach (var u in c.Unfinished()) w.WriteStringValue(u);
+                w.WriteEndArray();
+            }
             JsonReport.WriteInput(w, c.Source);
             w.WriteString("mode", ModeName(c));
             w.WriteStartArray("properties");
@@ -221,6 +264,11 @@ public static class ComparisonReport
         w.WriteString("verdict", v.Word);
         w.WriteBoolean("vacuous", v.Vacuous);
         w.WriteString("detail", v.Detail);
+        if (v.Kind == VerdictKind.Inconclusive)
+        {
+            w.WriteString("cap", v.Cap);
+            w.WriteNumber("frontier", v.FrontierStates);
+        }
         if (v.Trace is not null && v.Catalog is not null)
         {
             w.WriteStartArray("trace");

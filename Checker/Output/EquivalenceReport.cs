@@ -135,7 +135,7 @@ public static class EquivalenceReport
         foreach (var line in TextLayout.Wrap($"observables: {string.Join(", ", ObservedText.Format(r.Observed))}".Split(' '), "")) sb.AppendLine(line);
         if (r.SetsNote is not null)
             foreach (var line in TextLayout.Wrap($"({r.SetsNote})".Split(' '), "")) sb.AppendLine(line);
-        if (!r.Complete)
+        if (!r.Complete && r.Classes.Count == 0)
         {
             sb.AppendLine();
             sb.AppendLine("interrupted: the classes were not established");
@@ -154,6 +154,7 @@ public static class EquivalenceReport
             if (k.Members.Count > 1)
                 sb.AppendLine($"     equivalent over {Plural(k.Inputs, "input")}, {Plural(k.ProductStates, "product state")} compared");
         }
+        if (!r.Complete) sb.AppendLine("interrupted: the distinguishing traces were not finished");
         if (r.Differences.Count > 0)
         {
             sb.AppendLine();
@@ -194,7 +195,7 @@ public static class EquivalenceReport
     /// <summary>The closing line: product states explored, and whether any cap cut an exploration.</summary>
     public static string Totals(EquivalenceResult r) =>
         $"{r.ProductStates} product states and {r.Transitions} transitions explored over {Plural(r.Source.Count, "input")}"
-        + (r.Cut.Count > 0 ? $"; {r.Cut.Count} explorations cut by a cap: equivalence holds only within the caps" : "; every exploration exhaustive");
+        + (r.Cut.Count > 0 ? $"; {r.Cut.Count} explorations cut by a cap ({r.Cut[0][(r.Cut[0].IndexOf(": ", StringComparison.Ordinal) + 2)..]}): equivalence holds only within the caps" : "; every exploration exhaustive");
 
     /// <summary>Markdown: a table of the classes, then the distinguishing traces.</summary>
     /// <param name="r">The result.</param>
@@ -208,7 +209,7 @@ public static class EquivalenceReport
         if (standalone) sb.AppendLine($"Input: {r.Source.Kind} `{r.Source.Bound}` ({Plural(r.Source.Count, "input")}), mode {ModeName(r)}.");
         sb.AppendLine($"Observables: {string.Join(", ", ObservedText.Format(r.Observed))}{(r.SetsNote is null ? "" : $" ({r.SetsNote})")}.");
         sb.AppendLine();
-        if (!r.Complete)
+        if (!r.Complete && r.Classes.Count == 0)
         {
             sb.AppendLine("Interrupted: the classes were not established.");
             return sb.ToString();

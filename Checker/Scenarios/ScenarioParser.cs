@@ -687,7 +687,6 @@ public static partial class ScenarioParser
                 Error(kw.Column, $"'{text}': wrong number of words for {kw.Text}");
                 return false;
             }
-            bool InitialOnlyState() => true;
             var isStep = steps.Count > 1;
             switch (kw.Text)
             {
@@ -762,7 +761,6 @@ public static partial class ScenarioParser
                     Error(kw.Column, $"unknown expectation '{kw.Text}': expected accepted, refused, enabled, active, states, occupies, loaded, pinned, transition, stack_order");
                     return null;
             }
-            _ = InitialOnlyState();
             Error(kw.Column, $"'{kw.Text}' needs an operation before it");
             return null;
         }

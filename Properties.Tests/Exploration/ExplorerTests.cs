@@ -1,5 +1,6 @@
 using Klp.Check.Exploration;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Scenarios;
 
 namespace Klp.Check.Tests.Exploration;
@@ -161,13 +162,13 @@ public class RefusalCheckTests
     public void RefusalThatChangedTheState_IsReportedWithItsTrace()
     {
         var catalog = new Catalog([new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "f", 0)], [], false, [1u])]);
-        var g = StateGraph.FromRun(catalog, Readings.Flat, [Operation.Load(0), Operation.Load(0)]);
-        var refusalIsAtomic = Invariants.Find("refusal-is-atomic")!;
-        Assert.False(new InvariantChecker(g).Check(refusalIsAtomic).Found);
+        var check = Invariants.Find("refusal-is-atomic")!.Begin(catalog, Readings.Flat);
+        var g = StateGraph.FromRun(catalog, Readings.Flat, [Operation.Load(0), Operation.Load(0)], check);
+        Assert.False(check.Finish(new GraphFacts(g)).Found);
 
         // As if the refused second load had written to the state.
-        g.NoteRefusal(1, 0, g.States[1], KernelState.Empty);
-        var finding = new InvariantChecker(g).Check(refusalIsAtomic);
+        check.OnRefusal(g, 1, 0, KernelState.Empty);
+        var finding = check.Finish(new GraphFacts(g));
 
         Assert.True(finding.Found);
         Assert.Equal([Operation.Load(0), Operation.Load(0)], finding.Trace);

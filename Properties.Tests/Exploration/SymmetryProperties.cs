@@ -56,6 +56,25 @@ public class SymmetryProperties
             return Symmetry.IsCanonical(canonical, Functions).Label(Key(canonical));
         });
 
+    // Set 0 means something of its own under several readings (zero-replaces-all,
+    // zero-only-by-zero): no renumbering may move it.
+    [Property(MaxTest = 300)]
+    public Property Canonical_KeepsSetZeroWhereItWas() =>
+        Prop.ForAll(Cases().ToArbitrary(), c =>
+        {
+            var canonical = Symmetry.Canonical(c.Catalog, Functions);
+            var same = c.Catalog.Zip(canonical).All(p => p.First.Sets.Select(s => s == 0).SequenceEqual(p.Second.Sets.Select(s => s == 0)));
+            return same.Label($"{Key(c.Catalog)} -> {Key(canonical)}");
+        });
+
+    [Fact]
+    public void Canonical_CatalogOfSetZeroOnly_StaysSetZero()
+    {
+        RawBounds.RawPatch[] zero = [new(Origin.Vendor, PatchKind.Cumulative, [0u], 1, 0)];
+
+        Assert.Equal([0u], Symmetry.Canonical(zero, Functions)[0].Sets.ToArray());
+    }
+
     [Fact]
     public void Reduction_KeepsOneCatalogPerClass()
     {

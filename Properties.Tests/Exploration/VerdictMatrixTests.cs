@@ -1,6 +1,8 @@
+using Klp.Check.Commands;
 using Klp.Check.Comparison;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
+using Klp.Check.Output;
 using Klp.Check.Scenarios;
 
 namespace Klp.Check.Tests.Exploration;
@@ -40,8 +42,7 @@ public class VerdictMatrixTests
             Assert.Equal(v.Trace!.Count, scenario.Steps.Count - 1);
             if (v.Invariant.Kind != PropertyKind.Safety) continue;
             // Replayed on its own, the trace still breaks the property.
-            var graph = StateGraph.FromRun(scenario.Catalog, v.Reading, [.. scenario.Steps.Skip(1).Select(s => s.Operation!.Value)]);
-            var finding = new InvariantChecker(graph).Check(v.Invariant);
+            var finding = v.Invariant.CheckRun(scenario.Catalog, v.Reading, [.. scenario.Steps.Skip(1).Select(s => s.Operation!.Value)]);
             Assert.True(finding.Found, $"{v.Invariant.Id} under {v.Reading.DisplayName}: trace no longer violates");
             Assert.Equal(v.Detail, finding.Message);
         }
@@ -119,5 +120,21 @@ public class VerdictsDocTests
 
         foreach (var (reading, prop, verdict) in VerdictMatrixTests.Cells().Select(row => ((string)row[0], (string)row[1], (string)row[2])))
             Assert.True(cells.TryGetValue((reading, prop), out var doc) && doc == verdict, $"docs/verdicts.md: {reading} {prop} should say {verdict}");
+    }
+
+    // Two enabled patches declare state 1 (isolation=none lets p2 load beside p1 without
+    // replacing it): the active version is the newest declarer's, so loading p2 lowers it.
+    [Fact]
+    public void StateMonotonic_TwoEnabledPatchesDeclareOneState_ComparesWithTheNewestDeclarer()
+    {
+        var reading = Cli.ParseReadings(["replace-set(isolation=none)"], null, TextWriter.Null)![0];
+        var bounds = new RawBounds(Patches: 2, States: true);
+
+        var result = Verification.Run(InputSource.Raw(bounds), reading, [Invariants.Find("state-monotonic")!], default);
+
+        var v = result.Verdicts[0];
+        Assert.Equal("violated[s]", v.Word);
+        Assert.Equal("loading p2 lowers state 1 from v1 to v0", v.Detail);
+        Assert.Equal("load p1; load p2", ComparisonReport.TraceText(v));
     }
 }

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Microsoft.FSharp.Core;
 
 namespace Klp.Check.Exploration;
@@ -12,7 +13,14 @@ namespace Klp.Check.Exploration;
 /// <param name="Invariant">The property it violates.</param>
 /// <param name="Message">What the run shows.</param>
 /// <param name="Shrinks">How many shrinking steps succeeded.</param>
-public sealed record RandomResult(ulong Seed, int Runs, Run? Counterexample, Invariant? Invariant, string? Message, int Shrinks);
+public sealed record RandomResult(ulong Seed, int Runs, Run? Counterexample, Invariant? Invariant, string? Message, int Shrinks)
+{
+    /// <summary>How many runs were checked before the end or an interruption.</summary>
+    public int Checked { get; init; }
+
+    /// <summary>True when cancelled before every run was checked.</summary>
+    public bool Interrupted { get; init; }
+}
 
 /// <summary>Random long runs with FsCheck: safety invariants as a property, shrinking to a minimal counterexample.</summary>
 public static class RandomExploration
@@ -23,8 +31,11 @@ public static class RandomExploration
     public static ulong FreshSeed() => (ulong)DateTime.UtcNow.Ticks * 6364136223846793005UL + 1442695040888963407UL >> 1;
 
     /// <summary>Checks the safety properties among <paramref name="invariants"/> on random runs of catalogs from <paramref name="catalogs"/>.</summary>
-    public static RandomResult Run(Gen<Catalog> catalogs, Reading reading, IReadOnlyList<Invariant> invariants, int runs, int maxLength, ulong seed)
+    /// <remarks>When <paramref name="cancel"/> fires, the remaining runs are skipped and the result says how many were checked.</remarks>
+    public static RandomResult Run(Gen<Catalog> catalogs, Reading reading, IReadOnlyList<Invariant> invariants, int runs, int maxLength, ulong seed,
+        CancellationToken cancel = default)
     {
+        var checkedRuns = 0;
         var safety = invariants.Where(i => i.Kind == PropertyKind.Safety && i.NotApplicable(reading) is null).ToList();
         var gen = from catalog in catalogs
                   from length in Gen.Choose(1, maxLength)
@@ -36,6 +47,8 @@ public static class RandomExploration
         var failures = 0;
         var property = Prop.ForAll(Arb.From(gen, Generators.ShrinkRun), run =>
         {
+            if (cancel.IsCancellationRequested) return true;
+            if (smallest is null) checkedRuns++;
             var (inv, msg) = FirstViolation(run, safety);
             if (inv is null) return true;
             failures++;
@@ -66,7 +79,11 @@ public static class RandomExploration
             smallest = WithoutUnusedPatches(trimmed, safety);
             (which, message) = FirstViolation(smallest, safety);
         }
-        return new RandomResult(seed, runs, smallest, which, message, Math.Max(0, failures - 1));
+        return new RandomResult(seed, runs, smallest, which, message, Math.Max(0, failures - 1))
+        {
+            Checked = checkedRuns,
+            Interrupted = cancel.IsCancellationRequested,
+        };
     }
 
     /// <summary>The run on a catalog holding only the patches its operations name (and those they refer to), if it still fails.</summary>
@@ -110,12 +127,13 @@ public static class RandomExploration
     /// <summary>The first safety property a run violates, checked on the states and transitions it visits.</summary>
     public static (Invariant? Invariant, string? Message) FirstViolation(Run run, IReadOnlyList<Invariant> safety)
     {
-        var g = StateGraph.FromRun(run.Catalog, run.Reading, run.Ops);
-        var checker = new InvariantChecker(g);
-        foreach (var inv in safety)
+        var checks = safety.Select(i => i.Begin(run.Catalog, run.Reading)).ToArray();
+        var g = StateGraph.FromRun(run.Catalog, run.Reading, run.Ops, new PropertyChecks(checks, run.Catalog, run.Reading));
+        var facts = new GraphFacts(g);
+        for (var k = 0; k < safety.Count; k++)
         {
-            var f = checker.Check(inv);
-            if (f.Found) return (inv, f.Message);
+            var f = checks[k].Finish(facts);
+            if (f.Found) return (safety[k], f.Message);
         }
         return (null, null);
     }

@@ -9,7 +9,7 @@ public static class Baseline
     public static string Write(IReadOnlyList<ReadingResult> results)
     {
         var sb = new System.Text.StringBuilder();
-        sb.AppendLine("# klp-check verdict baseline: READING PROPERTY holds|violated[FEATURES]|n/a");
+        sb.AppendLine("# klp-check verdict baseline: READING PROPERTY holds|violated[FEATURES]|n/a|inconclusive");
         foreach (var r in results)
             foreach (var v in r.Verdicts)
                 sb.AppendLine($"{r.Reading.DisplayName} {v.Invariant.Id} {v.Word}");
@@ -26,9 +26,9 @@ public static class Baseline
             var line = lines[i].TrimEnd('\r');
             if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
             var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (words.Length != 3 || words[2] is not ("holds" or "violated" or "violated[f]" or "violated[s]" or "violated[fs]" or "n/a"))
+            if (words.Length != 3 || words[2] is not ("holds" or "violated" or "violated[f]" or "violated[s]" or "violated[fs]" or "n/a" or "inconclusive"))
             {
-                errors.Add($"{path}:{i + 1}:1: expected 'READING PROPERTY holds|violated|violated[f]|violated[s]|violated[fs]|n/a'");
+                errors.Add($"{path}:{i + 1}:1: expected 'READING PROPERTY holds|violated|violated[f]|violated[s]|violated[fs]|n/a|inconclusive'");
                 continue;
             }
             if (Invariants.Find(words[1]) is null)

@@ -2,205 +2,6 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Exploration;
 
-/// <summary>Caps on one exploration.</summary>
-/// <param name="MaxStates">Stop after this many distinct states.</param>
-/// <param name="MaxDepth">Do not expand states deeper than this.</param>
-/// <param name="Fingerprints">De-duplicate by 64-bit fingerprint instead of by exact value.</param>
-/// <remarks>A cap of 0 or less means the default: 1,000,000 states, unlimited depth (so <c>default</c> and <c>new()</c> are the defaults).</remarks>
-public readonly record struct ExploreLimits(int MaxStates = ExploreLimits.DefaultMaxStates, int MaxDepth = int.MaxValue, bool Fingerprints = false)
-{
-    /// <summary>The state cap when none is given.</summary>
-    public const int DefaultMaxStates = 1_000_000;
-
-    /// <summary>The state cap in force.</summary>
-    public int StateCap => MaxStates > 0 ? MaxStates : DefaultMaxStates;
-
-    /// <summary>The depth cap in force.</summary>
-    public int DepthCap => MaxDepth > 0 ? MaxDepth : int.MaxValue;
-}
-
-/// <summary>An accepted transition of the reachable graph, in 16 bytes.</summary>
-public readonly struct Edge
-{
-    private readonly uint affected;
-    private readonly ushort op;
-
-    /// <summary>Records a transition.</summary>
-    public Edge(int from, int to, int op, ulong affected)
-    {
-        From = from;
-        To = to;
-        this.op = (ushort)op;
-        this.affected = (uint)affected;
-    }
-
-    /// <summary>Source state id.</summary>
-    public int From { get; }
-
-    /// <summary>Target state id.</summary>
-    public int To { get; }
-
-    /// <summary>Index into the alphabet.</summary>
-    public int Op => op;
-
-    /// <summary>What the operation replaced or removed, as a mask over catalog indices.</summary>
-    public ulong Affected => affected;
-}
-
-/// <summary>The lists of a graph, handed from one exploration to the next.</summary>
-internal sealed record GraphStorage(List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth, List<Edge> Edges);
-
-/// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
-public sealed class StateGraph
-{
-    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage = null)
-    {
-        Catalog = catalog;
-        Reading = reading;
-        Alphabet = alphabet;
-        if (storage is null) return;
-        (States, Parent, ParentOp, Depth, Edges) = storage;
-        States.Clear();
-        Parent.Clear();
-        ParentOp.Clear();
-        Depth.Clear();
-        Edges.Clear();
-    }
-
-    // Gives the lists away for reuse and leaves the graph empty, so a stale graph shows nothing
-    // rather than another catalog's states.
-    internal GraphStorage Release()
-    {
-        var storage = new GraphStorage(States, Parent, ParentOp, Depth, Edges);
-        (States, Parent, ParentOp, Depth, Edges) = ([], [], [], [], []);
-        return storage;
-    }
-
-    /// <summary>The catalog explored.</summary>
-    public Catalog Catalog { get; }
-
-    /// <summary>The reading explored.</summary>
-    public Reading Reading { get; }
-
-    /// <summary>The operations tried in every state.</summary>
-    public Operation[] Alphabet { get; }
-
-    /// <summary>The distinct states; id 0 is the empty kernel; ids are in breadth-first order.</summary>
-    public List<KernelState> States { get; private set; } = [];
-
-    /// <summary>Per state, the id of the state it was first reached from (-1 for the root).</summary>
-    public List<int> Parent { get; private set; } = [];
-
-    /// <summary>Per state, the alphabet index of the operation it was first reached by.</summary>
-    public List<int> ParentOp { get; private set; } = [];
-
-    /// <summary>Per state, its breadth-first depth.</summary>
-    public List<int> Depth { get; private set; } = [];
-
-    /// <summary>Every accepted transition, in the order found.</summary>
-    public List<Edge> Edges { get; private set; } = [];
-
-    /// <summary>Per alphabet entry, how often it was accepted.</summary>
-    public long[] AcceptedCount { get; internal set; } = [];
-
-    /// <summary>Per <see cref="Reason"/>, how often an operation was refused for it.</summary>
-    public long[] RefusedByReason { get; } = new long[Enum.GetValues<Reason>().Length];
-
-    /// <summary>The first (state id, alphabet index) in breadth-first order whose refusal changed the state, or null.</summary>
-    /// <remarks>The explorer checks every refusal as it goes, so refusal-is-atomic costs no second pass.</remarks>
-    public (int State, int Op)? RefusalChange { get; internal set; }
-
-    internal void NoteRefusal(int state, int op, in KernelState before, in KernelState after)
-    {
-        if (!after.Same(before)) NoteRefusalChange(state, op);
-    }
-
-    // Keeps the least (state, operation) in breadth-first order.
-    internal void NoteRefusalChange(int state, int op)
-    {
-        if (RefusalChange is not { } known || (state, op).CompareTo(known) < 0) RefusalChange = (state, op);
-    }
-
-    /// <summary>How many operations were applied.</summary>
-    public long Transitions { get; internal set; }
-
-    /// <summary>Null when exploration was exhaustive; otherwise which cap cut it.</summary>
-    public string? CutBy { get; internal set; }
-
-    /// <summary>True when fingerprints were used: two distinct states may have been merged.</summary>
-    public bool Fingerprinted { get; internal set; }
-
-    /// <summary>The largest depth reached.</summary>
-    public int MaxDepth => Depth.Count == 0 ? 0 : Depth[^1];
-
-    /// <summary>The shortest operation list from the empty kernel to a state.</summary>
-    public List<Operation> PathTo(int state)
-    {
-        var path = new List<Operation>();
-        for (var s = state; Parent[s] >= 0; s = Parent[s]) path.Add(Alphabet[ParentOp[s]]);
-        path.Reverse();
-        return path;
-    }
-
-    /// <summary>The graph of the states one run visits: the run's accepted operations are its edges.</summary>
-    /// <remarks>The alphabet is the full alphabet, so checks that try every operation in a state still do.</remarks>
-    public static StateGraph FromRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops)
-    {
-        var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
-        var g = new StateGraph(catalog, reading, alphabet) { AcceptedCount = new long[alphabet.Length] };
-        var ids = new Dictionary<KernelState, int> { [KernelState.Empty] = 0 };
-        g.States.Add(KernelState.Empty);
-        g.Parent.Add(-1);
-        g.ParentOp.Add(-1);
-        g.Depth.Add(0);
-        var current = 0;
-        foreach (var op in ops)
-        {
-            var a = Array.IndexOf(alphabet, op);
-            if (a < 0)
-            {
-                // Operations outside the exploration alphabet (Force of a named patch) are appended to it.
-                alphabet = [.. alphabet, op];
-                a = alphabet.Length - 1;
-                g = g.WithAlphabet(alphabet);
-            }
-            var o = Kernel.Step(catalog, reading, g.States[current], op);
-            g.Transitions++;
-            if (!o.Accepted)
-            {
-                g.NoteRefusal(current, a, g.States[current], o.State);
-                continue;
-            }
-            if (!ids.TryGetValue(o.State, out var id))
-            {
-                id = g.States.Count;
-                ids[o.State] = id;
-                g.States.Add(o.State);
-                g.Parent.Add(current);
-                g.ParentOp.Add(a);
-                g.Depth.Add(g.Depth[current] + 1);
-            }
-            g.Edges.Add(new Edge(current, id, a, o.Affected));
-            current = id;
-        }
-        return g;
-    }
-
-    private StateGraph WithAlphabet(Operation[] alphabet)
-    {
-        var g = new StateGraph(Catalog, Reading, alphabet) { AcceptedCount = new long[alphabet.Length], Transitions = Transitions, RefusalChange = RefusalChange };
-        g.States.AddRange(States);
-        g.Parent.AddRange(Parent);
-        g.ParentOp.AddRange(ParentOp);
-        g.Depth.AddRange(Depth);
-        g.Edges.AddRange(Edges);
-        return g;
-    }
-
-    /// <summary>The probability that fingerprint de-duplication merged two distinct states (birthday bound).</summary>
-    public double CollisionProbability => Fingerprinted ? Math.Min(1.0, (double)States.Count * States.Count / 2 / Math.Pow(2, 64)) : 0;
-}
-
 /// <summary>Breadth-first exploration of every state reachable from the empty kernel.</summary>
 /// <remarks>
 /// States are de-duplicated in an open-addressing table of state ids keyed by fingerprint, so a
@@ -241,8 +42,10 @@ public sealed class Explorer
     /// <param name="reading">The reading, with its options.</param>
     /// <param name="limits">Caps on states and depth, and fingerprint de-duplication.</param>
     /// <param name="threads">Threads to expand large levels with (1: sequential).</param>
-    public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1)
+    /// <param name="visitor">Told of each state, accepted transition and refusal as they are found (see <see cref="ExplorationVisitor"/>).</param>
+    public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1, ExplorationVisitor? visitor = null)
     {
+        this.visitor = visitor;
         Array.Clear(slots, 0, size);
         size = MinTable;
         used = 0;
@@ -260,7 +63,8 @@ public sealed class Explorer
             var depth = g.Depth[levelStart];
             if (depth >= limits.DepthCap)
             {
-                g.CutBy ??= $"depth cap {limits.DepthCap}";
+                g.CutBy ??= limits.DepthCapText;
+                for (var s = levelStart; s < levelEnd; s++) g.NoteFrontier(s);
                 break;
             }
             if (threads > 1 && levelEnd - levelStart >= ParallelLevel) ExpandParallel(g, levelStart, levelEnd, limits, threads);
@@ -268,8 +72,11 @@ public sealed class Explorer
             levelStart = levelEnd;
         }
         tally.AddTo(g);
+        this.visitor = null;
         return g;
     }
+
+    private ExplorationVisitor? visitor;
 
     // A level is expanded as a three-stage pipeline, one state per stage: state i's operations
     // are applied and its successors' table slots prefetched; state i - 1's candidate states
@@ -298,16 +105,11 @@ public sealed class Explorer
         public readonly long[] Refused = new long[reasons];
         public readonly long[] Accepted = new long[operations];
 
-        // The first refusal that changed the state: states and operations are taken in order, so
-        // it is the least of this tally's.
-        public (int State, int Op)? RefusalChange;
-
         public void AddTo(StateGraph g)
         {
             g.Transitions += Transitions;
             for (var r = 0; r < Refused.Length; r++) g.RefusedByReason[r] += Refused[r];
             for (var a = 0; a < Accepted.Length; a++) g.AcceptedCount[a] += Accepted[a];
-            if (RefusalChange is { } at) g.NoteRefusalChange(at.State, at.Op);
         }
     }
 
@@ -347,7 +149,7 @@ public sealed class Explorer
             if (!e.Accepted)
             {
                 tally.Refused[(int)e.Reason]++;
-                if (tally.RefusalChange is null && !next.Same(state)) tally.RefusalChange = (current, a);
+                visitor?.OnRefusal(g, current, a, next);
                 continue;
             }
             tally.Accepted[a]++;
@@ -400,12 +202,14 @@ public sealed class Explorer
         {
             if (g.States.Count >= limits.StateCap)
             {
-                g.CutBy ??= $"state cap {limits.StateCap}";
+                g.CutBy ??= limits.StateCapText;
+                g.NoteFrontier(from);
                 return;
             }
             id = Insert(g, state, print, from, op, depth + 1);
         }
         g.Edges.Add(new Edge(from, id, op, affected));
+        visitor?.OnTransition(g, g.Edges[^1]);
     }
 
     // A successor found in parallel: an edge to a known state, or an index into the level's new states.
@@ -444,7 +248,11 @@ public sealed class Explorer
             tallies[c].AddTo(g);
             foreach (var p in pending[c])
             {
-                if (p.Known >= 0) g.Edges.Add(new Edge(p.From, p.Known, p.Op, p.Affected));
+                if (p.Known >= 0)
+                {
+                    g.Edges.Add(new Edge(p.From, p.Known, p.Op, p.Affected));
+                    visitor?.OnTransition(g, g.Edges[^1]);
+                }
                 else
                 {
                     var (state, print) = fresh[c][p.Fresh];
@@ -481,6 +289,7 @@ public sealed class Explorer
         if (g.Fingerprinted) printOf.Add(print);
         if (++used * 2 > size) Grow();
         Place(Slot(print, id));
+        visitor?.OnState(g, id);
         return id;
     }
 

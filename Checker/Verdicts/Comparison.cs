@@ -23,6 +23,32 @@ public sealed record ComparisonResult(
     /// <summary>The classes of readings no trace tells apart, when computed.</summary>
     public EquivalenceResult? Equivalence { get; init; }
 
+    /// <summary>When interrupted, the reading that was being verified, with the inputs checked; its <see cref="ReadingResult.Finished"/> cells are final.</summary>
+    public ReadingResult? Interrupted { get; init; }
+
+    /// <summary>What an interruption left unfinished, in words (empty when complete).</summary>
+    public IReadOnlyList<string> Unfinished()
+    {
+        if (Complete) return [];
+        var lines = new List<string>();
+        var verified = Results.Count;
+        lines.Add($"interrupted: {Verification.Count(verified, "reading")} verified in full");
+        if (Interrupted is { } r)
+        {
+            var finished = r.Finished;
+            lines.Add($"{r.Reading.DisplayName}: {r.InputsChecked} of {Source.Count} inputs checked; "
+                + (finished.Count == 0 ? "no cell settled yet" : $"settled: {string.Join(", ", finished.Select(v => $"{v.Invariant.Id} {v.Word}"))}"));
+        }
+        var notStarted = Readings.Skip(verified + (Interrupted is null ? 0 : 1)).Select(x => x.DisplayName).ToList();
+        if (notStarted.Count > 0) lines.Add($"not started: {string.Join(", ", notStarted)}");
+        if (Equivalence is { Complete: false } eq)
+            lines.Add(eq.Classes.Count > 0 ? "equivalence: the classes are established; distinguishing traces not finished" : "equivalence: not finished, no class established");
+        return lines;
+    }
+
+    /// <summary>The readings asked for, in order.</summary>
+    public IReadOnlyList<Reading> Readings { get; init; } = [];
+
     /// <summary>Distinct states explored over every reading.</summary>
     public long States => Results.Sum(r => r.Coverage.States);
 }
@@ -38,6 +64,7 @@ public static class Comparer
         var clock = Stopwatch.StartNew();
         var results = new List<ReadingResult>();
         var complete = true;
+        ReadingResult? interrupted = null;
         for (var i = 0; i < readings.Count; i++)
         {
             var reading = readings[i];
@@ -48,6 +75,7 @@ public static class Comparer
             if (!r.Complete)
             {
                 complete = false;
+                interrupted = r;
                 break;
             }
             results.Add(r);
@@ -56,7 +84,7 @@ public static class Comparer
         if (complete)
             foreach (var s in scenarios)
                 replays.Add(Replayer.Run(s, Replayer.Columns(s, readings, null)));
-        return new ComparisonResult(source, invariants, results, replays, complete, clock.Elapsed);
+        return new ComparisonResult(source, invariants, results, replays, complete, clock.Elapsed) { Interrupted = interrupted, Readings = readings };
     }
 
     /// <summary>The scenario files shipped with the tool: ./scenarios, else the copy beside the executable.</summary>

@@ -1,0 +1,24 @@
+using Klp.Check.Model;
+
+namespace Klp.Check.Exploration;
+
+/// <summary>Observes a search: each state as it is added, each accepted transition as it is recorded, each refusal as it happens.</summary>
+/// <remarks>
+/// Properties subscribe to a search through a visitor instead of the engine computing their
+/// facts for them (stateright's <c>CheckerVisitor</c> plays the same part). States and
+/// transitions are reported on one thread in id and edge order, after the state or edge is in
+/// the graph. Refusals are reported in state and operation order when levels are expanded on
+/// one thread; with <c>--threads N</c> a large level's refusals come from several threads at
+/// once, so a visitor that records them must be thread-safe.
+/// </remarks>
+public abstract class ExplorationVisitor
+{
+    /// <summary>A state was added to the graph (its id, depth and parent are set).</summary>
+    public virtual void OnState(StateGraph graph, int state) { }
+
+    /// <summary>An accepted transition was added to the graph (its target state is in the graph).</summary>
+    public virtual void OnTransition(StateGraph graph, in Edge edge) { }
+
+    /// <summary>The operation at <paramref name="op"/> (an alphabet index) was refused in <paramref name="state"/>, leaving <paramref name="after"/> (the state itself, if the refusal changed nothing).</summary>
+    public virtual void OnRefusal(StateGraph graph, int state, int op, in KernelState after) { }
+}

@@ -1,0 +1,87 @@
+using Klp.Check.Model;
+
+namespace Klp.Check.Exploration;
+
+/// <summary>Features of an input that a violation may need; verdicts name the fewest that show it.</summary>
+[Flags]
+public enum InputFeatures
+{
+    /// <summary>Plain releases: no shared function, no state.</summary>
+    None = 0,
+    /// <summary>A customer patch patches a function a vendor patch also patches.</summary>
+    SharedFunction = 1,
+    /// <summary>Patches declare states.</summary>
+    States = 2,
+}
+
+/// <summary>What a run explores: one catalog per reading for each of its inputs.</summary>
+public sealed class InputSource
+{
+    private readonly Func<int, Reading, Catalog> catalogFor;
+    private readonly Func<int, string> describe;
+    private readonly Func<int, InputFeatures> features;
+
+    private InputSource(string kind, string bound, int count, Func<int, Reading, Catalog> catalogFor, Func<int, string> describe, Func<int, InputFeatures> features)
+    {
+        this.features = features;
+        Kind = kind;
+        Bound = bound;
+        Count = count;
+        this.catalogFor = catalogFor;
+        this.describe = describe;
+    }
+
+    /// <summary>"release plans", "raw catalogs", or "catalog FILE".</summary>
+    public string Kind { get; }
+
+    /// <summary>The bounds in force, as written on the command line.</summary>
+    public string Bound { get; }
+
+    /// <summary>How many inputs.</summary>
+    public int Count { get; }
+
+    /// <summary>The catalog of one input under one reading.</summary>
+    public Catalog CatalogFor(int index, Reading reading) => catalogFor(index, reading);
+
+    /// <summary>The features of one input.</summary>
+    public InputFeatures Features(int index) => features(index);
+
+    /// <summary>The features of a catalog: states declared, a function shared by a customer and a vendor patch.</summary>
+    public static InputFeatures FeaturesOf(Catalog c)
+    {
+        var f = InputFeatures.None;
+        ulong customer = 0, vendor = 0;
+        for (var p = 0; p < c.Count; p++)
+        {
+            if (c[p].States.Length > 0) f |= InputFeatures.States;
+            if (c[p].Origin == Origin.Customer) customer |= c.FunctionBits(p);
+            else vendor |= c.FunctionBits(p);
+        }
+        return (customer & vendor) != 0 ? f | InputFeatures.SharedFunction : f;
+    }
+
+    /// <summary>A description of one input (the plan, or the catalog's patches).</summary>
+    public string Describe(int index) => describe(index);
+
+    /// <summary>Every release plan within bounds, each encoded by each reading.</summary>
+    public static InputSource Plans(PlanBounds bounds)
+    {
+        var plans = bounds.Enumerate().ToArray();
+        return new InputSource("release plans", bounds.ToString(), plans.Length, (i, r) => plans[i].Encode(r), i => plans[i].ToString(), i => plans[i].Features);
+    }
+
+    /// <summary>One release plan.</summary>
+    public static InputSource Plan(ReleasePlan plan, string file) =>
+        new($"release plan {file}", "1 plan", 1, (_, r) => plan.Encode(r), _ => plan.ToString(), _ => plan.Features);
+
+    /// <summary>Every raw catalog within bounds, the same for every reading.</summary>
+    public static InputSource Raw(RawBounds bounds, bool reduce = true)
+    {
+        var catalogs = bounds.Enumerate(reduce).ToArray();
+        return new InputSource("raw catalogs", bounds + (reduce ? " (symmetry-reduced)" : ""), catalogs.Length, (i, _) => catalogs[i], i => CatalogText.Describe(catalogs[i]), i => FeaturesOf(catalogs[i]));
+    }
+
+    /// <summary>One raw catalog.</summary>
+    public static InputSource Single(Catalog catalog, string file) =>
+        new($"catalog {file}", "1 catalog", 1, (_, _) => catalog, _ => CatalogText.Describe(catalog), _ => FeaturesOf(catalog));
+}

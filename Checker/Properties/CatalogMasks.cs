@@ -1,0 +1,47 @@
+using Klp.Check.Model;
+
+namespace Klp.Check.Properties;
+
+/// <summary>Masks over a catalog and a state that several properties read.</summary>
+internal static class CatalogMasks
+{
+    /// <summary>The customer patches.</summary>
+    public static ulong Customers(Catalog c)
+    {
+        ulong m = 0;
+        for (var p = 0; p < c.Count; p++)
+            if (c[p].Origin == Origin.Customer) m |= 1UL << p;
+        return m;
+    }
+
+    /// <summary>True for a vendor cumulative patch.</summary>
+    public static bool VendorCumulative(Catalog c, int p) => c[p].Origin == Origin.Vendor && c[p].Kind == PatchKind.Cumulative;
+
+    /// <summary>True for a vendor hotfix.</summary>
+    public static bool VendorHotfix(Catalog c, int p) => c[p].Origin == Origin.Vendor && c[p].Kind == PatchKind.Hotfix;
+
+    /// <summary>The state ids some enabled patch declares, as a mask over <see cref="Catalog.StateIds"/>.</summary>
+    public static ulong ActiveStates(Catalog c, in KernelState s)
+    {
+        ulong m = 0;
+        var enabled = Observables.EnabledMask(s);
+        while (enabled != 0)
+        {
+            var p = System.Numerics.BitOperations.TrailingZeroCount(enabled);
+            enabled &= enabled - 1;
+            m |= c.StateBits(p);
+        }
+        return m;
+    }
+
+    /// <summary>The newest enabled patch that declares a state bit (the one whose version and flag are active), or -1.</summary>
+    public static int Declarer(Catalog c, in KernelState s, int bit)
+    {
+        for (var i = s.Count - 1; i >= 0; i--)
+        {
+            var p = s.PatchAt(i);
+            if ((c.StateBits(p) & (1UL << bit)) != 0 && Observables.IsEnabled(s, p)) return p;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,26 @@
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Properties;
+
+/// <summary><c>customer-untouched</c>: no vendor load without <c>add_sets</c> replaces a customer patch.</summary>
+public sealed class CustomerUntouched() : Invariant("customer-untouched", PropertyKind.Safety, "no vendor load without add_sets replaces a customer patch")
+{
+    /// <inheritdoc/>
+    public override PropertyCheck Begin(Catalog catalog, Reading reading) =>
+        CatalogMasks.Customers(catalog) is var customers and not 0 ? new Check(catalog, customers) : PropertyCheck.NotApplicable;
+
+    // Its case: a vendor load without add_sets while a customer patch is enabled.
+    private sealed class Check(Catalog c, ulong customers) : StepCheck
+    {
+        protected override bool Tracked => true;
+
+        protected override bool? Exercises(in SettledStep e) =>
+            c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0 && (Observables.EnabledMask(e.Before) & customers) != 0;
+
+        protected override string? Broken(in SettledStep e) =>
+            c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0 && (e.Affected & customers) != 0
+                ? $"vendor {c[e.Op.Patch].Name} replaces customer {string.Join(" ", c.NamesOf(e.Affected & customers))}"
+                : null;
+    }
+}

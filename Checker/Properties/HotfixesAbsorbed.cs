@@ -1,0 +1,46 @@
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Properties;
+
+/// <summary><c>hotfixes-absorbed</c>: a vendor cumulative leaves no older vendor hotfix enabled.</summary>
+public sealed class HotfixesAbsorbed() : Invariant("hotfixes-absorbed", PropertyKind.Safety, "a vendor cumulative leaves no older vendor hotfix enabled")
+{
+    /// <inheritdoc/>
+    public override PropertyCheck Begin(Catalog catalog, Reading reading)
+    {
+        for (var p = 0; p < catalog.Count; p++)
+            for (var h = 0; h < catalog.Count; h++)
+                if (CatalogMasks.VendorCumulative(catalog, p) && CatalogMasks.VendorHotfix(catalog, h) && catalog[h].Release < catalog[p].Release)
+                    return new Check(catalog);
+        return PropertyCheck.NotApplicable;
+    }
+
+    // Its case: a vendor cumulative loaded while an older vendor hotfix is enabled.
+    private sealed class Check(Catalog c) : StepCheck
+    {
+        protected override bool Tracked => true;
+
+        // The first enabled (in list order) older vendor hotfix than patch p in a state, or -1.
+        private int OlderHotfix(in KernelState s, int p)
+        {
+            for (var i = 0; i < s.Count; i++)
+            {
+                var h = s.PatchAt(i);
+                if (Observables.IsEnabled(s, h) && CatalogMasks.VendorHotfix(c, h) && c[h].Release < c[p].Release) return h;
+            }
+            return -1;
+        }
+
+        protected override bool? Exercises(in SettledStep e) =>
+            CatalogMasks.VendorCumulative(c, e.Op.Patch) && OlderHotfix(e.Before, e.Op.Patch) >= 0;
+
+        protected override string? Broken(in SettledStep e)
+        {
+            var p = e.Op.Patch;
+            if (!CatalogMasks.VendorCumulative(c, p) || !Observables.IsEnabled(e.After, p)) return null;
+            var h = OlderHotfix(e.After, p);
+            return h < 0 ? null : $"older hotfix {c[h].Name} stays enabled beside {c[p].Name}";
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Properties;
+
+/// <summary><c>no-shared-state</c>: no state id is declared by two enabled patches.</summary>
+public sealed class NoSharedState() : Invariant("no-shared-state", PropertyKind.Safety, "no state id is declared by two enabled patches")
+{
+    /// <inheritdoc/>
+    public override PropertyCheck Begin(Catalog catalog, Reading reading) => catalog.StateIds.Length == 0 ? PropertyCheck.Untracked : new Check(catalog);
+
+    private sealed class Check(Catalog c) : StateCheck
+    {
+        protected override string? Shows(in KernelState s)
+        {
+            ulong seen = 0;
+            for (var i = 0; i < s.Count; i++)
+            {
+                var p = s.PatchAt(i);
+                if (!Observables.IsEnabled(s, p)) continue;
+                var m = c.StateBits(p);
+                if ((seen & m) != 0) return $"two enabled patches declare state {c.StateIds[System.Numerics.BitOperations.TrailingZeroCount(seen & m)]}";
+                seen |= m;
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Properties;
+
+/// <summary><c>one-per-set</c>: no set is occupied by two enabled patches.</summary>
+public sealed class OnePerSet() : Invariant("one-per-set", PropertyKind.Safety, "no set is occupied by two enabled patches")
+{
+    /// <inheritdoc/>
+    public override string? NotApplicable(Reading reading) => reading.HasSets ? null : "upstream has no sets";
+
+    /// <inheritdoc/>
+    public override PropertyCheck Begin(Catalog catalog, Reading reading) => new Check(catalog, reading);
+
+    // Its case: a load that replaces something.
+    private sealed class Check(Catalog c, Reading r) : StateCheck
+    {
+        private bool exercised;
+
+        public override CheckEvents Events => CheckEvents.States | CheckEvents.Transitions;
+
+        protected override string? Shows(in KernelState s)
+        {
+            ulong seen = 0;
+            for (var i = 0; i < s.Count; i++)
+            {
+                if (!Observables.IsEnabled(s, s.PatchAt(i))) continue;
+                var sets = Kernel.Occupied(c, r, s, i);
+                if ((seen & sets) != 0) return $"two enabled patches occupy set {string.Join(",", c.SetsOf(seen & sets))}";
+                seen |= sets;
+            }
+            return null;
+        }
+
+        public override void OnTransition(StateGraph graph, in Edge edge)
+        {
+            if (!exercised && edge.Affected != 0 && graph.Alphabet[edge.Op].Kind == OpKind.Load) exercised = true;
+        }
+
+        public override bool? Exercised(GraphFacts facts) => exercised;
+    }
+}

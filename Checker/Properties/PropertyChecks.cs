@@ -1,0 +1,74 @@
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Properties;
+
+/// <summary>The checks of one exploration, behind one visitor: each event goes to the checks that subscribe to it, and a load or disable is settled once for all of them.</summary>
+public sealed class PropertyChecks : ExplorationVisitor
+{
+    private readonly PropertyCheck[] states, transitions, loads, disables, refusals;
+    private readonly Catalog catalog;
+    private readonly Reading reading;
+    private readonly bool twoPhase;
+
+    /// <summary>Groups checks by the events they subscribe to.</summary>
+    public PropertyChecks(IEnumerable<PropertyCheck> checks, Catalog catalog, Reading reading)
+    {
+        var all = checks.ToArray();
+        PropertyCheck[] With(CheckEvents e) => [.. all.Where(c => (c.Events & e) != 0)];
+        states = With(CheckEvents.States);
+        transitions = With(CheckEvents.Transitions);
+        loads = With(CheckEvents.Loads);
+        disables = With(CheckEvents.Disables);
+        refusals = With(CheckEvents.Refusals);
+        this.catalog = catalog;
+        this.reading = reading;
+        twoPhase = reading.Options.Granularity == Granularity.TwoPhase;
+    }
+
+    /// <summary>True when no check subscribes to any event: the explorer need not be told anything.</summary>
+    public bool Silent => states.Length + transitions.Length + loads.Length + disables.Length + refusals.Length == 0;
+
+    /// <inheritdoc/>
+    public override void OnState(StateGraph graph, int state)
+    {
+        foreach (var c in states) c.OnState(graph, state);
+    }
+
+    /// <inheritdoc/>
+    public override void OnRefusal(StateGraph graph, int state, int op, in KernelState after)
+    {
+        foreach (var c in refusals) c.OnRefusal(graph, state, op, after);
+    }
+
+    /// <inheritdoc/>
+    public override void OnTransition(StateGraph graph, in Edge edge)
+    {
+        foreach (var c in transitions) c.OnTransition(graph, edge);
+        var kind = graph.Alphabet[edge.Op].Kind;
+        if (kind == OpKind.Load && loads.Length > 0) Settle(graph, edge, loads, always: true);
+        else if (kind == OpKind.Disable && disables.Length > 0) Settle(graph, edge, disables, always: false);
+    }
+
+    // In two-phase mode a load is always followed by Complete; a disable only when it left a
+    // transition (a disable that finished at once needs none).
+    private void Settle(StateGraph graph, in Edge edge, PropertyCheck[] to, bool always)
+    {
+        var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(graph.States);
+        ref readonly var before = ref states[edge.From];
+        ref readonly var after = ref states[edge.To];
+        var op = graph.Alphabet[edge.Op];
+        var length = graph.Depth[edge.From] + 1;
+        if (twoPhase && (always || after.InTransition))
+        {
+            var settled = Kernel.Step(catalog, reading, after, Operation.Complete()).State;
+            var step = new SettledStep(edge.From, op, edge.Affected, in before, in settled, 1, length + 1);
+            foreach (var c in to) c.OnSettled(graph, step);
+        }
+        else
+        {
+            var step = new SettledStep(edge.From, op, edge.Affected, in before, in after, 0, length);
+            foreach (var c in to) c.OnSettled(graph, step);
+        }
+    }
+}

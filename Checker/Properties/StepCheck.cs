@@ -1,0 +1,65 @@
+using Klp.Check.Exploration;
+
+namespace Klp.Check.Properties;
+
+/// <summary>A check decided on settled steps: the shortest step that breaks the property is its finding.</summary>
+public abstract class StepCheck : PropertyCheck
+{
+    private readonly ShortestStep shortest = new();
+    private bool exercised;
+
+    /// <summary>What the step shows (a violation, or for a witness the case), or null.</summary>
+    protected abstract string? Broken(in SettledStep step);
+
+    /// <summary>Whether the step is the property's case; null when the property does not track it.</summary>
+    protected virtual bool? Exercises(in SettledStep step) => null;
+
+    /// <inheritdoc/>
+    public override CheckEvents Events => CheckEvents.Loads;
+
+    /// <inheritdoc/>
+    public override void OnSettled(StateGraph graph, in SettledStep step)
+    {
+        if (!exercised && Exercises(step) == true) exercised = true;
+        if (shortest.Improves(step) && Broken(step) is { } what) shortest.Keep(graph, step, what);
+    }
+
+    /// <inheritdoc/>
+    public override CatalogFinding Finish(GraphFacts facts) => shortest.Finding;
+
+    /// <inheritdoc/>
+    public override bool? Exercised(GraphFacts facts) => Tracked ? exercised : null;
+
+    /// <summary>True when <see cref="Exercises"/> is meaningful for this property.</summary>
+    protected virtual bool Tracked => false;
+}
+
+/// <summary>A check decided on single quiescent states: the first (so shallowest) state that shows something is its finding.</summary>
+public abstract class StateCheck : PropertyCheck
+{
+    private int found = -1;
+    private string? message;
+
+    /// <summary>What the state shows, or null.</summary>
+    protected abstract string? Shows(in Klp.Check.Model.KernelState state);
+
+    /// <inheritdoc/>
+    public override CheckEvents Events => CheckEvents.States;
+
+    /// <inheritdoc/>
+    public override void OnState(StateGraph graph, int state)
+    {
+        if (found >= 0) return;
+        ref readonly var s = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(graph.States)[state];
+        if (s.InTransition) return;
+        if (Shows(s) is { } what)
+        {
+            found = state;
+            message = what;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override CatalogFinding Finish(GraphFacts facts) =>
+        found < 0 ? CatalogFinding.Nothing : new CatalogFinding(true, true, facts.Graph.PathTo(found), message);
+}

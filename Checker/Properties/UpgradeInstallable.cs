@@ -1,0 +1,27 @@
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Properties;
+
+/// <summary><c>upgrade-installable</c>: the newest cumulative can always be installed atomically.</summary>
+public sealed class UpgradeInstallable() : Invariant("upgrade-installable", PropertyKind.Liveness, "the newest cumulative can always be installed atomically")
+{
+    /// <inheritdoc/>
+    public override PropertyCheck Begin(Catalog catalog, Reading reading)
+    {
+        var newest = -1;
+        for (var p = 0; p < catalog.Count; p++)
+            if (CatalogMasks.VendorCumulative(catalog, p) && (newest < 0 || catalog[p].Release > catalog[newest].Release)) newest = p;
+        return newest < 0 ? PropertyCheck.NotApplicable : new Check(catalog, newest);
+    }
+
+    private sealed class Check(Catalog c, int newest) : PropertyCheck
+    {
+        public override CatalogFinding Finish(GraphFacts facts)
+        {
+            var reach = facts.CanReach(s => Observables.IsEnabled(s, newest), restricted: true);
+            var states = facts.Graph.States;
+            return facts.Liveness(restricted: true, s => states[s].InTransition || reach[s] ? null : $"{c[newest].Name} cannot be installed by an atomic upgrade from here");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Klp.Check.Commands;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Tests.Exploration;
+
+namespace Klp.Check.Tests.Verdicts;
+
+public class InconclusiveTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static readonly Lazy<ReadingResult> cappedReplaceSet = new(() =>
+        Verification.Run(InputSource.Plans(InputOptions.DefaultPlans), Readings.Find("replace-set")!, Invariants.All, new ExploreLimits(MaxStates: 100)));
+
+    // The way out of `load cum1; load hot1; load hot2; load cust1` (four disables to the empty
+    // kernel) lies beyond 100 states: that is no violation of recoverable.
+    [Fact]
+    public void CheckReplaceSet_CappedAt100States_ReportsNoFalseLivenessViolation()
+    {
+        var capped = cappedReplaceSet.Value;
+
+        var recoverable = capped.Verdicts.Single(v => v.Invariant.Id == "recoverable");
+        Assert.Equal(VerdictKind.Inconclusive, recoverable.Kind);
+        Assert.Equal("state cap 100", recoverable.Cap);
+        Assert.True(recoverable.FrontierStates > 0);
+        Assert.Null(recoverable.Trace);
+        foreach (var v in capped.Verdicts.Where(v => v.Invariant.Kind != PropertyKind.Safety && v.Kind == VerdictKind.Violated))
+            Assert.Equal(VerdictKind.Violated, DefaultComparison.Cell("replace-set", v.Invariant.Id).Kind);
+    }
+
+    [Fact]
+    public void CappedRun_ViolationsFoundBeforeTheCap_StayViolations()
+    {
+        var flat = Readings.Find("flat")!;
+        var capped = Verification.Run(InputSource.Plans(InputOptions.DefaultPlans), flat,
+            [Invariants.Find("no-silent-revert")!, Invariants.Find("recoverable")!], new ExploreLimits(MaxStates: 100));
+
+        Assert.All(capped.Verdicts, v => Assert.Equal(VerdictKind.Violated, v.Kind));
+        Assert.NotEmpty(capped.Coverage.Cut);
+    }
+
+    [Fact]
+    public void Witness_NotReachedBeforeADepthCap_IsInconclusiveNotViolated()
+    {
+        // An older cumulative replaces a newer one no earlier than the second operation.
+        var result = Verification.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.Find("flat")!,
+            [Invariants.Find("downgrade-succeeds")!], new ExploreLimits(MaxDepth: 1));
+
+        Assert.Equal("inconclusive", result.Verdicts[0].Word);
+        Assert.Equal("depth cap 1", result.Verdicts[0].Cap);
+    }
+
+    [Fact]
+    public void CheckCommand_OnlyInconclusive_ExitsThreeAndSaysSoInEveryFormat()
+    {
+        string[] args = ["check", "-r", "replace-set", "--max-states", "100", "-i", "recoverable"];
+
+        var text = Run([.. args]);
+        var markdown = Run([.. args, "--format", "markdown"]);
+        var json = Run([.. args, "--format", "json"]);
+
+        Assert.Equal(ExitCodes.Inconclusive, text.Code);
+        Assert.Matches(@"(?m)^recoverable +inconclusive ", text.Out);
+        Assert.Contains("state cap 100", text.Out);
+        Assert.Contains("| `recoverable` | inconclusive |", markdown.Out);
+        var verdict = JsonDocument.Parse(json.Out).RootElement.GetProperty("verdicts")[0];
+        Assert.Equal("inconclusive", verdict.GetProperty("verdict").GetString());
+        Assert.Equal("state cap 100", verdict.GetProperty("cap").GetString());
+        Assert.True(verdict.GetProperty("frontier").GetInt64() > 0);
+    }
+
+    [Fact]
+    public void CompareMatrix_InconclusiveCell_HasItsOwnMarkExplainedInTheLegend()
+    {
+        var (code, output, _) = Run("compare", "-r", "replace-set", "-r", "flat", "--max-states", "100", "--no-scenarios", "-i", "recoverable");
+
+        Assert.Equal(ExitCodes.Inconclusive, code);
+        Assert.Matches(@"(?m)^recoverable +\? +Xs$", output);
+        Assert.Contains("? inconclusive: a cap cut the exploration", output);
+        Assert.Contains("explorations cut by a cap (state cap 100)", output);
+    }
+
+    [Fact]
+    public void DefaultStateCap_IsNamedAsTheDefault()
+    {
+        Assert.Equal("the default state cap 1000000 (raise it with --max-states)", new ExploreLimits().StateCapText);
+        Assert.Equal("state cap 5", new ExploreLimits(MaxStates: 5).StateCapText);
+    }
+}
