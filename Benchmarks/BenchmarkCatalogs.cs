@@ -14,14 +14,14 @@ public static class BenchmarkCatalogs
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Klp.Check.sln"))) dir = dir.Parent;
+        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "Klp.Check.sln"))) dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("Klp.Check.sln not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>The catalog of Joe's and Petr's timeline: eight patches over sets 1 to 3.</summary>
     /// <remarks>scenarios/thread/petr-timeline-tuesday-set3.klp.</remarks>
     public static Catalog Timeline() =>
-        ScenarioParser.ParseFile(Path.Combine(Root, "scenarios", "thread", "petr-timeline-tuesday-set3.klp")).Catalog;
+        File("scenarios/thread/petr-timeline-tuesday-set3.klp");
 
     /// <summary>Vendor hotfixes that never replace or conflict: each its own set and function, so every reading has the same graph.</summary>
     /// <remarks>Every ordered subset is a list, times the loaded modules left over: 297,856 states for 8 patches.</remarks>
@@ -46,10 +46,13 @@ public static class BenchmarkCatalogs
         return new Catalog(list);
     }
 
+    /// <summary>A catalog file of the repository, e.g. <c>Benchmarks/catalogs/positional-12.klp</c>.</summary>
+    public static Catalog File(string relative) => ScenarioParser.ParseFile(Path.Combine(Root, relative)).Catalog;
+
     /// <summary>Explores a catalog and returns its distinct states, handing the graph back to the explorer as <see cref="Verification"/> does.</summary>
-    public static int ExploredStates(this Explorer explorer, Catalog catalog, Reading reading)
+    public static int ExploredStates(this Explorer explorer, Catalog catalog, Reading reading, ExploreLimits limits = default)
     {
-        var g = explorer.Explore(catalog, reading);
+        var g = explorer.Explore(catalog, reading, limits);
         var states = g.States.Count;
         explorer.Recycle(g);
         return states;

@@ -5,6 +5,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Klp.Check.Comparison;
+using Klp.Check.Exploration;
 
 namespace Klp.Check.Benchmarks;
 
@@ -15,7 +16,7 @@ public sealed class StatesColumnsAttribute() : ColumnConfigBaseAttribute(new Sta
 /// <remarks>
 /// The count is the benchmark's own result: the column runs the benchmark once more in the host
 /// process (setup, then the method) after the measurements, and reads an <c>int</c>, a <c>long</c>
-/// or a <see cref="ComparisonResult"/>; any other result shows as "-".
+/// a <see cref="ComparisonResult"/> or a <see cref="ReadingResult"/>; any other result shows as "-".
 /// </remarks>
 public sealed class StatesColumn(bool perSecond) : IColumn
 {
@@ -78,6 +79,7 @@ public sealed class StatesColumn(bool perSecond) : IColumn
             int n => n,
             long n => n,
             ComparisonResult r => r.States,
+            ReadingResult r => r.Coverage.States,
             _ => null,
         };
     }

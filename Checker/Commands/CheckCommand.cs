@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text;
 using System.Text.Json;
 using Klp.Check.Exploration;
@@ -18,9 +19,10 @@ public static class CheckCommand
         var mode = Cli.ModeOption();
         var format = Cli.FormatOption();
         var traces = new Option<string?>("--traces") { HelpName = "DIR", Description = "write each violation (and witness) trace as a scenario file into this folder, for klp-check replay" };
-        var random = new Option<int>("--random") { HelpName = "RUNS", Description = "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)" };
-        var seed = new Option<ulong?>("--seed") { HelpName = "N", Description = "the seed of --random; the same seed gives the same runs and output" };
-        var length = new Option<int>("--length") { HelpName = "N", Description = "the most operations per random run", DefaultValueFactory = _ => 30 };
+        var random = Cli.NumberOption("--random", 1, int.MaxValue, "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)");
+        random.HelpName = "RUNS";
+        var seed = Cli.NumberOption("--seed", 0UL, ulong.MaxValue, "the seed of --random; the same seed gives the same runs and output");
+        var length = Cli.NumberOption("--length", 1, 10_000, "the most operations per random run (default 30)");
         var input = new InputOptions();
         var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap left one inconclusive; 130 when interrupted.")
         {
@@ -35,9 +37,13 @@ public static class CheckCommand
             var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
             var r = readings[0].With(readings[0].Options with { Granularity = granularity });
             var fmt = parse.GetValue(format) ?? "text";
+            if (parse.GetValue(traces) is { } folder && !OutputPath.CheckFolder("--traces", folder, stderr)) return ExitCodes.Usage;
 
-            if (parse.GetValue(random) > 0)
-                return RunRandom(parse, input, r, invariants, parse.GetValue(random), parse.GetValue(seed), parse.GetValue(length), fmt, parse.GetValue(traces), stdout, stderr);
+            if (parse.GetValue(random) is { } runs)
+                return RunRandom(parse, input, r, invariants, runs, parse.GetValue(seed), parse.GetValue(length) ?? 30, fmt, parse.GetValue(traces), stdout, stderr);
+            foreach (var ignored in new[] { "--seed", "--length" })
+                if (parse.GetResult(ignored) is OptionResult { Implicit: false })
+                    stderr.WriteLine($"klp-check: warning: {ignored} is ignored without --random");
 
             var source = input.Source(parse, stderr);
             if (source is null) return ExitCodes.Usage;
@@ -69,7 +75,7 @@ public static class CheckCommand
             });
             var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
             stderr.WriteLine($"klp-check: {result.Coverage.States} states in {seconds:F2} s ({result.Coverage.States / seconds:N0} states/s)");
-            if (parse.GetValue(traces) is { } dir) WriteTraces(dir, result.Verdicts, stderr);
+            if (parse.GetValue(traces) is { } dir && !WriteTraces(dir, result.Verdicts, stderr)) return ExitCodes.Usage;
             return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed
                 : result.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive) ? ExitCodes.Inconclusive
                 : ExitCodes.Ok;
@@ -77,10 +83,10 @@ public static class CheckCommand
         return command;
     }
 
-    /// <summary>Writes the trace of every verdict that has one as <c>DIR/READING--PROPERTY.klp</c>.</summary>
-    public static void WriteTraces(string dir, IEnumerable<Verdict> verdicts, TextWriter stderr)
+    /// <summary>Writes the trace of every verdict that has one as <c>DIR/READING--PROPERTY.klp</c>; false (with one line on stderr) when a file cannot be written.</summary>
+    public static bool WriteTraces(string dir, IEnumerable<Verdict> verdicts, TextWriter stderr)
     {
-        Directory.CreateDirectory(dir);
+        if (!OutputPath.CheckFolder("--traces", dir, stderr)) return false;
         foreach (var v in verdicts)
         {
             if (v.Trace is null || v.Catalog is null) continue;
@@ -88,9 +94,10 @@ public static class CheckCommand
             var path = Path.Combine(dir, name);
             var title = $"{v.Invariant.Id} {(v.Kind == VerdictKind.Holds ? "witness" : "violation")} under {v.Reading.DisplayName}";
             var comment = v.Input is null ? "" : "# input:\n" + string.Join("\n", v.Input.TrimEnd().Split('\n').Select(l => "#   " + l)) + "\n";
-            File.WriteAllText(path, comment + CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail));
+            if (!OutputPath.Write("--traces", path, comment + CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail), stderr)) return false;
             stderr.WriteLine($"klp-check: wrote {path}");
         }
+        return true;
     }
 
     private static string Text(InputSource source, ReadingResult result)
@@ -109,15 +116,24 @@ public static class CheckCommand
             foreach (var l in lines.Skip(1)) sb.AppendLine(l);
             if (v.Trace is not null && v.Kind == VerdictKind.Violated)
             {
-                if (v.Input is not null && source.Count > 1)
-                    foreach (var l in TextLayout.Wrap(("input: " + v.Input.Trim().Replace("\n", "; ")).Split(' '), "    ")) sb.AppendLine(l);
+                if (source.Count > 1)
+                    foreach (var l in ComparisonReport.InputLines(v, "    ")) sb.AppendLine(l);
                 foreach (var l in TextLayout.Wrap(ComparisonReport.TraceText(v).Split(' '), "    $ ")) sb.AppendLine(l);
             }
         }
         sb.AppendLine();
+        foreach (var line in TextLayout.Wrap(Legend.Split(' '), "")) sb.AppendLine(line);
+        sb.AppendLine();
         foreach (var line in CoverageLines(result.Coverage)) sb.AppendLine(line);
         return sb.ToString();
     }
+
+    /// <summary>What the counts of a holding verdict and the marks of a violation mean.</summary>
+    public const string Legend = "'holds: N inputs' counts the inputs that give the property something to check; "
+        + "'its case happens in M inputs' counts those where the situation it guards (a replace, a downgrade, a "
+        + "customer patch...) is reached, so M = 0 means it holds only vacuously. A violation names its input and "
+        + "its shortest trace ($); VIOLATED[F], [S] or [FS]: violated only on inputs where a customer patch shares a "
+        + "function with a vendor patch (F), where patches declare states (S), or both (FS).";
 
     /// <summary>Coverage in words: states, transitions, depth, accepted operations, refusals by reason, operations never enabled.</summary>
     public static IEnumerable<string> CoverageLines(Coverage c)
@@ -167,39 +183,67 @@ public static class CheckCommand
     private static int RunRandom(System.CommandLine.ParseResult parse, InputOptions input, Reading reading, IReadOnlyList<Invariant> invariants,
         int runs, ulong? seed, int length, string format, string? traces, TextWriter stdout, TextWriter stderr)
     {
-        if (length < 1)
-        {
-            stderr.WriteLine("klp-check: --length must be at least 1");
-            return ExitCodes.Usage;
-        }
         FsCheck.Gen<Catalog>? catalogs = input.RandomCatalogs(parse, reading, stderr);
         if (catalogs is null) return ExitCodes.Usage;
         var s = seed ?? RandomExploration.FreshSeed();
         using var cts = InputOptions.CancelOnCtrlC();
         var result = RandomExploration.Run(catalogs, reading, invariants, runs, length, s, cts.Token);
-        var sb = new StringBuilder();
-        sb.AppendLine($"klp-check check: {reading.DisplayName}, {runs} random runs of up to {length} operations, seed {s}");
-        if (result.Interrupted)
-            sb.AppendLine($"interrupted after {result.Checked} of {runs} runs");
-        if (result.Counterexample is not { } run)
+        var head = $"{reading.DisplayName}, {runs} random runs of up to {length} operations, seed {s}";
+        var reproduce = $"--random {runs} --length {length} --seed {s}";
+        string? scenario = null;
+        if (result.Counterexample is { } run)
         {
-            sb.AppendLine(result.Interrupted
-                ? $"every safety property held on the {result.Checked} runs checked"
-                : "every safety property held on every run (liveness and witnesses need exhaustive exploration)");
+            var v = new Verdict(result.Invariant!, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
+            scenario = CatalogText.Scenario($"{result.Invariant!.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message);
+            if (traces is not null && !WriteTraces(traces, [v], stderr)) return ExitCodes.Usage;
+        }
+        var sb = new StringBuilder();
+        void Paragraph(string text, string indent = "")
+        {
+            foreach (var l in TextLayout.Wrap(text.Split(' '), indent)) sb.AppendLine(l);
+        }
+        var held = result.Interrupted
+            ? $"interrupted after {result.Checked} of {runs} runs: every safety property held on the {result.Checked} runs checked"
+            : "every safety property held on every run (liveness and witnesses need exhaustive exploration)";
+        var shrunk = result.Interrupted ? "counterexample, shrinking interrupted" : "minimal counterexample after shrinking";
+        if (format == "markdown")
+        {
+            sb.AppendLine($"### klp-check check: `{reading.DisplayName}`, {runs} random runs of up to {length} operations, seed {s}");
+            sb.AppendLine();
+            if (scenario is null) sb.AppendLine(char.ToUpperInvariant(held[0]) + held[1..] + ".");
+            else
+            {
+                sb.AppendLine($"**`{result.Invariant!.Id}` violated**: {result.Message}");
+                sb.AppendLine();
+                sb.AppendLine($"{char.ToUpperInvariant(shrunk[0]) + shrunk[1..]} ({result.Counterexample!.Ops.Length} operations):");
+                sb.AppendLine();
+                sb.AppendLine("```");
+                sb.Append(scenario);
+                sb.AppendLine("```");
+            }
+            sb.AppendLine();
+            sb.AppendLine($"Reproduce with `{reproduce}`.");
         }
         else
         {
-            foreach (var l in TextLayout.Wrap($"{result.Invariant!.Id} VIOLATED: {result.Message}".Split(' '), "")) sb.AppendLine(l);
-            sb.AppendLine(result.Interrupted
-                ? $"counterexample, shrinking interrupted ({run.Ops.Length} operations):"
-                : $"minimal counterexample after shrinking ({run.Ops.Length} operations):");
+            Paragraph("klp-check check: " + head);
+            if (scenario is null) Paragraph(held);
+            else
+            {
+                Paragraph($"{result.Invariant!.Id} VIOLATED: {result.Message}");
+                sb.AppendLine($"{shrunk} ({result.Counterexample!.Ops.Length} operations):");
+                if (scenario.Split('\n').Any(l => l.Length > TextLayout.Width))
+                    Paragraph("(long lines are wrapped here, with their continuation indented; --traces DIR writes the file to replay)");
+                sb.AppendLine();
+                foreach (var l in scenario.TrimEnd('\n').Split('\n'))
+                {
+                    if (l.Length <= TextLayout.Width) sb.AppendLine(l);
+                    else Paragraph(l, "    ");
+                }
+            }
             sb.AppendLine();
-            var v = new Verdict(result.Invariant, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
-            sb.Append(CatalogText.Scenario($"{result.Invariant.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message));
-            if (traces is not null) WriteTraces(traces, [v], stderr);
+            sb.AppendLine("reproduce with: " + reproduce);
         }
-        sb.AppendLine();
-        sb.AppendLine($"reproduce with: --random {runs} --length {length} --seed {s}");
         if (format == "json")
         {
             stdout.Write(JsonReport.Write("check", w =>
@@ -219,7 +263,7 @@ public static class CheckCommand
                     w.WriteStartArray("trace");
                     foreach (var op in cx.Ops) w.WriteStringValue(op.Format(cx.Catalog));
                     w.WriteEndArray();
-                    w.WriteString("scenario", CatalogText.Scenario($"{result.Invariant.Id} violation under {reading.DisplayName} (seed {s})", cx.Catalog, reading, cx.Ops, result.Message));
+                    w.WriteString("scenario", scenario);
                 }
                 else w.WriteNull("property");
             }));

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
 using Klp.Check.Model;
+using Klp.Check.Output;
 
 namespace Klp.Check.Commands;
 
@@ -15,6 +18,8 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary>Nothing failed, but a cap cut an exploration and some verdict is inconclusive.</summary>
     public const int Inconclusive = 3;
+    /// <summary><c>conform</c>: the kernel, its headers, QEMU or busybox is missing (the message gives the install command).</summary>
+    public const int Unavailable = 4;
     /// <summary>Interrupted with Ctrl-C.</summary>
     public const int Interrupted = 130;
 }
@@ -26,7 +31,19 @@ public static class Cli
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;
-        stderr ??= Console.Error;
+        var messages = new MessageWriter(stderr ?? Console.Error);
+        try
+        {
+            return Run(args, stdout, messages);
+        }
+        finally
+        {
+            messages.Flush();
+        }
+    }
+
+    private static int Run(string[] args, TextWriter stdout, MessageWriter stderr)
+    {
         var root = new RootCommand("klp-check: replays and model-checks Linux livepatch replace proposals.")
         {
             ReplayCommand.Create(stdout, stderr),
@@ -35,13 +52,18 @@ public static class Cli
             CompareCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
             DesignCommand.Create(stdout, stderr),
+            Conformance.ConformCommand.Create(stdout, stderr),
+            ExportCommand.Create(stdout, stderr),
         };
+        // Help wraps at 80 columns even when piped (a pipe has no width).
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+            help.Action = new System.CommandLine.Help.HelpAction { MaxWidth = TextLayout.Width };
         var config = new ParserConfiguration();
         var parse = root.Parse(args, config);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) stderr.WriteLine($"klp-check: {e.Message}");
-            stderr.WriteLine("Try 'klp-check --help'.");
+            for (var i = 0; i < parse.Errors.Count; i++)
+                stderr.WriteLine($"klp-check: {parse.Errors[i].Message}" + (i == parse.Errors.Count - 1 ? " (see klp-check --help)" : ""));
             return ExitCodes.Usage;
         }
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
@@ -79,13 +101,37 @@ public static class Cli
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    /// <summary>Parses the readings and settings a user gave; null with a message on bad input.</summary>
+    /// <summary>A whole-number option that refuses anything but a number from <paramref name="min"/> to <paramref name="max"/>, with one line naming the range (never a .NET type name).</summary>
+    public static Option<T?> NumberOption<T>(string name, T min, T max, string description) where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        var range = max == T.MaxValue ? $"a whole number of at least {min}" : $"a whole number from {min} to {max}";
+        return new Option<T?>(name)
+        {
+            HelpName = "N",
+            Description = description,
+            CustomParser = result =>
+            {
+                var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (T.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max) return value;
+                result.AddError($"{name} takes {range}, not '{token}'");
+                return null;
+            },
+        };
+    }
+
+    /// <summary>Parses the readings and settings a user gave; null with a message on bad input. A setting overridden by a later one of the same option is a warning.</summary>
     public static List<Reading>? ParseReadings(IEnumerable<string>? names, IEnumerable<string>? settings, TextWriter stderr)
     {
+        var given = settings?.ToList() ?? [];
+        for (var i = 0; i < given.Count; i++)
+        {
+            var key = given[i].Split('=')[0].Trim();
+            var later = given.Skip(i + 1).FirstOrDefault(s => s.Split('=')[0].Trim() == key);
+            if (later is not null) stderr.WriteLine($"klp-check: warning: --option {given[i]} is overridden by the later --option {later}");
+        }
         var list = new List<Reading>();
-        var given = names?.ToList() ?? [];
-        var defaultAll = given.Count == 0;
-        foreach (var name in defaultAll ? Readings.All.Select(r => r.Name) : given)
+        var named = names?.ToList() ?? [];
+        foreach (var name in named.Count == 0 ? Readings.All.Select(r => r.Name) : named)
         {
             var reading = Readings.Parse(name, out var error);
             if (reading is null)
@@ -94,7 +140,7 @@ public static class Cli
                 return null;
             }
             var o = reading.Options;
-            foreach (var s in settings ?? [])
+            foreach (var s in given)
             {
                 if (!ReadingOptionText.TryApply(ref o, s, out var err))
                 {

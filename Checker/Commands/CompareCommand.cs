@@ -20,10 +20,11 @@ public static class CompareCommand
         var expect = new Option<string?>("--expect") { HelpName = "FILE", Description = "a verdict baseline: exit 1 and print what changed when any verdict differs" };
         var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
         var noScenarios = new Option<bool>("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
+        var scenarioFolder = new Option<string?>("--scenarios") { HelpName = "DIR", Description = "replay the scenario files under this folder (default: scenarios/ of the repository holding the current directory or the tool)" };
         var input = new InputOptions();
         var command = new Command("compare", "The verdict matrix: every reading (or those given) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 3 when, without --expect, a cap left a verdict inconclusive; 130 when interrupted.")
         {
-            reading, setting, mode, format, expect, save, noScenarios,
+            reading, setting, mode, format, expect, save, noScenarios, scenarioFolder,
         };
         input.AddTo(command);
         command.SetAction(parse =>
@@ -42,11 +43,11 @@ public static class CompareCommand
                 var errors = new List<string>();
                 try
                 {
-                    baseline = Baseline.Parse(File.ReadAllText(expectFile), expectFile, errors);
+                    baseline = Baseline.Parse(ScenarioParser.ReadSource(expectFile), expectFile, errors);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (ScenarioException e)
                 {
-                    errors.Add($"{expectFile}:1:1: cannot read file: {e.Message}");
+                    errors.AddRange(e.Diagnostics.Select(d => d.ToString()));
                 }
                 if (errors.Count > 0)
                 {
@@ -54,11 +55,24 @@ public static class CompareCommand
                     return ExitCodes.Usage;
                 }
             }
+            var saveFile = parse.GetValue(save);
+            if (saveFile is not null && !OutputPath.CheckFile("--save-baseline", saveFile, stderr)) return ExitCodes.Usage;
 
             var scenarios = new List<Scenario>();
             if (!parse.GetValue(noScenarios))
             {
-                foreach (var file in Comparer.ShippedScenarios())
+                var folder = parse.GetValue(scenarioFolder) ?? Comparer.ShippedScenarioFolder();
+                if (parse.GetValue(scenarioFolder) is { } given && !Directory.Exists(given))
+                {
+                    stderr.WriteLine($"klp-check: --scenarios: '{given}' is not a directory");
+                    return ExitCodes.Usage;
+                }
+                var files = folder is null ? [] : Comparer.ScenarioFiles(folder);
+                if (files.Count == 0)
+                    stderr.WriteLine(folder is null
+                        ? "klp-check: warning: no scenarios/ folder found beside Klp.Check.sln above the current directory or the tool; no scenario is replayed (--scenarios DIR names one)"
+                        : $"klp-check: warning: no scenario file (*.klp) under '{folder}'; no scenario is replayed");
+                foreach (var file in files)
                 {
                     try
                     {
@@ -95,13 +109,7 @@ public static class CompareCommand
                 stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {Verification.Count(readings.Count, "reading")} verified in full");
                 return ExitCodes.Interrupted;
             }
-            if (parse.GetValue(save) is { } saveFile)
-            {
-                // Written beside and moved, so an interrupted write never leaves half a baseline.
-                var temp = saveFile + ".tmp";
-                File.WriteAllText(temp, Baseline.Write(result.Results));
-                File.Move(temp, saveFile, overwrite: true);
-            }
+            if (saveFile is not null && !OutputPath.Write("--save-baseline", saveFile, Baseline.Write(result.Results), stderr)) return ExitCodes.Usage;
             var code = ExitCodes.Ok;
             foreach (var r in result.Replays)
                 foreach (var f in r.Failures)

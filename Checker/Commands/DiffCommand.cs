@@ -32,13 +32,13 @@ public static class DiffCommand
                 return ExitCodes.Usage;
             }
             var given = (parse.GetValue(names) ?? []).Concat(parse.GetValue(reading) ?? []).ToList();
+            var readings = Cli.ParseReadings(given, parse.GetValue(setting), stderr);
+            if (readings is null) return ExitCodes.Usage;
             if (given.Count == 1)
             {
                 stderr.WriteLine("klp-check: diff: give two or more readings (or none for every reading)");
                 return ExitCodes.Usage;
             }
-            var readings = Cli.ParseReadings(given, parse.GetValue(setting), stderr);
-            if (readings is null) return ExitCodes.Usage;
             var observed = Observed.All;
             if (parse.GetValue(observe) is { } text)
             {

@@ -21,10 +21,10 @@ public sealed class InputOptions
     private readonly Option<bool> raw = new("--raw") { Description = "enumerate raw catalogs (attributes as given) instead of release plans" };
     private readonly Option<bool> noReduce = new("--no-symmetry") { Description = "with --raw, do not reduce catalogs by symmetry over set numbers and function names" };
     private readonly Option<string[]> invariant = new("--invariant", "-i") { HelpName = "ID", Description = "a property id to check; repeat for several (default: all)", Arity = ArgumentArity.ZeroOrMore };
-    private readonly Option<int> maxStates = new("--max-states") { HelpName = "N", Description = "cap on distinct states per catalog", DefaultValueFactory = _ => ExploreLimits.DefaultMaxStates };
-    private readonly Option<int?> maxDepth = new("--max-depth") { HelpName = "N", Description = "cap on the depth explored (default: none)" };
+    private readonly Option<int?> maxStates = Cli.NumberOption("--max-states", 1, int.MaxValue, $"cap on distinct states per catalog (default {ExploreLimits.DefaultMaxStates:N0})");
+    private readonly Option<int?> maxDepth = Cli.NumberOption("--max-depth", 1, int.MaxValue, "cap on the depth explored (default: none)");
     private readonly Option<bool> fingerprints = new("--fingerprints") { Description = "de-duplicate states by 64-bit fingerprint (prints the collision probability)" };
-    private readonly Option<int> threads = new("--threads") { HelpName = "N", Description = "worker threads (default: all cores); results do not depend on it" };
+    private readonly Option<int?> threads = Cli.NumberOption("--threads", 1, 1024, "worker threads (default: all cores); results do not depend on it");
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
@@ -34,16 +34,21 @@ public sealed class InputOptions
     }
 
     /// <summary>Thread count asked for.</summary>
-    public int Threads(ParseResult parse) => parse.GetValue(threads);
+    public int Threads(ParseResult parse) => parse.GetValue(threads) ?? 0;
 
     /// <summary>Exploration caps asked for.</summary>
-    public ExploreLimits Limits(ParseResult parse) => new(parse.GetValue(maxStates), parse.GetValue(maxDepth) ?? int.MaxValue, parse.GetValue(fingerprints));
+    public ExploreLimits Limits(ParseResult parse) => new(parse.GetValue(maxStates) ?? ExploreLimits.DefaultMaxStates, parse.GetValue(maxDepth) ?? int.MaxValue, parse.GetValue(fingerprints));
 
     /// <summary>The properties asked for, or null with a message.</summary>
     public IReadOnlyList<Invariant>? Invariants(ParseResult parse, TextWriter stderr)
     {
         var ids = parse.GetValue(invariant) ?? [];
         if (ids.Length == 0) return Exploration.Invariants.All;
+        if (ids.Any(i => i.Split(',').Any(id => id.Trim().Length == 0)))
+        {
+            stderr.WriteLine($"klp-check: --invariant: empty property id (known: {string.Join(", ", Exploration.Invariants.All.Select(i => i.Id))})");
+            return null;
+        }
         var list = new List<Invariant>();
         foreach (var id in ids.SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
@@ -80,6 +85,7 @@ public sealed class InputOptions
             foreach (var d in e.Diagnostics) stderr.WriteLine(d);
             return null;
         }
+        if (!isRaw && parse.GetValue(noReduce)) stderr.WriteLine("klp-check: warning: --no-symmetry is ignored without --raw");
         string? error = null;
         if (isRaw)
         {
@@ -108,8 +114,14 @@ public sealed class InputOptions
             var single = Source(parse, stderr);
             return single is null ? null : FsCheck.Fluent.Gen.Constant(single.CatalogFor(0, reading));
         }
-        if (parse.GetValue(raw)) return Generators.Catalogs(2, 8);
         var text = parse.GetValue(bounds);
+        if (parse.GetValue(raw))
+        {
+            string? rawError = null;
+            var rb = text is null ? DefaultRaw : RawBounds.Parse(text, out rawError);
+            if (rb is null) stderr.WriteLine($"klp-check: --bounds: {rawError}");
+            return rb?.Random();
+        }
         var releases = 8;
         if (text is not null)
         {
@@ -139,6 +151,7 @@ public sealed class InputOptions
     /// <summary>A progress line on stderr when it is a terminal; nothing otherwise.</summary>
     public static Action<string>? Progress(TextWriter stderr)
     {
+        if (stderr is MessageWriter messages) stderr = messages.Inner;
         if (!ReferenceEquals(stderr, Console.Error) || Console.IsErrorRedirected) return null;
         var last = 0L;
         return text =>
@@ -153,6 +166,7 @@ public sealed class InputOptions
     /// <summary>Clears the progress line.</summary>
     public static void EndProgress(TextWriter stderr)
     {
+        if (stderr is MessageWriter messages) stderr = messages.Inner;
         if (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected) stderr.Write("\r\u001b[K");
     }
 }

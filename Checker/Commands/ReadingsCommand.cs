@@ -58,7 +58,7 @@ public static class ReadingsCommand
                 sb.AppendLine("| reading | docs/semantics.md | meaning | fields | load parameter | default options | source |");
                 sb.AppendLine("|---|---|---|---|---|---|---|");
                 foreach (var r in Readings.All)
-                    sb.AppendLine($"| `{r.Name}` | {r.Section} | {r.Description} | `{r.Fields}` | {(r.ParameterName is null ? "none" : $"`{r.ParameterName}`")} | {string.Join(", ", ReadingOptionText.Format(r.Options).Take(2))} | {r.Source} |");
+                    sb.AppendLine($"| `{r.Name}` | {r.Section} | {r.Description} | `{r.Fields}` | {(r.ParameterName is null ? "none" : $"`{r.ParameterName}`")} | {string.Join(", ", ReadingOptionText.Format(r.Options))} | {r.Source} |");
                 break;
             default:
                 foreach (var r in Readings.All)
@@ -66,7 +66,7 @@ public static class ReadingsCommand
                     sb.AppendLine($"{r.Name} (docs/semantics.md {r.Section})");
                     foreach (var line in TextLayout.Wrap(r.Description.Split(' '), "  ")) sb.AppendLine(line);
                     sb.AppendLine($"  fields: {r.Fields}; load parameter: {r.ParameterName ?? "none"}");
-                    foreach (var line in TextLayout.Wrap(("defaults: " + string.Join(", ", ReadingOptionText.Format(r.Options).Take(2))).Split(' '), "  ")) sb.AppendLine(line);
+                    foreach (var line in TextLayout.Wrap(("defaults: " + string.Join(", ", ReadingOptionText.Format(r.Options))).Split(' '), "  ")) sb.AppendLine(line);
                     foreach (var line in TextLayout.Wrap(("from: " + r.Source).Split(' '), "  ")) sb.AppendLine(line);
                     sb.AppendLine();
                 }

@@ -159,6 +159,13 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
         }
     }
 
+    /// <summary>Random raw catalogs within the bounds: 1 to <see cref="Patches"/> patches, each drawn from the patches the enumeration combines.</summary>
+    public FsCheck.Gen<Catalog> Random()
+    {
+        var menu = PatchMenu().ToArray();
+        return FsCheck.Fluent.Gen.SelectMany(FsCheck.Fluent.Gen.Choose(1, Patches), n => FsCheck.Fluent.Gen.Select(FsCheck.Fluent.Gen.ArrayOf(FsCheck.Fluent.Gen.Elements(menu), n), patches => Build(patches)));
+    }
+
     private List<RawPatch> PatchMenu()
     {
         var lists = new List<ImmutableArray<uint>>();

@@ -63,10 +63,12 @@ public static class CatalogText
             sb.Append(trace[i].Format(catalog));
             if (i == trace.Count - 1 && note is not null) sb.Append("   <- ").Append(note);
             sb.AppendLine();
-            sb.Append("expect ").Append(o.Accepted
+            var outcome = o.Accepted
                 ? $"accepted replaces {{{string.Join(", ", catalog.NamesOf(o.Affected))}}}"
-                : $"refused {o.Errno} {o.Reason.Name()}");
-            sb.AppendLine($"; enabled {{{string.Join(", ", Observables.Enabled(o.State).Select(p => catalog[p].Name))}}}");
+                : $"refused {o.Errno} {o.Reason.Name()}";
+            var enabled = $"enabled {{{string.Join(", ", Observables.Enabled(o.State).Select(p => catalog[p].Name))}}}";
+            // Two expect lines rather than one past 80 columns.
+            sb.AppendLine($"expect {outcome}; {enabled}".Length <= 80 ? $"expect {outcome}; {enabled}" : $"expect {outcome}\nexpect {enabled}");
             s = o.State;
         }
         return sb.ToString();

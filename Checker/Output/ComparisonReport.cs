@@ -59,8 +59,8 @@ public static class ComparisonReport
         }
         sb.AppendLine("ok holds (a witness: reached)   X violated (a witness: never reached)   - n/a");
         sb.AppendLine("(ok) holds vacuously: the case the property is about never happens");
-        sb.AppendLine("Xf, Xs: violated only on inputs where a customer patch shares a function with");
-        sb.AppendLine("a vendor patch (f) or patches declare states (s)");
+        sb.AppendLine("Xf, Xs, Xfs: violated only on inputs where a customer patch shares a function");
+        sb.AppendLine("with a vendor patch (f), where patches declare states (s), or both (fs)");
         var inconclusive = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Inconclusive).ToList();
         if (inconclusive.Count > 0)
         {
@@ -75,13 +75,14 @@ public static class ComparisonReport
             sb.AppendLine();
             sb.AppendLine("Violations, each with its shortest trace (klp-check check --reading R");
             sb.AppendLine("--invariant ID --traces DIR writes it as a scenario for klp-check replay):");
-            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v), v.Features)))
+            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v), v.Features, v.Input)))
             {
                 sb.AppendLine();
                 var needs = group.Key.Features == InputFeatures.None ? "" : $" [{Verdict.FeatureLetters(group.Key.Features)}]";
                 var head = $"{group.Key.Id}{needs}: {string.Join(", ", group.Select(v => v.Reading.DisplayName))}";
                 foreach (var line in TextLayout.Wrap(head.Split(' '), "")) sb.AppendLine(line);
                 foreach (var line in TextLayout.Wrap(group.Key.Detail.Split(' '), "    ")) sb.AppendLine(line);
+                if (c.Source.Count > 1) foreach (var line in InputLines(group.First(), "    ")) sb.AppendLine(line);
                 if (group.Key.Trace.Length > 0)
                     foreach (var line in TextLayout.Wrap(group.Key.Trace.Split(' '), "    $ ")) sb.AppendLine(line);
             }
@@ -115,6 +116,10 @@ public static class ComparisonReport
             foreach (var line in TextLayout.Wrap(u.Split(' '), "")) sb.AppendLine(line);
         return sb.ToString();
     }
+
+    /// <summary>The input a verdict's trace ran on (the plan, or the catalog's patches), as wrapped lines <c>input: ...</c>; none without one.</summary>
+    public static IEnumerable<string> InputLines(Verdict v, string indent) =>
+        v.Input is null ? [] : TextLayout.Wrap(("input: " + v.Input.Trim().Replace("\n", "; ")).Split(' '), indent);
 
     /// <summary>The closing line: states explored, and whether any cap cut a run.</summary>
     public static string Totals(ComparisonResult c)
@@ -161,11 +166,11 @@ public static class ComparisonReport
         {
             sb.AppendLine();
             sb.AppendLine("#### Violations");
-            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v), v.Word)))
+            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v), v.Word, v.Input)))
             {
                 sb.AppendLine();
                 sb.AppendLine($"- `{group.Key.Id}` ({group.Key.Word}) under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
-                if (group.Key.Trace.Length > 0) sb.AppendLine($"  `{group.Key.Trace}`");
+                if (group.Key.Trace.Length > 0) sb.AppendLine($"  `{group.Key.Trace}`" + (c.Source.Count > 1 && group.Key.Input is { } input ? $" on `{input.Trim().Replace("\n", "; ")}`" : ""));
             }
         }
         var undecided = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Inconclusive).ToList();

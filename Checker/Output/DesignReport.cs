@@ -97,8 +97,14 @@ public static class DesignReport
 
     private static IEnumerable<string> Legend() =>
         ("Which entries a load replaces: flag, every entry if replace is set (upstream); intersect, those whose sets meet the listed ones;"
-        + " subset, those whose sets lie within them. Which sets a patch occupies: own, the first listed; listed, every listed one."
-        + " Isolation: f+s, functions and states; f, functions only. A dash: the policy cannot matter on these inputs."
+        + " subset, those whose sets lie within them. Which sets a patch occupies: own, the first listed; listed, every listed one;"
+        + " none, no set (upstream). Set 0 (zero): ordinary, a set like any other; all, a load listing 0 replaces every entry;"
+        + " only0, 0 replaces only entries in set 0. Arity: one, a single set number; list, a list of them."
+        + " add_sets: yes, a load may pass extra sets. Isolation: f+s, functions and states; f, functions only; none."
+        + " States: versions, a state's version may not go down; block, block_disable is kept."
+        + " Encoding (how a vendor writes the release plan): flag, replace = true on cumulatives; single, one set per line with"
+        + " cumulatives in set 1; zero, cumulatives in set 0; array, a cumulative lists 1 and every hotfix set; dynamic, sets"
+        + " chosen at load time (auto). A dash: the policy cannot matter on these inputs."
         + " After the equals sign: the presets with these policies.").Split(' ');
 
     /// <summary>The closing line: combinations and states explored.</summary>

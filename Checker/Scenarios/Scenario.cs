@@ -60,9 +60,9 @@ public sealed class ScenarioException(IReadOnlyList<Diagnostic> diagnostics)
     public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
 }
 
-/// <summary>A problem at a position in a file, printed as <c>FILE:LINE:COLUMN: message</c>.</summary>
+/// <summary>A problem at a position in a file, printed as <c>FILE:LINE:COLUMN: message</c> (<c>klp-check: message</c> when no file is named).</summary>
 public readonly record struct Diagnostic(string File, int Line, int Column, string Message)
 {
     /// <inheritdoc/>
-    public override string ToString() => $"{File}:{Line}:{Column}: {Message}";
+    public override string ToString() => File.Length == 0 ? $"klp-check: {Message}" : $"{File}:{Line}:{Column}: {Message}";
 }

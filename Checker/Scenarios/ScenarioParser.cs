@@ -16,6 +16,8 @@ public static partial class ScenarioParser
     /// <exception cref="ScenarioException">The file cannot be read.</exception>
     public static string ReadSource(string path)
     {
+        if (path.Length == 0) throw new ScenarioException([new Diagnostic(path, 1, 1, "empty file name")]);
+        if (Directory.Exists(path)) throw new ScenarioException([new Diagnostic(path, 1, 1, "is a directory")]);
         try
         {
             return File.ReadAllText(path);
@@ -45,6 +47,18 @@ public static partial class ScenarioParser
             throw new ScenarioException([.. parser.Diagnostics, new Diagnostic(path, parser.CurrentLine, 1, $"internal error while parsing: {e.Message}")]);
         }
     }
+
+    /// <summary>How many diagnostics a file reports before the parser stops reading it.</summary>
+    public const int MaxDiagnostics = 20;
+
+    /// <summary>What a patch name (and a plan label) may hold, in words.</summary>
+    public const string NameRule = "ASCII letters, digits, _ - . +";
+
+    /// <summary>Whether a text is a patch name: <see cref="NameRule"/>, so that every name written into a scenario reads back.</summary>
+    public static bool IsName(string name) => name.Length > 0 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.' or '+');
+
+    /// <summary>The function a patch or release patches of its own when none is given: its name with every character but ASCII letters and digits as <c>_</c>, then <c>_fn</c> (<c>klp-1a</c> patches <c>klp_1a_fn</c>).</summary>
+    public static string OwnFunction(string name) => new string([.. name.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_')]) + "_fn";
 
     [GeneratedRegex(@"^(?:(?<day>[^:]+?)\s*:\s*)?(?<name>[A-Za-z0-9_.+-]+)\s*:\s*(?<kind>cumulative|hotfix|customer)(?:\s+v(?<ver>\d+))?\s*\(\s*(?<field>replace_sets|replace_set|sets)\s*=\s*(?<sets>\{[^}]*\}|auto(?:\([^)]*\))?|\d+)\s*\)\s*$")]
     private static partial Regex TimelineLine();
@@ -98,7 +112,7 @@ public static partial class ScenarioParser
                 CurrentLine = i + 1;
                 var line = lines[i].TrimEnd('\r');
                 ParseLine(line);
-                if (Diagnostics.Count >= 20) break;
+                if (Diagnostics.Count >= MaxDiagnostics) break;
             }
             CurrentLine = lines.Length;
             var catalog = Finish();
@@ -327,8 +341,6 @@ public static partial class ScenarioParser
             return d;
         }
 
-        private static bool ValidName(string name) => name.Length > 0 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.' or '+');
-
         private void Declare(List<Token> tokens, int column)
         {
             if (tokens.Count < 2)
@@ -337,9 +349,9 @@ public static partial class ScenarioParser
                 return;
             }
             var name = tokens[1];
-            if (!ValidName(name.Text))
+            if (!IsName(name.Text))
             {
-                Error(name.Column, $"'{name.Text}' is not a patch name (letters, digits, _ - . +)");
+                Error(name.Column, $"'{name.Text}' is not a patch name ({NameRule})");
                 return;
             }
             if (byName.ContainsKey(name.Text))
@@ -436,7 +448,7 @@ public static partial class ScenarioParser
                 if (uint.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) result.Add(n);
                 else
                 {
-                    Error(column + offset + at, $"'{part.Trim()}' is not a {what} (a non-negative integer)");
+                    Error(column + offset + at, $"'{part.Trim()}' is not a {what} (a whole number from 0 to {uint.MaxValue})");
                     return null;
                 }
             }
@@ -650,7 +662,14 @@ public static partial class ScenarioParser
             var trimmed = rest.TrimStart();
             restColumn += rest.Length - trimmed.Length;
             var word = new string([.. trimmed.TakeWhile(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-')]);
-            if (Readings.Find(word) is not null)
+            var known = Readings.Find(word) is not null;
+            // "expect flatt: ..." names a reading that does not exist, not an unknown clause.
+            if (!known && word.Length > 0 && !ClauseKeywords.Contains(word) && trimmed[word.Length..].TrimStart() is [':' or ',' or '(', ..])
+            {
+                Error(restColumn, $"unknown reading '{word}' (known: {string.Join(", ", Readings.All.Select(r => r.Name))})");
+                return;
+            }
+            if (known)
             {
                 var colon = TopLevelIndexOf(trimmed, ':');
                 if (colon < 0)
@@ -676,6 +695,8 @@ public static partial class ScenarioParser
             }
             if (SplitTopLevel(trimmed, ';').Count == 0) Error(restColumn, "expect needs a clause: accepted, refused, enabled, active, runs, states, occupies, loaded, pinned, transition, stack_order");
         }
+
+        private static readonly string[] ClauseKeywords = ["accepted", "refused", "enabled", "active", "states", "occupies", "loaded", "pinned", "transition", "stack_order"];
 
         private static int TopLevelIndexOf(string text, char ch)
         {
@@ -843,9 +864,10 @@ public static partial class ScenarioParser
                     d.Replace ?? (kind == PatchKind.Cumulative && origin == Origin.Vendor), sets, d.SetSource, d.AutoOf, d.UpdateOf?.Name));
             }
             if (Diagnostics.Count > 0) return null;
+            Catalog catalog;
             try
             {
-                return new Catalog(patches, addSets);
+                catalog = new Catalog(patches, addSets);
             }
             catch (CatalogException e)
             {
@@ -853,6 +875,16 @@ public static partial class ScenarioParser
                 Error(e.Patch >= 0 ? drafts[e.Patch].Column : 1, e.Message);
                 return null;
             }
+            // A function no patch patches is always original: the expectation is a typo, as an unknown patch name is.
+            foreach (var step in steps)
+                foreach (var e in step.Expectations)
+                {
+                    if (e.Clause is not ActiveClause a || catalog.IndexOfFunction(a.Function) >= 0) continue;
+                    CurrentLine = e.Line;
+                    var after = e.Text["active".Length..];
+                    Error(e.Column + e.Text.Length - after.TrimStart().Length, $"no patch patches function '{a.Function}'");
+                }
+            return Diagnostics.Count > 0 ? null : catalog;
         }
 
         // Default functions: one of its own; a vendor cumulative rolls up every earlier vendor
@@ -870,7 +902,7 @@ public static partial class ScenarioParser
             if (d.UpdateOf is { } h) result = FuncsOf(h, visiting);
             else
             {
-                var own = new FunctionId(FunctionId.Vmlinux, new string([.. d.Name.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_')]) + "_fn", 0);
+                var own = new FunctionId(FunctionId.Vmlinux, OwnFunction(d.Name), 0);
                 var list = new List<FunctionId>();
                 if ((d.Origin ?? Origin.Vendor) == Origin.Vendor && d.Kind == PatchKind.Cumulative)
                 {

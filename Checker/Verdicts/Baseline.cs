@@ -1,4 +1,6 @@
 using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Scenarios;
 
 namespace Klp.Check.Comparison;
 
@@ -16,12 +18,13 @@ public static class Baseline
         return sb.ToString();
     }
 
-    /// <summary>Parses a baseline; errors carry FILE:LINE:COLUMN.</summary>
+    /// <summary>Parses a baseline; errors carry FILE:LINE:COLUMN, and reading stops after as many errors as a scenario file reports.</summary>
     public static Dictionary<(string Reading, string Property), (string Verdict, int Line)> Parse(string text, string path, List<string> errors)
     {
         var cells = new Dictionary<(string, string), (string, int)>();
         var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        var first = errors.Count;
+        for (var i = 0; i < lines.Length && errors.Count - first < ScenarioParser.MaxDiagnostics; i++)
         {
             var line = lines[i].TrimEnd('\r');
             if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
@@ -29,6 +32,11 @@ public static class Baseline
             if (words.Length != 3 || words[2] is not ("holds" or "violated" or "violated[f]" or "violated[s]" or "violated[fs]" or "n/a" or "inconclusive"))
             {
                 errors.Add($"{path}:{i + 1}:1: expected 'READING PROPERTY holds|violated|violated[f]|violated[s]|violated[fs]|n/a|inconclusive'");
+                continue;
+            }
+            if (Readings.Parse(words[0], out _) is not { } reading || reading.DisplayName != words[0])
+            {
+                errors.Add($"{path}:{i + 1}:{line.IndexOf(words[0], StringComparison.Ordinal) + 1}: unknown reading '{words[0]}'");
                 continue;
             }
             if (Invariants.Find(words[1]) is null)

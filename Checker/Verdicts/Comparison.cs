@@ -87,14 +87,20 @@ public static class Comparer
         return new ComparisonResult(source, invariants, results, replays, complete, clock.Elapsed) { Interrupted = interrupted, Readings = readings };
     }
 
-    /// <summary>The scenario files shipped with the tool: ./scenarios, else the copy beside the executable.</summary>
-    public static IReadOnlyList<string> ShippedScenarios()
+    /// <summary>The folder of the scenarios shipped with the tool: <c>scenarios/</c> of the repository that holds the current directory or the tool (the folder with <c>Klp.Check.sln</c>), else a copy beside the executable; null when there is none.</summary>
+    public static string? ShippedScenarioFolder()
     {
-        foreach (var dir in new[] { Path.Combine(Directory.GetCurrentDirectory(), "scenarios"), Path.Combine(AppContext.BaseDirectory, "scenarios") })
-            if (Directory.Exists(dir))
-                return [.. Directory.EnumerateFiles(dir, "*.klp", SearchOption.AllDirectories)
-                    .Select(f => Path.GetRelativePath(Directory.GetCurrentDirectory(), f).Replace('\\', '/'))
-                    .Order(StringComparer.Ordinal)];
-        return [];
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Klp.Check.sln")) && Directory.Exists(Path.Combine(dir.FullName, "scenarios")))
+                    return Path.Combine(dir.FullName, "scenarios");
+        var beside = Path.Combine(AppContext.BaseDirectory, "scenarios");
+        return Directory.Exists(beside) ? beside : null;
     }
+
+    /// <summary>The scenario files under a folder, in ordinal order, relative to the current directory.</summary>
+    public static IReadOnlyList<string> ScenarioFiles(string folder) =>
+        [.. Directory.EnumerateFiles(folder, "*.klp", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Directory.GetCurrentDirectory(), f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)];
 }

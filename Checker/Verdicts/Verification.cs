@@ -66,6 +66,8 @@ public static class Verification
                 continue;
             }
             (InputFeatures Features, int Length, int Index, CatalogFinding Finding)? best = null;
+            // The features every violating input has: "violated only where ..." must hold of each of them.
+            var needed = InputFeatures.SharedFunction | InputFeatures.States;
             var applicable = 0;
             var undecided = new List<int>();
             for (var i = 0; i < source.Count; i++)
@@ -79,6 +81,7 @@ public static class Verification
                 if (!f.Found) continue;
                 // The fewest features first (a violation on plain releases says more), then the shortest trace.
                 var features = inv.Kind == PropertyKind.Witness ? InputFeatures.None : source.Features(i);
+                needed &= features;
                 if (best is null || features < best.Value.Features || features == best.Value.Features && f.Trace!.Count < best.Value.Length)
                     best = (features, f.Trace!.Count, i, f);
             }
@@ -94,7 +97,7 @@ public static class Verification
                 var catalog = source.CatalogFor(b.Index, reading);
                 Replay(catalog, reading, b.Finding.Trace!);
                 var kind = inv.Kind == PropertyKind.Witness ? VerdictKind.Holds : VerdictKind.Violated;
-                verdicts.Add(new Verdict(inv, reading, kind, b.Finding.Message!, catalog, b.Finding.Trace, source.Describe(b.Index), kind == VerdictKind.Violated ? b.Features : InputFeatures.None));
+                verdicts.Add(new Verdict(inv, reading, kind, b.Finding.Message!, catalog, b.Finding.Trace, source.Describe(b.Index), kind == VerdictKind.Violated && source.Count > 1 ? needed : InputFeatures.None));
             }
             else if (undecided.Count > 0)
             {

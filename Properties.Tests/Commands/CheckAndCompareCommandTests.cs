@@ -15,6 +15,13 @@ public class CheckAndCompareCommandTests
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    private static string Temp(string name, string text)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("klp").FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     [Fact]
     public void CheckRandom_SameSeed_GivesByteIdenticalOutput()
     {
@@ -85,6 +92,80 @@ public class CheckAndCompareCommandTests
         Assert.Equal(1, code);
         Assert.Contains(files, f => f.EndsWith("upstream--customer-untouched.klp"));
         foreach (var f in files) Assert.Equal(0, Run("replay", f).Code);
+    }
+
+    [Theory]
+    [InlineData("check", "--reading", "set")]
+    [InlineData("compare")]
+    [InlineData("diff", "set", "flat")]
+    [InlineData("design", "--require", "one-per-set")]
+    public void PlanFile_LabelEqualToGeneratedName_ExitsTwoWithOneLine(params string[] args)
+    {
+        var plan = Temp("p.plan", "hot1: cumulative\nhotfix\n");
+
+        var (code, output, err) = Run([.. args, "--plan", plan]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"{plan}:1:1: label 'hot1' is also the generated name of the release on line 2; choose another label{Environment.NewLine}", err);
+    }
+
+    [Fact]
+    public void CheckTraces_PlanWithPunctuatedLabels_WritesScenariosThatReplay()
+    {
+        var plan = Temp("p.plan", "klp-1.a+b: cumulative\nacme_x: customer shares klp-2\nklp-2: cumulative state 1:v1\n");
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+
+        var (code, _, _) = Run("check", "--reading", "upstream", "--plan", plan, "--traces", dir);
+        var files = Directory.GetFiles(dir, "*.klp");
+
+        Assert.Equal(1, code);
+        Assert.NotEmpty(files);
+        foreach (var f in files) Assert.Equal((0, ""), (Run("replay", f).Code, Run("replay", f).Err));
+    }
+
+    [Theory]
+    [InlineData("check --reading flat --traces {file}", "is not a directory")]
+    [InlineData("check --reading flat --traces {file}/sub", "is not a directory")]
+    [InlineData("check --reading flat --random 10 --seed 1 --traces {file}", "is not a directory")]
+    [InlineData("check --reading flat --traces {empty}", "--traces: empty path")]
+    [InlineData("check --reading flat --traces /proc/x", "cannot create directory '/proc/x'")]
+    [InlineData("compare --save-baseline {dir}", "--save-baseline: '{dir}' is a directory")]
+    [InlineData("compare --save-baseline /nonexistent/x", "no directory '/nonexistent'")]
+    [InlineData("compare --save-baseline {empty}", "--save-baseline: empty path")]
+    [InlineData("compare --save-baseline /dev/null", "is not a regular file")]
+    [InlineData("compare --expect {empty}", "empty file name")]
+    [InlineData("compare --expect {dir}", "{dir}:1:1: is a directory")]
+    public void OutputPath_Bad_ExitsTwoWithOneLineBeforeExploring(string command, string message)
+    {
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+        var file = Temp("f", "");
+        string[] args = [.. command.Split(' ').Select(a => a.Replace("{file}", file).Replace("{dir}", dir).Replace("{empty}", ""))];
+
+        var (code, output, err) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains(message.Replace("{dir}", dir), err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public void CompareSaveBaseline_SymlinkToABaseline_WritesTheTargetAndKeepsTheLink()
+    {
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+        var target = Path.Combine(dir, "shared.verdicts");
+        File.WriteAllText(target, "old\n");
+        var link = Path.Combine(dir, "link.verdicts");
+        File.CreateSymbolicLink(link, "shared.verdicts");
+
+        var code = Run("compare", "--bounds", "releases=1", "--no-scenarios", "--save-baseline", Path.GetRelativePath(Directory.GetCurrentDirectory(), link)).Code;
+
+        Assert.Equal(0, code);
+        Assert.Equal("shared.verdicts", new FileInfo(link).LinkTarget);
+        Assert.StartsWith("# klp-check verdict baseline", File.ReadAllText(target));
+        Assert.Equal(["link.verdicts", "shared.verdicts"], Directory.GetFileSystemEntries(dir).Select(f => Path.GetFileName(f)!).Order().ToArray());
     }
 
     [Fact]

@@ -13,6 +13,17 @@ public class ScenarioParserTests
         return Assert.Single(e.Diagnostics);
     }
 
+    [Theory]
+    [InlineData("patch a funcs={f}\nload a\nexpect active typo_fn = original\n", 3, 15)]
+    [InlineData("patch a funcs={f}\nload a\nexpect accepted;  active   g = a\n", 3, 28)]
+    public void ActiveExpectation_FunctionNoPatchPatches_IsAnErrorAtTheFunction(string text, int line, int column)
+    {
+        var d = Single(text);
+
+        Assert.Equal((line, column), (d.Line, d.Column));
+        Assert.StartsWith("no patch patches function", d.Message);
+    }
+
     [Fact]
     public void TimelineLine_QuotedWithNote_DeclaresVendorPatchAndLoadsIt()
     {
@@ -108,7 +119,7 @@ public class ScenarioParserTests
     [InlineData("patch a\npatch a\n", 2, 7, "already declared at line 1")]
     [InlineData("frobnicate a\n", 1, 1, "unknown statement 'frobnicate'")]
     [InlineData("patch a\nload a\nexpect maybe\n", 3, 8, "unknown expectation 'maybe'")]
-    [InlineData("patch a\nload a\nexpect nonsense-reading: accepted\n", 3, 8, "unknown expectation")]
+    [InlineData("patch a\nload a\nexpect nonsense-reading: accepted\n", 3, 8, "unknown reading 'nonsense-reading'")]
     [InlineData("patch a\nload a\nexpect flat(states=maybe): accepted\n", 3, 13, "option states takes")]
     [InlineData("patch a\nload a\nexpect refused EFOO\n", 3, 16, "not an errno")]
     [InlineData("patch a\nload a\nexpect refused EFOO\n", 3, 16, "EBUSY, ENOENT, EAGAIN)")]

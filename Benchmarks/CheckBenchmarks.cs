@@ -1,0 +1,45 @@
+using BenchmarkDotNet.Attributes;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Benchmarks;
+
+/// <summary>What the full check (every property) costs next to exploration alone, on catalogs of 2,432 to 2,475,008 states.</summary>
+/// <remarks>
+/// <see cref="FullCheck"/> is <see cref="Verification.Run"/> on one catalog as
+/// <c>klp-check check --reading positional --catalog FILE --max-states 200000000</c> calls it;
+/// <see cref="Explore"/> is the exploration it starts with. Both lift the default cap of
+/// 1,000,000 states. <c>Benchmarks/spin-side-by-side.sh</c> runs SPIN on the same catalogs.
+/// positional-12 takes about a minute and several GB per full check.
+/// </remarks>
+[MemoryDiagnoser]
+[StatesColumns]
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class CheckBenchmarks
+{
+    private static readonly ExploreLimits limits = new(MaxStates: 200_000_000);
+
+    /// <summary>The catalog file, relative to the repository.</summary>
+    [Params("scenarios/thread/petr-timeline-tuesday-set3.klp", "Benchmarks/catalogs/positional-10.klp", "Benchmarks/catalogs/positional-12.klp")]
+    public string Catalog { get; set; } = "";
+
+    private readonly Explorer explorer = new();
+    private Catalog catalog = null!;
+    private InputSource source = null!;
+
+    /// <summary>Reads the catalog.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        catalog = BenchmarkCatalogs.File(Catalog);
+        source = InputSource.Single(catalog, Catalog);
+    }
+
+    /// <summary>Exhaustive exploration alone, under positional.</summary>
+    [Benchmark(Baseline = true)]
+    public int Explore() => explorer.ExploredStates(catalog, Readings.Positional, limits);
+
+    /// <summary>Every property under positional: exploration, then the checks.</summary>
+    [Benchmark]
+    public ReadingResult FullCheck() => Verification.Run(source, Readings.Positional, Invariants.All, limits);
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPIN and klp-check side by side on the same catalogs, in one run: for each catalog, the
+# Promela export searched by SPIN, klp-check's exploration alone, and klp-check's full check
+# (every property), with states, times and peak memory. Prints a Markdown table.
+#
+# Usage: Benchmarks/spin-side-by-side.sh [CATALOG...]
+#   default catalogs: the timeline, positional-10 and positional-12 (2,475,008 states)
+#   READING=flat Benchmarks/spin-side-by-side.sh ...   another reading (default positional)
+# Needs: the .NET 10 SDK, spin, gcc and GNU time (/usr/bin/time). positional-12 needs about
+# 6 GB for the full check.
+#
+# "exploration" is `check --invariant refusal-is-atomic`, the one property the explorer checks
+# as it goes, so its time is the exploration's; times are klp-check's own timing line (the
+# exploration and checks, without start-up), wall is the process's wall-clock time and CPU its
+# user and system time, which a shared machine disturbs less. Peak memory
+# is the maximum resident set size GNU time reports; bytes per state divide it by the states.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reading=${READING:-positional}
+if [ $# -gt 0 ]; then catalogs=("$@"); else
+  catalogs=(scenarios/thread/petr-timeline-tuesday-set3.klp Benchmarks/catalogs/positional-10.klp Benchmarks/catalogs/positional-12.klp)
+fi
+for tool in spin gcc /usr/bin/time dotnet; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "spin-side-by-side: $tool not found (Debian: apt-get install spin gcc time)" >&2; exit 2; }
+done
+for c in "${catalogs[@]}"; do
+  [ -f "$c" ] || { echo "spin-side-by-side: $c: no such file" >&2; exit 2; }
+done
+
+dotnet build -c Release Checker >/dev/null
+klp=(dotnet Checker/bin/Release/net10.0/klp-check.dll)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# GNU time -v fields: wall clock as [h:]m:s, maximum resident set size in KB.
+wall() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s }' "$1"; }
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$1"; }
+rss() { awk -F': ' '/Maximum resident set size/ { print $2 }' "$1"; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+# klp-check's timing line: "klp-check: N states in X s (...)".
+seconds() { sed -nE 's/^klp-check: [0-9]+ states in ([0-9.]+) s.*/\1/p' "$1"; }
+states() { sed -nE 's/^klp-check: ([0-9]+) states in .*/\1/p' "$1"; }
+
+echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD)"
+echo
+echo "| catalog | states | exploration s | full check s (wall, CPU) | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for c in "${catalogs[@]}"; do
+  name=$(basename "$c" .klp)
+  "${klp[@]}" check --reading "$reading" --catalog "$c" --invariant refusal-is-atomic --max-states 200000000 >/dev/null 2>"$work/explore.err" || true
+  /usr/bin/time -v -o "$work/check.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 >/dev/null 2>"$work/check.err" || true
+  # SPIN searches depth first: its stack (-m) must hold the deepest path, at most one entry per
+  # state; its hash table (-w) gets about two slots per state.
+  n=$(states "$work/check.err")
+  w=$(awk -v n="$n" 'BEGIN { w = 10; while (2 ^ w < 2 * n) w++; print w }')
+  "${klp[@]}" export --promela --catalog "$c" --reading "$reading" --out "$work/model.pml"
+  (cd "$work" && spin -a model.pml >/dev/null && gcc -O2 -DSAFETY -DNOREDUCE -DMEMLIM=16000 -o pan pan.c)
+  (cd "$work" && /usr/bin/time -v -o spin.time ./pan -m$((n + 10)) -w"$w" >spin.out)
+  spin_states=$(awk '/states, stored/ { print $1 }' "$work/spin.out")
+  spin_s=$(sed -nE 's/^pan: elapsed time ([0-9.e+-]+) seconds/\1/p' "$work/spin.out")
+  [ "$spin_states" = "$n" ] || echo "spin-side-by-side: $c: SPIN stored $spin_states states, klp-check $n" >&2
+  kb=$(rss "$work/check.time")
+  spin_kb=$(rss "$work/spin.time")
+  echo "| $name | $n | $(seconds "$work/explore.err") | $(seconds "$work/check.err") ($(wall "$work/check.time"), $(cpu "$work/check.time")) | $(mb "$kb") | $((kb * 1024 / n)) | $spin_states | $spin_s ($(wall "$work/spin.time"), $(cpu "$work/spin.time")) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) |"
+done

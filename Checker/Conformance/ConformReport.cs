@@ -1,0 +1,271 @@
+using System.Text;
+using Klp.Check.Output;
+
+namespace Klp.Check.Conformance;
+
+/// <summary>Prints a conformance run as text, Markdown or JSON.</summary>
+public static class ConformReport
+{
+    /// <summary>What this kernel does not let the harness see, each with the kernel version that adds it.</summary>
+    public static IReadOnlyList<(string What, string Why)> NotObservable(ConformResult result)
+    {
+        var list = new List<(string, string)>();
+        if (!result.Observability.StackOrder)
+            list.Add(("stack_order", "no such attribute before Linux 6.13 or 6.14: the order of the enabled patches is compared only through the active code of shared functions"));
+        if (!result.Observability.Replace)
+            list.Add(("replace", "no such attribute before Linux 6.11: a patch's replace flag is compared only through what its load replaces"));
+        list.Add(("two-phase", "transitions held open, Complete, Reverse and force of a running transition (and when a forced transition completes): the harness runs atomic traces only"));
+        return list;
+    }
+
+    private static string Heading(ConformInputs inputs, ConformResult result) =>
+        $"klp-check conform: {result.Reading.DisplayName} (atomic) against Linux {result.Release}";
+
+    private static IEnumerable<string> InputWords(ConformInputs inputs, IReadOnlyList<NotRealisable> notRealisable)
+    {
+        var parts = new List<string>();
+        if (inputs.Scenarios.Count > 0)
+            parts.Add($"{inputs.Scenarios.Count} scenario files ({inputs.Scenarios.Count - notRealisable.Count} realisable)");
+        foreach (var (file, n) in inputs.Catalogs) parts.Add($"catalog {file}: {n} traces (seed {inputs.Seed}, length {inputs.Length})");
+        return ("inputs: " + string.Join("; ", parts)).Split(' ');
+    }
+
+    private static string VerdictWord(TraceResult r) => r.Verdict switch
+    {
+        Verdict.Agree => "agree",
+        Verdict.Disagree => "DISAGREE",
+        _ => "NOT RUN",
+    };
+
+    private static string Summary(ConformResult result) =>
+        $"traces: {result.Results.Count}; agree {result.Count(Verdict.Agree)}; disagree {result.Count(Verdict.Disagree)}; " +
+        $"not run {result.Count(Verdict.NotRun)}; steps {result.Results.Sum(r => r.Trace.Ops.Count)}; " +
+        $"known differences {result.Results.Sum(r => r.Known.Count)}";
+
+    private static IEnumerable<(KnownDifference Difference, int Steps)> KnownCounts(ConformResult result) =>
+        KnownDifference.All.Select(k => (k, result.Results.Sum(r => r.Known.Count(x => x.Difference == k)))).Where(x => x.Item2 > 0);
+
+    /// <summary>Plain text that fits 80 columns.</summary>
+    public static string Text(ConformInputs inputs, ConformResult result, IReadOnlyList<NotRealisable> notRealisable, IReadOnlyDictionary<int, string> written, Terminal term)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(term.Bold(Heading(inputs, result)));
+        foreach (var line in TextLayout.Wrap(InputWords(inputs, notRealisable), "")) sb.AppendLine(line);
+        sb.AppendLine();
+        foreach (var r in result.Results)
+        {
+            var word = VerdictWord(r);
+            var known = r.Known.Count > 0 ? "; known: " + string.Join(", ", r.Known.Select(k => k.Difference.Id).Distinct()) : "";
+            var detail = r.Verdict switch
+            {
+                Verdict.Disagree => $"step {r.First!.Step}: {r.First.Operation}",
+                Verdict.NotRun => r.Why ?? "",
+                _ => $"{r.Trace.Ops.Count} steps{known}",
+            };
+            var colored = r.Verdict == Verdict.Agree ? word.PadRight(9) : term.Red(word.PadRight(9));
+            foreach (var line in TextLayout.Wrap($"{r.Trace.Label} ({detail})".Split(' '), new string(' ', 10)).Select((l, i) => i == 0 ? colored + " " + l[10..] : l))
+                sb.AppendLine(line);
+        }
+        foreach (var r in result.Results.Where(r => r.Verdict == Verdict.Disagree))
+        {
+            var f = r.First!;
+            sb.AppendLine();
+            sb.AppendLine(term.Bold($"{r.Trace.Label}, step {f.Step}{(f.Line > 0 ? $" (line {f.Line})" : "")}: {f.Operation}"));
+            sb.AppendLine($"  {"fact",-28} {"model",-24} kernel");
+            foreach (var name in f.Differing)
+                sb.AppendLine($"  {Cut(name, 28),-28} {Cut(f.Model[name] ?? "-", 24),-24} {Cut(f.Kernel[name] ?? "-", 24)}");
+            if (f.Model.Detail.Length > 0) sb.AppendLine($"  model reason: {Cut(f.Model.Detail, 64)}");
+            if (f.Kernel.Detail.Length > 0) sb.AppendLine($"  kernel said: {Cut(f.Kernel.Detail, 65)}");
+            if (f.Log.Count > 0)
+            {
+                sb.AppendLine("  kernel log:");
+                foreach (var line in f.Log) sb.AppendLine("    " + Cut(line, 74));
+            }
+            if (written.TryGetValue(r.Trace.Id, out var path)) sb.AppendLine($"  scenario: {path}");
+        }
+        if (notRealisable.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine(term.Bold($"Not realisable ({notRealisable.Count})"));
+            foreach (var n in notRealisable)
+                foreach (var line in TextLayout.Wrap($"{n.File}: {n.Why}".Split(' '), "    ").Select((l, i) => i == 0 ? "  " + l.TrimStart() : l))
+                    sb.AppendLine(line);
+        }
+        var counts = KnownCounts(result).ToList();
+        if (counts.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine(term.Bold($"Known differences on Linux {result.Release} (not failures)"));
+            foreach (var (k, steps) in counts)
+                foreach (var line in TextLayout.Wrap($"{k.Id} ({steps} {(steps == 1 ? "step" : "steps")}): {k.Description}".Split(' '), "    ").Select((l, i) => i == 0 ? "  " + l.TrimStart() : l))
+                    sb.AppendLine(line);
+        }
+        sb.AppendLine();
+        sb.AppendLine(term.Bold("Not observable on this kernel"));
+        foreach (var (what, why) in NotObservable(result))
+            foreach (var line in TextLayout.Wrap($"{what}: {why}".Split(' '), "    ").Select((l, i) => i == 0 ? "  " + l.TrimStart() : l))
+                sb.AppendLine(line);
+        sb.AppendLine();
+        foreach (var line in TextLayout.Wrap(Summary(result).Split(' '), "")) sb.AppendLine(line);
+        return sb.ToString();
+    }
+
+    private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "~";
+
+    /// <summary>Markdown: a table of traces, the disagreements with both sides, then what is not realisable, known or not observable.</summary>
+    public static string Markdown(ConformInputs inputs, ConformResult result, IReadOnlyList<NotRealisable> notRealisable, IReadOnlyDictionary<int, string> written)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"# {Heading(inputs, result)}");
+        sb.AppendLine();
+        sb.AppendLine(string.Join(" ", InputWords(inputs, notRealisable)));
+        sb.AppendLine();
+        sb.AppendLine("| trace | steps | verdict | known differences |");
+        sb.AppendLine("|---|---|---|---|");
+        foreach (var r in result.Results)
+        {
+            var verdict = r.Verdict switch
+            {
+                Verdict.Disagree => $"**disagree** at step {r.First!.Step} (`{r.First.Operation}`)",
+                Verdict.NotRun => $"**not run**: {r.Why}",
+                _ => "agree",
+            };
+            sb.AppendLine($"| `{r.Trace.Label}` | {r.Trace.Ops.Count} | {verdict} | {string.Join(", ", r.Known.Select(k => k.Difference.Id).Distinct())} |");
+        }
+        foreach (var r in result.Results.Where(r => r.Verdict == Verdict.Disagree))
+        {
+            var f = r.First!;
+            sb.AppendLine();
+            sb.AppendLine($"## `{r.Trace.Label}`, step {f.Step}: `{f.Operation}`");
+            sb.AppendLine();
+            sb.AppendLine("| fact | model | kernel |");
+            sb.AppendLine("|---|---|---|");
+            foreach (var name in f.Differing) sb.AppendLine($"| {name} | `{f.Model[name]}` | `{f.Kernel[name]}` |");
+            if (f.Log.Count > 0)
+            {
+                sb.AppendLine();
+                sb.AppendLine("```");
+                foreach (var line in f.Log) sb.AppendLine(line);
+                sb.AppendLine("```");
+            }
+            if (written.TryGetValue(r.Trace.Id, out var path)) sb.AppendLine().AppendLine($"Scenario: `{path}`");
+        }
+        if (notRealisable.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Not realisable");
+            sb.AppendLine();
+            foreach (var n in notRealisable) sb.AppendLine($"* `{n.File}`: {n.Why}");
+        }
+        var counts = KnownCounts(result).ToList();
+        if (counts.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine($"## Known differences on Linux {result.Release}");
+            sb.AppendLine();
+            foreach (var (k, steps) in counts) sb.AppendLine($"* `{k.Id}` ({steps} steps): {k.Description}");
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Not observable on this kernel");
+        sb.AppendLine();
+        foreach (var (what, why) in NotObservable(result)) sb.AppendLine($"* `{what}`: {why}");
+        sb.AppendLine();
+        sb.AppendLine(Summary(result));
+        return sb.ToString();
+    }
+
+    /// <summary>JSON (docs/json.md, "conform").</summary>
+    public static string Json(ConformInputs inputs, ConformResult result, IReadOnlyList<NotRealisable> notRealisable, IReadOnlyDictionary<int, string> written) =>
+        JsonReport.Write("conform", w =>
+        {
+            w.WriteString("kernel", result.Release);
+            w.WritePropertyName("reading");
+            ReplayReport.WriteReading(w, result.Reading);
+            w.WriteStartObject("summary");
+            w.WriteNumber("traces", result.Results.Count);
+            w.WriteNumber("agree", result.Count(Verdict.Agree));
+            w.WriteNumber("disagree", result.Count(Verdict.Disagree));
+            w.WriteNumber("notRun", result.Count(Verdict.NotRun));
+            w.WriteNumber("steps", result.Results.Sum(r => r.Trace.Ops.Count));
+            w.WriteNumber("knownDifferences", result.Results.Sum(r => r.Known.Count));
+            w.WriteNumber("notRealisable", notRealisable.Count);
+            w.WriteEndObject();
+            w.WriteStartArray("traces");
+            foreach (var r in result.Results)
+            {
+                w.WriteStartObject();
+                w.WriteString("label", r.Trace.Label);
+                w.WriteString("source", r.Trace.Source);
+                w.WriteString("verdict", r.Verdict switch { Verdict.Agree => "agree", Verdict.Disagree => "disagree", _ => "not-run" });
+                w.WriteNumber("steps", r.Trace.Ops.Count);
+                w.WriteStartArray("operations");
+                foreach (var op in r.Trace.Ops) w.WriteStringValue(op.Format(r.Trace.Realisation.Catalog));
+                w.WriteEndArray();
+                w.WriteStartArray("known");
+                foreach (var (step, k) in r.Known)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("step", step);
+                    w.WriteString("id", k.Id);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                if (r.Why is not null) w.WriteString("why", r.Why);
+                if (r.First is { } f)
+                {
+                    w.WriteStartObject("first");
+                    w.WriteNumber("step", f.Step);
+                    w.WriteString("operation", f.Operation);
+                    if (f.Line > 0) w.WriteNumber("line", f.Line);
+                    w.WriteStartArray("differing");
+                    foreach (var name in f.Differing)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("fact", name);
+                        w.WriteString("model", f.Model[name]);
+                        w.WriteString("kernel", f.Kernel[name]);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteString("modelReason", f.Model.Detail);
+                    w.WriteString("kernelMessage", f.Kernel.Detail);
+                    w.WriteStartArray("log");
+                    foreach (var line in f.Log) w.WriteStringValue(line);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                if (r.Scenario is not null) w.WriteString("scenario", r.Scenario);
+                if (written.TryGetValue(r.Trace.Id, out var path)) w.WriteString("written", path);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("notRealisable");
+            foreach (var n in notRealisable)
+            {
+                w.WriteStartObject();
+                w.WriteString("file", n.File);
+                w.WriteString("why", n.Why);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("knownDifferences");
+            foreach (var (k, steps) in KnownCounts(result))
+            {
+                w.WriteStartObject();
+                w.WriteString("id", k.Id);
+                w.WriteNumber("steps", steps);
+                w.WriteString("description", k.Description);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("notObservable");
+            foreach (var (what, why) in NotObservable(result))
+            {
+                w.WriteStartObject();
+                w.WriteString("what", what);
+                w.WriteString("why", why);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+}

@@ -1,0 +1,203 @@
+using System.IO.Compression;
+using System.Text;
+using Klp.Check.Model;
+
+namespace Klp.Check.Conformance;
+
+/// <summary>One trace to run on the kernel: a realised catalog and its operations, with where they came from.</summary>
+/// <param name="Id">The trace's number in the run, printed in the guest's markers.</param>
+/// <param name="Source">The scenario file or catalog file it comes from.</param>
+/// <param name="Label">What the report calls it: the file, or the file and the trace's number.</param>
+/// <param name="Realisation">The catalog as modules.</param>
+/// <param name="Ops">The operations, every one realisable (load, disable, unload, force of a named patch).</param>
+/// <param name="Lines">Per operation, its line in the scenario file, or 0 for a generated trace.</param>
+public sealed record ConformTrace(int Id, string Source, string Label, Realisation Realisation, IReadOnlyList<Operation> Ops, IReadOnlyList<int> Lines);
+
+/// <summary>The guest side of a boot: the <c>/init</c> script that runs traces and prints markers, and the initramfs that holds it.</summary>
+/// <remarks>
+/// Markers, one per line: <c>@@trace ID</c>; per operation <c>@@step K</c>, <c>@@rc STATUS MESSAGE</c>,
+/// <c>@@unsettled</c> when the transition did not finish, <c>@@lp NAME ENABLED TRANSITION STACK_ORDER REPLACE</c>
+/// per directory of /sys/kernel/livepatch (<c>-</c> for an attribute this kernel lacks), <c>@@fn F TEXT</c>
+/// (the first line of the function's /proc file), <c>@@mod NAME</c> per line of /proc/modules,
+/// <c>@@log TEXT</c> per new kernel log line, <c>@@obs</c>; <c>@@end ID</c>; <c>@@dirty</c> when the
+/// reset could not remove everything (the boot ends); <c>@@kernel RELEASE</c> once, <c>@@bye</c> last.
+/// </remarks>
+public static class GuestScript
+{
+    /// <summary>How long the guest waits for a transition (and a replaced patch's removal) to finish, in 20 ms polls.</summary>
+    public const int SettlePolls = 500;
+
+    /// <summary>The <c>/init</c> script running the traces in order, resetting the kernel after each.</summary>
+    public static string Init(IReadOnlyList<ConformTrace> traces, Func<Realisation, int, string> moduleFile)
+    {
+        var sb = new StringBuilder();
+        sb.Append("""
+            #!/bin/busybox sh
+            /bin/busybox --install -s /bin
+            mount -t proc proc /proc
+            mount -t sysfs sysfs /sys
+            L=/sys/kernel/livepatch
+            read -r k < /proc/sys/kernel/osrelease
+            echo "@@kernel $k"
+            dmesg -c >/dev/null
+            # Shell builtins only (read, echo, test), no command substitution: every fork costs
+            # milliseconds under emulation.
+            settle() {
+              i=0
+              while [ $i -lt POLLS ]; do
+                ok=1
+                for d in $L/*; do
+                  [ -d "$d" ] || continue
+                  read -r t < $d/transition
+                  read -r e < $d/enabled
+                  if [ "$t" != 0 ] || [ "$e" != 1 ]; then ok=0; break; fi
+                done
+                [ $ok = 1 ] && return 0
+                usleep 20000
+                i=$((i+1))
+              done
+              return 1
+            }
+            run() {
+              "$@" 2>/tmp/err
+              rc=$?
+              msg=
+              read -r msg < /tmp/err
+              echo "@@rc $rc $msg"
+              settle || echo "@@unsettled"
+            }
+            wr() {
+              echo "$1" > "$2"
+            }
+            attr() {
+              v=-
+              [ -e "$1" ] && read -r v < "$1"
+            }
+            obs() {
+              for d in $L/*; do
+                [ -d "$d" ] || continue
+                attr $d/enabled; a=$v
+                attr $d/transition; b=$v
+                attr $d/stack_order; c=$v
+                attr $d/replace
+                echo "@@lp ${d##*/} $a $b $c $v"
+              done
+              i=0
+              for f in "$@"; do
+                line=
+                read -r line < $f
+                echo "@@fn $i $line"
+                i=$((i+1))
+              done
+              while read -r m rest; do echo "@@mod $m"; done < /proc/modules
+              dmesg -c > /tmp/log
+              while read -r l; do echo "@@log $l"; done < /tmp/log
+              echo "@@obs"
+            }
+            reset() {
+              for d in $L/*; do
+                [ -d "$d" ] || continue
+                echo 0 > $d/enabled 2>/dev/null
+                settle
+              done
+              while read -r m rest; do echo "$m"; done < /proc/modules > /tmp/mods
+              while read -r m; do rmmod $m 2>/dev/null; done < /tmp/mods
+              dmesg -c >/dev/null
+              left=
+              for d in $L/*; do [ -d "$d" ] && left=1; done
+              read -r m rest < /proc/modules && left=1
+              if [ -n "$left" ]; then
+                echo "@@dirty"
+                poweroff -f
+              fi
+            }
+
+            """.Replace("POLLS", SettlePolls.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        foreach (var t in traces)
+        {
+            var r = t.Realisation;
+            var files = string.Join(" ", r.Functions.Select(f => f.ProcFile));
+            sb.Append($"echo \"@@trace {t.Id}\"\n");
+            for (var k = 0; k < t.Ops.Count; k++)
+            {
+                sb.Append($"echo \"@@step {k + 1}\"\n");
+                sb.Append(Command(r, t.Ops[k], moduleFile)).Append('\n');
+                sb.Append($"obs {files}\n");
+            }
+            sb.Append($"echo \"@@end {t.Id}\"\nreset\n");
+        }
+        sb.Append("echo \"@@bye\"\npoweroff -f\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The guest command of one operation.</summary>
+    /// <exception cref="ArgumentException">The operation has no kernel action (complete, reverse, an unnamed force, a load parameter).</exception>
+    public static string Command(Realisation r, Operation op, Func<Realisation, int, string> moduleFile)
+    {
+        if (op.Params != 0 || op.Patch >= r.Catalog.Count) throw new ArgumentException($"no kernel action for '{op.Format(r.Catalog)}'", nameof(op));
+        var module = r.ModuleNames[op.Patch];
+        return op.Kind switch
+        {
+            OpKind.Load => $"run insmod /m/{moduleFile(r, op.Patch)}",
+            OpKind.Disable => $"run wr 0 $L/{module}/enabled",
+            OpKind.Unload => $"run rmmod {module}",
+            OpKind.Force => $"run wr 1 $L/{module}/force",
+            _ => throw new ArgumentException($"no kernel action for '{op.Format(r.Catalog)}'", nameof(op)),
+        };
+    }
+
+    /// <summary>Writes a gzip-compressed newc initramfs: busybox, <c>/init</c>, <c>/dev/console</c> and the modules under <c>/m/</c>.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="busybox">The static busybox to copy.</param>
+    /// <param name="init">The <c>/init</c> script.</param>
+    /// <param name="modules">The modules, by file name under <c>/m/</c>, with the path to read each from.</param>
+    public static void WriteInitramfs(string path, string busybox, string init, IEnumerable<(string Name, string Path)> modules)
+    {
+        using var file = File.Create(path);
+        using var gz = new GZipStream(file, CompressionLevel.Fastest);
+        var cpio = new Cpio(gz);
+        foreach (var dir in new[] { "bin", "dev", "m", "proc", "sys", "tmp" }) cpio.Directory(dir);
+        cpio.CharDevice("dev/console", 5, 1);
+        cpio.File("bin/busybox", File.ReadAllBytes(busybox), executable: true);
+        cpio.File("init", Encoding.UTF8.GetBytes(init), executable: true);
+        foreach (var (name, source) in modules) cpio.File("m/" + name, File.ReadAllBytes(source), executable: false);
+        cpio.Trailer();
+    }
+
+    // The "newc" format of the kernel's Documentation/driver-api/early-userspace/buffer-format.rst.
+    private sealed class Cpio(Stream stream)
+    {
+        private int inode = 1;
+
+        public void Directory(string name) => Entry(name, 0x41ED, [], 0, 0);
+
+        public void CharDevice(string name, int major, int minor) => Entry(name, 0x2180, [], major, minor);
+
+        public void File(string name, byte[] data, bool executable) => Entry(name, executable ? 0x81ED : 0x81A4, data, 0, 0);
+
+        public void Trailer() => Entry("TRAILER!!!", 0, [], 0, 0);
+
+        private void Entry(string name, int mode, byte[] data, int rmajor, int rminor)
+        {
+            var nameBytes = Encoding.UTF8.GetBytes(name + "\0");
+            var header = string.Concat(
+                "070701",
+                Hex(name == "TRAILER!!!" ? 0 : inode++), Hex(mode), Hex(0), Hex(0), Hex(1), Hex(0),
+                Hex(data.Length), Hex(0), Hex(0), Hex(rmajor), Hex(rminor), Hex(nameBytes.Length), Hex(0));
+            var h = Encoding.ASCII.GetBytes(header);
+            stream.Write(h);
+            stream.Write(nameBytes);
+            Pad(h.Length + nameBytes.Length);
+            stream.Write(data);
+            Pad(data.Length);
+        }
+
+        private void Pad(int length)
+        {
+            var rest = (4 - length % 4) % 4;
+            for (var k = 0; k < rest; k++) stream.WriteByte(0);
+        }
+
+        private static string Hex(int value) => value.ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

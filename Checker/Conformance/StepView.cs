@@ -1,0 +1,89 @@
+using Klp.Check.Model;
+
+namespace Klp.Check.Conformance;
+
+/// <summary>One observable fact after a step, as both sides print it: <c>result</c>, <c>enabled</c>, <c>order</c>, <c>transition</c>, <c>active FUNC</c>, <c>loaded</c>, <c>replace</c>.</summary>
+/// <param name="Name">What it is.</param>
+/// <param name="Value">Its value; two sides agree on the fact when the values are equal.</param>
+public readonly record struct Fact(string Name, string Value);
+
+/// <summary>What the kernel or the model shows after one step, as facts compared one by one.</summary>
+/// <param name="Facts">The facts, in a fixed order.</param>
+/// <param name="Errno">For a refusal, the errno's name; null when accepted.</param>
+/// <param name="Detail">What the side adds beyond the facts: the model's reason, or the command's message.</param>
+public sealed record StepView(IReadOnlyList<Fact> Facts, string? Errno, string Detail)
+{
+    /// <summary>The value of a fact, or null when this view has no such fact.</summary>
+    public string? this[string name] => Facts.FirstOrDefault(f => f.Name == name).Value;
+
+    /// <summary>What the model predicts: <see cref="Kernel.Step"/>'s outcome and the state after it.</summary>
+    /// <param name="r">The realised catalog.</param>
+    /// <param name="outcome">The step's outcome.</param>
+    /// <param name="observable">What this kernel lets the harness see.</param>
+    public static StepView Model(Realisation r, in Outcome outcome, Observability observable)
+    {
+        var c = r.Catalog;
+        var s = outcome.State;
+        var facts = new List<Fact>
+        {
+            new("result", outcome.Accepted ? "accepted" : "refused " + outcome.Errno),
+            new("enabled", Set(Observables.Enabled(s).Select(p => r.ModuleNames[p]))),
+        };
+        if (observable.StackOrder) facts.Add(new("order", List(Observables.Enabled(s).Select(p => r.ModuleNames[p]))));
+        facts.Add(new("transition", s.InTransition ? $"{r.ModuleNames[s.TransitionPatch]} {(s.TargetPatched ? "patched" : "unpatched")}" : "none"));
+        for (var f = 0; f < c.Functions.Length; f++)
+        {
+            var p = Observables.ActiveImplementation(c, s, f);
+            facts.Add(new("active " + c.Functions[f], p < 0 ? "original" : r.ModuleNames[p]));
+        }
+        facts.Add(new("loaded", Set(c.NamesOf(s.Loaded).Select(n => r.ModuleNames[c.IndexOf(n)]))));
+        if (observable.Replace) facts.Add(new("replace", List(Observables.Enabled(s).Select(p => $"{r.ModuleNames[p]}={(c[p].Replace ? 1 : 0)}"))));
+        return new StepView(facts, outcome.Accepted ? null : outcome.Errno.ToString(), outcome.Accepted ? "" : outcome.Reason.Name());
+    }
+
+    /// <summary>What the kernel showed: the command's result, /sys/kernel/livepatch, the /proc files and /proc/modules.</summary>
+    /// <param name="r">The realised catalog.</param>
+    /// <param name="step">The guest's observation.</param>
+    /// <param name="observable">What this kernel lets the harness see.</param>
+    public static StepView Kernel(Realisation r, StepObservation step, Observability observable)
+    {
+        var errno = GuestOutput.Errno(step);
+        var enabled = step.Livepatches.Where(d => d.Enabled).ToList();
+        var facts = new List<Fact>
+        {
+            new("result", errno is null ? "accepted" : "refused " + errno),
+            new("enabled", Set(enabled.Select(d => d.Name))),
+        };
+        if (observable.StackOrder) facts.Add(new("order", List(enabled.OrderBy(d => d.StackOrder ?? 0).Select(d => d.Name))));
+        var moving = step.Livepatches.FirstOrDefault(d => d.Transition);
+        facts.Add(new("transition", moving is null ? "none" : $"{moving.Name} {(moving.Enabled ? "patched" : "unpatched")}"));
+        for (var f = 0; f < r.Catalog.Functions.Length; f++)
+        {
+            var text = f < step.Functions.Count ? step.Functions[f] : "";
+            facts.Add(new("active " + r.Catalog.Functions[f], text.StartsWith(Realisation.Marker, StringComparison.Ordinal) ? text[Realisation.Marker.Length..] : "original"));
+        }
+        facts.Add(new("loaded", Set(step.Modules)));
+        if (observable.Replace) facts.Add(new("replace", List(enabled.OrderBy(d => d.StackOrder ?? 0).Select(d => $"{d.Name}={(d.Replace == true ? 1 : 0)}"))));
+        return new StepView(facts, errno, step.Message);
+    }
+
+    /// <summary>Names as a set: sorted, in braces.</summary>
+    public static string Set(IEnumerable<string> names) => "{" + string.Join(", ", names.Order(StringComparer.Ordinal)) + "}";
+
+    private static string List(IEnumerable<string> names) => "{" + string.Join(", ", names) + "}";
+}
+
+/// <summary>Which attributes the kernel under test has: decided from what the guest printed.</summary>
+/// <param name="StackOrder">True when patches have a <c>stack_order</c> attribute (6.13 or 6.14 and later).</param>
+/// <param name="Replace">True when patches have a <c>replace</c> attribute (6.11 and later).</param>
+public sealed record Observability(bool StackOrder, bool Replace)
+{
+    /// <summary>Reads it from the first livepatch directory any step saw; neither attribute when none was seen.</summary>
+    public static Observability From(IEnumerable<StepObservation> steps)
+    {
+        foreach (var s in steps)
+            foreach (var d in s.Livepatches)
+                return new Observability(d.StackOrder is not null, d.Replace is not null);
+        return new Observability(false, false);
+    }
+}

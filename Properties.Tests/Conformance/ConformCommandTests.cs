@@ -1,0 +1,71 @@
+using Klp.Check.Commands;
+using Klp.Check.Conformance;
+
+namespace Klp.Check.Tests.Conformance;
+
+public class ConformCommandTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Conform_KernelImageMissing_PrintsTheInstallCommandAndExitsUnavailable()
+    {
+        var (code, output, err) = Run("conform", "--kernel", "/nonexistent/vmlinuz-0.0.0", RepositoryFiles.Full("scenarios/kernel/test-livepatch-1.klp"));
+
+        Assert.Equal(ExitCodes.Unavailable, code);
+        Assert.Equal(4, code);
+        Assert.Contains("no kernel image at /nonexistent/vmlinuz-0.0.0 (package linux-image-amd64)", err);
+        Assert.Contains(Harness.InstallCommand, err);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Conform_NoInput_ExitsTwo()
+    {
+        var (code, _, err) = Run("conform");
+
+        Assert.Equal(2, code);
+        Assert.Contains("give scenario files or folders, --catalog FILE, or both", err);
+    }
+
+    [Fact]
+    public void Conform_CatalogTheHarnessCannotRealise_ExitsTwoBeforeLookingForTheKernel()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"klp-{Guid.NewGuid():N}.klp");
+        File.WriteAllText(path, "patch a states={1:v1:block_disable}\n");
+
+        var (code, _, err) = Run("conform", "--kernel", "/nonexistent/vmlinuz-0", "--catalog", path);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{path}:1:1: the harness cannot realise this catalog: patch 'a' declares a block_disable state, which upstream's struct klp_state does not have", err.Trim());
+    }
+
+    [Fact]
+    public void Conform_BadScenarioFile_ExitsTwoWithItsPosition()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"klp-{Guid.NewGuid():N}.klp");
+        File.WriteAllText(path, "patch a\nload b\n");
+
+        var (code, _, err) = Run("conform", "--kernel", "/nonexistent/vmlinuz-0", path);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{path}:2:", err);
+    }
+
+    [Theory]
+    [InlineData("--traces", "0")]
+    [InlineData("--length", "-1")]
+    public void Conform_NumberBelowOne_ExitsTwo(string option, string value)
+    {
+        var (code, _, err) = Run("conform", "--catalog", RepositoryFiles.Full("scenarios/conform/mixed.klp"), option, value);
+
+        Assert.Equal(2, code);
+        Assert.Contains("must be at least 1", err);
+    }
+}
