@@ -49,8 +49,36 @@ public static class ReplayReport
                 var p = Observables.ActiveImplementation(catalog, state, f);
                 return $"active {catalog.Functions[f]} = {(p < 0 ? "original" : catalog[p].Name)}";
             }));
+        if (state.InTransition)
+            foreach (var f in StackFunctions(catalog, state))
+                yield return RunsClause.Text(catalog, catalog.Functions[f],
+                    FunctionStack.Runs(catalog, state, f, switched: true), FunctionStack.Runs(catalog, state, f, switched: false));
         yield return $"states {{{string.Join(", ", Observables.ActiveStates(catalog, state).Values)}}}";
         yield return $"loaded {Set(catalog.NamesOf(state.Loaded))}; pinned {Set(catalog.NamesOf(state.Pinned))}";
+    }
+
+    // Mid-transition, the functions whose switched and unswitched tasks run different code:
+    // "; f: a2 switched, a1 unswitched".
+    private static string SplitCode(Catalog catalog, KernelState state)
+    {
+        if (!state.InTransition) return "";
+        var sb = new StringBuilder();
+        foreach (var f in StackFunctions(catalog, state))
+        {
+            var sw = FunctionStack.Runs(catalog, state, f, switched: true);
+            var un = FunctionStack.Runs(catalog, state, f, switched: false);
+            if (sw == un) continue;
+            string Name(int p) => p < 0 ? "original" : catalog[p].Name;
+            sb.Append($"; {catalog.Functions[f]}: {Name(sw)} switched, {Name(un)} unswitched");
+        }
+        return sb.ToString();
+    }
+
+    // The functions with a non-empty func_stack, in catalog order.
+    private static IEnumerable<int> StackFunctions(Catalog catalog, KernelState state)
+    {
+        for (var f = 0; f < catalog.Functions.Length; f++)
+            if (FunctionStack.Of(catalog, state, f).Count > 0) yield return f;
     }
 
     /// <summary>Plain text that fits an 80-column email: per step, the readings grouped by identical result.</summary>
@@ -123,7 +151,7 @@ public static class ReplayReport
         var groups = new List<(List<string>, string)>();
         for (var r = 0; r < result.Readings.Count; r++)
         {
-            var what = $"{Outcome(catalog, step.Step.Operation, step.Outcomes[r])}; enabled {Enabled(catalog, result.States[stepIndex][r])}";
+            var what = $"{Outcome(catalog, step.Step.Operation, step.Outcomes[r])}; enabled {Enabled(catalog, result.States[stepIndex][r])}{SplitCode(catalog, result.States[stepIndex][r])}";
             var g = groups.FindIndex(x => x.Item2 == what);
             if (g < 0) groups.Add(([result.Readings[r].DisplayName], what));
             else groups[g].Item1.Add(result.Readings[r].DisplayName);
@@ -220,6 +248,12 @@ public static class ReplayReport
         WriteNames(w, "affected", catalog, Bits(o.Affected));
     }
 
+    private static void WriteCode(Utf8JsonWriter w, string name, Catalog catalog, int patch)
+    {
+        if (patch < 0) w.WriteNull(name);
+        else w.WriteString(name, catalog[patch].Name);
+    }
+
     /// <summary>Writes every observable of a kernel state as properties of the current object (docs/json.md, STATE).</summary>
     public static void WriteState(Utf8JsonWriter w, Catalog catalog, Reading reading, in KernelState state)
     {
@@ -241,6 +275,27 @@ public static class ReplayReport
             var p = Observables.ActiveImplementation(catalog, state, f);
             if (p < 0) w.WriteNull(catalog.Functions[f].ToString());
             else w.WriteString(catalog.Functions[f].ToString(), catalog[p].Name);
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("funcStacks");
+        for (var f = 0; f < catalog.Functions.Length; f++)
+        {
+            var stack = FunctionStack.Of(catalog, state, f);
+            if (stack.Count == 0) continue;
+            w.WriteStartObject(catalog.Functions[f].ToString());
+            w.WriteStartArray("entries");
+            foreach (var e in stack)
+            {
+                w.WriteStartObject();
+                w.WriteString("patch", catalog[e.Patch].Name);
+                w.WriteBoolean("nop", e.Nop);
+                w.WriteBoolean("transition", e.Transition);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            WriteCode(w, "switched", catalog, FunctionStack.Runs(catalog, state, f, switched: true));
+            WriteCode(w, "unswitched", catalog, FunctionStack.Runs(catalog, state, f, switched: false));
+            w.WriteEndObject();
         }
         w.WriteEndObject();
         w.WriteStartObject("states");

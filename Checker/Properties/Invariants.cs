@@ -16,6 +16,7 @@ public static class Invariants
         new CustomerUntouched(),
         new HotfixesAbsorbed(),
         new NoSilentRevert(),
+        new NoLostFix(),
         new RefusalIsAtomic(),
         new Recoverable(),
         new DowngradeInstallable(),

@@ -67,6 +67,50 @@ public sealed record ActiveClause(FunctionId Function, int Patch) : Clause
     }
 }
 
+/// <summary>Which tasks a <c>runs</c> clause is about.</summary>
+public enum RunsTasks
+{
+    /// <summary>Tasks that have switched to the transition's target state.</summary>
+    Switched,
+    /// <summary>Tasks that have not switched yet.</summary>
+    Unswitched,
+    /// <summary>Every task: both kinds run the same code.</summary>
+    All,
+}
+
+/// <summary><c>runs FUNC = NAME|original for switched|unswitched|all tasks</c>: the code <c>klp_ftrace_handler()</c> runs.</summary>
+/// <param name="Function">The function.</param>
+/// <param name="Patch">The patch whose code runs, or <see cref="FunctionStack.Original"/>.</param>
+/// <param name="Tasks">Which tasks.</param>
+/// <param name="FunctionColumn">The function's offset in the clause text, for diagnostics.</param>
+public sealed record RunsClause(FunctionId Function, int Patch, RunsTasks Tasks, int FunctionColumn) : Clause
+{
+    /// <inheritdoc/>
+    public override string? Check(Catalog catalog, Reading reading, Outcome? outcome, in KernelState state)
+    {
+        var f = catalog.IndexOfFunction(Function);
+        if (f < 0) return $"unknown function {Function}";
+        var switched = FunctionStack.Runs(catalog, state, f, switched: true);
+        var unswitched = FunctionStack.Runs(catalog, state, f, switched: false);
+        var ok = Tasks switch
+        {
+            RunsTasks.Switched => switched == Patch,
+            RunsTasks.Unswitched => unswitched == Patch,
+            _ => switched == Patch && unswitched == Patch,
+        };
+        return ok ? null : Text(catalog, Function, switched, unswitched);
+    }
+
+    /// <summary>The observed code in clause syntax: one clause for all tasks, or one per kind of task.</summary>
+    public static string Text(Catalog catalog, FunctionId function, int switched, int unswitched)
+    {
+        string Name(int p) => p < 0 ? "original" : catalog[p].Name;
+        return switched == unswitched
+            ? $"runs {function} = {Name(switched)} for all tasks"
+            : $"runs {function} = {Name(switched)} for switched tasks; runs {function} = {Name(unswitched)} for unswitched tasks";
+    }
+}
+
 /// <summary><c>states {1:v2, 3:v0:block_disable}</c>: the active states, exactly.</summary>
 public sealed record StatesClause(IReadOnlyList<KlpState> States) : Clause
 {

@@ -119,6 +119,7 @@ public static partial class ScenarioParser
             }
             CurrentLine = lines.Length;
             var catalog = Finish();
+            if (catalog is not null) CheckFunctions(catalog);
             if (Diagnostics.Count > 0 || catalog is null) throw new ScenarioException(Diagnostics);
             return new Scenario(
                 path,
@@ -129,6 +130,18 @@ public static partial class ScenarioParser
                 named,
                 options,
                 mode);
+        }
+
+        // A runs clause names a function some patch of the catalog patches; known only once it is built.
+        private void CheckFunctions(Catalog catalog)
+        {
+            foreach (var step in steps)
+                foreach (var e in step.Expectations)
+                    if (e.Clause is RunsClause r && catalog.IndexOfFunction(r.Function) < 0)
+                    {
+                        CurrentLine = e.Line;
+                        Error(e.Column + r.FunctionColumn, $"unknown function '{r.Function}': no patch patches it");
+                    }
         }
 
         private void ParseLine(string line)
@@ -766,7 +779,7 @@ public static partial class ScenarioParser
                 var clause = ParseClause(part.Trim(), restColumn + at);
                 if (clause is not null) steps[^1].Expectations.Add(new Expectation(CurrentLine, restColumn + at, part.Trim(), readings, clause));
             }
-            if (SplitTopLevel(trimmed, ';').Count == 0) Error(restColumn, "expect needs a clause: accepted, refused, enabled, active, states, occupies, loaded, pinned, transition, stack_order");
+            if (SplitTopLevel(trimmed, ';').Count == 0) Error(restColumn, "expect needs a clause: accepted, refused, enabled, active, runs, states, occupies, loaded, pinned, transition, stack_order");
         }
 
         private static int TopLevelIndexOf(string text, char ch)
@@ -837,6 +850,22 @@ public static partial class ScenarioParser
                     if (tokens[3].Text == "original") return new ActiveClause(f.Value, -1);
                     return PatchRef(tokens[3]) is { } p ? new ActiveClause(f.Value, p) : null;
                 }
+                case "runs":
+                {
+                    // runs FUNCTION = NAME|original for switched|unswitched|all tasks
+                    if (tokens.Count != 7 || tokens[2].Text != "=" || tokens[4].Text != "for" || tokens[6].Text != "tasks"
+                        || tokens[5].Text is not ("switched" or "unswitched" or "all"))
+                    {
+                        Error(kw.Column, $"'{text}': expected runs FUNCTION = NAME|original for switched|unswitched|all tasks");
+                        return null;
+                    }
+                    var f = ParseFunction(tokens[1].Text, tokens[1].Column);
+                    if (f is null) return null;
+                    var tasks = tokens[5].Text switch { "switched" => RunsTasks.Switched, "unswitched" => RunsTasks.Unswitched, _ => RunsTasks.All };
+                    var at = tokens[1].Column - column;
+                    if (tokens[3].Text == "original") return new RunsClause(f.Value, FunctionStack.Original, tasks, at);
+                    return PatchRef(tokens[3]) is { } rp ? new RunsClause(f.Value, rp, tasks, at) : null;
+                }
                 case "states":
                     if (!Arity(2, 2)) return null;
                     return ParseStates(tokens[1].Text, tokens[1].Column) is { } states ? new StatesClause(states) : null;
@@ -863,7 +892,7 @@ public static partial class ScenarioParser
                     return PatchRef(tokens[1]) is { } sp ? new StackOrderClause(sp, n) : null;
                 }
                 default:
-                    Error(kw.Column, $"unknown expectation '{kw.Text}': expected accepted, refused, enabled, active, states, occupies, loaded, pinned, transition, stack_order");
+                    Error(kw.Column, $"unknown expectation '{kw.Text}': expected accepted, refused, enabled, active, runs, states, occupies, loaded, pinned, transition, stack_order");
                     return null;
             }
             Error(kw.Column, $"'{kw.Text}' needs an operation before it");

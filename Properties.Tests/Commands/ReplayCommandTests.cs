@@ -105,9 +105,12 @@ public class ReplayCommandTests
         var steps = doc.RootElement.GetProperty("scenarios")[0].GetProperty("steps");
         var load = steps[2].GetProperty("results")[0];
         Assert.Equal(
-            ["reading", "accepted", "errno", "reason", "affected", "enabled", "patches", "occupied", "active", "states", "transition", "loaded", "pinned"],
+            ["reading", "accepted", "errno", "reason", "affected", "enabled", "patches", "occupied", "active", "funcStacks", "states", "transition", "loaded", "pinned"],
             load.EnumerateObject().Select(p => p.Name));
         Assert.Equal("""{"f":"a","g":"b"}""", Compact(load.GetProperty("active")));
+        // b replaces a without patching f: its nop for f heads f's stack (klp_add_nops).
+        Assert.Equal("""{"f":{"entries":[{"patch":"b","nop":true,"transition":true},{"patch":"a","nop":false,"transition":false}],"switched":null,"unswitched":"a"}"""
+            + ""","g":{"entries":[{"patch":"b","nop":false,"transition":true}],"switched":"b","unswitched":null}}""", Compact(load.GetProperty("funcStacks")));
         Assert.Equal("""{"1":{"version":2,"blockDisable":false}}""", Compact(load.GetProperty("states")));
         Assert.Equal("""{"patch":"b","target":"patched","replacing":["a"]}""", Compact(load.GetProperty("transition")));
         var unload = steps[3].GetProperty("results")[0];
@@ -125,7 +128,8 @@ public class ReplayCommandTests
         Assert.Equal(0, code);
         var row = output.Split('\n').Single(l => l.StartsWith("| 3 |"));
         Assert.Contains("accepted, replaces a<br>enabled {a, b}; transition b patched<br>stack_order a = 1; stack_order b = 2<br>"
-            + "active f = a; active g = b<br>states {1:v2}<br>loaded {a, b}; pinned {}", row);
+            + "active f = a; active g = b<br>runs f = original for switched tasks; runs f = a for unswitched tasks<br>"
+            + "runs g = b for switched tasks; runs g = original for unswitched tasks<br>states {1:v2}<br>loaded {a, b}; pinned {}", row);
     }
 
     [Fact]

@@ -218,6 +218,31 @@ public static class ReferenceProperties
         }).Select(e => g.Depth[e.From] + 3);
         result["refusal-is-atomic"] = Safety(changedByRefusal.Concat(unrestored).DefaultIfEmpty(-1).Min());
 
+        // no-lost-fix: during a transition, no task runs the original code of a function that an
+        // enabled patch outside the replaced ones and the transition patch patches. The stack is
+        // rebuilt from its definition: Patches newest first, plus the transition patch's nop for
+        // each function of a replaced patch it does not patch; a task runs the head, or, when the
+        // head is the transition patch's, possibly the entry below it.
+        bool Patches(int p, int f) => (c.FunctionBits(p) >> f & 1) != 0;
+        bool LosesFix(KernelState s)
+        {
+            if (!s.InTransition) return false;
+            var t = s.TransitionPatch;
+            var replaced = patches.Where(p => (s.Replacing >> p & 1) != 0).ToList();
+            var kept = Enabled(s).Where(p => p != t && (s.Replacing >> p & 1) == 0).ToList();
+            foreach (var f in Enumerable.Range(0, c.Functions.Length).Where(f => kept.Any(p => Patches(p, f))))
+            {
+                var stack = Enumerable.Range(0, s.Count).Reverse().Select(s.PatchAt)
+                    .Where(p => Patches(p, f) || p == t && replaced.Any(q => Patches(q, f)))
+                    .Select(p => (Patch: p, Original: !Patches(p, f))).ToList();
+                var run = stack[0].Patch == t ? stack.Take(2).Select(e => e.Original).Append(stack.Count < 2) : [stack[0].Original];
+                if (run.Any(original => original)) return true;
+            }
+            return false;
+        }
+        result["no-lost-fix"] = !twoPhase ? na
+            : Safety(Enumerable.Range(0, g.States.Count).Where(s => LosesFix(g.States[s])).Select(s => g.Depth[s]).DefaultIfEmpty(-1).Min());
+
         // recoverable: from every state, a quiescent state with no enabled patch is reachable.
         var empty = CanReach(s => Quiescent(s) && Observables.EnabledMask(g.States[s]) == 0, Any);
         result["recoverable"] = Liveness(s => !empty.Contains(s), Any);

@@ -128,6 +128,9 @@ public class ScenarioParserTests
     [InlineData("patch a\nload a add_sets={}\n", 2, 8, "at least one set")]
     [InlineData("patch a sets={}\n", 1, 14, "never empty")]
     [InlineData("patch a\nload a\nexpect enabled {a\n", 3, 16, "unclosed")]
+    [InlineData("patch a funcs={f}\nload a\nexpect runs h = a for all tasks\n", 3, 13, "unknown function 'h'")]
+    [InlineData("patch a funcs={f}\nload a\nexpect accepted; runs f = b for all tasks\n", 3, 27, "unknown patch 'b'")]
+    [InlineData("patch a funcs={f}\nload a\nexpect runs f = a for some tasks\n", 3, 8, "switched|unswitched|all")]
     public void MalformedLine_IsReportedAtItsLineAndColumn(string text, int line, int column, string message)
     {
         var d = Single(text);

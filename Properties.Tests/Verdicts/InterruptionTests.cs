@@ -18,7 +18,7 @@ public class InterruptionTests
         Assert.False(result.Complete);
         Assert.Equal("upstream", Assert.Single(result.Results).Reading.Name);
         var text = ComparisonReport.Text(result);
-        Assert.Contains("klp-check compare: 1 reading x 15 properties", text);
+        Assert.Contains("klp-check compare: 1 reading x 16 properties", text);
         Assert.Contains("interrupted: 1 reading verified in full", text);
         Assert.Matches(@"replace-set: 0 of \d+ inputs checked; settled:\s+block-disable-kept n/a", text);
         Assert.Contains("not started: zero-replaces-all, zero-only-by-zero", text);
@@ -33,7 +33,7 @@ public class InterruptionTests
         var result = Verification.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.Find("upstream")!, Invariants.All, default, cancel: cts.Token);
 
         Assert.False(result.Complete);
-        Assert.Equal(["one-per-set", "block-disable-kept"], result.Finished.Select(v => v.Invariant.Id));
+        Assert.Equal(["one-per-set", "block-disable-kept", "no-lost-fix"], result.Finished.Select(v => v.Invariant.Id));
     }
 
     [Fact]
