@@ -1,0 +1,52 @@
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Tests.Verdicts;
+
+/// <summary>The danger behind the isolation rule, as verdicts: a replacing load's nops land on another set's fix.</summary>
+public class NoLostFixTests
+{
+    private static Verdict NoLostFix(string reading)
+    {
+        var r = Readings.Parse(reading, out var error) ?? throw new InvalidOperationException(error);
+        r = r.With(r.Options with { Granularity = Granularity.TwoPhase });
+        var result = Verification.Run(InputSource.Plans(new PlanBounds(Releases: 3)), r, [Invariants.Find("no-lost-fix")!], default);
+        return Assert.Single(result.Verdicts);
+    }
+
+    [Theory]
+    [InlineData("positional(isolation=none)")]
+    [InlineData("set(isolation=none)")]
+    [InlineData("flat(isolation=none)")]
+    [InlineData("replace-set(isolation=none)")]
+    public void SetReading_WithoutIsolation_LosesAFixMidTransition(string reading)
+    {
+        var v = NoLostFix(reading);
+
+        Assert.Equal(VerdictKind.Violated, v.Kind);
+        Assert.Contains("switched tasks run the original", v.Detail);
+        // The trace is real: it replays through Step, and its last load is the replacing one.
+        Assert.NotNull(v.Trace);
+        Assert.Equal(OpKind.Load, v.Trace![^1].Kind);
+    }
+
+    [Theory]
+    [InlineData("positional")]
+    [InlineData("set")]
+    [InlineData("flat")]
+    [InlineData("replace-set")]
+    [InlineData("upstream")]
+    [InlineData("zero-replaces-all(isolation=none)")]
+    public void DefaultIsolationOrReplaceAll_KeepsEveryFix(string reading)
+    {
+        Assert.Equal(VerdictKind.Holds, NoLostFix(reading).Kind);
+    }
+
+    [Fact]
+    public void AtomicMode_HasNoTransitionToLoseAFixIn()
+    {
+        var result = Verification.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.Positional, [Invariants.Find("no-lost-fix")!], default);
+
+        Assert.Equal(VerdictKind.NotApplicable, Assert.Single(result.Verdicts).Kind);
+    }
+}
