@@ -85,6 +85,22 @@ public class DesignSpaceTests
     }
 
     [Fact]
+    public void Explore_NoLostFixRequiredInTwoPhase_KeepsNoCombinationWithoutIsolation()
+    {
+        // The danger needs three releases: a cumulative, a hotfix beside it, and a load that replaces the cumulative.
+        var source = InputSource.Plans(new PlanBounds(Releases: 3));
+
+        var without = DesignSpace.Explore(source, Required(Issue), Granularity.TwoPhase, default);
+        var with = DesignSpace.Explore(source, Required([.. Issue, "no-lost-fix"]), Granularity.TwoPhase, default);
+
+        // Without the property, combinations that isolate nothing keep the issue's requirements;
+        // with it, a nop of one set lands on another set's fix mid-transition, and none does.
+        Assert.Contains(without.Passing, p => p.Reading.Options.Isolation == Isolation.None);
+        Assert.NotEmpty(with.Passing);
+        Assert.DoesNotContain(with.Passing, p => p.Reading.Options.Isolation == Isolation.None);
+    }
+
+    [Fact]
     public void Design_IssueRequirements_ExitsZeroAndListsTheKeepingCombinations()
     {
         var (code, output, _) = Run("design", "--require", "one-per-set,customer-untouched,hotfixes-absorbed", "--bounds", "releases=2");
