@@ -1,17 +1,10 @@
 using Klp.Check.Commands;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;
 
 public class ReplayCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static string Temp(string text)
     {
         var path = Path.Combine(Path.GetTempPath(), $"klp-{Guid.NewGuid():N}.klp");

@@ -2,19 +2,12 @@ using System.Text.Json;
 using Klp.Check.Commands;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;
 
 public class ReportTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public void SinglePlan_ViolationInvolvingNoState_CarriesNoFeatureLetters()
     {

@@ -2,19 +2,12 @@ using FsCheck.Fluent;
 using Klp.Check.Commands;
 using Klp.Check.Comparison;
 using Klp.Check.Exploration;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;
 
 public class UsageTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Theory]

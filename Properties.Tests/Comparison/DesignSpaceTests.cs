@@ -3,20 +3,13 @@ using Klp.Check.Comparison;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Output;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Comparison;
 
 public class DesignSpaceTests
 {
     private static readonly string[] Issue = ["one-per-set", "customer-untouched", "hotfixes-absorbed"];
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     private static IReadOnlyList<Invariant> Required(params string[] ids) => [.. ids.Select(id => Invariants.Find(id)!)];
 

@@ -4,20 +4,13 @@ using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Output;
 using Klp.Check.Scenarios;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Comparison;
 
 public class EquivalenceTests
 {
     private static readonly PlanBounds Small = new(Releases: 3);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     private static Reading[] Named(params string[] names) => [.. names.Select(n => Readings.Find(n)!)];
 

@@ -1,18 +1,11 @@
 using Klp.Check.Commands;
 using Klp.Check.Conformance;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Conformance;
 
 public class ConformCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public void Conform_KernelImageMissing_PrintsTheInstallCommandAndExitsUnavailable()
     {

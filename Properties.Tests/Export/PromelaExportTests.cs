@@ -4,6 +4,7 @@ using Klp.Check.Exploration;
 using Klp.Check.Export;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Export;
 
@@ -117,14 +118,6 @@ public class PromelaExportTests
 
         Assert.Contains("/* load klp-2a: always refused, unexpressible-attributes */", text);
         Assert.DoesNotContain("d_step { /* load klp-2a */", text);
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     private const string Joe = "scenarios/thread/joe-timeline-tuesday-set2.klp";

@@ -1,18 +1,11 @@
 using System.Text.RegularExpressions;
 using Klp.Check.Commands;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Output;
 
 public partial class DotGraphTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static readonly string Tuesday = RepositoryFiles.Full("scenarios/thread/joe-timeline-tuesday-set2.klp");
 
     [GeneratedRegex(@"^\s+(\w+) \[(.*)\];$")]

@@ -3,19 +3,12 @@ using AngleSharp.Html.Parser;
 using Klp.Check.Commands;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Output;
 
 public class HtmlReportTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static readonly Lazy<string> compare = new(() => Run("compare", "--bounds", "releases=3", "--no-scenarios", "--format", "html").Out);
 
     /// <summary>The compare page of a small run (every reading, release plans of three releases).</summary>

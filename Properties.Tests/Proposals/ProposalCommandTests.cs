@@ -3,19 +3,12 @@ using Klp.Check.Comparison;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Proposals;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Proposals;
 
 public class ProposalCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static string Folder(params (string Name, string Text)[] files)
     {
         var dir = Directory.CreateTempSubdirectory("klp-proposals").FullName;

@@ -3,19 +3,12 @@ using Klp.Check.Commands;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Tests.Exploration;
+using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Verdicts;
 
 public class InconclusiveTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static readonly Lazy<ReadingResult> cappedReplaceSet = new(() =>
         Verification.Run(InputSource.Plans(InputOptions.DefaultPlans), Readings.Find("replace-set")!, Invariants.All, new ExploreLimits(MaxStates: 100)));
 
