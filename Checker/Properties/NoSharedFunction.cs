@@ -11,18 +11,7 @@ public sealed class NoSharedFunction() : Invariant("no-shared-function", Propert
 
     private sealed class Check(Catalog c) : StateCheck
     {
-        protected override string? Shows(in KernelState s)
-        {
-            ulong seen = 0;
-            for (var i = 0; i < s.Count; i++)
-            {
-                var p = s.PatchAt(i);
-                if (!Observables.IsEnabled(s, p)) continue;
-                var f = c.FunctionBits(p);
-                if ((seen & f) != 0) return $"two enabled patches patch {c.Functions[System.Numerics.BitOperations.TrailingZeroCount(seen & f)]}";
-                seen |= f;
-            }
-            return null;
-        }
+        protected override string? Shows(in KernelState s) =>
+            FirstShared(s, c, states: false) is var bit and >= 0 ? $"two enabled patches patch {c.Functions[bit]}" : null;
     }
 }

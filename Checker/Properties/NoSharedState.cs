@@ -11,18 +11,7 @@ public sealed class NoSharedState() : Invariant("no-shared-state", PropertyKind.
 
     private sealed class Check(Catalog c) : StateCheck
     {
-        protected override string? Shows(in KernelState s)
-        {
-            ulong seen = 0;
-            for (var i = 0; i < s.Count; i++)
-            {
-                var p = s.PatchAt(i);
-                if (!Observables.IsEnabled(s, p)) continue;
-                var m = c.StateBits(p);
-                if ((seen & m) != 0) return $"two enabled patches declare state {c.StateIds[System.Numerics.BitOperations.TrailingZeroCount(seen & m)]}";
-                seen |= m;
-            }
-            return null;
-        }
+        protected override string? Shows(in KernelState s) =>
+            FirstShared(s, c, states: true) is var bit and >= 0 ? $"two enabled patches declare state {c.StateIds[bit]}" : null;
     }
 }

@@ -43,6 +43,21 @@ public abstract class StateCheck : PropertyCheck
     /// <summary>What the state shows, or null.</summary>
     protected abstract string? Shows(in Klp.Check.Model.KernelState state);
 
+    /// <summary>The lowest bit that two enabled patches of the state both have in their per-patch bits (functions or state ids), or -1.</summary>
+    protected static int FirstShared(in Klp.Check.Model.KernelState s, Klp.Check.Model.Catalog c, bool states)
+    {
+        ulong seen = 0;
+        for (var i = 0; i < s.Count; i++)
+        {
+            var p = s.PatchAt(i);
+            if (!Klp.Check.Model.Observables.IsEnabled(s, p)) continue;
+            var bits = states ? c.StateBits(p) : c.FunctionBits(p);
+            if ((seen & bits) != 0) return System.Numerics.BitOperations.TrailingZeroCount(seen & bits);
+            seen |= bits;
+        }
+        return -1;
+    }
+
     /// <inheritdoc/>
     public override CheckEvents Events => CheckEvents.States;
 
