@@ -35,6 +35,6 @@ public sealed class BoundsSpace
     /// <summary>Every input within the bounds.</summary>
     public InputSource Source() => raw is not null ? InputSource.Raw(raw, reduce) : InputSource.Plans(plans!);
 
-    /// <summary>The bounds as written on the command line.</summary>
-    public override string ToString() => raw?.ToString() ?? plans!.ToString();
+    /// <summary>The bounds as written on the command line; raw bounds say whether catalogs are reduced by symmetry.</summary>
+    public override string ToString() => raw is not null ? InputSource.RawBound(raw, reduce) : plans!.ToString();
 }
