@@ -108,7 +108,8 @@ public static class SweepReport
             foreach (var g in groups)
             {
                 sb.AppendLine();
-                foreach (var line in TextLayout.Wrap($"{g.Key.Dimension} / {g.Key.Property}: {string.Join(", ", g.Select(c => c.Reading.DisplayName))}".Split(' '), "")) sb.AppendLine(line);
+                var readings = g.Count() == s.Readings.Count && s.Readings.Count > 1 ? "every reading" : string.Join(", ", g.Select(c => c.Reading.DisplayName));
+                foreach (var line in TextLayout.Wrap($"{g.Key.Dimension} / {g.Key.Property}: {readings}".Split(' '), "")) sb.AppendLine(line);
                 foreach (var line in TextLayout.Wrap(g.Key.History.Split(' '), "    ")) sb.AppendLine(line);
             }
         }

@@ -126,6 +126,16 @@ public class SweepCommandTests
     }
 
     [Fact]
+    public void Sweep_StateCapLeavesRecoverableInconclusiveButSettled_ExitsThree()
+    {
+        var (code, output, err) = Run("sweep", "--reading", "upstream", "--invariant", "recoverable", "--max-states", "3", "--bounds-range", "releases=2..3");
+
+        Assert.Equal(3, code);
+        Assert.Contains("every verdict is the same at every step", output);
+        Assert.Contains("some verdicts are inconclusive (exit 3)", err);
+    }
+
+    [Fact]
     public void SweepMarkdown_ChangedCellsInBoldWhenNotSettled()
     {
         var (_, output, _) = Run("sweep", "--reading", "upstream", "--invariant", "no-shared-function,one-per-set", "--bounds-range", "releases=1..2", "--format", "markdown");
