@@ -26,9 +26,10 @@ public sealed class InputOptions
     private readonly Option<bool> fingerprints = new("--fingerprints") { Description = "de-duplicate states by 64-bit fingerprint (prints the collision probability)" };
     private readonly Option<int?> threads = Cli.NumberOption("--threads", 1, 1024, "worker threads (default: all cores); results do not depend on it");
 
-    /// <summary>Adds the options to a command.</summary>
-    public void AddTo(Command command)
+    /// <summary>Adds the options to a command; without <paramref name="singleInputs"/>, <c>--catalog</c> and <c>--plan</c> are left out of its help (the command refuses them itself).</summary>
+    public void AddTo(Command command, bool singleInputs = true)
     {
+        catalog.Hidden = plan.Hidden = !singleInputs;
         foreach (var o in new Option[] { catalog, plan, bounds, raw, noReduce, invariant, maxStates, maxDepth, fingerprints, threads })
             command.Options.Add(o);
     }

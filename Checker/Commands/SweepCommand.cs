@@ -23,7 +23,7 @@ public static class SweepCommand
         {
             reading, setting, mode, format, ranges, maxSeconds,
         };
-        input.AddTo(command);
+        input.AddTo(command, singleInputs: false);
         command.SetAction(parse =>
         {
             if (input.SingleInput(parse))
