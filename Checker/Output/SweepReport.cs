@@ -38,7 +38,7 @@ public static class SweepReport
         return string.Join(", ", parts) + (c.Settled ? "" : " (not settled)");
     }
 
-    private static string Heading(SweepResult s, SweepDimension d) => d.Keys.Count == 1
+    private static string Heading(SweepDimension d) => d.Keys.Count == 1
         ? $"{d.Name} (the other bounds at the base)"
         : $"all: {string.Join(", ", d.Keys)} together (the others at the base)";
 
@@ -58,7 +58,7 @@ public static class SweepReport
         foreach (var d in s.Dimensions)
         {
             sb.AppendLine();
-            sb.AppendLine(Heading(s, d.Dimension));
+            sb.AppendLine(Heading(d.Dimension));
             if (d.Dimension.Keys.Count > 1)
                 for (var i = 0; i < d.Steps.Count; i++) sb.AppendLine($"  #{i + 1} {d.Steps[i].Point.Label}");
             sb.AppendLine($"  {(d.Dimension.Keys.Count == 1 ? "value" : "step"),-8}{"inputs",12}{"states",16}{"transitions",18}{"x states",12}");
@@ -148,7 +148,7 @@ public static class SweepReport
         foreach (var d in s.Dimensions)
         {
             sb.AppendLine();
-            sb.AppendLine($"#### {Heading(s, d.Dimension)}");
+            sb.AppendLine($"#### {Heading(d.Dimension)}");
             sb.AppendLine();
             sb.AppendLine("| step | bounds | inputs | states | transitions |");
             sb.AppendLine("|---|---|--:|--:|--:|");
