@@ -220,7 +220,7 @@ public static class CheckCommand
             JsonReport.WriteInput(w, source);
             w.WriteBoolean("complete", result.Complete);
             w.WritePropertyName("reading");
-            ReplayReport.WriteReading(w, result.Reading);
+            ModelJson.WriteReading(w, result.Reading);
             w.WriteStartArray("verdicts");
             foreach (var v in result.Verdicts) ComparisonReport.WriteVerdict(w, v);
             w.WriteEndArray();
@@ -302,7 +302,7 @@ public static class CheckCommand
                 w.WriteNumber("checked", result.Checked);
                 w.WriteNumber("length", length);
                 w.WritePropertyName("reading");
-                ReplayReport.WriteReading(w, reading);
+                ModelJson.WriteReading(w, reading);
                 if (result.Counterexample is { } cx)
                 {
                     w.WriteString("property", result.Invariant!.Id);
