@@ -148,19 +148,24 @@ public static partial class ScenarioParser
             return result.ToImmutable();
         }
 
-        private ImmutableArray<FunctionId>? ParseFuncs(string value, int column)
+        private ImmutableArray<FunctionId>? ParseFuncs(string value, int column) =>
+            ParseBraced(value, column, "funcs takes a list in braces, e.g. funcs={cmdline_proc_show, mod:fn@2}", ParseFunction) is { } funcs
+                ? [.. funcs.Distinct()]
+                : null;
+
+        // {ITEM, ...}: each item parsed where it stands; the first bad one ends the list.
+        private ImmutableArray<T>? ParseBraced<T>(string value, int column, string usage, Func<string, int, T?> item) where T : struct
         {
             if (!value.StartsWith('{') || !value.EndsWith('}'))
             {
-                Error(column, $"funcs takes a list in braces, e.g. funcs={{cmdline_proc_show, mod:fn@2}}, not '{value}'");
+                Error(column, $"{usage}, not '{value}'");
                 return null;
             }
-            var result = ImmutableArray.CreateBuilder<FunctionId>();
+            var result = ImmutableArray.CreateBuilder<T>();
             foreach (var (part, at) in SplitTopLevel(value[1..^1], ','))
             {
-                var f = ParseFunction(part.Trim(), column + 1 + at);
-                if (f is null) return null;
-                if (!result.Contains(f.Value)) result.Add(f.Value);
+                if (item(part.Trim(), column + 1 + at) is not { } x) return null;
+                result.Add(x);
             }
             return result.ToImmutable();
         }
@@ -195,22 +200,8 @@ public static partial class ScenarioParser
             return new FunctionId(obj, name, sympos);
         }
 
-        private ImmutableArray<KlpState>? ParseStates(string value, int column)
-        {
-            if (!value.StartsWith('{') || !value.EndsWith('}'))
-            {
-                Error(column, $"states takes a list in braces, e.g. states={{1:v2, 3:v0:block_disable}}, not '{value}'");
-                return null;
-            }
-            var result = ImmutableArray.CreateBuilder<KlpState>();
-            foreach (var (part, at) in SplitTopLevel(value[1..^1], ','))
-            {
-                var s = ParseState(part.Trim(), column + 1 + at);
-                if (s is null) return null;
-                result.Add(s.Value);
-            }
-            return result.ToImmutable();
-        }
+        private ImmutableArray<KlpState>? ParseStates(string value, int column) =>
+            ParseBraced(value, column, "states takes a list in braces, e.g. states={1:v2, 3:v0:block_disable}", ParseState);
 
         private KlpState? ParseState(string text, int column)
         {
