@@ -14,12 +14,12 @@ public static class ConformReport
             list.Add(("stack_order", "no such attribute before Linux 6.13 or 6.14: the order of the enabled patches is compared only through the active code of shared functions"));
         if (!result.Observability.Replace)
             list.Add(("replace", "no such attribute before Linux 6.11: a patch's replace flag is compared only through what its load replaces"));
-        list.Add(("two-phase", "transitions held open, Complete, Reverse and force of a running transition (and when a forced transition completes): the harness runs atomic traces only"));
+        list.Add(("forced completion", "the kernel completes a forced transition at its next delayed work, up to a second after the write to force; the harness waits for it, so force and that completion are one step"));
         return list;
     }
 
     private static string Heading(ConformInputs inputs, ConformResult result) =>
-        $"klp-check conform: {result.Reading.DisplayName} (atomic) against Linux {result.Release}";
+        $"klp-check conform: {result.Reading.DisplayName} against Linux {result.Release}";
 
     private static IEnumerable<string> InputWords(ConformInputs inputs, IReadOnlyList<NotRealisable> notRealisable)
     {
