@@ -197,6 +197,7 @@ public static class ConformReport
                 w.WriteString("label", r.Trace.Label);
                 w.WriteString("source", r.Trace.Source);
                 w.WriteString("verdict", r.Verdict switch { Verdict.Agree => "agree", Verdict.Disagree => "disagree", _ => "not-run" });
+                w.WriteString("mode", r.Trace.Mode == Klp.Check.Model.Granularity.TwoPhase ? "two-phase" : "atomic");
                 w.WriteNumber("steps", r.Trace.Ops.Count);
                 w.WriteStartArray("operations");
                 foreach (var op in r.Trace.Ops) w.WriteStringValue(op.Format(r.Trace.Realisation.Catalog));
