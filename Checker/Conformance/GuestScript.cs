@@ -206,6 +206,10 @@ public static class GuestScript
     }
 
     /// <summary>The guest lines of one operation as <paramref name="phase"/> realises it; the observation follows them.</summary>
+    /// <remarks>
+    /// <c>run</c> waits for the transition after the command, <c>go</c> does not: inside a held
+    /// transition only <c>complete</c> (<c>release</c>) and a forced completion wait.
+    /// </remarks>
     /// <exception cref="ArgumentException">The operation has no kernel action in that phase.</exception>
     public static IEnumerable<string> Lines(Realisation r, Operation op, Phase phase, Func<Realisation, int, string> moduleFile)
     {
@@ -213,37 +217,39 @@ public static class GuestScript
         switch (phase.Kind)
         {
             case PhaseKind.Settled:
-                return [Command(r, op, moduleFile)];
+                return ["run " + Action(r, op, moduleFile)];
             case PhaseKind.Open:
-                return [$"hold a {busy}", "go" + Command(r, op, moduleFile)[3..], $"hold b {busy}", "probe"];
+                return [$"hold a {busy}", "go " + Action(r, op, moduleFile), $"hold b {busy}", "probe"];
             case PhaseKind.Release when op.Kind == OpKind.Complete:
                 return ["go release"];
-            case PhaseKind.Inside or PhaseKind.Close:
+            case PhaseKind.Inside or PhaseKind.Close when op.Kind != OpKind.Complete:
                 var module = r.ModuleNames[phase.TransitionPatch];
-                var inner = op.Kind switch
+                var action = op.Kind switch
                 {
-                    OpKind.Reverse => $"run wr {(phase.TargetPatched ? 0 : 1)} $L/{module}/enabled",
-                    OpKind.Force when op.Patch == Operation.NoPatch => $"run wr 1 $L/{module}/force",
-                    _ => Command(r, op, moduleFile),
+                    OpKind.Reverse => $"wr {(phase.TargetPatched ? 0 : 1)} $L/{module}/enabled",
+                    OpKind.Force when op.Patch == Operation.NoPatch => $"wr 1 $L/{module}/force",
+                    _ => Action(r, op, moduleFile),
                 };
-                return phase.Kind == PhaseKind.Close ? [inner, "release"] : ["go" + inner[3..], "probe"];
+                return phase.Kind == PhaseKind.Close ? ["run " + action, "release"] : ["go " + action, "probe"];
             default:
                 throw new ArgumentException($"no kernel action for '{op.Format(r.Catalog)}' in phase {phase.Kind}", nameof(op));
         }
     }
 
-    /// <summary>The guest command of one operation.</summary>
+    /// <summary>The guest command of one operation, waiting for the transition it starts.</summary>
     /// <exception cref="ArgumentException">The operation has no kernel action (complete, reverse, an unnamed force, a load parameter).</exception>
-    public static string Command(Realisation r, Operation op, Func<Realisation, int, string> moduleFile)
+    public static string Command(Realisation r, Operation op, Func<Realisation, int, string> moduleFile) => "run " + Action(r, op, moduleFile);
+
+    private static string Action(Realisation r, Operation op, Func<Realisation, int, string> moduleFile)
     {
         if (op.Params != 0 || op.Patch >= r.Catalog.Count) throw new ArgumentException($"no kernel action for '{op.Format(r.Catalog)}'", nameof(op));
         var module = r.ModuleNames[op.Patch];
         return op.Kind switch
         {
-            OpKind.Load => $"run insmod /m/{moduleFile(r, op.Patch)}",
-            OpKind.Disable => $"run wr 0 $L/{module}/enabled",
-            OpKind.Unload => $"run rmmod {module}",
-            OpKind.Force => $"run wr 1 $L/{module}/force",
+            OpKind.Load => $"insmod /m/{moduleFile(r, op.Patch)}",
+            OpKind.Disable => $"wr 0 $L/{module}/enabled",
+            OpKind.Unload => $"rmmod {module}",
+            OpKind.Force => $"wr 1 $L/{module}/force",
             _ => throw new ArgumentException($"no kernel action for '{op.Format(r.Catalog)}'", nameof(op)),
         };
     }
