@@ -35,8 +35,15 @@ public readonly record struct Shard(int K, int N)
         return new Shard(k, n);
     }
 
-    /// <summary>The estimated cost of exploring a catalog: its states grow about threefold with every patch, and with every <c>add_sets</c> value a load may take.</summary>
-    public static double Cost(Catalog catalog) => Math.Pow(3, catalog.Count) * catalog.AddSetsVariants.Length;
+    /// <summary>The estimated cost of exploring a catalog: its states grow about threefold with every cumulative patch, fourfold with every hotfix, and with every <c>add_sets</c> value a load may take.</summary>
+    /// <remarks>On the default plan bounds under positional, its Pearson correlation with the states explored is 0.66 (the patch count alone: 0.59).</remarks>
+    public static double Cost(Catalog catalog)
+    {
+        var hotfixes = 0;
+        for (var p = 0; p < catalog.Count; p++)
+            if (catalog[p].Kind == PatchKind.Hotfix) hotfixes++;
+        return Math.Pow(3, catalog.Count - hotfixes) * Math.Pow(4, hotfixes) * catalog.AddSetsVariants.Length;
+    }
 
     /// <summary>The shard (0-based) of every input: largest estimated cost first (ties by index) to the least loaded shard (ties by the lowest).</summary>
     public static int[] Assign(IReadOnlyList<double> costs, int n)
