@@ -81,8 +81,7 @@ public static class CompareCommand
             var source = readings is null ? null : Input.Source(parse, stderr);
             var invariants = source is null ? null : Input.Invariants(parse, stderr);
             if (readings is null || source is null || invariants is null) return null;
-            var granularity = Cli.ParseMode(parse.GetValue(Mode));
-            readings = [.. readings.Select(r => r.With(r.Options with { Granularity = granularity ?? r.Options.Granularity }))];
+            readings = Cli.WithMode(readings, parse.GetValue(Mode));
             files.AddRange(Input.Files(parse));
 
             var scenarios = new List<Scenario>();
