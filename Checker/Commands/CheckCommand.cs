@@ -183,9 +183,7 @@ public static class CheckCommand
     /// <summary>Merges the partial results of every shard of one check run into its result, as one run over every input gives it.</summary>
     public static ReadingResult Merge(Run run, IReadOnlyList<PartialResult> shards)
     {
-        var partial = shards[0].Readings[0];
-        foreach (var s in shards.Skip(1)) partial.Add(s.Readings[0]);
-        return partial.Finish(run.Source, run.Reading, run.Invariants);
+        return ReadingPartial.Sum(shards.Select(s => s.Readings))[0].Finish(run.Source, run.Reading, run.Invariants);
     }
 
     /// <summary>Prints a complete exhaustive result in a format (text, markdown, json, html) with the state count on stderr; returns the exit code of check.</summary>

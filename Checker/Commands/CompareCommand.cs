@@ -214,18 +214,12 @@ public static class CompareCommand
     /// <summary>Merges the partial results of every shard of one compare run into its result, as one run over every input gives it.</summary>
     public static ComparisonResult Merge(Run run, IReadOnlyList<PartialResult> shards)
     {
-        var readings = shards[0].Readings;
-        foreach (var s in shards.Skip(1))
-            for (var r = 0; r < readings.Count; r++) readings[r].Add(s.Readings[r]);
+        var readings = ReadingPartial.Sum(shards.Select(s => s.Readings));
         var equivalence = shards[0].Equivalence;
         if (equivalence is not null)
             foreach (var s in shards.Skip(1)) equivalence.Add(s.Equivalence!);
-        var results = new List<ReadingResult>();
-        for (var r = 0; r < readings.Count; r++) results.Add(readings[r].Finish(run.Source, run.Readings[r], run.Invariants));
-        var replays = Comparer.Replays(run.Scenarios, run.Readings);
-        return new ComparisonResult(run.Source, run.Invariants, results, replays, true, TimeSpan.FromTicks(readings.Sum(p => p.Elapsed.Ticks)))
+        return Comparer.Finish(run.Source, run.Readings, run.Invariants, readings, run.Scenarios) with
         {
-            Readings = run.Readings,
             Equivalence = equivalence?.Finish(run.Source, run.Readings, run.Limits),
         };
     }

@@ -10,17 +10,17 @@ public static class MergeCommand
     private static readonly Dictionary<string, string> FieldNames = new()
     {
         ["input"] = "bounds (input)", ["readings"] = "readings", ["properties"] = "invariants", ["options"] = "options",
-        ["scenarios"] = "scenarios", ["files"] = "input files",
+        ["scenarios"] = "scenarios", ["files"] = "input files", ["ranges"] = "bounds ranges (--bounds-range)",
     };
 
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var files = new Argument<string[]>("FILE") { Description = "the partial results of every shard (compare or check with --shard K/N --out FILE)", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("FILE") { Description = "the partial results of every shard (compare, check or sweep with --shard K/N --out FILE)", Arity = ArgumentArity.OneOrMore };
         var format = Cli.FormatOption("html");
         var expect = new Option<string?>("--expect") { HelpName = "FILE", Description = "compare: a verdict baseline: exit 1 and print what changed when any verdict differs" };
         var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "compare: write the verdicts as a baseline file" };
-        var command = new Command("merge", "Combine the partial results of shards 1..N of one compare or check run into the report, verdicts, shortest traces and exit code of one unsharded run. Report options given here win; otherwise those given to the lowest shard apply. Exit as the unsharded command would (0, 1, 3); 2 when a shard is missing, duplicated, from another run or tool version, or a file is not a partial result.")
+        var command = new Command("merge", "Combine the partial results of shards 1..N of one compare, check or sweep run into the report, verdicts, shortest traces and exit code of one unsharded run. Report options given here win; otherwise those given to the lowest shard apply. Exit as the unsharded command would (0, 1, 3; a sweep prints text, markdown or json); 2 when a shard is missing, duplicated, from another run or tool version, or a file is not a partial result.")
         {
             files, format, expect, save,
         };
@@ -62,6 +62,23 @@ public static class MergeCommand
                     var run = CheckCommand.Rebuild(first.Arguments, stderr);
                     if (run is null || !Unchanged(shards[0].File, first, run.Identity, stderr)) return ExitCodes.Usage;
                     return CheckCommand.Report(run, CheckCommand.Merge(run, partials), fmt, stdout, stderr);
+                }
+                case "sweep":
+                {
+                    if (expectFile is not null || saveFile is not null)
+                    {
+                        stderr.WriteLine("klp-check: merge: --expect and --save-baseline are options of compare, and these are sweep shards");
+                        return ExitCodes.Usage;
+                    }
+                    if (fmt == "html")
+                    {
+                        stderr.WriteLine("klp-check: merge: a sweep prints text, markdown or json, not html");
+                        return ExitCodes.Usage;
+                    }
+                    var run = SweepCommand.Rebuild(first.Arguments, stderr);
+                    if (run is null || !Unchanged(shards[0].File, first, run.Identity, stderr)) return ExitCodes.Usage;
+                    var result = SweepCommand.Merge(run, partials, stderr);
+                    return result is null ? ExitCodes.Usage : SweepCommand.Report(result, fmt, stdout, stderr);
                 }
                 default:
                     stderr.WriteLine($"{shards[0].File}:1:1: merge: partial results of '{first.Kind}' are not known to this version");

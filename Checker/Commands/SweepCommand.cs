@@ -3,55 +3,106 @@ using Klp.Check.Comparison;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Output;
+using Klp.Check.Shards;
 
 namespace Klp.Check.Commands;
 
 /// <summary><c>klp-check sweep</c>: the verdict matrix over growing bounds, and where each verdict settles (docs/sweep.md).</summary>
 public static class SweepCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    /// <summary>What a sweep explores, as parsed from its command line.</summary>
+    /// <param name="Base">The bounds the dimensions move away from.</param>
+    /// <param name="Ranges">The keys grown and their values.</param>
+    /// <param name="Readings">The readings, with the mode applied.</param>
+    /// <param name="Invariants">The properties.</param>
+    /// <param name="Limits">The caps.</param>
+    /// <param name="Threads">Worker threads (0: all cores).</param>
+    public sealed record Run(BoundsSpace Base, IReadOnlyList<SweepRange> Ranges, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants,
+        ExploreLimits Limits, int Threads)
     {
-        var reading = Cli.ReadingOption();
-        var setting = Cli.SettingOption();
-        var mode = Cli.ModeOption();
-        var format = Cli.FormatOption();
-        var ranges = new Option<string?>("--bounds-range") { HelpName = "KEY=A..B,...", Description = "the keys to grow and their values, e.g. releases=1..6,hotfixes=0..3 (default: every whole-number bound from its smallest value to one past the base)" };
-        var maxSeconds = Cli.NumberOption("--max-seconds", 0, int.MaxValue, "stop growing a dimension when its next step is estimated to pass this budget for the whole sweep (default: none)");
-        var input = new InputOptions();
-        var command = new Command("sweep", "The verdict matrix over growing bounds: each key of --bounds-range (default: each whole-number bound) from its first value to its last, the other bounds at the base (--bounds, or the defaults), then every key together. Per (reading, property): the verdict at each step and the step from which the last one holds; a cell whose verdict changed at the largest bound is not settled. Exit 0; 1 when a cell is not settled; 2 on bad input; 3 when a cap left a verdict inconclusive; 130 when interrupted (the finished steps are printed).")
+        /// <summary>The dimensions the ranges give.</summary>
+        public IReadOnlyList<SweepDimension> Dimensions => SweepDimension.Of(Base, Ranges);
+
+        /// <summary>What shards of this sweep must share: the base bounds, the ranges and what a compare shard shares (<see cref="PartialResult.IdentityOfInput"/>).</summary>
+        public List<(string Field, string Value)> Identity =>
+        [
+            .. PartialResult.IdentityOfInput($"{(Base.IsRaw ? "raw catalogs" : "release plans")} {Base}", Readings, Invariants, Limits, [], []),
+            ("ranges", string.Join(",", Ranges.Select(r => $"{r.Key}={r.From}..{r.To}"))),
+        ];
+    }
+
+    private sealed class Options
+    {
+        public readonly Option<string[]> Reading = Cli.ReadingOption();
+        public readonly Option<string[]> Setting = Cli.SettingOption();
+        public readonly Option<string?> Mode = Cli.ModeOption();
+        public readonly Option<string> Format = Cli.FormatOption();
+        public readonly Option<string?> Ranges = new("--bounds-range") { HelpName = "KEY=A..B,...", Description = "the keys to grow and their values, e.g. releases=1..6,hotfixes=0..3 (default: every whole-number bound from its smallest value to one past the base)" };
+        public readonly Option<int?> MaxSeconds = Cli.NumberOption("--max-seconds", 0, int.MaxValue, "stop growing a dimension when its next step is estimated to pass this budget for the whole sweep (default: none; not with --shard, since it depends on the clock)");
+        public readonly InputOptions Input = new();
+        public readonly ShardOptions Shard = new();
+
+        public Command Command()
         {
-            reading, setting, mode, format, ranges, maxSeconds,
-        };
-        input.AddTo(command, singleInputs: false);
-        command.SetAction(parse =>
+            var command = new Command("sweep", "The verdict matrix over growing bounds: each key of --bounds-range (default: each whole-number bound) from its first value to its last, the other bounds at the base (--bounds, or the defaults), then every key together. Per (reading, property): the verdict at each step and the step from which the last one holds; a cell whose verdict changed at the largest bound is not settled. Exit 0; 1 when a cell is not settled; 2 on bad input; 3 when a cap left a verdict inconclusive; 130 when interrupted (the finished steps are printed). With --shard K/N --out FILE: check one share of the inputs of every step and write a partial result for klp-check merge (exit 0, 2 or 130); --max-seconds is refused there.")
+            {
+                Reading, Setting, Mode, Format, Ranges, MaxSeconds,
+            };
+            Input.AddTo(command, singleInputs: false);
+            Shard.AddTo(command);
+            return command;
+        }
+
+        // Parses what the sweep explores; null after one line on bad input.
+        public Run? Prepare(ParseResult parse, TextWriter stderr)
         {
-            if (input.SingleInput(parse))
+            if (Input.SingleInput(parse))
             {
                 stderr.WriteLine("klp-check: sweep: --catalog and --plan give one input, which no bound grows; use --bounds (with --raw for raw catalogs)");
-                return ExitCodes.Usage;
+                return null;
             }
-            var readings = Cli.ParseReadings(parse.GetValue(reading), parse.GetValue(setting), stderr);
-            var space = readings is null ? null : input.Space(parse, stderr);
-            var invariants = space is null ? null : input.Invariants(parse, stderr);
-            if (readings is null || space is null || invariants is null) return ExitCodes.Usage;
+            var readings = Cli.ParseReadings(parse.GetValue(Reading), parse.GetValue(Setting), stderr);
+            var space = readings is null ? null : Input.Space(parse, stderr);
+            var invariants = space is null ? null : Input.Invariants(parse, stderr);
+            if (readings is null || space is null || invariants is null) return null;
             IReadOnlyList<SweepRange>? chosen;
-            if (parse.GetValue(ranges) is { } text)
+            if (parse.GetValue(Ranges) is { } text)
             {
                 chosen = SweepRange.Parse(text, space, out var error);
                 if (chosen is null)
                 {
                     stderr.WriteLine($"klp-check: --bounds-range: {error}");
-                    return ExitCodes.Usage;
+                    return null;
                 }
             }
             else chosen = [.. space.Keys.Select(k => SweepRange.Default(k, space))];
-            readings = Cli.WithMode(readings, parse.GetValue(mode));
-            var budget = parse.GetValue(maxSeconds) is { } seconds ? new SweepBudget(seconds) : null;
+            return new Run(space, chosen, Cli.WithMode(readings, parse.GetValue(Mode)), invariants, Input.Limits(parse), Input.Threads(parse));
+        }
+    }
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var o = new Options();
+        var command = o.Command();
+        command.SetAction(parse =>
+        {
+            var sharded = o.Shard.Given(parse);
+            if (sharded && parse.GetValue(o.MaxSeconds) is not null)
+            {
+                stderr.WriteLine("klp-check: sweep: --max-seconds stops where the clock says, which differs between machines; it cannot be used with --shard or --out");
+                return ExitCodes.Usage;
+            }
+            var target = sharded ? o.Shard.Parse(parse, stderr) : null;
+            if (sharded && target is null) return ExitCodes.Usage;
+            var run = o.Prepare(parse, stderr);
+            if (run is null) return ExitCodes.Usage;
+            var budget = parse.GetValue(o.MaxSeconds) is { } seconds ? new SweepBudget(seconds) : null;
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
-            var result = Sweeper.Run(space, SweepDimension.Of(space, chosen), readings, invariants, input.Limits(parse), budget, input.Threads(parse), cts.Token, progress,
+            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), ShardOptions.ReportOptions(parse), stderr, cts.Token, progress);
+            var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, budget, run.Threads, cts.Token, progress,
                 step =>
                 {
                     InputOptions.EndProgress(stderr);
@@ -61,29 +112,104 @@ public static class SweepCommand
             foreach (var d in result.Dimensions)
                 if (d.Stopped is { } stop)
                     stderr.WriteLine($"klp-check: {d.Dimension.Name}: stopped before {stop.Before.Label}, estimated at {stop.Estimate:F2} s with {stop.Used:F2} s of the {stop.Budget} s budget used");
-            stdout.Write(parse.GetValue(format) switch
-            {
-                "json" => SweepReport.Json(result),
-                "markdown" => SweepReport.Markdown(result),
-                _ => SweepReport.Text(result),
-            });
-            if (!result.Complete)
-            {
-                stderr.WriteLine($"klp-check: interrupted during {result.Interrupted!.Label}; the finished steps are printed");
-                return ExitCodes.Interrupted;
-            }
-            if (result.NotSettled().Any())
-            {
-                stderr.WriteLine("klp-check: some verdict changed at the largest bound of its dimension: not settled (exit 1)");
-                return ExitCodes.Failed;
-            }
-            if (result.Dimensions.SelectMany(d => d.Steps).Any(s => s.Result.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive))))
-            {
-                stderr.WriteLine("klp-check: a cap cut the exploration: some verdicts are inconclusive (exit 3)");
-                return ExitCodes.Inconclusive;
-            }
-            return ExitCodes.Ok;
+            return Report(result, parse.GetValue(o.Format) ?? "text", stdout, stderr);
         });
         return command;
+    }
+
+    /// <summary>Parses the recorded arguments of a sweep shard again; null after one line on bad input.</summary>
+    public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
+    {
+        var o = new Options();
+        var parse = o.Command().Parse(arguments);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"klp-check: merge: the recorded arguments do not parse: {parse.Errors[0].Message}");
+            return null;
+        }
+        return o.Prepare(parse, stderr);
+    }
+
+    // One shard: at every step, its share of the step's inputs under every reading, written as one partial result.
+    private static int RunShard(Run run, Shard shard, string file, List<string> arguments, Dictionary<string, string> report,
+        TextWriter stderr, CancellationToken cancel, Action<string>? progress)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var steps = new List<StepPartial>();
+        var (inputs, total) = (0, 0);
+        var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, null, run.Threads, cancel, progress, null, (point, source) =>
+        {
+            var mine = shard.Select(source, run.Readings[0]);
+            var partials = new List<ReadingPartial>();
+            foreach (var reading in run.Readings)
+            {
+                var p = ReadingPartial.Check(source, reading, run.Invariants, run.Limits, mine, run.Threads, cancel,
+                    n => progress?.Invoke($"shard {shard}, {point.Label}, {reading.DisplayName}: {n}/{mine.Count} inputs"));
+                partials.Add(p);
+                if (!p.Complete) break;
+            }
+            steps.Add(new StepPartial(point.Bounds.ToString(), partials));
+            (inputs, total) = (inputs + mine.Count, total + source.Count);
+            return Comparer.Finish(source, run.Readings, run.Invariants, partials, []);
+        });
+        InputOptions.EndProgress(stderr);
+        if (!result.Complete)
+        {
+            stderr.WriteLine($"klp-check: interrupted: shard {shard} not written");
+            return ExitCodes.Interrupted;
+        }
+        var partial = new PartialResult("sweep", PartialResult.ToolVersion, shard, arguments, run.Identity, report, [], null) { Steps = steps };
+        return ShardOptions.Write(partial, file, inputs, total, steps.Sum(s => s.Readings.Sum(p => p.States)), clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
+    }
+
+    /// <summary>Merges the partial results of every shard of one sweep into its result, as one sweep over every input gives it; null after one line when a step is missing from the shards.</summary>
+    public static SweepResult? Merge(Run run, IReadOnlyList<PartialResult> shards, TextWriter stderr)
+    {
+        var steps = new Dictionary<string, IReadOnlyList<ReadingPartial>>(StringComparer.Ordinal);
+        foreach (var bounds in shards[0].Steps.Select(s => s.Bounds))
+        {
+            var each = shards.Select(s => s.Steps.FirstOrDefault(x => x.Bounds == bounds)?.Readings).ToList();
+            if (each.Any(r => r is null || r.Count != run.Readings.Count))
+            {
+                stderr.WriteLine($"klp-check: merge: the step at {bounds} is not in every shard, or not with every reading");
+                return null;
+            }
+            steps[bounds] = ReadingPartial.Sum(each!);
+        }
+        var missing = run.Dimensions.SelectMany(d => d.Points).FirstOrDefault(p => !steps.ContainsKey(p.Bounds.ToString()));
+        if (missing is not null)
+        {
+            stderr.WriteLine($"klp-check: merge: no shard has the step at {missing.Label}");
+            return null;
+        }
+        return Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, explore: (point, source) =>
+            Comparer.Finish(source, run.Readings, run.Invariants, steps[point.Bounds.ToString()], []));
+    }
+
+    /// <summary>Prints a sweep in a format (text, markdown, json); returns the exit code of sweep.</summary>
+    public static int Report(SweepResult result, string format, TextWriter stdout, TextWriter stderr)
+    {
+        stdout.Write(format switch
+        {
+            "json" => SweepReport.Json(result),
+            "markdown" => SweepReport.Markdown(result),
+            _ => SweepReport.Text(result),
+        });
+        if (!result.Complete)
+        {
+            stderr.WriteLine($"klp-check: interrupted during {result.Interrupted!.Label}; the finished steps are printed");
+            return ExitCodes.Interrupted;
+        }
+        if (result.NotSettled().Any())
+        {
+            stderr.WriteLine("klp-check: some verdict changed at the largest bound of its dimension: not settled (exit 1)");
+            return ExitCodes.Failed;
+        }
+        if (result.Dimensions.SelectMany(d => d.Steps).Any(s => s.Result.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive))))
+        {
+            stderr.WriteLine("klp-check: a cap cut the exploration: some verdicts are inconclusive (exit 3)");
+            return ExitCodes.Inconclusive;
+        }
+        return ExitCodes.Ok;
     }
 }

@@ -9,13 +9,13 @@ using Klp.Check.Model;
 namespace Klp.Check.Shards;
 
 /// <summary>What one shard of a run found, with what it takes to check that shards belong together and to rebuild the run (docs/json.md, "Partial results").</summary>
-/// <param name="Kind">The command that ran: "compare" or "check".</param>
+/// <param name="Kind">The command that ran: "compare", "check" or "sweep".</param>
 /// <param name="Version">The tool's version, with the commit it was built from.</param>
 /// <param name="Shard">Which shard.</param>
 /// <param name="Arguments">The command's arguments without the shard, output and report options: merge parses them again to rebuild the run.</param>
 /// <param name="Identity">What must agree among the shards, by field: input, readings, properties, options, scenarios, files.</param>
 /// <param name="Report">The report options given to the shard (format, expect, save-baseline), used when merge gives none.</param>
-/// <param name="Readings">One partial per reading, in order.</param>
+/// <param name="Readings">One partial per reading, in order (none for a sweep, whose readings are in <see cref="Steps"/>).</param>
 /// <param name="Equivalence">The equivalence partial, or null when the run compares no two readings.</param>
 public sealed record PartialResult(
     string Kind,
@@ -27,6 +27,9 @@ public sealed record PartialResult(
     IReadOnlyList<ReadingPartial> Readings,
     EquivalencePartial? Equivalence)
 {
+    /// <summary>A sweep's steps with distinct bounds, in the order it explores them, each with one partial per reading; empty for compare and check.</summary>
+    public IReadOnlyList<StepPartial> Steps { get; init; } = [];
+
     /// <summary>The tool's version: the assembly's informational version, which carries the commit.</summary>
     public static string ToolVersion { get; } =
         typeof(PartialResult).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -34,8 +37,13 @@ public sealed record PartialResult(
     /// <summary>The identity fields of a run: what shards must share to be merged.</summary>
     public static List<(string Field, string Value)> IdentityOf(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
         ExploreLimits limits, IEnumerable<string> scenarios, IEnumerable<string> files) =>
+        IdentityOfInput($"{source.Kind} {source.Bound} ({source.Count} inputs)", readings, invariants, limits, scenarios, files);
+
+    /// <summary>The identity fields of a run whose input is described by <paramref name="input"/> (a sweep: its base bounds).</summary>
+    public static List<(string Field, string Value)> IdentityOfInput(string input, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
+        ExploreLimits limits, IEnumerable<string> scenarios, IEnumerable<string> files) =>
     [
-        ("input", $"{source.Kind} {source.Bound} ({source.Count} inputs)"),
+        ("input", input),
         ("readings", string.Join("\n", readings.Select(r => r.DisplayName + "\n" + Proposals.ProposalFile.Write(r)))),
         ("properties", string.Join(",", invariants.Select(i => i.Id))),
         ("options", $"max-states {limits.MaxStates}, max-depth {limits.MaxDepth}, fingerprints {limits.Fingerprints}, mode {string.Join(",", readings.Select(r => r.Options.Granularity))}"),
@@ -87,6 +95,17 @@ public sealed record PartialResult(
                 WriteEquivalence(w, e);
             }
             else w.WriteNull("equivalence");
+            w.WriteStartArray("steps");
+            foreach (var step in Steps)
+            {
+                w.WriteStartObject();
+                w.WriteString("bounds", step.Bounds);
+                w.WriteStartArray("readings");
+                foreach (var r in step.Readings) WriteReading(w, r);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -203,7 +222,7 @@ public sealed record PartialResult(
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("command", out var command) || command.ValueKind != JsonValueKind.String || command.GetString() != "partial")
             {
-                error = $"{path}:1:1: not a partial result (written by compare or check with --out FILE)";
+                error = $"{path}:1:1: not a partial result (written by compare, check or sweep with --out FILE)";
                 return null;
             }
             try
@@ -216,7 +235,12 @@ public sealed record PartialResult(
                 var eq = root.GetProperty("equivalence");
                 return new PartialResult(root.GetProperty("kind").GetString()!, root.GetProperty("version").GetString()!, shard,
                     [.. root.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()!)], identity, report, readings,
-                    eq.ValueKind == JsonValueKind.Null ? null : ReadEquivalence(eq));
+                    eq.ValueKind == JsonValueKind.Null ? null : ReadEquivalence(eq))
+                {
+                    Steps = root.TryGetProperty("steps", out var steps)
+                        ? [.. steps.EnumerateArray().Select(e => new StepPartial(e.GetProperty("bounds").GetString()!, [.. e.GetProperty("readings").EnumerateArray().Select(ReadReading)]))]
+                        : [],
+                };
             }
             catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or IndexOutOfRangeException)
             {
@@ -305,3 +329,8 @@ public sealed record PartialResult(
         foreach (var v in e.EnumerateArray()) into[i++] = v.GetInt64();
     }
 }
+
+/// <summary>One step of a sweep shard: the bounds explored and one partial per reading over the shard's share of their inputs.</summary>
+/// <param name="Bounds">The step's bounds, as <see cref="BoundsSpace.ToString"/> writes them.</param>
+/// <param name="Readings">One partial per reading, in order.</param>
+public sealed record StepPartial(string Bounds, IReadOnlyList<ReadingPartial> Readings);

@@ -84,6 +84,18 @@ public static class Comparer
         return new ComparisonResult(source, invariants, results, replays, complete, clock.Elapsed) { Interrupted = interrupted, Readings = readings };
     }
 
+    /// <summary>The matrix from one partial per reading over every input of <paramref name="source"/> (merged from shards): what <see cref="Run"/> gives over them.</summary>
+    public static ComparisonResult Finish(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
+        IReadOnlyList<ReadingPartial> partials, IReadOnlyList<Scenario> scenarios)
+    {
+        var results = new List<ReadingResult>();
+        for (var r = 0; r < partials.Count; r++) results.Add(partials[r].Finish(source, readings[r], invariants));
+        return new ComparisonResult(source, invariants, results, Replays(scenarios, readings), partials.All(p => p.Complete), TimeSpan.FromTicks(partials.Sum(p => p.Elapsed.Ticks)))
+        {
+            Readings = readings,
+        };
+    }
+
     /// <summary>Replays scenarios under the readings.</summary>
     public static List<ReplayResult> Replays(IReadOnlyList<Scenario> scenarios, IReadOnlyList<Reading> readings) =>
         [.. scenarios.Select(s => Replayer.Run(s, Replayer.Columns(s, readings, null)))];

@@ -229,6 +229,16 @@ public sealed class ReadingPartial
         Elapsed += o.Elapsed;
     }
 
+    /// <summary>The partials of every shard, one per reading each, summed per reading into the first shard's.</summary>
+    public static IReadOnlyList<ReadingPartial> Sum(IEnumerable<IReadOnlyList<ReadingPartial>> shards)
+    {
+        IReadOnlyList<ReadingPartial>? sum = null;
+        foreach (var s in shards)
+            if (sum is null) sum = s;
+            else for (var r = 0; r < sum.Count; r++) sum[r].Add(s[r]);
+        return sum ?? [];
+    }
+
     /// <summary>The verdicts and coverage: the same whether this partial covers every input in one run or merges shards of them.</summary>
     public ReadingResult Finish(InputSource source, Reading reading, IReadOnlyList<Invariant> invariants)
     {

@@ -202,10 +202,14 @@ public static class Sweeper
 {
     /// <summary>Explores every dimension in order; bounds met twice are explored once. Stops a dimension when <paramref name="budget"/> says its next step
     /// would not fit, and the whole sweep on cancellation (the finished steps are kept).</summary>
+    /// <remarks><paramref name="explore"/> gives the matrix at a point from its inputs (default: <see cref="Comparer.Run"/> over them all);
+    /// a shard checks its share of them, and merge combines the shards' partials.</remarks>
     public static SweepResult Run(BoundsSpace at, IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
         ExploreLimits limits, SweepBudget? budget = null, int threads = 0, CancellationToken cancel = default,
-        Action<string>? progress = null, Action<SweepStep>? stepDone = null)
+        Action<string>? progress = null, Action<SweepStep>? stepDone = null, Func<SweepPoint, InputSource, ComparisonResult>? explore = null)
     {
+        explore ??= (point, source) => Comparer.Run(source, readings, invariants, limits, [], threads, cancel,
+            progress is null ? null : text => progress($"{point.Label}: {text}"));
         var clock = Stopwatch.StartNew();
         var explored = new Dictionary<string, SweepStep>(StringComparer.Ordinal);
         var results = new List<DimensionResult>();
@@ -230,8 +234,7 @@ public static class Sweeper
                     break;
                 }
                 var started = clock.Elapsed;
-                var result = Comparer.Run(source, readings, invariants, limits, [], threads, cancel,
-                    progress is null ? null : text => progress($"{point.Label}: {text}"));
+                var result = explore(point, source);
                 if (!result.Complete)
                 {
                     results.Add(new DimensionResult(d, steps, null));

@@ -81,6 +81,64 @@ public class MergeRefusalTests
         Assert.StartsWith(edited + ":", line);
     }
 
+    private static readonly string[] SmallSweep = ["sweep", "--bounds", "releases=2", "--bounds-range", "releases=1..2", "--reading", "flat"];
+
+    [Fact]
+    public void Merge_SweepShardsFromDifferentRanges_Refuses()
+    {
+        string[] other = [.. SmallSweep.Select(a => a == "releases=1..2" ? "releases=2..2" : a)];
+        var line = RefusedWithOneLine("merge", Shard(SmallSweep, "1/2"), Shard(other, "2/2"));
+        Assert.Contains("other bounds ranges", line);
+    }
+
+    [Fact]
+    public void Merge_SweepShardsFromDifferentBounds_Refuses()
+    {
+        string[] other = [.. SmallSweep.Select(a => a == "releases=2" ? "releases=2,customers=2" : a)];
+        var line = RefusedWithOneLine("merge", Shard(SmallSweep, "1/2"), Shard(other, "2/2"));
+        Assert.Contains("other bounds", line);
+    }
+
+    [Fact]
+    public void Merge_SweepShardsFromDifferentReadings_Refuses()
+    {
+        string[] other = [.. SmallSweep.Select(a => a == "flat" ? "set" : a)];
+        var line = RefusedWithOneLine("merge", Shard(SmallSweep, "1/2"), Shard(other, "2/2"));
+        Assert.Contains("other readings", line);
+    }
+
+    [Fact]
+    public void Merge_SweepAndCompareShards_Refuses()
+    {
+        var line = RefusedWithOneLine("merge", Shard(SmallSweep, "1/2"), Shard(Small, "2/2"));
+        Assert.Contains("a compare shard", line);
+    }
+
+    [Fact]
+    public void Merge_SweepShardsAsHtml_Refuses()
+    {
+        var line = RefusedWithOneLine("merge", Shard(SmallSweep, "1/1"), "--format", "html");
+        Assert.Contains("html", line);
+    }
+
+    [Theory]
+    [InlineData("1/2")]
+    [InlineData("1/1")]
+    public void Sweep_ShardWithMaxSeconds_RefusedWithOneLine(string shard)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"klp-never-{Guid.NewGuid():N}.json");
+        var line = RefusedWithOneLine([.. SmallSweep, "--max-seconds", "60", "--shard", shard, "--out", file]);
+        Assert.Contains("--max-seconds", line);
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public void Sweep_OutWithMaxSeconds_RefusedWithOneLine()
+    {
+        var line = RefusedWithOneLine([.. SmallSweep, "--max-seconds", "60", "--out", Path.Combine(Path.GetTempPath(), $"klp-never-{Guid.NewGuid():N}.json")]);
+        Assert.Contains("--max-seconds", line);
+    }
+
     [Fact]
     public void Merge_FileNotJson_RefusesWithLineAndColumn()
     {

@@ -2,7 +2,7 @@ using Klp.Check.Commands;
 
 namespace Klp.Check.Tests.Shards;
 
-/// <summary>N shards of a compare or check run, merged, print what one run prints and exit as it does.</summary>
+/// <summary>N shards of a compare, check or sweep run, merged, print what one run prints and exit as it does.</summary>
 public class ShardMergeTests
 {
     private static readonly string[] Formats = ["text", "markdown", "json"];
@@ -61,6 +61,19 @@ public class ShardMergeTests
         Assert.Equal(ExitCodes.Failed, CliRunner.Run(command).Code);
         AssertMergeEqualsOneRun(command, [2, 3]);
     }
+
+    [Fact]
+    public void Merge_SweepShardsOfReleases1To3_PrintsWhatOneSweepPrintsAndExitsOne()
+    {
+        // Upstream's no-silent-revert is first violated at releases=3: not settled, exit 1.
+        string[] command = ["sweep", "--bounds-range", "releases=1..3"];
+        Assert.Equal(ExitCodes.Failed, CliRunner.Run(command).Code);
+        AssertMergeEqualsOneRun(command, [2, 3]);
+    }
+
+    [Fact]
+    public void Merge_SweepShardsOfTwoRangesWithStepsMetTwice_PrintsWhatOneSweepPrints() =>
+        AssertMergeEqualsOneRun(["sweep", "--bounds", "releases=2", "--bounds-range", "releases=1..3,hotfixes=0..2"], [2, 3]);
 
     [Fact]
     public void Merge_ReportOptionsOfShard_AppliesThemWhenMergeGivesNone()
