@@ -29,25 +29,24 @@ public sealed class DowngradeInstallable() : Invariant("downgrade-installable", 
     {
         public override CatalogFinding Finish(GraphFacts facts)
         {
-            var reachOf = new bool[c.Count][];
+            // Per patch b, the older releases of its line, as a mask.
+            var older = new ulong[c.Count];
             for (var a = 0; a < c.Count; a++)
                 for (var b = 0; b < c.Count; b++)
-                    if (OlderSameLine(c, a, b))
-                    {
-                        var target = a;
-                        reachOf[a] ??= facts.CanReach(s => Observables.IsEnabled(s, target), restricted: true);
-                    }
+                    if (OlderSameLine(c, a, b)) older[b] |= 1UL << a;
+            var ahead = facts.EnabledAhead(restricted: true);
             var states = facts.Graph.States;
             return facts.Liveness(restricted: true, s =>
             {
-                var st = states[s];
+                ref readonly var st = ref states[s];
                 if (st.InTransition) return null;
                 for (var i = 0; i < st.Count; i++)
                 {
                     var b = st.PatchAt(i);
-                    if (!Observables.IsEnabled(st, b)) continue;
+                    var missing = older[b] & ~ahead[s];
+                    if (missing == 0 || !Observables.IsEnabled(st, b)) continue;
                     for (var a = 0; a < c.Count; a++)
-                        if (OlderSameLine(c, a, b) && !reachOf[a][s])
+                        if ((missing >> a & 1) != 0)
                             return $"{c[b].Name} is enabled and {c[a].Name} cannot be installed by an atomic downgrade";
                 }
                 return null;
