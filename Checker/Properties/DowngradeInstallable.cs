@@ -9,31 +9,34 @@ public sealed class DowngradeInstallable() : Invariant("downgrade-installable", 
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading)
     {
+        // Per patch b, the older releases of its line, as a mask.
+        var lines = HotfixLine.Of(catalog);
+        var older = new ulong[catalog.Count];
+        var any = false;
         for (var a = 0; a < catalog.Count; a++)
             for (var b = 0; b < catalog.Count; b++)
-                if (OlderSameLine(catalog, a, b)) return new Check(catalog);
-        return PropertyCheck.NotApplicable;
+                if (OlderSameLine(catalog, lines, a, b))
+                {
+                    older[b] |= 1UL << a;
+                    any = true;
+                }
+        return any ? new Check(catalog, older) : PropertyCheck.NotApplicable;
     }
 
     // True when vendor patch a is an older release of vendor patch b's line: both cumulative, or both hotfixes of one line.
-    private static bool OlderSameLine(Catalog c, int a, int b)
+    private static bool OlderSameLine(Catalog c, int[] lines, int a, int b)
     {
         var pa = c[a];
         var pb = c[b];
         if (pa.Origin != Origin.Vendor || pb.Origin != Origin.Vendor || pa.Release >= pb.Release) return false;
         if (pa.Kind == PatchKind.Cumulative && pb.Kind == PatchKind.Cumulative) return true;
-        return pa.Kind == PatchKind.Hotfix && pb.Kind == PatchKind.Hotfix && c.HotfixLine[a] == c.HotfixLine[b] && c.HotfixLine[a] >= 0;
+        return pa.Kind == PatchKind.Hotfix && pb.Kind == PatchKind.Hotfix && lines[a] == lines[b] && lines[a] >= 0;
     }
 
-    private sealed class Check(Catalog c) : PropertyCheck
+    private sealed class Check(Catalog c, ulong[] older) : PropertyCheck
     {
         public override CatalogFinding Finish(GraphFacts facts)
         {
-            // Per patch b, the older releases of its line, as a mask.
-            var older = new ulong[c.Count];
-            for (var a = 0; a < c.Count; a++)
-                for (var b = 0; b < c.Count; b++)
-                    if (OlderSameLine(c, a, b)) older[b] |= 1UL << a;
             var ahead = facts.EnabledAhead(restricted: true);
             var states = facts.Graph.States;
             return facts.Liveness(restricted: true, s =>
