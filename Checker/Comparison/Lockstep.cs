@@ -17,9 +17,7 @@ namespace Klp.Check.Comparison;
 public sealed class Lockstep
 {
     private KernelState[] store = new KernelState[256];
-    private readonly List<int> parent = [];
-    private readonly List<int> parentOp = [];
-    private readonly List<int> depth = [];
+    private readonly SearchTree tree = new();
     private readonly HashSet<int> exact;
     private readonly Dictionary<ulong, int> fingerprints = [];
     private int n;
@@ -43,9 +41,7 @@ public sealed class Lockstep
         var compare = new Observation(catalogs, readings, observed);
         var alphabet = AlphabetFor(catalogs, readings);
         n = readings.Count;
-        parent.Clear();
-        parentOp.Clear();
-        depth.Clear();
+        tree.Clear();
         exact.Clear();
         fingerprints.Clear();
         var outcomes = new Outcome[n];
@@ -55,9 +51,9 @@ public sealed class Lockstep
         Reserve(1);
         for (var k = 0; k < n; k++) store[k] = KernelState.Empty;
         Commit(-1, -1, 0, limits.Fingerprints);
-        for (var current = 0; current < parent.Count; current++)
+        for (var current = 0; current < tree.Count; current++)
         {
-            var d = depth[current];
+            var d = tree.Depth[current];
             if (d >= limits.DepthCap)
             {
                 cut ??= limits.DepthCapText;
@@ -75,19 +71,19 @@ public sealed class Lockstep
                 var differs = compare.Differences(outcomes, accepted);
                 if (differs != Observed.None)
                 {
-                    var trace = PathTo(current, alphabet);
+                    var trace = tree.PathTo(current, alphabet);
                     trace.Add(alphabet[a]);
                     var views = new LockstepView[n];
                     for (var k = 0; k < n; k++) views[k] = new LockstepView(readings[k], catalogs[k], store[current * n + k], outcomes[k]);
-                    return new LockstepResult(new Divergence(trace, differs, views), parent.Count, transitions, null);
+                    return new LockstepResult(new Divergence(trace, differs, views), tree.Count, transitions, null);
                 }
                 // A refusal leaves a state unchanged: when every reading refuses, there is no new tuple.
                 if (!accepted) continue;
-                var candidate = parent.Count;
+                var candidate = tree.Count;
                 Reserve(candidate + 1);
                 for (var k = 0; k < n; k++) store[candidate * n + k] = outcomes[k].State;
                 if (Known(candidate, limits.Fingerprints)) continue;
-                if (parent.Count >= limits.StateCap)
+                if (tree.Count >= limits.StateCap)
                 {
                     cut ??= limits.StateCapText;
                     continue;
@@ -95,15 +91,7 @@ public sealed class Lockstep
                 Commit(current, a, d + 1, limits.Fingerprints);
             }
         }
-        return new LockstepResult(null, parent.Count, transitions, cut);
-    }
-
-    private List<Operation> PathTo(int state, Operation[] alphabet)
-    {
-        var path = new List<Operation>();
-        for (var s = state; parent[s] >= 0; s = parent[s]) path.Add(alphabet[parentOp[s]]);
-        path.Reverse();
-        return path;
+        return new LockstepResult(null, tree.Count, transitions, cut);
     }
 
     private void Reserve(int tuples)
@@ -125,10 +113,8 @@ public sealed class Lockstep
 
     private void Commit(int from, int op, int d, bool byFingerprint)
     {
-        var id = parent.Count;
-        parent.Add(from);
-        parentOp.Add(op);
-        depth.Add(d);
+        var id = tree.Count;
+        tree.Add(from, op, d);
         if (byFingerprint) fingerprints[Fingerprint(id)] = id;
         else exact.Add(id);
     }

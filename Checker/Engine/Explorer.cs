@@ -291,9 +291,7 @@ public sealed class Explorer
     {
         var id = g.States.Count;
         g.States.Add(s);
-        g.Parent.Add(parent);
-        g.ParentOp.Add(op);
-        g.Depth.Add(depth);
+        g.Tree.Add(parent, op, depth);
         if (g.Fingerprinted) printOf.Add(print);
         if (++used * 2 > size) Grow();
         Place(Slot(print, id));

@@ -3,7 +3,7 @@ using Klp.Check.Model;
 namespace Klp.Check.Exploration;
 
 /// <summary>The lists of a graph, handed from one exploration to the next.</summary>
-internal sealed record GraphStorage(ChunkedList<KernelState> States, ChunkedList<int> Parent, ChunkedList<int> ParentOp, ChunkedList<int> Depth,
+internal sealed record GraphStorage(ChunkedList<KernelState> States, SearchTree Tree,
     ChunkedList<int> EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp);
 
 /// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
@@ -22,11 +22,9 @@ public sealed class StateGraph
         Alphabet = alphabet;
         Edges = new EdgeList(this);
         if (storage is null) return;
-        (States, Parent, ParentOp, Depth, edgeStart, edgeTo, edgeOp) = storage;
+        (States, Tree, edgeStart, edgeTo, edgeOp) = storage;
         States.Clear();
-        Parent.Clear();
-        ParentOp.Clear();
-        Depth.Clear();
+        Tree.Clear();
         edgeStart.Clear();
         edgeTo.Clear();
         edgeOp.Clear();
@@ -36,8 +34,8 @@ public sealed class StateGraph
     // rather than another catalog's states.
     internal GraphStorage Release()
     {
-        var storage = new GraphStorage(States, Parent, ParentOp, Depth, edgeStart, edgeTo, edgeOp);
-        (States, Parent, ParentOp, Depth, edgeStart, edgeTo, edgeOp) = (new(), new(), new(), new(), new(), new(), new());
+        var storage = new GraphStorage(States, Tree, edgeStart, edgeTo, edgeOp);
+        (States, Tree, edgeStart, edgeTo, edgeOp) = (new(), new(), new(), new(), new());
         return storage;
     }
 
@@ -53,14 +51,17 @@ public sealed class StateGraph
     /// <summary>The distinct states; id 0 is the empty kernel; ids are in breadth-first order.</summary>
     public ChunkedList<KernelState> States { get; private set; } = new();
 
+    /// <summary>The breadth-first tree of the search: how each state was first reached.</summary>
+    public SearchTree Tree { get; private set; } = new();
+
     /// <summary>Per state, the id of the state it was first reached from (-1 for the root).</summary>
-    public ChunkedList<int> Parent { get; private set; } = new();
+    public ChunkedList<int> Parent => Tree.Parent;
 
     /// <summary>Per state, the alphabet index of the operation it was first reached by.</summary>
-    public ChunkedList<int> ParentOp { get; private set; } = new();
+    public ChunkedList<int> ParentOp => Tree.ParentOp;
 
     /// <summary>Per state, its breadth-first depth.</summary>
-    public ChunkedList<int> Depth { get; private set; } = new();
+    public ChunkedList<int> Depth => Tree.Depth;
 
     // The transitions grouped by source: those of state s are edgeStart[s]..edgeStart[s + 1] in
     // edgeTo and edgeOp. edgeStart has an entry per state that has been given edges, and one
@@ -133,13 +134,7 @@ public sealed class StateGraph
     public int MaxDepth => Depth.Count == 0 ? 0 : Depth[^1];
 
     /// <summary>The shortest operation list from the empty kernel to a state.</summary>
-    public List<Operation> PathTo(int state)
-    {
-        var path = new List<Operation>();
-        for (var s = state; Parent[s] >= 0; s = Parent[s]) path.Add(Alphabet[ParentOp[s]]);
-        path.Reverse();
-        return path;
-    }
+    public List<Operation> PathTo(int state) => Tree.PathTo(state, Alphabet);
 
     /// <summary>The graph of the states one run visits: the run's accepted operations are its edges.</summary>
     /// <remarks>The alphabet is the full alphabet, so checks that try every operation in a state still do.</remarks>
@@ -156,9 +151,7 @@ public sealed class StateGraph
         g.AcceptedCount = new long[g.Alphabet.Length];
         var ids = new Dictionary<KernelState, int> { [KernelState.Empty] = 0 };
         g.States.Add(KernelState.Empty);
-        g.Parent.Add(-1);
-        g.ParentOp.Add(-1);
-        g.Depth.Add(0);
+        g.Tree.Add(-1, -1, 0);
         visitor?.OnState(g, 0);
         var edges = new List<Edge>();
         var current = 0;
@@ -177,9 +170,7 @@ public sealed class StateGraph
                 id = g.States.Count;
                 ids[o.State] = id;
                 g.States.Add(o.State);
-                g.Parent.Add(current);
-                g.ParentOp.Add(a);
-                g.Depth.Add(g.Depth[current] + 1);
+                g.Tree.Add(current, a, g.Depth[current] + 1);
                 visitor?.OnState(g, id);
             }
             edges.Add(new Edge(current, id, a, o.Affected));
