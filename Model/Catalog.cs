@@ -44,9 +44,6 @@ public sealed class Catalog
     internal readonly byte[][] StateOrder;
     internal readonly bool[] ReplaceFlag, OwnIsZero, IsAuto;
 
-    /// <summary>Per patch, the hotfix line it belongs to (the first version's index), or -1 for a cumulative or a patch of no line.</summary>
-    public ImmutableArray<int> HotfixLine { get; }
-
     /// <summary>Builds and validates a catalog.</summary>
     /// <exception cref="CatalogException">The catalog cannot be modelled.</exception>
     public Catalog(IEnumerable<Patch> patches, IEnumerable<ImmutableArray<uint>>? addSetsVariants = null)
@@ -170,16 +167,6 @@ public sealed class Catalog
             ZeroOnly[i] = hasZero && p.Sets.All(s => s == 0);
             ZeroMisused[i] = hasZero && !ZeroOnly[i];
         }
-        var lines = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            lines[i] = -1;
-            if (Patches[i].Kind != PatchKind.Hotfix) continue;
-            var root = i;
-            for (var hops = 0; hops < n && Patches[root].Updates is { } up && names.TryGetValue(up, out var parent); hops++) root = parent;
-            lines[i] = root;
-        }
-        HotfixLine = [.. lines];
         ParamMask = new ulong[AddSetsVariants.Length];
         ParamHasZero = new bool[AddSetsVariants.Length];
         for (var v = 0; v < AddSetsVariants.Length; v++)
