@@ -10,22 +10,12 @@ public class KubernetesRecipeTests
     private static readonly YamlMappingNode shards = Recipes.JobRunning("klp-check compare");
     private static readonly YamlMappingNode merge = Recipes.JobRunning("klp-check merge");
 
-    // The environment of a container with the shared volume moved into the sandbox.
-    private static Dictionary<string, string> Environment(ScriptSandbox sandbox, YamlNode job)
-    {
-        var env = Recipes.Environment(Recipes.Container(job));
-        env["RESULTS"] = Results(sandbox);
-        return env;
-    }
-
-    private static string Results(ScriptSandbox sandbox) => Path.Combine(sandbox.Root, "results");
-
     // A path of the pod, on the shared volume, as a path of the sandbox.
     private static string InSandbox(ScriptSandbox sandbox, YamlNode job, string path)
     {
         var mount = Recipes.Volume(job).MountPath;
         Assert.StartsWith(mount + "/", path, StringComparison.Ordinal);
-        return Results(sandbox) + path[mount.Length..];
+        return sandbox.Results + path[mount.Length..];
     }
 
     private static int N => int.Parse(shards.Text("spec", "completions")!, CultureInfo.InvariantCulture);
@@ -62,7 +52,7 @@ public class KubernetesRecipeTests
     public void ShardsJob_EveryCompletionIndex_RunsShardIndexPlusOneOnTheSharedVolume()
     {
         using var sandbox = new ScriptSandbox("klp-check");
-        var env = Environment(sandbox, shards);
+        var env = Recipes.PodEnvironment(sandbox, shards);
 
         for (var index = 0; index < N; index++)
         {
@@ -73,7 +63,7 @@ public class KubernetesRecipeTests
             var args = Assert.Single(run.Of("klp-check"));
             Assert.Equal("compare", args[0]);
             Assert.Equal($"{index + 1}/{N}", Recipes.ValueOf(args, "--shard"));
-            Assert.Equal(Path.Combine(Results(sandbox), "shards", $"shard-{index + 1}.json"), Recipes.ValueOf(args, "--out"));
+            Assert.Equal(Path.Combine(sandbox.Results, "shards", $"shard-{index + 1}.json"), Recipes.ValueOf(args, "--out"));
             Assert.True(Directory.Exists(Path.GetDirectoryName(Recipes.ValueOf(args, "--out"))), "the shard makes the folder it writes to");
         }
     }
@@ -97,7 +87,7 @@ public class KubernetesRecipeTests
     public void BuildJob_Script_ChecksOutAndInstallsTheToolWhereShardsAndMergeRunIt()
     {
         using var sandbox = new ScriptSandbox("git", "dotnet");
-        var env = Environment(sandbox, build);
+        var env = Recipes.PodEnvironment(sandbox, build);
 
         var run = sandbox.Run(Recipes.Command(Recipes.Container(build)), env);
 
@@ -113,7 +103,7 @@ public class KubernetesRecipeTests
         var install = Assert.Single(dotnet, a => a[0] == "tool");
         Assert.Equal(["tool", "install", "Klp.Check"], install[..3]);
         Assert.Equal(Recipes.ValueOf(pack, "-o"), Recipes.ValueOf(install, "--add-source"));
-        Assert.StartsWith(Results(sandbox) + "/", checkout, StringComparison.Ordinal);
+        Assert.StartsWith(sandbox.Results + "/", checkout, StringComparison.Ordinal);
         Assert.All(new[] { build, shards, merge }, j => Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:", Recipes.Container(j).Text("image"), StringComparison.Ordinal));
 
         // The shards and the merge run in the checkout and find klp-check where the build installed it.
@@ -124,7 +114,7 @@ public class KubernetesRecipeTests
         {
             var container = Recipes.Container(job);
             Assert.Equal(checkout, InSandbox(sandbox, job, container.Text("workingDir")!));
-            var jobEnv = Environment(sandbox, job);
+            var jobEnv = Recipes.PodEnvironment(sandbox, job);
             jobEnv["JOB_COMPLETION_INDEX"] = "0";
             var ran = sandbox.Run(Recipes.Command(container), jobEnv, checkout);
             Assert.True(ran.Code == 0, ran.Err);
@@ -140,7 +130,7 @@ public class KubernetesRecipeTests
     public void MergeJob_AfterEveryShard_MergesTheirFilesAndExitsWithMergesCode(int exit)
     {
         using var sandbox = new ScriptSandbox("klp-check");
-        var shardEnv = Environment(sandbox, shards);
+        var shardEnv = Recipes.PodEnvironment(sandbox, shards);
         var written = new List<string>();
         for (var index = 0; index < N; index++)
         {
@@ -150,7 +140,7 @@ public class KubernetesRecipeTests
             File.WriteAllText(written[^1], "{}");
         }
 
-        var run = sandbox.Run(Recipes.Command(Recipes.Container(merge)), Environment(sandbox, merge), exit: exit);
+        var run = sandbox.Run(Recipes.Command(Recipes.Container(merge)), Recipes.PodEnvironment(sandbox, merge), exit: exit);
 
         Assert.Equal(exit, run.Code);
         var args = Assert.Single(run.Of("klp-check"));

@@ -72,7 +72,7 @@ public class RecipeCommandTests
         Assert.True(merge.Code == 0, "the merge step keeps merge's exit code for the step that fails the job: " + merge.Err);
         Assert.Equal(1, one.Code);
         Assert.Equal($"code={one.Code}", File.ReadAllLines(Path.Combine(sandbox.Root, "github_output")).Single());
-        Assert.Equal(one.Out, File.ReadAllText(Path.Combine(sandbox.Root, "results", "report.md")));
+        Assert.Equal(one.Out, File.ReadAllText(Path.Combine(sandbox.Results, "report.md")));
         Assert.Equal(one.Out, File.ReadAllText(Path.Combine(sandbox.Root, "github_step_summary")));
     }
 
@@ -88,7 +88,7 @@ public class RecipeCommandTests
         Assert.All(shardRuns, r => Assert.True(r.Code == 0, r.Err));
         Assert.Equal(one.Code, merge.Code);
         Assert.Equal(one.Out, merge.Out);
-        Assert.Equal(one.Out, File.ReadAllText(Path.Combine(sandbox.Root, "results", "report.md")));
+        Assert.Equal(one.Out, File.ReadAllText(Path.Combine(sandbox.Results, "report.md")));
     }
 
     private static int KubernetesShards => int.Parse(Recipes.JobRunning("klp-check compare").Text("spec", "completions")!, System.Globalization.CultureInfo.InvariantCulture);
@@ -112,19 +112,8 @@ public class RecipeCommandTests
             ["inputs.bounds"] = Bounds,
             ["inputs.readings"] = readings,
             ["inputs.expect"] = expect,
-            ["runner.temp"] = sandbox.Root,
         };
-        Dictionary<string, string> Env(YamlNode job, YamlNode step)
-        {
-            var env = Recipes.StepEnvironment(workflow, job, step, context);
-            env["RESULTS"] = Path.Combine(sandbox.Root, "results");
-            foreach (var file in new[] { "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_PATH" })
-            {
-                env[file] = Path.Combine(sandbox.Root, file.ToLowerInvariant());
-                if (!File.Exists(env[file])) File.WriteAllText(env[file], "");
-            }
-            return env;
-        }
+        Dictionary<string, string> Env(YamlNode job, YamlNode step) => Recipes.RunnerEnvironment(sandbox, workflow, job, step, context);
         var (_, shardJob, shardStep) = Recipes.WorkflowStepRunning(workflow, "klp-check compare");
         var shards = new List<ScriptRun>();
         for (var k = 1; k <= n; k++)
@@ -143,8 +132,7 @@ public class RecipeCommandTests
     {
         Dictionary<string, string> Env(YamlNode job)
         {
-            var env = Recipes.Environment(Recipes.Container(job));
-            env["RESULTS"] = Path.Combine(sandbox.Root, "results");
+            var env = Recipes.PodEnvironment(sandbox, job);
             env["BOUNDS"] = Bounds;
             env["READINGS"] = readings;
             env["EXPECT"] = expect;

@@ -80,6 +80,14 @@ public static partial class Recipes
         return env;
     }
 
+    /// <summary>The environment of a Job's pod run in <paramref name="sandbox"/>: the container's, with RESULTS (the shared volume) moved to the sandbox's.</summary>
+    public static Dictionary<string, string> PodEnvironment(ScriptSandbox sandbox, YamlNode job)
+    {
+        var env = Environment(Container(job));
+        env["RESULTS"] = sandbox.Results;
+        return env;
+    }
+
     /// <summary>The one mount of a container and the claim it mounts.</summary>
     public static (string MountPath, string Claim) Volume(YamlNode job)
     {
@@ -112,6 +120,21 @@ public static partial class Recipes
                 env[key] = Expand(((YamlScalarNode)value).Value ?? "", context);
                 context[$"env.{key}"] = env[key];
             }
+        return env;
+    }
+
+    /// <summary>The environment a runner gives a workflow step run in <paramref name="sandbox"/>: <see cref="StepEnvironment"/> with RESULTS moved to the sandbox's, and the runner's files and temporary folder in the sandbox.</summary>
+    public static Dictionary<string, string> RunnerEnvironment(ScriptSandbox sandbox, YamlNode workflow, YamlNode job, YamlNode step, Dictionary<string, string> context)
+    {
+        var env = StepEnvironment(workflow, job, step, context);
+        if (!env.ContainsKey("RESULTS")) throw new InvalidOperationException("the workflow names the folder of the results in its env RESULTS");
+        env["RESULTS"] = context["env.RESULTS"] = sandbox.Results;
+        foreach (var file in new[] { "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_PATH" })
+        {
+            env[file] = Path.Combine(sandbox.Root, file.ToLowerInvariant());
+            if (!File.Exists(env[file])) File.WriteAllText(env[file], "");
+        }
+        env["RUNNER_TEMP"] = context["runner.temp"] = Path.Combine(sandbox.Root, "runner-temp");
         return env;
     }
 
@@ -149,37 +172,4 @@ public static partial class Recipes
 
     [GeneratedRegex(@"\$\{\{\s*(.+?)\s*\}\}")]
     private static partial Regex Expression();
-}
-
-/// <summary>Reading YAML nodes by path: mapping keys as strings, sequence positions as numbers.</summary>
-public static class YamlPaths
-{
-    /// <summary>The node at a path, or null when it is missing.</summary>
-    public static YamlNode? At(this YamlNode node, params object[] path)
-    {
-        YamlNode? current = node;
-        foreach (var key in path)
-            current = (current, key) switch
-            {
-                (YamlMappingNode m, string k) => m.Children.TryGetValue(new YamlScalarNode(k), out var value) ? value : null,
-                (YamlSequenceNode s, int i) => i < s.Children.Count ? s.Children[i] : null,
-                _ => null,
-            };
-        return current;
-    }
-
-    /// <summary>The text of the scalar at a path, or null when there is none.</summary>
-    public static string? Text(this YamlNode node, params object[] path) => (node.At(path) as YamlScalarNode)?.Value;
-
-    /// <summary>The mappings of the sequence at a path; none when it is missing.</summary>
-    public static IEnumerable<YamlMappingNode> Items(this YamlNode node, params object[] path) =>
-        (node.At(path) as YamlSequenceNode)?.Children.OfType<YamlMappingNode>() ?? [];
-
-    /// <summary>The texts of the sequence of scalars at a path; none when it is missing.</summary>
-    public static IEnumerable<string> Scalars(this YamlNode node, params object[] path) =>
-        (node.At(path) as YamlSequenceNode)?.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "") ?? [];
-
-    /// <summary>The entries of the mapping at a path, keys as text; none when it is missing.</summary>
-    public static IEnumerable<(string Key, YamlNode Value)> Entries(this YamlNode node, params object[] path) =>
-        (node.At(path) as YamlMappingNode)?.Children.Select(e => (((YamlScalarNode)e.Key).Value ?? "", e.Value)) ?? [];
 }

@@ -34,6 +34,9 @@ public sealed class ScriptSandbox : IDisposable
     /// <summary>The folder.</summary>
     public string Root { get; }
 
+    /// <summary>The folder that stands for the recipes' RESULTS: the workspace's results folder, the shared volume.</summary>
+    public string Results => Path.Combine(Root, "results");
+
     /// <summary>The folder of the stand-ins, first on the PATH of every run.</summary>
     public string Bin { get; }
 

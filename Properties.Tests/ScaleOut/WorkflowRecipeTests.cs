@@ -8,31 +8,15 @@ public partial class WorkflowRecipeTests
 {
     private static readonly YamlMappingNode workflow = Recipes.Workflow();
 
-    // The sample inputs of a run; RESULTS is moved into the sandbox so that nothing is written into the repository.
-    private static Dictionary<string, string> Context(ScriptSandbox sandbox, int k, int n, string readings = "upstream set(states=versions) flat", string expect = "") => new(StringComparer.Ordinal)
+    // The sample inputs of a run.
+    private static Dictionary<string, string> Context(int k, int n, string readings = "upstream set(states=versions) flat", string expect = "") => new(StringComparer.Ordinal)
     {
         ["inputs.shards"] = $"{n}",
         ["inputs.bounds"] = "releases=5,customers=2",
         ["inputs.readings"] = readings,
         ["inputs.expect"] = expect,
         ["matrix.shard"] = $"{k}",
-        ["runner.temp"] = Path.Combine(sandbox.Root, "runner-temp"),
     };
-
-    // The environment of a step as the runner gives it: the env blocks, RESULTS in the sandbox, and the runner's files.
-    private static Dictionary<string, string> Environment(ScriptSandbox sandbox, YamlNode job, YamlNode step, Dictionary<string, string> context)
-    {
-        var env = Recipes.StepEnvironment(workflow, job, step, context);
-        Assert.True(env.ContainsKey("RESULTS"), "the workflow names the folder of the results in its env RESULTS");
-        env["RESULTS"] = context["env.RESULTS"] = Path.Combine(sandbox.Root, "results");
-        foreach (var file in new[] { "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_PATH" })
-        {
-            env[file] = Path.Combine(sandbox.Root, file.ToLowerInvariant());
-            File.WriteAllText(env[file], "");
-        }
-        env["RUNNER_TEMP"] = context["runner.temp"];
-        return env;
-    }
 
     private static ScriptRun RunStep(ScriptSandbox sandbox, YamlNode step, Dictionary<string, string> env, int exit = 0, bool tool = false, string? workingDirectory = null) =>
         sandbox.Run(Recipes.BashStep(sandbox.WriteScript("step.sh", step.Text("run")!)), env, workingDirectory, exit, tool);
@@ -106,9 +90,9 @@ public partial class WorkflowRecipeTests
         var listJob = (YamlMappingNode)workflow.At("jobs", m.Groups[1].Value)!;
         var s = Regex.Match(listJob.Text("outputs", m.Groups[2].Value)!, @"steps\.([\w-]+)\.outputs\.([\w-]+)");
         var step = listJob.Items("steps").Single(x => x.Text("id") == s.Groups[1].Value);
-        var context = Context(sandbox, 1, 1);
+        var context = Context(1, 1);
         context["inputs.shards"] = n;
-        var env = Environment(sandbox, listJob, step, context);
+        var env = Recipes.RunnerEnvironment(sandbox, workflow, listJob, step, context);
 
         var run = RunStep(sandbox, step, env);
 
@@ -123,8 +107,8 @@ public partial class WorkflowRecipeTests
     {
         using var sandbox = new ScriptSandbox("klp-check");
         var (_, job, step) = Recipes.WorkflowStepRunning(workflow, "klp-check compare");
-        var context = Context(sandbox, k, n, readings);
-        var env = Environment(sandbox, job, step, context);
+        var context = Context(k, n, readings);
+        var env = Recipes.RunnerEnvironment(sandbox, workflow, job, step, context);
 
         var run = RunStep(sandbox, step, env);
 
@@ -145,8 +129,8 @@ public partial class WorkflowRecipeTests
         using var sandbox = new ScriptSandbox("klp-check");
         var (shardJobName, shardJob, _) = Recipes.WorkflowStepRunning(workflow, "klp-check compare");
         var (_, job, step) = Recipes.WorkflowStepRunning(workflow, "klp-check merge");
-        var context = Context(sandbox, 1, 3);
-        var env = Environment(sandbox, job, step, context);
+        var context = Context(1, 3);
+        var env = Recipes.RunnerEnvironment(sandbox, workflow, job, step, context);
         var download = Assert.Single(Recipes.Uses(job, "actions/download-artifact"));
         var folder = Recipes.Expand(download.Text("with", "path")!, context);
         Directory.CreateDirectory(folder);
@@ -178,8 +162,8 @@ public partial class WorkflowRecipeTests
     {
         using var sandbox = new ScriptSandbox("klp-check");
         var (_, job, step) = Recipes.WorkflowStepRunning(workflow, "klp-check merge");
-        var context = Context(sandbox, 1, 1, expect: "baselines/compare-default.verdicts");
-        var env = Environment(sandbox, job, step, context);
+        var context = Context(1, 1, expect: "baselines/compare-default.verdicts");
+        var env = Recipes.RunnerEnvironment(sandbox, workflow, job, step, context);
 
         var merge = RunStep(sandbox, step, env, exit);
 
@@ -193,7 +177,7 @@ public partial class WorkflowRecipeTests
         Assert.Matches(@"^\$\{\{\s*steps\." + Regex.Escape(step.Text("id")!) + @"\.outputs\.code != '0'\s*\}\}$", last.Text("if") ?? "");
         if (exit == 0) return;
         context[$"steps.{step.Text("id")}.outputs.code"] = $"{exit}";
-        var fail = RunStep(sandbox, last, Environment(sandbox, job, last, context));
+        var fail = RunStep(sandbox, last, Recipes.RunnerEnvironment(sandbox, workflow, job, last, context));
         Assert.NotEqual(0, fail.Code);
         Assert.Contains($"::error::klp-check merge exited {exit}", fail.Out, StringComparison.Ordinal);
     }
@@ -205,11 +189,11 @@ public partial class WorkflowRecipeTests
         var (_, buildJob, pack) = Recipes.WorkflowStepRunning(workflow, "dotnet pack");
         var action = Recipes.Load(Recipes.InstallActionFile).Single();
         var steps = action.Items("runs", "steps").ToList();
-        var context = Context(sandbox, 1, 1);
+        var context = Context(1, 1);
         var uploaded = Assert.Single(Recipes.Uses(buildJob, "actions/upload-artifact"));
         var downloaded = Assert.Single(steps, s => s.Text("uses")?.StartsWith("actions/download-artifact@", StringComparison.Ordinal) == true);
         var install = Assert.Single(steps, s => s.Text("run") is not null);
-        var env = Environment(sandbox, buildJob, pack, context);
+        var env = Recipes.RunnerEnvironment(sandbox, workflow, buildJob, pack, context);
 
         var packed = RunStep(sandbox, pack, env);
         var installed = RunStep(sandbox, install, env);
