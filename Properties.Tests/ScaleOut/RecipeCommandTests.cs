@@ -119,11 +119,10 @@ public class RecipeCommandTests
         for (var k = 1; k <= n; k++)
         {
             context["matrix.shard"] = $"{k}";
-            var script = sandbox.WriteScript("shard.sh", shardStep.Text("run")!);
-            shards.Add(sandbox.Run(Recipes.BashStep(script), Env(shardJob, shardStep), RepositoryFiles.Root, tool: tool));
+            shards.Add(sandbox.RunBashStep(shardStep.Text("run")!, Env(shardJob, shardStep), RepositoryFiles.Root, tool: tool));
         }
         var (_, mergeJob, mergeStep) = Recipes.WorkflowStepRunning(workflow, "klp-check merge");
-        var merge = sandbox.Run(Recipes.BashStep(sandbox.WriteScript("merge.sh", mergeStep.Text("run")!)), Env(mergeJob, mergeStep), RepositoryFiles.Root, tool: tool);
+        var merge = sandbox.RunBashStep(mergeStep.Text("run")!, Env(mergeJob, mergeStep), RepositoryFiles.Root, tool: tool);
         return (shards, merge);
     }
 

@@ -144,9 +144,6 @@ public static partial class Recipes
             ? value
             : throw new KeyNotFoundException($"no sample value for the expression '{m.Groups[1].Value}' in '{text}'"));
 
-    /// <summary>The program and arguments GitHub runs a <c>run</c> script of a step with <c>shell: bash</c> as (its documented <c>bash --noprofile --norc -eo pipefail {0}</c>).</summary>
-    public static string[] BashStep(string scriptFile) => ["bash", "--noprofile", "--norc", "-eo", "pipefail", scriptFile];
-
     /// <summary>The lines of a script that run <c>klp-check</c>, trimmed.</summary>
     public static IEnumerable<string> KlpCheckLines(string script) =>
         script.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("klp-check ", StringComparison.Ordinal));

@@ -55,12 +55,12 @@ public sealed class ScriptSandbox : IDisposable
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    /// <summary>Writes a script into the folder and returns its path.</summary>
-    public string WriteScript(string name, string text)
+    /// <summary>Runs the <c>run</c> script of a workflow step as a GitHub runner does with <c>shell: bash</c> (<c>bash --noprofile --norc -eo pipefail {0}</c>); the arguments after the script are those of <see cref="Run"/>.</summary>
+    public ScriptRun RunBashStep(string script, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null, int exit = 0, bool tool = false)
     {
-        var path = Path.Combine(Root, name);
-        File.WriteAllText(path, text);
-        return path;
+        var path = Path.Combine(Root, "step.sh");
+        File.WriteAllText(path, script);
+        return Run(["bash", "--noprofile", "--norc", "-eo", "pipefail", path], environment, workingDirectory, exit, tool);
     }
 
     /// <summary>Runs a command (a shell and its script) with <paramref name="environment"/> and the stand-ins first on PATH.</summary>

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace Klp.Check.Tests.ScaleOut;
 
 /// <summary>The GitHub Actions recipe: a workflow started by hand, a matrix of shard jobs over 1..N, artifacts, and a merge job that fails on merge's exit code.</summary>
-public partial class WorkflowRecipeTests
+public class WorkflowRecipeTests
 {
     private static readonly YamlMappingNode workflow = Recipes.Workflow();
 
@@ -18,8 +18,8 @@ public partial class WorkflowRecipeTests
         ["matrix.shard"] = $"{k}",
     };
 
-    private static ScriptRun RunStep(ScriptSandbox sandbox, YamlNode step, Dictionary<string, string> env, int exit = 0, bool tool = false, string? workingDirectory = null) =>
-        sandbox.Run(Recipes.BashStep(sandbox.WriteScript("step.sh", step.Text("run")!)), env, workingDirectory, exit, tool);
+    private static ScriptRun RunStep(ScriptSandbox sandbox, YamlNode step, Dictionary<string, string> env, int exit = 0) =>
+        sandbox.RunBashStep(step.Text("run")!, env, exit: exit);
 
     [Fact]
     public void Workflow_Trigger_IsOnlyWorkflowDispatchWithShardsBoundsReadings()
