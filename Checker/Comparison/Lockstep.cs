@@ -20,8 +20,10 @@ public enum Observed : byte
     States = 8,
     /// <summary>The set numbers each enabled patch occupies, in list order.</summary>
     Sets = 16,
+    /// <summary>During a transition, the code switched and unswitched tasks run for every function (outside one it is <see cref="Active"/>).</summary>
+    Runs = 32,
     /// <summary>Every observable.</summary>
-    All = Outcome | Enabled | Active | States | Sets,
+    All = Outcome | Enabled | Active | States | Sets | Runs,
 }
 
 /// <summary>The names of <see cref="Observed"/> values as the tool prints and parses them.</summary>
@@ -30,7 +32,7 @@ public static class ObservedText
     private static readonly (Observed Flag, string Name)[] names =
     [
         (Observed.Outcome, "outcome"), (Observed.Enabled, "enabled"), (Observed.Active, "active"),
-        (Observed.States, "states"), (Observed.Sets, "sets"),
+        (Observed.States, "states"), (Observed.Sets, "sets"), (Observed.Runs, "runs"),
     ];
 
     /// <summary>The observable names, in the order reports list them.</summary>
@@ -322,7 +324,22 @@ public sealed class Lockstep
             if (derive && (observed & Observed.Active) != 0 && !SameActive(i, a.State, k, b.State)) d |= Observed.Active;
             if (derive && (observed & Observed.States) != 0 && !SameStates(i, a.State, k, b.State)) d |= Observed.States;
             if ((observed & Observed.Sets) != 0 && !SameSets(i, a.State, k, b.State)) d |= Observed.Sets;
+            if ((observed & Observed.Runs) != 0 && (a.State.InTransition || b.State.InTransition) && !SameRuns(i, a.State, k, b.State))
+                d |= Observed.Runs;
             return d;
+        }
+
+        private bool SameRuns(int i, in KernelState x, int k, in KernelState y)
+        {
+            var functions = c[0].Functions.Length;
+            for (var f = 0; f < functions; f++)
+            {
+                int fi = functionIn[i][f], fk = functionIn[k][f];
+                if (FunctionStack.Runs(c[i], x, fi, switched: true) != FunctionStack.Runs(c[k], y, fk, switched: true)
+                    || FunctionStack.Runs(c[i], x, fi, switched: false) != FunctionStack.Runs(c[k], y, fk, switched: false))
+                    return false;
+            }
+            return true;
         }
 
         private static bool SameEnabled(in KernelState x, in KernelState y)
