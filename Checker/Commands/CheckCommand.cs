@@ -7,6 +7,7 @@ using Klp.Check.Model;
 using Klp.Check.Comparison;
 using Klp.Check.Output;
 using Klp.Check.Output.Html;
+using Klp.Check.Proposals;
 
 namespace Klp.Check.Commands;
 
@@ -133,7 +134,14 @@ public static class CheckCommand
             var path = Path.Combine(dir, name);
             var title = $"{v.Invariant.Id} {(v.Kind == VerdictKind.Holds ? "witness" : "violation")} under {v.Reading.DisplayName}";
             var comment = v.Input is null ? "" : "# input:\n" + string.Join("\n", v.Input.TrimEnd().Split('\n').Select(l => "#   " + l)) + "\n";
-            if (!OutputPath.Write("--traces", path, comment + CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail), stderr)) return false;
+            // A proposal's name resolves on replay only as a file beside the scenario.
+            if (ProposalFile.Beside(v.Reading, dir) is { } proposal)
+            {
+                if (!OutputPath.Write("--traces", proposal.Path, proposal.Text, stderr)) return false;
+                stderr.WriteLine($"klp-check: wrote {proposal.Path}");
+            }
+            var scenario = CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail, ProposalFile.ScenarioName(v.Reading));
+            if (!OutputPath.Write("--traces", path, comment + scenario, stderr)) return false;
             stderr.WriteLine($"klp-check: wrote {path}");
         }
         return true;
@@ -212,7 +220,7 @@ public static class CheckCommand
             JsonReport.WriteInput(w, source);
             w.WriteBoolean("complete", result.Complete);
             w.WritePropertyName("reading");
-            ReplayReport.WriteReading(w, result.Reading);
+            ModelJson.WriteReading(w, result.Reading);
             w.WriteStartArray("verdicts");
             foreach (var v in result.Verdicts) ComparisonReport.WriteVerdict(w, v);
             w.WriteEndArray();
@@ -294,7 +302,7 @@ public static class CheckCommand
                 w.WriteNumber("checked", result.Checked);
                 w.WriteNumber("length", length);
                 w.WritePropertyName("reading");
-                ReplayReport.WriteReading(w, reading);
+                ModelJson.WriteReading(w, reading);
                 if (result.Counterexample is { } cx)
                 {
                     w.WriteString("property", result.Invariant!.Id);

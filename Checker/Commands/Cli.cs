@@ -53,6 +53,7 @@ public static class Cli
             CheckCommand.Create(stdout, stderr),
             CompareCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr),
             DesignCommand.Create(stdout, stderr),
             Conformance.ConformCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
@@ -189,6 +190,10 @@ public static class Cli
         }
         return list;
     }
+
+    /// <summary>The readings with the mode of <c>--mode</c>; unchanged when it is not given (each keeps its file's mode).</summary>
+    public static List<Reading> WithMode(IEnumerable<Reading> readings, string? mode) =>
+        [.. readings.Select(r => r.With(r.Options with { Granularity = ParseMode(mode) ?? r.Options.Granularity }))];
 
     /// <summary>Parses <c>--mode</c>.</summary>
     public static Granularity? ParseMode(string? mode) => mode switch

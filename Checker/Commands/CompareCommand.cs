@@ -55,8 +55,7 @@ public static class CompareCommand
             var source = readings is null ? null : input.Source(parse, stderr);
             var invariants = source is null ? null : input.Invariants(parse, stderr);
             if (readings is null || source is null || invariants is null) return ExitCodes.Usage;
-            var granularity = Cli.ParseMode(parse.GetValue(mode));
-            readings = [.. readings.Select(r => r.With(r.Options with { Granularity = granularity ?? r.Options.Granularity }))];
+            readings = Cli.WithMode(readings, parse.GetValue(mode));
 
             Dictionary<(string, string), (string, int)>? baseline = null;
             var expectFile = parse.GetValue(expect);

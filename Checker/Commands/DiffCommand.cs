@@ -52,8 +52,7 @@ public static class DiffCommand
             }
             var source = input.Source(parse, stderr);
             if (source is null) return ExitCodes.Usage;
-            var granularity = Cli.ParseMode(parse.GetValue(mode));
-            readings = [.. readings.Select(r => r.With(r.Options with { Granularity = granularity ?? r.Options.Granularity }))];
+            readings = Cli.WithMode(readings, parse.GetValue(mode));
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);

@@ -26,9 +26,10 @@ public sealed class InputOptions
     private readonly Option<bool> fingerprints = new("--fingerprints") { Description = "de-duplicate states by 64-bit fingerprint (prints the collision probability)" };
     private readonly Option<int?> threads = Cli.NumberOption("--threads", 1, 1024, "worker threads (default: all cores); results do not depend on it");
 
-    /// <summary>Adds the options to a command.</summary>
-    public void AddTo(Command command)
+    /// <summary>Adds the options to a command; without <paramref name="singleInputs"/>, <c>--catalog</c> and <c>--plan</c> are left out of its help (the command refuses them itself).</summary>
+    public void AddTo(Command command, bool singleInputs = true)
     {
+        catalog.Hidden = plan.Hidden = !singleInputs;
         foreach (var o in new Option[] { catalog, plan, bounds, raw, noReduce, invariant, maxStates, maxDepth, fingerprints, threads })
             command.Options.Add(o);
     }
@@ -85,26 +86,29 @@ public sealed class InputOptions
             foreach (var d in e.Diagnostics) stderr.WriteLine(d);
             return null;
         }
+        return Space(parse, stderr)?.Source();
+    }
+
+    /// <summary>The bounds asked for with <c>--bounds</c>, <c>--raw</c> and <c>--no-symmetry</c> (defaults when not given), or null with a message.</summary>
+    public BoundsSpace? Space(ParseResult parse, TextWriter stderr)
+    {
+        var boundsText = parse.GetValue(bounds);
+        var isRaw = parse.GetValue(raw);
         if (!isRaw && parse.GetValue(noReduce)) stderr.WriteLine("klp-check: warning: --no-symmetry is ignored without --raw");
         string? error = null;
         if (isRaw)
         {
             var rb = boundsText is null ? DefaultRaw : RawBounds.Parse(boundsText, out error);
-            if (rb is null)
-            {
-                stderr.WriteLine($"klp-check: --bounds: {error}");
-                return null;
-            }
-            return InputSource.Raw(rb, !parse.GetValue(noReduce));
+            if (rb is null) stderr.WriteLine($"klp-check: --bounds: {error}");
+            return rb is null ? null : BoundsSpace.Of(rb, !parse.GetValue(noReduce));
         }
         var pb = boundsText is null ? DefaultPlans : PlanBounds.Parse(boundsText, out error);
-        if (pb is null)
-        {
-            stderr.WriteLine($"klp-check: --bounds: {error}");
-            return null;
-        }
-        return InputSource.Plans(pb);
+        if (pb is null) stderr.WriteLine($"klp-check: --bounds: {error}");
+        return pb is null ? null : BoundsSpace.Of(pb);
     }
+
+    /// <summary>True when the user named one input with <c>--catalog</c> or <c>--plan</c>.</summary>
+    public bool SingleInput(ParseResult parse) => parse.GetValue(catalog) is not null || parse.GetValue(plan) is not null;
 
     /// <summary>The generator of catalogs for random runs: random plans (up to --bounds releases=N, default 8) encoded per reading, or with --raw random raw catalogs; null with a message.</summary>
     public FsCheck.Gen<Catalog>? RandomCatalogs(ParseResult parse, Reading reading, TextWriter stderr)

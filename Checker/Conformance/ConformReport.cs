@@ -180,7 +180,7 @@ public static class ConformReport
         {
             w.WriteString("kernel", result.Release);
             w.WritePropertyName("reading");
-            ReplayReport.WriteReading(w, result.Reading);
+            ModelJson.WriteReading(w, result.Reading);
             w.WriteStartObject("summary");
             w.WriteNumber("traces", result.Results.Count);
             w.WriteNumber("agree", result.Count(Verdict.Agree));

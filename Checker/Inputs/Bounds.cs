@@ -104,6 +104,30 @@ public sealed record PlanBounds(int Releases = 4, int Customers = 1, int Hotfixe
                 }
     }
 
+    /// <summary>The whole-number bounds, in the order <c>--bounds</c> lists them, with the values they take.</summary>
+    public static IReadOnlyList<BoundKey> Keys { get; } =
+        [new("releases", 1, 8), new("customers", 0, 3), new("hotfixes", 0, 4), new("updates", 0, 4)];
+
+    /// <summary>The value of one of <see cref="Keys"/>.</summary>
+    public int Value(string key) => key switch
+    {
+        "releases" => Releases,
+        "customers" => Customers,
+        "hotfixes" => Hotfixes,
+        "updates" => Updates,
+        _ => throw new ArgumentException($"not a whole-number plan bound: {key}", nameof(key)),
+    };
+
+    /// <summary>These bounds with one of <see cref="Keys"/> set to <paramref name="value"/>.</summary>
+    public PlanBounds With(string key, int value) => key switch
+    {
+        "releases" => this with { Releases = value },
+        "customers" => this with { Customers = value },
+        "hotfixes" => this with { Hotfixes = value },
+        "updates" => this with { Updates = value },
+        _ => throw new ArgumentException($"not a whole-number plan bound: {key}", nameof(key)),
+    };
+
     /// <summary>Parses <c>key=value</c> settings separated by commas or spaces; null with a message on error.</summary>
     public static PlanBounds? Parse(string text, out string? error)
     {
@@ -111,17 +135,13 @@ public sealed record PlanBounds(int Releases = 4, int Customers = 1, int Hotfixe
         error = null;
         foreach (var (key, value) in BoundsText.Settings(text))
         {
-            switch (key)
+            if (BoundsText.Number(Keys, key, value) is { } n) b = b.With(key, n);
+            else if (key == "shared" && value is "yes" or "no") b = b with { Shared = value == "yes" };
+            else if (key == "states" && value is "none" or "versions" or "block" or "both") b = b with { States = value };
+            else
             {
-                case "releases" when BoundsText.Int(value, 1, 8) is { } n: b = b with { Releases = n }; break;
-                case "customers" when BoundsText.Int(value, 0, 3) is { } n: b = b with { Customers = n }; break;
-                case "hotfixes" when BoundsText.Int(value, 0, 4) is { } n: b = b with { Hotfixes = n }; break;
-                case "updates" when BoundsText.Int(value, 0, 4) is { } n: b = b with { Updates = n }; break;
-                case "shared" when value is "yes" or "no": b = b with { Shared = value == "yes" }; break;
-                case "states" when value is "none" or "versions" or "block" or "both": b = b with { States = value }; break;
-                default:
-                    error = $"bad plan bound '{key}={value}': expected releases=1..8, customers=0..3, hotfixes=0..4, updates=0..4, shared=yes|no, states=none|versions|block|both";
-                    return null;
+                error = $"bad plan bound '{key}={value}': expected {BoundsText.Ranges(Keys)}, shared=yes|no, states=none|versions|block|both";
+                return null;
             }
         }
         return b;
@@ -216,6 +236,30 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
         return new Catalog(list);
     }
 
+    /// <summary>The whole-number bounds, in the order <c>--bounds</c> lists them, with the values they take.</summary>
+    public static IReadOnlyList<BoundKey> Keys { get; } =
+        [new("patches", 1, 5), new("numbers", 1, 6), new("sets", 1, 4), new("functions", 1, 4)];
+
+    /// <summary>The value of one of <see cref="Keys"/>.</summary>
+    public int Value(string key) => key switch
+    {
+        "patches" => Patches,
+        "numbers" => Numbers,
+        "sets" => Sets,
+        "functions" => Functions,
+        _ => throw new ArgumentException($"not a whole-number raw bound: {key}", nameof(key)),
+    };
+
+    /// <summary>These bounds with one of <see cref="Keys"/> set to <paramref name="value"/>.</summary>
+    public RawBounds With(string key, int value) => key switch
+    {
+        "patches" => this with { Patches = value },
+        "numbers" => this with { Numbers = value },
+        "sets" => this with { Sets = value },
+        "functions" => this with { Functions = value },
+        _ => throw new ArgumentException($"not a whole-number raw bound: {key}", nameof(key)),
+    };
+
     /// <summary>Parses <c>key=value</c> settings; null with a message on error.</summary>
     public static RawBounds? Parse(string text, out string? error)
     {
@@ -223,17 +267,13 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
         error = null;
         foreach (var (key, value) in BoundsText.Settings(text))
         {
-            switch (key)
+            if (BoundsText.Number(Keys, key, value) is { } n) b = b.With(key, n);
+            else if (key == "states" && value is "yes" or "no") b = b with { States = value == "yes" };
+            else if (key == "customers" && value is "yes" or "no") b = b with { Customers = value == "yes" };
+            else
             {
-                case "patches" when BoundsText.Int(value, 1, 5) is { } n: b = b with { Patches = n }; break;
-                case "numbers" when BoundsText.Int(value, 1, 6) is { } n: b = b with { Numbers = n }; break;
-                case "sets" when BoundsText.Int(value, 1, 4) is { } n: b = b with { Sets = n }; break;
-                case "functions" when BoundsText.Int(value, 1, 4) is { } n: b = b with { Functions = n }; break;
-                case "states" when value is "yes" or "no": b = b with { States = value == "yes" }; break;
-                case "customers" when value is "yes" or "no": b = b with { Customers = value == "yes" }; break;
-                default:
-                    error = $"bad raw bound '{key}={value}': expected patches=1..5, numbers=1..6, sets=1..4, functions=1..4, states=yes|no, customers=yes|no";
-                    return null;
+                error = $"bad raw bound '{key}={value}': expected {BoundsText.Ranges(Keys)}, states=yes|no, customers=yes|no";
+                return null;
             }
         }
         return b;
@@ -326,4 +366,15 @@ internal static class BoundsText
 
     public static int? Int(string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n : null;
+
+    public static int? Number(IReadOnlyList<BoundKey> keys, string key, string value) =>
+        keys.FirstOrDefault(k => k.Name == key) is { } k ? Int(value, k.Min, k.Max) : null;
+
+    public static string Ranges(IReadOnlyList<BoundKey> keys) => string.Join(", ", keys.Select(k => $"{k.Name}={k.Min}..{k.Max}"));
 }
+
+/// <summary>A whole-number bound (<c>releases</c>, <c>patches</c>...) and the values it may take.</summary>
+/// <param name="Name">The key as written in <c>--bounds</c>.</param>
+/// <param name="Min">The smallest value.</param>
+/// <param name="Max">The largest value.</param>
+public sealed record BoundKey(string Name, int Min, int Max);

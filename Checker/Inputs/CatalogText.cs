@@ -46,11 +46,17 @@ public static class CatalogText
     }
 
     /// <summary>A scenario that replays a trace under one reading; the last step carries its outcome as an expectation.</summary>
-    public static string Scenario(string title, Catalog catalog, Reading reading, IReadOnlyList<Operation> trace, string? note = null)
+    /// <param name="title">The scenario's title.</param>
+    /// <param name="catalog">The patches the trace loads.</param>
+    /// <param name="reading">The reading the trace is replayed under.</param>
+    /// <param name="trace">The operations, from the empty kernel.</param>
+    /// <param name="note">A note on the last step.</param>
+    /// <param name="readingName">How the <c>readings</c> line names the reading; its display name when null.</param>
+    public static string Scenario(string title, Catalog catalog, Reading reading, IReadOnlyList<Operation> trace, string? note = null, string? readingName = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"title {title}");
-        sb.AppendLine($"readings {reading.DisplayName}");
+        sb.AppendLine($"readings {readingName ?? reading.DisplayName}");
         sb.AppendLine($"mode {ReadingOptionText.ModeName(reading.Options.Granularity)}");
         sb.AppendLine();
         // Declarations must precede auto(H) and update= references: they come in catalog order.

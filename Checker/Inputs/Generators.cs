@@ -83,6 +83,8 @@ public static class Generators
     {
         var fixedList = SetList(maxLength: 3).Select(l => (l, SetSource.Fixed, (int?)null));
         var auto = Gen.Constant((ImmutableArray<uint>.Empty, SetSource.Auto, (int?)null));
+        // auto(H) names another patch: a catalog of one has none to name.
+        if (count < 2) return Gen.Frequency((6, fixedList), (1, auto));
         var autoOf = Gen.Choose(0, count - 2)
             .Select(h => (ImmutableArray<uint>.Empty, SetSource.AutoOf, (int?)(h >= index ? h + 1 : h)));
         return Gen.Frequency((6, fixedList), (1, auto), (1, autoOf));

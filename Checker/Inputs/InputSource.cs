@@ -78,8 +78,11 @@ public sealed class InputSource
     public static InputSource Raw(RawBounds bounds, bool reduce = true)
     {
         var catalogs = bounds.Enumerate(reduce).ToArray();
-        return new InputSource("raw catalogs", bounds + (reduce ? " (symmetry-reduced)" : ""), catalogs.Length, (i, _) => catalogs[i], i => CatalogText.Describe(catalogs[i]), i => FeaturesOf(catalogs[i]));
+        return new InputSource("raw catalogs", RawBound(bounds, reduce), catalogs.Length, (i, _) => catalogs[i], i => CatalogText.Describe(catalogs[i]), i => FeaturesOf(catalogs[i]));
     }
+
+    /// <summary>Raw bounds as <see cref="Bound"/> writes them, saying whether catalogs are reduced by symmetry.</summary>
+    public static string RawBound(RawBounds bounds, bool reduce) => bounds + (reduce ? " (symmetry-reduced)" : "");
 
     /// <summary>One raw catalog.</summary>
     public static InputSource Single(Catalog catalog, string file) =>

@@ -265,7 +265,7 @@ public static class ComparisonReport
             {
                 w.WriteStartObject();
                 w.WritePropertyName("reading");
-                ReplayReport.WriteReading(w, r.Reading);
+                ModelJson.WriteReading(w, r.Reading);
                 w.WriteStartArray("verdicts");
                 foreach (var v in r.Verdicts) WriteVerdict(w, v);
                 w.WriteEndArray();

@@ -53,7 +53,7 @@ public static class EquivalenceReport
             }
             return string.Join("; ", groups.Select(g => $"{string.Join(", ", g.Readings)}: {g.Value}"));
         }
-        if ((d.Differs & Observed.Outcome) != 0) lines.Add("outcome: " + Values(v => ReplayReport.Outcome(v.Catalog, last, v.After)));
+        if ((d.Differs & Observed.Outcome) != 0) lines.Add("outcome: " + Values(v => KernelStateText.Outcome(v.Catalog, last, v.After)));
         if ((d.Differs & Observed.Enabled) != 0)
             lines.Add("enabled: " + Values(v => Observables.Enabled(v.After.State) is { Count: > 0 } e ? string.Join(" ", e.Select(p => v.Catalog[p].Name)) : "none"));
         var c0 = views[0].Catalog;
@@ -205,7 +205,7 @@ public static class EquivalenceReport
             Grouped(sb, div.Views.Select(v => (v.Reading.DisplayName, StateText(v.Catalog, v.Reading, v.Before, r.Observed))), "    ");
             sb.AppendLine("  after:");
             Grouped(sb, div.Views.Select(v => (v.Reading.DisplayName,
-                $"{ReplayReport.Outcome(v.Catalog, div.Trace[^1], v.After)}; {StateText(v.Catalog, v.Reading, v.After.State, r.Observed)}")), "    ");
+                $"{KernelStateText.Outcome(v.Catalog, div.Trace[^1], v.After)}; {StateText(v.Catalog, v.Reading, v.After.State, r.Observed)}")), "    ");
         }
         sb.AppendLine("  differs:");
         foreach (var diff in DifferenceLines(div))
@@ -258,7 +258,7 @@ public static class EquivalenceReport
                 sb.AppendLine("  | reading | before | outcome | after |");
                 sb.AppendLine("  |---|---|---|---|");
                 foreach (var v in div.Views)
-                    sb.AppendLine($"  | `{v.Reading.DisplayName}` | {Escape(StateText(v.Catalog, v.Reading, v.Before, r.Observed))} | {Escape(ReplayReport.Outcome(v.Catalog, div.Trace[^1], v.After))} | {Escape(StateText(v.Catalog, v.Reading, v.After.State, r.Observed))} |");
+                    sb.AppendLine($"  | `{v.Reading.DisplayName}` | {Escape(StateText(v.Catalog, v.Reading, v.Before, r.Observed))} | {Escape(KernelStateText.Outcome(v.Catalog, div.Trace[^1], v.After))} | {Escape(StateText(v.Catalog, v.Reading, v.After.State, r.Observed))} |");
             }
         }
         sb.AppendLine();
@@ -277,7 +277,7 @@ public static class EquivalenceReport
             JsonReport.WriteInput(w, r.Source);
             w.WriteString("mode", ModeName(r));
             w.WriteStartArray("readings");
-            foreach (var reading in r.Readings) ReplayReport.WriteReading(w, reading);
+            foreach (var reading in r.Readings) ModelJson.WriteReading(w, reading);
             w.WriteEndArray();
             WriteBody(w, r);
         });
@@ -350,13 +350,13 @@ public static class EquivalenceReport
             w.WriteStartObject();
             w.WriteString("reading", v.Reading.DisplayName);
             w.WriteStartObject("before");
-            ReplayReport.WriteState(w, v.Catalog, v.Reading, v.Before);
+            ModelJson.WriteState(w, v.Catalog, v.Reading, v.Before);
             w.WriteEndObject();
             w.WriteStartObject("outcome");
-            ReplayReport.WriteOutcome(w, v.Catalog, v.After);
+            ModelJson.WriteOutcome(w, v.Catalog, v.After);
             w.WriteEndObject();
             w.WriteStartObject("after");
-            ReplayReport.WriteState(w, v.Catalog, v.Reading, v.After.State);
+            ModelJson.WriteState(w, v.Catalog, v.Reading, v.After.State);
             w.WriteEndObject();
             w.WriteString("scenario", CatalogText.Scenario($"{last.Format(v.Catalog)} distinguishes {string.Join(" from ", div.Views.Select(x => x.Reading.DisplayName))}", v.Catalog, v.Reading, div.Trace));
             w.WriteEndObject();

@@ -70,7 +70,7 @@ public sealed record FrameView(string Outcome, bool Refused, IReadOnlyList<strin
             active.Add((catalog.Functions[f].ToString(), p < 0 ? "original" : catalog[p].Name));
         }
         var states = Observables.ActiveStates(catalog, state).Values.Select(s => s.ToString()).ToList();
-        return new FrameView(outcome is { } r ? ReplayReport.Outcome(catalog, op, r).Split(',')[0] : "initial state", outcome is { Accepted: false },
+        return new FrameView(outcome is { } r ? KernelStateText.Outcome(catalog, op, r).Split(',')[0] : "initial state", outcome is { Accepted: false },
             gone, [.. groups.Select(g => new SetGroup(g.Sets, g.Patches))], transition, active, states);
     }
 }

@@ -75,6 +75,28 @@ public static class ProposalFile
             return Read(directory is null || Path.IsPathRooted(name) ? name : Path.Combine(directory, name));
         }, out error);
 
+    /// <summary>How a scenario names a reading so that replay resolves it: a built-in reading by its display name, a proposal as <c>NAME.proposal</c> with its changed options, a file that <see cref="Beside"/> puts next to the scenario.</summary>
+    public static string ScenarioName(Reading reading) =>
+        Readings.Find(reading.Name) is not null ? reading.DisplayName : reading.Name + Extension + reading.DisplayName[reading.Name.Length..];
+
+    /// <summary>The proposal file (path and text) that a scenario written into <paramref name="directory"/> needs beside it; null for a built-in reading, or when that file already holds the same proposal.</summary>
+    /// <remarks>A copy rather than a path back to the file the reading came from: the folder replays wherever it is moved, and the reading carries no path.</remarks>
+    public static (string Path, string Text)? Beside(Reading reading, string directory)
+    {
+        if (Readings.Find(reading.Name) is not null) return null;
+        var path = Path.Combine(directory, reading.Name + Extension);
+        var preset = reading.With(reading.Defaults ?? reading.Options);
+        try
+        {
+            if (File.Exists(path) && Read(path) == preset) return null;
+        }
+        catch (ScenarioException)
+        {
+            // Not the proposal: the copy replaces it.
+        }
+        return (path, Write(preset));
+    }
+
     /// <summary>A reading as a proposal file: every key, long values continued on indented lines to fit 80 columns.</summary>
     /// <param name="reading">The reading.</param>
     /// <param name="comments">Lines written first, each as a <c>#</c> comment.</param>

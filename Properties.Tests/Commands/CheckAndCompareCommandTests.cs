@@ -88,6 +88,38 @@ public class CheckAndCompareCommandTests
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("(isolation=none)")]
+    public void CheckTraces_ReadingFromProposalFile_WritesScenariosThatReplay(string options)
+    {
+        var proposal = RepositoryFiles.Full("proposals/examples/provides-functions-only.proposal");
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+
+        var (code, _, _) = Run("check", "--reading", proposal + options, "--bounds", "releases=3", "--traces", dir);
+        var files = Directory.GetFiles(dir, "*.klp");
+
+        Assert.Equal(1, code);
+        Assert.NotEmpty(files);
+        Assert.True(File.Exists(Path.Combine(dir, "provides-functions-only.proposal")));
+        foreach (var f in files) Assert.Equal((0, ""), (Run("replay", f).Code, Run("replay", f).Err));
+    }
+
+    [Fact]
+    public void CheckTraces_ProposalFileAlreadyInTheFolder_LeavesItAsItIs()
+    {
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+        var proposal = Path.Combine(dir, "provides-functions-only.proposal");
+        var text = "# mine\n" + File.ReadAllText(RepositoryFiles.Full("proposals/examples/provides-functions-only.proposal"));
+        File.WriteAllText(proposal, text);
+
+        var (code, _, _) = Run("check", "--reading", proposal, "--bounds", "releases=3", "--traces", dir);
+
+        Assert.Equal(1, code);
+        Assert.Equal(text, File.ReadAllText(proposal));
+        Assert.All(Directory.GetFiles(dir, "*.klp"), f => Assert.Equal(0, Run("replay", f).Code));
+    }
+
+    [Theory]
     [InlineData("check", "--reading", "set")]
     [InlineData("compare")]
     [InlineData("diff", "set", "flat")]

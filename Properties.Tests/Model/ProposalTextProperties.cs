@@ -13,27 +13,7 @@ public class ProposalTextProperties
     private static readonly string alphabet = ":#-\n\t \u0000\uFFFDaz|+()=01";
 
     /// <summary>Shipped proposal files with up to six characters deleted, inserted or replaced.</summary>
-    public static Gen<string> Mutants() =>
-        from file in Gen.Elements(corpus)
-        from edits in Gen.ListOf(
-            from kind in Gen.Choose(0, 2)
-            from at in Gen.Choose(0, Math.Max(0, file.Length - 1))
-            from ch in Gen.Elements(alphabet.ToCharArray())
-            select (kind, at, ch)).Select(l => l.Take(6).ToList())
-        select Apply(file, edits);
-
-    private static string Apply(string text, List<(int Kind, int At, char Ch)> edits)
-    {
-        var sb = new System.Text.StringBuilder(text);
-        foreach (var (kind, at, ch) in edits)
-        {
-            var i = Math.Min(at, sb.Length);
-            if (kind == 0 && i < sb.Length) sb.Remove(i, 1);
-            else if (kind == 1) sb.Insert(i, ch);
-            else if (i < sb.Length) sb[i] = ch;
-        }
-        return sb.ToString();
-    }
+    public static Gen<string> Mutants() => TextMutants.Of(corpus, alphabet);
 
     private static Property ParsesOrPointsAtTheProblem(string text)
     {

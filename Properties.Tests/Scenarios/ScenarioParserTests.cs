@@ -131,6 +131,10 @@ public class ScenarioParserTests
     [InlineData("patch a funcs={f}\nload a\nexpect runs h = a for all tasks\n", 3, 13, "unknown function 'h'")]
     [InlineData("patch a funcs={f}\nload a\nexpect accepted; runs f = b for all tasks\n", 3, 27, "unknown patch 'b'")]
     [InlineData("patch a funcs={f}\nload a\nexpect runs f = a for some tasks\n", 3, 8, "switched|unswitched|all")]
+    [InlineData("patch a funcs=f\n", 1, 15, "funcs takes a list in braces, e.g. funcs={cmdline_proc_show, mod:fn@2}, not 'f'")]
+    [InlineData("patch a states=1:v2\n", 1, 16, "states takes a list in braces, e.g. states={1:v2, 3:v0:block_disable}, not '1:v2'")]
+    [InlineData("patch a funcs={f, g@x}\n", 1, 19, "'g@x': sympos")]
+    [InlineData("patch a states={1:v2, 0}\n", 1, 23, "'0' is not a state")]
     public void MalformedLine_IsReportedAtItsLineAndColumn(string text, int line, int column, string message)
     {
         var d = Single(text);
@@ -139,6 +143,14 @@ public class ScenarioParserTests
         Assert.Equal((line, column), (d.Line, d.Column));
         Assert.Contains(message, d.Message);
         Assert.StartsWith($"t.klp:{line}:{column}: ", d.ToString());
+    }
+
+    [Fact]
+    public void Funcs_NamedTwice_IsPatchedOnce()
+    {
+        var s = Parse("patch a funcs={f, mod:g, f, h}\n");
+
+        Assert.Equal(["f", "g", "h"], s.Catalog[0].Funcs.Select(f => f.Name));
     }
 
     [Fact]
