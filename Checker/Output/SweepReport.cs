@@ -191,7 +191,7 @@ public static class SweepReport
         w.WriteEndObject();
         w.WriteString("mode", ModeName(s));
         w.WriteStartArray("readings");
-        foreach (var r in s.Readings) ReplayReport.WriteReading(w, r);
+        foreach (var r in s.Readings) ModelJson.WriteReading(w, r);
         w.WriteEndArray();
         w.WriteStartArray("properties");
         foreach (var inv in s.Invariants) w.WriteStringValue(inv.Id);
