@@ -8,65 +8,136 @@ using Klp.Check.Comparison;
 using Klp.Check.Output;
 using Klp.Check.Output.Html;
 using Klp.Check.Proposals;
+using Klp.Check.Shards;
 
 namespace Klp.Check.Commands;
 
 /// <summary><c>klp-check check --reading R</c>: every invariant and witness of one reading, exhaustively within bounds or on random runs.</summary>
 public static class CheckCommand
 {
+    /// <summary>What an exhaustive check run explores, as parsed from its command line.</summary>
+    /// <param name="Source">The inputs.</param>
+    /// <param name="Reading">The reading, with the mode applied.</param>
+    /// <param name="Invariants">The properties.</param>
+    /// <param name="Limits">The caps.</param>
+    /// <param name="Files">Every input file the run read.</param>
+    /// <param name="Threads">Worker threads (0: all cores).</param>
+    public sealed record Run(InputSource Source, Reading Reading, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits, IReadOnlyList<string> Files, int Threads)
+    {
+        /// <summary>What shards of this run must share (<see cref="PartialResult.IdentityOf"/>).</summary>
+        public List<(string Field, string Value)> Identity => PartialResult.IdentityOf(Source, [Reading], Invariants, Limits, [], Files);
+    }
+
+    private sealed class Options
+    {
+        public readonly Option<string> Reading = new("--reading", "-r") { HelpName = "NAME", Description = "the reading to check, e.g. flat or set(states=versions)", Required = true };
+        public readonly Option<string[]> Setting = Cli.SettingOption();
+        public readonly Option<string?> Mode = Cli.ModeOption();
+        public readonly Option<string> Format = Cli.FormatOption("html", "dot");
+        public readonly Option<int> GraphLimit = Cli.GraphLimitOption();
+        public readonly Option<string?> Traces = new("--traces") { HelpName = "DIR", Description = "write each violation (and witness) trace as a scenario file into this folder, for klp-check replay" };
+        public readonly Option<int?> Random = Cli.NumberOption("--random", 1, int.MaxValue, "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)");
+        public readonly Option<ulong?> Seed = Cli.NumberOption("--seed", 0UL, ulong.MaxValue, "the seed of --random; the same seed gives the same runs and output");
+        public readonly Option<int?> Length = Cli.NumberOption("--length", 1, 10_000, "the most operations per random run (default 30)");
+        public readonly InputOptions Input = new();
+        public readonly ShardOptions Shard = new();
+
+        public Command Command()
+        {
+            Random.HelpName = "RUNS";
+            var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap left one inconclusive; 130 when interrupted. With --shard K/N --out FILE (exhaustive only): check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
+            {
+                Reading, Setting, Mode, Format, Traces, Random, Seed, Length, GraphLimit,
+            };
+            Input.AddTo(command);
+            Shard.AddTo(command);
+            return command;
+        }
+
+        // The reading and properties; null after one line on bad input.
+        public (Reading Reading, IReadOnlyList<Invariant> Invariants)? Readings(ParseResult parse, TextWriter stderr)
+        {
+            var readings = Cli.ParseReadings([parse.GetValue(Reading)!], parse.GetValue(Setting), stderr);
+            var invariants = readings is null ? null : Input.Invariants(parse, stderr);
+            if (readings is null || invariants is null) return null;
+            var granularity = Cli.ParseMode(parse.GetValue(Mode)) ?? readings[0].Options.Granularity;
+            return (readings[0].With(readings[0].Options with { Granularity = granularity }), invariants);
+        }
+
+        // The exhaustive run; null after one line on bad input.
+        public Run? Prepare(ParseResult parse, TextWriter stderr)
+        {
+            if (Readings(parse, stderr) is not { } ri) return null;
+            var source = Input.Source(parse, stderr);
+            return source is null ? null : new Run(source, ri.Reading, ri.Invariants, Input.Limits(parse), [.. Input.Files(parse)], Input.Threads(parse));
+        }
+    }
+
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var reading = new Option<string>("--reading", "-r") { HelpName = "NAME", Description = "the reading to check, e.g. flat or set(states=versions)", Required = true };
-        var setting = Cli.SettingOption();
-        var mode = Cli.ModeOption();
-        var format = Cli.FormatOption("html", "dot");
-        var graphLimit = Cli.GraphLimitOption();
-        var traces = new Option<string?>("--traces") { HelpName = "DIR", Description = "write each violation (and witness) trace as a scenario file into this folder, for klp-check replay" };
-        var random = Cli.NumberOption("--random", 1, int.MaxValue, "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)");
-        random.HelpName = "RUNS";
-        var seed = Cli.NumberOption("--seed", 0UL, ulong.MaxValue, "the seed of --random; the same seed gives the same runs and output");
-        var length = Cli.NumberOption("--length", 1, 10_000, "the most operations per random run (default 30)");
-        var input = new InputOptions();
-        var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap left one inconclusive; 130 when interrupted.")
-        {
-            reading, setting, mode, format, traces, random, seed, length, graphLimit,
-        };
-        input.AddTo(command);
+        var o = new Options();
+        var command = o.Command();
         command.SetAction(parse =>
         {
-            var readings = Cli.ParseReadings([parse.GetValue(reading)!], parse.GetValue(setting), stderr);
-            var invariants = readings is null ? null : input.Invariants(parse, stderr);
-            if (readings is null || invariants is null) return ExitCodes.Usage;
-            var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? readings[0].Options.Granularity;
-            var r = readings[0].With(readings[0].Options with { Granularity = granularity });
-            var fmt = parse.GetValue(format) ?? "text";
-            if (parse.GetValue(traces) is { } folder && !OutputPath.CheckFolder("--traces", folder, stderr)) return ExitCodes.Usage;
+            if (o.Readings(parse, stderr) is not { } ri) return ExitCodes.Usage;
+            var (r, invariants) = ri;
+            var fmt = parse.GetValue(o.Format) ?? "text";
+            var sharded = o.Shard.Given(parse);
+            if (sharded && parse.GetValue(o.Random) is not null)
+            {
+                stderr.WriteLine("klp-check: --shard splits an exhaustive check; --random runs are not sharded");
+                return ExitCodes.Usage;
+            }
+            if (sharded && (fmt == "dot" || parse.GetValue(o.Traces) is not null))
+            {
+                stderr.WriteLine($"klp-check: {(fmt == "dot" ? "--format dot" : "--traces")} is not written by a shard; run check without --shard");
+                return ExitCodes.Usage;
+            }
+            var target = sharded ? o.Shard.Parse(parse, stderr) : null;
+            if (sharded && target is null) return ExitCodes.Usage;
+            if (parse.GetValue(o.Traces) is { } folder && !OutputPath.CheckFolder("--traces", folder, stderr)) return ExitCodes.Usage;
 
-            if (parse.GetValue(random) is { } runs)
+            if (parse.GetValue(o.Random) is { } runs)
             {
                 if (fmt is "html" or "dot")
                 {
                     stderr.WriteLine($"klp-check: --format {fmt} draws exhaustive results; --random writes text, markdown or json");
                     return ExitCodes.Usage;
                 }
-                return RunRandom(parse, input, r, invariants, runs, parse.GetValue(seed), parse.GetValue(length) ?? 30, fmt, parse.GetValue(traces), stdout, stderr);
+                return RunRandom(parse, o.Input, r, invariants, runs, parse.GetValue(o.Seed), parse.GetValue(o.Length) ?? 30, fmt, parse.GetValue(o.Traces), stdout, stderr);
             }
             foreach (var ignored in new[] { "--seed", "--length" })
                 if (parse.GetResult(ignored) is OptionResult { Implicit: false })
                     stderr.WriteLine($"klp-check: warning: {ignored} is ignored without --random");
 
-            var source = input.Source(parse, stderr);
-            if (source is null) return ExitCodes.Usage;
+            var run = o.Prepare(parse, stderr);
+            if (run is null) return ExitCodes.Usage;
+            var source = run.Source;
             StateGraph? graph = null;
             if (fmt == "dot")
             {
-                graph = Graph(source, r, input.Limits(parse), parse.GetValue(graphLimit), stderr);
+                graph = Graph(source, r, run.Limits, parse.GetValue(o.GraphLimit), stderr);
                 if (graph is null) return ExitCodes.Usage;
             }
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
-            var result = Verification.Run(source, r, invariants, input.Limits(parse), input.Threads(parse), cts.Token,
+            if (target is { } t)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var inputs = t.Shard.Select(source, r);
+                var p = ReadingPartial.Check(source, r, invariants, run.Limits, inputs, run.Threads, cts.Token,
+                    n => progress?.Invoke($"check {r.DisplayName}, shard {t.Shard}: {n}/{inputs.Count} inputs"));
+                InputOptions.EndProgress(stderr);
+                if (!p.Complete)
+                {
+                    stderr.WriteLine($"klp-check: interrupted: shard {t.Shard} not written");
+                    return ExitCodes.Interrupted;
+                }
+                var partial = new PartialResult("check", PartialResult.ToolVersion, t.Shard, ShardOptions.Recorded(parse), run.Identity, ShardOptions.ReportOptions(parse), [p], null);
+                return ShardOptions.Write(partial, t.Out, inputs.Count, source.Count, p.States, clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
+            }
+            var result = Verification.Run(source, r, invariants, run.Limits, run.Threads, cts.Token,
                 n => progress?.Invoke($"check {r.DisplayName}: {n}/{source.Count} inputs"));
             InputOptions.EndProgress(stderr);
             if (!result.Complete)
@@ -84,23 +155,64 @@ public static class CheckCommand
                     + (open.Count == 0 ? "" : $"; not finished: {string.Join(", ", open)}"));
                 return ExitCodes.Interrupted;
             }
-            stdout.Write(fmt switch
+            if (fmt == "dot")
             {
-                "json" => Json(source, result),
-                "markdown" => Markdown(source, result) + MermaidTrace.ForVerdicts(result.Verdicts),
-                "html" => HtmlReport.Comparison(new ComparisonResult(source, [.. result.Verdicts.Select(v => v.Invariant)], [result], [], true, result.Coverage.Elapsed), "check", CoverageLines(result.Coverage)),
-                "dot" => DotGraph.Explored(graph!, result.Verdicts, $"klp-check check: {r.DisplayName} on {source.Kind}"),
-                _ => Text(source, result),
-            });
-            var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
-            stderr.WriteLine($"klp-check: {result.Coverage.States} states in {seconds:F2} s ({result.Coverage.States / seconds:N0} states/s)");
-            if (parse.GetValue(traces) is { } dir && !WriteTraces(dir, result.Verdicts, stderr)) return ExitCodes.Usage;
-            return result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed
-                : result.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive) ? ExitCodes.Inconclusive
-                : ExitCodes.Ok;
+                stdout.Write(DotGraph.Explored(graph!, result.Verdicts, $"klp-check check: {r.DisplayName} on {source.Kind}"));
+                PrintStates(result, stderr);
+            }
+            var code = fmt == "dot" ? ExitCode(result) : Report(run, result, fmt, stdout, stderr);
+            if (parse.GetValue(o.Traces) is { } dir && !WriteTraces(dir, result.Verdicts, stderr)) return ExitCodes.Usage;
+            return code;
         });
         return command;
     }
+
+    /// <summary>Parses the recorded arguments of a check shard again; null after one line on bad input.</summary>
+    public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
+    {
+        var o = new Options();
+        var parse = o.Command().Parse(arguments);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"klp-check: merge: the recorded arguments do not parse: {parse.Errors[0].Message}");
+            return null;
+        }
+        return o.Prepare(parse, stderr);
+    }
+
+    /// <summary>Merges the partial results of every shard of one check run into its result, as one run over every input gives it.</summary>
+    public static ReadingResult Merge(Run run, IReadOnlyList<PartialResult> shards)
+    {
+        var partial = shards[0].Readings[0];
+        foreach (var s in shards.Skip(1)) partial.Add(s.Readings[0]);
+        return partial.Finish(run.Source, run.Reading, run.Invariants);
+    }
+
+    /// <summary>Prints a complete exhaustive result in a format (text, markdown, json, html) with the state count on stderr; returns the exit code of check.</summary>
+    public static int Report(Run run, ReadingResult result, string format, TextWriter stdout, TextWriter stderr)
+    {
+        var source = run.Source;
+        stdout.Write(format switch
+        {
+            "json" => Json(source, result),
+            "markdown" => Markdown(source, result) + MermaidTrace.ForVerdicts(result.Verdicts),
+            "html" => HtmlReport.Comparison(new ComparisonResult(source, [.. result.Verdicts.Select(v => v.Invariant)], [result], [], true, result.Coverage.Elapsed), "check", CoverageLines(result.Coverage)),
+            _ => Text(source, result),
+        });
+        PrintStates(result, stderr);
+        return ExitCode(result);
+    }
+
+    private static void PrintStates(ReadingResult result, TextWriter stderr)
+    {
+        var seconds = Math.Max(result.Coverage.Elapsed.TotalSeconds, 1e-9);
+        stderr.WriteLine($"klp-check: {result.Coverage.States} states in {seconds:F2} s ({result.Coverage.States / seconds:N0} states/s)");
+    }
+
+    private static int ExitCode(ReadingResult result) =>
+        result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed
+        : result.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive) ? ExitCodes.Inconclusive
+        : ExitCodes.Ok;
 
     // The state graph of the one input, explored only as far as the limit: a larger graph is refused
     // before any other work, with what to narrow.

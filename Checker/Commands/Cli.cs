@@ -52,6 +52,7 @@ public static class Cli
             ReadingsCommand.Create(stdout, stderr),
             CheckCommand.Create(stdout, stderr),
             CompareCommand.Create(stdout, stderr),
+            MergeCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
             SweepCommand.Create(stdout, stderr),
             DesignCommand.Create(stdout, stderr),

@@ -6,34 +6,60 @@ using Klp.Check.Output;
 using Klp.Check.Output.Html;
 using Klp.Check.Proposals;
 using Klp.Check.Scenarios;
+using Klp.Check.Shards;
 
 namespace Klp.Check.Commands;
 
 /// <summary><c>klp-check compare</c>: every reading against every invariant and witness, plus the scenario replays.</summary>
 public static class CompareCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    /// <summary>What a compare run checks, as parsed from its command line.</summary>
+    /// <param name="Source">The inputs.</param>
+    /// <param name="Readings">The readings, with the mode applied.</param>
+    /// <param name="Invariants">The properties.</param>
+    /// <param name="Limits">The caps.</param>
+    /// <param name="Scenarios">The scenarios replayed.</param>
+    /// <param name="Files">Every file the run read (catalog, plan, scenarios, proposal files).</param>
+    /// <param name="Threads">Worker threads (0: all cores).</param>
+    public sealed record Run(InputSource Source, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits,
+        IReadOnlyList<Scenario> Scenarios, IReadOnlyList<string> Files, int Threads)
     {
-        var reading = Cli.ReadingOption();
-        var setting = Cli.SettingOption();
-        var mode = Cli.ModeOption();
-        var format = Cli.FormatOption("html");
-        var expect = new Option<string?>("--expect") { HelpName = "FILE", Description = "a verdict baseline: exit 1 and print what changed when any verdict differs" };
-        var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
-        var noScenarios = new Option<bool>("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
-        var scenarioFolder = new Option<string?>("--scenarios") { HelpName = "DIR", Description = "replay the scenario files under this folder (default: scenarios/ of the repository holding the current directory or the tool)" };
-        var proposals = new Option<string?>("--proposals") { HelpName = "DIR", Description = "add every *.proposal file of DIR as a reading (docs/proposals.md), after the others" };
-        var input = new InputOptions();
-        var command = new Command("compare", "The verdict matrix: every reading (or those given, and the proposals of --proposals DIR) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 3 when, without --expect, a cap left a verdict inconclusive; 130 when interrupted.")
+        /// <summary>What shards of this run must share (<see cref="PartialResult.IdentityOf"/>).</summary>
+        public List<(string Field, string Value)> Identity =>
+            PartialResult.IdentityOf(Source, Readings, Invariants, Limits, Scenarios.Select(s => s.Path), Files);
+    }
+
+    private sealed class Options
+    {
+        public readonly Option<string[]> Reading = Cli.ReadingOption();
+        public readonly Option<string[]> Setting = Cli.SettingOption();
+        public readonly Option<string?> Mode = Cli.ModeOption();
+        public readonly Option<string> Format = Cli.FormatOption("html");
+        public readonly Option<string?> Expect = new("--expect") { HelpName = "FILE", Description = "a verdict baseline: exit 1 and print what changed when any verdict differs" };
+        public readonly Option<string?> Save = new("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
+        public readonly Option<bool> NoScenarios = new("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
+        public readonly Option<string?> ScenarioFolder = new("--scenarios") { HelpName = "DIR", Description = "replay the scenario files under this folder (default: scenarios/ of the repository holding the current directory or the tool)" };
+        public readonly Option<string?> Proposals = new("--proposals") { HelpName = "DIR", Description = "add every *.proposal file of DIR as a reading (docs/proposals.md), after the others" };
+        public readonly InputOptions Input = new();
+        public readonly ShardOptions Shard = new();
+
+        public Command Command()
         {
-            reading, setting, mode, format, expect, save, noScenarios, scenarioFolder, proposals,
-        };
-        input.AddTo(command);
-        command.SetAction(parse =>
+            var command = new Command("compare", "The verdict matrix: every reading (or those given, and the proposals of --proposals DIR) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 3 when, without --expect, a cap left a verdict inconclusive; 130 when interrupted. With --shard K/N --out FILE: check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
+            {
+                Reading, Setting, Mode, Format, Expect, Save, NoScenarios, ScenarioFolder, Proposals,
+            };
+            Input.AddTo(command);
+            Shard.AddTo(command);
+            return command;
+        }
+
+        // Parses what the run checks; null after one line on bad input.
+        public Run? Prepare(ParseResult parse, TextWriter stderr)
         {
             IReadOnlyList<Reading>? extra = null;
-            if (parse.GetValue(proposals) is { } directory)
+            var files = new List<string>();
+            if (parse.GetValue(Proposals) is { } directory)
             {
                 try
                 {
@@ -41,59 +67,38 @@ public static class CompareCommand
                     if (extra is null)
                     {
                         stderr.WriteLine($"klp-check: --proposals: {error}");
-                        return ExitCodes.Usage;
+                        return null;
                     }
                 }
                 catch (ScenarioException e)
                 {
                     foreach (var d in e.Diagnostics) stderr.WriteLine(d);
-                    return ExitCodes.Usage;
+                    return null;
                 }
             }
-            var names = parse.GetValue(reading) is { Length: > 0 } given ? given : [.. Readings.All.Select(r => r.Name)];
-            var readings = Cli.ParseReadings(names, parse.GetValue(setting), stderr, extra);
-            var source = readings is null ? null : input.Source(parse, stderr);
-            var invariants = source is null ? null : input.Invariants(parse, stderr);
-            if (readings is null || source is null || invariants is null) return ExitCodes.Usage;
-            readings = Cli.WithMode(readings, parse.GetValue(mode));
-
-            Dictionary<(string, string), (string, int)>? baseline = null;
-            var expectFile = parse.GetValue(expect);
-            if (expectFile is not null)
-            {
-                var errors = new List<string>();
-                try
-                {
-                    baseline = Baseline.Parse(ScenarioParser.ReadSource(expectFile), expectFile, errors);
-                }
-                catch (ScenarioException e)
-                {
-                    errors.AddRange(e.Diagnostics.Select(d => d.ToString()));
-                }
-                if (errors.Count > 0)
-                {
-                    foreach (var e in errors) stderr.WriteLine(e);
-                    return ExitCodes.Usage;
-                }
-            }
-            var saveFile = parse.GetValue(save);
-            if (saveFile is not null && !OutputPath.CheckFile("--save-baseline", saveFile, stderr)) return ExitCodes.Usage;
+            var names = parse.GetValue(Reading) is { Length: > 0 } given ? given : [.. Readings.All.Select(r => r.Name)];
+            var readings = Cli.ParseReadings(names, parse.GetValue(Setting), stderr, extra);
+            var source = readings is null ? null : Input.Source(parse, stderr);
+            var invariants = source is null ? null : Input.Invariants(parse, stderr);
+            if (readings is null || source is null || invariants is null) return null;
+            readings = Cli.WithMode(readings, parse.GetValue(Mode));
+            files.AddRange(Input.Files(parse));
 
             var scenarios = new List<Scenario>();
-            if (!parse.GetValue(noScenarios))
+            if (!parse.GetValue(NoScenarios))
             {
-                var folder = parse.GetValue(scenarioFolder) ?? Comparer.ShippedScenarioFolder();
-                if (parse.GetValue(scenarioFolder) is { } named && !Directory.Exists(named))
+                var folder = parse.GetValue(ScenarioFolder) ?? Comparer.ShippedScenarioFolder();
+                if (parse.GetValue(ScenarioFolder) is { } named && !Directory.Exists(named))
                 {
                     stderr.WriteLine($"klp-check: --scenarios: '{named}' is not a directory");
-                    return ExitCodes.Usage;
+                    return null;
                 }
-                var files = folder is null ? [] : Comparer.ScenarioFiles(folder);
-                if (files.Count == 0)
+                var scenarioFiles = folder is null ? [] : Comparer.ScenarioFiles(folder);
+                if (scenarioFiles.Count == 0)
                     stderr.WriteLine(folder is null
                         ? "klp-check: warning: no scenarios/ folder found beside Klp.Check.sln above the current directory or the tool; no scenario is replayed (--scenarios DIR names one)"
                         : $"klp-check: warning: no scenario file (*.klp) under '{folder}'; no scenario is replayed");
-                foreach (var file in files)
+                foreach (var file in scenarioFiles)
                 {
                     try
                     {
@@ -102,61 +107,173 @@ public static class CompareCommand
                     catch (ScenarioException e)
                     {
                         foreach (var d in e.Diagnostics) stderr.WriteLine(d);
-                        return ExitCodes.Usage;
+                        return null;
                     }
                 }
+                files.AddRange(scenarioFiles);
             }
+            return new Run(source, readings, invariants, Input.Limits(parse), scenarios, files, Input.Threads(parse));
+        }
+    }
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var o = new Options();
+        var command = o.Command();
+        command.SetAction(parse =>
+        {
+            var sharded = o.Shard.Given(parse);
+            var target = sharded ? o.Shard.Parse(parse, stderr) : null;
+            if (sharded && target is null) return ExitCodes.Usage;
+            var run = o.Prepare(parse, stderr);
+            if (run is null) return ExitCodes.Usage;
+            var expectFile = parse.GetValue(o.Expect);
+            var baseline = expectFile is null ? null : ReadBaseline(expectFile, stderr);
+            if (expectFile is not null && baseline is null) return ExitCodes.Usage;
+            var saveFile = parse.GetValue(o.Save);
+            if (saveFile is not null && !OutputPath.CheckFile("--save-baseline", saveFile, stderr)) return ExitCodes.Usage;
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
-            var result = Comparer.Run(source, readings, invariants, input.Limits(parse), scenarios, input.Threads(parse), cts.Token, progress);
-            var classes = result.Complete && readings.Count > 1
-                ? Equivalence.Classes(source, readings, input.Limits(parse), input.Threads(parse), cts.Token, progress: progress)
+            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), ShardOptions.ReportOptions(parse), stderr, cts.Token, progress);
+            var result = Comparer.Run(run.Source, run.Readings, run.Invariants, run.Limits, run.Scenarios, run.Threads, cts.Token, progress);
+            var classes = result.Complete && run.Readings.Count > 1
+                ? Equivalence.Classes(run.Source, run.Readings, run.Limits, run.Threads, cts.Token, progress: progress)
                 : null;
             InputOptions.EndProgress(stderr);
             // An interrupted equivalence phase keeps its classes when they were established.
             if (classes is not null) result = result with { Equivalence = classes, Complete = result.Complete && classes.Complete };
-            stdout.Write(parse.GetValue(format) switch
-            {
-                "json" => ComparisonReport.Json(result),
-                "markdown" => ComparisonReport.Markdown(result) + MermaidTrace.ForComparison(result),
-                "html" => HtmlReport.Comparison(result),
-                _ => ComparisonReport.Text(result),
-            });
-            var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);
-            stderr.WriteLine($"klp-check: {result.States} states in {result.Elapsed.TotalSeconds:F2} s ({result.States / seconds:N0} states/s) on {(input.Threads(parse) > 0 ? input.Threads(parse) : Environment.ProcessorCount)} threads"
-                + (classes is null ? "" : $"; equivalence classes: {classes.ProductStates} product states in {classes.Elapsed.TotalSeconds:F2} s"));
-            if (!result.Complete)
-            {
-                stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {Verification.Count(readings.Count, "reading")} verified in full");
-                return ExitCodes.Interrupted;
-            }
-            if (saveFile is not null && !OutputPath.Write("--save-baseline", saveFile, Baseline.Write(result.Results), stderr)) return ExitCodes.Usage;
-            var code = ExitCodes.Ok;
-            foreach (var r in result.Replays)
-                foreach (var f in r.Failures)
-                {
-                    stderr.WriteLine($"{r.Scenario.Path}:{f.Expectation.Line}:{f.Expectation.Column}: expectation failed under {f.Reading.DisplayName}: expected '{f.Expectation.Text}', got '{f.Actual}'");
-                    code = ExitCodes.Failed;
-                }
-            if (baseline is not null)
-            {
-                var changes = Baseline.Diff(baseline, result.Results, expectFile!);
-                foreach (var change in changes) stderr.WriteLine(change);
-                if (changes.Count > 0)
-                {
-                    stderr.WriteLine($"klp-check: {changes.Count} verdict{(changes.Count == 1 ? " differs" : "s differ")} from {expectFile}");
-                    code = ExitCodes.Failed;
-                }
-                else stderr.WriteLine($"klp-check: every verdict matches {expectFile}");
-            }
-            else if (code == ExitCodes.Ok && result.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive)))
-            {
-                stderr.WriteLine("klp-check: a cap cut the exploration: some verdicts are inconclusive (exit 3)");
-                code = ExitCodes.Inconclusive;
-            }
-            return code;
+            return Report(result, parse.GetValue(o.Format) ?? "text", baseline, expectFile, saveFile, run.Threads, stdout, stderr);
         });
         return command;
+    }
+
+    /// <summary>Parses the recorded arguments of a compare shard again; null after one line on bad input.</summary>
+    public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
+    {
+        var o = new Options();
+        var parse = o.Command().Parse(arguments);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"klp-check: merge: the recorded arguments do not parse: {parse.Errors[0].Message}");
+            return null;
+        }
+        return o.Prepare(parse, stderr);
+    }
+
+    /// <summary>Reads a verdict baseline; null after the errors on bad input.</summary>
+    public static Dictionary<(string, string), (string, int)>? ReadBaseline(string file, TextWriter stderr)
+    {
+        var errors = new List<string>();
+        Dictionary<(string, string), (string, int)>? baseline = null;
+        try
+        {
+            baseline = Baseline.Parse(ScenarioParser.ReadSource(file), file, errors);
+        }
+        catch (ScenarioException e)
+        {
+            errors.AddRange(e.Diagnostics.Select(d => d.ToString()));
+        }
+        foreach (var e in errors) stderr.WriteLine(e);
+        return errors.Count > 0 ? null : baseline;
+    }
+
+    // One shard: its inputs under every reading, then the equivalence evidence, written as a partial result.
+    private static int RunShard(Run run, Shard shard, string file, List<string> arguments, Dictionary<string, string> report,
+        TextWriter stderr, CancellationToken cancel, Action<string>? progress)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var inputs = shard.Select(run.Source, run.Readings[0]);
+        var partials = new List<ReadingPartial>();
+        foreach (var reading in run.Readings)
+        {
+            var p = ReadingPartial.Check(run.Source, reading, run.Invariants, run.Limits, inputs, run.Threads, cancel,
+                n => progress?.Invoke($"shard {shard}, {reading.DisplayName}: {n}/{inputs.Count} inputs"));
+            if (!p.Complete)
+            {
+                InputOptions.EndProgress(stderr);
+                stderr.WriteLine($"klp-check: interrupted: shard {shard} not written");
+                return ExitCodes.Interrupted;
+            }
+            partials.Add(p);
+        }
+        var equivalence = run.Readings.Count > 1
+            ? EquivalencePartial.Check(run.Source, run.Readings, run.Limits, inputs, alone: shard.N == 1, run.Threads, cancel, progress: progress)
+            : null;
+        InputOptions.EndProgress(stderr);
+        if (equivalence is { Complete: false })
+        {
+            stderr.WriteLine($"klp-check: interrupted: shard {shard} not written");
+            return ExitCodes.Interrupted;
+        }
+        var partial = new PartialResult("compare", PartialResult.ToolVersion, shard, arguments, run.Identity, report, partials, equivalence);
+        return ShardOptions.Write(partial, file, inputs.Count, run.Source.Count, partials.Sum(p => p.States), clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
+    }
+
+    /// <summary>Merges the partial results of every shard of one compare run into its result, as one run over every input gives it.</summary>
+    public static ComparisonResult Merge(Run run, IReadOnlyList<PartialResult> shards)
+    {
+        var readings = shards[0].Readings;
+        foreach (var s in shards.Skip(1))
+            for (var r = 0; r < readings.Count; r++) readings[r].Add(s.Readings[r]);
+        var equivalence = shards[0].Equivalence;
+        if (equivalence is not null)
+            foreach (var s in shards.Skip(1)) equivalence.Add(s.Equivalence!);
+        var results = new List<ReadingResult>();
+        for (var r = 0; r < readings.Count; r++) results.Add(readings[r].Finish(run.Source, run.Readings[r], run.Invariants));
+        var replays = Comparer.Replays(run.Scenarios, run.Readings);
+        return new ComparisonResult(run.Source, run.Invariants, results, replays, true, TimeSpan.FromTicks(readings.Sum(p => p.Elapsed.Ticks)))
+        {
+            Readings = run.Readings,
+            Equivalence = equivalence?.Finish(run.Source, run.Readings, run.Limits),
+        };
+    }
+
+    /// <summary>Prints a comparison in a format, checks it against a baseline and saves one; returns the exit code of compare.</summary>
+    public static int Report(ComparisonResult result, string format, Dictionary<(string, string), (string, int)>? baseline, string? expectFile, string? saveFile,
+        int threads, TextWriter stdout, TextWriter stderr)
+    {
+        var classes = result.Equivalence;
+        stdout.Write(format switch
+        {
+            "json" => ComparisonReport.Json(result),
+            "markdown" => ComparisonReport.Markdown(result) + MermaidTrace.ForComparison(result),
+            "html" => HtmlReport.Comparison(result),
+            _ => ComparisonReport.Text(result),
+        });
+        var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);
+        stderr.WriteLine($"klp-check: {result.States} states in {result.Elapsed.TotalSeconds:F2} s ({result.States / seconds:N0} states/s) on {(threads > 0 ? threads : Environment.ProcessorCount)} threads"
+            + (classes is null ? "" : $"; equivalence classes: {classes.ProductStates} product states in {classes.Elapsed.TotalSeconds:F2} s"));
+        if (!result.Complete)
+        {
+            stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {Verification.Count(result.Readings.Count, "reading")} verified in full");
+            return ExitCodes.Interrupted;
+        }
+        if (saveFile is not null && !OutputPath.Write("--save-baseline", saveFile, Baseline.Write(result.Results), stderr)) return ExitCodes.Usage;
+        var code = ExitCodes.Ok;
+        foreach (var r in result.Replays)
+            foreach (var f in r.Failures)
+            {
+                stderr.WriteLine($"{r.Scenario.Path}:{f.Expectation.Line}:{f.Expectation.Column}: expectation failed under {f.Reading.DisplayName}: expected '{f.Expectation.Text}', got '{f.Actual}'");
+                code = ExitCodes.Failed;
+            }
+        if (baseline is not null)
+        {
+            var changes = Baseline.Diff(baseline, result.Results, expectFile!);
+            foreach (var change in changes) stderr.WriteLine(change);
+            if (changes.Count > 0)
+            {
+                stderr.WriteLine($"klp-check: {changes.Count} verdict{(changes.Count == 1 ? " differs" : "s differ")} from {expectFile}");
+                code = ExitCodes.Failed;
+            }
+            else stderr.WriteLine($"klp-check: every verdict matches {expectFile}");
+        }
+        else if (code == ExitCodes.Ok && result.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive)))
+        {
+            stderr.WriteLine("klp-check: a cap cut the exploration: some verdicts are inconclusive (exit 3)");
+            code = ExitCodes.Inconclusive;
+        }
+        return code;
     }
 }

@@ -37,6 +37,9 @@ public sealed class InputOptions
     /// <summary>Thread count asked for.</summary>
     public int Threads(ParseResult parse) => parse.GetValue(threads) ?? 0;
 
+    /// <summary>The input files named (<c>--catalog</c>, <c>--plan</c>).</summary>
+    public IEnumerable<string> Files(ParseResult parse) => new[] { parse.GetValue(catalog), parse.GetValue(plan) }.OfType<string>();
+
     /// <summary>Exploration caps asked for.</summary>
     public ExploreLimits Limits(ParseResult parse) => new(parse.GetValue(maxStates) ?? ExploreLimits.DefaultMaxStates, parse.GetValue(maxDepth) ?? int.MaxValue, parse.GetValue(fingerprints));
 

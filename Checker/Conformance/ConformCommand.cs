@@ -104,12 +104,13 @@ public static class ConformCommand
             if (Parse(path) is not { } s) continue;
             var realisation = Realisation.TryCreate(s.Catalog, out var why);
             var trace = realisation is null ? null : ConformTraces.FromScenario(s, out why);
+            if (trace?.Phases is not null) realisation = realisation!.WithBusy(out why);
             if (realisation is null || trace is null)
             {
                 notRealisable.Add(new NotRealisable(path, why!));
                 continue;
             }
-            traces.Add(new ConformTrace(traces.Count + 1, path, path, realisation, trace.Value.Ops, trace.Value.Lines));
+            traces.Add(new ConformTrace(traces.Count + 1, path, path, realisation, trace.Value.Ops, trace.Value.Lines, trace.Value.Phases));
         }
         var catalogInputs = new List<(string, int)>();
         foreach (var path in catalogs)

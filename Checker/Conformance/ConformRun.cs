@@ -39,8 +39,10 @@ public sealed class ConformRunner(Harness harness, string cache, int jobs, Actio
         var modules = new List<(string, string)>();
         foreach (var r in traces.Select(t => t.Realisation).Distinct())
             for (var p = 0; p < r.Catalog.Count; p++) modules.Add((r.ModuleNames[p], r.ModuleSource(p)));
-        progress?.Invoke($"building modules ({modules.Count} patches)");
-        return harness.BuildModules(cache, modules, jobs);
+        (string, string)? busy = traces.Any(t => t.Realisation.Busy) ? (Realisation.BusyModule, Realisation.BusyModuleSource()) : null;
+        if (busy is { } b) modules.Add(b);
+        progress?.Invoke($"building modules ({modules.Count} modules)");
+        return harness.BuildModules(cache, modules, jobs, busy);
     }
 
     /// <summary>Runs the traces (their modules built) and compares each with the model under <paramref name="reading"/>.</summary>
@@ -102,9 +104,10 @@ public sealed class ConformRunner(Harness harness, string cache, int jobs, Actio
         var dir = Directory.CreateTempSubdirectory("klp-check-boot-").FullName;
         try
         {
-            var init = GuestScript.Init(batch, (r, p) => keys[r][p] + ".ko");
+            var busy = Realisation.Key(harness.Release, Realisation.BusyModuleSource());
+            var init = GuestScript.Init(batch, (r, p) => keys[r][p] + ".ko", busy + ".ko");
             var modules = batch.Select(t => t.Realisation).Distinct()
-                .SelectMany(r => keys[r])
+                .SelectMany(r => r.Busy ? keys[r].Append(busy) : keys[r])
                 .Distinct()
                 .Select(k => (k + ".ko", Path.Combine(cache, harness.Release, k + ".ko")));
             var initramfs = Path.Combine(dir, "initramfs.gz");

@@ -9,14 +9,17 @@ public static class ConformTraces
     /// <summary>The model's reading of the kernel: upstream, atomic.</summary>
     public static Reading Upstream { get; } = Readings.Upstream.With(Readings.Upstream.Options with { Granularity = Granularity.Atomic });
 
-    /// <summary>The operations of a scenario as an atomic trace, with their lines; null with the reason when the kernel cannot run it.</summary>
+    /// <summary>The operations of a scenario as a trace, with their lines and, for a trace that holds transitions open, how each is realised; null with the reason when the kernel cannot run it.</summary>
     /// <remarks>
-    /// A two-phase scenario is realisable when every transition it opens is completed by the
-    /// next operation: the kernel completes it on its own in an idle guest, so the load or
-    /// disable and its <c>complete</c> are one atomic step. An operation inside an open
-    /// transition needs a task held in a patched function, which the harness does not do.
+    /// A transition completed by the next operation is one step: the kernel completes it on its
+    /// own in an idle guest, so the load or disable and its <c>complete</c> are one settled
+    /// step. When every transition is completed that way the trace is atomic (no phases).
+    /// Otherwise the trace is two-phase: a transition that stays open is held open by the busy
+    /// module's threads (<see cref="Realisation.BusyModuleSource"/>), operations inside it run
+    /// without waiting, <c>complete</c> releases the threads, <c>reverse</c> writes the opposite
+    /// value to the transition patch's <c>enabled</c>, and <c>force</c> writes its <c>force</c>.
     /// </remarks>
-    public static (List<Operation> Ops, List<int> Lines)? FromScenario(Scenario scenario, out string? why)
+    public static (List<Operation> Ops, List<int> Lines, List<Phase>? Phases)? FromScenario(Scenario scenario, out string? why)
     {
         why = null;
         var c = scenario.Catalog;
@@ -25,46 +28,59 @@ public static class ConformTraces
         var state = KernelState.Empty;
         var ops = new List<Operation>();
         var lines = new List<int>();
-        foreach (var step in scenario.Steps)
+        var phases = new List<Phase>();
+        var steps = scenario.Steps.Where(s => s.Operation is not null).ToList();
+        var held = false;
+        for (var k = 0; k < steps.Count; k++)
         {
-            if (step.Operation is not { } op) continue;
+            var step = steps[k];
+            var op = step.Operation!.Value;
             var where = $"line {step.Line}: '{step.Text}'";
-            if (state.InTransition && op.Kind != OpKind.Complete)
-            {
-                why = $"{where} runs while a transition is open (two-phase); the harness runs atomic traces only";
-                return null;
-            }
-            if (op.Kind is OpKind.Complete or OpKind.Reverse || op.Kind == OpKind.Force && op.Patch == Operation.NoPatch)
-            {
-                if (!state.InTransition || op.Kind != OpKind.Complete)
-                {
-                    why = $"{where} names no patch and no transition is open: no kernel action";
-                    return null;
-                }
-            }
-            else if (op.Params != 0)
+            var outcome = Kernel.Step(c, reading, state, op);
+            var after = outcome.State;
+            var unnamed = op.Kind is OpKind.Complete or OpKind.Reverse || op.Kind == OpKind.Force && op.Patch == Operation.NoPatch;
+            if (op.Params != 0)
             {
                 why = $"{where} passes an add_sets load parameter, which upstream livepatch does not have";
                 return null;
             }
+            if (!state.InTransition)
+            {
+                if (unnamed)
+                {
+                    why = $"{where} names no patch and no transition is open: no kernel action";
+                    return null;
+                }
+                var opens = after.InTransition;
+                if (opens && k + 1 < steps.Count && steps[k + 1].Operation!.Value.Kind == OpKind.Complete)
+                {
+                    // The kernel completes it at once: one settled step.
+                    after = Kernel.Step(c, reading, after, Operation.Complete()).State;
+                    k++;
+                    phases.Add(new Phase(PhaseKind.Settled, -1, false));
+                }
+                else if (opens)
+                {
+                    phases.Add(new Phase(PhaseKind.Open, after.TransitionPatch, after.TargetPatched));
+                    held = true;
+                }
+                else phases.Add(new Phase(PhaseKind.Settled, -1, false));
+            }
             else
             {
-                ops.Add(op);
-                lines.Add(step.Line);
+                var kind = op.Kind == OpKind.Complete ? PhaseKind.Release : after.InTransition ? PhaseKind.Inside : PhaseKind.Close;
+                phases.Add(new Phase(kind, state.TransitionPatch, state.TargetPatched));
             }
-            state = Kernel.Step(c, reading, state, op).State;
-        }
-        if (state.InTransition)
-        {
-            why = "the scenario ends with a transition open (two-phase); the harness runs atomic traces only";
-            return null;
+            ops.Add(op);
+            lines.Add(step.Line);
+            state = after;
         }
         if (ops.Count == 0)
         {
             why = "the scenario has no operation";
             return null;
         }
-        return (ops, lines);
+        return (ops, lines, held ? phases : null);
     }
 
     /// <summary>The operations generated traces choose from: the atomic exploration alphabet (load, disable, unload of every patch) and force of every patch.</summary>

@@ -18,6 +18,8 @@ public sealed record LivepatchDir(string Name, bool Enabled, bool Transition, in
 /// <param name="Functions">Per model function, the first line of its /proc file.</param>
 /// <param name="Modules">The modules of <c>/proc/modules</c>.</param>
 /// <param name="Log">The kernel log lines the operation added.</param>
+/// <param name="TaskA">In a held transition, the first line of every pool file (<see cref="FunctionPool"/> order) as the busy module's thread a read it; null otherwise.</param>
+/// <param name="TaskB">The same for thread b.</param>
 public sealed record StepObservation(
     int Status,
     string Message,
@@ -25,7 +27,9 @@ public sealed record StepObservation(
     IReadOnlyList<LivepatchDir> Livepatches,
     IReadOnlyList<string> Functions,
     IReadOnlyList<string> Modules,
-    IReadOnlyList<string> Log);
+    IReadOnlyList<string> Log,
+    IReadOnlyList<string>? TaskA = null,
+    IReadOnlyList<string>? TaskB = null);
 
 /// <summary>The observations of one trace, complete when the guest printed its end marker.</summary>
 /// <param name="Id">The trace's number.</param>
@@ -98,6 +102,11 @@ public static class GuestOutput
                 case "mod" when step is not null:
                     step.Modules.Add(rest.Trim());
                     break;
+                case "task" when step is not null && rest.Length >= 2:
+                    var lines = rest[2..].Split('|');
+                    if (rest[0] == 'a') step.TaskA = lines;
+                    else step.TaskB = lines;
+                    break;
                 case "log" when step is not null:
                     step.Log.Add(rest);
                     break;
@@ -131,8 +140,10 @@ public static class GuestOutput
         public readonly List<string> Functions = [];
         public readonly List<string> Modules = [];
         public readonly List<string> Log = [];
+        public string[]? TaskA;
+        public string[]? TaskB;
 
-        public StepObservation Build() => new(Status, Message, Settled, Livepatches, Functions, Modules, Log);
+        public StepObservation Build() => new(Status, Message, Settled, Livepatches, Functions, Modules, Log, TaskA, TaskB);
     }
 
     private static readonly (string Text, string Errno)[] messages =

@@ -11,7 +11,36 @@ namespace Klp.Check.Conformance;
 /// <param name="Realisation">The catalog as modules.</param>
 /// <param name="Ops">The operations, every one realisable (load, disable, unload, force of a named patch).</param>
 /// <param name="Lines">Per operation, its line in the scenario file, or 0 for a generated trace.</param>
-public sealed record ConformTrace(int Id, string Source, string Label, Realisation Realisation, IReadOnlyList<Operation> Ops, IReadOnlyList<int> Lines);
+/// <param name="Phases">For a two-phase trace (its realisation <see cref="Realisation.Busy"/>), per operation how the harness realises it; null for an atomic trace.</param>
+public sealed record ConformTrace(int Id, string Source, string Label, Realisation Realisation, IReadOnlyList<Operation> Ops, IReadOnlyList<int> Lines, IReadOnlyList<Phase>? Phases = null)
+{
+    /// <summary>The mode the model runs the trace in: two-phase when it has phases.</summary>
+    public Granularity Mode => Phases is null ? Granularity.Atomic : Granularity.TwoPhase;
+
+    /// <summary>How operation <paramref name="k"/> is realised: <see cref="PhaseKind.Settled"/> in an atomic trace.</summary>
+    public Phase PhaseOf(int k) => Phases?[k] ?? default;
+}
+
+/// <summary>How the harness realises one operation of a two-phase trace.</summary>
+public enum PhaseKind
+{
+    /// <summary>Run it and wait until no transition runs; in the model, the operation and, when it opened a transition, <c>complete</c>.</summary>
+    Settled,
+    /// <summary>Opens a transition held open: thread a sleeps in the transition patch's busy function before the operation (unswitched), thread b after it (switched).</summary>
+    Open,
+    /// <summary>Runs inside a held transition, which stays open.</summary>
+    Inside,
+    /// <summary>Ends a held transition without releasing it (<c>force</c>): run, wait until it completes, then release the threads.</summary>
+    Close,
+    /// <summary><c>complete</c>: release the threads and wait until the transition completes.</summary>
+    Release,
+}
+
+/// <summary>How one operation is realised, with the transition it acts in.</summary>
+/// <param name="Kind">How.</param>
+/// <param name="TransitionPatch">The patch in transition: after the operation for <see cref="PhaseKind.Open"/>, before it otherwise; -1 when none.</param>
+/// <param name="TargetPatched">That transition's target at the same moment.</param>
+public readonly record struct Phase(PhaseKind Kind, int TransitionPatch, bool TargetPatched);
 
 /// <summary>The guest side of a boot: the <c>/init</c> script that runs traces and prints markers, and the initramfs that holds it.</summary>
 /// <remarks>
@@ -21,6 +50,8 @@ public sealed record ConformTrace(int Id, string Source, string Label, Realisati
 /// (the first line of the function's /proc file), <c>@@mod NAME</c> per line of /proc/modules,
 /// <c>@@log TEXT</c> per new kernel log line, <c>@@obs</c>; <c>@@end ID</c>; <c>@@dirty</c> when the
 /// reset could not remove everything (the boot ends); <c>@@kernel RELEASE</c> once, <c>@@bye</c> last.
+/// In a held transition, <c>@@task a LINES</c> and <c>@@task b LINES</c>: what the busy module's threads read from
+/// the pool's files, separated by <c>|</c>; <c>@@unheld PARAM VALUE</c> when a thread did not get where it was sent.
 /// </remarks>
 public static class GuestScript
 {
@@ -28,7 +59,10 @@ public static class GuestScript
     public const int SettlePolls = 500;
 
     /// <summary>The <c>/init</c> script running the traces in order, resetting the kernel after each.</summary>
-    public static string Init(IReadOnlyList<ConformTrace> traces, Func<Realisation, int, string> moduleFile)
+    /// <param name="traces">The traces, in order.</param>
+    /// <param name="moduleFile">The file name under <c>/m/</c> of a patch's module.</param>
+    /// <param name="busyFile">The file name under <c>/m/</c> of the busy module, loaded at the start of every two-phase trace.</param>
+    public static string Init(IReadOnlyList<ConformTrace> traces, Func<Realisation, int, string> moduleFile, string busyFile = "busy.ko")
     {
         var sb = new StringBuilder();
         sb.Append("""
@@ -58,13 +92,52 @@ public static class GuestScript
               done
               return 1
             }
-            run() {
+            # go: run a command and print its status; run: go, then wait for the transition.
+            go() {
               "$@" 2>/tmp/err
               rc=$?
               msg=
               read -r msg < /tmp/err
               echo "@@rc $rc $msg"
+            }
+            run() {
+              go "$@"
               settle || echo "@@unsettled"
+            }
+            # The busy module's threads a and b (Realisation.BusyModuleSource).
+            B=/sys/module/klp_check_busy/parameters
+            pn=0
+            waitfor() {
+              i=0
+              while [ $i -lt POLLS ]; do
+                read -r v < $B/$1
+                [ "$v" = "$2" ] && return 0
+                usleep 20000
+                i=$((i+1))
+              done
+              echo "@@unheld $1 $v"
+              return 1
+            }
+            hold() {
+              echo $2 > $B/hold_$1
+              waitfor holding_$1 $2
+            }
+            release() {
+              echo 0 > $B/hold_a
+              echo 0 > $B/hold_b
+              waitfor holding_a 0
+              waitfor holding_b 0
+              settle || echo "@@unsettled"
+            }
+            probe() {
+              pn=$((pn+1))
+              echo $pn > $B/probe
+              waitfor probed_a $pn
+              waitfor probed_b $pn
+              read -r v < $B/seen_a
+              echo "@@task a $v"
+              read -r v < $B/seen_b
+              echo "@@task b $v"
             }
             wr() {
               echo "$1" > "$2"
@@ -95,6 +168,7 @@ public static class GuestScript
               echo "@@obs"
             }
             reset() {
+              [ -d $B ] && release
               for d in $L/*; do
                 [ -d "$d" ] || continue
                 echo 0 > $d/enabled 2>/dev/null
@@ -118,10 +192,11 @@ public static class GuestScript
             var r = t.Realisation;
             var files = string.Join(" ", r.Functions.Select(f => f.ProcFile));
             sb.Append($"echo \"@@trace {t.Id}\"\n");
+            if (r.Busy) sb.Append($"insmod /m/{busyFile} && dmesg -c >/dev/null\n");
             for (var k = 0; k < t.Ops.Count; k++)
             {
                 sb.Append($"echo \"@@step {k + 1}\"\n");
-                sb.Append(Command(r, t.Ops[k], moduleFile)).Append('\n');
+                foreach (var line in Lines(r, t.Ops[k], t.PhaseOf(k), moduleFile)) sb.Append(line).Append('\n');
                 sb.Append($"obs {files}\n");
             }
             sb.Append($"echo \"@@end {t.Id}\"\nreset\n");
@@ -130,18 +205,51 @@ public static class GuestScript
         return sb.ToString();
     }
 
-    /// <summary>The guest command of one operation.</summary>
+    /// <summary>The guest lines of one operation as <paramref name="phase"/> realises it; the observation follows them.</summary>
+    /// <remarks>
+    /// <c>run</c> waits for the transition after the command, <c>go</c> does not: inside a held
+    /// transition only <c>complete</c> (<c>release</c>) and a forced completion wait.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The operation has no kernel action in that phase.</exception>
+    public static IEnumerable<string> Lines(Realisation r, Operation op, Phase phase, Func<Realisation, int, string> moduleFile)
+    {
+        var busy = phase.TransitionPatch + 1;
+        switch (phase.Kind)
+        {
+            case PhaseKind.Settled:
+                return ["run " + Action(r, op, moduleFile)];
+            case PhaseKind.Open:
+                return [$"hold a {busy}", "go " + Action(r, op, moduleFile), $"hold b {busy}", "probe"];
+            case PhaseKind.Release when op.Kind == OpKind.Complete:
+                return ["go release"];
+            case PhaseKind.Inside or PhaseKind.Close when op.Kind != OpKind.Complete:
+                var module = r.ModuleNames[phase.TransitionPatch];
+                var action = op.Kind switch
+                {
+                    OpKind.Reverse => $"wr {(phase.TargetPatched ? 0 : 1)} $L/{module}/enabled",
+                    OpKind.Force when op.Patch == Operation.NoPatch => $"wr 1 $L/{module}/force",
+                    _ => Action(r, op, moduleFile),
+                };
+                return phase.Kind == PhaseKind.Close ? ["run " + action, "release"] : ["go " + action, "probe"];
+            default:
+                throw new ArgumentException($"no kernel action for '{op.Format(r.Catalog)}' in phase {phase.Kind}", nameof(op));
+        }
+    }
+
+    /// <summary>The guest command of one operation, waiting for the transition it starts.</summary>
     /// <exception cref="ArgumentException">The operation has no kernel action (complete, reverse, an unnamed force, a load parameter).</exception>
-    public static string Command(Realisation r, Operation op, Func<Realisation, int, string> moduleFile)
+    public static string Command(Realisation r, Operation op, Func<Realisation, int, string> moduleFile) => "run " + Action(r, op, moduleFile);
+
+    private static string Action(Realisation r, Operation op, Func<Realisation, int, string> moduleFile)
     {
         if (op.Params != 0 || op.Patch >= r.Catalog.Count) throw new ArgumentException($"no kernel action for '{op.Format(r.Catalog)}'", nameof(op));
         var module = r.ModuleNames[op.Patch];
         return op.Kind switch
         {
-            OpKind.Load => $"run insmod /m/{moduleFile(r, op.Patch)}",
-            OpKind.Disable => $"run wr 0 $L/{module}/enabled",
-            OpKind.Unload => $"run rmmod {module}",
-            OpKind.Force => $"run wr 1 $L/{module}/force",
+            OpKind.Load => $"insmod /m/{moduleFile(r, op.Patch)}",
+            OpKind.Disable => $"wr 0 $L/{module}/enabled",
+            OpKind.Unload => $"rmmod {module}",
+            OpKind.Force => $"wr 1 $L/{module}/force",
             _ => throw new ArgumentException($"no kernel action for '{op.Format(r.Catalog)}'", nameof(op)),
         };
     }

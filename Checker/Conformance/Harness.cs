@@ -127,8 +127,13 @@ public sealed partial record Harness(string KernelImage, string Release, string 
     public string ModulePath(string cache, string source) => Path.Combine(cache, Release, Realisation.Key(Release, source) + ".ko");
 
     /// <summary>Builds every module not yet in the cache with kbuild; returns null, or the build's output when it failed.</summary>
-    /// <remarks>Modules are built in batches whose module names are distinct, each batch one <c>make -C BUILD M=DIR modules</c>.</remarks>
-    public string? BuildModules(string cache, IEnumerable<(string Module, string Source)> modules, int jobs)
+    /// <remarks>
+    /// Modules are built in batches whose module names are distinct, each batch one <c>make -C BUILD
+    /// M=DIR modules</c>. <paramref name="alongside"/> is built in every batch, so modpost sees the
+    /// symbols it exports with their versions (<c>CONFIG_MODVERSIONS</c>: a module that uses a symbol
+    /// modpost did not see is refused at load with "no symbol version").
+    /// </remarks>
+    public string? BuildModules(string cache, IEnumerable<(string Module, string Source)> modules, int jobs, (string Module, string Source)? alongside = null)
     {
         var pending = new Dictionary<string, (string Module, string Source)>(StringComparer.Ordinal);
         foreach (var m in modules)
@@ -140,6 +145,7 @@ public sealed partial record Harness(string KernelImage, string Release, string 
         while (pending.Count > 0)
         {
             var batch = new Dictionary<string, (string Path, string Source)>(StringComparer.Ordinal);
+            if (alongside is { } a) batch[a.Module] = (ModulePath(cache, a.Source), a.Source);
             foreach (var (path, m) in pending)
                 batch.TryAdd(m.Module, (path, m.Source));
             var dir = Directory.CreateTempSubdirectory("klp-check-build-").FullName;

@@ -41,8 +41,17 @@ public sealed class Realisation
     /// <summary>The text a replacement prints before its patch's module name.</summary>
     public const string Marker = "patched-by-";
 
+    /// <summary>The name of the module that holds transitions open (<see cref="BusyModuleSource"/>).</summary>
+    public const string BusyModule = "klp_check_busy";
+
+    /// <summary>The most patches a realisation with <see cref="Busy"/> functions has: one busy function each.</summary>
+    public const int MaxBusyPatches = 16;
+
     /// <summary>The catalog realised.</summary>
     public Catalog Catalog { get; }
+
+    /// <summary>True when each patch also patches its own function of <see cref="BusyModule"/>, so a task sleeping there holds the patch's transitions open.</summary>
+    public bool Busy { get; }
 
     /// <summary>Per patch, its module name (the patch name with every character kbuild would not keep in a module name turned into <c>_</c>).</summary>
     public ImmutableArray<string> ModuleNames { get; }
@@ -50,11 +59,21 @@ public sealed class Realisation
     /// <summary>Per model function (bit in <see cref="Catalog.Functions"/>), the pool function it maps onto: the one of the same name, else the next unused.</summary>
     public ImmutableArray<PoolFunction> Functions { get; }
 
-    private Realisation(Catalog catalog, ImmutableArray<string> modules, ImmutableArray<PoolFunction> functions)
+    private Realisation(Catalog catalog, ImmutableArray<string> modules, ImmutableArray<PoolFunction> functions, bool busy)
     {
         Catalog = catalog;
         ModuleNames = modules;
         Functions = functions;
+        Busy = busy;
+    }
+
+    /// <summary>The same catalog with a busy function in every patch, for two-phase traces; null with the reason when it cannot have one.</summary>
+    public Realisation? WithBusy(out string? why)
+    {
+        why = Catalog.Count > MaxBusyPatches ? $"the catalog has {Catalog.Count} patches; the busy module has functions for {MaxBusyPatches}"
+            : ModuleNames.Contains(BusyModule) ? $"a patch would be module '{BusyModule}', the name of the busy module"
+            : null;
+        return why is null ? new Realisation(Catalog, ModuleNames, Functions, busy: true) : null;
     }
 
     /// <summary>Realises a catalog, or returns null with the reason it cannot be.</summary>
@@ -110,7 +129,7 @@ public sealed class Realisation
         }
         var free = new Queue<PoolFunction>(pool.Where(x => !mapped.Contains(x)));
         for (var f = 0; f < mapped.Length; f++) mapped[f] ??= free.Dequeue();
-        return new Realisation(catalog, [.. names], [.. mapped.Select(x => x!)]);
+        return new Realisation(catalog, [.. names], [.. mapped.Select(x => x!)], busy: false);
     }
 
     /// <summary>The module name kbuild gives a source file named after a patch: letters, digits and <c>_</c>; anything else becomes <c>_</c>.</summary>
@@ -129,7 +148,10 @@ public sealed class Realisation
     /// Shaped after samples/livepatch/livepatch-sample.c and the selftests'
     /// tools/testing/selftests/livepatch/test_modules/test_klp_state*.c: one vmlinux object
     /// (an empty <c>funcs</c> list when the patch patches nothing), the states with id and
-    /// version, <c>.replace</c> from the catalog.
+    /// version, <c>.replace</c> from the catalog. With <see cref="Busy"/>, a second object,
+    /// <see cref="BusyModule"/>, whose busy function for this patch the patch replaces with one
+    /// that sleeps the same way, as test_klp_callbacks_demo.c patches busymod_work_func of
+    /// test_klp_callbacks_busy.c.
     /// </remarks>
     public string ModuleSource(int patch)
     {
@@ -147,10 +169,18 @@ public sealed class Realisation
             sb.Append($"static int klp_check_fn{f}(struct seq_file *m, void *v)\n{{\n");
             sb.Append($"\tseq_printf(m, \"%s\\n\", \"{Marker}{module}\");\n\treturn 0;\n}}\n\n");
         }
+        if (Busy)
+        {
+            sb.Append("#include <linux/delay.h>\n\nbool klp_check_busy_held(int fn);\n\n");
+            sb.Append($"static noinline void klp_check_busy_new(void)\n{{\n\twhile (klp_check_busy_held({patch}))\n\t\tmsleep(10);\n}}\n\n");
+            sb.Append($"static struct klp_func busy_funcs[] = {{\n\t{{ .old_name = \"klp_check_busy_fn{patch}\", .new_func = klp_check_busy_new, }},\n\t{{ }}\n}};\n\n");
+        }
         sb.Append("static struct klp_func funcs[] = {\n");
         foreach (var f in slots) sb.Append($"\t{{ .old_name = \"{Functions[f].Symbol}\", .new_func = klp_check_fn{f}, }},\n");
         sb.Append("\t{ }\n};\n\n");
-        sb.Append("static struct klp_object objs[] = {\n\t{ .funcs = funcs, },\n\t{ }\n};\n\n");
+        sb.Append("static struct klp_object objs[] = {\n\t{ .funcs = funcs, },\n");
+        if (Busy) sb.Append($"\t{{ .name = \"{BusyModule}\", .funcs = busy_funcs, }},\n");
+        sb.Append("\t{ }\n};\n\n");
         if (p.States.Length > 0)
         {
             sb.Append("static struct klp_state states[] = {\n");
@@ -163,6 +193,151 @@ public sealed class Realisation
         sb.Append("static int __init klp_check_init(void)\n{\n\treturn klp_enable_patch(&patch);\n}\n\n");
         sb.Append("static void __exit klp_check_exit(void)\n{\n}\n\n");
         sb.Append("module_init(klp_check_init);\nmodule_exit(klp_check_exit);\nMODULE_LICENSE(\"GPL\");\nMODULE_INFO(livepatch, \"Y\");\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The busy module, as C source: two kernel threads that sleep inside a busy function when user space asks, and report what each of them reads from the pool's files.</summary>
+    /// <remarks>
+    /// Modelled on lib/livepatch/test_klp_callbacks_busy.c (its worker sleeps in
+    /// busymod_work_func while <c>block_transition</c> is set). Function <c>klp_check_busy_fnN</c>
+    /// belongs to patch N; a transition of that patch cannot complete while a task sleeps in the
+    /// code it checks (<c>klp_check_stack_func()</c>, kernel/livepatch/transition.c): for a
+    /// patching transition the previous implementation, for an unpatching one the patch's own.
+    /// Parameters under /sys/module/klp_check_busy/parameters: <c>hold_a</c>, <c>hold_b</c> (1 + the
+    /// function thread a or b sleeps in, 0 releases it), <c>holding_a</c>, <c>holding_b</c> (1 + the
+    /// function it sleeps in, 0 outside), <c>probe</c> (a new value makes each sleeping thread read
+    /// the first line of every pool file into <c>seen_a</c>, <c>seen_b</c>, separated by <c>|</c>, then
+    /// set <c>probed_a</c>, <c>probed_b</c> to it). A thread runs the code of its own
+    /// <c>patch_state</c> (<c>klp_ftrace_handler()</c>, kernel/livepatch/patch.c).
+    /// </remarks>
+    public static string BusyModuleSource()
+    {
+        var sb = new StringBuilder();
+        sb.Append("// SPDX-License-Identifier: GPL-2.0\n");
+        sb.Append("// Holds livepatch transitions open for klp-check conform, after lib/livepatch/test_klp_callbacks_busy.c.\n");
+        sb.Append("#include <linux/module.h>\n#include <linux/kernel.h>\n#include <linux/kthread.h>\n#include <linux/delay.h>\n#include <linux/fs.h>\n#include <linux/sched.h>\n#include <linux/string.h>\n\n");
+        sb.Append("""
+            static int hold_a, hold_b, holding_a, holding_b, probe, probed_a, probed_b;
+            module_param(hold_a, int, 0644);
+            module_param(hold_b, int, 0644);
+            module_param(holding_a, int, 0444);
+            module_param(holding_b, int, 0444);
+            module_param(probe, int, 0644);
+            module_param(probed_a, int, 0444);
+            module_param(probed_b, int, 0444);
+            static char seen_a[1024], seen_b[1024];
+            module_param_string(seen_a, seen_a, sizeof(seen_a), 0444);
+            module_param_string(seen_b, seen_b, sizeof(seen_b), 0444);
+
+            static const char *const files[] = {
+
+            """);
+        foreach (var f in FunctionPool.Functions) sb.Append($"\t\"{f.ProcFile}\",\n");
+        sb.Append("""
+            };
+
+            static struct task_struct *threads[2];
+
+            static void read_files(char *out, size_t size)
+            {
+            	size_t at = 0;
+            	int i;
+
+            	for (i = 0; i < ARRAY_SIZE(files); i++) {
+            		char line[81];
+            		ssize_t n = -1;
+            		loff_t pos = 0;
+            		struct file *f = filp_open(files[i], O_RDONLY, 0);
+
+            		if (!IS_ERR(f)) {
+            			n = kernel_read(f, line, sizeof(line) - 1, &pos);
+            			filp_close(f, NULL);
+            		}
+            		line[n < 0 ? 0 : n] = 0;
+            		line[strcspn(line, "\n|")] = 0;
+            		at += scnprintf(out + at, size - at, "%s%s", i ? "|" : "", line);
+            	}
+            }
+
+            /* Called in a loop by every implementation of busy function fn: true while the thread is to sleep there. */
+            bool klp_check_busy_held(int fn)
+            {
+            	int t = current == threads[0] ? 0 : current == threads[1] ? 1 : -1;
+            	int *hold = t ? &hold_b : &hold_a, *holding = t ? &holding_b : &holding_a;
+            	int *probed = t ? &probed_b : &probed_a;
+            	int p = READ_ONCE(probe);
+
+            	if (t < 0)
+            		return false;
+            	if (p != READ_ONCE(*probed)) {
+            		read_files(t ? seen_b : seen_a, sizeof(seen_a));
+            		smp_wmb();
+            		WRITE_ONCE(*probed, p);
+            	}
+            	WRITE_ONCE(*holding, fn + 1);
+            	return READ_ONCE(*hold) == fn + 1 && !kthread_should_stop();
+            }
+            EXPORT_SYMBOL_GPL(klp_check_busy_held);
+
+
+            """);
+        for (var n = 0; n < MaxBusyPatches; n++)
+            sb.Append($"void klp_check_busy_fn{n}(void);\nnoinline void klp_check_busy_fn{n}(void)\n{{\n\twhile (klp_check_busy_held({n}))\n\t\tmsleep(10);\n}}\n\n");
+        sb.Append("static void (*const busy_fns[])(void) = {\n");
+        for (var n = 0; n < MaxBusyPatches; n++) sb.Append($"\tklp_check_busy_fn{n},\n");
+        sb.Append("""
+            };
+
+            static int klp_check_busy_thread(void *data)
+            {
+            	long t = (long)data;
+            	int *hold = t ? &hold_b : &hold_a, *holding = t ? &holding_b : &holding_a;
+
+            	while (!kthread_should_stop()) {
+            		int fn = READ_ONCE(*hold) - 1;
+
+            		if (fn >= 0 && fn < ARRAY_SIZE(busy_fns)) {
+            			busy_fns[fn]();
+            			WRITE_ONCE(*holding, 0);
+            		} else {
+            			msleep(10);
+            		}
+            	}
+            	return 0;
+            }
+
+            static int __init klp_check_busy_init(void)
+            {
+            	long t;
+
+            	for (t = 0; t < 2; t++) {
+            		threads[t] = kthread_create(klp_check_busy_thread, (void *)t, "klp_check_busy_%c", (int)('a' + t));
+            		if (IS_ERR(threads[t])) {
+            			int err = PTR_ERR(threads[t]);
+
+            			if (t)
+            				kthread_stop(threads[0]);
+            			return err;
+            		}
+            	}
+            	wake_up_process(threads[0]);
+            	wake_up_process(threads[1]);
+            	return 0;
+            }
+
+            static void __exit klp_check_busy_exit(void)
+            {
+            	WRITE_ONCE(hold_a, 0);
+            	WRITE_ONCE(hold_b, 0);
+            	kthread_stop(threads[0]);
+            	kthread_stop(threads[1]);
+            }
+
+            module_init(klp_check_busy_init);
+            module_exit(klp_check_busy_exit);
+            MODULE_LICENSE("GPL");
+
+            """);
         return sb.ToString();
     }
 

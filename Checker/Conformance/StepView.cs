@@ -2,7 +2,7 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Conformance;
 
-/// <summary>One observable fact after a step, as both sides print it: <c>result</c>, <c>enabled</c>, <c>order</c>, <c>transition</c>, <c>active FUNC</c>, <c>loaded</c>, <c>replace</c>.</summary>
+/// <summary>One observable fact after a step, as both sides print it: <c>result</c>, <c>enabled</c>, <c>order</c>, <c>transition</c>, <c>active FUNC</c> (or, in a held transition, <c>runs FUNC switched</c>, <c>runs FUNC unswitched</c>, <c>runs FUNC switched kthread</c>), <c>loaded</c>, <c>replace</c>.</summary>
 /// <param name="Name">What it is.</param>
 /// <param name="Value">Its value; two sides agree on the fact when the values are equal.</param>
 public readonly record struct Fact(string Name, string Value);
@@ -20,7 +20,8 @@ public sealed record StepView(IReadOnlyList<Fact> Facts, string? Errno, string D
     /// <param name="r">The realised catalog.</param>
     /// <param name="outcome">The step's outcome.</param>
     /// <param name="observable">What this kernel lets the harness see.</param>
-    public static StepView Model(Realisation r, in Outcome outcome, Observability observable)
+    /// <param name="held">True inside a held transition: what switched and unswitched tasks run replaces the active code.</param>
+    public static StepView Model(Realisation r, in Outcome outcome, Observability observable, bool held = false)
     {
         var c = r.Catalog;
         var s = outcome.State;
@@ -31,10 +32,17 @@ public sealed record StepView(IReadOnlyList<Fact> Facts, string? Errno, string D
         };
         if (observable.StackOrder) facts.Add(new("order", List(Observables.Enabled(s).Select(p => r.ModuleNames[p]))));
         facts.Add(new("transition", s.InTransition ? $"{r.ModuleNames[s.TransitionPatch]} {(s.TargetPatched ? "patched" : "unpatched")}" : "none"));
+        string Code(int p) => p < 0 ? "original" : r.ModuleNames[p];
         for (var f = 0; f < c.Functions.Length; f++)
         {
-            var p = Observables.ActiveImplementation(c, s, f);
-            facts.Add(new("active " + c.Functions[f], p < 0 ? "original" : r.ModuleNames[p]));
+            if (held)
+            {
+                var switched = Code(FunctionStack.Runs(c, s, f, switched: true));
+                facts.Add(new(Runs(c.Functions[f], "switched"), switched));
+                facts.Add(new(Runs(c.Functions[f], "unswitched"), Code(FunctionStack.Runs(c, s, f, switched: false))));
+                facts.Add(new(Runs(c.Functions[f], "switched kthread"), switched));
+            }
+            else facts.Add(new("active " + c.Functions[f], Code(Observables.ActiveImplementation(c, s, f))));
         }
         facts.Add(new("loaded", Set(c.NamesOf(s.Loaded).Select(n => r.ModuleNames[c.IndexOf(n)]))));
         if (observable.Replace) facts.Add(new("replace", List(Observables.Enabled(s).Select(p => $"{r.ModuleNames[p]}={(c[p].Replace ? 1 : 0)}"))));
@@ -45,7 +53,14 @@ public sealed record StepView(IReadOnlyList<Fact> Facts, string? Errno, string D
     /// <param name="r">The realised catalog.</param>
     /// <param name="step">The guest's observation.</param>
     /// <param name="observable">What this kernel lets the harness see.</param>
-    public static StepView Kernel(Realisation r, StepObservation step, Observability observable)
+    /// <param name="unswitchedIsA">Inside a held transition, true when the busy module's thread a is the unswitched one (it entered its busy function before the transition opened, and the transition was reversed an even number of times), false when it is b; null outside.</param>
+    /// <remarks>
+    /// The shell that reads the /proc files has switched: it returned to user space after every
+    /// operation, and <c>exit_to_user_mode()</c> switches a task with <c>TIF_PATCH_PENDING</c>
+    /// (<c>klp_update_patch_state()</c>, kernel/livepatch/transition.c). Inside a held transition
+    /// its reading is what switched tasks run.
+    /// </remarks>
+    public static StepView Kernel(Realisation r, StepObservation step, Observability observable, bool? unswitchedIsA = null)
     {
         var errno = GuestOutput.Errno(step);
         var enabled = step.Livepatches.Where(d => d.Enabled).ToList();
@@ -59,13 +74,27 @@ public sealed record StepView(IReadOnlyList<Fact> Facts, string? Errno, string D
         facts.Add(new("transition", moving is null ? "none" : $"{moving.Name} {(moving.Enabled ? "patched" : "unpatched")}"));
         for (var f = 0; f < r.Catalog.Functions.Length; f++)
         {
-            var text = f < step.Functions.Count ? step.Functions[f] : "";
-            facts.Add(new("active " + r.Catalog.Functions[f], text.StartsWith(Realisation.Marker, StringComparison.Ordinal) ? text[Realisation.Marker.Length..] : "original"));
+            var shell = Code(f < step.Functions.Count ? step.Functions[f] : "");
+            if (unswitchedIsA is { } a)
+            {
+                var pool = FunctionPool.Functions.IndexOf(r.Functions[f]);
+                string Task(IReadOnlyList<string>? lines) => lines is not null && pool < lines.Count ? Code(lines[pool]) : "not read";
+                facts.Add(new(Runs(r.Catalog.Functions[f], "switched"), shell));
+                facts.Add(new(Runs(r.Catalog.Functions[f], "unswitched"), Task(a ? step.TaskA : step.TaskB)));
+                facts.Add(new(Runs(r.Catalog.Functions[f], "switched kthread"), Task(a ? step.TaskB : step.TaskA)));
+            }
+            else facts.Add(new("active " + r.Catalog.Functions[f], shell));
         }
-        facts.Add(new("loaded", Set(step.Modules)));
+        facts.Add(new("loaded", Set(step.Modules.Where(m => m != Realisation.BusyModule))));
         if (observable.Replace) facts.Add(new("replace", List(enabled.OrderBy(d => d.StackOrder ?? 0).Select(d => $"{d.Name}={(d.Replace == true ? 1 : 0)}"))));
         return new StepView(facts, errno, step.Message);
     }
+
+    // A /proc file's first line as the code that printed it: a replacement prints its module's name.
+    private static string Code(string text) => text.StartsWith(Realisation.Marker, StringComparison.Ordinal) ? text[Realisation.Marker.Length..] : "original";
+
+    /// <summary>The name of the fact "what tasks of this kind run for this function".</summary>
+    public static string Runs(FunctionId function, string tasks) => $"runs {function} {tasks}";
 
     /// <summary>Names as a set: sorted, in braces.</summary>
     public static string Set(IEnumerable<string> names) => "{" + string.Join(", ", names.Order(StringComparer.Ordinal)) + "}";

@@ -73,15 +73,25 @@ public static class TraceComparison
             return new TraceResult(trace, Verdict.NotRun, null, [], null,
                 observed is null ? "the guest never started it" : $"the guest stopped after step {observed.Steps.Count} of {trace.Ops.Count}");
         var r = trace.Realisation;
+        reading = reading.With(reading.Options with { Granularity = trace.Mode });
         var state = KernelState.Empty;
         var known = new List<(int, KnownDifference)>();
         var kernelViews = new List<StepView>();
+        var openTarget = false;
         for (var k = 0; k < trace.Ops.Count; k++)
         {
             var op = trace.Ops[k];
+            var phase = trace.PhaseOf(k);
             var outcome = Kernel.Step(r.Catalog, reading, state, op);
-            var model = StepView.Model(r, outcome, observable);
-            var kernel = StepView.Kernel(r, observed.Steps[k], observable);
+            // A settled step of a two-phase trace is the operation and the complete of what it opened.
+            if (phase.Kind == PhaseKind.Settled && outcome.State.InTransition)
+                outcome = outcome with { State = Kernel.Step(r.Catalog, reading, outcome.State, Operation.Complete()).State };
+            if (phase.Kind == PhaseKind.Open) openTarget = outcome.State.TargetPatched;
+            // Thread a entered its busy function before the transition opened: it is unswitched
+            // until a reversal makes its state the target.
+            bool? unswitchedIsA = phase.Kind is PhaseKind.Open or PhaseKind.Inside ? outcome.State.TargetPatched == openTarget : null;
+            var model = StepView.Model(r, outcome, observable, unswitchedIsA is not null);
+            var kernel = StepView.Kernel(r, observed.Steps[k], observable, unswitchedIsA);
             kernelViews.Add(kernel);
             var differing = new List<string>();
             foreach (var fact in model.Facts)
@@ -110,7 +120,7 @@ public static class TraceComparison
         var sb = new StringBuilder();
         sb.AppendLine($"title conform: {trace.Label}, step {first.Step} ({first.Operation}) on Linux {release}");
         sb.AppendLine($"readings {reading.DisplayName}");
-        sb.AppendLine("mode atomic");
+        sb.AppendLine(trace.Mode == Granularity.TwoPhase ? "mode two-phase" : "mode atomic");
         sb.AppendLine();
         sb.AppendLine($"# What Linux {release} did, written by klp-check conform: every expectation is the");
         sb.AppendLine("# kernel's observation. Replay shows where the model differs:");
@@ -136,6 +146,9 @@ public static class TraceComparison
                 order.Add(op.Patch);
             }
             sb.AppendLine(op.Format(c));
+            // A settled load or disable of a two-phase trace is the operation and its complete.
+            if (trace.Mode == Granularity.TwoPhase && trace.PhaseOf(k).Kind == PhaseKind.Settled && v.Errno is null && op.Kind is OpKind.Load or OpKind.Disable)
+                sb.AppendLine("complete");
             // A known difference is written without its errno: the file is about the first disagreement.
             var result = v.Errno is null ? "accepted"
                 : known.Any(x => x.Step == k + 1) ? "refused"
@@ -145,13 +158,19 @@ public static class TraceComparison
                 .Select(r.PatchOfModule).OrderBy(p => order.IndexOf(p) is var i and >= 0 ? i : int.MaxValue)
                 .Select(p => p >= 0 ? c[p].Name : "?");
             sb.Append($"expect {result}; enabled {{{string.Join(", ", enabled)}}}");
-            if (v["transition"] == "none") sb.Append("; transition none");
+            if (v["transition"] is { } t)
+                sb.Append(t == "none" ? "; transition none" : $"; transition {Name(t.Split(' ')[0])} {t.Split(' ')[1]}");
             sb.AppendLine();
             var active = new List<string>();
             for (var f = 0; f < c.Functions.Length; f++)
             {
-                var a = v["active " + c.Functions[f]];
-                active.Add($"active {c.Functions[f]} = {(a is null or "original" ? "original" : Name(a))}");
+                string Code(string? a) => a is null or "original" or "not read" ? "original" : Name(a);
+                if (v[StepView.Runs(c.Functions[f], "switched")] is { } switched)
+                {
+                    active.Add($"runs {c.Functions[f]} = {Code(switched)} for switched tasks");
+                    active.Add($"runs {c.Functions[f]} = {Code(v[StepView.Runs(c.Functions[f], "unswitched")])} for unswitched tasks");
+                }
+                else active.Add($"active {c.Functions[f]} = {Code(v["active " + c.Functions[f]])}");
             }
             if (active.Count > 0) sb.AppendLine("expect " + string.Join("; ", active));
             var loaded = (v["loaded"] ?? "{}").Trim('{', '}').Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(Name);

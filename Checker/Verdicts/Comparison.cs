@@ -80,12 +80,13 @@ public static class Comparer
             }
             results.Add(r);
         }
-        var replays = new List<ReplayResult>();
-        if (complete)
-            foreach (var s in scenarios)
-                replays.Add(Replayer.Run(s, Replayer.Columns(s, readings, null)));
+        var replays = complete ? Replays(scenarios, readings) : [];
         return new ComparisonResult(source, invariants, results, replays, complete, clock.Elapsed) { Interrupted = interrupted, Readings = readings };
     }
+
+    /// <summary>Replays scenarios under the readings.</summary>
+    public static List<ReplayResult> Replays(IReadOnlyList<Scenario> scenarios, IReadOnlyList<Reading> readings) =>
+        [.. scenarios.Select(s => Replayer.Run(s, Replayer.Columns(s, readings, null)))];
 
     /// <summary>The folder of the scenarios shipped with the tool: <c>scenarios/</c> of the repository that holds the current directory or the tool (the folder with <c>Klp.Check.sln</c>), else a copy beside the executable; null when there is none.</summary>
     public static string? ShippedScenarioFolder()

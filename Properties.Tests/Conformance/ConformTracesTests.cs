@@ -19,19 +19,57 @@ public class ConformTracesTests
     }
 
     [Fact]
-    public void FromScenario_OperationInsideAnOpenTransition_IsNotRealisableAndNamesTheLine()
+    public void FromScenario_OperationInsideAnOpenTransition_HoldsTheTransitionOpenUntilComplete()
     {
         var s = ScenarioParser.Parse("mode two-phase\npatch a\npatch b\nload a\nload b\ncomplete\n", "t.klp");
 
         var trace = ConformTraces.FromScenario(s, out var why);
 
-        Assert.Null(trace);
-        Assert.Equal("line 5: 'load b' runs while a transition is open (two-phase); the harness runs atomic traces only", why);
+        Assert.Null(why);
+        Assert.Equal(["load a", "load b", "complete"], trace!.Value.Ops.Select(o => o.Format(s.Catalog)));
+        Assert.Equal([new Phase(PhaseKind.Open, 0, true), new Phase(PhaseKind.Inside, 0, true), new Phase(PhaseKind.Release, 0, true)], trace.Value.Phases);
+    }
+
+    [Fact]
+    public void FromScenario_ReversedReplace_ReverseInsideAndTheCompletedLoadsSettled()
+    {
+        var s = ScenarioParser.ParseFile(RepositoryFiles.Full("scenarios/kernel/code-9.6-reversed-replace.klp"));
+
+        var trace = ConformTraces.FromScenario(s, out var why)!.Value;
+
+        Assert.Null(why);
+        var steps = trace.Ops.Select((o, k) => $"{o.Format(s.Catalog)}: {trace.Phases![k].Kind}").ToList();
+        Assert.Equal(["load test_klp_livepatch: Settled", "load test_klp_syscall: Settled", "load test_klp_atomic_replace: Open", "reverse: Inside", "complete: Release"], steps.Take(5));
+        // The second reversal is written as a disable of the patch in transition, then as reverse.
+        Assert.Contains("disable test_klp_atomic_replace: Inside", steps);
+        var reverses = trace.Ops.Select((o, k) => (o, k)).Where(x => x.o.Kind == OpKind.Reverse).Select(x => trace.Phases![x.k]).ToList();
+        Assert.Equal([new Phase(PhaseKind.Inside, 2, true), new Phase(PhaseKind.Inside, 2, false)], reverses);
+    }
+
+    [Fact]
+    public void FromScenario_ForceOfTheTransitionPatch_ClosesTheHeldTransition()
+    {
+        var s = ScenarioParser.ParseFile(RepositoryFiles.Full("scenarios/kernel/code-9.7-forced-replace.klp"));
+
+        var trace = ConformTraces.FromScenario(s, out _)!.Value;
+
+        var k = trace.Ops.FindIndex(o => o.Kind == OpKind.Force);
+        Assert.Equal(PhaseKind.Open, trace.Phases![k - 1].Kind);
+        Assert.Equal(new Phase(PhaseKind.Close, 2, true), trace.Phases[k]);
+    }
+
+    [Fact]
+    public void FromScenario_EndsWithATransitionOpen_HeldUntilTheReset()
+    {
+        var trace = ConformTraces.FromScenario(ScenarioParser.Parse("mode two-phase\npatch a\nload a\n", "t.klp"), out var why);
+
+        Assert.Null(why);
+        Assert.Equal([new Phase(PhaseKind.Open, 0, true)], trace!.Value.Phases);
     }
 
     [Theory]
     [InlineData("patch a\nload a\nforce\n", "names no patch")]
-    [InlineData("mode two-phase\npatch a\nload a\n", "ends with a transition open")]
+    [InlineData("mode two-phase\npatch a\ncomplete\n", "names no patch and no transition is open")]
     public void FromScenario_NoKernelAction_IsNotRealisable(string text, string reason)
     {
         var trace = ConformTraces.FromScenario(ScenarioParser.Parse(text, "t.klp"), out var why);

@@ -49,6 +49,43 @@ public class GuestScriptTests
     }
 
     [Fact]
+    public void Init_TwoPhaseTrace_LoadsTheBusyModuleHoldsReleasesAndProbesTheThreads()
+    {
+        var busy = realisation.WithBusy(out _)!;
+        ConformTrace[] traces =
+        [
+            new(1, "x.klp", "x.klp", busy, [Operation.Load(0), Operation.Load(1), Operation.Complete()], [3, 4, 5],
+                [new Phase(PhaseKind.Open, 0, true), new Phase(PhaseKind.Inside, 0, true), new Phase(PhaseKind.Release, 0, true)]),
+        ];
+
+        var init = GuestScript.Init(traces, File, "busykey.ko");
+        var body = init[init.IndexOf("echo \"@@trace 1\"", StringComparison.Ordinal)..].Split('\n');
+
+        Assert.Equal(
+        [
+            "echo \"@@trace 1\"", "insmod /m/busykey.ko && dmesg -c >/dev/null",
+            "echo \"@@step 1\"", "hold a 1", "go insmod /m/key0.ko", "hold b 1", "probe", "obs /proc/cmdline /proc/version",
+            "echo \"@@step 2\"", "go insmod /m/key1.ko", "probe", "obs /proc/cmdline /proc/version",
+            "echo \"@@step 3\"", "go release", "obs /proc/cmdline /proc/version",
+            "echo \"@@end 1\"", "reset",
+        ], body.Take(17));
+        Assert.Contains("reset() {\n  [ -d $B ] && release\n", init);
+    }
+
+    [Theory]
+    [InlineData(OpKind.Reverse, true, "go wr 0 $L/b/enabled|probe")]
+    [InlineData(OpKind.Reverse, false, "go wr 1 $L/b/enabled|probe")]
+    [InlineData(OpKind.Disable, true, "go wr 0 $L/b/enabled|probe")]
+    [InlineData(OpKind.Force, true, "run wr 1 $L/b/force|release")]
+    public void Lines_InsideAHeldTransitionOfB_WriteTheTransitionPatchsAttributes(OpKind kind, bool targetPatched, string expected)
+    {
+        var op = kind == OpKind.Disable ? Operation.Disable(1) : new Operation(kind, Operation.NoPatch);
+        var phase = new Phase(kind == OpKind.Force ? PhaseKind.Close : PhaseKind.Inside, 1, targetPatched);
+
+        Assert.Equal(expected.Split('|'), GuestScript.Lines(realisation, op, phase, File));
+    }
+
+    [Fact]
     public void WriteInitramfs_Newc_HoldsBusyboxInitConsoleAndModulesThenTheTrailer()
     {
         var dir = Directory.CreateTempSubdirectory("klp-test-").FullName;

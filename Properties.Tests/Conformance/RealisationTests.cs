@@ -28,6 +28,53 @@ public class RealisationTests
     }
 
     [Fact]
+    public void ModuleSource_Busy_AlsoPatchesThePatchsOwnBusyFunctionWithOneThatSleepsTheSameWay()
+    {
+        var c = Catalog("patch a funcs={f}\npatch b replace funcs={}\n");
+        var plain = Realisation.TryCreate(c, out _)!;
+        var busy = plain.WithBusy(out var why)!;
+
+        var source = busy.ModuleSource(1);
+
+        Assert.Null(why);
+        Assert.True(busy.Busy);
+        Assert.DoesNotContain(Realisation.BusyModule, plain.ModuleSource(1));
+        Assert.Contains("{ .old_name = \"klp_check_busy_fn1\", .new_func = klp_check_busy_new, },", source);
+        Assert.Contains("{ .name = \"klp_check_busy\", .funcs = busy_funcs, },", source);
+        Assert.Contains("while (klp_check_busy_held(1))\n\t\tmsleep(10);", source);
+        Assert.NotEqual(Realisation.Key("r", plain.ModuleSource(1)), Realisation.Key("r", source));
+    }
+
+    [Fact]
+    public void WithBusy_MorePatchesThanBusyFunctions_IsRefused()
+    {
+        var text = string.Concat(Enumerable.Range(0, Realisation.MaxBusyPatches + 1).Select(i => $"patch p{i} funcs={{}}\n"));
+
+        var busy = Realisation.TryCreate(Catalog(text), out _)!.WithBusy(out var why);
+
+        Assert.Null(busy);
+        Assert.Equal($"the catalog has {Realisation.MaxBusyPatches + 1} patches; the busy module has functions for {Realisation.MaxBusyPatches}", why);
+    }
+
+    [Fact]
+    public void BusyModuleSource_OneDistinctBusyFunctionPerPatchTwoThreadsAndEveryPoolFile()
+    {
+        var source = Realisation.BusyModuleSource();
+
+        for (var n = 0; n < Realisation.MaxBusyPatches; n++)
+        {
+            Assert.Contains($"noinline void klp_check_busy_fn{n}(void)\n{{\n\twhile (klp_check_busy_held({n}))\n\t\tmsleep(10);\n}}", source);
+            Assert.Contains($"\tklp_check_busy_fn{n},\n", source);
+        }
+        Assert.All(FunctionPool.Functions, f => Assert.Contains($"\t\"{f.ProcFile}\",\n", source));
+        Assert.Contains("EXPORT_SYMBOL_GPL(klp_check_busy_held);", source);
+        foreach (var p in new[] { "hold_a", "hold_b", "holding_a", "holding_b", "probe", "probed_a", "probed_b" })
+            Assert.Contains($"module_param({p}, int, ", source);
+        Assert.Contains("kthread_create(klp_check_busy_thread, (void *)t,", source);
+        Assert.DoesNotContain("MODULE_INFO(livepatch", source);
+    }
+
+    [Fact]
     public void TryCreate_FunctionNamedAfterAPoolFunction_MapsOntoIt()
     {
         var r = Realisation.TryCreate(Catalog("patch a funcs={x, meminfo_proc_show, y}\n"), out _)!;

@@ -164,4 +164,55 @@ public class TraceComparisonTests
         Assert.Null(KnownDifference.Match(OpKind.Unload, "EAGAIN", "EAGAIN"));
         Assert.Null(KnownDifference.Match(OpKind.Load, "EBUSY", "EAGAIN"));
     }
+
+    // A two-phase trace recorded from the same kernel: scenarios/kernel/code-nop-mid-transition.klp,
+    // its replace transition held open by the busy module's threads.
+    private static readonly Scenario held = ScenarioParser.ParseFile(RepositoryFiles.Full("scenarios/kernel/code-nop-mid-transition.klp"));
+    private static readonly string heldConsole = File.ReadAllText(RepositoryFiles.Full("Properties.Tests/Conformance/recorded-twophase-boot.log"));
+
+    private static TraceResult CompareHeld(string console, Reading reading)
+    {
+        var ops = ConformTraces.FromScenario(held, out _)!.Value;
+        var trace = new ConformTrace(1, held.Path, held.Path, Realisation.TryCreate(held.Catalog, out _)!.WithBusy(out _)!, ops.Ops, ops.Lines, ops.Phases);
+        var boot = GuestOutput.Parse(console);
+        return TraceComparison.Compare(trace, reading, boot.Traces.Single(), Observability.From(boot.Traces.SelectMany(t => t.Steps)), boot.Release!);
+    }
+
+    [Fact]
+    public void Parse_RecordedHeldTransition_BothThreadsReadEveryPoolFile()
+    {
+        var step = GuestOutput.Parse(heldConsole).Traces.Single().Steps[1];
+
+        Assert.Equal(FunctionPool.Functions.Length, step.TaskA!.Count);
+        Assert.Equal(FunctionPool.Functions.Length, step.TaskB!.Count);
+        Assert.Equal("patched-by-test_klp_livepatch", step.TaskA[0]);
+        Assert.StartsWith("console=", step.TaskB[0], StringComparison.Ordinal);
+        Assert.Equal("patched-by-test_klp_atomic_replace", step.TaskB[3]);
+    }
+
+    [Fact]
+    public void Compare_UpstreamOnTheRecordedHeldTransition_AgreesOnWhatSwitchedAndUnswitchedTasksRun()
+    {
+        var result = CompareHeld(heldConsole, ConformTraces.Upstream);
+
+        Assert.Equal(Verdict.Agree, result.Verdict);
+        Assert.Equal(Granularity.TwoPhase, result.Trace.Mode);
+    }
+
+    [Fact]
+    public void Compare_ThreadsSwapped_DisagreesAtTheHeldLoadOnWhatUnswitchedTasksRun()
+    {
+        var swapped = heldConsole.Replace("@@task a ", "@@task x ").Replace("@@task b ", "@@task a ").Replace("@@task x ", "@@task b ");
+
+        var result = CompareHeld(swapped, ConformTraces.Upstream);
+
+        Assert.Equal(Verdict.Disagree, result.Verdict);
+        Assert.Equal(2, result.First!.Step);
+        var cmdline = held.Catalog.Functions[0];
+        Assert.Contains(StepView.Runs(cmdline, "unswitched"), result.First.Differing);
+        Assert.Equal("test_klp_livepatch", result.First.Model[StepView.Runs(cmdline, "unswitched")]);
+        Assert.Equal("original", result.First.Kernel[StepView.Runs(cmdline, "unswitched")]);
+        Assert.Contains("mode two-phase\n", result.Scenario);
+        Assert.Contains("runs cmdline_proc_show = original for unswitched tasks", result.Scenario);
+    }
 }

@@ -1,0 +1,307 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Klp.Check.Comparison;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+
+namespace Klp.Check.Shards;
+
+/// <summary>What one shard of a run found, with what it takes to check that shards belong together and to rebuild the run (docs/json.md, "Partial results").</summary>
+/// <param name="Kind">The command that ran: "compare" or "check".</param>
+/// <param name="Version">The tool's version, with the commit it was built from.</param>
+/// <param name="Shard">Which shard.</param>
+/// <param name="Arguments">The command's arguments without the shard, output and report options: merge parses them again to rebuild the run.</param>
+/// <param name="Identity">What must agree among the shards, by field: input, readings, properties, options, scenarios, files.</param>
+/// <param name="Report">The report options given to the shard (format, expect, save-baseline), used when merge gives none.</param>
+/// <param name="Readings">One partial per reading, in order.</param>
+/// <param name="Equivalence">The equivalence partial, or null when the run compares no two readings.</param>
+public sealed record PartialResult(
+    string Kind,
+    string Version,
+    Shard Shard,
+    IReadOnlyList<string> Arguments,
+    IReadOnlyList<(string Field, string Value)> Identity,
+    IReadOnlyDictionary<string, string> Report,
+    IReadOnlyList<ReadingPartial> Readings,
+    EquivalencePartial? Equivalence)
+{
+    /// <summary>The tool's version: the assembly's informational version, which carries the commit.</summary>
+    public static string ToolVersion { get; } =
+        typeof(PartialResult).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>The identity fields of a run: what shards must share to be merged.</summary>
+    public static List<(string Field, string Value)> IdentityOf(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
+        ExploreLimits limits, IEnumerable<string> scenarios, IEnumerable<string> files) =>
+    [
+        ("input", $"{source.Kind} {source.Bound} ({source.Count} inputs)"),
+        ("readings", string.Join("\n", readings.Select(r => r.DisplayName + "\n" + Proposals.ProposalFile.Write(r)))),
+        ("properties", string.Join(",", invariants.Select(i => i.Id))),
+        ("options", $"max-states {limits.MaxStates}, max-depth {limits.MaxDepth}, fingerprints {limits.Fingerprints}, mode {string.Join(",", readings.Select(r => r.Options.Granularity))}"),
+        ("scenarios", string.Join("\n", scenarios)),
+        ("files", string.Join("\n", files.Distinct().Order(StringComparer.Ordinal).Select(f => $"{f} {Hash(f)}"))),
+    ];
+
+    /// <summary>The SHA-256 of a file's content, in hex; "missing" when it cannot be read.</summary>
+    public static string Hash(string path)
+    {
+        try
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "missing";
+        }
+    }
+
+    /// <summary>The partial as compact JSON.</summary>
+    public string Write()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("tool", "klp-check");
+            w.WriteString("command", "partial");
+            w.WriteNumber("schema", 1);
+            w.WriteString("kind", Kind);
+            w.WriteString("version", Version);
+            w.WriteString("shard", Shard.ToString());
+            w.WriteStartArray("arguments");
+            foreach (var a in Arguments) w.WriteStringValue(a);
+            w.WriteEndArray();
+            w.WriteStartObject("identity");
+            foreach (var (f, v) in Identity) w.WriteString(f, v);
+            w.WriteEndObject();
+            w.WriteStartObject("report");
+            foreach (var (k, v) in Report) w.WriteString(k, v);
+            w.WriteEndObject();
+            w.WriteStartArray("readings");
+            foreach (var r in Readings) WriteReading(w, r);
+            w.WriteEndArray();
+            if (Equivalence is { } e)
+            {
+                w.WritePropertyName("equivalence");
+                WriteEquivalence(w, e);
+            }
+            else w.WriteNull("equivalence");
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteReading(Utf8JsonWriter w, ReadingPartial r)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("inputsChecked", r.InputsChecked);
+        w.WriteBoolean("complete", r.Complete);
+        w.WriteNumber("catalogs", r.Catalogs);
+        w.WriteNumber("states", r.States);
+        w.WriteNumber("transitions", r.Transitions);
+        w.WriteNumber("maxDepth", r.MaxDepth);
+        Longs(w, "accepted", r.Accepted);
+        w.WriteNumber("offered", r.Offered);
+        Longs(w, "refused", r.Refused);
+        w.WriteStartArray("cut");
+        foreach (var (i, cap) in r.Cut) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteStringValue(cap); w.WriteEndArray(); }
+        w.WriteEndArray();
+        w.WriteStartArray("collisions");
+        foreach (var (i, p) in r.Collisions) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteNumberValue(p); w.WriteEndArray(); }
+        w.WriteEndArray();
+        w.WriteNumber("seconds", r.Elapsed.TotalSeconds);
+        w.WriteStartArray("properties");
+        foreach (var p in r.Properties)
+        {
+            if (p is null) { w.WriteNullValue(); continue; }
+            w.WriteStartObject();
+            w.WriteNumber("applicable", p.Applicable);
+            w.WriteNumber("needed", (int)p.Needed);
+            w.WriteNumber("undecided", p.Undecided);
+            w.WriteNumber("firstUndecided", p.FirstUndecided);
+            if (p.FirstCap is { } cap) w.WriteString("firstCap", cap);
+            w.WriteNumber("frontier", p.Frontier);
+            w.WriteBoolean("tracked", p.Tracked);
+            w.WriteNumber("cases", p.Cases);
+            if (p.Best is { } b)
+            {
+                w.WriteStartObject("best");
+                w.WriteNumber("features", (int)b.Features);
+                w.WriteNumber("index", b.Index);
+                w.WriteStartArray("trace");
+                foreach (var op in b.Trace) w.WriteNumberValue((int)op.Kind << 16 | op.Patch << 8 | op.Params);
+                w.WriteEndArray();
+                w.WriteString("message", b.Message);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteEquivalence(Utf8JsonWriter w, EquivalencePartial e)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("readings", e.Readings);
+        w.WriteString("apart", string.Concat(e.Apart.Select(a => a ? '1' : '0')));
+        Longs(w, "joined", e.Joined);
+        w.WriteNumber("phaseStates", e.PhaseStates);
+        w.WriteNumber("phaseTransitions", e.PhaseTransitions);
+        w.WriteStartArray("cut");
+        foreach (var (i, cap) in e.Cut) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteStringValue(cap); w.WriteEndArray(); }
+        w.WriteEndArray();
+        w.WriteStartArray("pairs");
+        for (var s = 0; s < e.Pairs.Length; s++)
+        {
+            if (e.Pairs[s] is not { } p) continue;
+            w.WriteStartArray();
+            foreach (var v in new long[] { s, p.Count, p.Index, (int)p.Features, p.Length, p.States, p.Transitions }) w.WriteNumberValue(v);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteBoolean("partitioned", e.Partitioned);
+        w.WriteBoolean("complete", e.Complete);
+        w.WriteNumber("seconds", e.Elapsed.TotalSeconds);
+        w.WriteEndObject();
+    }
+
+    private static void Longs(Utf8JsonWriter w, string name, long[] values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+
+    /// <summary>Reads a partial result; null with one line (FILE:LINE:COLUMN where the JSON reader knows it) when the file is not one.</summary>
+    public static PartialResult? Read(string path, out string? error)
+    {
+        error = null;
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = $"{path}: cannot read: {e.Message}";
+            return null;
+        }
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException e)
+        {
+            error = $"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}: not a partial result: invalid JSON";
+            return null;
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("command", out var command) || command.ValueKind != JsonValueKind.String || command.GetString() != "partial")
+            {
+                error = $"{path}:1:1: not a partial result (written by compare or check with --out FILE)";
+                return null;
+            }
+            try
+            {
+                var shard = Shard.Parse(root.GetProperty("shard").GetString()!, out var shardError)
+                    ?? throw new FormatException($"shard {shardError}");
+                var identity = root.GetProperty("identity").EnumerateObject().Select(p => (p.Name, p.Value.GetString()!)).ToList();
+                var report = root.GetProperty("report").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+                var readings = root.GetProperty("readings").EnumerateArray().Select(ReadReading).ToList();
+                var eq = root.GetProperty("equivalence");
+                return new PartialResult(root.GetProperty("kind").GetString()!, root.GetProperty("version").GetString()!, shard,
+                    [.. root.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()!)], identity, report, readings,
+                    eq.ValueKind == JsonValueKind.Null ? null : ReadEquivalence(eq));
+            }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or IndexOutOfRangeException)
+            {
+                error = $"{path}:1:1: not a complete partial result: {e.Message}";
+                return null;
+            }
+        }
+    }
+
+    private static ReadingPartial ReadReading(JsonElement e)
+    {
+        var r = new ReadingPartial
+        {
+            InputsChecked = e.GetProperty("inputsChecked").GetInt32(),
+            Complete = e.GetProperty("complete").GetBoolean(),
+            Catalogs = e.GetProperty("catalogs").GetInt32(),
+            States = e.GetProperty("states").GetInt64(),
+            Transitions = e.GetProperty("transitions").GetInt64(),
+            MaxDepth = e.GetProperty("maxDepth").GetInt32(),
+            Offered = e.GetProperty("offered").GetInt32(),
+            Elapsed = TimeSpan.FromSeconds(e.GetProperty("seconds").GetDouble()),
+            Properties = [.. e.GetProperty("properties").EnumerateArray().Select(ReadProperty)],
+        };
+        ReadLongs(e.GetProperty("accepted"), r.Accepted);
+        ReadLongs(e.GetProperty("refused"), r.Refused);
+        foreach (var c in e.GetProperty("cut").EnumerateArray()) r.Cut.Add((c[0].GetInt32(), c[1].GetString()!));
+        foreach (var c in e.GetProperty("collisions").EnumerateArray()) r.Collisions.Add((c[0].GetInt32(), c[1].GetDouble()));
+        return r;
+    }
+
+    private static PropertyPartial? ReadProperty(JsonElement e)
+    {
+        if (e.ValueKind == JsonValueKind.Null) return null;
+        var p = new PropertyPartial
+        {
+            Applicable = e.GetProperty("applicable").GetInt32(),
+            Needed = (InputFeatures)e.GetProperty("needed").GetInt32(),
+            Undecided = e.GetProperty("undecided").GetInt32(),
+            FirstUndecided = e.GetProperty("firstUndecided").GetInt32(),
+            FirstCap = e.TryGetProperty("firstCap", out var cap) ? cap.GetString() : null,
+            Frontier = e.GetProperty("frontier").GetInt64(),
+            Tracked = e.GetProperty("tracked").GetBoolean(),
+            Cases = e.GetProperty("cases").GetInt32(),
+        };
+        if (e.TryGetProperty("best", out var b))
+        {
+            var trace = b.GetProperty("trace").EnumerateArray().Select(o => o.GetInt32())
+                .Select(o => new Operation((OpKind)(o >> 16), (byte)(o >> 8), (byte)o)).ToArray();
+            p.Best = new Candidate((InputFeatures)b.GetProperty("features").GetInt32(), trace.Length, b.GetProperty("index").GetInt32(), trace, b.GetProperty("message").GetString()!);
+        }
+        return p;
+    }
+
+    private static EquivalencePartial ReadEquivalence(JsonElement e)
+    {
+        var n = e.GetProperty("readings").GetInt32();
+        var apart = e.GetProperty("apart").GetString()!;
+        if (apart.Length != n * n) throw new FormatException("equivalence: 'apart' has the wrong length");
+        var result = new EquivalencePartial
+        {
+            Readings = n,
+            Apart = [.. apart.Select(c => c == '1')],
+            Joined = new long[n],
+            Pairs = new PairPartial?[n * n],
+            PhaseStates = e.GetProperty("phaseStates").GetInt64(),
+            PhaseTransitions = e.GetProperty("phaseTransitions").GetInt64(),
+            Partitioned = e.GetProperty("partitioned").GetBoolean(),
+            Complete = e.GetProperty("complete").GetBoolean(),
+            Elapsed = TimeSpan.FromSeconds(e.GetProperty("seconds").GetDouble()),
+        };
+        ReadLongs(e.GetProperty("joined"), result.Joined);
+        foreach (var c in e.GetProperty("cut").EnumerateArray()) result.Cut.Add((c[0].GetInt32(), c[1].GetString()!));
+        foreach (var p in e.GetProperty("pairs").EnumerateArray())
+            result.Pairs[p[0].GetInt32()] = new PairPartial
+            {
+                Count = p[1].GetInt32(), Index = p[2].GetInt32(), Features = (InputFeatures)p[3].GetInt32(),
+                Length = p[4].GetInt32(), States = p[5].GetInt64(), Transitions = p[6].GetInt64(),
+            };
+        return result;
+    }
+
+    private static void ReadLongs(JsonElement e, long[] into)
+    {
+        if (e.GetArrayLength() != into.Length) throw new FormatException("a count array has the wrong length");
+        var i = 0;
+        foreach (var v in e.EnumerateArray()) into[i++] = v.GetInt64();
+    }
+}
