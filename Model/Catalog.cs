@@ -36,6 +36,8 @@ public sealed class Catalog
     public ImmutableArray<uint> SetNumbers { get; }
 
     internal readonly ulong[] FuncsNormalized, FuncsExact, SymposAliases, StateMask, BlockMask, SetsMask, ParamMask;
+    // Per exact function bit, the bit of the same function written with the other of sympos 0 and 1, or 0.
+    internal readonly ulong[] ExactTwin;
     internal readonly uint[] Versions;
     internal readonly byte[] OwnSet;
     internal readonly bool[] ZeroMisused, ZeroOnly, ParamHasZero;
@@ -116,6 +118,9 @@ public sealed class Catalog
         AutoCandidates = new byte[autoBound];
         for (var k = 0; k < autoBound; k++) AutoCandidates[k] = (byte)setIndex[(uint)k + 1];
 
+        ExactTwin = new ulong[exact.Count];
+        foreach (var (f, bit) in exact)
+            if (f.Sympos <= 1 && exact.TryGetValue(f with { Sympos = 1 - f.Sympos }, out var twin)) ExactTwin[bit] = 1UL << twin;
         FuncsNormalized = new ulong[n];
         FuncsExact = new ulong[n];
         SymposAliases = new ulong[n];

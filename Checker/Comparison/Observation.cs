@@ -90,7 +90,22 @@ internal sealed class Observation
         if (derive && (observed & Observed.Active) != 0 && !SameActive(i, a.State, k, b.State)) d |= Observed.Active;
         if (derive && (observed & Observed.States) != 0 && !SameStates(i, a.State, k, b.State)) d |= Observed.States;
         if ((observed & Observed.Sets) != 0 && !SameSets(i, a.State, k, b.State)) d |= Observed.Sets;
+        if ((observed & Observed.Runs) != 0 && (a.State.InTransition || b.State.InTransition) && !SameRuns(i, a.State, k, b.State))
+            d |= Observed.Runs;
         return d;
+    }
+
+    private bool SameRuns(int i, in KernelState x, int k, in KernelState y)
+    {
+        var functions = c[0].Functions.Length;
+        for (var f = 0; f < functions; f++)
+        {
+            int fi = functionIn[i][f], fk = functionIn[k][f];
+            if (FunctionStack.Runs(c[i], x, fi, switched: true) != FunctionStack.Runs(c[k], y, fk, switched: true)
+                || FunctionStack.Runs(c[i], x, fi, switched: false) != FunctionStack.Runs(c[k], y, fk, switched: false))
+                return false;
+        }
+        return true;
     }
 
     private static bool SameEnabled(in KernelState x, in KernelState y)

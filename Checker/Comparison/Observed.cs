@@ -20,8 +20,10 @@ public enum Observed : byte
     States = 8,
     /// <summary>The set numbers each enabled patch occupies, in list order.</summary>
     Sets = 16,
+    /// <summary>During a transition, the code switched and unswitched tasks run for every function (outside one it is <see cref="Active"/>).</summary>
+    Runs = 32,
     /// <summary>Every observable.</summary>
-    All = Outcome | Enabled | Active | States | Sets,
+    All = Outcome | Enabled | Active | States | Sets | Runs,
 }
 
 /// <summary>The names of <see cref="Observed"/> values as the tool prints and parses them.</summary>
@@ -30,7 +32,7 @@ public static class ObservedText
     private static readonly (Observed Flag, string Name)[] names =
     [
         (Observed.Outcome, "outcome"), (Observed.Enabled, "enabled"), (Observed.Active, "active"),
-        (Observed.States, "states"), (Observed.Sets, "sets"),
+        (Observed.States, "states"), (Observed.Sets, "sets"), (Observed.Runs, "runs"),
     ];
 
     /// <summary>The observable names, in the order reports list them.</summary>
