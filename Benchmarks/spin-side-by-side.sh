@@ -7,12 +7,13 @@
 #   default catalogs: the timeline, positional-10 and positional-12 (2,475,008 states)
 #   READING=flat Benchmarks/spin-side-by-side.sh ...   another reading (default positional)
 # Needs: the .NET 10 SDK, spin, gcc and GNU time (/usr/bin/time). positional-12 needs about
-# 6 GB for the full check.
+# 0.7 GB for the full check.
 #
 # "exploration" is `check --invariant refusal-is-atomic`, the one property the explorer checks
 # as it goes, so its time is the exploration's; times are klp-check's own timing line (the
 # exploration and checks, without start-up), wall is the process's wall-clock time and CPU its
-# user and system time, which a shared machine disturbs less. Peak memory
+# user and system time, which a shared machine disturbs less; the CPU ratio is the full
+# check's CPU time over the exploration's. Peak memory
 # is the maximum resident set size GNU time reports; bytes per state divide it by the states.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,11 +44,11 @@ states() { sed -nE 's/^klp-check: ([0-9]+) states in .*/\1/p' "$1"; }
 
 echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD)"
 echo
-echo "| catalog | states | exploration s | full check s (wall, CPU) | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| catalog | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for c in "${catalogs[@]}"; do
   name=$(basename "$c" .klp)
-  "${klp[@]}" check --reading "$reading" --catalog "$c" --invariant refusal-is-atomic --max-states 200000000 >/dev/null 2>"$work/explore.err" || true
+  /usr/bin/time -v -o "$work/explore.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --invariant refusal-is-atomic --max-states 200000000 >/dev/null 2>"$work/explore.err" || true
   /usr/bin/time -v -o "$work/check.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 >/dev/null 2>"$work/check.err" || true
   # SPIN searches depth first: its stack (-m) must hold the deepest path, at most one entry per
   # state; its hash table (-w) gets about two slots per state.
@@ -61,5 +62,5 @@ for c in "${catalogs[@]}"; do
   [ "$spin_states" = "$n" ] || echo "spin-side-by-side: $c: SPIN stored $spin_states states, klp-check $n" >&2
   kb=$(rss "$work/check.time")
   spin_kb=$(rss "$work/spin.time")
-  echo "| $name | $n | $(seconds "$work/explore.err") | $(seconds "$work/check.err") ($(wall "$work/check.time"), $(cpu "$work/check.time")) | $(mb "$kb") | $((kb * 1024 / n)) | $spin_states | $spin_s ($(wall "$work/spin.time"), $(cpu "$work/spin.time")) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) |"
+  echo "| $name | $n | $(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time")) | $(seconds "$work/check.err") ($(wall "$work/check.time"), $(cpu "$work/check.time")) | $(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }') | $(mb "$kb") | $((kb * 1024 / n)) | $spin_states | $spin_s ($(wall "$work/spin.time"), $(cpu "$work/spin.time")) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) |"
 done

@@ -36,6 +36,8 @@ public sealed class Catalog
     public ImmutableArray<uint> SetNumbers { get; }
 
     internal readonly ulong[] FuncsNormalized, FuncsExact, SymposAliases, StateMask, BlockMask, SetsMask, ParamMask;
+    // Per exact function bit, the bit of the same function written with the other of sympos 0 and 1, or 0.
+    internal readonly ulong[] ExactTwin;
     internal readonly uint[] Versions;
     internal readonly byte[] OwnSet;
     internal readonly bool[] ZeroMisused, ZeroOnly, ParamHasZero;
@@ -43,9 +45,6 @@ public sealed class Catalog
     internal readonly byte[] AutoCandidates;
     internal readonly byte[][] StateOrder;
     internal readonly bool[] ReplaceFlag, OwnIsZero, IsAuto;
-
-    /// <summary>Per patch, the hotfix line it belongs to (the first version's index), or -1 for a cumulative or a patch of no line.</summary>
-    public ImmutableArray<int> HotfixLine { get; }
 
     /// <summary>Builds and validates a catalog.</summary>
     /// <exception cref="CatalogException">The catalog cannot be modelled.</exception>
@@ -119,6 +118,9 @@ public sealed class Catalog
         AutoCandidates = new byte[autoBound];
         for (var k = 0; k < autoBound; k++) AutoCandidates[k] = (byte)setIndex[(uint)k + 1];
 
+        ExactTwin = new ulong[exact.Count];
+        foreach (var (f, bit) in exact)
+            if (f.Sympos <= 1 && exact.TryGetValue(f with { Sympos = 1 - f.Sympos }, out var twin)) ExactTwin[bit] = 1UL << twin;
         FuncsNormalized = new ulong[n];
         FuncsExact = new ulong[n];
         SymposAliases = new ulong[n];
@@ -170,16 +172,6 @@ public sealed class Catalog
             ZeroOnly[i] = hasZero && p.Sets.All(s => s == 0);
             ZeroMisused[i] = hasZero && !ZeroOnly[i];
         }
-        var lines = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            lines[i] = -1;
-            if (Patches[i].Kind != PatchKind.Hotfix) continue;
-            var root = i;
-            for (var hops = 0; hops < n && Patches[root].Updates is { } up && names.TryGetValue(up, out var parent); hops++) root = parent;
-            lines[i] = root;
-        }
-        HotfixLine = [.. lines];
         ParamMask = new ulong[AddSetsVariants.Length];
         ParamHasZero = new bool[AddSetsVariants.Length];
         for (var v = 0; v < AddSetsVariants.Length; v++)

@@ -99,6 +99,8 @@ public static class Kernel
             }
         }
 
+        clash |= exact && NopsClash(c, replaced, funcsP);
+
         // klp_init_patch() adds the nops after the compatibility check, before the transition check.
         if (clash) return Effect.Refuse(Errno.EEXIST, Reason.NopNameClash);
 
@@ -122,6 +124,19 @@ public static class Kernel
 
     // Whether the entry at a position is in R(P), for a patch that lists these sets; a partial
     // overlap the reading refuses is not in R(P) and sets partialRefused.
+    // Under exact identity, klp_add_object_nops() finds an existing func (a nop included) only at
+    // the same sympos, so replaced patches patching f at sympos 0 and at 1 give two nops, both
+    // with the sysfs name "f,1": kobject_add() fails with EEXIST.
+    private static bool NopsClash(Catalog c, ulong replaced, ulong funcsP)
+    {
+        ulong nops = 0;
+        for (var r = replaced; r != 0; r &= r - 1) nops |= c.FuncsExact[BitOperations.TrailingZeroCount(r)];
+        nops &= ~funcsP;
+        for (var f = nops; f != 0; f &= f - 1)
+            if ((c.ExactTwin[BitOperations.TrailingZeroCount(f)] & nops) != 0) return true;
+        return false;
+    }
+
     private static bool InReplaced(Catalog c, Reading r, in KernelState s, int position, ulong listed, bool replaceAll, out bool partialRefused)
     {
         partialRefused = false;

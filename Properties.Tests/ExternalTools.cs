@@ -19,7 +19,13 @@ public static class ExternalTools
     }
 
     /// <summary>Runs a program to its end (or kills it after the timeout); returns its exit code and output.</summary>
-    public static (int Code, string Out, string Err) Run(string file, IEnumerable<string> args, string? stdin = null, int timeoutSeconds = 300, string? workingDirectory = null)
+    /// <param name="file">The program.</param>
+    /// <param name="args">Its arguments, each passed as one.</param>
+    /// <param name="stdin">Text written to its standard input, or null for none.</param>
+    /// <param name="timeoutSeconds">How long it may run.</param>
+    /// <param name="workingDirectory">Where it runs (default: the current directory).</param>
+    /// <param name="environment">Variables set for it on top of this process's environment.</param>
+    public static (int Code, string Out, string Err) Run(string file, IEnumerable<string> args, string? stdin = null, int timeoutSeconds = 300, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -32,6 +38,8 @@ public static class ExternalTools
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
         using var p = Process.Start(info)!;
         var output = p.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEndAsync();

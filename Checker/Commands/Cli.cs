@@ -46,6 +46,22 @@ public static class Cli
 
     private static int Run(string[] args, TextWriter stdout, MessageWriter stderr)
     {
+        var parse = Parse(args, stdout, stderr);
+        if (parse.Errors.Count > 0)
+        {
+            for (var i = 0; i < parse.Errors.Count; i++)
+                stderr.WriteLine($"klp-check: {parse.Errors[i].Message}" + (i == parse.Errors.Count - 1 ? " (see klp-check --help)" : ""));
+            return ExitCodes.Usage;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>Parses a command line with every command of the tool without running it: the errors <see cref="Run(string[], TextWriter?, TextWriter?)"/> would report, none when it would run the command.</summary>
+    /// <remarks>Used to check command lines written elsewhere (docs/scale-out.md and its recipes) against the real parser.</remarks>
+    public static ParseResult Parse(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= TextWriter.Null;
+        stderr ??= TextWriter.Null;
         var root = new RootCommand("klp-check: replays and model-checks Linux livepatch replace proposals.")
         {
             ReplayCommand.Create(stdout, stderr),
@@ -63,14 +79,7 @@ public static class Cli
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
             help.Action = new System.CommandLine.Help.HelpAction { MaxWidth = TextLayout.Width };
         var config = new ParserConfiguration();
-        var parse = root.Parse(args, config);
-        if (parse.Errors.Count > 0)
-        {
-            for (var i = 0; i < parse.Errors.Count; i++)
-                stderr.WriteLine($"klp-check: {parse.Errors[i].Message}" + (i == parse.Errors.Count - 1 ? " (see klp-check --help)" : ""));
-            return ExitCodes.Usage;
-        }
-        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return root.Parse(args, config);
     }
 
     /// <summary>The <c>--reading</c> option shared by every command.</summary>

@@ -25,6 +25,7 @@ public sealed class Explorer
     private int size = MinTable;
     private int used;
     private const int MinTable = 1024;
+    private const int KeptTable = 1 << 20;
     private GraphStorage? spare;
 
     private static uint Tag(ulong print) => (uint)(print >> 32);
@@ -71,8 +72,16 @@ public sealed class Explorer
             else ExpandLevel(g, levelStart, levelEnd, limits, tally);
             levelStart = levelEnd;
         }
+        g.SealEdges();
         tally.AddTo(g);
         this.visitor = null;
+        // A large table is not kept for the next exploration: the checks that follow need the
+        // memory more than the next catalog needs the time it takes to grow one again.
+        if (size > KeptTable)
+        {
+            (slots, spareSlots, size) = (new ulong[MinTable], new ulong[MinTable], MinTable);
+            GC.Collect();
+        }
         return g;
     }
 
@@ -134,7 +143,7 @@ public sealed class Explorer
         var catalog = g.Catalog;
         var reading = g.Reading;
         var alphabet = g.Alphabet;
-        ref readonly var state = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States)[current];
+        ref readonly var state = ref g.States[current];
         var successors = batch.Successors.AsSpan();
         var prints = batch.Prints;
         // Each successor's storage holds the state itself before its operation, so a refusal that
@@ -167,12 +176,11 @@ public sealed class Explorer
 
     private void PrefetchCandidates(StateGraph g, Batch batch)
     {
-        var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States);
         for (var j = 0; j < batch.Count; j++)
         {
             var tag = Tag(batch.Prints[j]);
             var slot = slots[Home(tag)];
-            if (slot != 0 && Tag(slot) == tag) PrefetchState(ref states[IdOf(slot)]);
+            if (slot != 0 && Tag(slot) == tag) PrefetchState(ref System.Runtime.CompilerServices.Unsafe.AsRef(in g.States[IdOf(slot)]));
         }
     }
 
@@ -208,8 +216,8 @@ public sealed class Explorer
             }
             id = Insert(g, state, print, from, op, depth + 1);
         }
-        g.Edges.Add(new Edge(from, id, op, affected));
-        visitor?.OnTransition(g, g.Edges[^1]);
+        g.AddEdge(from, id, op);
+        visitor?.OnTransition(g, new Edge(from, id, op, affected));
     }
 
     // A successor found in parallel: an edge to a known state, or an index into the level's new states.
@@ -250,8 +258,8 @@ public sealed class Explorer
             {
                 if (p.Known >= 0)
                 {
-                    g.Edges.Add(new Edge(p.From, p.Known, p.Op, p.Affected));
-                    visitor?.OnTransition(g, g.Edges[^1]);
+                    g.AddEdge(p.From, p.Known, p.Op);
+                    visitor?.OnTransition(g, new Edge(p.From, p.Known, p.Op, p.Affected));
                 }
                 else
                 {
@@ -277,15 +285,13 @@ public sealed class Explorer
     }
 
     private static bool StateEquals(StateGraph g, int id, in KernelState s) =>
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.States)[id].Same(s);
+        g.States[id].Same(s);
 
     private int Insert(StateGraph g, in KernelState s, ulong print, int parent, int op, int depth)
     {
         var id = g.States.Count;
         g.States.Add(s);
-        g.Parent.Add(parent);
-        g.ParentOp.Add(op);
-        g.Depth.Add(depth);
+        g.Tree.Add(parent, op, depth);
         if (g.Fingerprinted) printOf.Add(print);
         if (++used * 2 > size) Grow();
         Place(Slot(print, id));

@@ -3,9 +3,16 @@ using Klp.Check.Model;
 namespace Klp.Check.Exploration;
 
 /// <summary>The lists of a graph, handed from one exploration to the next.</summary>
-internal sealed record GraphStorage(List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth, List<Edge> Edges);
+internal sealed record GraphStorage(ChunkedList<KernelState> States, SearchTree Tree,
+    ChunkedList<int> EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp);
 
 /// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
+/// <remarks>
+/// Storage is what bounds the size of a catalog that can be checked, so a graph keeps per state
+/// the state and three ints, and per transition its target and operation (6 bytes), grouped by
+/// source state; what an operation replaced is recomputed with <see cref="Kernel.Apply"/> when
+/// asked for (<see cref="Edges"/>, <see cref="AffectedBy"/>).
+/// </remarks>
 public sealed class StateGraph
 {
     internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage = null)
@@ -13,21 +20,22 @@ public sealed class StateGraph
         Catalog = catalog;
         Reading = reading;
         Alphabet = alphabet;
+        Edges = new EdgeList(this);
         if (storage is null) return;
-        (States, Parent, ParentOp, Depth, Edges) = storage;
+        (States, Tree, edgeStart, edgeTo, edgeOp) = storage;
         States.Clear();
-        Parent.Clear();
-        ParentOp.Clear();
-        Depth.Clear();
-        Edges.Clear();
+        Tree.Clear();
+        edgeStart.Clear();
+        edgeTo.Clear();
+        edgeOp.Clear();
     }
 
     // Gives the lists away for reuse and leaves the graph empty, so a stale graph shows nothing
     // rather than another catalog's states.
     internal GraphStorage Release()
     {
-        var storage = new GraphStorage(States, Parent, ParentOp, Depth, Edges);
-        (States, Parent, ParentOp, Depth, Edges) = ([], [], [], [], []);
+        var storage = new GraphStorage(States, Tree, edgeStart, edgeTo, edgeOp);
+        (States, Tree, edgeStart, edgeTo, edgeOp) = (new(), new(), new(), new(), new());
         return storage;
     }
 
@@ -41,19 +49,62 @@ public sealed class StateGraph
     public Operation[] Alphabet { get; }
 
     /// <summary>The distinct states; id 0 is the empty kernel; ids are in breadth-first order.</summary>
-    public List<KernelState> States { get; private set; } = [];
+    public ChunkedList<KernelState> States { get; private set; } = new();
+
+    /// <summary>The breadth-first tree of the search: how each state was first reached.</summary>
+    public SearchTree Tree { get; private set; } = new();
 
     /// <summary>Per state, the id of the state it was first reached from (-1 for the root).</summary>
-    public List<int> Parent { get; private set; } = [];
+    public ChunkedList<int> Parent => Tree.Parent;
 
     /// <summary>Per state, the alphabet index of the operation it was first reached by.</summary>
-    public List<int> ParentOp { get; private set; } = [];
+    public ChunkedList<int> ParentOp => Tree.ParentOp;
 
     /// <summary>Per state, its breadth-first depth.</summary>
-    public List<int> Depth { get; private set; } = [];
+    public ChunkedList<int> Depth => Tree.Depth;
 
-    /// <summary>Every accepted transition, in the order found.</summary>
-    public List<Edge> Edges { get; private set; } = [];
+    // The transitions grouped by source: those of state s are edgeStart[s]..edgeStart[s + 1] in
+    // edgeTo and edgeOp. edgeStart has an entry per state that has been given edges, and one
+    // more once the graph is sealed.
+    private ChunkedList<int> edgeStart = new();
+    private ChunkedList<int> edgeTo = new();
+    private ChunkedList<ushort> edgeOp = new();
+
+    /// <summary>Every accepted transition, grouped by source state in id order, in the order found within a state.</summary>
+    public EdgeList Edges { get; }
+
+    /// <summary>The number of accepted transitions stored.</summary>
+    public int EdgeCount => edgeTo.Count;
+
+    /// <summary>The index of the first transition out of a state; those of state s end where those of s + 1 begin.</summary>
+    public int FirstEdge(int state) => state < edgeStart.Count ? edgeStart[state] : edgeTo.Count;
+
+    /// <summary>The target state of a transition.</summary>
+    public int TargetOf(int edge) => edgeTo[edge];
+
+    /// <summary>The alphabet index of a transition's operation.</summary>
+    public int OpOf(int edge) => edgeOp[edge];
+
+    /// <summary>What the operation at <paramref name="op"/> replaced or removed when applied in <paramref name="state"/>, recomputed by <see cref="Kernel.Apply"/>.</summary>
+    public ulong AffectedBy(int state, int op)
+    {
+        var next = States[state];
+        return Kernel.Apply(Catalog, Reading, States[state], Alphabet[op], ref next).Affected;
+    }
+
+    // Edges arrive with non-decreasing sources.
+    internal void AddEdge(int from, int to, int op)
+    {
+        while (edgeStart.Count <= from) edgeStart.Add(edgeTo.Count);
+        edgeTo.Add(to);
+        edgeOp.Add((ushort)op);
+    }
+
+    // Closes the edge lists: every state gets its start, and one more entry ends the last.
+    internal void SealEdges()
+    {
+        while (edgeStart.Count <= States.Count) edgeStart.Add(edgeTo.Count);
+    }
 
     /// <summary>Per alphabet entry, how often it was accepted.</summary>
     public long[] AcceptedCount { get; internal set; } = [];
@@ -83,13 +134,7 @@ public sealed class StateGraph
     public int MaxDepth => Depth.Count == 0 ? 0 : Depth[^1];
 
     /// <summary>The shortest operation list from the empty kernel to a state.</summary>
-    public List<Operation> PathTo(int state)
-    {
-        var path = new List<Operation>();
-        for (var s = state; Parent[s] >= 0; s = Parent[s]) path.Add(Alphabet[ParentOp[s]]);
-        path.Reverse();
-        return path;
-    }
+    public List<Operation> PathTo(int state) => Tree.PathTo(state, Alphabet);
 
     /// <summary>The graph of the states one run visits: the run's accepted operations are its edges.</summary>
     /// <remarks>The alphabet is the full alphabet, so checks that try every operation in a state still do.</remarks>
@@ -99,25 +144,20 @@ public sealed class StateGraph
     /// <param name="visitor">Told of each new state, accepted transition and refusal, as an exploration tells it.</param>
     public static StateGraph FromRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops, ExplorationVisitor? visitor = null)
     {
+        // Operations outside the exploration alphabet (Force of a named patch) are appended to it.
         var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
-        var g = new StateGraph(catalog, reading, alphabet) { AcceptedCount = new long[alphabet.Length] };
+        var extra = ops.Where(op => Array.IndexOf(alphabet, op) < 0).Distinct();
+        var g = new StateGraph(catalog, reading, [.. alphabet, .. extra]);
+        g.AcceptedCount = new long[g.Alphabet.Length];
         var ids = new Dictionary<KernelState, int> { [KernelState.Empty] = 0 };
         g.States.Add(KernelState.Empty);
-        g.Parent.Add(-1);
-        g.ParentOp.Add(-1);
-        g.Depth.Add(0);
+        g.Tree.Add(-1, -1, 0);
         visitor?.OnState(g, 0);
+        var edges = new List<Edge>();
         var current = 0;
         foreach (var op in ops)
         {
-            var a = Array.IndexOf(alphabet, op);
-            if (a < 0)
-            {
-                // Operations outside the exploration alphabet (Force of a named patch) are appended to it.
-                alphabet = [.. alphabet, op];
-                a = alphabet.Length - 1;
-                g = g.WithAlphabet(alphabet);
-            }
+            var a = Array.IndexOf(g.Alphabet, op);
             var o = Kernel.Step(catalog, reading, g.States[current], op);
             g.Transitions++;
             if (!o.Accepted)
@@ -130,26 +170,15 @@ public sealed class StateGraph
                 id = g.States.Count;
                 ids[o.State] = id;
                 g.States.Add(o.State);
-                g.Parent.Add(current);
-                g.ParentOp.Add(a);
-                g.Depth.Add(g.Depth[current] + 1);
+                g.Tree.Add(current, a, g.Depth[current] + 1);
                 visitor?.OnState(g, id);
             }
-            g.Edges.Add(new Edge(current, id, a, o.Affected));
-            visitor?.OnTransition(g, g.Edges[^1]);
+            edges.Add(new Edge(current, id, a, o.Affected));
+            visitor?.OnTransition(g, edges[^1]);
             current = id;
         }
-        return g;
-    }
-
-    private StateGraph WithAlphabet(Operation[] alphabet)
-    {
-        var g = new StateGraph(Catalog, Reading, alphabet) { AcceptedCount = new long[alphabet.Length], Transitions = Transitions };
-        g.States.AddRange(States);
-        g.Parent.AddRange(Parent);
-        g.ParentOp.AddRange(ParentOp);
-        g.Depth.AddRange(Depth);
-        g.Edges.AddRange(Edges);
+        foreach (var e in edges.OrderBy(e => e.From)) g.AddEdge(e.From, e.To, e.Op);
+        g.SealEdges();
         return g;
     }
 

@@ -68,6 +68,21 @@ public static class EquivalenceReport
                 }
                 if (views.Select(Active).Distinct().Count() > 1) lines.Add($"active {fn}: {Values(Active)}");
             }
+        if ((d.Differs & Observed.Runs) != 0)
+            for (var f = 0; f < c0.Functions.Length; f++)
+            {
+                var fn = c0.Functions[f];
+                string Runs(LockstepView v)
+                {
+                    var bit = v.Catalog.IndexOfFunction(fn);
+                    int sw = FunctionStack.Runs(v.Catalog, v.After.State, bit, switched: true), un = FunctionStack.Runs(v.Catalog, v.After.State, bit, switched: false);
+                    string Name(int p) => p < 0 ? "original" : v.Catalog[p].Name;
+                    return sw == un ? $"{Name(sw)} for all tasks" : $"{Name(sw)} switched, {Name(un)} unswitched";
+                }
+                if (views.Select(Runs).Distinct().Count() == 1) continue;
+                lines.Add($"runs {fn}: {Values(Runs)}");
+                lines.Add($"stack of {fn}: {Values(v => StackText(v.Catalog, FunctionStack.Of(v.Catalog, v.After.State, v.Catalog.IndexOfFunction(fn))))}");
+            }
         if ((d.Differs & Observed.States) != 0)
             foreach (var id in c0.StateIds)
             {
@@ -95,6 +110,11 @@ public static class EquivalenceReport
         }
         return lines;
     }
+
+    /// <summary>A function stack, head first: <c>nop of a2 (transition), b1, a1</c>, or <c>empty</c>.</summary>
+    public static string StackText(Catalog catalog, IReadOnlyList<StackEntry> stack) =>
+        stack.Count == 0 ? "empty" : string.Join(", ", stack.Select(e =>
+            (e.Nop ? "nop of " : "") + catalog[e.Patch].Name + (e.Transition ? " (transition)" : "")));
 
     private static IEnumerable<string> InputLines(string input) =>
         input.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -30,7 +30,7 @@ public sealed class BlockDisableKept() : Invariant("block-disable-kept", Propert
         public override void OnState(StateGraph graph, int state)
         {
             if (exercised) return;
-            ref readonly var s = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(graph.States)[state];
+            ref readonly var s = ref graph.States[state];
             if (s.InTransition) return;
             var enabled = Observables.EnabledMask(s);
             while (enabled != 0 && !exercised)

@@ -7,13 +7,17 @@ namespace Klp.Check.Properties;
 /// <param name="graph">The explored graph.</param>
 public sealed class GraphFacts(StateGraph graph)
 {
-    private ReverseGraph? reverse, restrictedReverse;
+    private ReverseGraph? reverse;
     private bool[]? frontier, restrictedFrontier;
+    private ulong[]? enabledAhead, restrictedEnabledAhead;
     private ulong? customers;
 
     // The predecessors of state s are From[Start[s]..Start[s + 1]], in edge order: two arrays
-    // for the whole graph instead of a list per state.
+    // for the whole graph instead of a list per state. An entry has its sign bit set when its
+    // transition is not one of the restricted operations, so both kinds of search share one array.
     private sealed record ReverseGraph(int[] Start, int[] From);
+
+    private const int Unrestricted = int.MinValue;
 
     /// <summary>The graph.</summary>
     public StateGraph Graph { get; } = graph;
@@ -42,8 +46,52 @@ public sealed class GraphFacts(StateGraph graph)
                 queue[tail++] = s;
             }
         }
-        Backwards(Reverse(restricted), reach, queue, tail);
+        Backwards(Reverse(), restricted, reach, queue, tail);
         return reach;
+    }
+
+    /// <summary>Per state, the patches (a mask over catalog indices) enabled in some quiescent state reachable from it, over the same operations as <see cref="CanReach"/>.</summary>
+    /// <remarks>One backward search for every patch at once: a state is queued again only when it learns of a patch it did not know of.</remarks>
+    public ulong[] EnabledAhead(bool restricted)
+    {
+        var cached = restricted ? restrictedEnabledAhead : enabledAhead;
+        if (cached is not null) return cached;
+        var n = Graph.States.Count;
+        var rev = Reverse();
+        var mask = new ulong[n];
+        var queued = new bool[n];
+        // A ring of at most n entries: a state is in it at most once at a time.
+        var queue = new int[n];
+        int head = 0, count = 0;
+        for (var s = 0; s < n; s++)
+        {
+            ref readonly var st = ref Graph.States[s];
+            if (st.InTransition || (mask[s] = Observables.EnabledMask(st)) == 0) continue;
+            queued[s] = true;
+            queue[(head + count++) % n] = s;
+        }
+        while (count > 0)
+        {
+            var s = queue[head];
+            head = head + 1 == n ? 0 : head + 1;
+            count--;
+            queued[s] = false;
+            var m = mask[s];
+            for (var i = rev.Start[s]; i < rev.Start[s + 1]; i++)
+            {
+                var entry = rev.From[i];
+                if (restricted && entry < 0) continue;
+                var p = entry & int.MaxValue;
+                if ((mask[p] | m) == mask[p]) continue;
+                mask[p] |= m;
+                if (queued[p]) continue;
+                queued[p] = true;
+                queue[(head + count++) % n] = p;
+            }
+        }
+        if (restricted) restrictedEnabledAhead = mask;
+        else enabledAhead = mask;
+        return mask;
     }
 
     /// <summary>Per state, whether a frontier state (one a cap left partly unexplored) is reachable from it over the same operations as <see cref="CanReach"/>.</summary>
@@ -59,7 +107,7 @@ public sealed class GraphFacts(StateGraph graph)
             reach[s] = true;
             queue[tail++] = s;
         }
-        Backwards(Reverse(restricted), reach, queue, tail);
+        Backwards(Reverse(), restricted, reach, queue, tail);
         if (restricted) restrictedFrontier = reach;
         else frontier = reach;
         return reach;
@@ -83,7 +131,7 @@ public sealed class GraphFacts(StateGraph graph)
     }
 
     // Breadth-first backwards from the queued states; each state enters the queue once.
-    private static void Backwards(ReverseGraph rev, bool[] reach, int[] queue, int tail)
+    private static void Backwards(ReverseGraph rev, bool restricted, bool[] reach, int[] queue, int tail)
     {
         var head = 0;
         while (head < tail)
@@ -91,7 +139,9 @@ public sealed class GraphFacts(StateGraph graph)
             var s = queue[head++];
             for (var i = rev.Start[s]; i < rev.Start[s + 1]; i++)
             {
-                var p = rev.From[i];
+                var entry = rev.From[i];
+                if (restricted && entry < 0) continue;
+                var p = entry & int.MaxValue;
                 if (reach[p]) continue;
                 reach[p] = true;
                 queue[tail++] = p;
@@ -99,35 +149,33 @@ public sealed class GraphFacts(StateGraph graph)
         }
     }
 
-    private ReverseGraph Reverse(bool restricted)
+    private ReverseGraph Reverse()
     {
-        var cached = restricted ? restrictedReverse : reverse;
-        if (cached is not null) return cached;
+        if (reverse is not null) return reverse;
         var g = Graph;
-        var cust = Customers;
-        bool Kept(in Edge e)
-        {
-            if (!restricted) return true;
-            return g.Alphabet[e.Op].Kind switch
-            {
-                OpKind.Load => (e.Affected & cust) == 0,
-                OpKind.Complete => g.States[e.From].TargetPatched,
-                OpKind.Unload => true,
-                _ => false,
-            };
-        }
-        var edges = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(g.Edges);
-        var start = new int[g.States.Count + 1];
-        foreach (ref readonly var e in edges)
-            if (Kept(e)) start[e.To + 1]++;
-        for (var s = 0; s < g.States.Count; s++) start[s + 1] += start[s];
+        var n = g.States.Count;
+        var start = new int[n + 1];
+        for (var e = 0; e < g.EdgeCount; e++) start[g.TargetOf(e) + 1]++;
+        for (var s = 0; s < n; s++) start[s + 1] += start[s];
         var from = new int[start[^1]];
         var next = start[..^1];
-        foreach (ref readonly var e in edges)
-            if (Kept(e)) from[next[e.To]++] = e.From;
-        var rev = new ReverseGraph(start, from);
-        if (restricted) restrictedReverse = rev;
-        else reverse = rev;
-        return rev;
+        for (var s = 0; s < n; s++)
+        {
+            var end = g.FirstEdge(s + 1);
+            for (var e = g.FirstEdge(s); e < end; e++)
+                from[next[g.TargetOf(e)]++] = s | (Restricted(s, g.OpOf(e)) ? 0 : Unrestricted);
+        }
+        return reverse = new ReverseGraph(start, from);
     }
+
+    // The operations of an atomic install: loads that replace no customer patch, a Complete that
+    // patches, unloads. A load replaces only patches in the list, so what it replaced is
+    // recomputed only when a customer patch is there.
+    private bool Restricted(int state, int op) => Graph.Alphabet[op].Kind switch
+    {
+        OpKind.Load => (Graph.States[state].InPatches & Customers) == 0 || (Graph.AffectedBy(state, op) & Customers) == 0,
+        OpKind.Complete => Graph.States[state].TargetPatched,
+        OpKind.Unload => true,
+        _ => false,
+    };
 }

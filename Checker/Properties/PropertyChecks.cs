@@ -54,9 +54,8 @@ public sealed class PropertyChecks : ExplorationVisitor
     // transition (a disable that finished at once needs none).
     private void Settle(StateGraph graph, in Edge edge, PropertyCheck[] to, bool always)
     {
-        var states = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(graph.States);
-        ref readonly var before = ref states[edge.From];
-        ref readonly var after = ref states[edge.To];
+        ref readonly var before = ref graph.States[edge.From];
+        ref readonly var after = ref graph.States[edge.To];
         var op = graph.Alphabet[edge.Op];
         var length = graph.Depth[edge.From] + 1;
         if (twoPhase && (always || after.InTransition))

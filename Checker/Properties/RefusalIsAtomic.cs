@@ -23,7 +23,7 @@ public sealed class RefusalIsAtomic() : Invariant("refusal-is-atomic", PropertyK
         // With parallel levels refusals arrive from several threads; a changed state is rare.
         public override void OnRefusal(StateGraph graph, int state, int op, in KernelState after)
         {
-            if (after.Same(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(graph.States)[state])) return;
+            if (after.Same(graph.States[state])) return;
             lock (gate)
                 if (changed is not { } known || (state, op).CompareTo(known) < 0) changed = (state, op);
         }

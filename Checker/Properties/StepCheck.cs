@@ -65,7 +65,7 @@ public abstract class StateCheck : PropertyCheck
     public override void OnState(StateGraph graph, int state)
     {
         if (found >= 0) return;
-        ref readonly var s = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(graph.States)[state];
+        ref readonly var s = ref graph.States[state];
         if (s.InTransition) return;
         if (Shows(s) is { } what)
         {

@@ -19,9 +19,9 @@ public sealed class UpgradeInstallable() : Invariant("upgrade-installable", Prop
     {
         public override CatalogFinding Finish(GraphFacts facts)
         {
-            var reach = facts.CanReach(s => Observables.IsEnabled(s, newest), restricted: true);
+            var ahead = facts.EnabledAhead(restricted: true);
             var states = facts.Graph.States;
-            return facts.Liveness(restricted: true, s => states[s].InTransition || reach[s] ? null : $"{c[newest].Name} cannot be installed by an atomic upgrade from here");
+            return facts.Liveness(restricted: true, s => states[s].InTransition || (ahead[s] >> newest & 1) != 0 ? null : $"{c[newest].Name} cannot be installed by an atomic upgrade from here");
         }
     }
 }

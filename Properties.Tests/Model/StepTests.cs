@@ -171,6 +171,29 @@ public class StepTests
         Assert.Equal((Errno.None, 0b011UL), (o.Errno, o.State.InPatches));
     }
 
+    // Regression, found by the function stack reference: under exact identity klp_find_func()
+    // does not find the nop for f (sympos 0) when it meets f at sympos 1, so a replace patch that
+    // patches neither gets two nops, both with the sysfs name "f,1". The model accepted the load.
+    [Fact]
+    public void Load_ReplaceOverSympos0AndSympos1UnderExactIdentity_RefusesWithEexist()
+    {
+        var catalog = new Catalog([Upstream("a", false, F("f")), Upstream("b", false, F("f", 1)), Upstream("r", true, F("g"))]);
+
+        var o = Last(catalog, Exact(Readings.Upstream), Operation.Load(0), Operation.Load(1), Operation.Load(2));
+
+        Assert.Equal((Errno.EEXIST, Reason.NopNameClash, 0b011UL), (o.Errno, o.Reason, o.State.InPatches));
+    }
+
+    [Fact]
+    public void Load_ReplaceOverSympos0AndSympos1UnderNormalizedIdentity_GetsOneNopAndReplaces()
+    {
+        var catalog = new Catalog([Upstream("a", false, F("f")), Upstream("b", false, F("f", 1)), Upstream("r", true, F("g"))]);
+
+        var o = Last(catalog, Readings.Upstream, Operation.Load(0), Operation.Load(1), Operation.Load(2));
+
+        Assert.Equal((Errno.None, 0b011UL, 0b100UL), (o.Errno, o.Affected, o.State.InPatches));
+    }
+
     // A deliberate difference from the kernel (docs/scenarios.md): klp_get_state() returns the
     // first of two declarations of an id, but the catalog refuses them.
     [Fact]

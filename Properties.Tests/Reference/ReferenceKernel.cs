@@ -166,11 +166,9 @@ public static class ReferenceKernel
         // 139560e8b973, with 0 and 1 the same after it). Every function, nop or not, gets a
         // sysfs directory "name,sympos" with sympos 0 written as 1; a second one with the same
         // name fails kobject_add() with EEXIST.
-        var same = reading.Options.FunctionIdentity == FunctionIdentity.Exact
-            ? (Func<FunctionId, FunctionId, bool>)((f, g) => f == g)
-            : (f, g) => f.Normalized == g.Normalized;
-        var nops = replaced.SelectMany(r => catalog[r].Funcs).Where(g => !patch.Funcs.Any(f => same(f, g))).Distinct();
-        if (nops.Select(SysfsName).Intersect(patch.Funcs.Select(SysfsName)).Any())
+        var nops = Nops(catalog, reading, p, replaced);
+        var nopNames = nops.Select(SysfsName).ToList();
+        if (nopNames.Intersect(patch.Funcs.Select(SysfsName)).Any() || nopNames.Distinct().Count() < nopNames.Count)
             return Refuse(state, Errno.EEXIST, Reason.NopNameClash);
 
         if (state.Transition is not null) return Refuse(state, Errno.EBUSY, Reason.TransitionInProgress);
@@ -184,6 +182,18 @@ public static class ReferenceKernel
             return Accept(state with { Patches = patches, Loaded = loaded }, replacing);
         }
         return Accept(state with { Patches = patches, Loaded = loaded, Transition = new RefTransition(p, true, replacing) }, replacing);
+    }
+
+    /// <summary>The nops <c>klp_add_nops()</c> gives patch P that replaces these patches (in <c>klp_patches</c> order): one per function of theirs that <c>klp_find_func()</c> does not find among P's functions and the nops already added.</summary>
+    public static List<FunctionId> Nops(Catalog catalog, Reading reading, int p, IEnumerable<int> replaced)
+    {
+        var exact = reading.Options.FunctionIdentity == FunctionIdentity.Exact;
+        bool Same(FunctionId f, FunctionId g) => exact ? f == g : f.Normalized == g.Normalized;
+        var nops = new List<FunctionId>();
+        foreach (var g in replaced.SelectMany(q => catalog[q].Funcs))
+            if (!catalog[p].Funcs.Any(f => Same(f, g)) && !nops.Any(n => Same(n, g)))
+                nops.Add(g);
+        return nops;
     }
 
     private static string SysfsName(FunctionId f) => $"{f.Object}/{f.Name},{(f.Sympos == 0 ? 1 : f.Sympos)}";

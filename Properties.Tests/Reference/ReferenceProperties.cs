@@ -248,8 +248,11 @@ public static class ReferenceProperties
         result["recoverable"] = Liveness(s => !empty.Contains(s), Any);
 
         // downgrade-installable: from every quiescent state, an older release of an enabled vendor line can be installed atomically.
+        // A hotfix line: a hotfix and the versions that update it, named by its first version.
+        // The update chain is followed at most once round the catalog, so a cycle ends.
+        int Line(int p, int hops = 0) => hops < c.Count && c[p].Updates is { } up && patches.FirstOrDefault(q => c[q].Name == up, -1) is var q && q >= 0 ? Line(q, hops + 1) : p;
         bool OlderSameLine(int a, int b) => Vendor(a) && Vendor(b) && c[a].Release < c[b].Release
-            && (Cumulative(a) && Cumulative(b) || Hotfix(a) && Hotfix(b) && c.HotfixLine[a] >= 0 && c.HotfixLine[a] == c.HotfixLine[b]);
+            && (Cumulative(a) && Cumulative(b) || Hotfix(a) && Hotfix(b) && Line(a) == Line(b));
         var installs = patches.ToImmutableDictionary(a => a, a => CanReach(s => Quiescent(s) && Enabled(g.States[s]).Contains(a), Install));
         result["downgrade-installable"] = !patches.Any(a => patches.Any(b => OlderSameLine(a, b))) ? na
             : Liveness(s => Quiescent(s) && Enabled(g.States[s]).Any(b => patches.Any(a => OlderSameLine(a, b) && !installs[a].Contains(s))), Install);

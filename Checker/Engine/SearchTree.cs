@@ -1,0 +1,50 @@
+using Klp.Check.Model;
+
+namespace Klp.Check.Exploration;
+
+/// <summary>The breadth-first tree a search records: per node, the node it was first reached from, by which operation, at which depth; every search reads its traces from it.</summary>
+/// <remarks>
+/// The exploration of one catalog (<see cref="StateGraph"/>), the graph of a replayed run
+/// (<see cref="StateGraph.FromRun"/>) and the lockstep product of readings number their nodes
+/// in the order found and keep this tree, so a trace is reconstructed one way for all three
+/// (stateright's <c>checker/path.rs</c> plays the same part).
+/// </remarks>
+public sealed class SearchTree
+{
+    /// <summary>Per node, the node it was first reached from (-1 for the root).</summary>
+    public ChunkedList<int> Parent { get; } = new();
+
+    /// <summary>Per node, the alphabet index of the operation it was first reached by (-1 for the root).</summary>
+    public ChunkedList<int> ParentOp { get; } = new();
+
+    /// <summary>Per node, the length of its trace.</summary>
+    public ChunkedList<int> Depth { get; } = new();
+
+    /// <summary>The number of nodes.</summary>
+    public int Count => Parent.Count;
+
+    /// <summary>Records a node reached from <paramref name="parent"/> by the operation at <paramref name="op"/>; the root has parent -1.</summary>
+    public void Add(int parent, int op, int depth)
+    {
+        Parent.Add(parent);
+        ParentOp.Add(op);
+        Depth.Add(depth);
+    }
+
+    /// <summary>Forgets every node and keeps the storage.</summary>
+    public void Clear()
+    {
+        Parent.Clear();
+        ParentOp.Clear();
+        Depth.Clear();
+    }
+
+    /// <summary>The operations from the root to a node: a shortest trace, when nodes are added breadth-first.</summary>
+    public List<Operation> PathTo(int node, Operation[] alphabet)
+    {
+        var path = new List<Operation>();
+        for (var s = node; Parent[s] >= 0; s = Parent[s]) path.Add(alphabet[ParentOp[s]]);
+        path.Reverse();
+        return path;
+    }
+}
