@@ -171,13 +171,7 @@ public static class CheckCommand
     public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
     {
         var o = new Options();
-        var parse = o.Command().Parse(arguments);
-        if (parse.Errors.Count > 0)
-        {
-            stderr.WriteLine($"klp-check: merge: the recorded arguments do not parse: {parse.Errors[0].Message}");
-            return null;
-        }
-        return o.Prepare(parse, stderr);
+        return ShardOptions.Reparse(o.Command(), arguments, stderr) is { } parse ? o.Prepare(parse, stderr) : null;
     }
 
     /// <summary>Merges the partial results of every shard of one check run into its result, as one run over every input gives it.</summary>

@@ -153,13 +153,7 @@ public static class CompareCommand
     public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
     {
         var o = new Options();
-        var parse = o.Command().Parse(arguments);
-        if (parse.Errors.Count > 0)
-        {
-            stderr.WriteLine($"klp-check: merge: the recorded arguments do not parse: {parse.Errors[0].Message}");
-            return null;
-        }
-        return o.Prepare(parse, stderr);
+        return ShardOptions.Reparse(o.Command(), arguments, stderr) is { } parse ? o.Prepare(parse, stderr) : null;
     }
 
     /// <summary>Reads a verdict baseline; null after the errors on bad input.</summary>

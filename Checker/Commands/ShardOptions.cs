@@ -81,4 +81,13 @@ public sealed class ShardOptions
         stderr.WriteLine($"klp-check: shard {partial.Shard}: {inputs} of {Exploration.Verification.Count(total, "input")}, {states} states in {elapsed.TotalSeconds:F2} s; wrote {file}");
         return true;
     }
+
+    /// <summary>Parses a shard's recorded arguments again with its command; null after one line when they do not parse.</summary>
+    public static ParseResult? Reparse(Command command, IReadOnlyList<string> arguments, TextWriter stderr)
+    {
+        var parse = command.Parse(arguments);
+        if (parse.Errors.Count == 0) return parse;
+        stderr.WriteLine($"klp-check: merge: the recorded arguments do not parse: {parse.Errors[0].Message}");
+        return null;
+    }
 }

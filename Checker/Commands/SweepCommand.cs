@@ -121,13 +121,7 @@ public static class SweepCommand
     public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
     {
         var o = new Options();
-        var parse = o.Command().Parse(arguments);
-        if (parse.Errors.Count > 0)
-        {
-            stderr.WriteLine($"klp-check: merge: the recorded arguments do not parse: {parse.Errors[0].Message}");
-            return null;
-        }
-        return o.Prepare(parse, stderr);
+        return ShardOptions.Reparse(o.Command(), arguments, stderr) is { } parse ? o.Prepare(parse, stderr) : null;
     }
 
     // One shard: at every step, its share of the step's inputs under every reading, written as one partial result.
