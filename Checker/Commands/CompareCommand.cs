@@ -179,18 +179,13 @@ public static class CompareCommand
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var inputs = shard.Select(run.Source, run.Readings[0]);
-        var partials = new List<ReadingPartial>();
-        foreach (var reading in run.Readings)
+        var partials = ReadingPartial.CheckAll(run.Source, run.Readings, run.Invariants, run.Limits, inputs, run.Threads, cancel,
+            (reading, n) => progress?.Invoke($"shard {shard}, {reading.DisplayName}: {n}/{inputs.Count} inputs"));
+        if (partials.Any(p => !p.Complete))
         {
-            var p = ReadingPartial.Check(run.Source, reading, run.Invariants, run.Limits, inputs, run.Threads, cancel,
-                n => progress?.Invoke($"shard {shard}, {reading.DisplayName}: {n}/{inputs.Count} inputs"));
-            if (!p.Complete)
-            {
-                InputOptions.EndProgress(stderr);
-                stderr.WriteLine($"klp-check: interrupted: shard {shard} not written");
-                return ExitCodes.Interrupted;
-            }
-            partials.Add(p);
+            InputOptions.EndProgress(stderr);
+            stderr.WriteLine($"klp-check: interrupted: shard {shard} not written");
+            return ExitCodes.Interrupted;
         }
         var equivalence = run.Readings.Count > 1
             ? EquivalencePartial.Check(run.Source, run.Readings, run.Limits, inputs, alone: shard.N == 1, run.Threads, cancel, progress: progress)

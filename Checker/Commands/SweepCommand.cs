@@ -134,14 +134,8 @@ public static class SweepCommand
         var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, null, run.Threads, cancel, progress, null, (point, source) =>
         {
             var mine = shard.Select(source, run.Readings[0]);
-            var partials = new List<ReadingPartial>();
-            foreach (var reading in run.Readings)
-            {
-                var p = ReadingPartial.Check(source, reading, run.Invariants, run.Limits, mine, run.Threads, cancel,
-                    n => progress?.Invoke($"shard {shard}, {point.Label}, {reading.DisplayName}: {n}/{mine.Count} inputs"));
-                partials.Add(p);
-                if (!p.Complete) break;
-            }
+            var partials = ReadingPartial.CheckAll(source, run.Readings, run.Invariants, run.Limits, mine, run.Threads, cancel,
+                (reading, n) => progress?.Invoke($"shard {shard}, {point.Label}, {reading.DisplayName}: {n}/{mine.Count} inputs"));
             steps.Add(new StepPartial(point.Bounds.ToString(), partials));
             (inputs, total) = (inputs + mine.Count, total + source.Count);
             return Comparer.Finish(source, run.Readings, run.Invariants, partials, []);

@@ -103,6 +103,20 @@ public sealed class ReadingPartial
     /// <summary>Wall time.</summary>
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>Checks every reading, in order, over the same inputs; stops after the first reading an interruption left incomplete, which is then the last of the list.</summary>
+    public static List<ReadingPartial> CheckAll(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants, ExploreLimits limits,
+        IReadOnlyList<int> inputs, int threads, CancellationToken cancel, Action<Reading, int>? progress)
+    {
+        var partials = new List<ReadingPartial>();
+        foreach (var reading in readings)
+        {
+            var p = Check(source, reading, invariants, limits, inputs, threads, cancel, n => progress?.Invoke(reading, n));
+            partials.Add(p);
+            if (!p.Complete) break;
+        }
+        return partials;
+    }
+
     /// <summary>Explores the given inputs (all when null) under one reading and checks the properties on each; inputs run in parallel, results do not depend on the thread count.</summary>
     public static ReadingPartial Check(InputSource source, Reading reading, IReadOnlyList<Invariant> invariants, ExploreLimits limits,
         IReadOnlyList<int>? inputs = null, int threads = 0, CancellationToken cancel = default, Action<int>? progress = null)
