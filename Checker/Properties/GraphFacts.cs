@@ -4,20 +4,21 @@ using Klp.Check.Model;
 namespace Klp.Check.Properties;
 
 /// <summary>Facts about an explored graph that several properties need, each computed once, when first asked, in compact arrays.</summary>
+/// <remarks>
+/// The liveness facts ("a state of some kind is reachable from here") are least fixpoints over
+/// the stored forward graph: a state learns what its successors know, in passes over the states
+/// in id order and in reverse id order by turns, until a pass changes nothing. The graph is stored
+/// grouped by source, so a pass reads it front to back, and what a pass looks up per successor
+/// is a bit or a mask per state. Breadth-first ids make a few passes enough (see
+/// docs/performance.md); no reverse graph is built.
+/// </remarks>
 /// <param name="graph">The explored graph.</param>
 public sealed class GraphFacts(StateGraph graph)
 {
-    private ReverseGraph? reverse;
+    private ulong[]? restrictedEdges;
     private bool[]? frontier, restrictedFrontier;
     private ulong[]? enabledAhead, restrictedEnabledAhead;
     private ulong? customers;
-
-    // The predecessors of state s are From[Start[s]..Start[s + 1]], in edge order: two arrays
-    // for the whole graph instead of a list per state. An entry has its sign bit set when its
-    // transition is not one of the restricted operations, so both kinds of search share one array.
-    private sealed record ReverseGraph(int[] Start, int[] From);
-
-    private const int Unrestricted = int.MinValue;
 
     /// <summary>The graph.</summary>
     public StateGraph Graph { get; } = graph;
@@ -28,6 +29,9 @@ public sealed class GraphFacts(StateGraph graph)
     /// <summary>The customer patches, as a mask over catalog indices.</summary>
     public ulong Customers => customers ??= CatalogMasks.Customers(Catalog);
 
+    /// <summary>How many passes over the graph the fixpoints computed so far took, in all.</summary>
+    public int Passes { get; private set; }
+
     /// <summary>Per state, whether a state matching <paramref name="target"/> (quiescent) is reachable from it.</summary>
     /// <param name="target">The states to reach.</param>
     /// <param name="restricted">Only over the operations of an atomic install: loads that replace no customer patch, a Complete that patches, unloads.</param>
@@ -35,58 +39,45 @@ public sealed class GraphFacts(StateGraph graph)
     {
         var states = Graph.States;
         var reach = new bool[states.Count];
-        var queue = new int[states.Count];
-        var tail = 0;
         for (var s = 0; s < states.Count; s++)
         {
-            var st = states[s];
-            if (!st.InTransition && target(st))
-            {
-                reach[s] = true;
-                queue[tail++] = s;
-            }
+            ref readonly var st = ref states[s];
+            reach[s] = !st.InTransition && target(st);
         }
-        Backwards(Reverse(), restricted, reach, queue, tail);
+        Reachable(reach, restricted);
         return reach;
     }
 
     /// <summary>Per state, the patches (a mask over catalog indices) enabled in some quiescent state reachable from it, over the same operations as <see cref="CanReach"/>.</summary>
-    /// <remarks>One backward search for every patch at once: a state is queued again only when it learns of a patch it did not know of.</remarks>
+    /// <remarks>One fixpoint for every patch at once: a state's mask is the union of its own and its successors'.</remarks>
     public ulong[] EnabledAhead(bool restricted)
     {
         var cached = restricted ? restrictedEnabledAhead : enabledAhead;
         if (cached is not null) return cached;
-        var n = Graph.States.Count;
-        var rev = Reverse();
+        var g = Graph;
+        var n = g.States.Count;
         var mask = new ulong[n];
-        var queued = new bool[n];
-        // A ring of at most n entries: a state is in it at most once at a time.
-        var queue = new int[n];
-        int head = 0, count = 0;
         for (var s = 0; s < n; s++)
         {
-            ref readonly var st = ref Graph.States[s];
-            if (st.InTransition || (mask[s] = Observables.EnabledMask(st)) == 0) continue;
-            queued[s] = true;
-            queue[(head + count++) % n] = s;
+            ref readonly var st = ref g.States[s];
+            if (!st.InTransition) mask[s] = Observables.EnabledMask(st);
         }
-        while (count > 0)
+        var usable = restricted ? RestrictedEdges() : null;
+        // Most transitions of an install lead to later states: a reverse pass first.
+        for (var (changed, forward) = (true, false); changed; forward = !forward)
         {
-            var s = queue[head];
-            head = head + 1 == n ? 0 : head + 1;
-            count--;
-            queued[s] = false;
-            var m = mask[s];
-            for (var i = rev.Start[s]; i < rev.Start[s + 1]; i++)
+            changed = false;
+            Passes++;
+            for (var i = 0; i < n; i++)
             {
-                var entry = rev.From[i];
-                if (restricted && entry < 0) continue;
-                var p = entry & int.MaxValue;
-                if ((mask[p] | m) == mask[p]) continue;
-                mask[p] |= m;
-                if (queued[p]) continue;
-                queued[p] = true;
-                queue[(head + count++) % n] = p;
+                var s = forward ? i : n - 1 - i;
+                var m = mask[s];
+                var end = g.FirstEdge(s + 1);
+                for (var e = g.FirstEdge(s); e < end; e++)
+                    if (usable is null || (usable[e >> 6] >> e & 1) != 0) m |= mask[g.TargetOf(e)];
+                if (m == mask[s]) continue;
+                mask[s] = m;
+                changed = true;
             }
         }
         if (restricted) restrictedEnabledAhead = mask;
@@ -100,14 +91,8 @@ public sealed class GraphFacts(StateGraph graph)
         var cached = restricted ? restrictedFrontier : frontier;
         if (cached is not null) return cached;
         var reach = new bool[Graph.States.Count];
-        var queue = new int[Graph.States.Count];
-        var tail = 0;
-        foreach (var s in Graph.Frontier)
-        {
-            reach[s] = true;
-            queue[tail++] = s;
-        }
-        Backwards(Reverse(), restricted, reach, queue, tail);
+        foreach (var s in Graph.Frontier) reach[s] = true;
+        Reachable(reach, restricted);
         if (restricted) restrictedFrontier = reach;
         else frontier = reach;
         return reach;
@@ -130,42 +115,47 @@ public sealed class GraphFacts(StateGraph graph)
         return undecided ? CatalogFinding.Undecided : CatalogFinding.Nothing;
     }
 
-    // Breadth-first backwards from the queued states; each state enters the queue once.
-    private static void Backwards(ReverseGraph rev, bool restricted, bool[] reach, int[] queue, int tail)
+    // Extends reach[] to every state with a usable transition to a state in it: passes in id
+    // order and in reverse id order by turns, until one changes nothing. A state already known
+    // to reach is not read again.
+    private void Reachable(bool[] reach, bool restricted)
     {
-        var head = 0;
-        while (head < tail)
+        var g = Graph;
+        var n = reach.Length;
+        var usable = restricted ? RestrictedEdges() : null;
+        // In id order first: the ways back to the empty kernel mostly lead to earlier states.
+        for (var (changed, forward) = (true, true); changed; forward = !forward)
         {
-            var s = queue[head++];
-            for (var i = rev.Start[s]; i < rev.Start[s + 1]; i++)
+            changed = false;
+            Passes++;
+            for (var i = 0; i < n; i++)
             {
-                var entry = rev.From[i];
-                if (restricted && entry < 0) continue;
-                var p = entry & int.MaxValue;
-                if (reach[p]) continue;
-                reach[p] = true;
-                queue[tail++] = p;
+                var s = forward ? i : n - 1 - i;
+                if (reach[s]) continue;
+                var end = g.FirstEdge(s + 1);
+                for (var e = g.FirstEdge(s); e < end; e++)
+                {
+                    if (!reach[g.TargetOf(e)] || usable is not null && (usable[e >> 6] >> e & 1) == 0) continue;
+                    reach[s] = changed = true;
+                    break;
+                }
             }
         }
     }
 
-    private ReverseGraph Reverse()
+    // Per transition, one bit: set when it is one of the operations of an atomic install.
+    private ulong[] RestrictedEdges()
     {
-        if (reverse is not null) return reverse;
+        if (restrictedEdges is not null) return restrictedEdges;
         var g = Graph;
-        var n = g.States.Count;
-        var start = new int[n + 1];
-        for (var e = 0; e < g.EdgeCount; e++) start[g.TargetOf(e) + 1]++;
-        for (var s = 0; s < n; s++) start[s + 1] += start[s];
-        var from = new int[start[^1]];
-        var next = start[..^1];
-        for (var s = 0; s < n; s++)
+        var bits = new ulong[(g.EdgeCount + 63) / 64];
+        for (var s = 0; s < g.States.Count; s++)
         {
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                from[next[g.TargetOf(e)]++] = s | (Restricted(s, g.OpOf(e)) ? 0 : Unrestricted);
+                if (Restricted(s, g.OpOf(e))) bits[e >> 6] |= 1UL << e;
         }
-        return reverse = new ReverseGraph(start, from);
+        return restrictedEdges = bits;
     }
 
     // The operations of an atomic install: loads that replace no customer patch, a Complete that
