@@ -16,9 +16,9 @@ public abstract class ExplorationVisitor
     /// <summary>A state was added to the graph (its id, depth and parent are set).</summary>
     public virtual void OnState(StateGraph graph, int state) { }
 
-    /// <summary>An accepted transition was added to the graph (its target state is in the graph).</summary>
-    public virtual void OnTransition(StateGraph graph, in Edge edge) { }
+    /// <summary>An accepted transition was added to the graph (its target state is in the graph); <paramref name="before"/> and <paramref name="after"/> are the values of its source and target states.</summary>
+    public virtual void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after) { }
 
-    /// <summary>The operation at <paramref name="op"/> (an alphabet index) was refused in <paramref name="state"/>, leaving <paramref name="after"/> (the state itself, if the refusal changed nothing).</summary>
-    public virtual void OnRefusal(StateGraph graph, int state, int op, in KernelState after) { }
+    /// <summary>The operation at <paramref name="op"/> (an alphabet index) was refused in <paramref name="state"/>, whose value is <paramref name="before"/>, leaving <paramref name="after"/> (equal to <paramref name="before"/> if the refusal changed nothing).</summary>
+    public virtual void OnRefusal(StateGraph graph, int state, int op, in KernelState before, in KernelState after) { }
 }

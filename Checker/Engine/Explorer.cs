@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Klp.Check.Model;
 
 namespace Klp.Check.Exploration;
@@ -28,12 +29,16 @@ public sealed class Explorer
     private const int KeptTable = 1 << 20;
     private GraphStorage? spare;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Tag(ulong print) => (uint)(print >> 32);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Slot(ulong print, int id) => (print & 0xFFFF_FFFF_0000_0000UL) | (uint)(id + 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int IdOf(ulong slot) => (int)(uint)slot - 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Home(uint tag) => (int)tag & (size - 1);
 
     private const int ParallelLevel = 2048;
@@ -158,7 +163,7 @@ public sealed class Explorer
             if (!e.Accepted)
             {
                 tally.Refused[(int)e.Reason]++;
-                visitor?.OnRefusal(g, current, a, next);
+                visitor?.OnRefusal(g, current, a, state, next);
                 continue;
             }
             tally.Accepted[a]++;
@@ -191,6 +196,7 @@ public sealed class Explorer
     }
 
     // A state spans two or three cache lines; the comparison starts with the header at byte 64.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PrefetchState(ref KernelState state)
     {
         Prefetch(ref state);
@@ -198,6 +204,7 @@ public sealed class Explorer
     }
 
     // A hint to the memory system: a probe's cache line is fetched while the next operations run.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Prefetch<T>(ref T target)
     {
         if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref target));
@@ -217,7 +224,7 @@ public sealed class Explorer
             id = Insert(g, state, print, from, op, depth + 1);
         }
         g.AddEdge(from, id, op);
-        visitor?.OnTransition(g, new Edge(from, id, op, affected));
+        visitor?.OnTransition(g, new Edge(from, id, op, affected), g.States[from], state);
     }
 
     // A successor found in parallel: an edge to a known state, or an index into the level's new states.
@@ -259,7 +266,7 @@ public sealed class Explorer
                 if (p.Known >= 0)
                 {
                     g.AddEdge(p.From, p.Known, p.Op);
-                    visitor?.OnTransition(g, new Edge(p.From, p.Known, p.Op, p.Affected));
+                    visitor?.OnTransition(g, new Edge(p.From, p.Known, p.Op, p.Affected), g.States[p.From], g.States[p.Known]);
                 }
                 else
                 {
@@ -270,6 +277,7 @@ public sealed class Explorer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Find(StateGraph g, in KernelState s, ulong print)
     {
         var mask = size - 1;
@@ -284,6 +292,7 @@ public sealed class Explorer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool StateEquals(StateGraph g, int id, in KernelState s) =>
         g.States[id].Same(s);
 
@@ -312,7 +321,7 @@ public sealed class Explorer
         var old = slots;
         var oldSize = size;
         size *= 2;
-        if (spareSlots.Length < size) spareSlots = new ulong[size];
+        if (spareSlots.Length < size) spareSlots = LargePages.Allocate<ulong>(size);
         else Array.Clear(spareSlots, 0, size);
         slots = spareSlots;
         spareSlots = old;

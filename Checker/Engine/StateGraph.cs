@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Klp.Check.Model;
 
 namespace Klp.Check.Exploration;
@@ -77,12 +78,15 @@ public sealed class StateGraph
     public int EdgeCount => edgeTo.Count;
 
     /// <summary>The index of the first transition out of a state; those of state s end where those of s + 1 begin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int FirstEdge(int state) => state < edgeStart.Count ? edgeStart[state] : edgeTo.Count;
 
     /// <summary>The target state of a transition.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int TargetOf(int edge) => edgeTo[edge];
 
     /// <summary>The alphabet index of a transition's operation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int OpOf(int edge) => edgeOp[edge];
 
     /// <summary>What the operation at <paramref name="op"/> replaced or removed when applied in <paramref name="state"/>, recomputed by <see cref="Kernel.Apply"/>.</summary>
@@ -93,6 +97,7 @@ public sealed class StateGraph
     }
 
     // Edges arrive with non-decreasing sources.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void AddEdge(int from, int to, int op)
     {
         while (edgeStart.Count <= from) edgeStart.Add(edgeTo.Count);
@@ -162,7 +167,7 @@ public sealed class StateGraph
             g.Transitions++;
             if (!o.Accepted)
             {
-                visitor?.OnRefusal(g, current, a, o.State);
+                visitor?.OnRefusal(g, current, a, g.States[current], o.State);
                 continue;
             }
             if (!ids.TryGetValue(o.State, out var id))
@@ -174,7 +179,7 @@ public sealed class StateGraph
                 visitor?.OnState(g, id);
             }
             edges.Add(new Edge(current, id, a, o.Affected));
-            visitor?.OnTransition(g, edges[^1]);
+            visitor?.OnTransition(g, edges[^1], g.States[edges[^1].From], g.States[id]);
             current = id;
         }
         foreach (var e in edges.OrderBy(e => e.From)) g.AddEdge(e.From, e.To, e.Op);

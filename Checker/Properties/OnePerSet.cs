@@ -32,7 +32,7 @@ public sealed class OnePerSet() : Invariant("one-per-set", PropertyKind.Safety, 
             return null;
         }
 
-        public override void OnTransition(StateGraph graph, in Edge edge)
+        public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after)
         {
             if (!exercised && edge.Affected != 0 && graph.Alphabet[edge.Op].Kind == OpKind.Load) exercised = true;
         }

@@ -36,26 +36,24 @@ public sealed class PropertyChecks : ExplorationVisitor
     }
 
     /// <inheritdoc/>
-    public override void OnRefusal(StateGraph graph, int state, int op, in KernelState after)
+    public override void OnRefusal(StateGraph graph, int state, int op, in KernelState before, in KernelState after)
     {
-        foreach (var c in refusals) c.OnRefusal(graph, state, op, after);
+        foreach (var c in refusals) c.OnRefusal(graph, state, op, before, after);
     }
 
     /// <inheritdoc/>
-    public override void OnTransition(StateGraph graph, in Edge edge)
+    public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after)
     {
-        foreach (var c in transitions) c.OnTransition(graph, edge);
+        foreach (var c in transitions) c.OnTransition(graph, edge, before, after);
         var kind = graph.Alphabet[edge.Op].Kind;
-        if (kind == OpKind.Load && loads.Length > 0) Settle(graph, edge, loads, always: true);
-        else if (kind == OpKind.Disable && disables.Length > 0) Settle(graph, edge, disables, always: false);
+        if (kind == OpKind.Load && loads.Length > 0) Settle(graph, edge, before, after, loads, always: true);
+        else if (kind == OpKind.Disable && disables.Length > 0) Settle(graph, edge, before, after, disables, always: false);
     }
 
     // In two-phase mode a load is always followed by Complete; a disable only when it left a
     // transition (a disable that finished at once needs none).
-    private void Settle(StateGraph graph, in Edge edge, PropertyCheck[] to, bool always)
+    private void Settle(StateGraph graph, in Edge edge, in KernelState before, in KernelState after, PropertyCheck[] to, bool always)
     {
-        ref readonly var before = ref graph.States[edge.From];
-        ref readonly var after = ref graph.States[edge.To];
         var op = graph.Alphabet[edge.Op];
         var length = graph.Depth[edge.From] + 1;
         if (twoPhase && (always || after.InTransition))

@@ -21,19 +21,19 @@ public sealed class RefusalIsAtomic() : Invariant("refusal-is-atomic", PropertyK
         public override CheckEvents Events => CheckEvents.Refusals | (twoPhase ? CheckEvents.Transitions : CheckEvents.None);
 
         // With parallel levels refusals arrive from several threads; a changed state is rare.
-        public override void OnRefusal(StateGraph graph, int state, int op, in KernelState after)
+        public override void OnRefusal(StateGraph graph, int state, int op, in KernelState before, in KernelState after)
         {
-            if (after.Same(graph.States[state])) return;
+            if (after.Same(before)) return;
             lock (gate)
                 if (changed is not { } known || (state, op).CompareTo(known) < 0) changed = (state, op);
         }
 
-        public override void OnTransition(StateGraph graph, in Edge edge)
+        public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after)
         {
             if (!twoPhase || unrestored is not null || graph.Alphabet[edge.Op].Kind != OpKind.Load) return;
-            var reversed = Kernel.Step(c, r, graph.States[edge.To], Operation.Reverse()).State;
+            var reversed = Kernel.Step(c, r, after, Operation.Reverse()).State;
             var done = Kernel.Step(c, r, reversed, Operation.Complete()).State;
-            if (!SamePatches(graph.States[edge.From], done) || done.InTransition) unrestored = (edge.From, edge.Op);
+            if (!SamePatches(before, done) || done.InTransition) unrestored = (edge.From, edge.Op);
         }
 
         private static bool SamePatches(in KernelState a, in KernelState b)

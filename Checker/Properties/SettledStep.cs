@@ -4,7 +4,7 @@ using Klp.Check.Model;
 namespace Klp.Check.Properties;
 
 /// <summary>An accepted load or disable seen from quiescent state to quiescent state: in two-phase mode the operation followed by Complete.</summary>
-/// <remarks>Built once per transition for every check that subscribes, and never stored: the states are references into the graph (or to the settled state).</remarks>
+/// <remarks>Built once per transition for every check that subscribes, and never stored: the states are references to the values the search passes (or to the settled state).</remarks>
 public readonly ref struct SettledStep
 {
     /// <summary>Describes a settled step.</summary>

@@ -167,7 +167,7 @@ public class RefusalCheckTests
         Assert.False(check.Finish(new GraphFacts(g)).Found);
 
         // As if the refused second load had written to the state.
-        check.OnRefusal(g, 1, 0, KernelState.Empty);
+        check.OnRefusal(g, 1, 0, g.States[1], KernelState.Empty);
         var finding = check.Finish(new GraphFacts(g));
 
         Assert.True(finding.Found);
