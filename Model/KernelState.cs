@@ -138,8 +138,16 @@ public struct KernelState : IEquatable<KernelState>
     public readonly bool Equals(KernelState other) => Same(other);
 
     /// <summary>Value equality without copying the other state.</summary>
-    public readonly bool Same(in KernelState other) =>
-        Header == other.Header && Header2 == other.Header2 && Header3 == other.Header3 && Words.SequenceEqual(other.Words);
+    /// <remarks>Entries past <c>Count</c> are zero, so the whole entry buffer is compared at once.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool Same(in KernelState other)
+    {
+        if (Header != other.Header || Header2 != other.Header2 || Header3 != other.Header3) return false;
+        ReadOnlySpan<ushort> a = entries, b = other.entries;
+        var x = MemoryMarshal.Cast<ushort, System.Runtime.Intrinsics.Vector256<byte>>(a);
+        var y = MemoryMarshal.Cast<ushort, System.Runtime.Intrinsics.Vector256<byte>>(b);
+        return x[0] == y[0] && x[1] == y[1];
+    }
 
     /// <inheritdoc/>
     public override readonly bool Equals(object? obj) => obj is KernelState s && Equals(s);
@@ -152,15 +160,24 @@ public struct KernelState : IEquatable<KernelState>
     }
 
     /// <summary>A 64-bit hash of the whole value, for de-duplication by fingerprint.</summary>
+    /// <remarks>
+    /// Each 64-bit word of the value is mixed on its own with a seed of its own, so the mixes run
+    /// side by side rather than one after another, and the sum is mixed once more.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ulong Fingerprint()
     {
-        var h = Mix(Header ^ 0x9E3779B97F4A7C15UL);
-        h = Mix(h ^ Header2);
-        h = Mix(h ^ Header3);
-        foreach (var w in Words) h = Mix(h ^ w);
-        return h;
+        var h = Mix(Header ^ 0x9E3779B97F4A7C15UL) + Mix(Header2 ^ 0xD1B54A32D192ED03UL) + Mix(Header3 ^ 0x8CB92BA72F3D8DD7UL);
+        var seed = 0xA0761D6478BD642FUL;
+        foreach (var w in Words)
+        {
+            h += Mix(w ^ seed);
+            seed += 0xE7037ED1A0B428DBUL;
+        }
+        return Mix(h);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Mix(ulong x)
     {
         // splitmix64 finalizer

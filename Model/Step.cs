@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Klp.Check.Model;
@@ -33,6 +34,7 @@ public static class Kernel
     }
 
     /// <summary>The sets the entry at a list position occupies under a reading, as a mask over <see cref="Catalog.SetNumbers"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Occupied(Catalog catalog, Reading reading, in KernelState state, int position)
     {
         var p = state.PatchAt(position);
@@ -40,6 +42,7 @@ public static class Kernel
         return Occupancy(catalog, reading, p, state.ParamsAt(position), auto);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Occupancy(Catalog catalog, Reading reading, int p, int @params, int auto) => reading.Membership switch
     {
         Membership.None => 0,
@@ -137,6 +140,7 @@ public static class Kernel
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool InReplaced(Catalog c, Reading r, in KernelState s, int position, ulong listed, bool replaceAll, out bool partialRefused)
     {
         partialRefused = false;

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace Klp.Check.Exploration;
 
@@ -24,6 +25,7 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     /// <summary>The element at an index, by reference.</summary>
     public ref readonly T this[int index]
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index));
@@ -34,16 +36,27 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     T IReadOnlyList<T>.this[int index] => this[index];
 
     /// <summary>Appends an element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(in T item)
+    {
+        var c = Count >> Shift;
+        var i = Count & Mask;
+        if (c < chunks.Length && chunks[c] is { } chunk && i < chunk.Length) chunk[i] = item;
+        else AddSlow(item);
+        Count++;
+    }
+
+    // Room for one more element: a new chunk, or the first chunk grown.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AddSlow(in T item)
     {
         var c = Count >> Shift;
         var i = Count & Mask;
         if (c == chunks.Length) Array.Resize(ref chunks, chunks.Length * 2);
         var chunk = chunks[c];
-        if (chunk is null) chunk = chunks[c] = new T[ChunkSize];
+        if (chunk is null) chunks[c] = LargePages.Allocate<T>(ChunkSize);
         else if (i == chunk.Length) Array.Resize(ref chunks[c], Math.Min(ChunkSize, chunk.Length * 2));
         chunks[c][i] = item;
-        Count++;
     }
 
     /// <summary>Empties the list and keeps its storage.</summary>
