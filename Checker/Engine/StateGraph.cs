@@ -7,6 +7,17 @@ namespace Klp.Check.Exploration;
 internal sealed record GraphStorage(ChunkedList<KernelState> States, SearchTree Tree,
     ChunkedList<int> EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp);
 
+/// <summary>A graph's states as the nodes of a <see cref="BreadthFirst{TKey, TStore}"/>, compared by value.</summary>
+internal readonly struct GraphStates(ChunkedList<KernelState> states) : INodeStore<KernelState>
+{
+    /// <summary>True when the state with this id equals <paramref name="candidate"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Matches(int id, in KernelState candidate) => states[id].Same(candidate);
+
+    /// <summary>Stores a new state.</summary>
+    public void Append(in KernelState value) => states.Add(value);
+}
+
 /// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
 /// <remarks>
 /// Storage is what bounds the size of a catalog that can be checked, so a graph keeps per state
@@ -121,11 +132,6 @@ public sealed class StateGraph
     /// <remarks>What lies beyond them is unknown: a property that needs a path through them cannot be decided.</remarks>
     public List<int> Frontier { get; } = [];
 
-    internal void NoteFrontier(int state)
-    {
-        if (Frontier.Count == 0 || Frontier[^1] != state) Frontier.Add(state);
-    }
-
     /// <summary>How many operations were applied.</summary>
     public long Transitions { get; internal set; }
 
@@ -154,9 +160,10 @@ public sealed class StateGraph
         var extra = ops.Where(op => Array.IndexOf(alphabet, op) < 0).Distinct();
         var g = new StateGraph(catalog, reading, [.. alphabet, .. extra]);
         g.AcceptedCount = new long[g.Alphabet.Length];
-        var ids = new Dictionary<KernelState, int> { [KernelState.Empty] = 0 };
-        g.States.Add(KernelState.Empty);
-        g.Tree.Add(-1, -1, 0);
+        // Not a search, but the same bookkeeping: a state is new when the table does not know it.
+        var run = new BreadthFirst<KernelState, GraphStates>();
+        run.Begin(new GraphStates(g.States), new ExploreLimits(MaxStates: int.MaxValue), g.Tree, g.Frontier);
+        run.AddRoot(KernelState.Empty, KernelState.Empty.Fingerprint());
         visitor?.OnState(g, 0);
         var edges = new List<Edge>();
         var current = 0;
@@ -170,14 +177,8 @@ public sealed class StateGraph
                 visitor?.OnRefusal(g, current, a, g.States[current], o.State);
                 continue;
             }
-            if (!ids.TryGetValue(o.State, out var id))
-            {
-                id = g.States.Count;
-                ids[o.State] = id;
-                g.States.Add(o.State);
-                g.Tree.Add(current, a, g.Depth[current] + 1);
-                visitor?.OnState(g, id);
-            }
+            var id = run.Reach(current, a, g.Depth[current], o.State, o.State.Fingerprint(), out var added);
+            if (added) visitor?.OnState(g, id);
             edges.Add(new Edge(current, id, a, o.Affected));
             visitor?.OnTransition(g, edges[^1], g.States[edges[^1].From], g.States[id]);
             current = id;

@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+
+namespace Klp.Check.Exploration;
+
+/// <summary>Where a search keeps the values of its nodes: compares a stored node with a candidate and appends new ones.</summary>
+/// <remarks>
+/// Implemented by structs, so that <see cref="StateTable{TKey, TStore}"/> and
+/// <see cref="BreadthFirst{TKey, TStore}"/> are compiled once per store and the comparison is
+/// inlined into the lookup.
+/// </remarks>
+/// <typeparam name="TKey">The value of a node as a search hands it over.</typeparam>
+internal interface INodeStore<TKey>
+{
+    /// <summary>True when the node with this id holds <paramref name="candidate"/>.</summary>
+    bool Matches(int id, in TKey candidate);
+
+    /// <summary>Stores a new node's value; its id is the number of nodes stored before it.</summary>
+    void Append(in TKey value);
+}
+
+/// <summary>The de-duplication table of a search: the id of a node with a given value, by fingerprint.</summary>
+/// <remarks>
+/// Open addressing with linear probing, at most half full. A slot is 8 bytes: the fingerprint's
+/// high 32 bits (its tag, whose low bits also pick the home slot) and the node id + 1 (0: empty),
+/// so eight slots share a cache line. A tag match is confirmed by the store's comparison, or,
+/// when de-duplicating by fingerprint, against the full 64-bit fingerprint kept per id. The
+/// table is the first <c>size</c> slots of its array; the array and a spare one of the same
+/// size are kept across searches, so a large search pays for its memory once and a small one
+/// clears only what it used. Growing rehashes into the spare array (on 2 MB pages when large).
+/// </remarks>
+/// <typeparam name="TKey">The value of a node as a search hands it over.</typeparam>
+/// <typeparam name="TStore">Where the nodes' values are, and how one is compared with a candidate.</typeparam>
+internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore<TKey>
+{
+    private ulong[] slots = new ulong[MinTable];
+    private ulong[] spareSlots = new ulong[MinTable];
+    private readonly ChunkedList<ulong> printOf = new();
+    private int size = MinTable;
+    private int used;
+    private bool byPrint;
+    private TStore store;
+    private const int MinTable = 1024;
+    private const int KeptTable = 1 << 20;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Tag(ulong print) => (uint)(print >> 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Slot(ulong print, int id) => (print & 0xFFFF_FFFF_0000_0000UL) | (uint)(id + 1);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int IdOf(ulong slot) => (int)(uint)slot - 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Home(uint tag) => (int)tag & (size - 1);
+
+    /// <summary>The store the nodes' values are kept in.</summary>
+    public ref TStore Store => ref store;
+
+    /// <summary>Empties the table for a search whose nodes are kept in <paramref name="nodes"/>.</summary>
+    /// <param name="nodes">The store, empty.</param>
+    /// <param name="fingerprints">De-duplicate by 64-bit fingerprint instead of by the store's comparison.</param>
+    public void Reset(TStore nodes, bool fingerprints)
+    {
+        Array.Clear(slots, 0, size);
+        size = MinTable;
+        used = 0;
+        printOf.Clear();
+        store = nodes;
+        byPrint = fingerprints;
+    }
+
+    /// <summary>The id of the node holding <paramref name="candidate"/>, whose fingerprint is <paramref name="print"/>; -1 when there is none.</summary>
+    /// <remarks>Only reads, so several threads may look up at once while nothing is added.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Find(in TKey candidate, ulong print)
+    {
+        var mask = size - 1;
+        var tag = Tag(print);
+        for (var i = Home(tag); ; i = (i + 1) & mask)
+        {
+            var slot = slots[i];
+            if (slot == 0) return -1;
+            if (Tag(slot) != tag) continue;
+            var id = IdOf(slot);
+            if (byPrint ? printOf[id] == print : store.Matches(id, candidate)) return id;
+        }
+    }
+
+    /// <summary>Appends a node to the store and records it under its fingerprint; its id is the number of nodes before it.</summary>
+    public int Add(in TKey value, ulong print)
+    {
+        var id = used;
+        store.Append(value);
+        if (byPrint) printOf.Add(print);
+        if (++used * 2 > size) Grow();
+        Place(Slot(print, id));
+        return id;
+    }
+
+    /// <summary>Asks the memory system for the slot a lookup of <paramref name="print"/> starts at.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchHome(ulong print) => Prefetch(ref slots[Home(Tag(print))]);
+
+    /// <summary>The id in the slot a lookup of <paramref name="print"/> starts at, when its tag matches; -1 otherwise.</summary>
+    /// <remarks>For prefetching the node a lookup will most likely compare with.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int AtHome(ulong print)
+    {
+        var tag = Tag(print);
+        var slot = slots[Home(tag)];
+        return slot != 0 && Tag(slot) == tag ? IdOf(slot) : -1;
+    }
+
+    /// <summary>Gives back a large table's memory; a small one is kept for the next search.</summary>
+    /// <remarks>What follows a large search needs the memory more than the next search needs the time it takes to grow one again.</remarks>
+    public void Trim()
+    {
+        store = default;
+        if (size <= KeptTable) return;
+        (slots, spareSlots, size) = (new ulong[MinTable], new ulong[MinTable], MinTable);
+        GC.Collect();
+    }
+
+    /// <summary>A hint to the memory system: the cache line at <paramref name="target"/> is fetched while other work runs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Prefetch<T>(ref T target)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref target));
+    }
+
+    private void Place(ulong slot)
+    {
+        var mask = size - 1;
+        var i = Home(Tag(slot));
+        while (slots[i] != 0) i = (i + 1) & mask;
+        slots[i] = slot;
+    }
+
+    private void Grow()
+    {
+        var old = slots;
+        var oldSize = size;
+        size *= 2;
+        if (spareSlots.Length < size) spareSlots = LargePages.Allocate<ulong>(size);
+        else Array.Clear(spareSlots, 0, size);
+        slots = spareSlots;
+        spareSlots = old;
+        foreach (var slot in old.AsSpan(0, oldSize))
+            if (slot != 0) Place(slot);
+    }
+}
