@@ -85,8 +85,7 @@ public sealed class Lockstep
                 var differs = compare!.Differences(outcomes, accepted);
                 if (differs != Observed.None)
                 {
-                    var trace = tree.PathTo(current, alphabet);
-                    trace.Add(alphabet[a]);
+                    var trace = tree.PathTo(current, alphabet, alphabet[a]);
                     var views = new LockstepView[n];
                     for (var k = 0; k < n; k++) views[k] = new LockstepView(readings[k], catalogs[k], store[current * n + k], outcomes[k]);
                     divergence = new Divergence(trace, differs, views);

@@ -39,12 +39,14 @@ public sealed class SearchTree
         Depth.Clear();
     }
 
-    /// <summary>The operations from the root to a node: a shortest trace, when nodes are added breadth-first.</summary>
-    public List<Operation> PathTo(int node, Operation[] alphabet)
+    /// <summary>The operations from the root to a node, then <paramref name="then"/>: a shortest trace to the node, when nodes are added breadth-first.</summary>
+    /// <remarks>Every trace a search reports is built here: a trace is a list of operations.</remarks>
+    public List<Operation> PathTo(int node, Operation[] alphabet, params ReadOnlySpan<Operation> then)
     {
-        var path = new List<Operation>();
+        var path = new List<Operation>(Depth[node] + then.Length);
         for (var s = node; Parent[s] >= 0; s = Parent[s]) path.Add(alphabet[ParentOp[s]]);
         path.Reverse();
+        path.AddRange(then);
         return path;
     }
 }

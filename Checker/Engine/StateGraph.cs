@@ -144,8 +144,8 @@ public sealed class StateGraph
     /// <summary>The largest depth reached.</summary>
     public int MaxDepth => Depth.Count == 0 ? 0 : Depth[^1];
 
-    /// <summary>The shortest operation list from the empty kernel to a state.</summary>
-    public List<Operation> PathTo(int state) => Tree.PathTo(state, Alphabet);
+    /// <summary>The shortest operation list from the empty kernel to a state, then <paramref name="then"/>.</summary>
+    public List<Operation> PathTo(int state, params ReadOnlySpan<Operation> then) => Tree.PathTo(state, Alphabet, then);
 
     /// <summary>The graph of the states one run visits: the run's accepted operations are its edges.</summary>
     /// <remarks>The alphabet is the full alphabet, so checks that try every operation in a state still do.</remarks>
