@@ -51,6 +51,7 @@ public sealed class Explorer
         g.Transitions = search.Transitions;
         g.CutBy = search.CutBy;
         search.End();
+        chunks = [];
         this.visitor = null;
         return g;
     }
@@ -176,51 +177,87 @@ public sealed class Explorer
         visitor?.OnTransition(g, new Edge(from, id, op, affected), g.States[from], state);
     }
 
-    // A successor found in parallel: an edge to a known state, or an index into the level's new states.
-    private readonly record struct Pending(int From, int Op, uint Affected, int Known, int Fresh);
+    // A share of a level expanded on a thread of its own. Its successors are kept in state and
+    // operation order, compactly (per successor the target, operation and what it replaced; per
+    // state how many), in lists kept from level to level so that a level reuses their memory.
+    private sealed class Chunk(int width)
+    {
+        public readonly int Width = width;
+        public readonly Batch Batch = new(width);
+        public Tally Tally = null!;
+        public readonly ChunkedList<ushort> Counts = new();
+        // A known state's id, or the complement of an index into Fresh.
+        public readonly ChunkedList<int> Targets = new();
+        public readonly ChunkedList<ushort> Ops = new();
+        public readonly ChunkedList<uint> Affected = new();
+        public readonly ChunkedList<KernelState> Fresh = new();
+        public readonly ChunkedList<ulong> FreshPrints = new();
+
+        public void Clear()
+        {
+            Counts.Clear();
+            Targets.Clear();
+            Ops.Clear();
+            Affected.Clear();
+            Fresh.Clear();
+            FreshPrints.Clear();
+        }
+    }
+
+    private Chunk[] chunks = [];
 
     private void ExpandParallel(StateGraph g, int start, int end, int threads)
     {
-        var chunks = Math.Min(threads * 4, end - start);
-        var pending = new List<Pending>[chunks];
-        var fresh = new List<(KernelState State, ulong Print)>[chunks];
-        var tallies = new Tally[chunks];
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        var count = Math.Min(threads * 4, end - start);
+        var width = g.Alphabet.Length + 1;
+        if (chunks.Length < count) Array.Resize(ref chunks, count);
+        for (var c = 0; c < count; c++)
+            if (chunks[c] is null || chunks[c].Width != width) chunks[c] = new Chunk(width);
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
         {
-            var found = new List<Pending>();
-            var created = new List<(KernelState, ulong)>();
-            var tally = tallies[c] = new Tally(g.RefusedByReason.Length, g.Alphabet.Length);
-            var batch = new Batch(g.Alphabet.Length + 1);
-            var lo = start + (int)((long)(end - start) * c / chunks);
-            var hi = start + (int)((long)(end - start) * (c + 1) / chunks);
+            var chunk = chunks[c];
+            chunk.Clear();
+            var tally = chunk.Tally = new Tally(g.RefusedByReason.Length, g.Alphabet.Length);
+            var batch = chunk.Batch;
+            var lo = start + (int)((long)(end - start) * c / count);
+            var hi = start + (int)((long)(end - start) * (c + 1) / count);
             for (var current = lo; current < hi; current++)
             {
                 Generate(g, current, batch, tally);
+                chunk.Counts.Add((ushort)batch.Count);
                 for (var j = 0; j < batch.Count; j++)
                 {
                     // The table is only read during the parallel phase.
                     var known = search.Table.Find(batch.Successors[j], batch.Prints[j]);
-                    found.Add(new Pending(current, batch.Ops[j], (uint)batch.Affected[j], known, known >= 0 ? -1 : created.Count));
-                    if (known < 0) created.Add((batch.Successors[j], batch.Prints[j]));
+                    chunk.Targets.Add(known >= 0 ? known : ~chunk.Fresh.Count);
+                    chunk.Ops.Add((ushort)batch.Ops[j]);
+                    chunk.Affected.Add((uint)batch.Affected[j]);
+                    if (known >= 0) continue;
+                    chunk.Fresh.Add(batch.Successors[j]);
+                    chunk.FreshPrints.Add(batch.Prints[j]);
                 }
             }
-            pending[c] = found;
-            fresh[c] = created;
         });
-        for (var c = 0; c < chunks; c++)
+        for (var c = 0; c < count; c++)
         {
-            tallies[c].AddTo(g, search);
-            foreach (var p in pending[c])
+            var chunk = chunks[c];
+            chunk.Tally.AddTo(g, search);
+            var lo = start + (int)((long)(end - start) * c / count);
+            var e = 0;
+            for (var s = 0; s < chunk.Counts.Count; s++)
             {
-                if (p.Known >= 0)
+                var from = lo + s;
+                var depth = g.Depth[from];
+                for (var j = 0; j < chunk.Counts[s]; j++, e++)
                 {
-                    g.AddEdge(p.From, p.Known, p.Op);
-                    visitor?.OnTransition(g, new Edge(p.From, p.Known, p.Op, p.Affected), g.States[p.From], g.States[p.Known]);
-                }
-                else
-                {
-                    var (state, print) = fresh[c][p.Fresh];
-                    AddSuccessor(g, p.From, p.Op, state, print, p.Affected, g.Depth[p.From]);
+                    var (to, op, affected) = (chunk.Targets[e], chunk.Ops[e], chunk.Affected[e]);
+                    if (to < 0)
+                    {
+                        AddSuccessor(g, from, op, chunk.Fresh[~to], chunk.FreshPrints[~to], affected, depth);
+                        continue;
+                    }
+                    g.AddEdge(from, to, op);
+                    visitor?.OnTransition(g, new Edge(from, to, op, affected), g.States[from], g.States[to]);
                 }
             }
         }
