@@ -182,6 +182,25 @@ public class LockstepTests
     }
 
     [Fact]
+    public void Lockstep_DepthCapOnIdenticalMachines_StopsWhereTheExplorerStops()
+    {
+        var catalog = Joe();
+        var limits = new ExploreLimits(MaxDepth: 3);
+        var engine = new Lockstep();
+        // A divergence first, so that the capped run below starts from a used engine.
+        Assert.NotNull(engine.Run([catalog, catalog], [Readings.Flat, Readings.Positional], Observed.All).Divergence);
+
+        var result = engine.Run([catalog, catalog], [Readings.Positional, Readings.Supersedes], Observed.All, limits);
+
+        Assert.Null(result.Divergence);
+        Assert.Equal("depth cap 3", result.CutBy);
+        var explored = new Explorer().Explore(catalog, Readings.Positional, limits);
+        Assert.Equal(explored.States.Count, result.ProductStates);
+        Assert.Equal(explored.Transitions, result.Transitions);
+        Assert.True(result.ProductStates < 168, $"{result.ProductStates} product states");
+    }
+
+    [Fact]
     public void Lockstep_ReleasePlanEncodedByTwoEncoders_ComparesPatchByPatch()
     {
         // cum1, hot1, cum2: upstream's cum2 (replace=true) absorbs hot1; replace-set's cum2 (set 1) leaves it.

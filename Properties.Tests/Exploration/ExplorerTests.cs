@@ -156,6 +156,27 @@ public class ParallelExplorerTests
     }
 }
 
+public class ParallelExplorerCapTests
+{
+    [Theory]
+    [InlineData(3000)]
+    [InlineData(5000)]
+    public void ParallelLevels_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap)
+    {
+        var catalog = Graphs.Stacking(6);
+        var limits = new ExploreLimits(MaxStates: cap);
+
+        var sequential = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 1);
+        var parallel = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 4);
+
+        Assert.Equal(cap, sequential.States.Count);
+        Graphs.AssertSame(sequential, parallel);
+        Assert.Equal($"state cap {cap}", parallel.CutBy);
+        Assert.NotEmpty(parallel.Frontier);
+        Assert.Equal(sequential.Frontier, parallel.Frontier);
+    }
+}
+
 public class RefusalCheckTests
 {
     [Fact]
