@@ -21,7 +21,9 @@ public sealed class Explorer
     private readonly BreadthFirst<KernelState, GraphStates> search = new();
     private GraphStorage? spare;
 
-    private const int ParallelLevel = 2048;
+    /// <summary>The fewest states a level must have to be expanded on several threads; smaller levels are not worth the hand-over.</summary>
+    /// <remarks>Tests lower it to send small catalogs through the parallel expansion.</remarks>
+    internal int ParallelLevel { get; init; } = 2048;
 
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
     /// <param name="catalog">The patches.</param>
@@ -180,6 +182,8 @@ public sealed class Explorer
     // A share of a level expanded on a thread of its own. Its successors are kept in state and
     // operation order, compactly (per successor the target, operation and what it replaced; per
     // state how many), in lists kept from level to level so that a level reuses their memory.
+    // A successor the graph does not know yet is kept once per share, de-duplicated in a table
+    // of the share's own: a new state is typically reached several times within its level.
     private sealed class Chunk(int width)
     {
         public readonly int Width = width;
@@ -192,9 +196,11 @@ public sealed class Explorer
         public readonly ChunkedList<uint> Affected = new();
         public readonly ChunkedList<KernelState> Fresh = new();
         public readonly ChunkedList<ulong> FreshPrints = new();
+        public readonly StateTable<KernelState, GraphStates> FreshTable = new();
 
-        public void Clear()
+        public void Clear(bool fingerprints)
         {
+            FreshTable.Reset(new GraphStates(Fresh), fingerprints);
             Counts.Clear();
             Targets.Clear();
             Ops.Clear();
@@ -216,7 +222,7 @@ public sealed class Explorer
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
         {
             var chunk = chunks[c];
-            chunk.Clear();
+            chunk.Clear(g.Fingerprinted);
             var tally = chunk.Tally = new Tally(g.RefusedByReason.Length, g.Alphabet.Length);
             var batch = chunk.Batch;
             var lo = start + (int)((long)(end - start) * c / count);
@@ -228,13 +234,22 @@ public sealed class Explorer
                 for (var j = 0; j < batch.Count; j++)
                 {
                     // The table is only read during the parallel phase.
-                    var known = search.Table.Find(batch.Successors[j], batch.Prints[j]);
-                    chunk.Targets.Add(known >= 0 ? known : ~chunk.Fresh.Count);
+                    ref readonly var successor = ref batch.Successors[j];
+                    var print = batch.Prints[j];
+                    var known = search.Table.Find(successor, print);
+                    if (known < 0)
+                    {
+                        var fresh = chunk.FreshTable.Find(successor, print);
+                        if (fresh < 0)
+                        {
+                            fresh = chunk.FreshTable.Add(successor, print);
+                            chunk.FreshPrints.Add(print);
+                        }
+                        known = ~fresh;
+                    }
+                    chunk.Targets.Add(known);
                     chunk.Ops.Add((ushort)batch.Ops[j]);
                     chunk.Affected.Add((uint)batch.Affected[j]);
-                    if (known >= 0) continue;
-                    chunk.Fresh.Add(batch.Successors[j]);
-                    chunk.FreshPrints.Add(batch.Prints[j]);
                 }
             }
         });

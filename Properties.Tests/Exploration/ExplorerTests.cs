@@ -139,41 +139,56 @@ public class ExplorerReuseTests
 
 public class ParallelExplorerTests
 {
+    // Levels of this many states or more are expanded in parallel: far below the widest levels
+    // of the catalog below, so that every share of a level holds many states.
+    private const int Threshold = 64;
+
+    private static Explorer Parallel() => new() { ParallelLevel = Threshold };
+
+    private static int WidestLevel(StateGraph g) => g.Depth.GroupBy(d => d).Max(l => l.Count());
+
     [Theory]
     [InlineData("upstream")]
     [InlineData("positional")]
     public void ParallelLevels_GiveExactlyTheSequentialGraph(string reading)
     {
-        // Six stacking patches under upstream reach levels far wider than the parallel threshold.
         var catalog = Graphs.Stacking(6);
         var r = Readings.Find(reading)!;
 
         var sequential = new Explorer().Explore(catalog, r, threads: 1);
-        var parallel = new Explorer().Explore(catalog, r, threads: 4);
+        var parallel = Parallel().Explore(catalog, r, threads: 4);
 
-        Assert.True(sequential.States.Count > 5000, $"{sequential.States.Count} states");
+        Assert.True(WidestLevel(sequential) > 16 * Threshold, $"widest level {WidestLevel(sequential)}");
         Graphs.AssertSame(sequential, parallel);
     }
-}
 
-public class ParallelExplorerCapTests
-{
     [Theory]
-    [InlineData(3000)]
-    [InlineData(5000)]
-    public void ParallelLevels_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap)
+    [InlineData(3000, false)]
+    [InlineData(5000, false)]
+    [InlineData(5000, true)]
+    public void ParallelLevels_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap, bool fingerprints)
     {
         var catalog = Graphs.Stacking(6);
-        var limits = new ExploreLimits(MaxStates: cap);
+        var limits = new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints);
 
         var sequential = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 1);
-        var parallel = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 4);
+        var parallel = Parallel().Explore(catalog, Readings.Upstream, limits, threads: 4);
 
         Assert.Equal(cap, sequential.States.Count);
         Graphs.AssertSame(sequential, parallel);
         Assert.Equal($"state cap {cap}", parallel.CutBy);
         Assert.NotEmpty(parallel.Frontier);
         Assert.Equal(sequential.Frontier, parallel.Frontier);
+    }
+
+    [Fact]
+    public void OneExplorer_ParallelThenSequentialThenParallel_GivesFreshExplorersGraphs()
+    {
+        // The shares' lists and tables are reused from level to level and dropped after each
+        // exploration; a second exploration must not see the first one's successors.
+        var explorer = Parallel();
+        foreach (var (catalog, threads) in new[] { (Graphs.Stacking(6), 4), (Graphs.Stacking(5), 1), (Graphs.Stacking(5), 2), (Graphs.Stacking(6), 4) })
+            Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Upstream), explorer.Explore(catalog, Readings.Upstream, threads: threads));
     }
 }
 
