@@ -119,6 +119,7 @@ public sealed class Explorer
         ref readonly var state = ref g.States[current];
         var successors = batch.Successors.AsSpan();
         var prints = batch.Prints;
+        var table = search.Table;
         // Each successor's storage holds the state itself before its operation, so a refusal that
         // wrote to it shows; an accepted operation keeps it and moves on to the next storage.
         var k = 0;
@@ -139,7 +140,7 @@ public sealed class Explorer
             prints[k] = print;
             batch.Ops[k] = a;
             batch.Affected[k] = e.Affected;
-            search.Table.PrefetchHome(print);
+            table.PrefetchHome(print);
             successors[++k] = state;
         }
         batch.Count = k;
@@ -149,9 +150,10 @@ public sealed class Explorer
 
     private void PrefetchCandidates(StateGraph g, Batch batch)
     {
+        var table = search.Table;
         for (var j = 0; j < batch.Count; j++)
         {
-            var id = search.Table.AtHome(batch.Prints[j]);
+            var id = table.AtHome(batch.Prints[j]);
             if (id >= 0) PrefetchState(ref Unsafe.AsRef(in g.States[id]));
         }
     }
