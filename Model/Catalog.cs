@@ -192,14 +192,6 @@ public sealed class Catalog
     /// <summary>The index of the patch with this name, or -1.</summary>
     public int IndexOf(string name) => indexByName.TryGetValue(name, out var i) ? i : -1;
 
-    /// <summary>The index of an <c>add_sets</c> value in <see cref="AddSetsVariants"/>, or -1.</summary>
-    public int IndexOfAddSets(IReadOnlyCollection<uint> sets)
-    {
-        for (var v = 1; v < AddSetsVariants.Length; v++)
-            if (AddSetsVariants[v].Length == sets.Count && AddSetsVariants[v].SequenceEqual(sets)) return v;
-        return -1;
-    }
-
     /// <summary>The index of a function (normalized identity) in <see cref="Functions"/>, or -1.</summary>
     public int IndexOfFunction(FunctionId f)
     {

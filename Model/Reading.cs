@@ -89,21 +89,6 @@ public enum PartialOverlap : byte
     Replace,
 }
 
-/// <summary>How a vendor following a proposal builds the releases of a plan (docs/semantics.md section 5.1).</summary>
-public enum PlanEncoding : byte
-{
-    /// <summary>Upstream: a cumulative is <c>replace = true</c>, everything else <c>false</c>.</summary>
-    ReplaceFlag,
-    /// <summary>A cumulative is set 1, a hotfix a fresh set from 2, a customer patch a fresh set from 1000.</summary>
-    SingleSet,
-    /// <summary>A cumulative is set 0, a hotfix a fresh set from 1, a customer patch a fresh set from 1000.</summary>
-    ZeroSet,
-    /// <summary>A cumulative is <c>{1, every earlier hotfix set}</c>, a hotfix <c>{fresh}</c>, a customer patch <c>{fresh from 1000}</c>.</summary>
-    Array,
-    /// <summary>A cumulative is <c>{1..k+1}</c> for k earlier hotfix lines; hotfixes and customer patches take <c>auto</c>.</summary>
-    Dynamic,
-}
-
 /// <summary>The options every command can set on any reading: the <b>[choice]</b>s of the specification.</summary>
 /// <param name="Isolation">Which overlaps with unreplaced entries refuse a load.</param>
 /// <param name="States">The state compatibility rules.</param>

@@ -30,9 +30,6 @@ public static class ReadingsCommand
         return command;
     }
 
-    /// <summary>The built-in readings in a format.</summary>
-    public static string Render(string format) => Render(Readings.All, format);
-
     /// <summary>Readings in a format: text is proposal files separated by blank lines.</summary>
     public static string Render(IReadOnlyList<Reading> readings, string format)
     {

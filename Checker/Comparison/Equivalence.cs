@@ -61,15 +61,6 @@ public sealed record EquivalenceResult(
             return best;
         }
     }
-
-    /// <summary>The index of the class that holds a reading (compared by reference), or -1.</summary>
-    public int ClassOf(Reading reading)
-    {
-        for (var c = 0; c < Classes.Count; c++)
-            foreach (var m in Classes[c].Members)
-                if (ReferenceEquals(m, reading)) return c;
-        return -1;
-    }
 }
 
 /// <summary>Groups readings by trace equivalence over every input of a source, by lockstep exploration.</summary>

@@ -236,10 +236,6 @@ public static class GuestScript
         }
     }
 
-    /// <summary>The guest command of one operation, waiting for the transition it starts.</summary>
-    /// <exception cref="ArgumentException">The operation has no kernel action (complete, reverse, an unnamed force, a load parameter).</exception>
-    public static string Command(Realisation r, Operation op, Func<Realisation, int, string> moduleFile) => "run " + Action(r, op, moduleFile);
-
     private static string Action(Realisation r, Operation op, Func<Realisation, int, string> moduleFile)
     {
         if (op.Params != 0 || op.Patch >= r.Catalog.Count) throw new ArgumentException($"no kernel action for '{op.Format(r.Catalog)}'", nameof(op));

@@ -19,6 +19,9 @@ public abstract class ExplorationVisitor
     /// <summary>An accepted transition was added to the graph (its target state is in the graph); <paramref name="before"/> and <paramref name="after"/> are the values of its source and target states.</summary>
     public virtual void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after) { }
 
+    /// <summary>False when only refusals that changed the state matter to this visitor: a search may then leave out the refusals that left it unchanged.</summary>
+    public virtual bool SeesUnchangedRefusals => true;
+
     /// <summary>The operation at <paramref name="op"/> (an alphabet index) was refused in <paramref name="state"/>, whose value is <paramref name="before"/>, leaving <paramref name="after"/> (equal to <paramref name="before"/> if the refusal changed nothing).</summary>
     public virtual void OnRefusal(StateGraph graph, int state, int op, in KernelState before, in KernelState after) { }
 }

@@ -27,18 +27,15 @@ public static class CatalogText
         }
     }
 
-    /// <summary>The declaration of one patch, with every attribute explicit.</summary>
-    public static string Declaration(Patch p) => Declaration(p, releaseIsDefault: false, verbose: true);
-
-    private static string Declaration(Patch p, bool releaseIsDefault, bool verbose = false)
+    private static string Declaration(Patch p, bool releaseIsDefault)
     {
         var sb = new StringBuilder($"patch {p.Name}");
-        if (verbose || p.Origin == Origin.Customer) sb.Append(p.Origin == Origin.Vendor ? " vendor" : " customer");
-        if (verbose || p.Kind == PatchKind.Cumulative) sb.Append(p.Kind == PatchKind.Cumulative ? " cumulative" : " hotfix");
-        if (verbose || !releaseIsDefault) sb.Append($" release={p.Release}");
+        if (p.Origin == Origin.Customer) sb.Append(" customer");
+        if (p.Kind == PatchKind.Cumulative) sb.Append(" cumulative");
+        if (!releaseIsDefault) sb.Append($" release={p.Release}");
         var defaultReplace = p.Kind == PatchKind.Cumulative && p.Origin == Origin.Vendor;
-        if (verbose || p.Replace != defaultReplace) sb.Append(p.Replace ? " replace" : " replace=false");
-        if (verbose || p.SetSource != SetSource.Fixed || !p.Sets.SequenceEqual(Patch.DefaultSets)) sb.Append($" sets={p.SetsText}");
+        if (p.Replace != defaultReplace) sb.Append(p.Replace ? " replace" : " replace=false");
+        if (p.SetSource != SetSource.Fixed || !p.Sets.SequenceEqual(Patch.DefaultSets)) sb.Append($" sets={p.SetsText}");
         sb.Append(" funcs={").Append(string.Join(", ", p.Funcs)).Append('}');
         if (p.States.Length > 0) sb.Append(" states={").Append(string.Join(", ", p.States)).Append('}');
         if (p.Updates is not null) sb.Append($" update={p.Updates}");

@@ -88,7 +88,7 @@ public sealed record ReleasePlan(ImmutableArray<Release> Releases)
         return sb.ToString();
     }
 
-    /// <summary>Builds the catalog a vendor following a reading would ship for this plan.</summary>
+    /// <summary>Builds the catalog a vendor following a reading would ship for this plan, the way its <see cref="Reading.Encoding"/> says.</summary>
     public Catalog Encode(Reading reading)
     {
         var n = Releases.Length;

@@ -149,11 +149,14 @@ public sealed class GraphFacts(StateGraph graph)
         if (restrictedEdges is not null) return restrictedEdges;
         var g = Graph;
         var bits = new ulong[(g.EdgeCount + 63) / 64];
+        var kinds = Array.ConvertAll(g.Alphabet, op => op.Kind);
+        var customers = Customers;
         for (var s = 0; s < g.States.Count; s++)
         {
+            ref readonly var st = ref g.States[s];
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                if (Restricted(s, g.OpOf(e))) bits[e >> 6] |= 1UL << e;
+                if (Restricted(g, s, st, kinds[g.OpOf(e)], g.OpOf(e), customers)) bits[e >> 6] |= 1UL << e;
         }
         return restrictedEdges = bits;
     }
@@ -161,10 +164,10 @@ public sealed class GraphFacts(StateGraph graph)
     // The operations of an atomic install: loads that replace no customer patch, a Complete that
     // patches, unloads. A load replaces only patches in the list, so what it replaced is
     // recomputed only when a customer patch is there.
-    private bool Restricted(int state, int op) => Graph.Alphabet[op].Kind switch
+    private static bool Restricted(StateGraph g, int s, in KernelState st, OpKind kind, int op, ulong customers) => kind switch
     {
-        OpKind.Load => (Graph.States[state].InPatches & Customers) == 0 || (Graph.AffectedBy(state, op) & Customers) == 0,
-        OpKind.Complete => Graph.States[state].TargetPatched,
+        OpKind.Load => (st.InPatches & customers) == 0 || (g.AffectedBy(s, op) & customers) == 0,
+        OpKind.Complete => st.TargetPatched,
         OpKind.Unload => true,
         _ => false,
     };

@@ -16,8 +16,10 @@ public enum CheckEvents
     Loads = 4,
     /// <summary><see cref="PropertyCheck.OnSettled"/> for every accepted disable.</summary>
     Disables = 8,
-    /// <summary><see cref="ExplorationVisitor.OnRefusal"/>.</summary>
+    /// <summary><see cref="ExplorationVisitor.OnRefusal"/>, for every refusal.</summary>
     Refusals = 16,
+    /// <summary><see cref="ExplorationVisitor.OnRefusal"/>, for the refusals that changed the state at least (others may come too).</summary>
+    ChangingRefusals = 32,
 }
 
 /// <summary>One property watching one exploration: it sees the events it subscribes to as the graph is built, and gives its finding at the end.</summary>

@@ -9,7 +9,7 @@ public sealed class PropertyChecks : ExplorationVisitor
     private readonly PropertyCheck[] states, transitions, loads, disables, refusals;
     private readonly Catalog catalog;
     private readonly Reading reading;
-    private readonly bool twoPhase;
+    private readonly bool twoPhase, unchangedRefusals;
 
     /// <summary>Groups checks by the events they subscribe to.</summary>
     public PropertyChecks(IEnumerable<PropertyCheck> checks, Catalog catalog, Reading reading)
@@ -20,7 +20,8 @@ public sealed class PropertyChecks : ExplorationVisitor
         transitions = With(CheckEvents.Transitions);
         loads = With(CheckEvents.Loads);
         disables = With(CheckEvents.Disables);
-        refusals = With(CheckEvents.Refusals);
+        refusals = With(CheckEvents.Refusals | CheckEvents.ChangingRefusals);
+        unchangedRefusals = all.Any(c => (c.Events & CheckEvents.Refusals) != 0);
         this.catalog = catalog;
         this.reading = reading;
         twoPhase = reading.Options.Granularity == Granularity.TwoPhase;
@@ -34,6 +35,9 @@ public sealed class PropertyChecks : ExplorationVisitor
     {
         foreach (var c in states) c.OnState(graph, state);
     }
+
+    /// <inheritdoc/>
+    public override bool SeesUnchangedRefusals => unchangedRefusals;
 
     /// <inheritdoc/>
     public override void OnRefusal(StateGraph graph, int state, int op, in KernelState before, in KernelState after)

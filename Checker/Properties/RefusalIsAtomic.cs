@@ -18,7 +18,7 @@ public sealed class RefusalIsAtomic() : Invariant("refusal-is-atomic", PropertyK
         private readonly Lock gate = new();
         private (int State, int Op)? changed, unrestored;
 
-        public override CheckEvents Events => CheckEvents.Refusals | (twoPhase ? CheckEvents.Transitions : CheckEvents.None);
+        public override CheckEvents Events => CheckEvents.ChangingRefusals | (twoPhase ? CheckEvents.Transitions : CheckEvents.None);
 
         // With parallel levels refusals arrive from several threads; a changed state is rare.
         public override void OnRefusal(StateGraph graph, int state, int op, in KernelState before, in KernelState after)

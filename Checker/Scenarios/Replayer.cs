@@ -5,11 +5,7 @@ namespace Klp.Check.Scenarios;
 /// <summary>The outcome of one scenario step under every reading replayed.</summary>
 /// <param name="Step">The step.</param>
 /// <param name="Outcomes">Per reading (same order as <see cref="ReplayResult.Readings"/>), the outcome; null for the initial step.</param>
-public sealed record StepResult(ScenarioStep Step, IReadOnlyList<Outcome?> Outcomes)
-{
-    /// <summary>The state after the step under a reading.</summary>
-    public KernelState StateAfter(int reading, IReadOnlyList<KernelState> initial) => Outcomes[reading]?.State ?? initial[reading];
-}
+public sealed record StepResult(ScenarioStep Step, IReadOnlyList<Outcome?> Outcomes);
 
 /// <summary>An expectation that did not hold.</summary>
 /// <param name="Expectation">What was expected.</param>

@@ -1,4 +1,5 @@
 using Klp.Check.Commands;
+using Klp.Check.Model;
 
 namespace Klp.Check.Tests.Commands;
 
@@ -31,6 +32,6 @@ public class PackedToolTests
         var (code, output, err) = ExternalTools.Run(Path.Combine(tools, "klp-check"), ["readings"], workingDirectory: dir);
 
         Assert.True(code == 0, err);
-        Assert.Equal(ReadingsCommand.Render("text"), output);
+        Assert.Equal(ReadingsCommand.Render(Readings.All, "text"), output);
     }
 }

@@ -43,9 +43,9 @@ public class GuestScriptTests
     [Theory]
     [InlineData(OpKind.Complete)]
     [InlineData(OpKind.Reverse)]
-    public void Command_OperationWithoutKernelAction_IsRejected(OpKind kind)
+    public void Lines_SettledOperationWithoutKernelAction_IsRejected(OpKind kind)
     {
-        Assert.Throws<ArgumentException>(() => GuestScript.Command(realisation, new Operation(kind, Operation.NoPatch), File));
+        Assert.Throws<ArgumentException>(() => GuestScript.Lines(realisation, new Operation(kind, Operation.NoPatch), new Phase(PhaseKind.Settled, -1, false), File));
     }
 
     [Fact]

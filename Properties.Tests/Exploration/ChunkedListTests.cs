@@ -1,4 +1,5 @@
 using Klp.Check.Exploration;
+using Klp.Check.Model;
 
 namespace Klp.Check.Tests.Exploration;
 
@@ -29,5 +30,23 @@ public class ChunkedListTests
 
         Assert.Equal(["a", "b"], list);
         Assert.Throws<ArgumentOutOfRangeException>(() => list[2]);
+    }
+
+    // Chunks of 84-byte states are above the size that asks for huge pages; both paths must
+    // give a zeroed array of the length asked for, and one the GC does not move.
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(65536)]
+    public void LargePages_Allocate_GivesAZeroedArrayOfTheLengthAsked(int length)
+    {
+        var states = LargePages.Allocate<KernelState>(length);
+        var words = LargePages.Allocate<ulong>(length * 11);
+
+        Assert.Equal(length, states.Length);
+        Assert.Equal(length * 11, words.Length);
+        Assert.All(states, s => Assert.True(s.Same(KernelState.Empty)));
+        Assert.All(words, w => Assert.Equal(0UL, w));
+        words[^1] = 7;
+        Assert.Equal(7UL, words[^1]);
     }
 }

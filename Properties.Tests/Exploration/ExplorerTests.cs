@@ -210,4 +210,24 @@ public class RefusalCheckTests
         Assert.Equal([Operation.Load(0), Operation.Load(0)], finding.Trace);
         Assert.Equal("refused load a changed the state", finding.Message);
     }
+
+    private sealed class EveryRefusal : PropertyCheck
+    {
+        public override CheckEvents Events => CheckEvents.Refusals;
+
+        public override CatalogFinding Finish(GraphFacts facts) => CatalogFinding.Nothing;
+    }
+
+    [Fact]
+    public void PropertyChecks_OnlyChangingRefusalsWanted_LetTheSearchSkipTheOthers()
+    {
+        var catalog = ScenarioParser.ParseFile(RepositoryFiles.Full("scenarios/thread/petr-timeline-tuesday-set3.klp")).Catalog;
+        var atomic = Invariants.Find("refusal-is-atomic")!.Begin(catalog, Readings.Flat);
+
+        Assert.False(new PropertyChecks([atomic], catalog, Readings.Flat).SeesUnchangedRefusals);
+        Assert.True(new PropertyChecks([atomic, new EveryRefusal()], catalog, Readings.Flat).SeesUnchangedRefusals);
+        Assert.True(new ExplorationVisitorDefaults().SeesUnchangedRefusals);
+    }
+
+    private sealed class ExplorationVisitorDefaults : ExplorationVisitor;
 }

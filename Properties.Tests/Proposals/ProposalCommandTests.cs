@@ -91,6 +91,8 @@ public class ProposalCommandTests
     [InlineData("name: x\ncolour: blue\n", 2, 1)]
     [InlineData("name: x\nreplaces: most\n", 2, 11)]
     [InlineData("name: x\nname: y\n", 2, 1)]
+    [InlineData("name: x\nencoding: sets\n", 2, 11)]
+    [InlineData("name: x\nencoding: replace-flag\n", 2, 11)]
     [InlineData("", 1, 1)]
     [InlineData("\u0000\u0001\u0002\u00ff", 1, 1)]
     public void MalformedFile_EveryCommand_OneLineWithPositionExitTwo(string text, int line, int column)
@@ -109,6 +111,41 @@ public class ProposalCommandTests
             Assert.Equal("", output);
             Assert.Equal([$"{file}:{line}:{column}:"], err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.IndexOf(": ", StringComparison.Ordinal)] + ":"));
         }
+    }
+
+    [Theory]
+    [InlineData("single", "{1}", "{2}", "{1}", "{1000}")]
+    [InlineData("zero", "{0}", "{1}", "{0}", "{1000}")]
+    [InlineData("array", "{1}", "{2}", "{1,2}", "{1000}")]
+    [InlineData("dynamic", "{1}", "auto", "{1,2}", "auto")]
+    public void Read_EncodingKey_ReleasePlanEncodedThatWay(string encoding, string cum1, string hot1, string cum2, string cust1)
+    {
+        var dir = Folder(("mine.proposal", $"name: mine\nencoding: {encoding}\n"));
+        var plan = PlanParser.Parse("cum1: cumulative\nhot1: hotfix\ncum2: cumulative\ncust1: customer\n", "p.plan");
+
+        var catalog = plan.Encode(ProposalFile.Read(Path.Combine(dir, "mine.proposal")));
+
+        Assert.Equal([cum1, hot1, cum2, cust1], catalog.Patches.Select(p => p.SetsText));
+    }
+
+    [Fact]
+    public void CheckPlan_FlatPoliciesWithDynamicEncoding_ExploresWhatFlatDynamicExplores()
+    {
+        var text = Readings.BuiltinText("flat")!.Replace("name: flat\n", "name: mine\n").Replace("encoding: array\n", "encoding: dynamic\n");
+        var dir = Folder(("mine.proposal", text),
+            ("p.plan", "cum1: cumulative\nhot1: hotfix\nhot2: hotfix\ncum2: cumulative\nhot1v2: update hot1\ncust1: customer\n"));
+        string Report(string reading)
+        {
+            var (code, output, err) = Run("check", "--reading", reading, "--plan", Path.Combine(dir, "p.plan"));
+            Assert.True(code is 0 or 1, err);
+            // The first line names the reading; the verdicts and the coverage follow.
+            return output[(output.IndexOf('\n') + 1)..];
+        }
+
+        var mine = Report(Path.Combine(dir, "mine.proposal"));
+
+        Assert.Equal(Report("flat-dynamic"), mine);
+        Assert.NotEqual(Report("flat"), mine);
     }
 
     [Fact]
