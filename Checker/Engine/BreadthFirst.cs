@@ -75,9 +75,15 @@ internal sealed class BreadthFirst<TKey, TStore> where TStore : struct, INodeSto
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Reach(int from, int op, int depth, in TKey successor, ulong print, out bool added)
     {
-        added = false;
         var id = Table.Find(successor, print);
-        if (id >= 0) return id;
+        added = id < 0;
+        return added ? AddNew(from, op, depth, successor, print) : id;
+    }
+
+    // A successor the table does not know: the next id, unless the state cap cuts it off (-1).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int AddNew(int from, int op, int depth, in TKey successor, ulong print)
+    {
         if (Tree.Count >= limits.StateCap)
         {
             CutBy ??= limits.StateCapText;
@@ -85,7 +91,6 @@ internal sealed class BreadthFirst<TKey, TStore> where TStore : struct, INodeSto
             return -1;
         }
         Tree.Add(from, op, depth + 1);
-        added = true;
         return Table.Add(successor, print);
     }
 
