@@ -196,10 +196,11 @@ public sealed class Realisation
     }
 
     // The klp_func entries of a patch: per pool function, in bit order, its replacement and the
-    // old_sympos to write. A function the patch names once is one entry without old_sympos (the
-    // pool's symbols are unique, and the nops of an older kernel's exact klp_find_func() never
-    // see a spelling); one it names twice (f and f@1) is one entry per spelling with its
-    // sympos and a replacement of its own, so the kernel sees the two entries the model refuses.
+    // old_sympos to write. A function the patch names once is one entry without old_sympos: the
+    // pool's symbols are unique, and conform checks normalized identity, so a kernel whose
+    // klp_find_func() still compares sympos exactly must not see f and f@1 in two patches. One
+    // it names twice (f and f@1) is one entry per spelling with its sympos and a replacement of
+    // its own: the module the model refuses with duplicate-function.
     private List<(int Slot, int? Sympos, string Function)> Entries(int patch)
     {
         var entries = new List<(int, int?, string)>();
