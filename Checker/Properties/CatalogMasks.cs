@@ -14,6 +14,26 @@ internal static class CatalogMasks
         return m;
     }
 
+    /// <summary>Per patch p, the vendor patches of an older release than p's, as a mask; <paramref name="hotfixesOnly"/> keeps only the hotfixes.</summary>
+    public static ulong[] OlderVendor(Catalog c, bool hotfixesOnly)
+    {
+        var older = new ulong[c.Count];
+        for (var p = 0; p < c.Count; p++)
+            for (var q = 0; q < c.Count; q++)
+                if (c[q].Origin == Origin.Vendor && c[q].Release < c[p].Release && (!hotfixesOnly || c[q].Kind == PatchKind.Hotfix))
+                    older[p] |= 1UL << q;
+        return older;
+    }
+
+    /// <summary>The vendor patches.</summary>
+    public static ulong Vendor(Catalog c)
+    {
+        ulong m = 0;
+        for (var p = 0; p < c.Count; p++)
+            if (c[p].Origin == Origin.Vendor) m |= 1UL << p;
+        return m;
+    }
+
     /// <summary>True for a vendor cumulative patch.</summary>
     public static bool VendorCumulative(Catalog c, int p) => c[p].Origin == Origin.Vendor && c[p].Kind == PatchKind.Cumulative;
 

@@ -19,15 +19,18 @@ public sealed class HotfixesAbsorbed() : Invariant("hotfixes-absorbed", Property
     // Its case: a vendor cumulative loaded while an older vendor hotfix is enabled.
     private sealed class Check(Catalog c) : StepCheck
     {
+        private readonly ulong[] older = CatalogMasks.OlderVendor(c, hotfixesOnly: true);
+
         protected override bool Tracked => true;
 
         // The first enabled (in list order) older vendor hotfix than patch p in a state, or -1.
         private int OlderHotfix(in KernelState s, int p)
         {
+            if ((s.InPatches & older[p]) == 0) return -1;
             for (var i = 0; i < s.Count; i++)
             {
                 var h = s.PatchAt(i);
-                if (Observables.IsEnabled(s, h) && CatalogMasks.VendorHotfix(c, h) && c[h].Release < c[p].Release) return h;
+                if ((older[p] >> h & 1) != 0 && Observables.IsEnabled(s, h)) return h;
             }
             return -1;
         }

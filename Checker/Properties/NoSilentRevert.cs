@@ -12,28 +12,21 @@ public sealed class NoSilentRevert() : Invariant("no-silent-revert", PropertyKin
     // Its case: a vendor load that replaces an older vendor patch.
     private sealed class Check(Catalog c) : StepCheck
     {
+        private readonly ulong vendor = CatalogMasks.Vendor(c);
+        private readonly ulong[] older = CatalogMasks.OlderVendor(c, hotfixesOnly: false);
+
         protected override bool Tracked => true;
 
-        protected override bool? Exercises(in SettledStep e)
-        {
-            var p = c[e.Op.Patch];
-            if (p.Origin != Origin.Vendor) return false;
-            for (var q = 0; q < c.Count; q++)
-                if ((e.Affected & (1UL << q)) != 0 && c[q].Origin == Origin.Vendor && c[q].Release < p.Release) return true;
-            return false;
-        }
+        protected override bool? Exercises(in SettledStep e) =>
+            (vendor >> e.Op.Patch & 1) != 0 && (e.Affected & older[e.Op.Patch]) != 0;
 
+        // An upgrade: a vendor load that replaced older vendor patches and no vendor patch as new or newer.
         protected override string? Broken(in SettledStep e)
         {
             var p = c[e.Op.Patch];
-            if (p.Origin != Origin.Vendor) return null;
-            ulong vendorReplaced = 0;
-            for (var q = 0; q < c.Count; q++)
-                if ((e.Affected & (1UL << q)) != 0 && c[q].Origin == Origin.Vendor)
-                {
-                    if (c[q].Release >= p.Release) return null;
-                    vendorReplaced |= 1UL << q;
-                }
+            if ((vendor >> e.Op.Patch & 1) == 0) return null;
+            var vendorReplaced = e.Affected & vendor;
+            if ((vendorReplaced & ~older[e.Op.Patch]) != 0) return null;
             if (vendorReplaced == 0 || !Observables.IsEnabled(e.After, e.Op.Patch)) return null;
             var lost = Observables.PatchedFunctions(c, e.Before) & ~Observables.PatchedFunctions(c, e.After);
             if (lost == 0) return null;
