@@ -45,6 +45,8 @@ public sealed class Catalog
     internal readonly byte[] AutoCandidates;
     internal readonly byte[][] StateOrder;
     internal readonly bool[] ReplaceFlag, OwnIsZero, IsAuto;
+    // Per patch, whether two of its functions get one sysfs name (klp_init_func()).
+    internal readonly bool[] DuplicateFunction;
 
     /// <summary>Builds and validates a catalog.</summary>
     /// <exception cref="CatalogException">The catalog cannot be modelled.</exception>
@@ -136,6 +138,7 @@ public sealed class Catalog
         ReplaceFlag = new bool[n];
         OwnIsZero = new bool[n];
         IsAuto = new bool[n];
+        DuplicateFunction = new bool[n];
         for (var i = 0; i < n; i++)
         {
             var p = Patches[i];
@@ -152,6 +155,7 @@ public sealed class Catalog
             }
             // A patch that writes both spellings patches both: no nop for either.
             SymposAliases[i] &= ~FuncsExact[i];
+            DuplicateFunction[i] = p.Funcs.Select(f => f.Normalized).Distinct().Count() < p.Funcs.Length;
             foreach (var s in p.States)
             {
                 var b = states[s.Id];
@@ -219,6 +223,15 @@ public sealed class Catalog
 
     /// <summary>The functions a patch patches, as a mask over <see cref="Functions"/>.</summary>
     public ulong FunctionBits(int patch) => FuncsNormalized[patch];
+
+    /// <summary>True when a patch names one function twice, so the kernel refuses every load of it (<see cref="Reason.DuplicateFunction"/>).</summary>
+    /// <remarks>
+    /// klp_init_func() (kernel/livepatch/core.c) names each function's sysfs directory
+    /// <c>name,sympos</c> with sympos 0 written as 1, so <c>f</c> and <c>f@1</c>, or one spelling
+    /// written twice, make the same directory twice and kobject_add() fails with EEXIST. The
+    /// name does not depend on klp_find_func(), so this holds under both function identities.
+    /// </remarks>
+    public bool HasDuplicateFunction(int patch) => DuplicateFunction[patch];
 
     /// <summary>The state ids a patch declares, as a mask over <see cref="StateIds"/>.</summary>
     public ulong StateBits(int patch) => StateMask[patch];

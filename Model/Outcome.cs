@@ -80,6 +80,8 @@ public enum Reason : byte
     NoSysfsDir,
     /// <summary>A nop for a replaced function gets the same sysfs name as one of the new patch's functions (<c>f,1</c> for sympos 0 and 1).</summary>
     NopNameClash,
+    /// <summary>The patch names one function twice (<c>f</c> and <c>f@1</c>, or the same spelling twice), so two of its sysfs directories get the same name.</summary>
+    DuplicateFunction,
 }
 
 /// <summary>Names of <see cref="Reason"/> values as the tool prints and parses them.</summary>
@@ -91,6 +93,7 @@ public static class Reasons
         "state-conflict", "state-dropped", "state-downgrade", "state-blocked", "partial-set-overlap",
         "transition-in-progress", "not-enabled", "disable-blocked", "no-transition", "not-in-transition",
         "module-in-use", "module-not-loaded", "unknown-patch", "no-sysfs-dir", "nop-name-clash",
+        "duplicate-function",
     ];
 
     /// <summary>The stable kebab-case name of a reason.</summary>

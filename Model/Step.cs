@@ -7,7 +7,7 @@ namespace Klp.Check.Model;
 public static class Kernel
 {
     /// <summary>Applies one operation; never throws, never allocates; a refusal returns the state unchanged.</summary>
-    /// <remarks>Load checks run in the kernel's order: module, attributes, compatibility, the nops' sysfs names, transition (docs/semantics.md section 3.1).</remarks>
+    /// <remarks>Load checks run in the kernel's order: module, attributes, compatibility, the functions' and nops' sysfs names, transition (docs/semantics.md section 3.1).</remarks>
     public static Outcome Step(Catalog catalog, Reading reading, in KernelState state, Operation op)
     {
         var next = state;
@@ -104,7 +104,10 @@ public static class Kernel
 
         clash |= exact && NopsClash(c, replaced, funcsP);
 
-        // klp_init_patch() adds the nops after the compatibility check, before the transition check.
+        // klp_init_patch() makes a sysfs directory per function after the compatibility check,
+        // before the transition check: the patch's own functions come before the nops added to
+        // their object, so a patch naming one function twice fails first.
+        if (c.DuplicateFunction[p]) return Effect.Refuse(Errno.EEXIST, Reason.DuplicateFunction);
         if (clash) return Effect.Refuse(Errno.EEXIST, Reason.NopNameClash);
 
         // 4. One transition at a time.

@@ -12,8 +12,10 @@ public static partial class Promela
     {
         var patch = catalog[p];
         var what = v == 0 ? $"load {patch.Name}" : $"load {patch.Name} add_sets={{{string.Join(",", catalog.AddSetsVariants[v])}}}";
-        // Check 2, the attributes: they do not depend on the state, so a load they refuse has no d_step.
-        if (AttributesRefuse(catalog, r, c, p, v) is { } reason)
+        // Check 2, the attributes, and the sysfs names of the patch's own functions: they do not
+        // depend on the state, so a load they refuse has no d_step (every refusal keeps the state,
+        // so the later place of the duplicate-function check changes no reachable state).
+        if ((AttributesRefuse(catalog, r, c, p, v) ?? (catalog.HasDuplicateFunction(p) ? Reason.DuplicateFunction : null)) is { } reason)
         {
             w.AppendLine($"  /* {what}: always refused, {reason.Name()} */");
             return;

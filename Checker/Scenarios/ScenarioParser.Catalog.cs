@@ -55,7 +55,9 @@ public static partial class ScenarioParser
         }
 
         // Default functions: one of its own; a vendor cumulative rolls up every earlier vendor
-        // release; an update patches the functions of the hotfix it updates.
+        // release, each function once (f and f@1 are one function, as the first spelled it);
+        // an update patches the functions of the hotfix it updates. A list written with funcs=
+        // stays as written: one that names a function twice is a module the kernel refuses.
         private ImmutableArray<FunctionId>? FuncsOf(Draft d, HashSet<Draft> visiting)
         {
             if (d.Resolved is { } done) return done;
@@ -79,10 +81,10 @@ public static partial class ScenarioParser
                         var ef = FuncsOf(e, visiting);
                         if (ef is null) return null;
                         foreach (var f in ef.Value)
-                            if (!list.Contains(f)) list.Add(f);
+                            if (!list.Exists(g => g.Normalized == f.Normalized)) list.Add(f);
                     }
                 }
-                if (!list.Contains(own)) list.Insert(0, own);
+                if (!list.Exists(g => g.Normalized == own.Normalized)) list.Insert(0, own);
                 result = [.. list];
             }
             visiting.Remove(d);

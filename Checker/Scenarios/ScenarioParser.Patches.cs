@@ -149,9 +149,7 @@ public static partial class ScenarioParser
         }
 
         private ImmutableArray<FunctionId>? ParseFuncs(string value, int column) =>
-            ParseBraced(value, column, "funcs takes a list in braces, e.g. funcs={cmdline_proc_show, mod:fn@2}", ParseFunction) is { } funcs
-                ? [.. funcs.Distinct()]
-                : null;
+            ParseBraced(value, column, "funcs takes a list in braces, e.g. funcs={cmdline_proc_show, mod:fn@2}", ParseFunction);
 
         // {ITEM, ...}: each item parsed where it stands; the first bad one ends the list.
         private ImmutableArray<T>? ParseBraced<T>(string value, int column, string usage, Func<string, int, T?> item) where T : struct

@@ -45,6 +45,30 @@ public class RealisationTests
         Assert.NotEqual(Realisation.Key("r", plain.ModuleSource(1)), Realisation.Key("r", source));
     }
 
+    // The kernel refuses a module whose klp_func list names one function twice; the harness
+    // must build that module to see it do so.
+    [Fact]
+    public void ModuleSource_PatchNamingFunctionAtSympos0And1_HasOneEntryPerSpellingEachWithItsOwnFunction()
+    {
+        var r = Realisation.TryCreate(Catalog("patch dup funcs={cmdline_proc_show, version_proc_show, cmdline_proc_show@1}\n"), out _)!;
+
+        var source = r.ModuleSource(0);
+
+        Assert.Contains("\t{ .old_name = \"cmdline_proc_show\", .new_func = klp_check_fn0, .old_sympos = 0, },\n"
+            + "\t{ .old_name = \"cmdline_proc_show\", .new_func = klp_check_fn0_1, .old_sympos = 1, },\n"
+            + "\t{ .old_name = \"version_proc_show\", .new_func = klp_check_fn1, },\n", source);
+        Assert.Contains("static int klp_check_fn0(struct seq_file *m, void *v)", source);
+        Assert.Contains("static int klp_check_fn0_1(struct seq_file *m, void *v)", source);
+    }
+
+    [Fact]
+    public void ModuleSource_FunctionNamedOnceAtSympos1_HasNoOldSympos()
+    {
+        var r = Realisation.TryCreate(Catalog("patch a funcs={cmdline_proc_show@1}\n"), out _)!;
+
+        Assert.DoesNotContain("old_sympos", r.ModuleSource(0));
+    }
+
     [Fact]
     public void WithBusy_MorePatchesThanBusyFunctions_IsRefused()
     {

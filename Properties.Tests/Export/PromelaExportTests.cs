@@ -120,6 +120,36 @@ public class PromelaExportTests
         Assert.DoesNotContain("d_step { /* load klp-2a */", text);
     }
 
+    // A catalog with a patch that names f and f@1 (refused at every load) beside two that load.
+    private static Catalog Duplicate() => new(
+    [
+        new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "g", 0)], [], false, [1u]),
+        new Patch("dup", Origin.Vendor, PatchKind.Cumulative, 1,
+            [new FunctionId(FunctionId.Vmlinux, "f", 0), new FunctionId(FunctionId.Vmlinux, "f", 1)], [], true, [1u, 2u]),
+        new Patch("b", Origin.Vendor, PatchKind.Hotfix, 2, [new FunctionId(FunctionId.Vmlinux, "h", 0)], [], false, [2u]),
+    ]);
+
+    [Fact]
+    public void Write_LoadOfPatchNamingAFunctionTwice_HasNoDStep()
+    {
+        var text = Promela.Write(Duplicate(), Readings.Flat, "dup");
+
+        Assert.Contains("/* load dup: always refused, duplicate-function */", text);
+        Assert.DoesNotContain("d_step { /* load dup */", text);
+    }
+
+    [SpinTheory]
+    [InlineData("flat")]
+    [InlineData("upstream(function-identity=exact)")]
+    public void SpinStoredStates_DuplicateFunctionCatalog_EqualsExploredStates(string readingText)
+    {
+        var reading = ReadingOf(readingText);
+
+        var spin = Spin.StoredStates(Promela.Write(Duplicate(), reading, "duplicate function"));
+
+        Assert.Equal(Explored(Duplicate(), reading), spin);
+    }
+
     private const string Joe = "scenarios/thread/joe-timeline-tuesday-set2.klp";
 
     [Fact]

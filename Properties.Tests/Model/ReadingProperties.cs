@@ -102,9 +102,14 @@ public class ReadingProperties
             Reason.StateDropped => reading.Options.States == StateRules.Versions ? null : "state-dropped under block-disable",
             Reason.ModuleLoaded => (before.Loaded & (1UL << op.Patch)) != 0 ? null : "module-loaded for a module that is not",
             Reason.TransitionInProgress => before.InTransition ? null : "transition-in-progress without a transition",
+            Reason.DuplicateFunction => p.Funcs.Select(f => f.Normalized).Distinct().Count() < p.Funcs.Length ? null : "duplicate-function for a patch that names each function once",
             _ => null,
         };
     });
+
+    [Property]
+    public Property LoadOfPatchNamingAFunctionTwice_IsNeverAccepted(Run run) => EveryLoad(run, (r, op, before, o) =>
+        o.Accepted && r.Catalog.HasDuplicateFunction(op.Patch) ? $"{r.Catalog[op.Patch].Name} names a function twice and loaded" : null);
 
     [Property]
     public Property AcceptedLoad_UnderIsolation_LeavesNoSharedFunction(Run run) => EveryLoad(run, (r, op, before, o) =>

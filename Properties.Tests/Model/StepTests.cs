@@ -194,6 +194,110 @@ public class StepTests
         Assert.Equal((Errno.None, 0b011UL, 0b100UL), (o.Errno, o.Affected, o.State.InPatches));
     }
 
+    // Regression: the model loaded a patch whose funcs name one function twice. klp_init_func()
+    // (kernel/livepatch/core.c) names each function's sysfs directory "name,sympos" with sympos
+    // 0 written as 1, so f and f@1 are both "f,1" and kobject_add() fails with EEXIST; the name
+    // does not depend on klp_find_func(), so every reading and both identities refuse it.
+    public static TheoryData<string, FunctionIdentity> EveryReadingBothIdentities()
+    {
+        var data = new TheoryData<string, FunctionIdentity>();
+        foreach (var r in Readings.All)
+            foreach (var identity in new[] { FunctionIdentity.Normalized, FunctionIdentity.Exact })
+                data.Add(r.Name, identity);
+        return data;
+    }
+
+    private static Reading Named(string name, FunctionIdentity identity)
+    {
+        var r = Readings.All.Single(r => r.Name == name);
+        return r.With(r.Options with { FunctionIdentity = identity });
+    }
+
+    private static Patch Hotfix(string name, int release, params FunctionId[] funcs) =>
+        new(name, Origin.Vendor, PatchKind.Hotfix, release, [.. funcs], [], false, [1u]);
+
+    [Theory]
+    [MemberData(nameof(EveryReadingBothIdentities))]
+    public void Load_PatchNamingFunctionAtSympos0And1_RefusesWithEexistUnderEveryReading(string reading, FunctionIdentity identity)
+    {
+        var catalog = new Catalog([Hotfix("dup", 0, F("f"), F("f", 1))]);
+
+        var o = Last(catalog, Named(reading, identity), Operation.Load(0));
+
+        Assert.Equal((Errno.EEXIST, Reason.DuplicateFunction, 0UL, 0UL), (o.Errno, o.Reason, o.State.Loaded, o.State.InPatches));
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryReadingBothIdentities))]
+    public void Load_PatchNamingOneSpellingTwice_RefusesWithEexistUnderEveryReading(string reading, FunctionIdentity identity)
+    {
+        var catalog = new Catalog([Hotfix("dup", 0, F("f", 2), F("g"), F("f", 2))]);
+
+        var o = Last(catalog, Named(reading, identity), Operation.Load(0));
+
+        Assert.Equal((Errno.EEXIST, Reason.DuplicateFunction), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Load_PatchNamingSympos1And2_LoadsTwoFunctions()
+    {
+        var catalog = new Catalog([Hotfix("two", 0, F("f", 1), F("f", 2))]);
+
+        var o = Last(catalog, Readings.Upstream, Operation.Load(0));
+
+        Assert.Equal((Errno.None, 0b1UL), (o.Errno, o.State.InPatches));
+    }
+
+    // Each object has its own sysfs directory: vmlinux's f and mod_a's f are "vmlinux/f,1" and "mod_a/f,1".
+    [Fact]
+    public void Load_PatchNamingOneNameInTwoObjects_Loads()
+    {
+        var catalog = new Catalog([Hotfix("two", 0, F("f"), new FunctionId("mod_a", "f", 1))]);
+
+        var o = Last(catalog, Readings.Upstream, Operation.Load(0));
+
+        Assert.Equal((Errno.None, 0b1UL), (o.Errno, o.State.InPatches));
+    }
+
+    // klp_init_patch() runs after klp_is_patch_compatible() and before __klp_enable_patch()'s
+    // klp_transition_patch check: a state the patch drops is EINVAL first, a running transition
+    // comes second.
+    [Fact]
+    public void Load_DuplicateFunctionThatDropsAState_RefusesWithEinvalFirst()
+    {
+        var catalog = new Catalog(
+        [
+            new Patch("old", Origin.Vendor, PatchKind.Hotfix, 0, [F("g")], [new KlpState(1, 0, false)], false, Patch.DefaultSets),
+            Upstream("dup", true, F("f"), F("f", 1)),
+        ]);
+
+        var o = Last(catalog, Readings.Upstream, Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.EINVAL, Reason.StateDropped), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Load_DuplicateFunctionWhileAnotherTransitionRuns_RefusesWithEexistBeforeEbusy()
+    {
+        var catalog = new Catalog([Upstream("other", false, F("g")), Upstream("dup", false, F("f"), F("f", 1))]);
+
+        var o = Last(catalog, twoPhase, Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.EEXIST, Reason.DuplicateFunction, 0b01UL), (o.Errno, o.Reason, o.State.InPatches));
+    }
+
+    // The patch's own functions get their sysfs directories before the nops klp_add_nops()
+    // appended to the same object, so a patch with both faults fails on its own functions.
+    [Fact]
+    public void Load_DuplicateFunctionAndNopNameClashUnderExactIdentity_NamesTheDuplicate()
+    {
+        var catalog = new Catalog([Upstream("old", false, F("g")), Upstream("dup", true, F("f"), F("f", 1), F("g", 1))]);
+
+        var o = Last(catalog, Exact(Readings.Upstream), Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.EEXIST, Reason.DuplicateFunction), (o.Errno, o.Reason));
+    }
+
     // A deliberate difference from the kernel (docs/scenarios.md): klp_get_state() returns the
     // first of two declarations of an id, but the catalog refuses them.
     [Fact]

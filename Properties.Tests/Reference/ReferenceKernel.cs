@@ -161,6 +161,14 @@ public static class ReferenceKernel
             }
         }
 
+        // klp_init_object() then klp_init_func() (kernel/livepatch/core.c): each of the patch's
+        // own functions gets its sysfs directory "name,sympos", sympos 0 written as 1, before the
+        // nops klp_add_nops() appended to the object; two own functions with one name (f and f@1,
+        // or f twice) fail kobject_add() with EEXIST whatever klp_find_func() compares.
+        var ownNames = patch.Funcs.Select(SysfsName).ToList();
+        if (ownNames.Distinct().Count() < ownNames.Count)
+            return Refuse(state, Errno.EEXIST, Reason.DuplicateFunction);
+
         // klp_init_patch(): a replacing patch gets a nop for every function of a replaced patch
         // it does not patch itself (klp_find_func() compares sympos exactly before commit
         // 139560e8b973, with 0 and 1 the same after it). Every function, nop or not, gets a
@@ -168,7 +176,7 @@ public static class ReferenceKernel
         // name fails kobject_add() with EEXIST.
         var nops = Nops(catalog, reading, p, replaced);
         var nopNames = nops.Select(SysfsName).ToList();
-        if (nopNames.Intersect(patch.Funcs.Select(SysfsName)).Any() || nopNames.Distinct().Count() < nopNames.Count)
+        if (nopNames.Intersect(ownNames).Any() || nopNames.Distinct().Count() < nopNames.Count)
             return Refuse(state, Errno.EEXIST, Reason.NopNameClash);
 
         if (state.Transition is not null) return Refuse(state, Errno.EBUSY, Reason.TransitionInProgress);

@@ -145,12 +145,24 @@ public class ScenarioParserTests
         Assert.StartsWith($"t.klp:{line}:{column}: ", d.ToString());
     }
 
+    // A function written twice is two klp_func entries, a module the kernel refuses at load
+    // (duplicate-function); the parser used to drop the second silently.
     [Fact]
-    public void Funcs_NamedTwice_IsPatchedOnce()
+    public void Funcs_NamedTwice_KeepsBothEntries()
     {
         var s = Parse("patch a funcs={f, mod:g, f, h}\n");
 
-        Assert.Equal(["f", "g", "h"], s.Catalog[0].Funcs.Select(f => f.Name));
+        Assert.Equal(["f", "g", "f", "h"], s.Catalog[0].Funcs.Select(f => f.Name));
+        Assert.True(s.Catalog.HasDuplicateFunction(0));
+    }
+
+    [Fact]
+    public void Funcs_OfVendorCumulative_RollUpSympos0And1AsOneFunction()
+    {
+        var s = Parse("patch a funcs={f}\npatch b funcs={f@1, g}\npatch c cumulative\n");
+
+        Assert.Equal(["c_fn", "f", "g"], s.Catalog[2].Funcs.Select(f => f.ToString()));
+        Assert.False(s.Catalog.HasDuplicateFunction(2));
     }
 
     [Fact]
