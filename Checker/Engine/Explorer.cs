@@ -34,6 +34,7 @@ public sealed class Explorer
     public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1, ExplorationVisitor? visitor = null)
     {
         this.visitor = visitor;
+        allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
         var g = new StateGraph(catalog, reading, alphabet, spare) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
@@ -59,6 +60,10 @@ public sealed class Explorer
     }
 
     private ExplorationVisitor? visitor;
+
+    // False when the visitor only wants refusals that changed the state: the others, nearly
+    // all of them, are not reported.
+    private bool allRefusals;
 
     // A level is expanded as a three-stage pipeline, one state per stage: state i's operations
     // are applied and its successors' table slots prefetched; state i - 1's candidate states
@@ -132,7 +137,7 @@ public sealed class Explorer
             if (!e.Accepted)
             {
                 tally.Refused[(int)e.Reason]++;
-                visitor?.OnRefusal(g, current, a, state, next);
+                if (visitor is not null && (allRefusals || !next.Same(state))) visitor.OnRefusal(g, current, a, state, next);
                 continue;
             }
             tally.Accepted[a]++;

@@ -23,12 +23,16 @@ public sealed class SearchTree
     /// <summary>The number of nodes.</summary>
     public int Count => Parent.Count;
 
+    /// <summary>The largest depth of a node (0 when empty).</summary>
+    public int MaxDepth { get; private set; }
+
     /// <summary>Records a node reached from <paramref name="parent"/> by the operation at <paramref name="op"/>; the root has parent -1.</summary>
     public void Add(int parent, int op, int depth)
     {
         Parent.Add(parent);
         ParentOp.Add(op);
         Depth.Add(depth);
+        if (depth > MaxDepth) MaxDepth = depth;
     }
 
     /// <summary>Forgets every node and keeps the storage.</summary>
@@ -37,6 +41,7 @@ public sealed class SearchTree
         Parent.Clear();
         ParentOp.Clear();
         Depth.Clear();
+        MaxDepth = 0;
     }
 
     /// <summary>The operations from the root to a node, then <paramref name="then"/>: a shortest trace to the node, when nodes are added breadth-first.</summary>

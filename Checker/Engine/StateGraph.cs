@@ -142,7 +142,7 @@ public sealed class StateGraph
     public bool Fingerprinted { get; internal set; }
 
     /// <summary>The largest depth reached.</summary>
-    public int MaxDepth => Depth.Count == 0 ? 0 : Depth[^1];
+    public int MaxDepth => Tree.MaxDepth;
 
     /// <summary>The shortest operation list from the empty kernel to a state, then <paramref name="then"/>.</summary>
     public List<Operation> PathTo(int state, params ReadOnlySpan<Operation> then) => Tree.PathTo(state, Alphabet, then);

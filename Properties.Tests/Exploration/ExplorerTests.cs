@@ -229,5 +229,46 @@ public class RefusalCheckTests
         Assert.True(new ExplorationVisitorDefaults().SeesUnchangedRefusals);
     }
 
+    private sealed class RefusalCounter(bool all) : ExplorationVisitor
+    {
+        public long Seen;
+
+        public override bool SeesUnchangedRefusals => all;
+
+        public override void OnRefusal(StateGraph graph, int state, int op, in KernelState before, in KernelState after) => Seen++;
+    }
+
+    [Fact]
+    public void Explore_VisitorWantingOnlyChangingRefusals_IsToldNoneOfTheUnchangedOnes()
+    {
+        var catalog = ScenarioParser.ParseFile(RepositoryFiles.Full("scenarios/thread/petr-timeline-tuesday-set3.klp")).Catalog;
+        var every = new RefusalCounter(all: true);
+        var changing = new RefusalCounter(all: false);
+
+        var g = new Explorer().Explore(catalog, Readings.Positional, visitor: every);
+        new Explorer().Explore(catalog, Readings.Positional, visitor: changing);
+
+        Assert.Equal(g.RefusedByReason.Sum(), every.Seen);
+        Assert.True(every.Seen > 0);
+        Assert.Equal(0, changing.Seen);
+    }
+
+    [Fact]
+    public void FromRun_LastNewStateShallowerThanAnEarlierOne_MaxDepthIsTheDeepest()
+    {
+        Patch Hotfix(string name, int release) =>
+            new(name, Origin.Vendor, PatchKind.Hotfix, release, [new FunctionId(FunctionId.Vmlinux, name + "_fn", 0)], [], false, Patch.DefaultSets);
+        var catalog = new Catalog([Hotfix("a", 0), Hotfix("b", 1)]);
+
+        // load a; load b; disable b reach depths 1, 2, 3; unload b returns to {a} (depth 1),
+        // and disable a then reaches a new state at depth 2, the last one added.
+        var g = StateGraph.FromRun(catalog, Readings.Upstream,
+            [Operation.Load(0), Operation.Load(1), Operation.Disable(1), Operation.Unload(1), Operation.Disable(0)]);
+
+        Assert.Equal(5, g.States.Count);
+        Assert.Equal(2, g.Depth[^1]);
+        Assert.Equal(3, g.MaxDepth);
+    }
+
     private sealed class ExplorationVisitorDefaults : ExplorationVisitor;
 }
