@@ -64,22 +64,16 @@ public sealed class GraphFacts(StateGraph graph)
         }
         var usable = restricted ? RestrictedEdges() : null;
         // Most transitions of an install lead to later states: a reverse pass first.
-        for (var (changed, forward) = (true, false); changed; forward = !forward)
+        Fixpoint(forwardFirst: false, s =>
         {
-            changed = false;
-            Passes++;
-            for (var i = 0; i < n; i++)
-            {
-                var s = forward ? i : n - 1 - i;
-                var m = mask[s];
-                var end = g.FirstEdge(s + 1);
-                for (var e = g.FirstEdge(s); e < end; e++)
-                    if (usable is null || (usable[e >> 6] >> e & 1) != 0) m |= mask[g.TargetOf(e)];
-                if (m == mask[s]) continue;
-                mask[s] = m;
-                changed = true;
-            }
-        }
+            var m = mask[s];
+            var end = g.FirstEdge(s + 1);
+            for (var e = g.FirstEdge(s); e < end; e++)
+                if (usable is null || (usable[e >> 6] >> e & 1) != 0) m |= mask[g.TargetOf(e)];
+            if (m == mask[s]) return false;
+            mask[s] = m;
+            return true;
+        });
         if (restricted) restrictedEnabledAhead = mask;
         else enabledAhead = mask;
         return mask;
@@ -121,25 +115,28 @@ public sealed class GraphFacts(StateGraph graph)
     private void Reachable(bool[] reach, bool restricted)
     {
         var g = Graph;
-        var n = reach.Length;
         var usable = restricted ? RestrictedEdges() : null;
         // In id order first: the ways back to the empty kernel mostly lead to earlier states.
-        for (var (changed, forward) = (true, true); changed; forward = !forward)
+        Fixpoint(forwardFirst: true, s =>
+        {
+            if (reach[s]) return false;
+            var end = g.FirstEdge(s + 1);
+            for (var e = g.FirstEdge(s); e < end; e++)
+                if (reach[g.TargetOf(e)] && (usable is null || (usable[e >> 6] >> e & 1) != 0)) return reach[s] = true;
+            return false;
+        });
+    }
+
+    // Applies relax to every state, in id order and in reverse id order by turns, until a pass
+    // in which it changed nothing.
+    private void Fixpoint(bool forwardFirst, Func<int, bool> relax)
+    {
+        var n = Graph.States.Count;
+        for (var (changed, forward) = (true, forwardFirst); changed; forward = !forward)
         {
             changed = false;
             Passes++;
-            for (var i = 0; i < n; i++)
-            {
-                var s = forward ? i : n - 1 - i;
-                if (reach[s]) continue;
-                var end = g.FirstEdge(s + 1);
-                for (var e = g.FirstEdge(s); e < end; e++)
-                {
-                    if (!reach[g.TargetOf(e)] || usable is not null && (usable[e >> 6] >> e & 1) == 0) continue;
-                    reach[s] = changed = true;
-                    break;
-                }
-            }
+            for (var i = 0; i < n; i++) changed |= relax(forward ? i : n - 1 - i);
         }
     }
 
