@@ -36,6 +36,11 @@ public static class MergeCommand
             var expectFile = Option("--expect");
             var saveFile = Option("--save-baseline");
             var partials = shards.Select(s => s.Partial).ToList();
+            if (first.Kind is "check" or "sweep" && (expectFile is not null || saveFile is not null))
+            {
+                stderr.WriteLine($"klp-check: merge: --expect and --save-baseline are options of compare, and these are {first.Kind} shards");
+                return ExitCodes.Usage;
+            }
             switch (first.Kind)
             {
                 case "compare":
@@ -49,11 +54,6 @@ public static class MergeCommand
                 }
                 case "check":
                 {
-                    if (expectFile is not null || saveFile is not null)
-                    {
-                        stderr.WriteLine("klp-check: merge: --expect and --save-baseline are options of compare, and these are check shards");
-                        return ExitCodes.Usage;
-                    }
                     if (fmt == "dot")
                     {
                         stderr.WriteLine("klp-check: merge: --format dot draws one state graph; run check --format dot without --shard");
@@ -65,11 +65,6 @@ public static class MergeCommand
                 }
                 case "sweep":
                 {
-                    if (expectFile is not null || saveFile is not null)
-                    {
-                        stderr.WriteLine("klp-check: merge: --expect and --save-baseline are options of compare, and these are sweep shards");
-                        return ExitCodes.Usage;
-                    }
                     if (fmt == "html")
                     {
                         stderr.WriteLine("klp-check: merge: a sweep prints text, markdown or json, not html");

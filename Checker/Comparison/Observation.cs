@@ -142,14 +142,9 @@ internal sealed class Observation
     /// <summary>The version and flag of a state bit declared by the newest enabled patch, packed; -1 when none declares it.</summary>
     private static long ActiveState(Catalog catalog, in KernelState state, int bit)
     {
-        var mask = 1UL << bit;
-        for (var e = state.Count - 1; e >= 0; e--)
-        {
-            var p = state.PatchAt(e);
-            if ((catalog.StateBits(p) & mask) != 0 && Observables.IsEnabled(state, p))
-                return catalog.Version(p, bit) | ((catalog.BlockDisableBits(p) & mask) != 0 ? 1L << 32 : 0);
-        }
-        return -1;
+        var p = Properties.CatalogMasks.Declarer(catalog, state, bit);
+        if (p < 0) return -1;
+        return catalog.Version(p, bit) | ((catalog.BlockDisableBits(p) >> bit & 1) != 0 ? 1L << 32 : 0);
     }
 
     // The occupied sets of every enabled patch, in list order: different enabled patches are different sets.
