@@ -29,9 +29,6 @@ public sealed class GraphFacts(StateGraph graph)
     /// <summary>The customer patches, as a mask over catalog indices.</summary>
     public ulong Customers => customers ??= CatalogMasks.Customers(Catalog);
 
-    /// <summary>How many passes over the graph the fixpoints computed so far took, in all.</summary>
-    public int Passes { get; private set; }
-
     /// <summary>Per state, whether a state matching <paramref name="target"/> (quiescent) is reachable from it.</summary>
     /// <param name="target">The states to reach.</param>
     /// <param name="restricted">Only over the operations of an atomic install: loads that replace no customer patch, a Complete that patches, unloads.</param>
@@ -135,7 +132,6 @@ public sealed class GraphFacts(StateGraph graph)
         for (var (changed, forward) = (true, forwardFirst); changed; forward = !forward)
         {
             changed = false;
-            Passes++;
             for (var i = 0; i < n; i++) changed |= relax(forward ? i : n - 1 - i);
         }
     }
