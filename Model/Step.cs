@@ -19,8 +19,8 @@ public static class Kernel
     /// <remarks><paramref name="next"/> is caller-owned storage, so no state is copied through return values.</remarks>
     public static Effect Apply(Catalog catalog, Reading reading, in KernelState state, in Operation op, ref KernelState next)
     {
-        if (op.Kind is OpKind.Load or OpKind.Disable or OpKind.Unload && op.Patch >= catalog.Count)
-            return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
+        var early = EarlyRefusal(catalog, state, op);
+        if (!early.Accepted) return early;
         switch (op.Kind)
         {
             case OpKind.Load: return Load(catalog, reading, state, op.Patch, op.Params, ref next);
@@ -30,6 +30,45 @@ public static class Kernel
             case OpKind.Disable: return Disable(catalog, reading, state, op.Patch, ref next);
             case OpKind.Unload: return Unload(state, op.Patch, ref next);
             default: return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
+        }
+    }
+
+    /// <summary>The refusal an operation gets from the checks that read only the state's masks and the transition, whatever the reading; an accepting effect (with nothing affected) when it gets past them.</summary>
+    /// <remarks>
+    /// These are the first checks of <see cref="Apply"/>, which runs them through this method: a
+    /// module loaded twice or unloaded while in use or not loaded, a disable without a sysfs
+    /// directory, a transition operation with no transition. They read nothing but the state,
+    /// so an explorer can screen the operations of a state with them and hand only the rest to
+    /// <see cref="Apply"/>; a refusal here never touches a successor.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Effect EarlyRefusal(Catalog catalog, in KernelState state, in Operation op)
+    {
+        var bit = 1UL << (op.Patch & 63);
+        switch (op.Kind)
+        {
+            case OpKind.Load:
+                if (op.Patch >= catalog.Count || op.Params >= catalog.AddSetsVariants.Length) return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
+                return (state.Loaded & bit) != 0 ? Effect.Refuse(Errno.EEXIST, Reason.ModuleLoaded) : default;
+            case OpKind.Disable:
+                if (op.Patch >= catalog.Count) return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
+                // The sysfs directory exists while the patch is in klp_patches; the write fails in
+                // user space with ENOENT once it is freed.
+                return (state.InPatches & bit) == 0 ? Effect.Refuse(Errno.ENOENT, Reason.NoSysfsDir) : default;
+            case OpKind.Unload:
+                if (op.Patch >= catalog.Count) return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
+                if ((state.Loaded & bit) == 0) return Effect.Refuse(Errno.ENOENT, Reason.ModuleNotLoaded);
+                // try_stop_module() (kernel/module/main.c): a module reference is held -> EWOULDBLOCK.
+                return ((state.InPatches | state.Pinned) & bit) != 0 ? Effect.Refuse(Errno.EAGAIN, Reason.ModuleInUse) : default;
+            case OpKind.Complete or OpKind.Reverse:
+                return state.InTransition ? default : Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
+            case OpKind.Force:
+                if (op.Patch != Operation.NoPatch && op.Patch < catalog.Count && (state.InPatches & bit) == 0)
+                    return Effect.Refuse(Errno.ENOENT, Reason.NoSysfsDir);
+                return !state.InTransition || (op.Patch != Operation.NoPatch && op.Patch != state.TransitionPatch)
+                    ? Effect.Refuse(Errno.EINVAL, Reason.NotInTransition) : default;
+            default:
+                return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
         }
     }
 
@@ -52,9 +91,8 @@ public static class Kernel
 
     private static Effect Load(Catalog c, Reading r, in KernelState s, int p, int v, ref KernelState next)
     {
-        if (v >= c.AddSetsVariants.Length) return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
+        // 1. The module (EarlyRefusal).
         var bit = 1UL << p;
-        if ((s.Loaded & bit) != 0) return Effect.Refuse(Errno.EEXIST, Reason.ModuleLoaded);
 
         // 2. Attributes and parameters the reading can express.
         if (v != 0 && !r.AddSetsParameter) return Effect.Refuse(Errno.EINVAL, Reason.UnsupportedParameter);
@@ -206,7 +244,6 @@ public static class Kernel
 
     private static Effect Complete(in KernelState s, ref KernelState next)
     {
-        if (!s.InTransition) return Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
         next = s;
         var removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
         next.RemoveMask(removed);
@@ -214,9 +251,9 @@ public static class Kernel
         return Effect.Accept(removed);
     }
 
+    // Only in a transition (EarlyRefusal, or Disable of the transition patch).
     private static Effect Reverse(in KernelState s, ref KernelState next)
     {
-        if (!s.InTransition) return Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
         next = s;
         next.FlipTarget();
         return Effect.Accept(0);
@@ -224,10 +261,6 @@ public static class Kernel
 
     private static Effect Force(Catalog c, Reading r, in KernelState s, int patch, ref KernelState next)
     {
-        if (patch != Operation.NoPatch && patch < c.Count && (s.InPatches & (1UL << patch)) == 0)
-            return Effect.Refuse(Errno.ENOENT, Reason.NoSysfsDir);
-        if (!s.InTransition || (patch != Operation.NoPatch && patch != s.TransitionPatch))
-            return Effect.Refuse(Errno.EINVAL, Reason.NotInTransition);
         next = s;
         var removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
         next.SetPinned(s.Pinned | removed | (s.TargetPatched ? ForcedBeside(c, r, s) : 0));
@@ -256,10 +289,8 @@ public static class Kernel
     {
         var bit = 1UL << p;
         var isTransition = s.TransitionPatch == p;
-        // The sysfs directory exists while the patch is in klp_patches; the write fails in
-        // user space with ENOENT once it is freed. enabled_store() gives EINVAL for a write of
-        // the current value: a patch whose unpatching transition is running.
-        if ((s.InPatches & bit) == 0) return Effect.Refuse(Errno.ENOENT, Reason.NoSysfsDir);
+        // The patch is in klp_patches (EarlyRefusal). enabled_store() gives EINVAL for a write
+        // of the current value: a patch whose unpatching transition is running.
         if (isTransition && !s.TargetPatched) return Effect.Refuse(Errno.EINVAL, Reason.NotEnabled);
         if (isTransition) return Reverse(s, ref next);
         if (s.InTransition) return Effect.Refuse(Errno.EBUSY, Reason.TransitionInProgress);
@@ -275,12 +306,10 @@ public static class Kernel
         return Effect.Accept(0);
     }
 
+    // Loaded and not in use (EarlyRefusal).
     private static Effect Unload(in KernelState s, int p, ref KernelState next)
     {
         var bit = 1UL << p;
-        if ((s.Loaded & bit) == 0) return Effect.Refuse(Errno.ENOENT, Reason.ModuleNotLoaded);
-        // try_stop_module() (kernel/module/main.c): a module reference is held -> EWOULDBLOCK.
-        if (((s.InPatches | s.Pinned) & bit) != 0) return Effect.Refuse(Errno.EAGAIN, Reason.ModuleInUse);
         next = s;
         next.SetLoaded(s.Loaded & ~bit);
         return Effect.Accept(bit);

@@ -129,11 +129,20 @@ public sealed class Explorer
         // wrote to it shows; an accepted operation keeps it and moves on to the next storage.
         var k = 0;
         successors[0] = state;
+        tally.Transitions += alphabet.Length;
         for (var a = 0; a < alphabet.Length; a++)
         {
+            // Most operations are refused on the state's masks alone (a loaded module loaded
+            // again, a disable without a sysfs directory...); those never touch a successor.
+            var early = Kernel.EarlyRefusal(catalog, state, alphabet[a]);
+            if (!early.Accepted)
+            {
+                tally.Refused[(int)early.Reason]++;
+                if (allRefusals) visitor!.OnRefusal(g, current, a, state, state);
+                continue;
+            }
             ref var next = ref successors[k];
             var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
-            tally.Transitions++;
             if (!e.Accepted)
             {
                 tally.Refused[(int)e.Reason]++;

@@ -128,8 +128,9 @@ public static class RandomExploration
     public static (Invariant? Invariant, string? Message) FirstViolation(Run run, IReadOnlyList<Invariant> safety)
     {
         var checks = safety.Select(i => i.Begin(run.Catalog, run.Reading)).ToArray();
-        var g = StateGraph.FromRun(run.Catalog, run.Reading, run.Ops, new PropertyChecks(checks, run.Catalog, run.Reading));
-        var facts = new GraphFacts(g);
+        var visitor = new PropertyChecks(checks, run.Catalog, run.Reading);
+        var g = StateGraph.FromRun(run.Catalog, run.Reading, run.Ops, visitor);
+        var facts = new GraphFacts(g, visitor.CustomerLoads(g));
         for (var k = 0; k < safety.Count; k++)
         {
             var f = checks[k].Finish(facts);

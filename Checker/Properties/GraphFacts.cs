@@ -13,7 +13,8 @@ namespace Klp.Check.Properties;
 /// docs/performance.md); no reverse graph is built.
 /// </remarks>
 /// <param name="graph">The explored graph.</param>
-public sealed class GraphFacts(StateGraph graph)
+/// <param name="customerLoads">The loads that replaced a customer patch, recorded during the search (<see cref="PropertyChecks.CustomerLoads"/>); null to apply the loads again when asked.</param>
+public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoads = null)
 {
     private ulong[]? restrictedEdges;
     private bool[]? frontier, restrictedFrontier;
@@ -149,7 +150,7 @@ public sealed class GraphFacts(StateGraph graph)
             ref readonly var st = ref g.States[s];
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                if (Restricted(g, s, st, kinds[g.OpOf(e)], g.OpOf(e), customers)) bits[e >> 6] |= 1UL << e;
+                if (Restricted(g, s, st, kinds[g.OpOf(e)], g.OpOf(e), customers, customerLoads)) bits[e >> 6] |= 1UL << e;
         }
         return restrictedEdges = bits;
     }
@@ -157,9 +158,10 @@ public sealed class GraphFacts(StateGraph graph)
     // The operations of an atomic install: loads that replace no customer patch, a Complete that
     // patches, unloads. A load replaces only patches in the list, so what it replaced is
     // recomputed only when a customer patch is there.
-    private static bool Restricted(StateGraph g, int s, in KernelState st, OpKind kind, int op, ulong customers) => kind switch
+    private static bool Restricted(StateGraph g, int s, in KernelState st, OpKind kind, int op, ulong customers, IReadOnlySet<long>? customerLoads) => kind switch
     {
-        OpKind.Load => (st.InPatches & customers) == 0 || (g.AffectedBy(s, op) & customers) == 0,
+        OpKind.Load => (st.InPatches & customers) == 0
+            || (customerLoads is null ? (g.AffectedBy(s, op) & customers) == 0 : !customerLoads.Contains((long)s << 32 | (uint)op)),
         OpKind.Complete => st.TargetPatched,
         OpKind.Unload => true,
         _ => false,

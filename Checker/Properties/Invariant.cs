@@ -45,8 +45,9 @@ public abstract class Invariant(string id, PropertyKind kind, string summary)
     public CatalogFinding CheckRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops)
     {
         var check = Begin(catalog, reading);
-        var graph = StateGraph.FromRun(catalog, reading, ops, new PropertyChecks([check], catalog, reading));
-        return check.Finish(new GraphFacts(graph));
+        var visitor = new PropertyChecks([check], catalog, reading);
+        var graph = StateGraph.FromRun(catalog, reading, ops, visitor);
+        return check.Finish(new GraphFacts(graph, visitor.CustomerLoads(graph)));
     }
 
     /// <inheritdoc/>

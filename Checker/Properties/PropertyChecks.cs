@@ -25,7 +25,20 @@ public sealed class PropertyChecks : ExplorationVisitor
         this.catalog = catalog;
         this.reading = reading;
         twoPhase = reading.Options.Granularity == Granularity.TwoPhase;
+        customers = CatalogMasks.Customers(catalog);
     }
+
+    private readonly ulong customers;
+    private readonly HashSet<long> customerLoads = [];
+    private StateGraph? searched;
+
+    /// <summary>The loads that replaced a customer patch in <paramref name="graph"/>, as (source state &lt;&lt; 32 | alphabet index), recorded as the search went; null when this visitor did not see that search from its root.</summary>
+    /// <remarks>
+    /// What a load replaced is known while searching and not stored in the graph; with this record
+    /// the operations of an atomic install (<see cref="GraphFacts"/>) are told apart without
+    /// applying a load again. Few loads replace a customer patch, so the record is small.
+    /// </remarks>
+    public IReadOnlySet<long>? CustomerLoads(StateGraph graph) => ReferenceEquals(searched, graph) ? customerLoads : null;
 
     /// <summary>True when no check subscribes to any event: the explorer need not be told anything.</summary>
     public bool Silent => states.Length + transitions.Length + loads.Length + disables.Length + refusals.Length == 0;
@@ -33,6 +46,11 @@ public sealed class PropertyChecks : ExplorationVisitor
     /// <inheritdoc/>
     public override void OnState(StateGraph graph, int state)
     {
+        if (state == 0)
+        {
+            searched = graph;
+            customerLoads.Clear();
+        }
         foreach (var c in states) c.OnState(graph, state);
     }
 
@@ -50,6 +68,7 @@ public sealed class PropertyChecks : ExplorationVisitor
     {
         foreach (var c in transitions) c.OnTransition(graph, edge, before, after);
         var kind = graph.Alphabet[edge.Op].Kind;
+        if (kind == OpKind.Load && (edge.Affected & customers) != 0) customerLoads.Add((long)edge.From << 32 | (uint)edge.Op);
         if (kind == OpKind.Load && loads.Length > 0) Settle(graph, edge, before, after, loads, always: true);
         else if (kind == OpKind.Disable && disables.Length > 0) Settle(graph, edge, before, after, disables, always: false);
     }

@@ -146,7 +146,7 @@ public sealed class ReadingPartial
                     if (invariants[k].NotApplicable(reading) is null) checks[k] = invariants[k].Begin(catalog, reading);
                 var visitor = new PropertyChecks(checks.OfType<PropertyCheck>(), catalog, reading);
                 var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads, visitor.Silent ? null : visitor);
-                var facts = new GraphFacts(g);
+                var facts = new GraphFacts(g, visitor.CustomerLoads(g));
                 var row = new CatalogFinding?[invariants.Count];
                 var seen = new bool?[invariants.Count];
                 for (var k = 0; k < invariants.Count; k++)

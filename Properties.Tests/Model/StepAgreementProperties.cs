@@ -22,6 +22,34 @@ public class StepAgreementProperties
     public Property Step_TwoPhaseRun_AgreesWithReference(Run run) =>
         Agrees(WithGranularity(run, Granularity.TwoPhase));
 
+    // The explorer hands an operation to Kernel.Apply only when EarlyRefusal lets it through:
+    // every early refusal, in every state of a run and for every operation of the alphabet, must
+    // be the reference's refusal.
+    [Property]
+    public Property EarlyRefusal_InEveryStateOfARun_IsTheReferencesRefusal(Run run)
+    {
+        var catalog = run.Catalog;
+        var alphabet = Alphabet.For(catalog, run.Reading.Options.Granularity);
+        var fastState = KernelState.Empty;
+        var refState = RefState.Empty;
+        var screened = 0;
+        foreach (var step in run.Ops)
+        {
+            foreach (var op in alphabet.Append(step))
+            {
+                var early = Kernel.EarlyRefusal(catalog, fastState, op);
+                if (early.Accepted) continue;
+                screened++;
+                var r = ReferenceKernel.Step(catalog, run.Reading, refState, op);
+                if (early.Errno != r.Errno || early.Reason != r.Reason)
+                    return false.Label($"{op.Format(catalog)}: early {early.Errno} {early.Reason.Name()}, reference {r.Errno} {r.Reason.Name()}");
+            }
+            fastState = Kernel.Step(catalog, run.Reading, fastState, step).State;
+            refState = ReferenceKernel.Step(catalog, run.Reading, refState, step).State;
+        }
+        return true.Label("agrees").Classify(screened == 0, "nothing screened");
+    }
+
     // Regression: Kernel.Step once walked a replaced patch's states in the catalog's interning
     // order, so the reason (state-dropped or state-downgrade) depended on unrelated patches.
     // The kernel walks the replaced patch's own declaration order (klp_for_each_state).
