@@ -40,8 +40,9 @@ public static class Observables
     public static ulong PatchedFunctions(Catalog catalog, in KernelState state)
     {
         ulong mask = 0;
-        for (var i = 0; i < state.Count; i++)
-            if (IsEnabled(state, state.PatchAt(i))) mask |= catalog.FuncsNormalized[state.PatchAt(i)];
+        var funcs = catalog.FuncsNormalized;
+        for (var enabled = EnabledMask(state); enabled != 0; enabled &= enabled - 1)
+            mask |= funcs[System.Numerics.BitOperations.TrailingZeroCount(enabled)];
         return mask;
     }
 

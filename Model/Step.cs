@@ -72,6 +72,34 @@ public static class Kernel
         }
     }
 
+    /// <summary>
+    /// <see cref="EarlyRefusal"/> for every load (each <c>add_sets</c> variant), disable and unload
+    /// of the catalog's patches at once: the patches whose operation of each kind it lets
+    /// through, as masks over catalog indices, with the operations it refuses counted by reason.
+    /// </summary>
+    /// <remarks>
+    /// The explorer tries every such operation in every state; most are refused here, and with
+    /// the masks it applies only the others. An early refusal never depends on the reading.
+    /// </remarks>
+    /// <param name="catalog">The patches.</param>
+    /// <param name="state">The state the operations are tried in.</param>
+    /// <param name="loads">The patches whose loads get past the early checks (every variant alike).</param>
+    /// <param name="disables">The patches whose disable gets past them.</param>
+    /// <param name="unloads">The patches whose unload gets past them.</param>
+    /// <param name="refusedByReason">Per <see cref="Reason"/>, the early refusals are added here.</param>
+    public static void EarlyScreen(Catalog catalog, in KernelState state, out ulong loads, out ulong disables, out ulong unloads, Span<long> refusedByReason)
+    {
+        var all = catalog.Count == 64 ? ulong.MaxValue : (1UL << catalog.Count) - 1;
+        var loaded = state.Loaded & all;
+        loads = all & ~loaded;
+        disables = state.InPatches & all;
+        unloads = loaded & ~(state.InPatches | state.Pinned);
+        refusedByReason[(int)Reason.ModuleLoaded] += (long)BitOperations.PopCount(loaded) * catalog.AddSetsVariants.Length;
+        refusedByReason[(int)Reason.NoSysfsDir] += catalog.Count - BitOperations.PopCount(disables);
+        refusedByReason[(int)Reason.ModuleNotLoaded] += catalog.Count - BitOperations.PopCount(loaded);
+        refusedByReason[(int)Reason.ModuleInUse] += BitOperations.PopCount(loaded & ~unloads);
+    }
+
     /// <summary>The sets the entry at a list position occupies under a reading, as a mask over <see cref="Catalog.SetNumbers"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Occupied(Catalog catalog, Reading reading, in KernelState state, int position)

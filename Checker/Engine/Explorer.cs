@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Klp.Check.Model;
 
@@ -119,47 +120,70 @@ public sealed class Explorer
     private void Generate(StateGraph g, int current, Batch batch, Tally tally)
     {
         var catalog = g.Catalog;
-        var reading = g.Reading;
         var alphabet = g.Alphabet;
         ref readonly var state = ref g.States[current];
-        var successors = batch.Successors.AsSpan();
-        var prints = batch.Prints;
-        var table = search.Table;
         // Each successor's storage holds the state itself before its operation, so a refusal that
         // wrote to it shows; an accepted operation keeps it and moves on to the next storage.
         var k = 0;
-        successors[0] = state;
+        batch.Successors[0] = state;
         tally.Transitions += alphabet.Length;
-        for (var a = 0; a < alphabet.Length; a++)
+        var a = 0;
+        if (!allRefusals)
         {
             // Most operations are refused on the state's masks alone (a loaded module loaded
-            // again, a disable without a sysfs directory...); those never touch a successor.
+            // again, a disable without a sysfs directory...). Those are counted at once, never
+            // touch a successor and are not reported, so only the others are applied, in
+            // alphabet order: the loads (per patch, each variant), the disables, the unloads.
+            Kernel.EarlyScreen(catalog, state, out var loads, out var disables, out var unloads, tally.Refused);
+            var variants = catalog.AddSetsVariants.Length;
+            var n = catalog.Count;
+            for (var m = loads; m != 0; m &= m - 1)
+            {
+                var first = BitOperations.TrailingZeroCount(m) * variants;
+                for (var v = 0; v < variants; v++) Try(g, current, in state, first + v, batch, tally, ref k);
+            }
+            for (var m = disables; m != 0; m &= m - 1) Try(g, current, in state, n * variants + BitOperations.TrailingZeroCount(m), batch, tally, ref k);
+            for (var m = unloads; m != 0; m &= m - 1) Try(g, current, in state, n * (variants + 1) + BitOperations.TrailingZeroCount(m), batch, tally, ref k);
+            a = n * (variants + 2);
+        }
+        // The rest of the alphabet (the transition operations), or all of it for a visitor that
+        // sees every refusal.
+        for (; a < alphabet.Length; a++)
+        {
             var early = Kernel.EarlyRefusal(catalog, state, alphabet[a]);
-            if (!early.Accepted)
+            if (early.Accepted)
             {
-                tally.Refused[(int)early.Reason]++;
-                if (allRefusals) visitor!.OnRefusal(g, current, a, state, state);
+                Try(g, current, in state, a, batch, tally, ref k);
                 continue;
             }
-            ref var next = ref successors[k];
-            var e = Kernel.Apply(catalog, reading, state, alphabet[a], ref next);
-            if (!e.Accepted)
-            {
-                tally.Refused[(int)e.Reason]++;
-                if (visitor is not null && (allRefusals || !next.Same(state))) visitor.OnRefusal(g, current, a, state, next);
-                continue;
-            }
-            tally.Accepted[a]++;
-            var print = next.Fingerprint();
-            prints[k] = print;
-            batch.Ops[k] = a;
-            batch.Affected[k] = e.Affected;
-            table.PrefetchHome(print);
-            successors[++k] = state;
+            tally.Refused[(int)early.Reason]++;
+            if (allRefusals) visitor!.OnRefusal(g, current, a, state, state);
         }
         batch.Count = k;
         batch.From = current;
         batch.Depth = g.Depth[current];
+    }
+
+    // Applies the operation at alphabet index a, past the early checks, to a state: an accepted
+    // one's successor goes to the batch at k (its table slot prefetched), a refusal to the tally.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Try(StateGraph g, int current, in KernelState state, int a, Batch batch, Tally tally, ref int k)
+    {
+        ref var next = ref batch.Successors[k];
+        var e = Kernel.Apply(g.Catalog, g.Reading, state, g.Alphabet[a], ref next);
+        if (!e.Accepted)
+        {
+            tally.Refused[(int)e.Reason]++;
+            if (visitor is not null && (allRefusals || !next.Same(state))) visitor.OnRefusal(g, current, a, state, next);
+            return;
+        }
+        tally.Accepted[a]++;
+        var print = next.Fingerprint();
+        batch.Prints[k] = print;
+        batch.Ops[k] = a;
+        batch.Affected[k] = e.Affected;
+        search.Table.PrefetchHome(print);
+        batch.Successors[++k] = state;
     }
 
     private void PrefetchCandidates(StateGraph g, Batch batch)

@@ -26,6 +26,26 @@ internal static class CatalogMasks
     }
 
     /// <summary>The vendor patches.</summary>
+    /// <summary>Per vendor patch, the vendor patches of a later release; 0 for a customer patch.</summary>
+    public static ulong[] NewerVendor(Catalog c)
+    {
+        var newer = new ulong[c.Count];
+        for (var p = 0; p < c.Count; p++)
+            for (var q = 0; q < c.Count; q++)
+                if (c[p].Origin == Origin.Vendor && c[q].Origin == Origin.Vendor && c[q].Release > c[p].Release)
+                    newer[p] |= 1UL << q;
+        return newer;
+    }
+
+    /// <summary>The vendor cumulative patches, as a mask over catalog indices.</summary>
+    public static ulong VendorCumulatives(Catalog c)
+    {
+        ulong m = 0;
+        for (var p = 0; p < c.Count; p++)
+            if (VendorCumulative(c, p)) m |= 1UL << p;
+        return m;
+    }
+
     public static ulong Vendor(Catalog c)
     {
         ulong m = 0;

@@ -16,10 +16,10 @@ public sealed class CustomerUntouched() : Invariant("customer-untouched", Proper
         protected override bool Tracked => true;
 
         protected override bool? Exercises(in SettledStep e) =>
-            c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0 && (Observables.EnabledMask(e.Before) & customers) != 0;
+            (e.Before.InPatches & customers) != 0 && c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0 && (Observables.EnabledMask(e.Before) & customers) != 0;
 
         protected override string? Broken(in SettledStep e) =>
-            c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0 && (e.Affected & customers) != 0
+            (e.Affected & customers) != 0 && c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0
                 ? $"vendor {c[e.Op.Patch].Name} replaces customer {string.Join(" ", c.NamesOf(e.Affected & customers))}"
                 : null;
     }

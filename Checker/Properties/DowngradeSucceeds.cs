@@ -17,14 +17,14 @@ public sealed class DowngradeSucceeds() : Invariant("downgrade-succeeds", Proper
 
     private sealed class Check(Catalog c) : StepCheck
     {
+        // Per vendor patch, the newer vendor patches; none for a customer patch.
+        private readonly ulong[] newer = CatalogMasks.NewerVendor(c);
+
         protected override string? Broken(in SettledStep e)
         {
-            var p = c[e.Op.Patch];
-            if (p.Origin != Origin.Vendor) return null;
-            for (var q = 0; q < c.Count; q++)
-                if (c[q].Origin == Origin.Vendor && (e.Affected & (1UL << q)) != 0 && c[q].Release > p.Release && Observables.IsEnabled(e.After, e.Op.Patch))
-                    return $"older {p.Name} replaces newer {c[q].Name}";
-            return null;
+            var replaced = e.Affected & newer[e.Op.Patch];
+            if (replaced == 0 || !Observables.IsEnabled(e.After, e.Op.Patch)) return null;
+            return $"older {c[e.Op.Patch].Name} replaces newer {c[System.Numerics.BitOperations.TrailingZeroCount(replaced)].Name}";
         }
     }
 }

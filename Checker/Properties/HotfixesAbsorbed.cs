@@ -20,6 +20,7 @@ public sealed class HotfixesAbsorbed() : Invariant("hotfixes-absorbed", Property
     private sealed class Check(Catalog c) : StepCheck
     {
         private readonly ulong[] older = CatalogMasks.OlderVendor(c, hotfixesOnly: true);
+        private readonly ulong cumulatives = CatalogMasks.VendorCumulatives(c);
 
         protected override bool Tracked => true;
 
@@ -36,12 +37,12 @@ public sealed class HotfixesAbsorbed() : Invariant("hotfixes-absorbed", Property
         }
 
         protected override bool? Exercises(in SettledStep e) =>
-            CatalogMasks.VendorCumulative(c, e.Op.Patch) && OlderHotfix(e.Before, e.Op.Patch) >= 0;
+            (cumulatives >> e.Op.Patch & 1) != 0 && OlderHotfix(e.Before, e.Op.Patch) >= 0;
 
         protected override string? Broken(in SettledStep e)
         {
             var p = e.Op.Patch;
-            if (!CatalogMasks.VendorCumulative(c, p) || !Observables.IsEnabled(e.After, p)) return null;
+            if ((cumulatives >> p & 1) == 0 || !Observables.IsEnabled(e.After, p)) return null;
             var h = OlderHotfix(e.After, p);
             return h < 0 ? null : $"older hotfix {c[h].Name} stays enabled beside {c[p].Name}";
         }

@@ -23,14 +23,13 @@ public sealed class NoSilentRevert() : Invariant("no-silent-revert", PropertyKin
         // An upgrade: a vendor load that replaced older vendor patches and no vendor patch as new or newer.
         protected override string? Broken(in SettledStep e)
         {
-            var p = c[e.Op.Patch];
             if ((vendor >> e.Op.Patch & 1) == 0) return null;
             var vendorReplaced = e.Affected & vendor;
             if ((vendorReplaced & ~older[e.Op.Patch]) != 0) return null;
             if (vendorReplaced == 0 || !Observables.IsEnabled(e.After, e.Op.Patch)) return null;
             var lost = Observables.PatchedFunctions(c, e.Before) & ~Observables.PatchedFunctions(c, e.After);
             if (lost == 0) return null;
-            return $"upgrade to {p.Name} reverts {c.Functions[System.Numerics.BitOperations.TrailingZeroCount(lost)]} to the original code";
+            return $"upgrade to {c[e.Op.Patch].Name} reverts {c.Functions[System.Numerics.BitOperations.TrailingZeroCount(lost)]} to the original code";
         }
     }
 }

@@ -50,6 +50,34 @@ public class StepAgreementProperties
         return true.Label("agrees").Classify(screened == 0, "nothing screened");
     }
 
+    // The explorer applies only what EarlyScreen lets through and counts the rest from it: per
+    // state, its masks and counts are EarlyRefusal's, operation by operation.
+    [Property]
+    public Property EarlyScreen_InEveryStateOfARun_IsEarlyRefusalOfEachOperation(Run run)
+    {
+        var catalog = run.Catalog;
+        var state = KernelState.Empty;
+        foreach (var step in run.Ops.Prepend(Operation.Complete()))
+        {
+            state = Kernel.Step(catalog, run.Reading, state, step).State;
+            var counted = new long[Enum.GetValues<Reason>().Length];
+            Kernel.EarlyScreen(catalog, state, out var loads, out var disables, out var unloads, counted);
+            var expected = new long[counted.Length];
+            ulong l = 0, d = 0, u = 0;
+            foreach (var op in Alphabet.For(catalog, Granularity.Atomic))
+            {
+                var early = Kernel.EarlyRefusal(catalog, state, op);
+                if (!early.Accepted) expected[(int)early.Reason]++;
+                else if (op.Kind == OpKind.Load) l |= 1UL << op.Patch;
+                else if (op.Kind == OpKind.Disable) d |= 1UL << op.Patch;
+                else u |= 1UL << op.Patch;
+            }
+            if ((loads, disables, unloads) != (l, d, u) || !counted.SequenceEqual(expected))
+                return false.Label($"masks {loads:x}/{disables:x}/{unloads:x} against {l:x}/{d:x}/{u:x}, counts {string.Join(",", counted)} against {string.Join(",", expected)}");
+        }
+        return true.ToProperty();
+    }
+
     // Regression: Kernel.Step once walked a replaced patch's states in the catalog's interning
     // order, so the reason (state-dropped or state-downgrade) depended on unrelated patches.
     // The kernel walks the replaced patch's own declaration order (klp_for_each_state).
