@@ -15,6 +15,9 @@ public sealed class CustomerUntouched() : Invariant("customer-untouched", Proper
     {
         protected override bool Tracked => true;
 
+        // Both its case and a violation are a vendor load without add_sets.
+        public override bool Concerns(Operation op) => c[op.Patch].Origin == Origin.Vendor && op.Params == 0;
+
         protected override bool? Exercises(in SettledStep e) =>
             (e.Before.InPatches & customers) != 0 && c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0 && (Observables.EnabledMask(e.Before) & customers) != 0;
 

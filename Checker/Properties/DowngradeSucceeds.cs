@@ -20,6 +20,9 @@ public sealed class DowngradeSucceeds() : Invariant("downgrade-succeeds", Proper
         // Per vendor patch, the newer vendor patches; none for a customer patch.
         private readonly ulong[] newer = CatalogMasks.NewerVendor(c);
 
+        // Its case is a vendor load replacing a newer vendor patch.
+        public override bool Concerns(Operation op) => newer[op.Patch] != 0;
+
         protected override string? Broken(in SettledStep e)
         {
             var replaced = e.Affected & newer[e.Op.Patch];

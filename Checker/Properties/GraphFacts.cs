@@ -55,15 +55,19 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
         var g = Graph;
         var n = g.States.Count;
         var mask = new ulong[n];
+        // No state's mask can grow past the union of all of them: a state that has it all is
+        // not read again.
+        ulong all = 0;
         for (var s = 0; s < n; s++)
         {
             ref readonly var st = ref g.States[s];
-            if (!st.InTransition) mask[s] = Observables.EnabledMask(st);
+            if (!st.InTransition) all |= mask[s] = Observables.EnabledMask(st);
         }
         var usable = restricted ? RestrictedEdges() : null;
         Fixpoint(s =>
         {
             var m = mask[s];
+            if (m == all) return false;
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
                 if (usable is null || (usable[e >> 6] >> e & 1) != 0) m |= mask[g.TargetOf(e)];
@@ -137,7 +141,10 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
         }
     }
 
-    // Per transition, one bit: set when it is one of the operations of an atomic install.
+    // Per transition, one bit: set when it is one of the operations of an atomic install: loads
+    // that replace no customer patch, a Complete that patches, unloads. A load replaces only
+    // patches in the list, so what it replaced is looked up only when a customer patch is there:
+    // in the record of the search, sorted once and searched by halves, or by applying it again.
     private ulong[] RestrictedEdges()
     {
         if (restrictedEdges is not null) return restrictedEdges;
@@ -145,25 +152,27 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
         var bits = new ulong[(g.EdgeCount + 63) / 64];
         var kinds = Array.ConvertAll(g.Alphabet, op => op.Kind);
         var customers = Customers;
+        var recorded = customerLoads?.Order().ToArray();
         for (var s = 0; s < g.States.Count; s++)
         {
             ref readonly var st = ref g.States[s];
+            var customerIn = (st.InPatches & customers) != 0;
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                if (Restricted(g, s, st, kinds[g.OpOf(e)], g.OpOf(e), customers, customerLoads)) bits[e >> 6] |= 1UL << e;
+            {
+                var op = g.OpOf(e);
+                var usable = kinds[op] switch
+                {
+                    OpKind.Load => !customerIn || (recorded is null
+                        ? (g.AffectedBy(s, op) & customers) == 0
+                        : recorded.Length == 0 || Array.BinarySearch(recorded, (long)s << 32 | (uint)op) < 0),
+                    OpKind.Complete => st.TargetPatched,
+                    OpKind.Unload => true,
+                    _ => false,
+                };
+                if (usable) bits[e >> 6] |= 1UL << e;
+            }
         }
         return restrictedEdges = bits;
     }
-
-    // The operations of an atomic install: loads that replace no customer patch, a Complete that
-    // patches, unloads. A load replaces only patches in the list, so what it replaced is
-    // recomputed only when a customer patch is there.
-    private static bool Restricted(StateGraph g, int s, in KernelState st, OpKind kind, int op, ulong customers, IReadOnlySet<long>? customerLoads) => kind switch
-    {
-        OpKind.Load => (st.InPatches & customers) == 0
-            || (customerLoads is null ? (g.AffectedBy(s, op) & customers) == 0 : !customerLoads.Contains((long)s << 32 | (uint)op)),
-        OpKind.Complete => st.TargetPatched,
-        OpKind.Unload => true,
-        _ => false,
-    };
 }

@@ -24,6 +24,9 @@ public sealed class HotfixesAbsorbed() : Invariant("hotfixes-absorbed", Property
 
         protected override bool Tracked => true;
 
+        // Both its case and a violation are the load of a vendor cumulative with older vendor hotfixes.
+        public override bool Concerns(Operation op) => (cumulatives >> op.Patch & 1) != 0 && older[op.Patch] != 0;
+
         // The first enabled (in list order) older vendor hotfix than patch p in a state, or -1.
         private int OlderHotfix(in KernelState s, int p)
         {

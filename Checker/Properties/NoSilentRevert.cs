@@ -17,6 +17,9 @@ public sealed class NoSilentRevert() : Invariant("no-silent-revert", PropertyKin
 
         protected override bool Tracked => true;
 
+        // Both its case and a violation are a vendor load replacing an older vendor patch.
+        public override bool Concerns(Operation op) => (vendor >> op.Patch & 1) != 0 && older[op.Patch] != 0;
+
         protected override bool? Exercises(in SettledStep e) =>
             (vendor >> e.Op.Patch & 1) != 0 && (e.Affected & older[e.Op.Patch]) != 0;
 

@@ -17,7 +17,7 @@ public sealed class OnePerSet() : Invariant("one-per-set", PropertyKind.Safety, 
     {
         private bool exercised;
 
-        public override CheckEvents Events => CheckEvents.States | CheckEvents.Transitions;
+        public override CheckEvents Events => CheckEvents.States | CheckEvents.Loads;
 
         protected override string? Shows(in KernelState s)
         {
@@ -32,9 +32,9 @@ public sealed class OnePerSet() : Invariant("one-per-set", PropertyKind.Safety, 
             return null;
         }
 
-        public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after)
+        public override void OnSettled(StateGraph graph, in SettledStep step)
         {
-            if (!exercised && edge.Affected != 0 && graph.Alphabet[edge.Op].Kind == OpKind.Load) exercised = true;
+            if (!exercised && step.Affected != 0) exercised = true;
         }
 
         public override bool? Exercised(GraphFacts facts) => exercised;

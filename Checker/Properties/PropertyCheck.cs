@@ -36,6 +36,10 @@ public abstract class PropertyCheck : ExplorationVisitor
     /// <summary>An accepted load or disable with the quiescent state it settles in (see <see cref="SettledStep"/>).</summary>
     public virtual void OnSettled(StateGraph graph, in SettledStep step) { }
 
+    /// <summary>False when no settled step of this operation can break or exercise the check: such steps are not handed to it.</summary>
+    /// <remarks>Asked once per operation of the alphabet, before the search; a step check whose case needs a vendor load, say, leaves out the loads of customer patches.</remarks>
+    public virtual bool Concerns(Klp.Check.Model.Operation op) => true;
+
     /// <summary>The finding, once exploration has ended.</summary>
     public abstract CatalogFinding Finish(GraphFacts facts);
 

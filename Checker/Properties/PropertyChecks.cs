@@ -32,6 +32,26 @@ public sealed class PropertyChecks : ExplorationVisitor
     private readonly HashSet<long> customerLoads = [];
     private StateGraph? searched;
 
+    // Per alphabet index of concernedFor's alphabet, the checks a settled step of that operation is handed to.
+    private PropertyCheck[][] concerned = [];
+    private Operation[]? concernedFor;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private PropertyCheck[] Concerned(StateGraph graph, int op) =>
+        ReferenceEquals(concernedFor, graph.Alphabet) ? concerned[op] : ConcernedFirst(graph, op);
+
+    private PropertyCheck[] ConcernedFirst(StateGraph graph, int op)
+    {
+        concerned = Array.ConvertAll(graph.Alphabet, o =>
+        {
+            // An operation naming no patch of the catalog is never accepted.
+            var group = o.Patch >= catalog.Count ? [] : o.Kind switch { OpKind.Load => loads, OpKind.Disable => disables, _ => [] };
+            return group.Where(c => c.Concerns(o)).ToArray();
+        });
+        concernedFor = graph.Alphabet;
+        return concerned[op];
+    }
+
     /// <summary>The loads that replaced a customer patch in <paramref name="graph"/>, as (source state &lt;&lt; 32 | alphabet index), recorded as the search went; null when this visitor did not see that search from its root.</summary>
     /// <remarks>
     /// What a load replaced is known while searching and not stored in the graph; with this record
@@ -69,8 +89,8 @@ public sealed class PropertyChecks : ExplorationVisitor
         foreach (var c in transitions) c.OnTransition(graph, edge, before, after);
         var kind = graph.Alphabet[edge.Op].Kind;
         if (kind == OpKind.Load && (edge.Affected & customers) != 0) customerLoads.Add((long)edge.From << 32 | (uint)edge.Op);
-        if (kind == OpKind.Load && loads.Length > 0) Settle(graph, edge, before, after, loads, always: true);
-        else if (kind == OpKind.Disable && disables.Length > 0) Settle(graph, edge, before, after, disables, always: false);
+        if (kind is not (OpKind.Load or OpKind.Disable) || Concerned(graph, edge.Op) is not { Length: > 0 } to) return;
+        Settle(graph, edge, before, after, to, always: kind == OpKind.Load);
     }
 
     // In two-phase mode a load is always followed by Complete; a disable only when it left a
