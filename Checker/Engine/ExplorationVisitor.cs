@@ -19,6 +19,10 @@ public abstract class ExplorationVisitor
     /// <summary>An accepted transition was added to the graph (its target state is in the graph); <paramref name="before"/> and <paramref name="after"/> are the values of its source and target states.</summary>
     public virtual void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after) { }
 
+    /// <summary>False when <see cref="OnTransition"/> does nothing for an accepted <paramref name="op"/>: a search may then leave out those transitions.</summary>
+    /// <remarks>Asked once per operation of the alphabet, before the search.</remarks>
+    public virtual bool SeesTransitionsOf(Operation op) => true;
+
     /// <summary>False when only refusals that changed the state matter to this visitor: a search may then leave out the refusals that left it unchanged.</summary>
     public virtual bool SeesUnchangedRefusals => true;
 

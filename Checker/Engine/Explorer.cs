@@ -37,6 +37,7 @@ public sealed class Explorer
         this.visitor = visitor;
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
+        toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);
         var g = new StateGraph(catalog, reading, alphabet, spare) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
         search.Begin(new GraphStates(g.States), limits, g.Tree, g.Frontier);
@@ -61,6 +62,9 @@ public sealed class Explorer
     }
 
     private ExplorationVisitor? visitor;
+
+    // Per alphabet index, whether the visitor is told of its accepted transitions.
+    private bool[] toldOf = [];
 
     // False when the visitor only wants refusals that changed the state: the others, nearly
     // all of them, are not reported.
@@ -216,7 +220,7 @@ public sealed class Explorer
         if (id < 0) return;
         if (added) visitor?.OnState(g, id);
         g.AddEdge(from, id, op);
-        visitor?.OnTransition(g, new Edge(from, id, op, affected), g.States[from], state);
+        if (toldOf[op]) visitor!.OnTransition(g, new Edge(from, id, op, affected), g.States[from], state);
     }
 
     // A share of a level expanded on a thread of its own. Its successors are kept in state and
@@ -312,7 +316,7 @@ public sealed class Explorer
                         continue;
                     }
                     g.AddEdge(from, to, op);
-                    visitor?.OnTransition(g, new Edge(from, to, op, affected), g.States[from], g.States[to]);
+                    if (toldOf[op]) visitor!.OnTransition(g, new Edge(from, to, op, affected), g.States[from], g.States[to]);
                 }
             }
         }

@@ -84,6 +84,17 @@ public sealed class PropertyChecks : ExplorationVisitor
     }
 
     /// <inheritdoc/>
+    /// <remarks>Every transition when a check subscribes to them; otherwise the loads (to record those that replaced a customer patch) and the disables that concern a check.</remarks>
+    public override bool SeesTransitionsOf(Operation op) =>
+        transitions.Length > 0
+        || op.Patch < catalog.Count && op.Kind switch
+        {
+            OpKind.Load => customers != 0 || loads.Any(c => c.Concerns(op)),
+            OpKind.Disable => disables.Any(c => c.Concerns(op)),
+            _ => false,
+        };
+
+    /// <inheritdoc/>
     public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after)
     {
         foreach (var c in transitions) c.OnTransition(graph, edge, before, after);
