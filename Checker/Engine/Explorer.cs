@@ -71,8 +71,9 @@ public sealed class Explorer
     private bool allRefusals;
 
     // A level is expanded as a three-stage pipeline, one state per stage: state i's operations
-    // are applied and its successors' table slots prefetched; state i - 1's candidate states
-    // (found in those slots, by now in cache) are prefetched; state i - 2's successors are looked
+    // are applied and its successors' table slots prefetched, and between those operations state
+    // i - 1's candidate states (found in its slots, by now in cache) are prefetched one by one,
+    // along with state i + 2 itself; state i - 2's successors are looked
     // up and added. Each memory access thus has a state's worth of work to arrive in, and the
     // lookups still run in state and operation order, so ids, parents and edges are those of a
     // search that adds each successor as it is found.
@@ -83,8 +84,12 @@ public sealed class Explorer
             if (ring[b] is null || ring[b].Successors.Length < width) ring[b] = new Batch(width);
         for (var current = levelStart; current < levelEnd + 2; current++)
         {
-            if (current < levelEnd) Generate(g, current, ring[current % 3], tally);
-            if (current - 1 >= levelStart && current - 1 < levelEnd) PrefetchCandidates(g, ring[(current - 1) % 3]);
+            // The state expanded two steps on is asked for now: a state read cold stalled the
+            // copy that starts its expansion.
+            if (current + 2 < levelEnd) PrefetchState(ref Unsafe.AsRef(in g.States[current + 2]));
+            var previous = current - 1 >= levelStart && current - 1 < levelEnd ? ring[(current - 1) % 3] : null;
+            if (current < levelEnd) Generate(g, current, ring[current % 3], tally, previous);
+            else if (previous is not null) PrefetchCandidates(g, previous, 0);
             if (current - 2 >= levelStart) AddSuccessors(g, ring[(current - 2) % 3]);
         }
     }
@@ -121,15 +126,19 @@ public sealed class Explorer
 
     // Applies every operation to one state; the accepted successors go to the batch, with their
     // table slots prefetched, and the counts to the tally. Reads the graph and the table only.
-    private void Generate(StateGraph g, int current, Batch batch, Tally tally)
+    // The previous state's candidates are prefetched one per operation applied, in between, so
+    // that the memory system is not asked for a whole batch of lines at once.
+    private void Generate(StateGraph g, int current, Batch batch, Tally tally, Batch? previous)
     {
+        var pending = 0;
         var catalog = g.Catalog;
         var alphabet = g.Alphabet;
         ref readonly var state = ref g.States[current];
         // Each successor's storage holds the state itself before its operation, so a refusal that
         // wrote to it shows; an accepted operation keeps it and moves on to the next storage.
         var k = 0;
-        batch.Successors[0] = state;
+        ref var storage = ref batch.Successors[0];
+        storage = state;
         tally.Transitions += alphabet.Length;
         var a = 0;
         if (!allRefusals)
@@ -144,10 +153,22 @@ public sealed class Explorer
             for (var m = loads; m != 0; m &= m - 1)
             {
                 var first = BitOperations.TrailingZeroCount(m) * variants;
-                for (var v = 0; v < variants; v++) Try(g, current, in state, first + v, batch, tally, ref k);
+                for (var v = 0; v < variants; v++)
+                {
+                    Try(g, current, in state, first + v, batch, tally, ref k);
+                    PrefetchCandidate(g, previous, ref pending);
+                }
             }
-            for (var m = disables; m != 0; m &= m - 1) Try(g, current, in state, n * variants + BitOperations.TrailingZeroCount(m), batch, tally, ref k);
-            for (var m = unloads; m != 0; m &= m - 1) Try(g, current, in state, n * (variants + 1) + BitOperations.TrailingZeroCount(m), batch, tally, ref k);
+            for (var m = disables; m != 0; m &= m - 1)
+            {
+                Try(g, current, in state, n * variants + BitOperations.TrailingZeroCount(m), batch, tally, ref k);
+                PrefetchCandidate(g, previous, ref pending);
+            }
+            for (var m = unloads; m != 0; m &= m - 1)
+            {
+                Try(g, current, in state, n * (variants + 1) + BitOperations.TrailingZeroCount(m), batch, tally, ref k);
+                PrefetchCandidate(g, previous, ref pending);
+            }
             a = n * (variants + 2);
         }
         // The rest of the alphabet (the transition operations), or all of it for a visitor that
@@ -163,6 +184,7 @@ public sealed class Explorer
             tally.Refused[(int)early.Reason]++;
             if (allRefusals) visitor!.OnRefusal(g, current, a, state, state);
         }
+        if (previous is not null) PrefetchCandidates(g, previous, pending);
         batch.Count = k;
         batch.From = current;
         batch.Depth = g.Depth[current];
@@ -187,17 +209,27 @@ public sealed class Explorer
         batch.Ops[k] = a;
         batch.Affected[k] = e.Affected;
         search.Table.PrefetchHome(print);
-        batch.Successors[++k] = state;
+        // Through a reference: an array element assigned a struct directly was filled from a
+        // stack copy of it, written by overlapping 32-byte stores and read back at once, loads
+        // the processor cannot forward from those stores.
+        ref var following = ref batch.Successors[++k];
+        following = state;
     }
 
-    private void PrefetchCandidates(StateGraph g, Batch batch)
+    // Prefetches the states a batch's successors will most likely be compared with, from the j-th on.
+    private void PrefetchCandidates(StateGraph g, Batch batch, int j)
     {
-        var table = search.Table;
-        for (var j = 0; j < batch.Count; j++)
-        {
-            var id = table.AtHome(batch.Prints[j]);
-            if (id >= 0) PrefetchState(ref Unsafe.AsRef(in g.States[id]));
-        }
+        while (j < batch.Count) PrefetchCandidate(g, batch, ref j);
+    }
+
+    // Prefetches the j-th successor's likely candidate (the state in its home slot, if the tag
+    // matches) and moves j on; nothing once the batch is done or when there is no batch.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrefetchCandidate(StateGraph g, Batch? batch, ref int j)
+    {
+        if (batch is null || j >= batch.Count) return;
+        var id = search.Table.AtHome(batch.Prints[j++]);
+        if (id >= 0) PrefetchState(ref Unsafe.AsRef(in g.States[id]));
     }
 
     private void AddSuccessors(StateGraph g, Batch batch)
@@ -273,7 +305,7 @@ public sealed class Explorer
             var hi = start + (int)((long)(end - start) * (c + 1) / count);
             for (var current = lo; current < hi; current++)
             {
-                Generate(g, current, batch, tally);
+                Generate(g, current, batch, tally, previous: null);
                 chunk.Counts.Add((ushort)batch.Count);
                 for (var j = 0; j < batch.Count; j++)
                 {
