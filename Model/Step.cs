@@ -49,17 +49,14 @@ public static class Kernel
         {
             case OpKind.Load:
                 if (op.Patch >= catalog.Count || op.Params >= catalog.AddSetsVariants.Length) return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
-                return (state.Loaded & bit) != 0 ? Effect.Refuse(Errno.EEXIST, Reason.ModuleLoaded) : default;
+                return (Loadable(state) & bit) == 0 ? Effect.Refuse(Errno.EEXIST, Reason.ModuleLoaded) : default;
             case OpKind.Disable:
                 if (op.Patch >= catalog.Count) return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
-                // The sysfs directory exists while the patch is in klp_patches; the write fails in
-                // user space with ENOENT once it is freed.
-                return (state.InPatches & bit) == 0 ? Effect.Refuse(Errno.ENOENT, Reason.NoSysfsDir) : default;
+                return (Disableable(state) & bit) == 0 ? Effect.Refuse(Errno.ENOENT, Reason.NoSysfsDir) : default;
             case OpKind.Unload:
                 if (op.Patch >= catalog.Count) return Effect.Refuse(Errno.EINVAL, Reason.UnknownPatch);
                 if ((state.Loaded & bit) == 0) return Effect.Refuse(Errno.ENOENT, Reason.ModuleNotLoaded);
-                // try_stop_module() (kernel/module/main.c): a module reference is held -> EWOULDBLOCK.
-                return ((state.InPatches | state.Pinned) & bit) != 0 ? Effect.Refuse(Errno.EAGAIN, Reason.ModuleInUse) : default;
+                return (Unloadable(state) & bit) == 0 ? Effect.Refuse(Errno.EAGAIN, Reason.ModuleInUse) : default;
             case OpKind.Complete or OpKind.Reverse:
                 return state.InTransition ? default : Effect.Refuse(Errno.EINVAL, Reason.NoTransition);
             case OpKind.Force:
@@ -91,14 +88,28 @@ public static class Kernel
     {
         var all = catalog.Count == 64 ? ulong.MaxValue : (1UL << catalog.Count) - 1;
         var loaded = state.Loaded & all;
-        loads = all & ~loaded;
-        disables = state.InPatches & all;
-        unloads = loaded & ~(state.InPatches | state.Pinned);
+        loads = Loadable(state) & all;
+        disables = Disableable(state) & all;
+        unloads = Unloadable(state) & all;
         refusedByReason[(int)Reason.ModuleLoaded] += (long)BitOperations.PopCount(loaded) * catalog.AddSetsVariants.Length;
         refusedByReason[(int)Reason.NoSysfsDir] += catalog.Count - BitOperations.PopCount(disables);
         refusedByReason[(int)Reason.ModuleNotLoaded] += catalog.Count - BitOperations.PopCount(loaded);
         refusedByReason[(int)Reason.ModuleInUse] += BitOperations.PopCount(loaded & ~unloads);
     }
+
+    // The patches whose module is not loaded: its load gets past the module check.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Loadable(in KernelState s) => ~s.Loaded;
+
+    // The patches in klp_patches: their sysfs directory exists (once a patch is freed, the
+    // write fails in user space with ENOENT).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Disableable(in KernelState s) => s.InPatches;
+
+    // The loaded modules no reference holds: try_stop_module() (kernel/module/main.c) refuses
+    // the others with EWOULDBLOCK.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Unloadable(in KernelState s) => s.Loaded & ~(s.InPatches | s.Pinned);
 
     /// <summary>The sets the entry at a list position occupies under a reading, as a mask over <see cref="Catalog.SetNumbers"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
