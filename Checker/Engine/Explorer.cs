@@ -150,25 +150,9 @@ public sealed class Explorer
             Kernel.EarlyScreen(catalog, state, out var loads, out var disables, out var unloads, tally.Refused);
             var variants = catalog.AddSetsVariants.Length;
             var n = catalog.Count;
-            for (var m = loads; m != 0; m &= m - 1)
-            {
-                var first = BitOperations.TrailingZeroCount(m) * variants;
-                for (var v = 0; v < variants; v++)
-                {
-                    Try(g, current, in state, first + v, batch, tally, ref k);
-                    PrefetchCandidate(g, previous, ref pending);
-                }
-            }
-            for (var m = disables; m != 0; m &= m - 1)
-            {
-                Try(g, current, in state, n * variants + BitOperations.TrailingZeroCount(m), batch, tally, ref k);
-                PrefetchCandidate(g, previous, ref pending);
-            }
-            for (var m = unloads; m != 0; m &= m - 1)
-            {
-                Try(g, current, in state, n * (variants + 1) + BitOperations.TrailingZeroCount(m), batch, tally, ref k);
-                PrefetchCandidate(g, previous, ref pending);
-            }
+            TryEach(g, current, in state, loads, 0, variants, batch, tally, previous, ref k, ref pending);
+            TryEach(g, current, in state, disables, n * variants, 1, batch, tally, previous, ref k, ref pending);
+            TryEach(g, current, in state, unloads, n * (variants + 1), 1, batch, tally, previous, ref k, ref pending);
             a = n * (variants + 2);
         }
         // The rest of the alphabet (the transition operations), or all of it for a visitor that
@@ -188,6 +172,23 @@ public sealed class Explorer
         batch.Count = k;
         batch.From = current;
         batch.Depth = g.Depth[current];
+    }
+
+    // Tries the operations of the patches in a mask, whose operations of one kind start at
+    // alphabet index first with per of them for each patch (the load variants), and prefetches
+    // one of the previous state's candidates after each.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TryEach(StateGraph g, int current, in KernelState state, ulong patches, int first, int per, Batch batch, Tally tally, Batch? previous, ref int k, ref int pending)
+    {
+        for (var m = patches; m != 0; m &= m - 1)
+        {
+            var a = first + BitOperations.TrailingZeroCount(m) * per;
+            for (var v = 0; v < per; v++)
+            {
+                Try(g, current, in state, a + v, batch, tally, ref k);
+                PrefetchCandidate(g, previous, ref pending);
+            }
+        }
     }
 
     // Applies the operation at alphabet index a, past the early checks, to a state: an accepted
