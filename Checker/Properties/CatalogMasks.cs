@@ -25,7 +25,6 @@ internal static class CatalogMasks
         return older;
     }
 
-    /// <summary>The vendor patches.</summary>
     /// <summary>Per vendor patch, the vendor patches of a later release; 0 for a customer patch.</summary>
     public static ulong[] NewerVendor(Catalog c)
     {
@@ -46,6 +45,7 @@ internal static class CatalogMasks
         return m;
     }
 
+    /// <summary>The vendor patches.</summary>
     public static ulong Vendor(Catalog c)
     {
         ulong m = 0;

@@ -19,10 +19,10 @@ public sealed class CustomerUntouched() : Invariant("customer-untouched", Proper
         public override bool Concerns(Operation op) => c[op.Patch].Origin == Origin.Vendor && op.Params == 0;
 
         protected override bool? Exercises(in SettledStep e) =>
-            (e.Before.InPatches & customers) != 0 && c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0 && (Observables.EnabledMask(e.Before) & customers) != 0;
+            (Observables.EnabledMask(e.Before) & customers) != 0 && Concerns(e.Op);
 
         protected override string? Broken(in SettledStep e) =>
-            (e.Affected & customers) != 0 && c[e.Op.Patch].Origin == Origin.Vendor && e.Op.Params == 0
+            (e.Affected & customers) != 0 && Concerns(e.Op)
                 ? $"vendor {c[e.Op.Patch].Name} replaces customer {string.Join(" ", c.NamesOf(e.Affected & customers))}"
                 : null;
     }

@@ -110,9 +110,8 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
         return undecided ? CatalogFinding.Undecided : CatalogFinding.Nothing;
     }
 
-    // Extends reach[] to every state with a usable transition to a state in it: passes in id
-    // order and in reverse id order by turns, until one changes nothing. A state already known
-    // to reach is not read again.
+    // Extends reach[] to every state with a usable transition to a state in it (see Fixpoint). A
+    // state already known to reach is not read again.
     private void Reachable(bool[] reach, bool restricted)
     {
         var g = Graph;

@@ -42,14 +42,17 @@ public sealed class PropertyChecks : ExplorationVisitor
 
     private PropertyCheck[] ConcernedFirst(StateGraph graph, int op)
     {
-        concerned = Array.ConvertAll(graph.Alphabet, o =>
-        {
-            // An operation naming no patch of the catalog is never accepted.
-            var group = o.Patch >= catalog.Count ? [] : o.Kind switch { OpKind.Load => loads, OpKind.Disable => disables, _ => [] };
-            return group.Where(c => c.Concerns(o)).ToArray();
-        });
+        concerned = Array.ConvertAll(graph.Alphabet, ConcernedBy);
         concernedFor = graph.Alphabet;
         return concerned[op];
+    }
+
+    // The checks a settled step of an operation is handed to: those of its kind it concerns. An
+    // operation naming no patch of the catalog is never accepted.
+    private PropertyCheck[] ConcernedBy(Operation op)
+    {
+        var group = op.Patch >= catalog.Count ? [] : op.Kind switch { OpKind.Load => loads, OpKind.Disable => disables, _ => [] };
+        return [.. group.Where(c => c.Concerns(op))];
     }
 
     /// <summary>The loads that replaced a customer patch in <paramref name="graph"/>, as (source state &lt;&lt; 32 | alphabet index), recorded as the search went; null when this visitor did not see that search from its root.</summary>
@@ -86,13 +89,7 @@ public sealed class PropertyChecks : ExplorationVisitor
     /// <inheritdoc/>
     /// <remarks>Every transition when a check subscribes to them; otherwise the loads (to record those that replaced a customer patch) and the disables that concern a check.</remarks>
     public override bool SeesTransitionsOf(Operation op) =>
-        transitions.Length > 0
-        || op.Patch < catalog.Count && op.Kind switch
-        {
-            OpKind.Load => customers != 0 || loads.Any(c => c.Concerns(op)),
-            OpKind.Disable => disables.Any(c => c.Concerns(op)),
-            _ => false,
-        };
+        transitions.Length > 0 || (op.Kind == OpKind.Load && op.Patch < catalog.Count && customers != 0) || ConcernedBy(op).Length > 0;
 
     /// <inheritdoc/>
     public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after)
