@@ -8,17 +8,53 @@ namespace Klp.Check.Exploration;
 /// <remarks>
 /// A <see cref="List{T}"/> doubles its array when full, so while it grows it holds the old array
 /// and one twice as large: a graph of millions of states peaks at three times its size. Here
-/// only the first chunk grows (by doubling, up to the chunk size, so that small graphs stay
-/// small); later chunks are allocated full and never moved. <see cref="Clear"/> keeps the
+/// only the first chunk grows (by doubling, up to 1 MB, so that small graphs stay small); then
+/// chunks of about 4 MB are allocated full, on huge pages where the kernel allows it
+/// (<see cref="LargePages.AllocateAligned{T}"/>), and never moved. <see cref="Clear"/> keeps the
 /// chunks for the next use.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class ChunkedList<T> : IReadOnlyList<T>
 {
-    private const int Shift = 16;
-    private const int ChunkSize = 1 << Shift;
-    private const int Mask = ChunkSize - 1;
-    private T[][] chunks = [new T[16]];
+    // A chunk holds 2^Shift elements: 4 MB to 8 MB of them, so a full chunk is a few whole huge
+    // pages. A constant for each element type once compiled.
+    private static int Shift
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Unsafe.SizeOf<T>() switch
+        {
+            < 2 => 22,
+            < 4 => 21,
+            < 8 => 20,
+            < 16 => 19,
+            < 32 => 18,
+            < 64 => 17,
+            < 128 => 16,
+            < 256 => 15,
+            _ => 14,
+        };
+    }
+
+    private static int Mask
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (1 << Shift) - 1;
+    }
+
+    /// <summary>The number of elements a full chunk holds.</summary>
+    internal static int ChunkLength
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 1 << Shift;
+    }
+
+    // The first chunk grows by doubling while it is under this size, then becomes a full chunk.
+    private const int GrowingBytes = 1 << 20;
+
+    // A chunk's elements are Items[Start..Start + Capacity).
+    private readonly record struct Chunk(T[] Items, int Start, int Capacity);
+
+    private Chunk[] chunks = [new Chunk(new T[16], 0, 16)];
 
     /// <summary>The number of elements.</summary>
     public int Count { get; private set; }
@@ -32,8 +68,8 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
             if ((uint)index >= (uint)Count) ThrowOutOfRange(index);
             // Every index below Count lies in an allocated chunk, so the arrays' own bounds
             // checks (two per read, on the explorer's hottest path) can be left out.
-            var chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunks), index >> Shift);
-            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), index & Mask);
+            ref readonly var chunk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunks), index >> Shift);
+            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.Items), chunk.Start + (index & Mask));
         }
     }
 
@@ -53,7 +89,11 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     {
         var c = Count >> Shift;
         var i = Count & Mask;
-        if (c < chunks.Length && chunks[c] is { } chunk && i < chunk.Length) chunk[i] = item;
+        if (c < chunks.Length && i < chunks[c].Capacity)
+        {
+            ref readonly var chunk = ref chunks[c];
+            Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.Items), chunk.Start + i) = item;
+        }
         else AddSlow(item);
         Count++;
     }
@@ -65,11 +105,21 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
         var c = Count >> Shift;
         var i = Count & Mask;
         if (c == chunks.Length) Array.Resize(ref chunks, chunks.Length * 2);
-        var chunk = chunks[c];
-        if (chunk is null) chunks[c] = LargePages.Allocate<T>(ChunkSize);
-        else if (i == chunk.Length) Array.Resize(ref chunks[c], Math.Min(ChunkSize, chunk.Length * 2));
-        chunks[c][i] = item;
+        ref var chunk = ref chunks[c];
+        if (chunk.Items is null) chunk = Full();
+        else if (i == chunk.Capacity)
+        {
+            // The first chunk, full at a size under a full chunk's.
+            var grown = (long)i * 2 * Unsafe.SizeOf<T>() > GrowingBytes || i * 2 >= ChunkLength
+                ? Full()
+                : new Chunk(new T[i * 2], 0, i * 2);
+            chunk.Items.AsSpan(chunk.Start, i).CopyTo(grown.Items.AsSpan(grown.Start));
+            chunk = grown;
+        }
+        chunk.Items[chunk.Start + i] = item;
     }
+
+    private static Chunk Full() => new(LargePages.AllocateAligned<T>(ChunkLength, out var start), start, ChunkLength);
 
     /// <summary>Empties the list and keeps its storage.</summary>
     public void Clear()
@@ -77,8 +127,8 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
         var full = Count >> Shift;
         // Values without references need no clearing: nothing past Count is ever read.
         if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-            for (var c = 0; c <= full && c < chunks.Length && chunks[c] is not null; c++)
-                Array.Clear(chunks[c], 0, c < full ? ChunkSize : Count & Mask);
+            for (var c = 0; c <= full && c < chunks.Length && chunks[c].Items is not null; c++)
+                Array.Clear(chunks[c].Items, chunks[c].Start, c < full ? ChunkLength : Count & Mask);
         Count = 0;
     }
 

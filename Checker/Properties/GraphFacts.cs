@@ -36,7 +36,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
     public bool[] CanReach(Func<KernelState, bool> target, bool restricted)
     {
         var states = Graph.States;
-        var reach = new bool[states.Count];
+        var reach = LargePages.Allocate<bool>(states.Count);
         for (var s = 0; s < states.Count; s++)
         {
             ref readonly var st = ref states[s];
@@ -54,7 +54,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
         if (cached is not null) return cached;
         var g = Graph;
         var n = g.States.Count;
-        var mask = new ulong[n];
+        var mask = LargePages.Allocate<ulong>(n);
         // No state's mask can grow past the union of all of them: a state that has it all is
         // not read again.
         ulong all = 0;
@@ -85,7 +85,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
     {
         var cached = restricted ? restrictedFrontier : frontier;
         if (cached is not null) return cached;
-        var reach = new bool[Graph.States.Count];
+        var reach = LargePages.Allocate<bool>(Graph.States.Count);
         foreach (var s in Graph.Frontier) reach[s] = true;
         Reachable(reach, restricted);
         if (restricted) restrictedFrontier = reach;
@@ -148,7 +148,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
     {
         if (restrictedEdges is not null) return restrictedEdges;
         var g = Graph;
-        var bits = new ulong[(g.EdgeCount + 63) / 64];
+        var bits = LargePages.Allocate<ulong>((g.EdgeCount + 63) / 64);
         var kinds = Array.ConvertAll(g.Alphabet, op => op.Kind);
         var customers = Customers;
         var recorded = customerLoads?.Order().ToArray();

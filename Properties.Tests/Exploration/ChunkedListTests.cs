@@ -9,7 +9,7 @@ public class ChunkedListTests
     public void ChunkedList_PastSeveralChunks_ReadsEveryElementBack()
     {
         var list = new ChunkedList<long>();
-        const int n = 3 * 65536 + 17;
+        var n = 3 * ChunkedList<long>.ChunkLength + 17;
         for (var i = 0; i < n; i++) list.Add(i * 3L);
 
         Assert.Equal(n, list.Count);
@@ -22,7 +22,7 @@ public class ChunkedListTests
     public void ChunkedList_ClearedAndRefilled_HoldsOnlyTheNewElements()
     {
         var list = new ChunkedList<string>();
-        for (var i = 0; i < 70000; i++) list.Add("old" + i);
+        for (var i = 0; i < ChunkedList<string>.ChunkLength + 1000; i++) list.Add("old" + i);
 
         list.Clear();
         list.Add("a");
@@ -48,5 +48,38 @@ public class ChunkedListTests
         Assert.All(words, w => Assert.Equal(0UL, w));
         words[^1] = 7;
         Assert.Equal(7UL, words[^1]);
+    }
+
+    // A full chunk's elements start past a 2 MB boundary of a larger array; the first chunk
+    // grows by doubling until it becomes one. Every element must come back, across the switch
+    // from the growing chunk to full ones, and the slack must keep them inside the array.
+    [Fact]
+    public void ChunkedList_OfStates_PastTheGrowingChunk_ReadsEveryStateBack()
+    {
+        var list = new ChunkedList<KernelState>();
+        var n = 2 * ChunkedList<KernelState>.ChunkLength + 5;
+        for (var i = 0; i < n; i++)
+        {
+            var s = KernelState.Empty;
+            s.SetLoaded((ulong)i);
+            s.SetPinned((ulong)(n - i));
+            list.Add(s);
+        }
+
+        Assert.Equal(n, list.Count);
+        for (var i = 0; i < n; i++)
+            Assert.True(list[i].Loaded == (ulong)i && list[i].Pinned == (ulong)(n - i), $"element {i}");
+    }
+
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(65536)]
+    [InlineData(1 << 20)]
+    public void LargePages_AllocateAligned_HoldsTheLengthAskedFromItsStart(int length)
+    {
+        var states = LargePages.AllocateAligned<KernelState>(length, out var start);
+
+        Assert.InRange(start, 0, states.Length - length);
+        states[start + length - 1] = KernelState.Empty;
     }
 }
