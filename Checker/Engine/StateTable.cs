@@ -20,7 +20,7 @@ internal interface INodeStore<TKey>
 
 /// <summary>The de-duplication table of a search: the id of a node with a given value, by fingerprint.</summary>
 /// <remarks>
-/// Open addressing with linear probing, at most half full. A slot is 8 bytes: the fingerprint's
+/// Open addressing with linear probing, at most three quarters full. A slot is 8 bytes: the fingerprint's
 /// high 32 bits (its tag, whose low bits also pick the home slot) and the node id + 1 (0: empty),
 /// so eight slots share a cache line. A tag match is confirmed by the store's comparison, or,
 /// when de-duplicating by fingerprint, against the full 64-bit fingerprint kept per id. The
@@ -93,7 +93,7 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         var id = used;
         store.Append(value);
         if (byPrint) printOf.Add(print);
-        if (++used * 2 > size) Grow();
+        if (++used * 4 > size * 3) Grow();
         Place(Slot(print, id));
         return id;
     }
