@@ -236,7 +236,7 @@ public static class CheckCommand
                 if (!OutputPath.Write("--traces", proposal.Path, proposal.Text, stderr)) return false;
                 stderr.WriteLine($"klp-check: wrote {proposal.Path}");
             }
-            var scenario = CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail, ProposalFile.ScenarioName(v.Reading));
+            var scenario = CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail);
             if (!OutputPath.Write("--traces", path, comment + scenario, stderr)) return false;
             stderr.WriteLine($"klp-check: wrote {path}");
         }

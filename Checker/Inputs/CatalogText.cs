@@ -48,12 +48,12 @@ public static class CatalogText
     /// <param name="reading">The reading the trace is replayed under.</param>
     /// <param name="trace">The operations, from the empty kernel.</param>
     /// <param name="note">A note on the last step.</param>
-    /// <param name="readingName">How the <c>readings</c> line names the reading; its display name when null.</param>
+    /// <param name="readingName">How the <c>readings</c> line names the reading; when null, its display name for a built-in reading and its proposal file beside the scenario for any other (<see cref="Proposals.ProposalFile.ScenarioName"/>).</param>
     public static string Scenario(string title, Catalog catalog, Reading reading, IReadOnlyList<Operation> trace, string? note = null, string? readingName = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"title {title}");
-        sb.AppendLine($"readings {readingName ?? reading.DisplayName}");
+        sb.AppendLine($"readings {readingName ?? Proposals.ProposalFile.ScenarioName(reading)}");
         sb.AppendLine($"mode {ReadingOptionText.ModeName(reading.Options.Granularity)}");
         sb.AppendLine();
         // Declarations must precede auto(H) and update= references: they come in catalog order.

@@ -104,6 +104,45 @@ public class CheckAndCompareCommandTests
         foreach (var f in files) Assert.Equal((0, ""), (Run("replay", f).Code, Run("replay", f).Err));
     }
 
+    // The JSON's scenarios named a proposal by its name, which replay cannot resolve; they now
+    // name its file, to be saved beside them as --traces leaves it.
+    [Theory]
+    [InlineData("check", "")]
+    [InlineData("check", "(isolation=none)")]
+    [InlineData("compare", "")]
+    public void Json_ReadingFromProposalFile_ScenariosReplayBesideTheProposal(string command, string options)
+    {
+        var proposal = RepositoryFiles.Full("proposals/examples/provides-functions-only.proposal");
+        var dir = Directory.CreateTempSubdirectory("klp").FullName;
+        File.Copy(proposal, Path.Combine(dir, "provides-functions-only.proposal"));
+        string[] args = command == "check"
+            ? ["check", "--reading", proposal + options, "--bounds", "releases=3", "--format", "json"]
+            : ["compare", "--proposals", Path.GetDirectoryName(proposal)!, "--bounds", "releases=3", "--no-scenarios", "--format", "json"];
+
+        var (_, output, _) = Run(args);
+        var scenarios = new List<string>();
+        void Collect(System.Text.Json.JsonElement e)
+        {
+            if (e.ValueKind == System.Text.Json.JsonValueKind.Object)
+                foreach (var p in e.EnumerateObject())
+                    if (p.Name == "scenario" && p.Value.ValueKind == System.Text.Json.JsonValueKind.String) scenarios.Add(p.Value.GetString()!);
+                    else Collect(p.Value);
+            else if (e.ValueKind == System.Text.Json.JsonValueKind.Array)
+                foreach (var x in e.EnumerateArray()) Collect(x);
+        }
+        Collect(System.Text.Json.JsonDocument.Parse(output).RootElement);
+        var ours = scenarios.Where(t => t.Contains("readings provides-functions-only")).ToList();
+
+        Assert.NotEmpty(ours);
+        for (var i = 0; i < ours.Count; i++)
+        {
+            Assert.Contains($"readings provides-functions-only.proposal{options}{Environment.NewLine}", ours[i]);
+            var file = Path.Combine(dir, $"s{i}.klp");
+            File.WriteAllText(file, ours[i]);
+            Assert.Equal((0, ""), (Run("replay", file).Code, Run("replay", file).Err));
+        }
+    }
+
     [Fact]
     public void CheckTraces_ProposalFileAlreadyInTheFolder_LeavesItAsItIs()
     {
