@@ -28,11 +28,7 @@ internal static partial class LargePages
             var end = start + (nuint)bytes;
             var from = (start + Huge - 1) & ~(Huge - 1);
             var to = end & ~(Huge - 1);
-            if (to > from)
-            {
-                try { _ = Madvise(from, to - from, MadvHugepage); }
-                catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
-            }
+            if (to > from) Advise(from, to);
         }
         return array;
     }
@@ -60,11 +56,16 @@ internal static partial class LargePages
             var first = (nuint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
             var from = (first + Huge - 1) & ~(Huge - 1);
             start = (int)((from - first + (nuint)size - 1) / (nuint)size);
-            var to = (first + (nuint)array.Length * (nuint)size) & ~(Huge - 1);
-            try { _ = Madvise(from, to - from, MadvHugepage); }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+            Advise(from, (first + (nuint)array.Length * (nuint)size) & ~(Huge - 1));
         }
         return array;
+    }
+
+    // Asks for huge pages on [from, to), both on 2 MB boundaries; without a libc, nothing.
+    private static void Advise(nuint from, nuint to)
+    {
+        try { _ = Madvise(from, to - from, MadvHugepage); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
     [LibraryImport("libc", EntryPoint = "madvise")]
