@@ -75,6 +75,9 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
 
     T IReadOnlyList<T>.this[int index] => this[index];
 
+    /// <summary>Replaces the element at an index.</summary>
+    public void Set(int index, T value) => Unsafe.AsRef(in this[index]) = value;
+
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowOutOfRange(int index) => throw new ArgumentOutOfRangeException(nameof(index), index, "past the end of the list");
 

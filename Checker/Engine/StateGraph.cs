@@ -21,8 +21,8 @@ internal readonly struct GraphStates(ChunkedList<KernelState> states) : INodeSto
 /// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
 /// <remarks>
 /// Storage is what bounds the size of a catalog that can be checked, so a graph keeps per state
-/// the state and three ints, and per transition its target and operation (6 bytes), grouped by
-/// source state; what an operation replaced is recomputed with <see cref="Kernel.Apply"/> when
+/// the state and three ints, and per transition its target and operation in 4 bytes while the
+/// state ids leave room for the operation (6 bytes after), grouped by source state; what an operation replaced is recomputed with <see cref="Kernel.Apply"/> when
 /// asked for (<see cref="Edges"/>, <see cref="AffectedBy"/>).
 /// </remarks>
 public sealed class StateGraph
@@ -33,6 +33,8 @@ public sealed class StateGraph
         Reading = reading;
         Alphabet = alphabet;
         Edges = new EdgeList(this);
+        opBits = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(alphabet.Length - 1)));
+        packed = true;
         if (storage is null) return;
         (States, Tree, edgeStart, edgeTo, edgeOp) = storage;
         States.Clear();
@@ -77,10 +79,15 @@ public sealed class StateGraph
 
     // The transitions grouped by source: those of state s are edgeStart[s]..edgeStart[s + 1] in
     // edgeTo and edgeOp. edgeStart has an entry per state that has been given edges, and one
-    // more once the graph is sealed.
+    // more once the graph is sealed. While packed, edgeTo holds each transition's target shifted
+    // left by opBits with its operation below, and edgeOp is empty: 4 bytes per transition
+    // instead of 6, so less fresh memory to fault in. The first target too large for that
+    // unpacks them, for good.
     private ChunkedList<int> edgeStart = new();
     private ChunkedList<int> edgeTo = new();
     private ChunkedList<ushort> edgeOp = new();
+    private readonly int opBits;
+    private bool packed;
 
     /// <summary>Every accepted transition, grouped by source state in id order, in the order found within a state.</summary>
     public EdgeList Edges { get; }
@@ -94,11 +101,11 @@ public sealed class StateGraph
 
     /// <summary>The target state of a transition.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int TargetOf(int edge) => edgeTo[edge];
+    public int TargetOf(int edge) => packed ? (int)((uint)edgeTo[edge] >> opBits) : edgeTo[edge];
 
     /// <summary>The alphabet index of a transition's operation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int OpOf(int edge) => edgeOp[edge];
+    public int OpOf(int edge) => packed ? (int)((uint)edgeTo[edge] & ((1u << opBits) - 1)) : edgeOp[edge];
 
     /// <summary>What the operation at <paramref name="op"/> replaced or removed when applied in <paramref name="state"/>, recomputed by <see cref="Kernel.Apply"/>.</summary>
     public ulong AffectedBy(int state, int op)
@@ -112,8 +119,29 @@ public sealed class StateGraph
     internal void AddEdge(int from, int to, int op)
     {
         while (edgeStart.Count <= from) edgeStart.Add(edgeTo.Count);
+        if (packed)
+        {
+            if ((uint)to < 1u << (32 - opBits))
+            {
+                edgeTo.Add((int)((uint)to << opBits | (uint)op));
+                return;
+            }
+            Unpack();
+        }
         edgeTo.Add(to);
         edgeOp.Add((ushort)op);
+    }
+
+    // Splits the packed transitions into targets and operations, when a target no longer fits.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Unpack()
+    {
+        for (var e = 0; e < edgeTo.Count; e++)
+        {
+            edgeOp.Add((ushort)OpOf(e));
+            edgeTo.Set(e, TargetOf(e));
+        }
+        packed = false;
     }
 
     // Closes the edge lists: every state gets its start, and one more entry ends the last.

@@ -272,3 +272,28 @@ public class RefusalCheckTests
 
     private sealed class ExplorationVisitorDefaults : ExplorationVisitor;
 }
+
+public class EdgePackingTests
+{
+    // A transition is one packed int (target above the operation's bits) while the targets fit;
+    // the first that does not splits them all into targets and operations. With 40,000
+    // operations (16 bits) a target from 65,536 on does not fit.
+    [Fact]
+    public void AddEdge_TargetPastWhatPackingHolds_EveryTransitionReadsBackTheSame()
+    {
+        var catalog = new Catalog([new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "f", 0)], [], false, [1u])]);
+        var g = new StateGraph(catalog, Readings.Flat, new Operation[40000]);
+        (int From, int To, int Op)[] edges = [(0, 5, 7), (0, 65535, 39999), (1, 3, 0), (2, 65536, 12345), (2, 9, 39999), (4, int.MaxValue, 1)];
+
+        var before = new List<(int, int)>();
+        foreach (var (from, to, op) in edges)
+        {
+            g.AddEdge(from, to, op);
+            if (before.Count < 3) before.Add((g.TargetOf(g.EdgeCount - 1), g.OpOf(g.EdgeCount - 1)));
+        }
+
+        Assert.Equal(edges.Take(3).Select(e => (e.To, e.Op)), before);
+        Assert.Equal(edges.Select(e => (e.To, e.Op)), Enumerable.Range(0, g.EdgeCount).Select(e => (g.TargetOf(e), g.OpOf(e))));
+        Assert.Equal([0, 2, 3, 5, 5], Enumerable.Range(0, 5).Select(g.FirstEdge));
+    }
+}
