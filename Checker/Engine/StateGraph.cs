@@ -22,8 +22,9 @@ internal readonly struct GraphStates(ChunkedList<KernelState> states) : INodeSto
 /// <remarks>
 /// Storage is what bounds the size of a catalog that can be checked, so a graph keeps per state
 /// the state and three ints, and per transition its target and operation in 4 bytes while the
-/// state ids leave room for the operation (6 bytes after), grouped by source state; what an operation replaced is recomputed with <see cref="Kernel.Apply"/> when
-/// asked for (<see cref="Edges"/>, <see cref="AffectedBy"/>).
+/// state ids leave room for the operation (6 bytes after), grouped by source state; what an
+/// operation replaced is recomputed with <see cref="Kernel.Apply"/> when asked for
+/// (<see cref="Edges"/>, <see cref="AffectedBy"/>).
 /// </remarks>
 public sealed class StateGraph
 {
@@ -33,8 +34,7 @@ public sealed class StateGraph
         Reading = reading;
         Alphabet = alphabet;
         Edges = new EdgeList(this);
-        opBits = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(alphabet.Length - 1)));
-        packed = true;
+        opBits = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)Math.Max(1, alphabet.Length) - 1));
         if (storage is null) return;
         (States, Tree, edgeStart, edgeTo, edgeOp) = storage;
         States.Clear();
@@ -87,7 +87,7 @@ public sealed class StateGraph
     private ChunkedList<int> edgeTo = new();
     private ChunkedList<ushort> edgeOp = new();
     private readonly int opBits;
-    private bool packed;
+    private bool packed = true;
 
     /// <summary>Every accepted transition, grouped by source state in id order, in the order found within a state.</summary>
     public EdgeList Edges { get; }
