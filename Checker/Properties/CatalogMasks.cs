@@ -6,52 +6,37 @@ namespace Klp.Check.Properties;
 internal static class CatalogMasks
 {
     /// <summary>The customer patches.</summary>
-    public static ulong Customers(Catalog c)
-    {
-        ulong m = 0;
-        for (var p = 0; p < c.Count; p++)
-            if (c[p].Origin == Origin.Customer) m |= 1UL << p;
-        return m;
-    }
+    public static ulong Customers(Catalog c) => Mask(c, p => c[p].Origin == Origin.Customer);
 
     /// <summary>Per patch p, the vendor patches of an older release than p's, as a mask; <paramref name="hotfixesOnly"/> keeps only the hotfixes.</summary>
-    public static ulong[] OlderVendor(Catalog c, bool hotfixesOnly)
-    {
-        var older = new ulong[c.Count];
-        for (var p = 0; p < c.Count; p++)
-            for (var q = 0; q < c.Count; q++)
-                if (c[q].Origin == Origin.Vendor && c[q].Release < c[p].Release && (!hotfixesOnly || c[q].Kind == PatchKind.Hotfix))
-                    older[p] |= 1UL << q;
-        return older;
-    }
+    public static ulong[] OlderVendor(Catalog c, bool hotfixesOnly) =>
+        PerPatch(c, (p, q) => c[q].Origin == Origin.Vendor && c[q].Release < c[p].Release && (!hotfixesOnly || c[q].Kind == PatchKind.Hotfix));
 
     /// <summary>Per vendor patch, the vendor patches of a later release; 0 for a customer patch.</summary>
-    public static ulong[] NewerVendor(Catalog c)
-    {
-        var newer = new ulong[c.Count];
-        for (var p = 0; p < c.Count; p++)
-            for (var q = 0; q < c.Count; q++)
-                if (c[p].Origin == Origin.Vendor && c[q].Origin == Origin.Vendor && c[q].Release > c[p].Release)
-                    newer[p] |= 1UL << q;
-        return newer;
-    }
+    public static ulong[] NewerVendor(Catalog c) =>
+        PerPatch(c, (p, q) => c[p].Origin == Origin.Vendor && c[q].Origin == Origin.Vendor && c[q].Release > c[p].Release);
 
     /// <summary>The vendor cumulative patches, as a mask over catalog indices.</summary>
-    public static ulong VendorCumulatives(Catalog c)
+    public static ulong VendorCumulatives(Catalog c) => Mask(c, p => VendorCumulative(c, p));
+
+    /// <summary>The vendor patches.</summary>
+    public static ulong Vendor(Catalog c) => Mask(c, p => c[p].Origin == Origin.Vendor);
+
+    // The patches for which which(p) holds, as a mask over catalog indices.
+    private static ulong Mask(Catalog c, Func<int, bool> which)
     {
         ulong m = 0;
         for (var p = 0; p < c.Count; p++)
-            if (VendorCumulative(c, p)) m |= 1UL << p;
+            if (which(p)) m |= 1UL << p;
         return m;
     }
 
-    /// <summary>The vendor patches.</summary>
-    public static ulong Vendor(Catalog c)
+    // Per patch p, the patches q for which related(p, q) holds, as a mask.
+    private static ulong[] PerPatch(Catalog c, Func<int, int, bool> related)
     {
-        ulong m = 0;
-        for (var p = 0; p < c.Count; p++)
-            if (c[p].Origin == Origin.Vendor) m |= 1UL << p;
-        return m;
+        var masks = new ulong[c.Count];
+        for (var p = 0; p < c.Count; p++) masks[p] = Mask(c, q => related(p, q));
+        return masks;
     }
 
     /// <summary>True for a vendor cumulative patch.</summary>
