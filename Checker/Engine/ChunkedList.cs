@@ -52,7 +52,14 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     private const int GrowingBytes = 1 << 20;
 
     // A chunk's elements are Items[Start..Start + Capacity).
-    private readonly record struct Chunk(T[] Items, int Start, int Capacity);
+    private readonly record struct Chunk(T[] Items, int Start, int Capacity)
+    {
+        // The i-th element, without the array's bounds check: i is below Capacity.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ref T At(int i) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Items), Start + i);
+
+        public Span<T> Span(int count) => Items.AsSpan(Start, count);
+    }
 
     private Chunk[] chunks = [new Chunk(new T[16], 0, 16)];
 
@@ -68,15 +75,14 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
             if ((uint)index >= (uint)Count) ThrowOutOfRange(index);
             // Every index below Count lies in an allocated chunk, so the arrays' own bounds
             // checks (two per read, on the explorer's hottest path) can be left out.
-            ref readonly var chunk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunks), index >> Shift);
-            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.Items), chunk.Start + (index & Mask));
+            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunks), index >> Shift).At(index & Mask);
         }
     }
 
     T IReadOnlyList<T>.this[int index] => this[index];
 
     /// <summary>Replaces the element at an index.</summary>
-    public void Set(int index, T value) => Unsafe.AsRef(in this[index]) = value;
+    internal void Set(int index, T value) => Unsafe.AsRef(in this[index]) = value;
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowOutOfRange(int index) => throw new ArgumentOutOfRangeException(nameof(index), index, "past the end of the list");
@@ -92,11 +98,7 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     {
         var c = Count >> Shift;
         var i = Count & Mask;
-        if (c < chunks.Length && i < chunks[c].Capacity)
-        {
-            ref readonly var chunk = ref chunks[c];
-            Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.Items), chunk.Start + i) = item;
-        }
+        if (c < chunks.Length && i < chunks[c].Capacity) chunks[c].At(i) = item;
         else AddSlow(item);
         Count++;
     }
@@ -116,10 +118,10 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
             var grown = (long)i * 2 * Unsafe.SizeOf<T>() > GrowingBytes || i * 2 >= ChunkLength
                 ? Full()
                 : new Chunk(new T[i * 2], 0, i * 2);
-            chunk.Items.AsSpan(chunk.Start, i).CopyTo(grown.Items.AsSpan(grown.Start));
+            chunk.Span(i).CopyTo(grown.Span(i));
             chunk = grown;
         }
-        chunk.Items[chunk.Start + i] = item;
+        chunk.At(i) = item;
     }
 
     private static Chunk Full() => new(LargePages.AllocateAligned<T>(ChunkLength, out var start), start, ChunkLength);
@@ -131,7 +133,7 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
         // Values without references need no clearing: nothing past Count is ever read.
         if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>())
             for (var c = 0; c <= full && c < chunks.Length && chunks[c].Items is not null; c++)
-                Array.Clear(chunks[c].Items, chunks[c].Start, c < full ? ChunkLength : Count & Mask);
+                chunks[c].Span(c < full ? ChunkLength : Count & Mask).Clear();
         Count = 0;
     }
 

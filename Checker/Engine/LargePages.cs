@@ -47,8 +47,8 @@ internal static partial class LargePages
         var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         var bytes = (long)length * size;
         start = 0;
-        if (bytes < (long)Huge || !OperatingSystem.IsLinux() || System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-            return System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? new T[length] : GC.AllocateUninitializedArray<T>(length);
+        if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>()) return new T[length];
+        if (bytes < (long)Huge || !OperatingSystem.IsLinux()) return GC.AllocateUninitializedArray<T>(length);
         var slack = (int)(2 * Huge / (nuint)size) + 2;
         var array = GC.AllocateUninitializedArray<T>(length + slack, pinned: true);
         unsafe
