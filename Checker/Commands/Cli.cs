@@ -22,6 +22,8 @@ public static class ExitCodes
     public const int Inconclusive = 3;
     /// <summary><c>conform</c>: the kernel, its headers, QEMU or busybox is missing (the message gives the install command).</summary>
     public const int Unavailable = 4;
+    /// <summary><c>prove</c>: a counterexample did not replay, or the two solvers disagreed: an error of the tool, never a verdict.</summary>
+    public const int InternalError = 70;
     /// <summary>Interrupted with Ctrl-C.</summary>
     public const int Interrupted = 130;
 }
@@ -74,6 +76,7 @@ public static class Cli
             DesignCommand.Create(stdout, stderr),
             Conformance.ConformCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
+            ProveCommand.Create(stdout, stderr),
         };
         // Help wraps at 80 columns even when piped (a pipe has no width).
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())

@@ -33,13 +33,15 @@ internal static class Counterexamples
                 _ => Value(op.Named) == 1 ? Operation.Force(patch) : Operation.Force(),
             });
         }
-        Settle(input.Catalog, reading, property, trace);
         if (Check(input.Catalog, reading, property, trace) is not { } found)
             throw new ProofInternalError($"{property.Id} under {reading.DisplayName}: the solver's counterexample does not replay through Kernel.Step and the property's check:\n"
                 + input.Describe() + "$ " + string.Join("; ", trace.Select(o => o.Format(input.Catalog))));
         var (catalog, plan, minimal, message) = input.Plan is { } p
             ? MinimizePlan(p, reading, property, trace, found)
             : MinimizeRaw(input.Catalog, reading, property, trace, found);
+        Settle(catalog, reading, property, minimal);
+        message = Check(catalog, reading, property, minimal)
+            ?? throw new ProofInternalError($"{property.Id} under {reading.DisplayName}: the minimized counterexample with its settling operations does not replay");
         return new ProofVerdict(property, reading, prover.Scope, ProofOutcome.Violated, message)
         {
             Method = "bounded model checking from the empty kernel",
@@ -177,6 +179,17 @@ internal static class Counterexamples
                 var jj = j;
                 int Shift(int x) => x > jj ? x - 1 : x;
                 changed = Try([.. releases.Where((_, k) => k != jj).Select(r => r with { Updates = Shift(r.Updates), SharesWith = Shift(r.SharesWith) })],
+                    [.. trace.Select(o => o.Patch != Operation.NoPatch && o.Patch > jj ? o with { Patch = (byte)(o.Patch - 1) } : o)]);
+            }
+            // An update between two versions goes: the next version updates the one before it.
+            for (var j = releases.Count - 1; j >= 0 && !changed; j--)
+            {
+                if (releases[j].Intent != Intent.Update || trace.Any(o => o.Patch == j) || releases.Any(r => r.SharesWith == j)) continue;
+                var jj = j;
+                var target = releases[j].Updates;
+                int Shift(int x) => x > jj ? x - 1 : x;
+                changed = Try([.. releases.Where((_, k) => k != jj)
+                        .Select(r => r with { Updates = Shift(r.Updates == jj ? target : r.Updates), SharesWith = Shift(r.SharesWith) })],
                     [.. trace.Select(o => o.Patch != Operation.NoPatch && o.Patch > jj ? o with { Patch = (byte)(o.Patch - 1) } : o)]);
             }
             for (var j = 0; j < releases.Count && !changed; j++)

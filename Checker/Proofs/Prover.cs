@@ -117,7 +117,7 @@ public sealed class Prover : IDisposable
                 return Finish(new ProofVerdict(property, Reading, Scope, ProofOutcome.Proved,
                     $"{(k == 1 ? "inductive" : $"{k}-inductive")} relative to {lemmas.Count} lemmas proved inductive")
                 {
-                    Method = "k-induction" + (lemmas.Count > 0 ? " with strengthening lemmas (Houdini)" : ""),
+                    Method = "k-induction",
                     K = k,
                     Lemmas = [.. lemmas.Select(l => l.Name)],
                 }, clock, before);

@@ -91,11 +91,14 @@ public static class SymbolicPlan
         var hotfixSets = t.Zero(c.U);
         for (var i = 0; i < n; i++)
         {
+            // A cumulative rolls up every earlier vendor release's functions: those are the own
+            // functions of the earlier cumulatives and hotfixes (an update patches its line's
+            // hotfix's), so the union is flat; an update patches the function of its line.
             var own = t.BitConst(n, i);
-            var earlier = t.BvOrAll(n, Enumerable.Range(0, i).Select(j => t.When(t.Not(Is(j, Customer)), funcs[j])));
+            var earlier = t.FromBits(Enumerable.Range(0, n).Select(j => j < i ? t.Or(Is(j, Cumulative), Is(j, Hotfix)) : t.False).ToList());
             funcs[i] = t.Ite(Is(i, Cumulative), t.BvOr(own, earlier),
                 t.Ite(Is(i, Hotfix), own,
-                t.Ite(Is(i, Update), t.Select(updates[i], Before(funcs, i, t.Zero(n))), t.BvOr(own, shares[i]))));
+                t.Ite(Is(i, Update), line[i], t.BvOr(own, shares[i]))));
             c.Funcs[i] = c.Spell0[i] = funcs[i];
             c.Spell1[i] = t.Zero(n);
             c.Dup[i] = t.False;

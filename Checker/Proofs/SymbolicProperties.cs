@@ -40,16 +40,13 @@ public sealed class SymbolicProperties(SymbolicKernel kernel)
     };
 
     /// <summary>True when some two patches of a mask have overlapping values (N patches, one value each).</summary>
+    /// <remarks>Pair by pair rather than through a running union: a step that removes an entry or keeps the others as they were then keeps each pair's fact as it was, which a solver sees at once.</remarks>
     public Term Clash(Term mask, IReadOnlyList<Term> values)
     {
-        var seen = t.Zero(values[0].Width);
         var clashes = new List<Term>();
-        for (var q = 0; q < c.N; q++)
-        {
-            var inMask = t.Bit(mask, q);
-            clashes.Add(t.And(inMask, t.Meets(seen, values[q])));
-            seen = t.BvOr(seen, t.When(inMask, values[q]));
-        }
+        for (var p = 0; p < c.N; p++)
+            for (var q = p + 1; q < c.N; q++)
+                clashes.Add(t.And(t.Bit(mask, p), t.Bit(mask, q), t.Meets(values[p], values[q])));
         return t.Or(clashes);
     }
 

@@ -88,7 +88,7 @@ public static class HtmlReport
         }
         """;
 
-    private static string Page(string title, string body)
+    internal static string Page(string title, string body)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html>");
