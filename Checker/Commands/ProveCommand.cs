@@ -30,7 +30,12 @@ public static class ProveCommand
 
         public Command Command()
         {
-            Solver.AcceptOnlyFromAmong("z3", "cvc5", "both");
+            Solver.Validators.Add(result =>
+            {
+                if (result.Tokens.Count == 0) return;
+                var value = result.Tokens[^1].Value;
+                if (value is not ("z3" or "cvc5" or "both")) result.AddError($"--solver takes z3, cvc5 or both, not '{value}'");
+            });
             var command = new Command("prove", "Prove the safety properties of one reading for every release plan of at most N releases (or, with --raw, every catalog of at most N patches within bounded universes) and every sequence of operations, by k-induction with lemmas proved inductive, solved by z3 or cvc5 (docs/proofs.md). Exit 0 when every property asked is proved (or n/a); 1 when one is violated (with a trace that replays); 3 when one is unknown; 2 on bad input; 4 when a solver is not installed; 70 on an internal error.")
             {
                 Reading, Setting, Mode, Property, Patches, Raw, Functions, SetNumbers, StateIds, VersionBits, Solver, Timeout, MaxK, Depth, Format, Traces,

@@ -197,6 +197,10 @@ public sealed class Prover : IDisposable
                 if (dropped) break;
             }
         }
+        // A sanity check against a vacuous encoding: some load is accepted in some state the lemmas allow.
+        var (load, outcome0) = steps[0];
+        if (u.Session.Query([t.And(active.Select(l => l.Holds(s0))), load.InAlphabet(t, TwoPhase), outcome0.Accepted], [], "a load is possible").Answer == SatAnswer.Unsat)
+            throw new ProofInternalError($"{Reading.DisplayName}: no load is accepted in any state the lemmas allow; every proof would hold vacuously");
         invariant = active;
         droppedLemmas = [.. candidates.Where(l => !active.Contains(l)).Select(l => l.Name)];
         foreach (var l in active) u.Session.Assert(l.Holds(s0));

@@ -1,0 +1,90 @@
+using Klp.Check.Comparison;
+using Klp.Check.Exploration;
+using Klp.Check.Model;
+using Klp.Check.Proofs;
+
+namespace Klp.Check.Tests.Proofs;
+
+/// <summary>Proofs of the built-in readings against the default comparison's verdicts: a cell that holds within bounds is never violated, a violated one is found with a trace that replays.</summary>
+public class ProverTests
+{
+    /// <summary>The reason every test here is skipped when a solver is missing, or null.</summary>
+    internal static string? SolversMissing =>
+        new[] { SolverKind.Z3, SolverKind.Cvc5 }.Where(k => SolverProcess.Find(k) is null).Select(SolverProcess.Program).ToList() is { Count: > 0 } missing
+            ? $"{string.Join(" and ", missing)} not installed (apt-get install {string.Join(" ", missing)}; .ci/run installs them)"
+            : null;
+
+    internal static Dictionary<(string Reading, string Property), (string Verdict, int Line)> Baseline()
+    {
+        var errors = new List<string>();
+        var cells = Klp.Check.Comparison.Baseline.Parse(File.ReadAllText(RepositoryFiles.Full("baselines/compare-default.verdicts")), "baselines/compare-default.verdicts", errors);
+        Assert.Empty(errors);
+        return cells;
+    }
+
+    private static readonly IReadOnlyList<Invariant> Safety = [.. Invariants.All.Where(i => i.Kind == PropertyKind.Safety)];
+
+    public static TheoryData<string> ReadingNames => [.. Readings.All.Select(r => r.Name)];
+
+    // Every query of these proofs goes to z3 and cvc5; SmtSession throws on a disagreement.
+    [SkippableTheory]
+    [MemberData(nameof(ReadingNames))]
+    public void Prove_BuiltinReadingAtThreeReleases_AgreesWithTheDefaultComparison(string name)
+    {
+        Skip.If(SolversMissing is not null, SolversMissing);
+        var reading = Readings.Find(name)!;
+        var baseline = Baseline();
+
+        var result = ReadingProof.Run(reading, new ProofScope(3, InputSpace.Plans), new ProverOptions(SolverChoice.Both, 120_000), Safety);
+
+        foreach (var v in result.Verdicts)
+        {
+            var expected = baseline[(name, v.Invariant.Id)].Verdict;
+            switch (expected)
+            {
+                case "n/a":
+                    Assert.Equal(ProofOutcome.NotApplicable, v.Outcome);
+                    break;
+                case "holds":
+                    Assert.True(v.Outcome == ProofOutcome.Proved, $"{name} {v.Invariant.Id} holds within the default bounds, and at 3 releases prove says {v.Word}: {v.Detail}");
+                    break;
+                default:
+                    // Some violations need more than three releases: never proved, then.
+                    Assert.NotEqual(ProofOutcome.Proved, v.Outcome);
+                    if (v.Outcome == ProofOutcome.Violated) Assert.NotNull(Counterexamples.Check(v.Catalog!, v.Reading, v.Invariant, v.Trace!));
+                    break;
+            }
+        }
+    }
+
+    // The readings with a violated safety cell, each with those properties.
+    public static TheoryData<string, string> ViolatedCells()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var cells in Baseline().Where(kv => kv.Value.Verdict.StartsWith("violated", StringComparison.Ordinal) && Safety.Any(s => s.Id == kv.Key.Property))
+                     .GroupBy(kv => kv.Key.Reading, kv => kv.Key.Property))
+            data.Add(cells.Key, string.Join(",", cells.Order(StringComparer.Ordinal)));
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ViolatedCells))]
+    public void Prove_ViolatedCellsOfTheDefaultComparison_FindsTracesThatReplayAtEightReleases(string name, string properties)
+    {
+        Skip.If(SolversMissing is not null, SolversMissing);
+        using var prover = new Prover(Readings.Find(name)!, new ProofScope(8, InputSpace.Plans), new ProverOptions(SolverChoice.Both, 120_000));
+
+        foreach (var property in properties.Split(','))
+        {
+            var v = prover.Prove(Invariants.Find(property)!);
+
+            Assert.True(v.Outcome == ProofOutcome.Violated, $"{name} {property}: {v.Word}, {v.Detail}");
+            Assert.NotNull(Counterexamples.Check(v.Catalog!, v.Reading, v.Invariant, v.Trace!));
+            // The trace is a scenario that replay reproduces, every outcome as its expectation.
+            var scenario = Klp.Check.Scenarios.ScenarioParser.Parse(CatalogText.Scenario("t", v.Catalog!, v.Reading, v.Trace!), "t.klp");
+            var replay = Klp.Check.Scenarios.Replayer.Run(scenario, Klp.Check.Scenarios.Replayer.Columns(scenario, null, null));
+            Assert.Empty(replay.Failures);
+            Assert.Equal(v.Trace!.Count, scenario.Steps.Count(s => s.Operation is not null));
+        }
+    }
+}
