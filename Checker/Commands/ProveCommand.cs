@@ -101,8 +101,8 @@ public static class ProveCommand
                 "html" => ProofReport.Html(result),
                 _ => ProofReport.Text(result),
             });
-            stderr.WriteLine($"klp-check: {result.Verdicts.Count(v => v.Outcome != ProofOutcome.NotApplicable)} properties of {reading.DisplayName} in {result.Elapsed.TotalSeconds:F1} s "
-                + $"(solver processor time {result.SolverCpu.TotalSeconds:F1} s, {scope})");
+            stderr.WriteLine(FormattableString.Invariant($"klp-check: {result.Verdicts.Count(v => v.Outcome != ProofOutcome.NotApplicable)} properties of {reading.DisplayName} in {result.Elapsed.TotalSeconds:F1} s ")
+                + FormattableString.Invariant($"(lemmas {result.LemmaTime.TotalSeconds:F1} s, solver processor time {result.SolverCpu.TotalSeconds:F1} s, {scope})"));
             if (parse.GetValue(o.Traces) is { } dir
                 && !CheckCommand.WriteTraces(dir, result.Verdicts.Where(v => v.Outcome == ProofOutcome.Violated).Select(v => v.AsCheckVerdict()), stderr))
                 return ExitCodes.Usage;

@@ -30,7 +30,7 @@ public static class ProofReport
     {
         int Count(ProofOutcome o) => r.Verdicts.Count(v => v.Outcome == o);
         return $"{Count(ProofOutcome.Proved)} proved, {Count(ProofOutcome.Violated)} violated, {Count(ProofOutcome.Unknown)} unknown, {Count(ProofOutcome.NotApplicable)} n/a; "
-            + $"{Seconds(r.Elapsed)}, solver processor time {Seconds(r.SolverCpu)}";
+            + $"{Seconds(r.Elapsed)} (the lemmas {Seconds(r.LemmaTime)} of it), solver processor time {Seconds(r.SolverCpu)}";
     }
 
     /// <summary>Plain text that fits 80 columns.</summary>

@@ -181,20 +181,15 @@ public sealed class Prover : IDisposable
             dropped = false;
             foreach (var (op, outcome) in steps)
             {
+                // All the lemmas in one query; a counterexample drops every lemma it breaks.
                 var now = t.And(active.Select(l => l.Holds(s0)));
-                foreach (var lemma in active.ToList())
-                {
-                    if (!active.Contains(lemma)) continue;
-                    var next = lemma.Holds(outcome.Next);
-                    var others = active.Select(l => l.Holds(outcome.Next)).ToList();
-                    var (answer, model) = u.Session.Query([now, op.InAlphabet(t, TwoPhase), outcome.Accepted, t.Not(next)], others, $"lemma {lemma.Name} after {Describe(op)}");
-                    if (answer == SatAnswer.Unsat) continue;
-                    // No answer, no lemma: the proofs go on without strengthening. A counterexample
-                    // drops every lemma it breaks, not only the one asked about.
-                    active = answer == SatAnswer.Sat ? [.. active.Where((l, i) => model![others[i].Id] == 1)] : [.. active.Where(l => l != lemma)];
-                    dropped = true;
-                }
-                if (dropped) break;
+                var next = active.Select(l => l.Holds(outcome.Next)).ToList();
+                var (answer, model) = u.Session.Query([now, op.InAlphabet(t, TwoPhase), outcome.Accepted, t.Not(t.And(next))], next, $"lemmas after {Describe(op)}");
+                if (answer == SatAnswer.Unsat) continue;
+                // No answer, no lemma: the proofs go on without strengthening.
+                active = answer == SatAnswer.Sat ? [.. active.Where((l, i) => model![next[i].Id] == 1)] : [];
+                dropped = true;
+                break;
             }
         }
         // A sanity check against a vacuous encoding: some load is accepted in some state the lemmas allow.
@@ -266,14 +261,16 @@ public sealed class Prover : IDisposable
             var unknown = false;
             foreach (var (op, outcome) in steps0)
             {
-                var assumptions = new List<Term> { op.InAlphabet(t, TwoPhase) };
-                if (shape == PropertyShape.State)
-                    assumptions.AddRange([Properties.StateHolds(property.Id, s0), outcome.Accepted, t.Not(Properties.StateHolds(property.Id, outcome.Next))]);
-                else assumptions.Add(t.Not(Properties.StepHolds(property.Id, s0, op, outcome)));
-                var wanted = Catalog.Variables.Concat(s0.Fields).Concat(Unrolling.Fields(op)).ToList();
-                var (answer, model) = u.Session.Query(assumptions, wanted, $"{property.Id} k=1 {Describe(op)}");
-                if (answer == SatAnswer.Sat) return (answer, new Cti(model!, [s0, outcome.Next], [op]));
-                unknown |= answer == SatAnswer.Unknown;
+                var cases = shape == PropertyShape.State
+                    ? [t.And(Properties.StateHolds(property.Id, s0), outcome.Accepted, t.Not(Properties.StateHolds(property.Id, outcome.Next)))]
+                    : Properties.StepViolations(property.Id, s0, op, outcome);
+                foreach (var bad in cases.Where(b => !b.IsFalse))
+                {
+                    var wanted = Catalog.Variables.Concat(s0.Fields).Concat(Unrolling.Fields(op)).ToList();
+                    var (answer, model) = u.Session.Query([op.InAlphabet(t, TwoPhase), bad], wanted, $"{property.Id} k=1 {Describe(op)}");
+                    if (answer == SatAnswer.Sat) return (answer, new Cti(model!, [s0, outcome.Next], [op]));
+                    unknown |= answer == SatAnswer.Unknown;
+                }
             }
             return (unknown ? SatAnswer.Unknown : SatAnswer.Unsat, null);
         }

@@ -13,8 +13,9 @@ namespace Klp.Check.Proofs;
 /// <param name="Verdicts">One per property asked, in registry order.</param>
 /// <param name="Elapsed">Wall-clock time for the reading.</param>
 /// <param name="SolverCpu">The solvers' processor time for the reading.</param>
+/// <param name="LemmaTime">Wall-clock time spent finding the lemmas (part of <paramref name="Elapsed"/>, shared by every proof).</param>
 public sealed record ReadingProof(Reading Reading, ProofScope Scope, string Solver, IReadOnlyList<string> Lemmas, IReadOnlyList<string> Dropped,
-    IReadOnlyList<ProofVerdict> Verdicts, TimeSpan Elapsed, TimeSpan SolverCpu)
+    IReadOnlyList<ProofVerdict> Verdicts, TimeSpan Elapsed, TimeSpan SolverCpu, TimeSpan LemmaTime)
 {
     /// <summary>Proves the properties of a reading (n/a for those that are not safety properties or do not apply).</summary>
     /// <exception cref="ProofInternalError">A counterexample did not replay.</exception>
@@ -35,7 +36,7 @@ public sealed record ReadingProof(Reading Reading, ProofScope Scope, string Solv
             verdicts.Add(v);
             cpu += v.SolverCpu;
         }
-        return new ReadingProof(reading, scope, prover.SolverName, lemmas.Kept, lemmas.Dropped, verdicts, clock.Elapsed, cpu);
+        return new ReadingProof(reading, scope, prover.SolverName, lemmas.Kept, lemmas.Dropped, verdicts, clock.Elapsed, cpu, lemmas.Time);
     }
 
     /// <summary>The exit code of <c>prove</c>: 1 when a property is violated, 3 when one is unknown, else 0.</summary>

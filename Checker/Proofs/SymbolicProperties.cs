@@ -163,13 +163,7 @@ public sealed class SymbolicProperties(SymbolicKernel kernel)
                 return t.Not(t.And(load, cumulative, t.Meets(enabledAfter, p), t.Meets(enabledAfter, olderHotfixes)));
             }
             case "no-silent-revert":
-            {
-                // NoSilentRevert.cs: an upgrade (replacing only older vendor patches, at least one) keeps every patched function patched.
-                var vendorReplaced = t.BvAnd(o.Affected, c.VendorMask);
-                var upgrade = t.And(vendor, t.NonZero(vendorReplaced), t.Subset(vendorReplaced, t.Select(p, c.OlderVendor)), t.Meets(after.Enabled(t), p));
-                var lost = t.BvAnd(Patched(s), t.BvNot(Patched(after)));
-                return t.Not(t.And(load, upgrade, t.NonZero(lost)));
-            }
+                return t.Not(t.Or(StepViolations(id, s, op, o)));
             case "refusal-is-atomic":
             {
                 // RefusalIsAtomic.cs: a refusal changes nothing; in two-phase mode a load reversed and completed restores the list and the pinned modules.
@@ -181,6 +175,21 @@ public sealed class SymbolicProperties(SymbolicKernel kernel)
             default:
                 throw new ArgumentException($"{id} is not a step property", nameof(id));
         }
+    }
+
+    /// <summary>Cases whose disjunction is the violation of a step property: one query each is easier for a solver than one query of their disjunction.</summary>
+    /// <remarks>no-silent-revert splits by the function it reverts; the others are one case.</remarks>
+    public IReadOnlyList<Term> StepViolations(string id, SymbolicState s, SymbolicOp op, SymbolicOutcome o)
+    {
+        if (id != "no-silent-revert") return [t.Not(StepHolds(id, s, op, o))];
+        // NoSilentRevert.cs: an upgrade (replacing only older vendor patches, at least one) keeps every patched function patched.
+        var p = op.Patch;
+        var after = kernel.Settle(o.Next);
+        var load = t.And(op.Is(t, OpKind.Load), o.Accepted);
+        var vendorReplaced = t.BvAnd(o.Affected, c.VendorMask);
+        var upgrade = t.And(t.Select(p, c.Vendor), t.NonZero(vendorReplaced), t.Subset(vendorReplaced, t.Select(p, c.OlderVendor)), t.Meets(after.Enabled(t), p));
+        var lost = t.BvAnd(Patched(s), t.BvNot(Patched(after)));
+        return [.. Enumerable.Range(0, c.F).Select(f => t.And(load, upgrade, t.Bit(lost, f)))];
     }
 
     // The same entries in the same order with the same add_sets values and allocated sets, and the same pinned modules.
