@@ -20,7 +20,7 @@ public static class ProofReport
     /// <summary>One line on how a verdict was reached.</summary>
     public static string How(ProofVerdict v) => v.Outcome switch
     {
-        ProofOutcome.Proved => $"{v.Method}, k={v.K}, {v.Lemmas.Count} lemmas, N={v.Scope.Patches}, {v.Solver}, {Seconds(v.Time)}",
+        ProofOutcome.Proved => $"{v.Method}, k={v.K}, {v.Lemmas.Count} lemmas, N={v.Scope.Patches}{(v.EveryN ? " (so every N, by the cutoff)" : "")}, {v.Solver}, {Seconds(v.Time)}",
         ProofOutcome.Violated => $"{v.Detail} ({v.Trace!.Count} operations, found by {v.Solver} in {Seconds(v.Time)})",
         ProofOutcome.Unknown => $"{v.Detail} ({v.Solver}, {Seconds(v.Time)})",
         _ => v.Detail,
@@ -145,6 +145,7 @@ public static class ProofReport
             w.WriteString("method", v.Method);
             w.WriteNumber("k", v.K);
             w.WriteNumber("patches", v.Scope.Patches);
+            w.WriteBoolean("everyN", v.EveryN);
             w.WriteString("solver", v.Solver);
         }
         if (v.Outcome == ProofOutcome.Violated)

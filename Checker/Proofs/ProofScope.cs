@@ -20,8 +20,11 @@ public enum InputSpace
 /// <param name="VersionBits">The bits of a state version: versions range over 0 to 2^bits - 1 (raw).</param>
 public sealed record ProofScope(int Patches, InputSpace Space, int Functions = 3, int SetNumbers = 4, int StateIds = 2, int VersionBits = 2)
 {
-    /// <summary>The most patches a proof takes (a state's masks are 64-bit, a mask of set numbers at most 128 bits).</summary>
+    /// <summary>The most patches a proof takes (a kernel state holds at most 32).</summary>
     public const int MaxPatches = 32;
+
+    /// <summary>On raw catalogs, the number of patches from which a 1-inductive proof holds for every number of patches (docs/proofs.md, "The cutoff").</summary>
+    public const int Cutoff = 5;
 
     /// <summary>Bits that order the releases of raw patches: enough for N distinct releases.</summary>
     public int ReleaseBits => Math.Max(1, BitsFor(Patches));
@@ -53,8 +56,12 @@ public sealed record ProofScope(int Patches, InputSpace Space, int Functions = 3
             ? $"any non-empty list of distinct set numbers drawn from {SetNumbers} (0 and {SetNumbers - 1} others; so at most {SetNumbers} sets per patch), "
               + (reading.AddSetsParameter ? "any non-empty add_sets value from the same numbers at every load, " : "")
             : "any replace flag, ";
-        return $"for every catalog of at most {Patches} patches with {sets}any non-empty set of functions drawn from {Functions}, "
-            + $"any states drawn from {StateIds} ids with versions 0 to {(1 << VersionBits) - 1} and any block_disable flags, vendor or customer origin, "
+        var functions = $"any non-empty set of functions drawn from {Functions}"
+            + (reading.Options.FunctionIdentity == FunctionIdentity.Exact ? " each written with sympos 0, 1 or both" : "") + " (a list may name one twice), ";
+        var states = $"any states drawn from {StateIds} ids"
+            + (reading.Options.States == StateRules.Versions ? $" with versions 0 to {(1L << VersionBits) - 1}" : " with any block_disable flags") + ", ";
+        var every = Patches >= Cutoff ? $" (what is proved with k=1 holds for any number of patches: the cutoff is {Cutoff})" : "";
+        return $"for every catalog of at most {Patches} patches{every} with {sets}{functions}{states}vendor or customer origin, "
             + $"cumulative or hotfix, any release order, and every sequence of operations in {mode} mode";
     }
 

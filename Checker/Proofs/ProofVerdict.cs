@@ -42,6 +42,9 @@ public sealed record ProofVerdict(Invariant Invariant, Reading Reading, ProofSco
     /// <summary>The deepest bounded search from the empty kernel that found nothing (unknown), or the depth of the violation.</summary>
     public int Depth { get; init; }
 
+    /// <summary>True when the proof carries over to every number of patches: a 1-inductive proof on raw catalogs of at least <see cref="ProofScope.Cutoff"/> patches (docs/proofs.md, "The cutoff").</summary>
+    public bool EveryN => Outcome == ProofOutcome.Proved && K == 1 && Scope.Space == InputSpace.Raw && Scope.Patches >= ProofScope.Cutoff;
+
     /// <summary>The lemmas the proof assumed, each proved inductive.</summary>
     public IReadOnlyList<string> Lemmas { get; init; } = [];
 

@@ -87,4 +87,21 @@ public class ProverTests
             Assert.Equal(v.Trace!.Count, scenario.Steps.Count(s => s.Operation is not null));
         }
     }
+
+    // Raw catalogs: every attribute free. At the cutoff a 1-inductive proof holds for every
+    // number of patches; below it, the report claims no more than its N.
+    [SkippableTheory]
+    [InlineData(5, true)]
+    [InlineData(4, false)]
+    public void ProveRaw_OnePerSetUnderSet_HoldsForEveryNFromTheCutoff(int patches, bool everyN)
+    {
+        Skip.If(SolversMissing is not null, SolversMissing);
+        using var prover = new Prover(Readings.Set, new ProofScope(patches, InputSpace.Raw), new ProverOptions(SolverChoice.Both, 120_000));
+
+        var v = prover.Prove(Invariants.Find("one-per-set")!);
+
+        Assert.Equal(ProofOutcome.Proved, v.Outcome);
+        Assert.Equal(1, v.K);
+        Assert.Equal(everyN, v.EveryN);
+    }
 }
