@@ -81,26 +81,17 @@ public static class ProposalText
     public static Reading? Parse(string text, string fallbackName, out ProposalError? error)
     {
         error = null;
+        if (InputText.Check(text) is { } notText)
+        {
+            error = new(notText.Line, notText.Column, notText.Message);
+            return null;
+        }
         var values = new Dictionary<string, (string Value, int Line, int Column)>(StringComparer.Ordinal);
         string? last = null;
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].EndsWith('\r') ? lines[i][..^1] : lines[i];
-            for (var c = 0; c < line.Length; c++)
-            {
-                var ch = line[c];
-                if (char.IsHighSurrogate(ch) && c + 1 < line.Length && char.IsLowSurrogate(line[c + 1]))
-                {
-                    c++;
-                    continue;
-                }
-                if ((char.IsControl(ch) && ch != '\t') || ch == '\uFFFD' || char.IsSurrogate(ch))
-                {
-                    error = new(i + 1, c + 1, $"not a text file: character U+{(int)ch:X4}");
-                    return null;
-                }
-            }
             var start = 0;
             while (start < line.Length && line[start] is ' ' or '\t') start++;
             if (start == line.Length || line[start] == '#') continue;

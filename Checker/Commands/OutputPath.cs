@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Klp.Check.Inputs;
 
 namespace Klp.Check.Commands;
 
@@ -9,10 +9,8 @@ namespace Klp.Check.Commands;
 /// rename would replace whatever the name held (a device node, a FIFO), so only a regular file,
 /// or a new name in an existing folder, is accepted.
 /// </remarks>
-public static partial class OutputPath
+public static class OutputPath
 {
-    private enum Kind { Missing, Regular, Folder, Other }
-
     /// <summary>Checks a file to write; on a bad path prints <c>klp-check: OPTION: message</c> and returns false.</summary>
     public static bool CheckFile(string option, string path, TextWriter stderr) => Report(option, FileProblem(path), stderr);
 
@@ -71,17 +69,17 @@ public static partial class OutputPath
         {
             return $"cannot follow '{path}': {e.Message}";
         }
-        switch (KindOf(target))
+        switch (InputFile.KindOf(target))
         {
-            case Kind.Folder: return $"'{path}' is a directory";
-            case Kind.Other: return $"'{path}' is not a regular file; only a regular file is replaced";
-            case Kind.Regular: return Writable(Path.GetDirectoryName(Path.GetFullPath(target))!, path);
+            case FileKind.Folder: return $"'{path}' is a directory";
+            case FileKind.Other: return $"'{path}' is not a regular file; only a regular file is replaced";
+            case FileKind.Regular: return Writable(Path.GetDirectoryName(Path.GetFullPath(target))!, path);
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        return KindOf(folder) switch
+        return InputFile.KindOf(folder) switch
         {
-            Kind.Folder => Writable(folder, path),
-            Kind.Missing => $"cannot write '{path}': no directory '{folder}'",
+            FileKind.Folder => Writable(folder, path),
+            FileKind.Missing => $"cannot write '{path}': no directory '{folder}'",
             _ => $"cannot write '{path}': '{folder}' is not a directory",
         };
     }
@@ -89,13 +87,13 @@ public static partial class OutputPath
     private static string? FolderProblem(string path)
     {
         if (path.Length == 0) return "empty path";
-        switch (KindOf(path))
+        switch (InputFile.KindOf(path))
         {
-            case Kind.Regular or Kind.Other: return $"'{path}' is not a directory";
-            case Kind.Missing:
+            case FileKind.Regular or FileKind.Other: return $"'{path}' is not a directory";
+            case FileKind.Missing:
                 var existing = Path.GetDirectoryName(Path.GetFullPath(path));
-                while (existing is not null && KindOf(existing) == Kind.Missing) existing = Path.GetDirectoryName(existing);
-                if (existing is not null && KindOf(existing) != Kind.Folder) return $"cannot create directory '{path}': '{existing}' is not a directory";
+                while (existing is not null && InputFile.KindOf(existing) == FileKind.Missing) existing = Path.GetDirectoryName(existing);
+                if (existing is not null && InputFile.KindOf(existing) != FileKind.Folder) return $"cannot create directory '{path}': '{existing}' is not a directory";
                 try
                 {
                     Directory.CreateDirectory(path);
@@ -134,22 +132,4 @@ public static partial class OutputPath
         if (new FileInfo(full).LinkTarget is null) return path;
         return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? path;
     }
-
-    private static Kind KindOf(string path)
-    {
-        if (Directory.Exists(path)) return Kind.Folder;
-        if (!File.Exists(path)) return Kind.Missing;
-        if (OperatingSystem.IsWindows()) return (File.GetAttributes(path) & FileAttributes.Device) != 0 ? Kind.Other : Kind.Regular;
-        if (!OperatingSystem.IsLinux()) return Kind.Regular;
-        // .NET reports no file type but directory on Unix: ask statx(2), whose struct has one
-        // layout on every architecture. It follows symbolic links, so a link to a device counts
-        // as the device.
-        var buffer = new byte[256];
-        const int AtFdCwd = -100, StatxType = 1, ModeOffset = 28, TypeMask = 0xF000, Regular = 0x8000;
-        if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0) return Kind.Other;
-        return (BitConverter.ToUInt16(buffer, ModeOffset) & TypeMask) == Regular ? Kind.Regular : Kind.Other;
-    }
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
 }

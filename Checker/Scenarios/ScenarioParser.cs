@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Scenarios;
@@ -8,23 +9,7 @@ public static partial class ScenarioParser
 {
     /// <summary>Reads and parses a file.</summary>
     /// <exception cref="ScenarioException">The file cannot be read or is malformed.</exception>
-    public static Scenario ParseFile(string path) => Parse(ReadSource(path), path);
-
-    /// <summary>The text of an input file; an unreadable file is a diagnostic at its first line.</summary>
-    /// <exception cref="ScenarioException">The file cannot be read.</exception>
-    public static string ReadSource(string path)
-    {
-        if (path.Length == 0) throw new ScenarioException([new Diagnostic(path, 1, 1, "empty file name")]);
-        if (Directory.Exists(path)) throw new ScenarioException([new Diagnostic(path, 1, 1, "is a directory")]);
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ScenarioException([new Diagnostic(path, 1, 1, $"cannot read file: {e.Message}")]);
-        }
-    }
+    public static Scenario ParseFile(string path) => Parse(InputFile.Read(path), path);
 
     /// <summary>Parses scenario text; <paramref name="path"/> names it in diagnostics.</summary>
     /// <exception cref="ScenarioException">The text is malformed.</exception>
