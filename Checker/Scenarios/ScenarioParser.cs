@@ -59,6 +59,8 @@ public static partial class ScenarioParser
         private Granularity? mode;
         private string? title;
         private bool lastWasQuotedTimelineWithNote;
+        // The lines a mailer wrapped a step's note onto, by step, joined once at the end so that a long note costs linear time.
+        private readonly Dictionary<int, List<string>> wrappedNotes = [];
         private bool sawReadingReference;
 
         private void Error(int column, string message) => Diagnostics.Add(new Diagnostic(path, CurrentLine, Math.Max(1, column), message));
@@ -81,12 +83,15 @@ public static partial class ScenarioParser
                 path,
                 title ?? System.IO.Path.GetFileNameWithoutExtension(path),
                 catalog,
-                [.. steps.Select(s => new ScenarioStep(s.Line, s.Op, s.Text, s.Note, s.Expectations))],
+                [.. steps.Select((s, k) => new ScenarioStep(s.Line, s.Op, s.Text, Note(k, s.Note), s.Expectations))],
                 expectationReadings,
                 named,
                 options,
                 mode);
         }
+
+        private string? Note(int step, string? note) =>
+            wrappedNotes.TryGetValue(step, out var parts) ? string.Join(' ', [note, .. parts]) : note;
 
         private void ParseLine(string line)
         {
@@ -149,8 +154,8 @@ public static partial class ScenarioParser
             if (continuation && quoted && note is null && steps[^1].Note is not null)
             {
                 // A note wrapped by the mailer onto the next quoted line.
-                var s = steps[^1];
-                steps[^1] = s with { Note = s.Note + " " + body.Trim() };
+                if (!wrappedNotes.TryGetValue(steps.Count - 1, out var parts)) wrappedNotes[steps.Count - 1] = parts = [];
+                parts.Add(body.Trim());
                 lastWasQuotedTimelineWithNote = true;
                 return;
             }
