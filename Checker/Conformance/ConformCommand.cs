@@ -175,7 +175,7 @@ public static class ConformCommand
         {
             "json" => ConformReport.Json(inputs, result, notRealisable, written),
             "markdown" => ConformReport.Markdown(inputs, result, notRealisable, written),
-            _ => ConformReport.Text(inputs, result, notRealisable, written, ReferenceEquals(stdout, Console.Out) ? Terminal.Detect() : Terminal.Plain),
+            _ => ConformReport.Text(inputs, result, notRealisable, written, StandardStream.TerminalOf(stdout)),
         });
         var minutes = result.Elapsed.TotalMinutes;
         stderr.WriteLine($"klp-check: conform: {result.Results.Count} traces, {result.Results.Sum(r => r.Trace.Ops.Count)} steps in {result.Elapsed.TotalSeconds:F0} s, {result.Boots} boots, {jobs} at once" +
