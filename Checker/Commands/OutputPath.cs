@@ -14,8 +14,28 @@ public static class OutputPath
     /// <summary>Checks a file to write; on a bad path prints <c>klp-check: OPTION: message</c> and returns false.</summary>
     public static bool CheckFile(string option, string path, TextWriter stderr) => Report(option, FileProblem(path), stderr);
 
-    /// <summary>Checks a folder to write files into, creating it if needed; on a bad path prints <c>klp-check: OPTION: message</c> and returns false.</summary>
-    public static bool CheckFolder(string option, string path, TextWriter stderr) => Report(option, FolderProblem(path), stderr);
+    /// <summary>Checks a folder to write files into, without creating it: it exists and takes new files, or it can be created; on a bad path prints <c>klp-check: OPTION: message</c> and returns false.</summary>
+    /// <remarks>Nothing is created until <see cref="CreateFolder"/>, so a command that then refuses another argument leaves no trace.</remarks>
+    public static bool CheckFolder(string option, string path, TextWriter stderr) => Report(option, FolderProblem(path, create: false), stderr);
+
+    /// <summary>Creates a folder checked by <see cref="CheckFolder"/> (with its missing parents) when the files are about to be written; on failure prints one line and returns false.</summary>
+    public static bool CreateFolder(string option, string path, TextWriter stderr) => Report(option, FolderProblem(path, create: true), stderr);
+
+    /// <summary>Checks files the command will write into a folder checked by <see cref="CheckFolder"/>: every entry of the folder whose name matches <paramref name="pattern"/> must be a regular file it may replace.</summary>
+    public static bool CheckFilesIn(string option, string folder, string pattern, TextWriter stderr)
+    {
+        if (InputFile.KindOf(folder) != FileKind.Folder) return true;
+        try
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(folder, pattern))
+                if (FileProblem(entry) is { } problem) return Report(option, problem, stderr);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Report(option, $"cannot list '{folder}': {e.Message}", stderr);
+        }
+    }
 
     /// <summary>Writes a file atomically (a temporary file beside the target, renamed over it), following a symbolic link; on failure prints one line, removes the temporary file and returns false.</summary>
     public static bool Write(string option, string path, string text, TextWriter stderr)
@@ -84,32 +104,33 @@ public static class OutputPath
         };
     }
 
-    private static string? FolderProblem(string path)
+    private static string? FolderProblem(string path, bool create)
     {
         if (path.Length == 0) return "empty path";
         switch (InputFile.KindOf(path))
         {
             case FileKind.Regular or FileKind.Other: return $"'{path}' is not a directory";
-            case FileKind.Missing:
-                var existing = Path.GetDirectoryName(Path.GetFullPath(path));
-                while (existing is not null && InputFile.KindOf(existing) == FileKind.Missing) existing = Path.GetDirectoryName(existing);
-                if (existing is not null && InputFile.KindOf(existing) != FileKind.Folder) return $"cannot create directory '{path}': '{existing}' is not a directory";
-                try
-                {
-                    Directory.CreateDirectory(path);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-                {
-                    return $"cannot create directory '{path}': {e.Message}";
-                }
-                break;
+            case FileKind.Folder: return Writable(path, path);
+        }
+        var existing = Path.GetDirectoryName(Path.GetFullPath(path));
+        while (existing is not null && InputFile.KindOf(existing) == FileKind.Missing) existing = Path.GetDirectoryName(existing);
+        if (existing is null) return $"cannot create directory '{path}'";
+        if (InputFile.KindOf(existing) != FileKind.Folder) return $"cannot create directory '{path}': '{existing}' is not a directory";
+        if (!create) return Writable(existing, path, "cannot create directory");
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return $"cannot create directory '{path}': {e.Message}";
         }
         return Writable(path, path);
     }
 
     // Creating a file is the only sure test that a folder takes new files (permissions, read-only
     // mounts, /proc).
-    private static string? Writable(string folder, string path)
+    private static string? Writable(string folder, string path, string what = "cannot write")
     {
         var probe = Path.Combine(folder, $".klp-check.{Environment.ProcessId}.probe");
         try
@@ -120,7 +141,7 @@ public static class OutputPath
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"cannot write '{path}': {e.Message}";
+            return $"{what} '{path}': {e.Message}";
         }
     }
 

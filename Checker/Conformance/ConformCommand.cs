@@ -68,13 +68,8 @@ public static class ConformCommand
             reading = r.With(r.Options with { Granularity = Granularity.Atomic });
         }
         foreach (var (name, dir) in new[] { ("--out", outDir), ("--console", consoleDir), ("--cache", cacheDir) })
-        {
-            if (dir is not null && File.Exists(dir))
-            {
-                stderr.WriteLine($"klp-check: {name}: {dir} is a file, not a folder");
-                return ExitCodes.Usage;
-            }
-        }
+            if (dir is not null && !OutputPath.CheckFolder(name, dir, stderr)) return ExitCodes.Usage;
+        if (outDir is not null && !OutputPath.CheckFilesIn("--out", outDir, "conform-*.klp", stderr)) return ExitCodes.Usage;
 
         // Inputs first: bad input exits 2 before anything slow.
         var paths = new List<string>();
@@ -141,7 +136,7 @@ public static class ConformCommand
         }
         var progress = InputOptions.Progress(stderr);
         var cache = cacheDir ?? Harness.DefaultCache();
-        if (consoleDir is not null) Directory.CreateDirectory(consoleDir);
+        if (consoleDir is not null && !OutputPath.CreateFolder("--console", consoleDir, stderr)) return ExitCodes.Usage;
         var runner = new ConformRunner(harness, cache, jobs, progress, consoleDir);
         ConformResult result;
         if (traces.Count == 0) result = new ConformResult(harness.Release, reading, [], new Observability(false, false), 0, TimeSpan.Zero);
@@ -163,11 +158,11 @@ public static class ConformCommand
         var written = new Dictionary<int, string>();
         if (outDir is not null)
         {
-            Directory.CreateDirectory(outDir);
+            if (!OutputPath.CreateFolder("--out", outDir, stderr)) return ExitCodes.Usage;
             foreach (var t in result.Results.Where(t => t.Scenario is not null))
             {
                 var path = Path.Combine(outDir, $"conform-{t.Trace.Id}.klp");
-                File.WriteAllText(path, t.Scenario);
+                if (!OutputPath.Write("--out", path, t.Scenario!, stderr)) return ExitCodes.Usage;
                 written[t.Trace.Id] = path;
             }
         }
