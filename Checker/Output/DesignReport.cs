@@ -109,7 +109,7 @@ public static class DesignReport
         var passing = r.Passing;
         sb.AppendLine($"### klp-check design: {passing.Count} of {r.Points.Count} combinations keep {string.Join(", ", r.Required.Select(i => $"`{i.Id}`"))}");
         sb.AppendLine();
-        sb.AppendLine($"Input: {r.Source.Kind} `{r.Source.Bound}` ({r.Source.Count} inputs), mode {ModeName(r)}.");
+        sb.AppendLine($"Input: {MarkdownText.Plain(r.Source.Kind)} {MarkdownText.Code(r.Source.Bound)} ({r.Source.Count} inputs), mode {ModeName(r)}.");
         sb.AppendLine();
         var cols = columns.Where(c => (Shown(r) & c) != 0).ToList();
         if (passing.Count > 0)
@@ -125,7 +125,7 @@ public static class DesignReport
                 var v = Values(passing[i]);
                 sb.Append($"| {i + 1} |");
                 foreach (var c in cols) sb.Append($" {(v.TryGetValue(c, out var x) ? x : "-")} |");
-                sb.AppendLine($" {string.Join(", ", passing[i].Matches.Select(m => $"`{m}`"))} |");
+                sb.AppendLine($" {string.Join(", ", passing[i].Matches.Select(MarkdownText.CellCode))} |");
             }
         }
         else sb.AppendLine("No combination keeps every required property.");

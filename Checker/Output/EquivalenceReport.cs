@@ -226,7 +226,7 @@ public static class EquivalenceReport
         var h = standalone ? "###" : "####";
         sb.AppendLine(standalone ? $"### klp-check diff: {Plural(r.Readings.Count, "reading")}" : "#### Equivalence classes");
         sb.AppendLine();
-        if (standalone) sb.AppendLine($"Input: {r.Source.Kind} `{r.Source.Bound}` ({Plural(r.Source.Count, "input")}), mode {ModeName(r)}.");
+        if (standalone) sb.AppendLine($"Input: {MarkdownText.Plain(r.Source.Kind)} {MarkdownText.Code(r.Source.Bound)} ({Plural(r.Source.Count, "input")}), mode {ModeName(r)}.");
         sb.AppendLine($"Observables: {string.Join(", ", ObservedText.Format(r.Observed))}{(r.SetsNote is null ? "" : $" ({r.SetsNote})")}.");
         sb.AppendLine();
         if (!r.Complete && r.Classes.Count == 0)
@@ -239,7 +239,7 @@ public static class EquivalenceReport
         for (var c = 0; c < r.Classes.Count; c++)
         {
             var k = r.Classes[c];
-            sb.AppendLine($"| {c + 1} | {string.Join(", ", k.Members.Select(m => $"`{m.DisplayName}`"))} | {k.Inputs} | {(k.Members.Count > 1 ? k.ProductStates.ToString() : "-")} |");
+            sb.AppendLine($"| {c + 1} | {string.Join(", ", k.Members.Select(m => MarkdownText.CellCode(m.DisplayName)))} | {k.Inputs} | {(k.Members.Count > 1 ? k.ProductStates.ToString() : "-")} |");
         }
         if (r.Differences.Count > 0)
         {
@@ -251,14 +251,14 @@ public static class EquivalenceReport
                 sb.AppendLine();
                 sb.AppendLine($"- classes {d.First + 1} and {d.Second + 1}, {Escape(Headline(r, d))} (differ on {d.DistinguishingInputs} of {r.Source.Count} inputs)");
                 sb.AppendLine($"  - input {d.Input + 1}: {Escape(string.Join("; ", InputLines(d.InputText)))}");
-                sb.AppendLine($"  - trace: `{TraceText(div)}`");
+                sb.AppendLine($"  - trace: {MarkdownText.Code(TraceText(div))}");
                 foreach (var line in DifferenceLines(div)) sb.AppendLine($"  - {Escape(line)}");
                 if (!standalone) continue;
                 sb.AppendLine();
                 sb.AppendLine("  | reading | before | outcome | after |");
                 sb.AppendLine("  |---|---|---|---|");
                 foreach (var v in div.Views)
-                    sb.AppendLine($"  | `{v.Reading.DisplayName}` | {Escape(StateText(v.Catalog, v.Reading, v.Before, r.Observed))} | {Escape(KernelStateText.Outcome(v.Catalog, div.Trace[^1], v.After))} | {Escape(StateText(v.Catalog, v.Reading, v.After.State, r.Observed))} |");
+                    sb.AppendLine($"  | {MarkdownText.CellCode(v.Reading.DisplayName)} | {Escape(StateText(v.Catalog, v.Reading, v.Before, r.Observed))} | {Escape(KernelStateText.Outcome(v.Catalog, div.Trace[^1], v.After))} | {Escape(StateText(v.Catalog, v.Reading, v.After.State, r.Observed))} |");
             }
         }
         sb.AppendLine();
@@ -266,7 +266,7 @@ public static class EquivalenceReport
         return sb.ToString();
     }
 
-    private static string Escape(string s) => s.Replace("|", "\\|");
+    private static string Escape(string s) => MarkdownText.Plain(s);
 
     /// <summary>The JSON document of <c>klp-check diff</c> (docs/json.md).</summary>
     public static string Json(EquivalenceResult r, string command = "diff")

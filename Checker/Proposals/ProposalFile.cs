@@ -105,7 +105,7 @@ public static class ProposalFile
     {
         var sb = new StringBuilder();
         foreach (var c in comments ?? [])
-            foreach (var line in TextLayout.Wrap(c.Split(' '), "# ")) sb.AppendLine(line);
+            foreach (var line in TextLayout.Wrap(Terminal.Escape(c, keepLineFeeds: false).Split(' '), "# ")) sb.AppendLine(line);
         foreach (var key in ProposalText.Keys)
         {
             var value = ProposalText.Value(reading, key);
