@@ -72,8 +72,7 @@ public static class Cli
         var parse = Parse(args, stdout, stderr);
         if (parse.Errors.Count > 0)
         {
-            for (var i = 0; i < parse.Errors.Count; i++)
-                stderr.WriteLine($"klp-check: {parse.Errors[i].Message}" + (i == parse.Errors.Count - 1 ? " (see klp-check --help)" : ""));
+            stderr.WriteLine($"klp-check: {UsageError(parse)} (see klp-check --help)");
             return ExitCodes.Usage;
         }
         try
@@ -86,6 +85,18 @@ public static class Cli
             stderr.WriteLine($"Unhandled exception: {e}");
             return ExitCodes.Failed;
         }
+    }
+
+    // One line for a command line the parser refuses: an unknown command names the commands, and
+    // the first other error stands for the rest.
+    private static string UsageError(ParseResult parse)
+    {
+        if (parse.CommandResult.Command is RootCommand root && parse.UnmatchedTokens.Count > 0)
+        {
+            var token = parse.UnmatchedTokens[0];
+            return $"unknown {(token.StartsWith('-') ? "option" : "command")} '{token}' (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))})";
+        }
+        return parse.Errors[0].Message;
     }
 
     /// <summary>Parses a command line with every command of the tool without running it: the errors <see cref="Run(string[], TextWriter?, TextWriter?)"/> would report, none when it would run the command.</summary>
@@ -226,6 +237,12 @@ public static class Cli
             if (list.Any(x => x.Name == r.Name && x.With(r.Options) != r))
             {
                 stderr.WriteLine($"klp-check: --reading: two different readings are named '{r.Name}'");
+                return null;
+            }
+            // A reading checked twice would be two columns of one name, which no baseline can tell apart.
+            if (list.Any(x => x.DisplayName == r.DisplayName))
+            {
+                stderr.WriteLine($"klp-check: --reading: '{r.DisplayName}' is given twice");
                 return null;
             }
             list.Add(r);

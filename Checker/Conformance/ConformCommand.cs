@@ -21,23 +21,24 @@ public static class ConformCommand
     {
         var files = new Argument<string[]>("FILE") { Description = "scenario files or folders of them; every realisable one runs", Arity = ArgumentArity.ZeroOrMore };
         var catalog = new Option<string[]>("--catalog") { HelpName = "FILE", Description = "generate traces over the catalog of this scenario file; repeat for several", Arity = ArgumentArity.ZeroOrMore };
-        var traces = new Option<int>("--traces") { HelpName = "N", Description = "traces per catalog", DefaultValueFactory = _ => 100 };
-        var seed = new Option<ulong>("--seed") { HelpName = "S", Description = "seed of the generated traces", DefaultValueFactory = _ => 1 };
-        var length = new Option<int>("--length") { HelpName = "L", Description = "operations per generated random walk", DefaultValueFactory = _ => 8 };
+        var traces = Cli.NumberOption("--traces", 1, int.MaxValue, "traces per catalog (default 100)");
+        var seed = Cli.NumberOption("--seed", 0UL, ulong.MaxValue, "seed of the generated traces (default 1)");
+        var length = Cli.NumberOption("--length", 1, int.MaxValue, "operations per generated random walk (default 8)");
         var reading = new Option<string?>("--reading", "-r") { HelpName = "NAME", Description = "the reading the model runs (default upstream); another one shows how the kernel refutes it" };
         var outDir = new Option<string?>("--out") { HelpName = "DIR", Description = "write each disagreement as a scenario file into this folder" };
         var cache = new Option<string?>("--cache") { HelpName = "DIR", Description = "module cache (default $XDG_CACHE_HOME/klp-check or ~/.cache/klp-check)" };
         var kernel = new Option<string?>("--kernel") { HelpName = "PATH", Description = "kernel image (default: the newest /boot/vmlinuz-* with headers)" };
         var console = new Option<string?>("--console") { HelpName = "DIR", Description = "write each boot's console output into this folder (boot-N.log)" };
-        var jobs = new Option<int>("--jobs", "-j") { HelpName = "N", Description = "guests booted at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = Cli.NumberOption("--jobs", 1, 1024, "guests booted at once (default: the number of cores)");
+        jobs.Aliases.Add("-j");
         var format = Cli.FormatOption();
         var command = new Command("conform", $"Run traces of the upstream reading on a real Linux kernel under QEMU and compare every step with the model. Exit 0: all agree; 1: a disagreement; 2: bad input; {ExitCodes.Unavailable}: kernel, headers, QEMU or busybox missing.")
         {
             files, catalog, traces, seed, length, reading, outDir, cache, kernel, jobs, console, format,
         };
         command.SetAction(parse => Run(
-            parse.GetValue(files) ?? [], parse.GetValue(catalog) ?? [], parse.GetValue(traces), parse.GetValue(seed), parse.GetValue(length),
-            parse.GetValue(reading), parse.GetValue(outDir), parse.GetValue(cache), parse.GetValue(kernel), parse.GetValue(jobs), parse.GetValue(console),
+            parse.GetValue(files) ?? [], parse.GetValue(catalog) ?? [], parse.GetValue(traces) ?? 100, parse.GetValue(seed) ?? 1, parse.GetValue(length) ?? 8,
+            parse.GetValue(reading), parse.GetValue(outDir), parse.GetValue(cache), parse.GetValue(kernel), parse.GetValue(jobs) ?? Environment.ProcessorCount, parse.GetValue(console),
             parse.GetValue(format) ?? "text", stdout, stderr));
         return command;
     }
@@ -59,12 +60,7 @@ public static class ConformCommand
         var reading = ConformTraces.Upstream;
         if (readingName is not null)
         {
-            var r = Readings.Parse(readingName, out var error);
-            if (r is null)
-            {
-                stderr.WriteLine($"klp-check: --reading: {error}");
-                return ExitCodes.Usage;
-            }
+            if (Cli.ParseReadings([readingName], null, stderr) is not [var r]) return ExitCodes.Usage;
             reading = r.With(r.Options with { Granularity = Granularity.Atomic });
         }
         foreach (var (name, dir) in new[] { ("--out", outDir), ("--console", consoleDir), ("--cache", cacheDir) })
