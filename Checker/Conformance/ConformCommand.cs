@@ -66,6 +66,7 @@ public static class ConformCommand
         foreach (var (name, dir) in new[] { ("--out", outDir), ("--console", consoleDir), ("--cache", cacheDir) })
             if (dir is not null && !OutputPath.CheckFolder(name, dir, stderr)) return ExitCodes.Usage;
         if (outDir is not null && !OutputPath.CheckFilesIn("--out", outDir, "conform-*.klp", stderr)) return ExitCodes.Usage;
+        if (consoleDir is not null && !OutputPath.CheckFilesIn("--console", consoleDir, "boot-*.log", stderr)) return ExitCodes.Usage;
 
         // Inputs first: bad input exits 2 before anything slow.
         var paths = new List<string>();
