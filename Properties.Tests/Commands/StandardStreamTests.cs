@@ -80,10 +80,7 @@ public class StandardStreamTests
     public void Replay_FileNameWithAnEscapeSequence_IsPrintedEscaped()
     {
         // Regression: what a file name holds reached the terminal raw.
-        var dir = Path.Combine(Directory.CreateTempSubdirectory("klp").FullName, "a\u001b]0;pwn\u0007\u001b[2J");
-        Directory.CreateDirectory(dir);
-        var file = Path.Combine(dir, "s.klp");
-        File.WriteAllText(file, "patch a\nload a\n");
+        var file = TempFiles.InFolderNamed("a\u001b]0;pwn\u0007\u001b[2J", "s.klp", "patch a\nload a\n");
 
         foreach (var format in new[] { "text", "markdown", "dot", "html" })
         {

@@ -154,10 +154,7 @@ public partial class DotGraphTests
     [Fact]
     public void Replayed_ScenarioPathWithQuotesBackslashesAndControlCharacters_StaysOneStatementPerLine()
     {
-        var dir = Path.Combine(Directory.CreateTempSubdirectory("klp").FullName, "a\"]; x -> y [label=\"\\\u001b[2J\n");
-        Directory.CreateDirectory(dir);
-        var file = Path.Combine(dir, "s.klp");
-        File.WriteAllText(file, "patch a\nload a\n");
+        var file = TempFiles.InFolderNamed("a\"]; x -> y [label=\"\\\u001b[2J\n", "s.klp", "patch a\nload a\n");
 
         var (code, output, err) = Run("replay", "--reading", "flat", "--format", "dot", file);
 
