@@ -141,7 +141,14 @@ public static class OutputPath
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"{what} '{path}': {e.Message}";
+            // The probe's own name in .NET's message would only confuse: say what the folder refused.
+            var why = e switch
+            {
+                UnauthorizedAccessException => " (permission denied)",
+                FileNotFoundException or DirectoryNotFoundException => "",
+                _ => $" ({e.Message.Replace(probe, folder)})",
+            };
+            return $"{what} '{path}': '{folder}' takes no new files{why}";
         }
     }
 
