@@ -20,15 +20,24 @@ public static class MergeCommand
         var format = Cli.FormatOption("html");
         var expect = new Option<string?>("--expect") { HelpName = "FILE", Description = "compare: a verdict baseline: exit 1 and print what changed when any verdict differs" };
         var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "compare: write the verdicts as a baseline file" };
-        var command = new Command("merge", "Combine the partial results of shards 1..N of one compare, check or sweep run into the report, verdicts, shortest traces and exit code of one unsharded run. Every shard is checked against the run first, and every trace it reports is replayed. Report options come only from this command line. Exit as the unsharded command would (0, 1, 3; a sweep prints text, markdown or json); 2 when a shard is missing, duplicated, from another run or tool version, not a well-formed partial result, or reports what does not replay; 130 when a shard did not finish.")
+        var recheck = Cli.NumberOption("--recheck", 1, int.MaxValue,
+            "run N inputs of every shard again (a seeded sample; a sweep, at every step) and refuse a shard they contradict: a violation it omitted, a count it shrank (docs/scale-out.md)");
+        var seed = Cli.NumberOption("--seed", 0, int.MaxValue, "the seed of --recheck's sample: the same seed runs the same inputs again (default: a fresh one, printed)");
+        var command = new Command("merge", "Combine the partial results of shards 1..N of one compare, check or sweep run into the report, verdicts, shortest traces and exit code of one unsharded run. Every shard is checked against the run first, and every trace it reports is replayed. Report options come only from this command line. Exit as the unsharded command would (0, 1, 3; a sweep prints text, markdown or json); 2 when a shard is missing, duplicated, from another run or tool version, not a well-formed partial result, or reports what does not replay (or what --recheck contradicts); 130 when a shard did not finish.")
         {
-            files, format, expect, save,
+            files, format, expect, save, recheck, seed,
         };
         command.SetAction(parse =>
         {
             var fmt = parse.GetValue(format) ?? "text";
             var expectFile = parse.GetValue(expect);
             var saveFile = parse.GetValue(save);
+            var sample = parse.GetValue(recheck);
+            if (parse.GetValue(seed) is not null && sample is null)
+            {
+                stderr.WriteLine("klp-check: merge: --seed is the seed of --recheck's sample; give --recheck N");
+                return ExitCodes.Usage;
+            }
             if (saveFile is not null && !OutputPath.CheckFile("--save-baseline", saveFile, stderr)) return ExitCodes.Usage;
             var shards = Load(parse.GetValue(files)!, stderr);
             if (shards is null) return ExitCodes.Usage;
@@ -95,7 +104,18 @@ public static class MergeCommand
                 stderr.WriteLine(refusal);
                 return ExitCodes.Usage;
             }
-            stderr.WriteLine($"klp-check: merge: {Exploration.Verification.Count(shards.Count, "shard")} checked against the run: {replayed}");
+            var rechecked = "";
+            if (sample is { } n)
+            {
+                var s = parse.GetValue(seed) ?? Random.Shared.Next();
+                if (ShardRecheck.Run(shards, audited, shares, n, s, threads, out var count) is { } contradiction)
+                {
+                    stderr.WriteLine(contradiction);
+                    return ExitCodes.Usage;
+                }
+                rechecked = $"; --recheck {n} --seed {s}: {Exploration.Verification.Count(count, "input")} run again, every shard agrees";
+            }
+            stderr.WriteLine($"klp-check: merge: {Exploration.Verification.Count(shards.Count, "shard")} checked against the run: {replayed}{rechecked}");
             return report();
         });
         return command;

@@ -27,7 +27,8 @@ public sealed record AuditedRun(string Kind, IReadOnlyList<RunStep> Steps, IRead
 /// <summary>What merge checks of every shard before it counts anything: that each partial covers exactly the shard's share of the run's inputs under the run's readings and properties, with counts that can be true, and that every trace it reports replays.</summary>
 /// <remarks>
 /// What cannot be checked without running the inputs again: that a shard reported every violation it
-/// met, and its sums (states, inputs where a property applies) (docs/scale-out.md, "What merge verifies").
+/// met, and its sums (states, inputs where a property applies). <see cref="ShardRecheck"/> runs a
+/// sample of inputs again for that (docs/scale-out.md, "What merge verifies").
 /// </remarks>
 public static class ShardAudit
 {

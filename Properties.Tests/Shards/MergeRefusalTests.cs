@@ -384,4 +384,8 @@ public class MergeRefusalTests
         Assert.Contains("larger than 64 MiB", stderr.ToString());
         Assert.False(File.Exists(file));
     }
+
+    [Fact]
+    public void Merge_SeedWithoutRecheck_RefusedWithOneLine() =>
+        Assert.Contains("give --recheck N", RefusedWithOneLine("merge", Shard(Small, "1/1"), "--seed", "3"));
 }
