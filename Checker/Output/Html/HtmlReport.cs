@@ -114,6 +114,13 @@ public static class HtmlReport
 
     private static string CellClass(Verdict v) => v.Vacuous ? "vacuous" : v.Kind.ToString().ToLowerInvariant();
 
+    // The legend entry of a mark a cap gives: a violation with open letters in the colours of a violation, the others of inconclusive.
+    private static string CutSwatch(string mark, string meaning)
+    {
+        var (kind, symbol) = mark.StartsWith('X') ? ("violated", "\u2717") : ("inconclusive", "\u25c7");
+        return $"<span><span class=\"sw\" style=\"background:var(--{kind}-bg);color:var(--{kind})\">{symbol} {HtmlText.Escape(mark)}</span>{HtmlText.Escape(meaning)} ({HtmlText.Escape(ReportScope.Raise)})</span>";
+    }
+
     private static string CellText(Verdict v) => $"{Symbol(v)} {(v.Kind == VerdictKind.NotApplicable ? "n/a" : ComparisonReport.Mark(v))}";
 
     /// <summary>The anchor of a verdict: its reading's and its property's index.</summary>
@@ -181,8 +188,7 @@ public static class HtmlReport
             + "<span><span class=\"sw\" style=\"background:var(--vacuous-bg);color:var(--holds)\">\u2713 (ok)</span>holds vacuously: its case never happens</span>"
             + "<span><span class=\"sw\" style=\"background:var(--violated-bg);color:var(--violated)\">\u2717 X</span>violated (a witness: never reached)</span>"
             + "<span><span class=\"sw\" style=\"background:var(--na-bg)\">\u2013 n/a</span>does not apply</span>"
-            + string.Concat(ComparisonReport.CutMarks(c.Results.SelectMany(r => r.Verdicts)).Select(m =>
-                $"<span><span class=\"sw\" style=\"background:var(--inconclusive-bg);color:var(--inconclusive)\">\u25c7 {HtmlText.Escape(m.Mark)}</span>{HtmlText.Escape(m.Meaning)} ({HtmlText.Escape(ReportScope.Raise)})</span>"))
+            + string.Concat(ComparisonReport.CutMarks(c.Results.SelectMany(r => r.Verdicts)).Select(m => CutSwatch(m.Mark, m.Meaning)))
             + "<span><span class=\"sw\">Xf Xs</span>violated only where a customer patch shares a function with a vendor patch (f) or patches declare states (s)</span>"
             + "</div>");
         sb.AppendLine("<p class=\"muted\">Each cell links to its explanation and, where there is one, its shortest trace. In a trace, each column is a step: the operation on top, then per reading its outcome, the enabled patches grouped by the sets they occupy, the patches it replaced (struck through) or refused, and the patch whose code runs for each function.</p>");
