@@ -124,7 +124,7 @@ public sealed record PartialResult(
         w.WriteNumber("offered", r.Offered);
         Longs(w, "refused", r.Refused);
         w.WriteStartArray("cut");
-        foreach (var (i, cap) in r.Cut) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteStringValue(cap); w.WriteEndArray(); }
+        foreach (var (i, cap, frontier) in r.Cut) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteStringValue(cap); w.WriteNumberValue(frontier); w.WriteEndArray(); }
         w.WriteEndArray();
         w.WriteStartArray("collisions");
         foreach (var (i, p) in r.Collisions) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteNumberValue(p); w.WriteEndArray(); }
@@ -138,6 +138,7 @@ public sealed record PartialResult(
             w.WriteNumber("applicable", p.Applicable);
             w.WriteNumber("needed", (int)p.Needed);
             w.WriteNumber("undecided", p.Undecided);
+            w.WriteNumber("undecidedFeatures", (int)p.UndecidedFeatures);
             w.WriteNumber("firstUndecided", p.FirstUndecided);
             if (p.FirstCap is { } cap) w.WriteString("firstCap", cap);
             w.WriteNumber("frontier", p.Frontier);
@@ -266,7 +267,7 @@ public sealed record PartialResult(
         };
         ReadLongs(e.GetProperty("accepted"), r.Accepted);
         ReadLongs(e.GetProperty("refused"), r.Refused);
-        foreach (var c in e.GetProperty("cut").EnumerateArray()) r.Cut.Add((c[0].GetInt32(), c[1].GetString()!));
+        foreach (var c in e.GetProperty("cut").EnumerateArray()) r.Cut.Add((c[0].GetInt32(), c[1].GetString()!, c[2].GetInt64()));
         foreach (var c in e.GetProperty("collisions").EnumerateArray()) r.Collisions.Add((c[0].GetInt32(), c[1].GetDouble()));
         return r;
     }
@@ -279,6 +280,7 @@ public sealed record PartialResult(
             Applicable = e.GetProperty("applicable").GetInt32(),
             Needed = (InputFeatures)e.GetProperty("needed").GetInt32(),
             Undecided = e.GetProperty("undecided").GetInt32(),
+            UndecidedFeatures = (InputFeatures)e.GetProperty("undecidedFeatures").GetInt32(),
             FirstUndecided = e.GetProperty("firstUndecided").GetInt32(),
             FirstCap = e.TryGetProperty("firstCap", out var cap) ? cap.GetString() : null,
             Frontier = e.GetProperty("frontier").GetInt64(),
