@@ -44,6 +44,19 @@ public static class ExploreFixtures
         return [.. doc["scenarios"]![0]!["steps"]!.AsArray().Select(s => s!["results"]!.AsArray())];
     }
 
+    /// <summary>Downloads a scenario from <c>/api/scenario</c>, asserts that <c>klp-check replay</c> reproduces it with every expectation holding, and returns it with its answer.</summary>
+    public static async Task<(string Text, System.Net.Http.Headers.HttpContentHeaders Headers)> AssertSavedScenarioReplays(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        var (code, output, err) = CliRunner.Run("replay", Temp(text));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.True(code == 0, err + text);
+        Assert.Contains("all hold", output);
+        return (text, response.Content.Headers);
+    }
+
     /// <summary>A scenario file with this text, in a folder of its own.</summary>
     public static string Temp(string text, string name = "scenario.klp")
     {

@@ -78,6 +78,13 @@ public sealed class ExplorePageTests(ChromiumFixture chromium) : IClassFixture<C
         lock (errors) Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
+    // Every page test ends here: nothing went to the console, and the page closes.
+    private static async Task Close(IPage page, List<string> errors)
+    {
+        AssertNoErrors(errors);
+        await page.CloseAsync();
+    }
+
     [SkippableTheory]
     [InlineData("atomic")]
     [InlineData("two-phase")]
@@ -106,8 +113,7 @@ public sealed class ExplorePageTests(ChromiumFixture chromium) : IClassFixture<C
                 Assert.True(JsonNode.DeepEquals(expected[i][r], shown[r]), $"step {i + 1} ({operations[i].Format(catalog)}), {shown[r]!["reading"]}:\nreplay {expected[i][r]!.ToJsonString()}\npage   {shown[r]!.ToJsonString()}");
         }
         Assert.Contains($"t={string.Join(",", tokens)}", page.Url);
-        AssertNoErrors(errors);
-        await page.CloseAsync();
+        await Close(page, errors);
     }
 
     [SkippableFact]
@@ -116,7 +122,13 @@ public sealed class ExplorePageTests(ChromiumFixture chromium) : IClassFixture<C
         Skip.If(chromium.Missing is not null, chromium.Missing);
         var (page, errors) = await chromium.Page();
         var downloads = Directory.CreateTempSubdirectory("klp-download").FullName;
-        await page.Client.SendAsync("Browser.setDownloadBehavior", new Dictionary<string, object> { ["behavior"] = "allow", ["downloadPath"] = downloads });
+        // Chromium reports each download's progress; the test waits for the one that completes.
+        var downloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.Client.MessageReceived += (_, e) =>
+        {
+            if (e.MessageID == "Browser.downloadProgress" && e.MessageData.GetProperty("state").GetString() == "completed") downloaded.TrySetResult();
+        };
+        await page.Client.SendAsync("Browser.setDownloadBehavior", new Dictionary<string, object> { ["behavior"] = "allow", ["downloadPath"] = downloads, ["eventsEnabled"] = true });
         await page.GoToAsync(Address($"c={JoeId}&r=positional&r=upstream&r=set&m=two-phase"));
         await Shown(page, "");
         string[] clicks = ["load klp-1a", "complete", "load klp-1b", "complete", "load klp-2a", "reverse", "force", "disable klp-1b", "complete", "load klp-2a"];
@@ -130,16 +142,15 @@ public sealed class ExplorePageTests(ChromiumFixture chromium) : IClassFixture<C
         }
         var shown = await Columns(page);
         await Click(page, "a.save", "save as scenario");
+        await downloaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var file = Path.Combine(downloads, "joe-timeline-tuesday-set2-explored.klp");
-        for (var waited = 0; !File.Exists(file) && waited < 300; waited++) await Task.Delay(100);
         var (code, output, err) = CliRunner.Run("replay", file);
         var replayed = ReplaySteps(file, null, "positional", "upstream", "set");
 
         Assert.True(code == 0, err + File.ReadAllText(file));
         Assert.Contains("all hold", output);
         for (var r = 0; r < 3; r++) Assert.True(JsonNode.DeepEquals(replayed[^1][r], shown[r]), $"{shown[r]!["reading"]}: {replayed[^1][r]!.ToJsonString()} / {shown[r]!.ToJsonString()}");
-        AssertNoErrors(errors);
-        await page.CloseAsync();
+        await Close(page, errors);
     }
 
     [SkippableFact]
@@ -163,8 +174,7 @@ public sealed class ExplorePageTests(ChromiumFixture chromium) : IClassFixture<C
 
         Assert.Equal(verdict.Trace!.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.EvaluateFunctionAsync<string>("() => document.getElementById('step-number').textContent"));
         Assert.Equal(verdict.Trace!.Select(o => o.Format(verdict.Catalog!)), await page.EvaluateFunctionAsync<string[]>("() => [...document.querySelectorAll('#trace li[data-step] .label')].slice(1).map((e) => e.textContent)"));
-        AssertNoErrors(errors);
-        await page.CloseAsync();
+        await Close(page, errors);
     }
 
     [SkippableFact]
@@ -185,8 +195,7 @@ public sealed class ExplorePageTests(ChromiumFixture chromium) : IClassFixture<C
         Assert.False(JsonNode.DeepEquals(shown[0]!["enabled"], shown[1]!["enabled"]) && JsonNode.DeepEquals(shown[0]!["accepted"], shown[1]!["accepted"])
             && JsonNode.DeepEquals(shown[0]!["active"], shown[1]!["active"]) && JsonNode.DeepEquals(shown[0]!["occupied"], shown[1]!["occupied"]),
             "the two columns show the same outcome and state");
-        AssertNoErrors(errors);
-        await page.CloseAsync();
+        await Close(page, errors);
     }
 
     [SkippableFact]
@@ -214,8 +223,7 @@ public sealed class ExplorePageTests(ChromiumFixture chromium) : IClassFixture<C
         Assert.All(first, c => Assert.Equal(["klp-1a"], c!["enabled"]!.AsArray().Select(n => (string?)n)));
         Assert.True(JsonNode.DeepEquals(third, back));
         Assert.True(JsonNode.DeepEquals(third, reloaded));
-        AssertNoErrors(errors);
-        await page.CloseAsync();
+        await Close(page, errors);
     }
 
     [SkippableFact]
@@ -229,8 +237,7 @@ public sealed class ExplorePageTests(ChromiumFixture chromium) : IClassFixture<C
         Assert.Equal(ChromiumFixture.HostileTitle, await page.EvaluateFunctionAsync<string>("() => document.getElementById('catalog-title').textContent"));
         Assert.Equal(0, await page.EvaluateFunctionAsync<int>("() => document.querySelectorAll('main img, main script, main b').length"));
         Assert.Null(await page.EvaluateFunctionAsync<string?>("() => document.body.dataset.pwned ?? null"));
-        AssertNoErrors(errors);
-        await page.CloseAsync();
+        await Close(page, errors);
     }
 
     [SkippableTheory]

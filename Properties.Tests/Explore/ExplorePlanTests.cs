@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Klp.Check.Commands;
 using static Klp.Check.Tests.Explore.ExploreFixtures;
@@ -38,15 +37,7 @@ public sealed class ExplorePlanTests : IDisposable
         using var client = factory.CreateClient();
 
         for (var g = 0; g < 3; g++)
-        {
-            using var response = await client.GetAsync($"/api/scenario?t={Trace}&g={g}");
-            var text = await response.Content.ReadAsStringAsync();
-            var (code, output, err) = CliRunner.Run("replay", Temp(text));
-
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.True(code == 0, err + text);
-            Assert.Contains("all hold", output);
-        }
+            await AssertSavedScenarioReplays(client, $"/api/scenario?t={Trace}&g={g}");
     }
 
     [Fact]
