@@ -45,7 +45,7 @@ public static class CompareCommand
 
         public Command Command()
         {
-            var command = new Command("compare", "The verdict matrix: every reading (or those given, and the proposals of --proposals DIR) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 3 when, without --expect, a cap left a verdict inconclusive; 130 when interrupted. With --shard K/N --out FILE: check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
+            var command = new Command("compare", "The verdict matrix: every reading (or those given, and the proposals of --proposals DIR) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. A cap (--max-states, --max-depth, the default state cap) that cuts an exploration makes the run not exhaustive: a safety property with no violation there reads ok? (no violation in the explored part), a liveness property or witness ? (inconclusive). Exit 0 when every exploration is exhaustive; 1 when --expect differs or a replay fails; 2 on bad input; 3 when nothing failed but a cap cut an exploration; 130 when interrupted. With --shard K/N --out FILE: check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
             {
                 Reading, Setting, Mode, Format, Expect, Save, NoScenarios, ScenarioFolder, Proposals,
             };
@@ -252,9 +252,11 @@ public static class CompareCommand
             }
             else stderr.WriteLine($"klp-check: every verdict matches {expectFile}");
         }
-        else if (code == ExitCodes.Ok && result.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive)))
+        // A run a cap cut never exits 0, not even when it matches a baseline.
+        if (code == ExitCodes.Ok && !result.Exhaustive)
         {
-            stderr.WriteLine("klp-check: a cap cut the exploration: some verdicts are inconclusive (exit 3)");
+            var open = result.Results.Sum(r => r.Verdicts.Count(v => !v.Exhaustive));
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(open, "verdict")} not established (exit 3)");
             code = ExitCodes.Inconclusive;
         }
         return code;

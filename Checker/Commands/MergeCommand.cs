@@ -55,7 +55,7 @@ public static class MergeCommand
             foreach (var (f, p) in shards)
                 if (ShardOptions.Unrecorded(p.Arguments) is { } option)
                 {
-                    stderr.WriteLine($"{f}: merge: arguments: '{ShardAudit.Shown(option)}' is never recorded in a shard (merge takes report options from its own command line)");
+                    stderr.WriteLine($"{f}: merge: arguments: '{option}' is never recorded in a shard (merge takes report options from its own command line)");
                     return ExitCodes.Usage;
                 }
             var partials = shards.Select(s => s.Partial).ToList();
@@ -155,7 +155,7 @@ public static class MergeCommand
             foreach (var (field, value) in first.Identity)
                 if (p.Identity.FirstOrDefault(x => x.Field == field).Value != value)
                 {
-                    stderr.WriteLine($"{f}: merge: shard {p.Shard} is from a run with other {FieldNames.GetValueOrDefault(field, ShardAudit.Shown(field))} than {file0} (shard {first.Shard})");
+                    stderr.WriteLine($"{f}: merge: shard {p.Shard} is from a run with other {FieldNames.GetValueOrDefault(field, field)} than {file0} (shard {first.Shard})");
                     return null;
                 }
         }
@@ -183,7 +183,7 @@ public static class MergeCommand
         {
             if (partial.Identity.FirstOrDefault(x => !identity.Exists(y => y.Field == x.Field)) is { Field: { } extra })
             {
-                stderr.WriteLine($"{file}: merge: identity: '{ShardAudit.Shown(extra)}' is not part of the identity of a {partial.Kind} run");
+                stderr.WriteLine($"{file}: merge: identity: '{extra}' is not part of the identity of a {partial.Kind} run");
                 return false;
             }
             foreach (var (field, value) in identity)

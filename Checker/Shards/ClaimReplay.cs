@@ -98,7 +98,7 @@ public sealed class ClaimReplay(AuditedRun run)
         if (found.Index != b.Index || !found.Trace.SequenceEqual(b.Trace))
             return $"{t.Where}: {how}, input {b.Index + 1} gives another shortest trace for the {Claim(t)} ({found.Trace.Count} operations, the shard's {b.Trace.Count})";
         if (found.Message != b.Message)
-            return $"{t.Where}: {how}, the trace shows '{ShardAudit.Shown(found.Message)}', and the shard says '{ShardAudit.Shown(b.Message)}'";
+            return $"{t.Where}: {how}, the trace shows '{found.Message}', and the shard says '{b.Message}'";
         return null;
     }
 

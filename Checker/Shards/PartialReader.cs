@@ -22,8 +22,6 @@ public static class PartialReader
     /// <summary>The most seconds of wall time one partial may report (10^9 s, about 31 years).</summary>
     public const double MaxSeconds = 1e9;
 
-    private const int MaxNesting = 16;
-
     private static readonly int OpKinds = Enum.GetValues<OpKind>().Length;
     private static readonly int Reasons = Enum.GetValues<Reason>().Length;
     private const int AllFeatures = (int)(InputFeatures.SharedFunction | InputFeatures.States);
@@ -62,11 +60,11 @@ public static class PartialReader
         return Parse(bytes, path, out error);
     }
 
-    /// <summary>Reads a partial result from its bytes; <paramref name="path"/> names it in the error.</summary>
-    public static PartialResult? Parse(byte[] bytes, string path, out string? error)
+    // A partial result from its bytes; path names it in the error.
+    private static PartialResult? Parse(byte[] bytes, string path, out string? error)
     {
         error = null;
-        var json = new Json(bytes);
+        var json = new StrictJson(bytes);
         try
         {
             Header(json);
@@ -76,7 +74,7 @@ public static class PartialReader
         {
             error = $"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}: not a partial result: invalid JSON";
         }
-        catch (Refusal r)
+        catch (StrictJson.Refusal r)
         {
             error = $"{path}:{json.Place(r.Offset)}: {r.Message}";
         }
@@ -85,35 +83,35 @@ public static class PartialReader
 
     // What a partial result's root must say before its fields are read: that it is one, of the
     // schema and the tool version this merge reads.
-    private static void Header(Json json)
+    private static void Header(StrictJson json)
     {
         var r = json.Reader();
-        if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new Refusal(0, NotPartial);
+        if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new StrictJson.Refusal(0, NotPartial);
         string? command = null, version = null;
         long? schema = null;
         (long Schema, long Version) at = (0, 0);
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
-            var name = Text(ref r);
+            var name = StrictJson.Text(ref r);
             r.Read();
-            if (name == "command" && r.TokenType == JsonTokenType.String) command = Text(ref r);
+            if (name == "command" && r.TokenType == JsonTokenType.String) command = StrictJson.Text(ref r);
             else if (name == "schema" && r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var s)) (schema, at.Schema) = (s, r.TokenStartIndex);
-            else if (name == "version" && r.TokenType == JsonTokenType.String) (version, at.Version) = (Text(ref r) ?? "(not UTF-8)", r.TokenStartIndex);
+            else if (name == "version" && r.TokenType == JsonTokenType.String) (version, at.Version) = (StrictJson.Text(ref r) ?? "(not UTF-8)", r.TokenStartIndex);
             r.Skip();
         }
-        if (command != "partial") throw new Refusal(0, NotPartial);
+        if (command != "partial") throw new StrictJson.Refusal(0, NotPartial);
         if (schema is { } v && v != PartialResult.Schema)
-            throw new Refusal(at.Schema, $"a partial result of schema {v}, and this merge reads schema {PartialResult.Schema}: run every shard and the merge with one version");
+            throw new StrictJson.Refusal(at.Schema, $"a partial result of schema {v}, and this merge reads schema {PartialResult.Schema}: run every shard and the merge with one version");
         if (version is not null && version != PartialResult.ToolVersion)
-            throw new Refusal(at.Version, $"merge: written by klp-check {version}, and this is {PartialResult.ToolVersion}: run every shard and the merge with one version");
+            throw new StrictJson.Refusal(at.Version, $"merge: written by klp-check {version}, and this is {PartialResult.ToolVersion}: run every shard and the merge with one version");
     }
 
     private const string NotPartial = "not a partial result (written by compare, check or sweep with --out FILE)";
 
-    private static PartialResult Root(Json json)
+    private static PartialResult Root(StrictJson json)
     {
         var r = json.Reader();
-        var o = json.Object(ref r, "", ["tool", "command", "schema", "kind", "version", "shard", "arguments", "identity", "readings", "equivalence", "steps"]);
+        var o = json.Object(ref r, "", ["tool", "command", "schema", "kind", "version", "shard", "arguments", "identity", "readings", "equivalence", "steps"], ["report"]);
         string kind = "", version = "";
         Shard shard = default;
         List<string> arguments = [];
@@ -132,7 +130,7 @@ public static class PartialReader
                 case "version": version = json.String(ref r, "version"); break;
                 case "shard":
                     var at = r.TokenStartIndex;
-                    shard = Shard.Parse(json.String(ref r, "shard"), out var shardError) ?? throw new Refusal(at, $"shard: {shardError}");
+                    shard = Shard.Parse(json.String(ref r, "shard"), out var shardError) ?? throw new StrictJson.Refusal(at, $"shard: {shardError}");
                     break;
                 case "arguments": arguments = json.Array(ref r, "arguments", (ref Utf8JsonReader e, string where) => json.String(ref e, where)); break;
                 case "identity":
@@ -144,13 +142,15 @@ public static class PartialReader
                     if (r.TokenType == JsonTokenType.Null) r.Read();
                     else equivalence = Equivalence(json, ref r);
                     break;
+                case "report":
+                    throw new StrictJson.Refusal(r.TokenStartIndex, "report: a partial result carries no report options: merge takes --format, --expect and --save-baseline from its own command line only");
                 case "steps": steps = json.Array(ref r, "steps", (ref Utf8JsonReader e, string where) => Step(json, ref e, where)); break;
             }
         }
         return new PartialResult(kind, version, shard, arguments, identity, readings, equivalence) { Steps = steps };
     }
 
-    private static StepPartial Step(Json json, ref Utf8JsonReader r, string where)
+    private static StepPartial Step(StrictJson json, ref Utf8JsonReader r, string where)
     {
         var o = json.Object(ref r, where, ["bounds", "readings"]);
         var bounds = "";
@@ -163,7 +163,7 @@ public static class PartialReader
         return new StepPartial(bounds, readings);
     }
 
-    private static ReadingPartial Reading(Json json, ref Utf8JsonReader r, string where)
+    private static ReadingPartial Reading(StrictJson json, ref Utf8JsonReader r, string where)
     {
         var o = json.Object(ref r, where, ["inputsChecked", "complete", "catalogs", "states", "transitions", "maxDepth", "accepted", "offered", "refused",
             "cut", "collisions", "seconds", "properties"]);
@@ -183,7 +183,7 @@ public static class PartialReader
                 case "accepted": json.Counts(ref r, at, p.Accepted); break;
                 case "offered": p.Offered = json.Int(ref r, at, 0, (1 << OpKinds) - 1); break;
                 case "refused": json.Counts(ref r, at, p.Refused); break;
-                case "cut": p.Cut.AddRange(Cuts(json, ref r, at)); break;
+                case "cut": p.Cut.AddRange(ReadingCuts(json, ref r, at)); break;
                 case "collisions":
                     p.Collisions.AddRange(json.Array(ref r, at, (ref Utf8JsonReader e, string w) =>
                     {
@@ -205,28 +205,48 @@ public static class PartialReader
         };
     }
 
-    private static List<(int Index, string Cap)> Cuts(Json json, ref Utf8JsonReader r, string where)
+    // An exploration's cut inputs: [index, cap, frontier states].
+    private static List<(int Index, string Cap, long Frontier)> ReadingCuts(StrictJson json, ref Utf8JsonReader r, string where)
     {
-        // One string per cap, however many inputs it cut.
-        var caps = new Dictionary<string, string>(StringComparer.Ordinal);
+        var caps = new Caps();
         return json.Array(ref r, where, (ref Utf8JsonReader e, string w) =>
         {
-            json.Tuple(ref e, w, 2);
-            var index = json.Int(ref e, w + "[0]", 0);
-            var cap = json.String(ref e, w + "[1]");
-            json.EndTuple(ref e, w, 2);
-            return (index, caps.TryAdd(cap, cap) ? cap : caps[cap]);
+            json.Tuple(ref e, w, 3);
+            var cut = (json.Int(ref e, w + "[0]", 0), caps.Of(json.String(ref e, w + "[1]")), json.Long(ref e, w + "[2]", 0, MaxCount));
+            json.EndTuple(ref e, w, 3);
+            return cut;
         });
     }
 
-    private static PropertyPartial? Property(Json json, ref Utf8JsonReader r, string where)
+    // The equivalence phase's cut inputs: [index, cap].
+    private static List<(int Index, string Cap)> Cuts(StrictJson json, ref Utf8JsonReader r, string where)
+    {
+        var caps = new Caps();
+        return json.Array(ref r, where, (ref Utf8JsonReader e, string w) =>
+        {
+            json.Tuple(ref e, w, 2);
+            var cut = (json.Int(ref e, w + "[0]", 0), caps.Of(json.String(ref e, w + "[1]")));
+            json.EndTuple(ref e, w, 2);
+            return cut;
+        });
+    }
+
+    // One string per cap, however many inputs it cut.
+    private sealed class Caps
+    {
+        private readonly Dictionary<string, string> known = new(StringComparer.Ordinal);
+
+        public string Of(string cap) => known.TryAdd(cap, cap) ? cap : known[cap];
+    }
+
+    private static PropertyPartial? Property(StrictJson json, ref Utf8JsonReader r, string where)
     {
         if (r.TokenType == JsonTokenType.Null)
         {
             r.Read();
             return null;
         }
-        var o = json.Object(ref r, where, ["applicable", "needed", "undecided", "firstUndecided", "frontier", "tracked", "cases"], ["firstCap", "best"]);
+        var o = json.Object(ref r, where, ["applicable", "needed", "undecided", "undecidedFeatures", "firstUndecided", "frontier", "tracked", "cases"], ["firstCap", "best"]);
         var p = new PropertyPartial();
         while (json.Member(ref r, o) is { } name)
         {
@@ -236,6 +256,7 @@ public static class PartialReader
                 case "applicable": p.Applicable = json.Int(ref r, at, 0); break;
                 case "needed": p.Needed = (InputFeatures)json.Int(ref r, at, 0, AllFeatures); break;
                 case "undecided": p.Undecided = json.Int(ref r, at, 0); break;
+                case "undecidedFeatures": p.UndecidedFeatures = (InputFeatures)json.Int(ref r, at, 0, AllFeatures); break;
                 case "firstUndecided": p.FirstUndecided = json.Int(ref r, at, -1); break;
                 case "firstCap": p.FirstCap = json.String(ref r, at); break;
                 case "frontier": p.Frontier = json.Long(ref r, at, 0, MaxCount); break;
@@ -247,7 +268,7 @@ public static class PartialReader
         return p;
     }
 
-    private static Candidate Best(Json json, ref Utf8JsonReader r, string where)
+    private static Candidate Best(StrictJson json, ref Utf8JsonReader r, string where)
     {
         var o = json.Object(ref r, where, ["features", "index", "trace", "message"]);
         var (features, index, message) = (InputFeatures.None, 0, "");
@@ -265,7 +286,7 @@ public static class PartialReader
                     {
                         var start = e.TokenStartIndex;
                         var code = json.Int(ref e, w, 0, (1 << 24) - 1);
-                        if (code >> 16 >= OpKinds) throw new Refusal(start, $"{w}: {code} names no operation (kind << 16 | patch << 8 | add_sets variant, kind below {OpKinds})");
+                        if (code >> 16 >= OpKinds) throw new StrictJson.Refusal(start, $"{w}: {code} names no operation (kind << 16 | patch << 8 | add_sets variant, kind below {OpKinds})");
                         return new Operation((OpKind)(code >> 16), (byte)(code >> 8), (byte)code);
                     });
                     break;
@@ -274,7 +295,7 @@ public static class PartialReader
         return new Candidate(features, trace.Count, index, trace, message);
     }
 
-    private static EquivalencePartial Equivalence(Json json, ref Utf8JsonReader r)
+    private static EquivalencePartial Equivalence(StrictJson json, ref Utf8JsonReader r)
     {
         var o = json.Object(ref r, "equivalence", ["readings", "apart", "joined", "phaseStates", "phaseTransitions", "cut", "pairs", "partitioned", "complete", "seconds"]);
         var n = 0;
@@ -318,8 +339,8 @@ public static class PartialReader
             }
         }
         if (apart.Length != (long)n * n || apart.Any(c => c is not ('0' or '1')))
-            throw new Refusal(apartAt, $"equivalence.apart: {n * n} characters 0 or 1 (one per pair of the {n} readings), not {apart.Length}");
-        if (joined.Count != n) throw new Refusal(joinedAt, $"equivalence.joined: {n} counts (one per reading), not {joined.Count}");
+            throw new StrictJson.Refusal(apartAt, $"equivalence.apart: {n * n} characters 0 or 1 (one per pair of the {n} readings), not {apart.Length}");
+        if (joined.Count != n) throw new StrictJson.Refusal(joinedAt, $"equivalence.joined: {n} counts (one per reading), not {joined.Count}");
         var result = new EquivalencePartial
         {
             Readings = n, Apart = [.. apart.Select(c => c == '1')], Joined = [.. joined], Pairs = new PairPartial?[n * n],
@@ -328,168 +349,10 @@ public static class PartialReader
         };
         foreach (var (at, slot, pair) in pairs)
         {
-            if (slot >= n * n || slot / n >= slot % n) throw new Refusal(at, $"equivalence.pairs: {slot} is no pair x * {n} + y of readings x < y");
-            if (result.Pairs[slot] is not null) throw new Refusal(at, $"equivalence.pairs: the pair {slot} appears twice");
+            if (slot >= n * n || slot / n >= slot % n) throw new StrictJson.Refusal(at, $"equivalence.pairs: {slot} is no pair x * {n} + y of readings x < y");
+            if (result.Pairs[slot] is not null) throw new StrictJson.Refusal(at, $"equivalence.pairs: the pair {slot} appears twice");
             result.Pairs[slot] = pair;
         }
         return result;
-    }
-
-    // The string or name the reader is on, or null when its bytes are not UTF-8.
-    private static string? Text(ref Utf8JsonReader r)
-    {
-        try
-        {
-            return r.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    // A refusal at a byte offset of the file.
-    private sealed class Refusal(long offset, string message) : Exception(message)
-    {
-        public long Offset { get; } = offset;
-    }
-
-    private delegate T Element<T>(ref Utf8JsonReader r, string where);
-
-    // The file's bytes and the typed reads of its tokens: each leaves the reader on the token after
-    // the value it read, or refuses at the value's place.
-    private sealed class Json(byte[] bytes)
-    {
-        public Utf8JsonReader Reader() => new(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxNesting });
-
-        // LINE:COLUMN of a byte offset, both from 1, the column in bytes as the JSON reader counts it.
-        public string Place(long offset)
-        {
-            var end = (int)Math.Min(offset, bytes.Length);
-            var line = 1;
-            var start = 0;
-            for (var i = 0; i < end; i++)
-                if (bytes[i] == '\n') (line, start) = (line + 1, i + 1);
-            return $"{line}:{end - start + 1}";
-        }
-
-        // The members an object must have (all of required, any of optional), or any names when
-        // required is null; the reader is left on the first member's name.
-        public Members Object(ref Utf8JsonReader r, string where, string[]? required, string[]? optional = null)
-        {
-            if (r.TokenType == JsonTokenType.None) r.Read();
-            if (r.TokenType != JsonTokenType.StartObject) throw new Refusal(r.TokenStartIndex, $"{Where(where)}must be an object");
-            var members = new Members(where, r.TokenStartIndex, required, optional ?? []);
-            r.Read();
-            return members;
-        }
-
-        // The next member's name, with the reader on its value; null at the end of the object,
-        // after refusing a missing member.
-        public string? Member(ref Utf8JsonReader r, Members o)
-        {
-            if (r.TokenType == JsonTokenType.EndObject)
-            {
-                r.Read();
-                if (o.Required?.FirstOrDefault(f => !o.Seen.Contains(f)) is { } missing)
-                    throw new Refusal(o.Start, $"{Where(o.Where)}the field '{missing}' is missing");
-                return null;
-            }
-            var at = r.TokenStartIndex;
-            var name = Text(ref r) ?? throw new Refusal(at, $"{Where(o.Where)}a field name is not UTF-8");
-            if (o.Required is not null && !o.Required.Contains(name) && !o.Optional.Contains(name))
-                throw new Refusal(at, o.Where.Length == 0 && name == "report"
-                    ? "report: a partial result carries no report options: merge takes --format, --expect and --save-baseline from its own command line only"
-                    : $"{Where(o.Where)}unknown field '{ShardAudit.Shown(name)}'");
-            if (!o.Seen.Add(name)) throw new Refusal(at, $"{Where(o.Where)}the field '{ShardAudit.Shown(name)}' appears twice");
-            r.Read();
-            return name;
-        }
-
-        public List<T> Array<T>(ref Utf8JsonReader r, string where, Element<T> element)
-        {
-            if (r.TokenType != JsonTokenType.StartArray) throw new Refusal(r.TokenStartIndex, $"{where}: must be an array");
-            r.Read();
-            var list = new List<T>();
-            while (r.TokenType != JsonTokenType.EndArray) list.Add(element(ref r, $"{where}[{list.Count}]"));
-            r.Read();
-            return list;
-        }
-
-        // A fixed-length array of scalars, as [index, value]: the reader is left on its first element.
-        public void Tuple(ref Utf8JsonReader r, string where, int length)
-        {
-            if (r.TokenType != JsonTokenType.StartArray) throw new Refusal(r.TokenStartIndex, $"{where}: must be an array of {length}");
-            r.Read();
-        }
-
-        public void EndTuple(ref Utf8JsonReader r, string where, int length)
-        {
-            if (r.TokenType != JsonTokenType.EndArray) throw new Refusal(r.TokenStartIndex, $"{where}: must be an array of {length}");
-            r.Read();
-        }
-
-        public void Counts(ref Utf8JsonReader r, string where, long[] into)
-        {
-            var start = r.TokenStartIndex;
-            var values = Array(ref r, where, (ref Utf8JsonReader e, string w) => Long(ref e, w, 0, MaxCount));
-            if (values.Count != into.Length) throw new Refusal(start, $"{where}: {into.Length} counts, not {values.Count}");
-            values.CopyTo(into);
-        }
-
-        public long Long(ref Utf8JsonReader r, string where, long min, long max)
-        {
-            if (r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out var v) || v < min || v > max)
-                throw new Refusal(r.TokenStartIndex, $"{where}: must be a whole number from {min} to {max}");
-            r.Read();
-            return v;
-        }
-
-        public int Int(ref Utf8JsonReader r, string where, int min, int max = int.MaxValue) => (int)Long(ref r, where, min, max);
-
-        public double Number(ref Utf8JsonReader r, string where, double min, double max)
-        {
-            if (r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out var v) || !double.IsFinite(v) || v < min || v > max)
-                throw new Refusal(r.TokenStartIndex, $"{where}: must be a number from {min:G3} to {max:G3}");
-            r.Read();
-            return v;
-        }
-
-        public bool Bool(ref Utf8JsonReader r, string where)
-        {
-            if (r.TokenType is not (JsonTokenType.True or JsonTokenType.False)) throw new Refusal(r.TokenStartIndex, $"{where}: must be true or false");
-            var v = r.GetBoolean();
-            r.Read();
-            return v;
-        }
-
-        public string String(ref Utf8JsonReader r, string where)
-        {
-            if (r.TokenType != JsonTokenType.String) throw new Refusal(r.TokenStartIndex, $"{where}: must be a string");
-            var v = Text(ref r) ?? throw new Refusal(r.TokenStartIndex, $"{where}: not UTF-8");
-            r.Read();
-            return v;
-        }
-
-        public void Exactly(ref Utf8JsonReader r, string where, string value)
-        {
-            var at = r.TokenStartIndex;
-            if (String(ref r, where) != value) throw new Refusal(at, $"{where}: must be \"{value}\"");
-        }
-
-        public string OneOf(ref Utf8JsonReader r, string where, params string[] values)
-        {
-            var at = r.TokenStartIndex;
-            var v = String(ref r, where);
-            return values.Contains(v) ? v : throw new Refusal(at, $"{where}: must be one of {string.Join(", ", values)}");
-        }
-
-        private static string Where(string where) => where.Length == 0 ? "" : where + ": ";
-    }
-
-    // The members of one object: which it must have, which it may have, which it had.
-    private sealed record Members(string Where, long Start, string[]? Required, string[] Optional)
-    {
-        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
     }
 }

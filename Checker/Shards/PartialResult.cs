@@ -122,7 +122,7 @@ public sealed record PartialResult(
         w.WriteNumber("offered", r.Offered);
         Longs(w, "refused", r.Refused);
         w.WriteStartArray("cut");
-        foreach (var (i, cap) in r.Cut) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteStringValue(cap); w.WriteEndArray(); }
+        foreach (var (i, cap, frontier) in r.Cut) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteStringValue(cap); w.WriteNumberValue(frontier); w.WriteEndArray(); }
         w.WriteEndArray();
         w.WriteStartArray("collisions");
         foreach (var (i, p) in r.Collisions) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteNumberValue(p); w.WriteEndArray(); }
@@ -136,6 +136,7 @@ public sealed record PartialResult(
             w.WriteNumber("applicable", p.Applicable);
             w.WriteNumber("needed", (int)p.Needed);
             w.WriteNumber("undecided", p.Undecided);
+            w.WriteNumber("undecidedFeatures", (int)p.UndecidedFeatures);
             w.WriteNumber("firstUndecided", p.FirstUndecided);
             if (p.FirstCap is { } cap) w.WriteString("firstCap", cap);
             w.WriteNumber("frontier", p.Frontier);

@@ -89,7 +89,7 @@ public static class ShardAudit
         {
             var (where, readings) = sweep ? ($"steps[{t}]", p.Steps[t].Readings) : ("readings", p.Readings);
             if (sweep && p.Steps[t].Bounds != run.Steps[t].Bounds)
-                return $"{where}.bounds: '{Shown(p.Steps[t].Bounds)}', and the run's step {t + 1} is '{run.Steps[t].Bounds}'";
+                return $"{where}.bounds: '{p.Steps[t].Bounds}', and the run's step {t + 1} is '{run.Steps[t].Bounds}'";
             if (readings.Count != n)
                 return $"{(sweep ? where + ".readings" : "readings")}: {readings.Count} reading partials, and the run's identity names {Verification.Count(n, "reading")}";
             var step = new StepShare(run.Steps[t].Source, shares[t][p.Shard.K - 1], p.Shard);
@@ -119,7 +119,8 @@ public static class ShardAudit
     }
 
     private static double Sum(ReadingPartial p) =>
-        (double)p.States + p.Transitions + p.Accepted.Sum(x => (double)x) + p.Refused.Sum(x => (double)x) + p.Properties.Sum(q => q is null ? 0 : (double)q.Frontier);
+        (double)p.States + p.Transitions + p.Accepted.Sum(x => (double)x) + p.Refused.Sum(x => (double)x)
+        + p.Properties.Sum(q => q is null ? 0 : (double)q.Frontier) + p.Cut.Sum(c => (double)c.Frontier);
 
     private static string? Reading(ReadingPartial p, string where, StepShare step, Reading reading, AuditedRun run, ClaimReplay claims, string file)
     {
@@ -132,10 +133,10 @@ public static class ShardAudit
         if (p.States < count) return $"{where}.states: {p.States}, fewer than one per input";
         if (p.MaxDepth > run.Limits.DepthCap) return $"{where}.maxDepth: {p.MaxDepth}, deeper than the run's {run.Limits.DepthCapText}";
         if (p.Refused[0] != 0) return $"{where}.refused[0]: counts refusals without a reason";
-        if (Cuts(p.Cut, $"{where}.cut", step, run.Limits) is { } cutError) return cutError;
+        if (Cuts([.. p.Cut.Select(c => (c.Index, c.Cap))], $"{where}.cut", step, run.Limits) is { } cutError) return cutError;
         if (p.Collisions.Count > 0 && !run.Limits.Fingerprints) return $"{where}.collisions: the run de-duplicates states exactly, so no collision is possible";
         if (Inputs(p.Collisions.Select(c => c.Index), $"{where}.collisions", step) is { } collisionError) return collisionError;
-        var cut = p.Cut.ToDictionary(c => c.Index, c => c.Cap);
+        var cut = p.Cut.ToDictionary(c => c.Index, c => (c.Cap, c.Frontier));
         for (var k = 0; k < invariants.Count; k++)
         {
             var inv = invariants[k];
@@ -153,7 +154,7 @@ public static class ShardAudit
         return null;
     }
 
-    private static string? Property(PropertyPartial q, string at, Invariant inv, Reading reading, Dictionary<int, string> cut, ReadingPartial p, StepShare step)
+    private static string? Property(PropertyPartial q, string at, Invariant inv, Reading reading, Dictionary<int, (string Cap, long Frontier)> cut, ReadingPartial p, StepShare step)
     {
         if (q.Applicable > step.Inputs.Count) return $"{at}.applicable: {q.Applicable}, and {step.Of} has {Verification.Count(step.Inputs.Count, "input")}";
         if (q.Undecided > q.Applicable) return $"{at}.undecided: {q.Undecided}, more than the {q.Applicable} inputs it applies to";
@@ -161,9 +162,14 @@ public static class ShardAudit
         if (q.Undecided > cut.Count) return $"{at}.undecided: {q.Undecided}, and a cap cut only {cut.Count} inputs";
         if ((q.Undecided == 0) != (q.FirstUndecided < 0) || (q.FirstCap is null) != (q.FirstUndecided < 0))
             return $"{at}: undecided {q.Undecided}, firstUndecided {q.FirstUndecided} and firstCap disagree";
-        if (q.FirstUndecided >= 0 && (!cut.TryGetValue(q.FirstUndecided, out var cap) || cap != q.FirstCap))
-            return $"{at}.firstUndecided: input {q.FirstUndecided + 1} was not cut by '{Shown(q.FirstCap!)}'";
+        if (q.FirstUndecided >= 0 && (!cut.TryGetValue(q.FirstUndecided, out var first) || first.Cap != q.FirstCap))
+            return $"{at}.firstUndecided: input {q.FirstUndecided + 1} was not cut by '{q.FirstCap!}'";
+        // The undecided inputs are cut ones: their frontier is part of the cut inputs', their
+        // features include those every one of them has.
+        if (q.Frontier > cut.Values.Sum(c => (double)c.Frontier)) return $"{at}.frontier: {q.Frontier} frontier states, more than the cut inputs have";
         if (q.Undecided == 0 && q.Frontier != 0) return $"{at}.frontier: {q.Frontier} frontier states, and no input is undecided";
+        if (q.Undecided == 0 ? (int)q.UndecidedFeatures != AllFeatures : (q.UndecidedFeatures & ~step.Source.Features(q.FirstUndecided)) != 0)
+            return $"{at}.undecidedFeatures: {(int)q.UndecidedFeatures}, " + (q.Undecided == 0 ? "and no input is undecided" : $"features the undecided input {q.FirstUndecided + 1} does not have");
         if (q.Best is not { } b)
             return (int)q.Needed == AllFeatures ? null : $"{at}.needed: {(int)q.Needed}, and without a best trace no input violates {inv.Id}";
         if (!step.Set.Contains(b.Index)) return $"{at}.best.index: input {b.Index + 1} is not one of {step.Of}";
@@ -222,7 +228,7 @@ public static class ShardAudit
     {
         foreach (var (i, cap) in cuts)
             if (cap != limits.StateCapText && cap != limits.DepthCapText)
-                return $"{where}: input {i + 1} cut by '{Shown(cap)}', which is not a cap of this run ({limits.StateCapText}; {limits.DepthCapText})";
+                return $"{where}: input {i + 1} cut by '{cap}', which is not a cap of this run ({limits.StateCapText}; {limits.DepthCapText})";
         return Inputs(cuts.Select(c => c.Index), where, step);
     }
 
@@ -237,8 +243,4 @@ public static class ShardAudit
         }
         return null;
     }
-
-    /// <summary>Text from a shard, shortened and with control characters escaped, for a message on one line.</summary>
-    public static string Shown(string text) =>
-        string.Concat(text.Take(80).Select(c => char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString())) + (text.Length > 80 ? "..." : "");
 }

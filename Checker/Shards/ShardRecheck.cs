@@ -60,22 +60,25 @@ public static class ShardRecheck
                 ?? Count("states", s.States, a.States) ?? Count("transitions", s.Transitions, a.Transitions) ?? Count("maxDepth", s.MaxDepth, a.MaxDepth)
                 ?? Counts("accepted", s.Accepted, a.Accepted) ?? Counts("refused", s.Refused, a.Refused)
                 ?? Bits("offered", s.Offered, a.Offered)
-                ?? PerInput("cut", s.Cut, a.Cut) ?? PerInput("collisions", s.Collisions, a.Collisions);
+                ?? PerInput("cut", Cuts(s), Cuts(a)) ?? PerInput("collisions", s.Collisions, a.Collisions);
             for (var k = 0; error is null && k < s.Properties.Length; k++)
                 if (s.Properties[k] is { } sp && a.Properties[k] is { } ap) error = Property($"properties[{k}]", sp, ap);
             return error;
         }
 
+        private static List<(int Index, string Value)> Cuts(ReadingPartial p) =>
+            [.. p.Cut.Select(c => (c.Index, $"{c.Cap}, {Verification.Count(c.Frontier, "frontier state")}"))];
+
         private string? Property(string at, PropertyPartial s, PropertyPartial a) =>
             Count($"{at}.applicable", s.Applicable, a.Applicable) ?? Count($"{at}.undecided", s.Undecided, a.Undecided)
             ?? Count($"{at}.cases", s.Cases, a.Cases) ?? Count($"{at}.frontier", s.Frontier, a.Frontier)
             ?? Bits($"{at}.tracked", s.Tracked ? 1 : 0, a.Tracked ? 1 : 0)
-            ?? Needed(at, s.Needed, a.Needed)
+            ?? Needed($"{at}.needed", s.Needed, a.Needed) ?? Needed($"{at}.undecidedFeatures", s.UndecidedFeatures, a.UndecidedFeatures)
             ?? FirstUndecided(at, s, a) ?? Best(at, s.Best, a.Best);
 
-        // An intersection over violating inputs: the shard's has no feature the sample's lacks.
-        private string? Needed(string at, InputFeatures s, InputFeatures a) =>
-            (full ? s == a : (s & ~a) == 0) ? null : Differs($"{at}.needed", (int)s, (int)a);
+        // An intersection over inputs (violating, or undecided): the shard's has no feature the sample's lacks.
+        private string? Needed(string field, InputFeatures s, InputFeatures a) =>
+            (full ? s == a : (s & ~a) == 0) ? null : Differs(field, (int)s, (int)a);
 
         private string? FirstUndecided(string at, PropertyPartial s, PropertyPartial a)
         {

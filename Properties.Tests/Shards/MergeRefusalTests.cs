@@ -320,7 +320,7 @@ public class MergeRefusalTests
     [Fact]
     public void Merge_ShardCutByACapNotOfTheRun_Refused()
     {
-        var edited = ShardFiles.Edited(Shard(Small, "1/1"), s => s["readings"]![0]!["cut"]!.AsArray().Add(new JsonArray(0, "\u001b]0;pwn\u0007")));
+        var edited = ShardFiles.Edited(Shard(Small, "1/1"), s => s["readings"]![0]!["cut"]!.AsArray().Add(new JsonArray(0, "\u001b]0;pwn\u0007", 1)));
         var line = RefusedWithOneLine("merge", edited);
         Assert.Contains("which is not a cap of this run", line);
         Assert.DoesNotContain("\u001b", line);

@@ -8,7 +8,7 @@ public class ShardMergeTests
     private static readonly string[] Formats = ["text", "markdown", "json"];
 
     // Runs every shard of a command into a fresh folder; returns the partial files.
-    private static string[] Shards(string[] command, int n)
+    internal static string[] Shards(string[] command, int n)
     {
         var dir = Directory.CreateTempSubdirectory("klp-shards").FullName;
         var files = new string[n];
@@ -24,7 +24,7 @@ public class ShardMergeTests
     }
 
     // Every format of the merge against the same format of one unsharded run; returns the shards of the last count.
-    private static string[] AssertMergeEqualsOneRun(string[] command, int[] counts)
+    internal static string[] AssertMergeEqualsOneRun(string[] command, int[] counts)
     {
         var last = Array.Empty<string>();
         var single = Formats.ToDictionary(f => f, f => CliRunner.Run([.. command, "--format", f]));

@@ -74,7 +74,7 @@ public class ShardRecheckTests
     {
         var edited = ShardFiles.Edited(ShardFiles.Write(Capped, "1/1"), s => s["readings"]![0]!["cut"]!.AsArray().RemoveAt(255));
         var line = ShardFiles.RefusedWithOneLine("merge", edited);
-        Assert.EndsWith("readings[0].properties[10].undecided: 256, and a cap cut only 255 inputs", line);
+        Assert.EndsWith("readings[0].properties[0].undecided: 256, and a cap cut only 255 inputs", line);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public class ShardRecheckTests
         var edited = ShardFiles.Edited(ShardFiles.Write(Capped, "1/1"), s => s["readings"]![0]!["cut"]![255]![1] = "the default state cap 1000000 (raise it with --max-states)");
         Assert.Equal(ExitCodes.Inconclusive, CliRunner.Run("merge", edited).Code);
         var line = ShardFiles.RefusedWithOneLine("merge", edited, "--recheck", "1000");
-        Assert.EndsWith("--recheck: readings[0].cut: input 256: the shard says 'the default state cap 1000000 (raise it with --max-states)', and run again it gives 'depth cap 1'", line);
+        Assert.Matches("--recheck: readings\\[0\\]\\.cut: input 256: the shard says 'the default state cap .*, and run again it gives 'depth cap 1, [0-9]+ frontier states?'$", line);
     }
 
     [Theory]
