@@ -77,6 +77,16 @@ public class ShardRecheckTests
         Assert.EndsWith("readings[0].properties[0].undecided: 256, and a cap cut only 255 inputs", line);
     }
 
+    [Theory]
+    [InlineData("undecidedFeatures", 1, "undecidedFeatures: 1, features the undecided input 1 does not have")]
+    [InlineData("frontier", 1000000000, "frontier: 1000000000 frontier states, more than the cut inputs have")]
+    public void Merge_CappedShardWithUndecidedInputsForged_RefusedAsInconsistent(string field, long value, string expected)
+    {
+        var edited = ShardFiles.Edited(ShardFiles.Write(Capped, "1/1"), s => s["readings"]![0]!["properties"]![0]![field] = value);
+        var line = ShardFiles.RefusedWithOneLine("merge", edited);
+        Assert.EndsWith("readings[0].properties[0]." + expected, line);
+    }
+
     [Fact]
     public void Merge_CappedShardWithACutInputsCapChanged_RecheckRefuses()
     {
