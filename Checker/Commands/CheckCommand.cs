@@ -132,7 +132,7 @@ public static class CheckCommand
                     stderr.WriteLine($"klp-check: interrupted: shard {t.Shard} not written");
                     return ExitCodes.Interrupted;
                 }
-                var partial = new PartialResult("check", PartialResult.ToolVersion, t.Shard, ShardOptions.Recorded(parse), run.Identity, ShardOptions.ReportOptions(parse), [p], null);
+                var partial = new PartialResult("check", PartialResult.ToolVersion, t.Shard, ShardOptions.Recorded(parse), run.Identity, [p], null);
                 return ShardOptions.Write(partial, t.Out, inputs.Count, source.Count, p.States, clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
             }
             var result = Verification.Run(source, r, invariants, run.Limits, run.Threads, cts.Token,

@@ -136,7 +136,7 @@ public static class CompareCommand
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
-            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), ShardOptions.ReportOptions(parse), stderr, cts.Token, progress);
+            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), stderr, cts.Token, progress);
             var result = Comparer.Run(run.Source, run.Readings, run.Invariants, run.Limits, run.Scenarios, run.Threads, cts.Token, progress);
             var classes = result.Complete && run.Readings.Count > 1
                 ? Equivalence.Classes(run.Source, run.Readings, run.Limits, run.Threads, cts.Token, progress: progress)
@@ -174,7 +174,7 @@ public static class CompareCommand
     }
 
     // One shard: its inputs under every reading, then the equivalence evidence, written as a partial result.
-    private static int RunShard(Run run, Shard shard, string file, List<string> arguments, Dictionary<string, string> report,
+    private static int RunShard(Run run, Shard shard, string file, List<string> arguments,
         TextWriter stderr, CancellationToken cancel, Action<string>? progress)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -196,7 +196,7 @@ public static class CompareCommand
             stderr.WriteLine($"klp-check: interrupted: shard {shard} not written");
             return ExitCodes.Interrupted;
         }
-        var partial = new PartialResult("compare", PartialResult.ToolVersion, shard, arguments, run.Identity, report, partials, equivalence);
+        var partial = new PartialResult("compare", PartialResult.ToolVersion, shard, arguments, run.Identity, partials, equivalence);
         return ShardOptions.Write(partial, file, inputs.Count, run.Source.Count, partials.Sum(p => p.States), clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
     }
 

@@ -19,6 +19,16 @@ public static partial class OutputPath
     /// <summary>Checks a folder to write files into, creating it if needed; on a bad path prints <c>klp-check: OPTION: message</c> and returns false.</summary>
     public static bool CheckFolder(string option, string path, TextWriter stderr) => Report(option, FolderProblem(path), stderr);
 
+    /// <summary>Why a file the user named to read is not a regular file (missing, a directory, a device, a FIFO), or null when it is one.</summary>
+    /// <remarks>Asked before opening: opening a FIFO waits for a writer, and a device may never end.</remarks>
+    public static string? NotRegular(string path) => KindOf(path) switch
+    {
+        Kind.Missing => "no such file",
+        Kind.Folder => "is a directory",
+        Kind.Other => "not a regular file",
+        _ => null,
+    };
+
     /// <summary>Writes a file atomically (a temporary file beside the target, renamed over it), following a symbolic link; on failure prints one line, removes the temporary file and returns false.</summary>
     public static bool Write(string option, string path, string text, TextWriter stderr)
     {

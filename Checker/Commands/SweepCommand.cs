@@ -101,7 +101,7 @@ public static class SweepCommand
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
-            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), ShardOptions.ReportOptions(parse), stderr, cts.Token, progress);
+            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), stderr, cts.Token, progress);
             var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, budget, run.Threads, cts.Token, progress,
                 step =>
                 {
@@ -125,7 +125,7 @@ public static class SweepCommand
     }
 
     // One shard: at every step, its share of the step's inputs under every reading, written as one partial result.
-    private static int RunShard(Run run, Shard shard, string file, List<string> arguments, Dictionary<string, string> report,
+    private static int RunShard(Run run, Shard shard, string file, List<string> arguments,
         TextWriter stderr, CancellationToken cancel, Action<string>? progress)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -146,7 +146,7 @@ public static class SweepCommand
             stderr.WriteLine($"klp-check: interrupted: shard {shard} not written");
             return ExitCodes.Interrupted;
         }
-        var partial = new PartialResult("sweep", PartialResult.ToolVersion, shard, arguments, run.Identity, report, [], null) { Steps = steps };
+        var partial = new PartialResult("sweep", PartialResult.ToolVersion, shard, arguments, run.Identity, [], null) { Steps = steps };
         return ShardOptions.Write(partial, file, inputs, total, steps.Sum(s => s.Readings.Sum(p => p.States)), clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
     }
 
