@@ -117,6 +117,7 @@ public static class Cli
             DesignCommand.Create(stdout, stderr),
             Conformance.ConformCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
+            ExploreCommand.Create(stdout, stderr),
         };
         // Help wraps at 80 columns even when piped (a pipe has no width).
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())

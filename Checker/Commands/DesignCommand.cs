@@ -17,9 +17,9 @@ public static class DesignCommand
         var require = new Option<string[]>("--require") { Description = "the property ids every combination must keep, comma-separated or repeated", Arity = ArgumentArity.OneOrMore };
         var mode = Cli.ModeOption();
         var format = Cli.FormatOption();
-        var write = new Option<string?>("--write") { HelpName = "DIR", Description = "write each combination that keeps the required properties as DIR/design-N.proposal (N: its row)" };
+        var write = new Option<string?>("--write") { HelpName = "DIR", Description = "write each combination shown to keep the required properties as DIR/design-N.proposal (N: its row); never one a cap left undecided" };
         var input = new InputOptions();
-        var command = new Command("design", $"Enumerate combinations of policies (which patches a load replaces, which sets it occupies, the meaning of 0, list arity, the load parameter, isolation, state rules, and on release plans the encoder) and list those that keep every required property within the bounds, simplest first, with the presets they equal. Input: release plans within bounds (default {DesignSpace.DefaultBounds.Releases} releases), --raw catalogs, --catalog or --plan. Exit 0: some combination keeps them; 1: none does; 2: bad input; 130: interrupted.")
+        var command = new Command("design", $"Enumerate combinations of policies (which patches a load replaces, which sets it occupies, the meaning of 0, list arity, the load parameter, isolation, state rules, and on release plans the encoder) and list those that keep every required property within the bounds, simplest first, with the presets they equal. Input: release plans within bounds (default {DesignSpace.DefaultBounds.Releases} releases), --raw catalogs, --catalog or --plan. A combination whose exploration a cap (--max-states, --max-depth, the default state cap) cut before a required property was shown violated is not decided, never kept. Exit 0: some combination keeps them, every exploration exhaustive; 1: every combination breaks one; 2: bad input; 3: a cap cut an exploration and some combination is kept or not decided; 130: interrupted.")
         {
             require, mode, format, write,
         };
@@ -76,10 +76,14 @@ public static class DesignCommand
                     var path = Path.Combine(directory, $"design-{i + 1}{ProposalFile.Extension}");
                     if (!OutputPath.Write("--write", path, Proposal(result, passing[i], i + 1, [.. required.Select(r => r.Id)]), stderr)) return ExitCodes.Usage;
                 }
-                stderr.WriteLine($"klp-check: wrote {passing.Count} proposal file{(passing.Count == 1 ? "" : "s")} to {directory}");
+                stderr.WriteLine($"klp-check: wrote {passing.Count} proposal file{(passing.Count == 1 ? "" : "s")} to {directory}"
+                    + (result.Undecided.Count > 0 ? $"; not the {result.Undecided.Count} combinations a cap left undecided" : ""));
             }
             if (!result.Complete) return ExitCodes.Interrupted;
-            return result.Passing.Count > 0 ? ExitCodes.Ok : ExitCodes.Failed;
+            if (result.Passing.Count == 0 && result.Undecided.Count == 0) return ExitCodes.Failed;
+            if (result.Exhaustive) return ExitCodes.Ok;
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(result.Undecided.Count, "combination")} not decided (exit 3)");
+            return ExitCodes.Inconclusive;
         });
         return command;
     }

@@ -37,6 +37,16 @@ public static class OutputPath
         }
     }
 
+    /// <summary>Why a file the user named to read is not a regular file (missing, a directory, a device, a FIFO), or null when it is one.</summary>
+    /// <remarks>Asked before opening: opening a FIFO waits for a writer, and a device may never end.</remarks>
+    public static string? NotRegular(string path) => InputFile.KindOf(path) switch
+    {
+        FileKind.Missing => "no such file",
+        FileKind.Folder => "is a directory",
+        FileKind.Other => "not a regular file",
+        _ => null,
+    };
+
     /// <summary>Writes a file atomically (a temporary file beside the target, renamed over it), following a symbolic link; on failure prints one line, removes the temporary file and returns false.</summary>
     public static bool Write(string option, string path, string text, TextWriter stderr)
     {

@@ -16,7 +16,9 @@ public class ArgumentTests
 
         Assert.Equal(2, code);
         Assert.Equal("", output);
-        Assert.Equal("klp-check: unknown command 'bogus' (commands: replay, readings, check, compare, merge, diff, sweep, design, conform, export) (see klp-check --help)", Assert.Single(Lines(err)));
+        var commands = string.Join(", ", Klp.Check.Commands.Cli.Parse([]).RootCommandResult.Command.Subcommands.Select(c => c.Name));
+        Assert.Contains("replay, readings, check, compare", commands);
+        Assert.Equal($"klp-check: unknown command 'bogus' (commands: {commands}) (see klp-check --help)", Assert.Single(Lines(err)));
     }
 
     [Theory]
