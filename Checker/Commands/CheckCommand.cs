@@ -94,7 +94,7 @@ public static class CheckCommand
             }
             var target = sharded ? o.Shard.Parse(parse, stderr) : null;
             if (sharded && target is null) return ExitCodes.Usage;
-            if (parse.GetValue(o.Traces) is { } folder && !OutputPath.CheckFolder("--traces", folder, stderr)) return ExitCodes.Usage;
+            if (parse.GetValue(o.Traces) is { } folder && !CheckTraces(folder, stderr)) return ExitCodes.Usage;
 
             if (parse.GetValue(o.Random) is { } runs)
             {
@@ -220,10 +220,16 @@ public static class CheckCommand
         return null;
     }
 
+    // The folder of --traces and the files it may replace (traces, proposals beside them), before any exploration.
+    private static bool CheckTraces(string dir, TextWriter stderr) =>
+        OutputPath.CheckFolder("--traces", dir, stderr)
+        && OutputPath.CheckFilesIn("--traces", dir, "*.klp", stderr)
+        && OutputPath.CheckFilesIn("--traces", dir, "*" + ProposalFile.Extension, stderr);
+
     /// <summary>Writes the trace of every verdict that has one as <c>DIR/READING--PROPERTY.klp</c>; false (with one line on stderr) when a file cannot be written.</summary>
     public static bool WriteTraces(string dir, IEnumerable<Verdict> verdicts, TextWriter stderr)
     {
-        if (!OutputPath.CheckFolder("--traces", dir, stderr)) return false;
+        if (!OutputPath.CreateFolder("--traces", dir, stderr)) return false;
         foreach (var v in verdicts)
         {
             if (v.Trace is null || v.Catalog is null) continue;

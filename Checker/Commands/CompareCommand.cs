@@ -163,7 +163,7 @@ public static class CompareCommand
         Dictionary<(string, string), (string, int)>? baseline = null;
         try
         {
-            baseline = Baseline.Parse(ScenarioParser.ReadSource(file), file, errors);
+            baseline = Baseline.Parse(Inputs.InputFile.Read(file), file, errors);
         }
         catch (ScenarioException e)
         {

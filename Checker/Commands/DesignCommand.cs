@@ -54,11 +54,7 @@ public static class DesignCommand
             if (source is null) return ExitCodes.Usage;
             var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
             var directory = parse.GetValue(write);
-            if (directory is not null && WriteProblem(directory) is { } problem)
-            {
-                stderr.WriteLine($"klp-check: --write: {problem}");
-                return ExitCodes.Usage;
-            }
+            if (directory is not null && !CheckWrite(directory, stderr)) return ExitCodes.Usage;
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
@@ -73,12 +69,12 @@ public static class DesignCommand
             stderr.WriteLine($"klp-check: {result.Points.Count} combinations, {result.States} states in {result.Elapsed.TotalSeconds:F2} s");
             if (directory is not null && result.Complete)
             {
-                Directory.CreateDirectory(directory);
+                if (!OutputPath.CreateFolder("--write", directory, stderr)) return ExitCodes.Usage;
                 var passing = result.Passing;
                 for (var i = 0; i < passing.Count; i++)
                 {
                     var path = Path.Combine(directory, $"design-{i + 1}{ProposalFile.Extension}");
-                    File.WriteAllText(path, Proposal(result, passing[i], i + 1, [.. required.Select(r => r.Id)]));
+                    if (!OutputPath.Write("--write", path, Proposal(result, passing[i], i + 1, [.. required.Select(r => r.Id)]), stderr)) return ExitCodes.Usage;
                 }
                 stderr.WriteLine($"klp-check: wrote {passing.Count} proposal file{(passing.Count == 1 ? "" : "s")} to {directory}"
                     + (result.Undecided.Count > 0 ? $"; not the {result.Undecided.Count} combinations a cap left undecided" : ""));
@@ -92,21 +88,16 @@ public static class DesignCommand
         return command;
     }
 
-    // Written files never replace anything: a directory of an earlier run is refused before exploring.
-    private static string? WriteProblem(string directory)
+    // Written files never replace anything: a directory of an earlier run is refused before
+    // exploring, as is a folder that cannot be created or written, or a design-N.proposal that is
+    // not a regular file.
+    private static bool CheckWrite(string directory, TextWriter stderr)
     {
-        if (File.Exists(directory)) return $"'{directory}' is a file, not a directory";
-        if (!Directory.Exists(directory)) return null;
-        try
-        {
-            return Directory.EnumerateFiles(directory, "design-*" + ProposalFile.Extension).Any()
-                ? $"'{directory}' already holds design-*{ProposalFile.Extension} files; remove them or name another directory"
-                : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"cannot list '{directory}': {e.Message}";
-        }
+        const string pattern = "design-*" + ProposalFile.Extension;
+        if (!OutputPath.CheckFolder("--write", directory, stderr) || !OutputPath.CheckFilesIn("--write", directory, pattern, stderr)) return false;
+        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory, pattern).Any()) return true;
+        stderr.WriteLine($"klp-check: --write: '{directory}' already holds {pattern} files; remove them or name another directory");
+        return false;
     }
 
     /// <summary>A kept combination as a proposal file named <c>design-N</c>, with comments on where it came from.</summary>

@@ -21,23 +21,24 @@ public static class ConformCommand
     {
         var files = new Argument<string[]>("FILE") { Description = "scenario files or folders of them; every realisable one runs", Arity = ArgumentArity.ZeroOrMore };
         var catalog = new Option<string[]>("--catalog") { HelpName = "FILE", Description = "generate traces over the catalog of this scenario file; repeat for several", Arity = ArgumentArity.ZeroOrMore };
-        var traces = new Option<int>("--traces") { HelpName = "N", Description = "traces per catalog", DefaultValueFactory = _ => 100 };
-        var seed = new Option<ulong>("--seed") { HelpName = "S", Description = "seed of the generated traces", DefaultValueFactory = _ => 1 };
-        var length = new Option<int>("--length") { HelpName = "L", Description = "operations per generated random walk", DefaultValueFactory = _ => 8 };
+        var traces = Cli.NumberOption("--traces", 1, int.MaxValue, "traces per catalog (default 100)");
+        var seed = Cli.NumberOption("--seed", 0UL, ulong.MaxValue, "seed of the generated traces (default 1)");
+        var length = Cli.NumberOption("--length", 1, int.MaxValue, "operations per generated random walk (default 8)");
         var reading = new Option<string?>("--reading", "-r") { HelpName = "NAME", Description = "the reading the model runs (default upstream); another one shows how the kernel refutes it" };
         var outDir = new Option<string?>("--out") { HelpName = "DIR", Description = "write each disagreement as a scenario file into this folder" };
         var cache = new Option<string?>("--cache") { HelpName = "DIR", Description = "module cache (default $XDG_CACHE_HOME/klp-check or ~/.cache/klp-check)" };
         var kernel = new Option<string?>("--kernel") { HelpName = "PATH", Description = "kernel image (default: the newest /boot/vmlinuz-* with headers)" };
         var console = new Option<string?>("--console") { HelpName = "DIR", Description = "write each boot's console output into this folder (boot-N.log)" };
-        var jobs = new Option<int>("--jobs", "-j") { HelpName = "N", Description = "guests booted at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = Cli.NumberOption("--jobs", 1, 1024, "guests booted at once (default: the number of cores)");
+        jobs.Aliases.Add("-j");
         var format = Cli.FormatOption();
         var command = new Command("conform", $"Run traces of the upstream reading on a real Linux kernel under QEMU and compare every step with the model. Exit 0: all agree; 1: a disagreement; 2: bad input; {ExitCodes.Unavailable}: kernel, headers, QEMU or busybox missing.")
         {
             files, catalog, traces, seed, length, reading, outDir, cache, kernel, jobs, console, format,
         };
         command.SetAction(parse => Run(
-            parse.GetValue(files) ?? [], parse.GetValue(catalog) ?? [], parse.GetValue(traces), parse.GetValue(seed), parse.GetValue(length),
-            parse.GetValue(reading), parse.GetValue(outDir), parse.GetValue(cache), parse.GetValue(kernel), parse.GetValue(jobs), parse.GetValue(console),
+            parse.GetValue(files) ?? [], parse.GetValue(catalog) ?? [], parse.GetValue(traces) ?? 100, parse.GetValue(seed) ?? 1, parse.GetValue(length) ?? 8,
+            parse.GetValue(reading), parse.GetValue(outDir), parse.GetValue(cache), parse.GetValue(kernel), parse.GetValue(jobs) ?? Environment.ProcessorCount, parse.GetValue(console),
             parse.GetValue(format) ?? "text", stdout, stderr));
         return command;
     }
@@ -59,22 +60,13 @@ public static class ConformCommand
         var reading = ConformTraces.Upstream;
         if (readingName is not null)
         {
-            var r = Readings.Parse(readingName, out var error);
-            if (r is null)
-            {
-                stderr.WriteLine($"klp-check: --reading: {error}");
-                return ExitCodes.Usage;
-            }
+            if (Cli.ParseReadings([readingName], null, stderr) is not [var r]) return ExitCodes.Usage;
             reading = r.With(r.Options with { Granularity = Granularity.Atomic });
         }
         foreach (var (name, dir) in new[] { ("--out", outDir), ("--console", consoleDir), ("--cache", cacheDir) })
-        {
-            if (dir is not null && File.Exists(dir))
-            {
-                stderr.WriteLine($"klp-check: {name}: {dir} is a file, not a folder");
-                return ExitCodes.Usage;
-            }
-        }
+            if (dir is not null && !OutputPath.CheckFolder(name, dir, stderr)) return ExitCodes.Usage;
+        if (outDir is not null && !OutputPath.CheckFilesIn("--out", outDir, "conform-*.klp", stderr)) return ExitCodes.Usage;
+        if (consoleDir is not null && !OutputPath.CheckFilesIn("--console", consoleDir, "boot-*.log", stderr)) return ExitCodes.Usage;
 
         // Inputs first: bad input exits 2 before anything slow.
         var paths = new List<string>();
@@ -141,7 +133,7 @@ public static class ConformCommand
         }
         var progress = InputOptions.Progress(stderr);
         var cache = cacheDir ?? Harness.DefaultCache();
-        if (consoleDir is not null) Directory.CreateDirectory(consoleDir);
+        if (consoleDir is not null && !OutputPath.CreateFolder("--console", consoleDir, stderr)) return ExitCodes.Usage;
         var runner = new ConformRunner(harness, cache, jobs, progress, consoleDir);
         ConformResult result;
         if (traces.Count == 0) result = new ConformResult(harness.Release, reading, [], new Observability(false, false), 0, TimeSpan.Zero);
@@ -163,11 +155,11 @@ public static class ConformCommand
         var written = new Dictionary<int, string>();
         if (outDir is not null)
         {
-            Directory.CreateDirectory(outDir);
+            if (!OutputPath.CreateFolder("--out", outDir, stderr)) return ExitCodes.Usage;
             foreach (var t in result.Results.Where(t => t.Scenario is not null))
             {
                 var path = Path.Combine(outDir, $"conform-{t.Trace.Id}.klp");
-                File.WriteAllText(path, t.Scenario);
+                if (!OutputPath.Write("--out", path, t.Scenario!, stderr)) return ExitCodes.Usage;
                 written[t.Trace.Id] = path;
             }
         }
@@ -175,7 +167,7 @@ public static class ConformCommand
         {
             "json" => ConformReport.Json(inputs, result, notRealisable, written),
             "markdown" => ConformReport.Markdown(inputs, result, notRealisable, written),
-            _ => ConformReport.Text(inputs, result, notRealisable, written, ReferenceEquals(stdout, Console.Out) ? Terminal.Detect() : Terminal.Plain),
+            _ => ConformReport.Text(inputs, result, notRealisable, written, StandardStream.TerminalOf(stdout)),
         });
         var minutes = result.Elapsed.TotalMinutes;
         stderr.WriteLine($"klp-check: conform: {result.Results.Count} traces, {result.Results.Sum(r => r.Trace.Ops.Count)} steps in {result.Elapsed.TotalSeconds:F0} s, {result.Boots} boots, {jobs} at once" +

@@ -127,16 +127,16 @@ public static class ConformReport
             var verdict = r.Verdict switch
             {
                 Verdict.Disagree => $"**disagree** at step {r.First!.Step} (`{r.First.Operation}`)",
-                Verdict.NotRun => $"**not run**: {r.Why}",
+                Verdict.NotRun => $"**not run**: {MarkdownText.Plain(r.Why ?? "")}",
                 _ => "agree",
             };
-            sb.AppendLine($"| `{r.Trace.Label}` | {r.Trace.Ops.Count} | {verdict} | {string.Join(", ", r.Known.Select(k => k.Difference.Id).Distinct())} |");
+            sb.AppendLine($"| {MarkdownText.CellCode(r.Trace.Label)} | {r.Trace.Ops.Count} | {verdict} | {string.Join(", ", r.Known.Select(k => k.Difference.Id).Distinct())} |");
         }
         foreach (var r in result.Results.Where(r => r.Verdict == Verdict.Disagree))
         {
             var f = r.First!;
             sb.AppendLine();
-            sb.AppendLine($"## `{r.Trace.Label}`, step {f.Step}: `{f.Operation}`");
+            sb.AppendLine($"## {MarkdownText.Code(r.Trace.Label)}, step {f.Step}: `{f.Operation}`");
             sb.AppendLine();
             sb.AppendLine("| fact | model | kernel |");
             sb.AppendLine("|---|---|---|");
@@ -148,14 +148,14 @@ public static class ConformReport
                 foreach (var line in f.Log) sb.AppendLine(line);
                 sb.AppendLine("```");
             }
-            if (written.TryGetValue(r.Trace.Id, out var path)) sb.AppendLine().AppendLine($"Scenario: `{path}`");
+            if (written.TryGetValue(r.Trace.Id, out var path)) sb.AppendLine().AppendLine($"Scenario: {MarkdownText.Code(path)}");
         }
         if (notRealisable.Count > 0)
         {
             sb.AppendLine();
             sb.AppendLine("## Not realisable");
             sb.AppendLine();
-            foreach (var n in notRealisable) sb.AppendLine($"* `{n.File}`: {n.Why}");
+            foreach (var n in notRealisable) sb.AppendLine($"* {MarkdownText.Code(n.File)}: {MarkdownText.Plain(n.Why)}");
         }
         var counts = KnownCounts(result).ToList();
         if (counts.Count > 0)

@@ -84,7 +84,7 @@ public static class CheckReport
     public static string Markdown(InputSource source, ReadingResult result)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"### klp-check check: `{result.Reading.DisplayName}`");
+        sb.AppendLine($"### klp-check check: {MarkdownText.Code(result.Reading.DisplayName)}");
         sb.AppendLine();
         sb.AppendLine($"Scope: {ReportScope.Markdown(source)}.");
         ReportScope.AppendMarkdown(sb, NotExhaustive(source, result));
@@ -92,7 +92,7 @@ public static class CheckReport
         sb.AppendLine("| property | verdict | detail | trace |");
         sb.AppendLine("|---|---|---|---|");
         foreach (var v in result.Verdicts)
-            sb.AppendLine($"| `{v.Invariant.Id}` | {(v.Kind == VerdictKind.Violated ? $"**{v.Word}**{(v.Exhaustive ? "" : "?")}" : v.Word)} | {v.Detail.Replace("|", "\\|")} | {(v.Trace is null ? "" : $"`{ComparisonReport.TraceText(v)}`")} |");
+            sb.AppendLine($"| `{v.Invariant.Id}` | {(v.Kind == VerdictKind.Violated ? $"**{v.Word}**{(v.Exhaustive ? "" : "?")}" : v.Word)} | {MarkdownText.Plain(v.Detail)} | {(v.Trace is null ? "" : MarkdownText.CellCode(ComparisonReport.TraceText(v)))} |");
         sb.AppendLine();
         foreach (var line in CoverageLines(result.Coverage)) sb.AppendLine(line.TrimStart());
         return sb.ToString();

@@ -190,7 +190,7 @@ public static class ComparisonReport
         foreach (var line in NotExhaustive(c)) ReportScope.AppendMarkdown(sb, line);
         sb.AppendLine();
         sb.Append("| property |");
-        foreach (var r in c.Results) sb.Append($" {r.Reading.DisplayName} |");
+        foreach (var r in c.Results) sb.Append($" {MarkdownText.Plain(r.Reading.DisplayName)} |");
         sb.AppendLine().Append("|---|");
         foreach (var _ in c.Results) sb.Append("---|");
         sb.AppendLine();
@@ -221,8 +221,8 @@ public static class ComparisonReport
             foreach (var group in violations)
             {
                 sb.AppendLine();
-                sb.AppendLine($"- `{group.Key.Id}` ({group.Key.Word}) under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
-                if (group.Key.Trace.Length > 0) sb.AppendLine($"  `{group.Key.Trace}`" + (c.Source.Count > 1 && group.Key.Input is { } input ? $" on `{input.Trim().Replace("\n", "; ")}`" : ""));
+                sb.AppendLine($"- `{group.Key.Id}` ({group.Key.Word}) under {string.Join(", ", group.Select(v => MarkdownText.Code(v.Reading.DisplayName)))}: {MarkdownText.Plain(group.Key.Detail)}");
+                if (group.Key.Trace.Length > 0) sb.AppendLine($"  {MarkdownText.Code(group.Key.Trace)}" + (c.Source.Count > 1 && group.Key.Input is { } input ? $" on {MarkdownText.Code(input.Trim().Replace("\n", "; "))}" : ""));
             }
         }
         var undecided = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Inconclusive).ToList();
@@ -233,7 +233,7 @@ public static class ComparisonReport
             foreach (var group in undecided.GroupBy(v => (v.Invariant.Id, v.Detail)))
             {
                 sb.AppendLine();
-                sb.AppendLine($"- `{group.Key.Id}` under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
+                sb.AppendLine($"- `{group.Key.Id}` under {string.Join(", ", group.Select(v => MarkdownText.Code(v.Reading.DisplayName)))}: {MarkdownText.Plain(group.Key.Detail)}");
             }
         }
         if (c.Equivalence is { } eq)
@@ -246,7 +246,7 @@ public static class ComparisonReport
             sb.AppendLine();
             sb.AppendLine("#### Scenario replays");
             sb.AppendLine();
-            foreach (var r in c.Replays) sb.AppendLine($"- `{r.Scenario.Path}`: {ReplayReport.Summary(r)}");
+            foreach (var r in c.Replays) sb.AppendLine($"- {MarkdownText.Code(r.Scenario.Path)}: {ReplayReport.Summary(r)}");
         }
         sb.AppendLine();
         sb.AppendLine(Totals(c));

@@ -168,7 +168,7 @@ public static class DesignReport
             var v = Values(points[i]);
             sb.Append($"| {i + 1} |");
             foreach (var c in cols) sb.Append($" {(v.TryGetValue(c, out var x) ? x : "-")} |");
-            sb.AppendLine($" {string.Join(", ", points[i].Matches.Select(m => $"`{m}`"))} |");
+            sb.AppendLine($" {string.Join(", ", points[i].Matches.Select(MarkdownText.CellCode))} |");
         }
     }
 

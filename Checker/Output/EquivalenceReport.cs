@@ -263,7 +263,7 @@ public static class EquivalenceReport
         for (var c = 0; c < r.Classes.Count; c++)
         {
             var k = r.Classes[c];
-            sb.AppendLine($"| {c + 1} | {string.Join(", ", k.Members.Select(m => $"`{m.DisplayName}`"))} | {k.Inputs} | {(k.Members.Count > 1 ? k.ProductStates.ToString() : "-")} |");
+            sb.AppendLine($"| {c + 1} | {string.Join(", ", k.Members.Select(m => MarkdownText.CellCode(m.DisplayName)))} | {k.Inputs} | {(k.Members.Count > 1 ? k.ProductStates.ToString() : "-")} |");
         }
         if (r.Differences.Count > 0)
         {
@@ -273,24 +273,22 @@ public static class EquivalenceReport
             {
                 var div = d.Divergence;
                 sb.AppendLine();
-                sb.AppendLine($"- classes {d.First + 1} and {d.Second + 1}, {Escape(Headline(r, d))} (differ on {d.DistinguishingInputs} of {r.Source.Count} inputs)");
-                sb.AppendLine($"  - input {d.Input + 1}: {Escape(string.Join("; ", InputLines(d.InputText)))}");
-                sb.AppendLine($"  - trace: `{TraceText(div)}`");
-                foreach (var line in DifferenceLines(div)) sb.AppendLine($"  - {Escape(line)}");
+                sb.AppendLine($"- classes {d.First + 1} and {d.Second + 1}, {MarkdownText.Plain(Headline(r, d))} (differ on {d.DistinguishingInputs} of {r.Source.Count} inputs)");
+                sb.AppendLine($"  - input {d.Input + 1}: {MarkdownText.Plain(string.Join("; ", InputLines(d.InputText)))}");
+                sb.AppendLine($"  - trace: {MarkdownText.Code(TraceText(div))}");
+                foreach (var line in DifferenceLines(div)) sb.AppendLine($"  - {MarkdownText.Plain(line)}");
                 if (!standalone) continue;
                 sb.AppendLine();
                 sb.AppendLine("  | reading | before | outcome | after |");
                 sb.AppendLine("  |---|---|---|---|");
                 foreach (var v in div.Views)
-                    sb.AppendLine($"  | `{v.Reading.DisplayName}` | {Escape(StateText(v.Catalog, v.Reading, v.Before, r.Observed))} | {Escape(KernelStateText.Outcome(v.Catalog, div.Trace[^1], v.After))} | {Escape(StateText(v.Catalog, v.Reading, v.After.State, r.Observed))} |");
+                    sb.AppendLine($"  | {MarkdownText.CellCode(v.Reading.DisplayName)} | {MarkdownText.Plain(StateText(v.Catalog, v.Reading, v.Before, r.Observed))} | {MarkdownText.Plain(KernelStateText.Outcome(v.Catalog, div.Trace[^1], v.After))} | {MarkdownText.Plain(StateText(v.Catalog, v.Reading, v.After.State, r.Observed))} |");
             }
         }
         sb.AppendLine();
         sb.AppendLine(Totals(r));
         return sb.ToString();
     }
-
-    private static string Escape(string s) => s.Replace("|", "\\|");
 
     /// <summary>The JSON document of <c>klp-check diff</c> (docs/json.md).</summary>
     public static string Json(EquivalenceResult r, string command = "diff")

@@ -26,8 +26,8 @@ public static class ReportScope
 
     /// <summary><see cref="Of"/> for Markdown, the bounds as code.</summary>
     public static string Markdown(InputSource source, string per = "") => Bounded(source)
-        ? $"within {source.Kind} `{source.Bound}` ({Counts(source, per)})"
-        : $"on {source.Kind} ({Counts(source, per)})";
+        ? $"within {MarkdownText.Plain(source.Kind)} {MarkdownText.Code(source.Bound)} ({Counts(source, per)})"
+        : $"on {MarkdownText.Plain(source.Kind)} ({Counts(source, per)})";
 
     /// <summary>The caps that cut, in order of first appearance, e.g. "depth cap 1".</summary>
     public static string Caps(IEnumerable<CutInput> cuts) => string.Join(", ", cuts.Select(c => c.Cap).Distinct());

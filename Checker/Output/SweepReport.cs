@@ -196,7 +196,7 @@ public static class SweepReport
             if (d.Steps.Count == 0) continue;
             sb.AppendLine();
             sb.Append("| property |");
-            foreach (var r in s.Readings) sb.Append($" {r.DisplayName} |");
+            foreach (var r in s.Readings) sb.Append($" {MarkdownText.Plain(r.DisplayName)} |");
             sb.AppendLine().Append("|---|");
             foreach (var _ in s.Readings) sb.Append("---|");
             sb.AppendLine();

@@ -19,7 +19,8 @@ public sealed record SweepRange(string Key, int From, int To)
         var ranges = new List<SweepRange>();
         error = null;
         var expected = $"expected KEY=FROM..TO with {string.Join(", ", at.Keys.Select(k => $"{k.Name}={k.Min}..{k.Max}"))}";
-        foreach (var (key, value) in BoundsText.Settings(text))
+        if (BoundsText.Settings(text, out error) is not { } settings) return null;
+        foreach (var (key, value) in settings)
         {
             var k = at.Keys.FirstOrDefault(x => x.Name == key);
             if (k is null)
@@ -36,11 +37,6 @@ public sealed record SweepRange(string Key, int From, int To)
             if (from is null || to is null || to < from)
             {
                 error = $"bad range '{key}={value}': {key} takes FROM..TO with {k.Min} <= FROM <= TO <= {k.Max}";
-                return null;
-            }
-            if (ranges.Any(r => r.Key == key))
-            {
-                error = $"'{key}' is given twice";
                 return null;
             }
             ranges.Add(new SweepRange(key, from.Value, to.Value));

@@ -52,13 +52,17 @@ public class ConformCommandTests
     }
 
     [Theory]
-    [InlineData("--traces", "0")]
-    [InlineData("--length", "-1")]
-    public void Conform_NumberBelowOne_ExitsTwo(string option, string value)
+    [InlineData("--traces", "0", "--traces takes a whole number of at least 1, not '0'")]
+    [InlineData("--length", "-1", "--length takes a whole number of at least 1, not '-1'")]
+    [InlineData("--traces", "abc", "--traces takes a whole number of at least 1, not 'abc'")]
+    [InlineData("--seed", "-1", "--seed takes a whole number of at least 0, not '-1'")]
+    [InlineData("--jobs", "0", "--jobs takes a whole number from 1 to 1024, not '0'")]
+    public void Conform_BadNumber_ExitsTwoWithOneLineNamingTheRange(string option, string value, string message)
     {
         var (code, _, err) = Run("conform", "--catalog", RepositoryFiles.Full("scenarios/conform/mixed.klp"), option, value);
 
         Assert.Equal(2, code);
-        Assert.Contains("must be at least 1", err);
+        Assert.Equal($"klp-check: {message} (see klp-check --help)", err.TrimEnd());
+        Assert.DoesNotContain("System.", err);
     }
 }
