@@ -156,6 +156,44 @@ public class LockstepTests
         AssertReplays(d);
     }
 
+    // A vendor hotfix in set 1, then a vendor cumulative in set 2 with a function of its own: upstream's
+    // cumulative replaces (replace=true) the hotfix, replace-set's replaces only set 2. Both loads are
+    // accepted; only what they replace tells the readings apart.
+    private static Catalog HotfixThenCumulative() =>
+        ScenarioParser.Parse("patch h hotfix sets={1} funcs={f}\npatch c cumulative sets={2} funcs={g}\n", "hotfix-then-cumulative.klp").Catalog;
+
+    // Two-phase: during c's transition h is still enabled under both readings, so nothing but the
+    // outcome of load c differs until the transition completes.
+    [Fact]
+    public void Lockstep_LoadsAcceptedByBothButReplacingDifferentPatches_DifferInOutcomeAtThatLoad()
+    {
+        var catalog = HotfixThenCumulative();
+        static Reading TwoPhase(Reading r) => r.With(r.Options with { Granularity = Granularity.TwoPhase });
+
+        var d = Run(catalog, Behaviour, TwoPhase(Readings.Upstream), TwoPhase(Readings.ReplaceSet)).Divergence;
+
+        Assert.NotNull(d);
+        Assert.Equal(["load h", "complete", "load c"], d.Trace.Select(o => o.Format(catalog)));
+        Assert.Equal(Observed.Outcome, d.Differs);
+        Assert.True(d.Views[0].After.Accepted && d.Views[1].After.Accepted);
+        Assert.Equal((1UL << catalog.IndexOf("h"), 0UL), (d.Views[0].After.Affected, d.Views[1].After.Affected));
+        AssertReplays(d);
+    }
+
+    [Fact]
+    public void Lockstep_OnlyOutcomesOfLoadsReplacingDifferentPatches_DifferAtThatLoad()
+    {
+        var catalog = HotfixThenCumulative();
+
+        var d = Run(catalog, Observed.Outcome, Readings.Upstream, Readings.ReplaceSet).Divergence;
+
+        Assert.NotNull(d);
+        Assert.Equal(["load h", "load c"], d.Trace.Select(o => o.Format(catalog)));
+        Assert.Equal(Observed.Outcome, d.Differs);
+        Assert.Equal((1UL << catalog.IndexOf("h"), 0UL), (d.Views[0].After.Affected, d.Views[1].After.Affected));
+        AssertReplays(d);
+    }
+
     [Fact]
     public void Lockstep_FingerprintsAndExactValues_AgreeOnJoesTuesdayCatalog()
     {

@@ -184,6 +184,26 @@ public class StepTests
         Assert.Equal((Errno.EEXIST, Reason.NopNameClash, 0b011UL), (o.Errno, o.Reason, o.State.InPatches));
     }
 
+    // The same clash under a set reading: r's sets cover a's and b's, so r replaces both and
+    // gets a nop for f (sympos 0) and one for f at sympos 1, both named "f,1".
+    [Fact]
+    public void Load_FlatReplacingEntriesAtSympos0AndSympos1UnderExactIdentity_RefusesWithEexist()
+    {
+        var catalog = new Catalog(
+        [
+            new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [F("f")], [], false, [1u]),
+            new Patch("b", Origin.Vendor, PatchKind.Hotfix, 1, [F("f", 1)], [], false, [2u]),
+            new Patch("r", Origin.Vendor, PatchKind.Cumulative, 2, [F("g")], [], false, [1u, 2u]),
+        ]);
+
+        var exact = Last(catalog, Exact(Readings.Flat), Operation.Load(0), Operation.Load(1), Operation.Load(2));
+        var normalized = Last(catalog, Readings.Flat, Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.EEXIST, Reason.NopNameClash, 0b011UL), (exact.Errno, exact.Reason, exact.State.InPatches));
+        // Normalized, f and f at sympos 1 are one function: b cannot load beside a in another set.
+        Assert.Equal((Errno.EINVAL, Reason.FunctionConflict), (normalized.Errno, normalized.Reason));
+    }
+
     [Fact]
     public void Load_ReplaceOverSympos0AndSympos1UnderNormalizedIdentity_GetsOneNopAndReplaces()
     {
