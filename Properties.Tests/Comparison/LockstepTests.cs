@@ -194,6 +194,24 @@ public class LockstepTests
         AssertReplays(d);
     }
 
+    // Observing only the code that runs: upstream stacks b on a's function and starts b's
+    // transition, replace-set refuses b (function-conflict) and runs no transition. The code run
+    // differs for switched tasks although only one of the readings is in a transition.
+    [Fact]
+    public void Lockstep_OnlyCodeRunObservedAndOneReadingInATransition_DiffersInRunsAtTheLoad()
+    {
+        var catalog = ScenarioParser.Parse("patch a customer sets={1} funcs={f}\npatch b customer sets={2} funcs={f}\n", "stacked.klp").Catalog;
+        static Reading TwoPhase(Reading r) => r.With(r.Options with { Granularity = Granularity.TwoPhase });
+
+        var d = Run(catalog, Observed.Runs, TwoPhase(Readings.Upstream), TwoPhase(Readings.ReplaceSet)).Divergence;
+
+        Assert.NotNull(d);
+        Assert.Equal(["load a", "complete", "load b"], d.Trace.Select(o => o.Format(catalog)));
+        Assert.Equal(Observed.Runs, d.Differs);
+        Assert.True(d.Views[0].After.State.InTransition);
+        Assert.False(d.Views[1].After.State.InTransition);
+    }
+
     [Fact]
     public void Lockstep_FingerprintsAndExactValues_AgreeOnJoesTuesdayCatalog()
     {
