@@ -15,6 +15,8 @@ public class LockstepTests
     private static int TimelineLoads() =>
         ScenarioParser.ParseFile(RepositoryFiles.Full(JoeTuesday)).Steps.Count(s => s.Operation is { Kind: OpKind.Load });
 
+    private static Reading TwoPhase(Reading r) => r.With(r.Options with { Granularity = Granularity.TwoPhase });
+
     private static LockstepResult Run(Catalog catalog, Observed observed, params Reading[] readings) =>
         new Lockstep().Run([.. readings.Select(_ => catalog)], readings, observed);
 
@@ -142,7 +144,6 @@ public class LockstepTests
     public void Lockstep_TwoPhaseMode_OffersCompleteAndStillDistinguishes()
     {
         var catalog = Joe();
-        Reading TwoPhase(Reading r) => r.With(r.Options with { Granularity = Granularity.TwoPhase });
 
         var d = Run(catalog, Behaviour, TwoPhase(Readings.Positional), TwoPhase(Readings.Flat)).Divergence;
 
@@ -168,7 +169,6 @@ public class LockstepTests
     public void Lockstep_LoadsAcceptedByBothButReplacingDifferentPatches_DifferInOutcomeAtThatLoad()
     {
         var catalog = HotfixThenCumulative();
-        static Reading TwoPhase(Reading r) => r.With(r.Options with { Granularity = Granularity.TwoPhase });
 
         var d = Run(catalog, Behaviour, TwoPhase(Readings.Upstream), TwoPhase(Readings.ReplaceSet)).Divergence;
 
@@ -201,7 +201,6 @@ public class LockstepTests
     public void Lockstep_OnlyCodeRunObservedAndOneReadingInATransition_DiffersInRunsAtTheLoad()
     {
         var catalog = ScenarioParser.Parse("patch a customer sets={1} funcs={f}\npatch b customer sets={2} funcs={f}\n", "stacked.klp").Catalog;
-        static Reading TwoPhase(Reading r) => r.With(r.Options with { Granularity = Granularity.TwoPhase });
 
         var d = Run(catalog, Observed.Runs, TwoPhase(Readings.Upstream), TwoPhase(Readings.ReplaceSet)).Divergence;
 

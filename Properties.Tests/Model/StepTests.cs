@@ -117,6 +117,22 @@ public class StepTests
         Assert.Equal((Errno.None, 0UL), (o.Errno, o.State.Pinned));
     }
 
+    // A patch in its own unpatching transition is not enabled: the patch under it is active
+    // again (docs/semantics.md section 2.2), although tasks not yet switched still run its code.
+    [Fact]
+    public void Disable_TwoPhaseStackedPatch_PatchUnderItIsActiveDuringTheUnpatchingTransition()
+    {
+        var twice = new Catalog([Upstream("a", false, F("f")), Upstream("b", false, F("f"))]);
+
+        var o = Last(twice, twoPhase, Operation.Load(0), Operation.Complete(), Operation.Load(1), Operation.Complete(), Operation.Disable(1));
+        var alone = Last(twice, twoPhase, Operation.Load(0), Operation.Complete(), Operation.Disable(0));
+
+        Assert.Equal((true, false), (o.State.InTransition, o.State.TargetPatched));
+        Assert.Equal(0, Observables.ActiveImplementation(twice, o.State, 0));
+        Assert.Equal(1, FunctionStack.Runs(twice, o.State, 0, switched: false));
+        Assert.Equal(-1, Observables.ActiveImplementation(twice, alone.State, 0));
+    }
+
     private static readonly Catalog sympos = new([Upstream("old", false, F("f")), Upstream("new", true, F("f", 1)), Upstream("other", false, F("g"))]);
 
     private static Reading Exact(Reading r) => r.With(r.Options with { FunctionIdentity = FunctionIdentity.Exact });
