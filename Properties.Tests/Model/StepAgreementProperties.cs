@@ -151,9 +151,12 @@ public class StepAgreementProperties
             select new Patch($"p{i}", Origin.Vendor, replace ? PatchKind.Cumulative : PatchKind.Hotfix, i, [func], [], replace, sets))
         let catalog = new Catalog(patches)
         from reading in Generators.Readings()
-        from length in Gen.Choose(1, 8)
-        from ops in Generators.Operations(catalog, length)
-        select new Run(catalog, reading.With(reading.Options with { FunctionIdentity = FunctionIdentity.Exact }), ops);
+        from order in Gen.Shuffle(Enumerable.Range(0, n).ToArray())
+        from length in Gen.Choose(0, 4)
+        from more in Generators.Operations(catalog, length)
+        // Every patch loaded once, each load's transition completed, then any operations.
+        let loads = order.SelectMany(p => new[] { Operation.Load(p), Operation.Complete() })
+        select new Run(catalog, reading.With(reading.Options with { FunctionIdentity = FunctionIdentity.Exact }), [.. loads, .. more]);
 
     [Property(MaxTest = 300)]
     public Property Step_RunOverSymposTwinsUnderExactIdentity_AgreesWithReference() =>
