@@ -117,6 +117,22 @@ public class StepTests
         Assert.Equal((Errno.None, 0UL), (o.Errno, o.State.Pinned));
     }
 
+    // A patch in its own unpatching transition is not enabled: the patch under it is active
+    // again (docs/semantics.md section 2.2), although tasks not yet switched still run its code.
+    [Fact]
+    public void Disable_TwoPhaseStackedPatch_PatchUnderItIsActiveDuringTheUnpatchingTransition()
+    {
+        var twice = new Catalog([Upstream("a", false, F("f")), Upstream("b", false, F("f"))]);
+
+        var o = Last(twice, twoPhase, Operation.Load(0), Operation.Complete(), Operation.Load(1), Operation.Complete(), Operation.Disable(1));
+        var alone = Last(twice, twoPhase, Operation.Load(0), Operation.Complete(), Operation.Disable(0));
+
+        Assert.Equal((true, false), (o.State.InTransition, o.State.TargetPatched));
+        Assert.Equal(0, Observables.ActiveImplementation(twice, o.State, 0));
+        Assert.Equal(1, FunctionStack.Runs(twice, o.State, 0, switched: false));
+        Assert.Equal(-1, Observables.ActiveImplementation(twice, alone.State, 0));
+    }
+
     private static readonly Catalog sympos = new([Upstream("old", false, F("f")), Upstream("new", true, F("f", 1)), Upstream("other", false, F("g"))]);
 
     private static Reading Exact(Reading r) => r.With(r.Options with { FunctionIdentity = FunctionIdentity.Exact });
@@ -182,6 +198,26 @@ public class StepTests
         var o = Last(catalog, Exact(Readings.Upstream), Operation.Load(0), Operation.Load(1), Operation.Load(2));
 
         Assert.Equal((Errno.EEXIST, Reason.NopNameClash, 0b011UL), (o.Errno, o.Reason, o.State.InPatches));
+    }
+
+    // The same clash under a set reading: r's sets cover a's and b's, so r replaces both and
+    // gets a nop for f (sympos 0) and one for f at sympos 1, both named "f,1".
+    [Fact]
+    public void Load_FlatReplacingEntriesAtSympos0AndSympos1UnderExactIdentity_RefusesWithEexist()
+    {
+        var catalog = new Catalog(
+        [
+            new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [F("f")], [], false, [1u]),
+            new Patch("b", Origin.Vendor, PatchKind.Hotfix, 1, [F("f", 1)], [], false, [2u]),
+            new Patch("r", Origin.Vendor, PatchKind.Cumulative, 2, [F("g")], [], false, [1u, 2u]),
+        ]);
+
+        var exact = Last(catalog, Exact(Readings.Flat), Operation.Load(0), Operation.Load(1), Operation.Load(2));
+        var normalized = Last(catalog, Readings.Flat, Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.EEXIST, Reason.NopNameClash, 0b011UL), (exact.Errno, exact.Reason, exact.State.InPatches));
+        // Normalized, f and f at sympos 1 are one function: b cannot load beside a in another set.
+        Assert.Equal((Errno.EINVAL, Reason.FunctionConflict), (normalized.Errno, normalized.Reason));
     }
 
     [Fact]

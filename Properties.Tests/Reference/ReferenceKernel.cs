@@ -336,21 +336,34 @@ public static class ReferenceKernel
     // ---- Observables -------------------------------------------------------------------
 
     /// <summary>What the comparison looks at, from the reference state.</summary>
-    public static Observation Observe(Catalog catalog, RefState state) => new(
-        Observation.EnabledText(catalog, state.Patches
-            .Where(e => state.IsEnabled(e.Patch))
-            .Select(e => (e.Patch, (IEnumerable<uint>)e.Occupied))),
-        Observation.NamesText(catalog, state.Loaded),
-        Observation.NamesText(catalog, state.Pinned),
-        state.Transition is { } t
-            ? Observation.TransitionText(catalog, t.Patch, t.TargetPatched, t.Replacing)
-            : "none");
+    public static Observation Observe(Catalog catalog, RefState state)
+    {
+        var enabled = state.Patches.Where(e => state.IsEnabled(e.Patch)).ToList();
+        // The newest enabled patch that patches a function (any sympos written as 1) runs it;
+        // the newest enabled declarer of a state id gives its version and flag.
+        var active = catalog.Functions.Select(f =>
+            enabled.LastOrDefault(e => catalog[e.Patch].Funcs.Any(g => g.Normalized == f.Normalized))?.Patch ?? -1);
+        var states = new SortedDictionary<uint, KlpState>();
+        foreach (var e in enabled)
+            foreach (var s in catalog[e.Patch].States) states[s.Id] = s;
+        return new(
+            Observation.EnabledText(catalog, enabled.Select(e => (e.Patch, (IEnumerable<uint>)e.Occupied))),
+            Observation.NamesText(catalog, state.Loaded),
+            Observation.NamesText(catalog, state.Pinned),
+            state.Transition is { } t
+                ? Observation.TransitionText(catalog, t.Patch, t.TargetPatched, t.Replacing)
+                : "none",
+            Observation.ActiveText(catalog, active),
+            string.Join(", ", states.Values));
+    }
 
     /// <summary>The same observables from the fast model's state.</summary>
     public static Observation Observe(Catalog catalog, Reading reading, in KernelState state)
     {
         var occupied = Observables.OccupiedSets(catalog, reading, state);
         var enabled = Observables.Enabled(state);
+        var active = new int[catalog.Functions.Length];
+        for (var f = 0; f < active.Length; f++) active[f] = Observables.ActiveImplementation(catalog, state, f);
         if (occupied.Count != enabled.Count || occupied.Select(o => o.Patch).Except(enabled).Any())
             throw new InvalidOperationException("Observables.Enabled and Observables.OccupiedSets disagree");
         return new(
@@ -359,7 +372,9 @@ public static class ReferenceKernel
             Observation.NamesText(catalog, Masks.Indices(state.Pinned)),
             state.InTransition
                 ? Observation.TransitionText(catalog, state.TransitionPatch, state.TargetPatched, Masks.Indices(state.Replacing))
-                : "none");
+                : "none",
+            Observation.ActiveText(catalog, active),
+            string.Join(", ", Observables.ActiveStates(catalog, state).Values));
     }
 }
 
@@ -368,9 +383,14 @@ public static class ReferenceKernel
 /// <param name="Loaded">Loaded modules by catalog order.</param>
 /// <param name="Pinned">Pinned modules by catalog order.</param>
 /// <param name="Transition"><c>none</c> or <c>p1 patched replacing {p0}</c>.</param>
-public readonly record struct Observation(string Enabled, string Loaded, string Pinned, string Transition)
+/// <param name="Active">Per function, the patch whose code is active: <c>f=p1 g=original</c>.</param>
+/// <param name="States">The active states by id: <c>1:v2, 3:v0:block_disable</c>.</param>
+public readonly record struct Observation(string Enabled, string Loaded, string Pinned, string Transition, string Active, string States)
 {
-    public override string ToString() => $"enabled [{Enabled}]; loaded {Loaded}; pinned {Pinned}; transition {Transition}";
+    public override string ToString() => $"enabled [{Enabled}]; loaded {Loaded}; pinned {Pinned}; transition {Transition}; active {Active}; states {{{States}}}";
+
+    internal static string ActiveText(Catalog catalog, IEnumerable<int> perFunction) =>
+        string.Join(" ", perFunction.Select((p, f) => $"{catalog.Functions[f]}={(p < 0 ? "original" : catalog[p].Name)}"));
 
     internal static string EnabledText(Catalog catalog, IEnumerable<(int Patch, IEnumerable<uint> Sets)> entries) =>
         string.Join(" ", entries.Select(e => catalog[e.Patch].Name + "{" + string.Join(",", e.Sets.Order()) + "}"));
