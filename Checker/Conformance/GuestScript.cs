@@ -55,6 +55,12 @@ public readonly record struct Phase(PhaseKind Kind, int TransitionPatch, bool Ta
 /// </remarks>
 public static class GuestScript
 {
+    /// <summary>The script's last marker, before <c>poweroff -f</c>.</summary>
+    public const string LastMarker = "@@bye";
+
+    /// <summary>The marker of a reset that could not remove everything; <c>poweroff -f</c> follows.</summary>
+    public const string DirtyMarker = "@@dirty";
+
     /// <summary>How long the guest waits for a transition (and a replaced patch's removal) to finish, in 20 ms polls.</summary>
     public const int SettlePolls = 500;
 
