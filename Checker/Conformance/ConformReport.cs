@@ -271,15 +271,7 @@ public static class ConformReport
             w.WriteString("description", identity.Description);
             w.WriteEndObject();
         }
-        w.WriteStartArray("compared");
-        foreach (var (what, why) in Compared(result))
-        {
-            w.WriteStartObject();
-            w.WriteString("what", what);
-            w.WriteString("why", why);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        WhatWhy(w, "compared", Compared(result));
         w.WritePropertyName("reading");
         ModelJson.WriteReading(w, result.Reading);
         w.WriteStartObject("summary");
@@ -360,8 +352,14 @@ public static class ConformReport
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartArray("notObservable");
-        foreach (var (what, why) in NotObservable(result))
+        WhatWhy(w, "notObservable", NotObservable(result));
+    }
+
+    // An array of { "what", "why" } objects.
+    private static void WhatWhy(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<(string What, string Why)> items)
+    {
+        w.WriteStartArray(name);
+        foreach (var (what, why) in items)
         {
             w.WriteStartObject();
             w.WriteString("what", what);

@@ -130,23 +130,28 @@ public static class ConformTraces
             }
         }
         var rng = seed;
-        var accepted = new List<Operation>();
-        while (traces.Count < count)
-        {
-            var state = KernelState.Empty;
-            var ops = new Operation[length];
-            for (var k = 0; k < length; k++)
-            {
-                accepted.Clear();
-                foreach (var op in alphabet)
-                    if (Kernel.Step(catalog, Upstream, state, op).Accepted) accepted.Add(op);
-                var pickAccepted = accepted.Count > 0 && Next(ref rng) % 5 != 0;
-                ops[k] = pickAccepted ? accepted[(int)(Next(ref rng) % (ulong)accepted.Count)] : alphabet[(int)(Next(ref rng) % (ulong)alphabet.Length)];
-                state = Kernel.Step(catalog, Upstream, state, ops[k]).State;
-            }
-            traces.Add(ops);
-        }
+        while (traces.Count < count) traces.Add(Walk(catalog, Upstream, length, ref rng, _ => alphabet));
         return traces;
+    }
+
+    // A seeded random walk of the model under a reading: at each step, among the candidates of
+    // the state, an operation the model accepts four times in five, else any candidate.
+    private static Operation[] Walk(Catalog catalog, Reading reading, int length, ref ulong rng, Func<KernelState, IReadOnlyList<Operation>> candidatesOf)
+    {
+        var state = KernelState.Empty;
+        var ops = new Operation[length];
+        var accepted = new List<Operation>();
+        for (var k = 0; k < length; k++)
+        {
+            var candidates = candidatesOf(state);
+            accepted.Clear();
+            foreach (var op in candidates)
+                if (Kernel.Step(catalog, reading, state, op).Accepted) accepted.Add(op);
+            var pickAccepted = accepted.Count > 0 && Next(ref rng) % 5 != 0;
+            ops[k] = pickAccepted ? accepted[(int)(Next(ref rng) % (ulong)accepted.Count)] : candidates[(int)(Next(ref rng) % (ulong)candidates.Count)];
+            state = Kernel.Step(catalog, reading, state, ops[k]).State;
+        }
+        return ops;
     }
 
     /// <summary>The model's reading for traces that hold transitions open: upstream, two-phase.</summary>
@@ -163,27 +168,12 @@ public static class ConformTraces
     public static List<(IReadOnlyList<Operation> Ops, IReadOnlyList<Phase>? Phases)> GenerateTwoPhase(Catalog catalog, int count, ulong seed, int length)
     {
         var named = Alphabet(catalog);
-        Operation[] inside = [Operation.Complete(), Operation.Reverse()];
+        Operation[] inTransition = [.. named, Operation.Complete(), Operation.Reverse()];
         var traces = new List<(IReadOnlyList<Operation>, IReadOnlyList<Phase>?)>();
         var rng = seed;
-        var candidates = new List<Operation>();
-        var accepted = new List<Operation>();
         while (traces.Count < count)
         {
-            var state = KernelState.Empty;
-            var ops = new Operation[length];
-            for (var k = 0; k < length; k++)
-            {
-                candidates.Clear();
-                candidates.AddRange(named);
-                if (state.InTransition) candidates.AddRange(inside);
-                accepted.Clear();
-                foreach (var op in candidates)
-                    if (Kernel.Step(catalog, UpstreamTwoPhase, state, op).Accepted) accepted.Add(op);
-                var pickAccepted = accepted.Count > 0 && Next(ref rng) % 5 != 0;
-                ops[k] = pickAccepted ? accepted[(int)(Next(ref rng) % (ulong)accepted.Count)] : candidates[(int)(Next(ref rng) % (ulong)candidates.Count)];
-                state = Kernel.Step(catalog, UpstreamTwoPhase, state, ops[k]).State;
-            }
+            var ops = Walk(catalog, UpstreamTwoPhase, length, ref rng, s => s.InTransition ? inTransition : named);
             // Every operation has a kernel action (complete and reverse only inside a transition).
             var r = Realise(catalog, Granularity.TwoPhase, ops, k => $"operation {k + 1}", out var why)
                 ?? throw new InvalidOperationException(why);

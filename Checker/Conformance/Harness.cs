@@ -340,14 +340,7 @@ public sealed partial record Harness(string KernelImage, string Release, string 
             // ("Kernel panic - not syncing: IO-APIC + timer doesn't work!").
             "-append", "console=ttyS0 quiet panic=-1 loglevel=3 no_timer_check",
         ];
-        var start = new ProcessStartInfo(Qemu)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) start.ArgumentList.Add(a);
+        var start = StartInfo(Qemu, args);
         using var log = consoleLog is null ? null : new StreamWriter(consoleLog, append: false) { AutoFlush = true };
         using var process = new Process { StartInfo = start };
         var output = new StringBuilder();
@@ -413,8 +406,8 @@ public sealed partial record Harness(string KernelImage, string Release, string 
     [System.Text.RegularExpressions.GeneratedRegex(@"\r|\u001b(\[[0-9;?]*[A-Za-z]|.)")]
     private static partial System.Text.RegularExpressions.Regex Escapes();
 
-    // Runs a program; returns its exit code (int.MinValue when killed on timeout) and its stdout and stderr.
-    private static (int Code, string Output) RunProcess(string program, IReadOnlyList<string> args, TimeSpan timeout)
+    // A program with its arguments, its output and error read by the caller, its input closed.
+    private static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> args)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -424,6 +417,13 @@ public sealed partial record Harness(string KernelImage, string Release, string 
             UseShellExecute = false,
         };
         foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
+    }
+
+    // Runs a program; returns its exit code (int.MinValue when killed on timeout) and its stdout and stderr.
+    private static (int Code, string Output) RunProcess(string program, IReadOnlyList<string> args, TimeSpan timeout)
+    {
+        var start = StartInfo(program, args);
         using var process = new Process { StartInfo = start };
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) =>

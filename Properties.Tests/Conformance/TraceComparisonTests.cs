@@ -127,6 +127,29 @@ public class TraceComparisonTests
         Assert.Contains(mutant, x => x.Verdict == Verdict.Disagree);
     }
 
+    // Linux 6.12 has the replace attribute and lists /sys/kernel/livepatch in ls order, not in
+    // the order the patches were enabled: the same traces, recorded on 6.12.95+deb12-amd64, agree
+    // once the replace fact is a set.
+    [Fact]
+    public void Compare_GeneratedTracesOnARecorded612Boot_ReplaceComparedAsASetAgrees()
+    {
+        var catalog = ScenarioParser.ParseFile(RepositoryFiles.Full("Properties.Tests/Conformance/recorded-generated.klp")).Catalog;
+        var recorded = GuestOutput.Parse(File.ReadAllText(RepositoryFiles.Full("Properties.Tests/Conformance/recorded-6.12-generated.log")));
+        var r = Realisation.TryCreate(catalog, out _)!;
+        var traces = ConformTraces.Generate(catalog, 8, 5, 6).Select((ops, i) => new ConformTrace(i + 1, "g", $"g #{i + 1}", r, ops, new int[ops.Length])).ToList();
+        var observable = Observability.From(recorded.Traces.SelectMany(t => t.Steps));
+
+        var results = traces.Select(t => TraceComparison.Compare(t, ConformTraces.Upstream, recorded.Traces.Single(o => o.Id == t.Id), observable, recorded.Release!)).ToList();
+
+        Assert.Equal("6.12.95+deb12-amd64", recorded.Release);
+        Assert.Equal(new Observability(StackOrder: false, Replace: true), observable);
+        Assert.All(results, x => Assert.Equal(Verdict.Agree, x.Verdict));
+        // The kernel's order is not the model's at some step: a listed before e, which must have
+        // been loaded first (e replaces every patch), so the replace list was {a=0, e=1}
+        // against the model's {e=1, a=0}.
+        Assert.Contains(recorded.Traces.SelectMany(t => t.Steps), s => s.Livepatches.Select(d => d.Name).SequenceEqual(["a", "e"]));
+    }
+
     [Fact]
     public void Compare_StepMissing_TraceNotRun()
     {
