@@ -33,14 +33,9 @@ public static class ConformKernels
         }
         else
         {
-            string? choice = null;
-            if (kernelImage is null)
-            {
-                var installed = Harness.Installed();
-                if (installed.Count > 1)
-                    choice = $"the newest of {installed.Count} installed kernels with headers (also {string.Join(", ", installed.Skip(1).Select(k => k.Release))}; --kernel all runs each)";
-            }
-            if (Harness.Find(kernelImage, headers, out var m) is { } h) chosen.Add((h, choice));
+            var installed = kernelImage is null ? Harness.Installed() : [];
+            var image = kernelImage ?? installed.FirstOrDefault()?.Image;
+            if (Harness.Find(image, headers ?? installed.FirstOrDefault()?.BuildDir, out var m) is { } h) chosen.Add((h, Choice(installed)));
             else missing.AddRange(m);
         }
         if (missing.Count == 0) return chosen;
@@ -49,6 +44,10 @@ public static class ConformKernels
         stderr.WriteLine("  " + Harness.InstallCommand);
         return null;
     }
+
+    /// <summary>What the report says of the kernel chosen when none was named: null unless several are installed, else which one (the newest) and the others.</summary>
+    public static string? Choice(IReadOnlyList<KernelCandidate> installed) => installed.Count < 2 ? null
+        : $"the newest of {installed.Count} installed kernels with headers (also {string.Join(", ", installed.Skip(1).Select(k => k.Release))}; --kernel all runs each)";
 
     /// <summary>Runs the traces on every chosen kernel, writes the reports, and returns the exit code: 4 when a kernel could not be built for or did not come up, else 1 when a trace or the identity probe did not agree, else 0.</summary>
     public static int Run(

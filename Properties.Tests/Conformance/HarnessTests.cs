@@ -115,4 +115,18 @@ public sealed class HarnessTests : IDisposable
         Assert.Null(Harness.Find(image, Path.Combine(root, "tree"), out var missing));
         Assert.Contains($"the kbuild tree at {Path.Combine(root, "tree")} is for 6.1.191, the image {image} is 6.1.192", missing);
     }
+
+    [Fact]
+    public void Choice_TwoInstalledKernels_NamesTheNewestUsedAndTheOther()
+    {
+        foreach (var release in new[] { "6.1.0-57-amd64", "6.12.95+deb12-amd64" })
+        {
+            Write($"boot/vmlinuz-{release}", "image");
+            Write($"modules/{release}/build/Makefile");
+        }
+        var installed = Harness.Installed(Path.Combine(root, "boot"), Path.Combine(root, "modules"));
+
+        Assert.Equal("the newest of 2 installed kernels with headers (also 6.1.0-57-amd64; --kernel all runs each)", ConformKernels.Choice(installed));
+        Assert.Null(ConformKernels.Choice([.. installed.Take(1)]));
+    }
 }
