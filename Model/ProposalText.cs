@@ -81,39 +81,32 @@ public static class ProposalText
     public static Reading? Parse(string text, string fallbackName, out ProposalError? error)
     {
         error = null;
-        var values = new Dictionary<string, (string Value, int Line, int Column)>(StringComparer.Ordinal);
+        if (InputText.Check(text) is { } notText)
+        {
+            error = new(notText.Line, notText.Column, notText.Message);
+            return null;
+        }
+        // Each value as its words: continuation lines add words, and a value is joined once at the end.
+        var words = new Dictionary<string, (List<string> Words, int Line, int Column)>(StringComparer.Ordinal);
         string? last = null;
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].EndsWith('\r') ? lines[i][..^1] : lines[i];
-            for (var c = 0; c < line.Length; c++)
-            {
-                var ch = line[c];
-                if (char.IsHighSurrogate(ch) && c + 1 < line.Length && char.IsLowSurrogate(line[c + 1]))
-                {
-                    c++;
-                    continue;
-                }
-                if ((char.IsControl(ch) && ch != '\t') || ch == '\uFFFD' || char.IsSurrogate(ch))
-                {
-                    error = new(i + 1, c + 1, $"not a text file: character U+{(int)ch:X4}");
-                    return null;
-                }
-            }
+            if (line.Length > 0 && line[0] == '#') continue;
             var start = 0;
             while (start < line.Length && line[start] is ' ' or '\t') start++;
-            if (start == line.Length || line[start] == '#') continue;
+            if (start == line.Length) continue;
             if (start > 0)
             {
-                // An indented line continues the previous value, so a long source fits 80 columns.
+                // An indented line continues the previous value, so a long source fits 80 columns;
+                // it may start with '#', since only a '#' in the first column begins a comment.
                 if (last is null)
                 {
                     error = new(i + 1, start + 1, "an indented line continues a value, but no key: value line came before it");
                     return null;
                 }
-                var prev = values[last];
-                values[last] = prev with { Value = (prev.Value + " " + line.Trim()).Trim() };
+                AddWords(words[last].Words, line);
                 continue;
             }
             var colon = line.IndexOf(':');
@@ -128,16 +121,20 @@ public static class ProposalText
                 error = new(i + 1, 1, $"unknown key '{Shorten(key)}' (known: {string.Join(", ", Keys)})");
                 return null;
             }
-            if (values.TryGetValue(key, out var first))
+            if (words.TryGetValue(key, out var first))
             {
                 error = new(i + 1, 1, $"duplicate key '{key}' (first on line {first.Line})");
                 return null;
             }
             var valueColumn = colon + 1;
             while (valueColumn < line.Length && line[valueColumn] is ' ' or '\t') valueColumn++;
-            values[key] = (line[valueColumn..].Trim(), i + 1, valueColumn + 1);
+            var value = new List<string>();
+            AddWords(value, line[valueColumn..]);
+            words[key] = (value, i + 1, valueColumn + 1);
             last = key;
         }
+        var values = new Dictionary<string, (string Value, int Line, int Column)>(StringComparer.Ordinal);
+        foreach (var (key, (list, line, column)) in words) values[key] = (string.Join(' ', list), line, column);
         if (values.Count == 0)
         {
             error = new(1, 1, "empty proposal: no KEY: VALUE line (docs/proposals.md)");
@@ -145,6 +142,10 @@ public static class ProposalText
         }
         return Build(values, fallbackName, out error);
     }
+
+    // A value's words: runs of spaces and tabs separate them, so a value reads the same however it is wrapped.
+    private static void AddWords(List<string> words, string text) =>
+        words.AddRange(text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "...";
 

@@ -43,7 +43,7 @@ public static class CheckCommand
         public Command Command()
         {
             Random.HelpName = "RUNS";
-            var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. Exit 0 when all hold; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap left one inconclusive; 130 when interrupted. With --shard K/N --out FILE (exhaustive only): check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
+            var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. A cap (--max-states, --max-depth, the default state cap) that cuts an input's exploration makes the run not exhaustive: a property with no violation there is inconclusive, never holds. Exit 0 when all hold, every exploration exhaustive; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap cut an exploration; 130 when interrupted. With --shard K/N --out FILE (exhaustive only): check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
             {
                 Reading, Setting, Mode, Format, Traces, Random, Seed, Length, GraphLimit,
             };
@@ -94,7 +94,7 @@ public static class CheckCommand
             }
             var target = sharded ? o.Shard.Parse(parse, stderr) : null;
             if (sharded && target is null) return ExitCodes.Usage;
-            if (parse.GetValue(o.Traces) is { } folder && !OutputPath.CheckFolder("--traces", folder, stderr)) return ExitCodes.Usage;
+            if (parse.GetValue(o.Traces) is { } folder && !CheckTraces(folder, stderr)) return ExitCodes.Usage;
 
             if (parse.GetValue(o.Random) is { } runs)
             {
@@ -132,7 +132,7 @@ public static class CheckCommand
                     stderr.WriteLine($"klp-check: interrupted: shard {t.Shard} not written");
                     return ExitCodes.Interrupted;
                 }
-                var partial = new PartialResult("check", PartialResult.ToolVersion, t.Shard, ShardOptions.Recorded(parse), run.Identity, ShardOptions.ReportOptions(parse), [p], null);
+                var partial = new PartialResult("check", PartialResult.ToolVersion, t.Shard, ShardOptions.Recorded(parse), run.Identity, [p], null);
                 return ShardOptions.Write(partial, t.Out, inputs.Count, source.Count, p.States, clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
             }
             var result = Verification.Run(source, r, invariants, run.Limits, run.Threads, cts.Token,
@@ -193,9 +193,10 @@ public static class CheckCommand
         return ExitCode(result);
     }
 
+    // A run a cap cut never exits 0: what it left unexplored is not shown to hold.
     private static int ExitCode(ReadingResult result) =>
         result.Verdicts.Any(v => v.Kind == VerdictKind.Violated) ? ExitCodes.Failed
-        : result.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive) ? ExitCodes.Inconclusive
+        : !result.Exhaustive ? ExitCodes.Inconclusive
         : ExitCodes.Ok;
 
     // The state graph of the one input, explored only as far as the limit: a larger graph is refused
@@ -219,10 +220,16 @@ public static class CheckCommand
         return null;
     }
 
+    // The folder of --traces and the files it may replace (traces, proposals beside them), before any exploration.
+    private static bool CheckTraces(string dir, TextWriter stderr) =>
+        OutputPath.CheckFolder("--traces", dir, stderr)
+        && OutputPath.CheckFilesIn("--traces", dir, "*.klp", stderr)
+        && OutputPath.CheckFilesIn("--traces", dir, "*" + ProposalFile.Extension, stderr);
+
     /// <summary>Writes the trace of every verdict that has one as <c>DIR/READING--PROPERTY.klp</c>; false (with one line on stderr) when a file cannot be written.</summary>
     public static bool WriteTraces(string dir, IEnumerable<Verdict> verdicts, TextWriter stderr)
     {
-        if (!OutputPath.CheckFolder("--traces", dir, stderr)) return false;
+        if (!OutputPath.CreateFolder("--traces", dir, stderr)) return false;
         foreach (var v in verdicts)
         {
             if (v.Trace is null || v.Catalog is null) continue;

@@ -22,8 +22,10 @@ public static class ExitCodes
     public const int Inconclusive = 3;
     /// <summary><c>conform</c>: the kernel, its headers, QEMU or busybox is missing (the message gives the install command).</summary>
     public const int Unavailable = 4;
-    /// <summary><c>prove</c>: a counterexample did not replay, or the two solvers disagreed: an error of the tool, never a verdict.</summary>
+    /// <summary><c>prove</c>: a counterexample did not replay, or the two solvers disagreed (EX_SOFTWARE of sysexits.h): an error of the tool, never a verdict.</summary>
     public const int InternalError = 70;
+    /// <summary>Writing to standard output or standard error failed (EX_IOERR of sysexits.h): a full disk, a closed descriptor or pipe.</summary>
+    public const int IoError = 74;
     /// <summary>Interrupted with Ctrl-C.</summary>
     public const int Interrupted = 130;
 }
@@ -32,17 +34,38 @@ public static class ExitCodes
 public static class Cli
 {
     /// <summary>Parses and runs a command line; returns the exit code.</summary>
+    /// <remarks>A failed write to standard output is one line on standard error and <see cref="ExitCodes.IoError"/>; a failed write to standard error is <see cref="ExitCodes.IoError"/> alone.</remarks>
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
-        stdout ??= Console.Out;
-        var messages = new MessageWriter(stderr ?? Console.Error);
+        var output = new StandardStream(stdout ?? Console.Out, "standard output", escape: true, colour: stdout is null && Terminal.Detect().Colour);
+        var error = new StandardStream(stderr ?? Console.Error, "standard error", escape: false);
+        var messages = new MessageWriter(error);
         try
         {
-            return Run(args, stdout, messages);
+            try
+            {
+                return Run(args, output, messages);
+            }
+            finally
+            {
+                messages.Flush();
+            }
         }
-        finally
+        catch (StandardStreamException e)
         {
-            messages.Flush();
+            if (e.Stream != "standard error")
+            {
+                try
+                {
+                    error.Inner.WriteLine(MessageWriter.Clean($"klp-check: {e.Message}"));
+                    error.Inner.Flush();
+                }
+                catch (Exception f) when (f is IOException or UnauthorizedAccessException or ObjectDisposedException)
+                {
+                    // Standard error failed too: the exit code is all that is left.
+                }
+            }
+            return ExitCodes.IoError;
         }
     }
 
@@ -51,11 +74,31 @@ public static class Cli
         var parse = Parse(args, stdout, stderr);
         if (parse.Errors.Count > 0)
         {
-            for (var i = 0; i < parse.Errors.Count; i++)
-                stderr.WriteLine($"klp-check: {parse.Errors[i].Message}" + (i == parse.Errors.Count - 1 ? " (see klp-check --help)" : ""));
+            stderr.WriteLine($"klp-check: {UsageError(parse)} (see klp-check --help)");
             return ExitCodes.Usage;
         }
-        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is not StandardStreamException)
+        {
+            // What System.CommandLine's own handler prints, through the guarded writer.
+            stderr.WriteLine($"Unhandled exception: {e}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    // One line for a command line the parser refuses: an unknown command names the commands, and
+    // the first other error stands for the rest.
+    private static string UsageError(ParseResult parse)
+    {
+        if (parse.CommandResult.Command is RootCommand root && parse.UnmatchedTokens.Count > 0)
+        {
+            var token = parse.UnmatchedTokens[0];
+            return $"unknown {(token.StartsWith('-') ? "option" : "command")} '{token}' (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))})";
+        }
+        return parse.Errors[0].Message;
     }
 
     /// <summary>Parses a command line with every command of the tool without running it: the errors <see cref="Run(string[], TextWriter?, TextWriter?)"/> would report, none when it would run the command.</summary>
@@ -76,6 +119,7 @@ public static class Cli
             DesignCommand.Create(stdout, stderr),
             Conformance.ConformCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
+            ExploreCommand.Create(stdout, stderr),
             ProveCommand.Create(stdout, stderr),
         };
         // Help wraps at 80 columns even when piped (a pipe has no width).
@@ -197,6 +241,12 @@ public static class Cli
             if (list.Any(x => x.Name == r.Name && x.With(r.Options) != r))
             {
                 stderr.WriteLine($"klp-check: --reading: two different readings are named '{r.Name}'");
+                return null;
+            }
+            // A reading checked twice would be two columns of one name, which no baseline can tell apart.
+            if (list.Any(x => x.DisplayName == r.DisplayName))
+            {
+                stderr.WriteLine($"klp-check: --reading: '{r.DisplayName}' is given twice");
                 return null;
             }
             list.Add(r);

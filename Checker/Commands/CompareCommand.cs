@@ -45,7 +45,7 @@ public static class CompareCommand
 
         public Command Command()
         {
-            var command = new Command("compare", "The verdict matrix: every reading (or those given, and the proposals of --proposals DIR) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. Exit 0; 1 when --expect differs or a replay fails; 2 on bad input; 3 when, without --expect, a cap left a verdict inconclusive; 130 when interrupted. With --shard K/N --out FILE: check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
+            var command = new Command("compare", "The verdict matrix: every reading (or those given, and the proposals of --proposals DIR) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. A cap (--max-states, --max-depth, the default state cap) that cuts an exploration makes the run not exhaustive: a safety property with no violation there reads ok? (no violation in the explored part), a liveness property or witness ? (inconclusive). Exit 0 when every exploration is exhaustive; 1 when --expect differs or a replay fails; 2 on bad input; 3 when nothing failed but a cap cut an exploration; 130 when interrupted. With --shard K/N --out FILE: check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
             {
                 Reading, Setting, Mode, Format, Expect, Save, NoScenarios, ScenarioFolder, Proposals,
             };
@@ -136,7 +136,7 @@ public static class CompareCommand
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
-            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), ShardOptions.ReportOptions(parse), stderr, cts.Token, progress);
+            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), stderr, cts.Token, progress);
             var result = Comparer.Run(run.Source, run.Readings, run.Invariants, run.Limits, run.Scenarios, run.Threads, cts.Token, progress);
             var classes = result.Complete && run.Readings.Count > 1
                 ? Equivalence.Classes(run.Source, run.Readings, run.Limits, run.Threads, cts.Token, progress: progress)
@@ -163,7 +163,7 @@ public static class CompareCommand
         Dictionary<(string, string), (string, int)>? baseline = null;
         try
         {
-            baseline = Baseline.Parse(ScenarioParser.ReadSource(file), file, errors);
+            baseline = Baseline.Parse(Inputs.InputFile.Read(file), file, errors);
         }
         catch (ScenarioException e)
         {
@@ -174,7 +174,7 @@ public static class CompareCommand
     }
 
     // One shard: its inputs under every reading, then the equivalence evidence, written as a partial result.
-    private static int RunShard(Run run, Shard shard, string file, List<string> arguments, Dictionary<string, string> report,
+    private static int RunShard(Run run, Shard shard, string file, List<string> arguments,
         TextWriter stderr, CancellationToken cancel, Action<string>? progress)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -196,7 +196,7 @@ public static class CompareCommand
             stderr.WriteLine($"klp-check: interrupted: shard {shard} not written");
             return ExitCodes.Interrupted;
         }
-        var partial = new PartialResult("compare", PartialResult.ToolVersion, shard, arguments, run.Identity, report, partials, equivalence);
+        var partial = new PartialResult("compare", PartialResult.ToolVersion, shard, arguments, run.Identity, partials, equivalence);
         return ShardOptions.Write(partial, file, inputs.Count, run.Source.Count, partials.Sum(p => p.States), clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
     }
 
@@ -252,9 +252,11 @@ public static class CompareCommand
             }
             else stderr.WriteLine($"klp-check: every verdict matches {expectFile}");
         }
-        else if (code == ExitCodes.Ok && result.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive)))
+        // A run a cap cut never exits 0, not even when it matches a baseline.
+        if (code == ExitCodes.Ok && !result.Exhaustive)
         {
-            stderr.WriteLine("klp-check: a cap cut the exploration: some verdicts are inconclusive (exit 3)");
+            var open = result.Results.Sum(r => r.Verdicts.Count(v => !v.Exhaustive));
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(open, "verdict")} not established (exit 3)");
             code = ExitCodes.Inconclusive;
         }
         return code;

@@ -17,9 +17,9 @@ public static class DesignCommand
         var require = new Option<string[]>("--require") { Description = "the property ids every combination must keep, comma-separated or repeated", Arity = ArgumentArity.OneOrMore };
         var mode = Cli.ModeOption();
         var format = Cli.FormatOption();
-        var write = new Option<string?>("--write") { HelpName = "DIR", Description = "write each combination that keeps the required properties as DIR/design-N.proposal (N: its row)" };
+        var write = new Option<string?>("--write") { HelpName = "DIR", Description = "write each combination shown to keep the required properties as DIR/design-N.proposal (N: its row); never one a cap left undecided" };
         var input = new InputOptions();
-        var command = new Command("design", $"Enumerate combinations of policies (which patches a load replaces, which sets it occupies, the meaning of 0, list arity, the load parameter, isolation, state rules, and on release plans the encoder) and list those that keep every required property within the bounds, simplest first, with the presets they equal. Input: release plans within bounds (default {DesignSpace.DefaultBounds.Releases} releases), --raw catalogs, --catalog or --plan. Exit 0: some combination keeps them; 1: none does; 2: bad input; 130: interrupted.")
+        var command = new Command("design", $"Enumerate combinations of policies (which patches a load replaces, which sets it occupies, the meaning of 0, list arity, the load parameter, isolation, state rules, and on release plans the encoder) and list those that keep every required property within the bounds, simplest first, with the presets they equal. Input: release plans within bounds (default {DesignSpace.DefaultBounds.Releases} releases), --raw catalogs, --catalog or --plan. A combination whose exploration a cap (--max-states, --max-depth, the default state cap) cut before a required property was shown violated is not decided, never kept. Exit 0: some combination keeps them, every exploration exhaustive; 1: every combination breaks one; 2: bad input; 3: a cap cut an exploration and some combination is kept or not decided; 130: interrupted.")
         {
             require, mode, format, write,
         };
@@ -54,11 +54,7 @@ public static class DesignCommand
             if (source is null) return ExitCodes.Usage;
             var granularity = Cli.ParseMode(parse.GetValue(mode)) ?? Granularity.Atomic;
             var directory = parse.GetValue(write);
-            if (directory is not null && WriteProblem(directory) is { } problem)
-            {
-                stderr.WriteLine($"klp-check: --write: {problem}");
-                return ExitCodes.Usage;
-            }
+            if (directory is not null && !CheckWrite(directory, stderr)) return ExitCodes.Usage;
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
@@ -73,36 +69,35 @@ public static class DesignCommand
             stderr.WriteLine($"klp-check: {result.Points.Count} combinations, {result.States} states in {result.Elapsed.TotalSeconds:F2} s");
             if (directory is not null && result.Complete)
             {
-                Directory.CreateDirectory(directory);
+                if (!OutputPath.CreateFolder("--write", directory, stderr)) return ExitCodes.Usage;
                 var passing = result.Passing;
                 for (var i = 0; i < passing.Count; i++)
                 {
                     var path = Path.Combine(directory, $"design-{i + 1}{ProposalFile.Extension}");
-                    File.WriteAllText(path, Proposal(result, passing[i], i + 1, [.. required.Select(r => r.Id)]));
+                    if (!OutputPath.Write("--write", path, Proposal(result, passing[i], i + 1, [.. required.Select(r => r.Id)]), stderr)) return ExitCodes.Usage;
                 }
-                stderr.WriteLine($"klp-check: wrote {passing.Count} proposal file{(passing.Count == 1 ? "" : "s")} to {directory}");
+                stderr.WriteLine($"klp-check: wrote {passing.Count} proposal file{(passing.Count == 1 ? "" : "s")} to {directory}"
+                    + (result.Undecided.Count > 0 ? $"; not the {result.Undecided.Count} combinations a cap left undecided" : ""));
             }
             if (!result.Complete) return ExitCodes.Interrupted;
-            return result.Passing.Count > 0 ? ExitCodes.Ok : ExitCodes.Failed;
+            if (result.Passing.Count == 0 && result.Undecided.Count == 0) return ExitCodes.Failed;
+            if (result.Exhaustive) return ExitCodes.Ok;
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(result.Undecided.Count, "combination")} not decided (exit 3)");
+            return ExitCodes.Inconclusive;
         });
         return command;
     }
 
-    // Written files never replace anything: a directory of an earlier run is refused before exploring.
-    private static string? WriteProblem(string directory)
+    // Written files never replace anything: a directory of an earlier run is refused before
+    // exploring, as is a folder that cannot be created or written, or a design-N.proposal that is
+    // not a regular file.
+    private static bool CheckWrite(string directory, TextWriter stderr)
     {
-        if (File.Exists(directory)) return $"'{directory}' is a file, not a directory";
-        if (!Directory.Exists(directory)) return null;
-        try
-        {
-            return Directory.EnumerateFiles(directory, "design-*" + ProposalFile.Extension).Any()
-                ? $"'{directory}' already holds design-*{ProposalFile.Extension} files; remove them or name another directory"
-                : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"cannot list '{directory}': {e.Message}";
-        }
+        const string pattern = "design-*" + ProposalFile.Extension;
+        if (!OutputPath.CheckFolder("--write", directory, stderr) || !OutputPath.CheckFilesIn("--write", directory, pattern, stderr)) return false;
+        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory, pattern).Any()) return true;
+        stderr.WriteLine($"klp-check: --write: '{directory}' already holds {pattern} files; remove them or name another directory");
+        return false;
     }
 
     /// <summary>A kept combination as a proposal file named <c>design-N</c>, with comments on where it came from.</summary>

@@ -20,7 +20,7 @@ public static class DiffCommand
         var format = Cli.FormatOption("html");
         var observe = new Option<string?>("--observe") { Description = $"observables to compare, comma-separated: all or {string.Join(",", ObservedText.Names)} (default all)" };
         var input = new InputOptions();
-        var command = new Command("diff", "Explore readings in lockstep under one alphabet of operations and group those that no trace tells apart; for each pair of groups print the shortest trace on which an observable differs. Input: release plans within bounds (default), --raw catalogs, --catalog or --plan. Exit 0: one group; 1: the readings differ; 2: bad input; 130: interrupted.")
+        var command = new Command("diff", "Explore readings in lockstep under one alphabet of operations and group those that no trace tells apart; for each pair of groups print the shortest trace on which an observable differs. Input: release plans within bounds (default), --raw catalogs, --catalog or --plan. A cap (--max-states, --max-depth, the default state cap) that cuts a lockstep exploration makes the run not exhaustive: readings of one group then differ in no trace of the explored part, which does not show them equivalent. Exit 0: one group, every exploration exhaustive; 1: the readings differ; 2: bad input; 3: one group, but a cap cut an exploration; 130: interrupted.")
         {
             names, reading, setting, mode, format, observe,
         };
@@ -68,7 +68,10 @@ public static class DiffCommand
             var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);
             stderr.WriteLine($"klp-check: {result.ProductStates} product states in {result.Elapsed.TotalSeconds:F2} s ({result.ProductStates / seconds:N0} states/s)");
             if (!result.Complete) return ExitCodes.Interrupted;
-            return result.AllEquivalent ? ExitCodes.Ok : ExitCodes.Failed;
+            if (!result.AllEquivalent) return ExitCodes.Failed;
+            if (result.Exhaustive) return ExitCodes.Ok;
+            stderr.WriteLine("klp-check: a cap cut the exploration: no trace in the explored part tells the readings apart, which does not show them equivalent (exit 3)");
+            return ExitCodes.Inconclusive;
         });
         return command;
     }

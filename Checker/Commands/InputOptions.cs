@@ -156,24 +156,37 @@ public sealed class InputOptions
     }
 
     /// <summary>A progress line on stderr when it is a terminal; nothing otherwise.</summary>
+    /// <remarks>A progress line is only a courtesy: once writing it fails, no more are written, and the failure is left to the next message.</remarks>
     public static Action<string>? Progress(TextWriter stderr)
     {
+        if (!StandardStream.IsTerminalError(stderr)) return null;
         if (stderr is MessageWriter messages) stderr = messages.Inner;
-        if (!ReferenceEquals(stderr, Console.Error) || Console.IsErrorRedirected) return null;
         var last = 0L;
+        var failed = false;
         return text =>
         {
             var now = Environment.TickCount64;
-            if (now - last < 100) return;
+            if (failed || now - last < 100) return;
             last = now;
-            lock (stderr) stderr.Write($"\r\u001b[K{text}");
+            lock (stderr)
+            {
+                try
+                {
+                    stderr.Write($"\r\u001b[K{text}");
+                }
+                catch (StandardStreamException)
+                {
+                    failed = true;
+                }
+            }
         };
     }
 
     /// <summary>Clears the progress line.</summary>
     public static void EndProgress(TextWriter stderr)
     {
+        if (!StandardStream.IsTerminalError(stderr)) return;
         if (stderr is MessageWriter messages) stderr = messages.Inner;
-        if (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected) stderr.Write("\r\u001b[K");
+        stderr.Write("\r\u001b[K");
     }
 }

@@ -20,65 +20,103 @@ public static class MergeCommand
         var format = Cli.FormatOption("html");
         var expect = new Option<string?>("--expect") { HelpName = "FILE", Description = "compare: a verdict baseline: exit 1 and print what changed when any verdict differs" };
         var save = new Option<string?>("--save-baseline") { HelpName = "FILE", Description = "compare: write the verdicts as a baseline file" };
-        var command = new Command("merge", "Combine the partial results of shards 1..N of one compare, check or sweep run into the report, verdicts, shortest traces and exit code of one unsharded run. Report options given here win; otherwise those given to the lowest shard apply. Exit as the unsharded command would (0, 1, 3; a sweep prints text, markdown or json); 2 when a shard is missing, duplicated, from another run or tool version, or a file is not a partial result.")
+        var recheck = Cli.NumberOption("--recheck", 1, int.MaxValue,
+            "run N inputs of every shard again (a seeded sample; a sweep, at every step) and refuse a shard they contradict: a violation it omitted, a count it shrank (docs/scale-out.md)");
+        var seed = Cli.NumberOption("--seed", 0, int.MaxValue, "the seed of --recheck's sample: the same seed runs the same inputs again (default: a fresh one, printed)");
+        var command = new Command("merge", "Combine the partial results of shards 1..N of one compare, check or sweep run into the report, verdicts, shortest traces and exit code of one unsharded run. Every shard is checked against the run first, and every trace it reports is replayed. Report options come only from this command line. Exit as the unsharded command would (0, 1, 3; a sweep prints text, markdown or json); 2 when a shard is missing, duplicated, from another run or tool version, not a well-formed partial result, or reports what does not replay (or what --recheck contradicts); 130 when a shard did not finish.")
         {
-            files, format, expect, save,
+            files, format, expect, save, recheck, seed,
         };
         command.SetAction(parse =>
         {
+            var fmt = parse.GetValue(format) ?? "text";
+            var expectFile = parse.GetValue(expect);
+            var saveFile = parse.GetValue(save);
+            var sample = parse.GetValue(recheck);
+            if (parse.GetValue(seed) is not null && sample is null)
+            {
+                stderr.WriteLine("klp-check: merge: --seed is the seed of --recheck's sample; give --recheck N");
+                return ExitCodes.Usage;
+            }
+            if (saveFile is not null && !OutputPath.CheckFile("--save-baseline", saveFile, stderr)) return ExitCodes.Usage;
             var shards = Load(parse.GetValue(files)!, stderr);
             if (shards is null) return ExitCodes.Usage;
             var first = shards[0].Partial;
-            string? Option(string name) => parse.GetResult(name) is System.CommandLine.Parsing.OptionResult { Implicit: false } r && r.Tokens.Count > 0
-                ? r.Tokens[0].Value
-                : first.Report.GetValueOrDefault(name[2..]);
-            var fmt = Option("--format") ?? "text";
-            var expectFile = Option("--expect");
-            var saveFile = Option("--save-baseline");
-            var partials = shards.Select(s => s.Partial).ToList();
             if (first.Kind is "check" or "sweep" && (expectFile is not null || saveFile is not null))
             {
                 stderr.WriteLine($"klp-check: merge: --expect and --save-baseline are options of compare, and these are {first.Kind} shards");
                 return ExitCodes.Usage;
             }
+            if (first.Kind == "sweep" && fmt == "html")
+            {
+                stderr.WriteLine("klp-check: merge: a sweep prints text, markdown or json, not html");
+                return ExitCodes.Usage;
+            }
+            foreach (var (f, p) in shards)
+                if (ShardOptions.Unrecorded(p.Arguments) is { } option)
+                {
+                    stderr.WriteLine($"{f}: merge: arguments: '{option}' is never recorded in a shard (merge takes report options from its own command line)");
+                    return ExitCodes.Usage;
+                }
+            var partials = shards.Select(s => s.Partial).ToList();
+            AuditedRun audited;
+            int threads;
+            Func<int> report;
             switch (first.Kind)
             {
                 case "compare":
                 {
                     var run = CompareCommand.Rebuild(first.Arguments, stderr);
-                    if (run is null || !Unchanged(shards[0].File, first, run.Identity, stderr)) return ExitCodes.Usage;
+                    if (run is null || !Unchanged(shards, run.Identity, stderr)) return ExitCodes.Usage;
                     var baseline = expectFile is null ? null : CompareCommand.ReadBaseline(expectFile, stderr);
                     if (expectFile is not null && baseline is null) return ExitCodes.Usage;
-                    if (saveFile is not null && !OutputPath.CheckFile("--save-baseline", saveFile, stderr)) return ExitCodes.Usage;
-                    return CompareCommand.Report(CompareCommand.Merge(run, partials), fmt, baseline, expectFile, saveFile, run.Threads, stdout, stderr);
+                    (audited, threads) = (new AuditedRun("compare", [new RunStep(null, run.Source)], run.Readings, run.Invariants, run.Limits), run.Threads);
+                    report = () => CompareCommand.Report(CompareCommand.Merge(run, partials), fmt, baseline, expectFile, saveFile, run.Threads, stdout, stderr);
+                    break;
                 }
                 case "check":
                 {
-                    if (fmt == "dot")
-                    {
-                        stderr.WriteLine("klp-check: merge: --format dot draws one state graph; run check --format dot without --shard");
-                        return ExitCodes.Usage;
-                    }
                     var run = CheckCommand.Rebuild(first.Arguments, stderr);
-                    if (run is null || !Unchanged(shards[0].File, first, run.Identity, stderr)) return ExitCodes.Usage;
-                    return CheckCommand.Report(run, CheckCommand.Merge(run, partials), fmt, stdout, stderr);
-                }
-                case "sweep":
-                {
-                    if (fmt == "html")
-                    {
-                        stderr.WriteLine("klp-check: merge: a sweep prints text, markdown or json, not html");
-                        return ExitCodes.Usage;
-                    }
-                    var run = SweepCommand.Rebuild(first.Arguments, stderr);
-                    if (run is null || !Unchanged(shards[0].File, first, run.Identity, stderr)) return ExitCodes.Usage;
-                    var result = SweepCommand.Merge(run, partials, stderr);
-                    return result is null ? ExitCodes.Usage : SweepCommand.Report(result, fmt, stdout, stderr);
+                    if (run is null || !Unchanged(shards, run.Identity, stderr)) return ExitCodes.Usage;
+                    (audited, threads) = (new AuditedRun("check", [new RunStep(null, run.Source)], [run.Reading], run.Invariants, run.Limits), run.Threads);
+                    report = () => CheckCommand.Report(run, CheckCommand.Merge(run, partials), fmt, stdout, stderr);
+                    break;
                 }
                 default:
-                    stderr.WriteLine($"{shards[0].File}:1:1: merge: partial results of '{first.Kind}' are not known to this version");
-                    return ExitCodes.Usage;
+                {
+                    var run = SweepCommand.Rebuild(first.Arguments, stderr);
+                    if (run is null || !Unchanged(shards, run.Identity, stderr)) return ExitCodes.Usage;
+                    var steps = run.Dimensions.SelectMany(d => d.Points).DistinctBy(p => p.Bounds.ToString())
+                        .Select(p => new RunStep(p.Bounds.ToString(), p.Bounds.Source())).ToList();
+                    (audited, threads) = (new AuditedRun("sweep", steps, run.Readings, run.Invariants, run.Limits), run.Threads);
+                    report = () => SweepCommand.Merge(run, partials, stderr) is { } result ? SweepCommand.Report(result, fmt, stdout, stderr) : ExitCodes.Usage;
+                    break;
+                }
             }
+            if (ShardAudit.Unfinished(shards) is { } unfinished)
+            {
+                stderr.WriteLine(unfinished);
+                return ExitCodes.Interrupted;
+            }
+            var shares = audited.Shares(first.Shard.N);
+            if (ShardAudit.Check(shards, audited, shares, threads, out var replayed) is { } refusal)
+            {
+                stderr.WriteLine(refusal);
+                return ExitCodes.Usage;
+            }
+            var rechecked = "";
+            if (sample is { } n)
+            {
+                var s = parse.GetValue(seed) ?? Random.Shared.Next();
+                if (ShardRecheck.Run(shards, audited, shares, n, s, threads, out var count) is { } contradiction)
+                {
+                    stderr.WriteLine(contradiction);
+                    return ExitCodes.Usage;
+                }
+                rechecked = $"; --recheck {n} --seed {s}: {Exploration.Verification.Count(count, "input")} run again, every shard agrees";
+            }
+            stderr.WriteLine($"klp-check: merge: {Exploration.Verification.Count(shards.Count, "shard")} checked against the run: {replayed}{rechecked}");
+            return report();
         });
         return command;
     }
@@ -89,7 +127,12 @@ public static class MergeCommand
         var shards = new List<(string File, PartialResult Partial)>();
         foreach (var f in files)
         {
-            if (PartialResult.Read(f, out var error) is not { } p)
+            if (OutputPath.NotRegular(f) is { } problem)
+            {
+                stderr.WriteLine($"{f}: {problem}");
+                return null;
+            }
+            if (PartialReader.Read(f, out var error) is not { } p)
             {
                 stderr.WriteLine(error);
                 return null;
@@ -99,11 +142,6 @@ public static class MergeCommand
         var (file0, first) = shards[0];
         foreach (var (f, p) in shards)
         {
-            if (p.Version != PartialResult.ToolVersion)
-            {
-                stderr.WriteLine($"{f}: merge: written by klp-check {p.Version}, and this is {PartialResult.ToolVersion}: run every shard and the merge with one version");
-                return null;
-            }
             if (p.Kind != first.Kind)
             {
                 stderr.WriteLine($"{f}: merge: a {p.Kind} shard, and {file0} is a {first.Kind} shard");
@@ -137,15 +175,24 @@ public static class MergeCommand
         return [.. shards.OrderBy(s => s.Partial.Shard.K)];
     }
 
-    // The run rebuilt here must be the one the shards ran: the same files with the same content.
-    private static bool Unchanged(string file, PartialResult partial, List<(string Field, string Value)> identity, TextWriter stderr)
+    // The run rebuilt here must be the one every shard ran: the same files with the same content, and
+    // an identity of exactly these fields.
+    private static bool Unchanged(List<(string File, PartialResult Partial)> shards, List<(string Field, string Value)> identity, TextWriter stderr)
     {
-        foreach (var (field, value) in identity)
-            if (partial.Identity.FirstOrDefault(x => x.Field == field).Value != value)
+        foreach (var (file, partial) in shards)
+        {
+            if (partial.Identity.FirstOrDefault(x => !identity.Exists(y => y.Field == x.Field)) is { Field: { } extra })
             {
-                stderr.WriteLine($"{file}: merge: the run rebuilt here has other {FieldNames.GetValueOrDefault(field, field)} than the shards (a file changed or is missing; run merge in the directory the shards ran in)");
+                stderr.WriteLine($"{file}: merge: identity: '{extra}' is not part of the identity of a {partial.Kind} run");
                 return false;
             }
+            foreach (var (field, value) in identity)
+                if (partial.Identity.FirstOrDefault(x => x.Field == field).Value != value)
+                {
+                    stderr.WriteLine($"{file}: merge: the run rebuilt here has other {FieldNames.GetValueOrDefault(field, field)} than the shards (a file changed or is missing; run merge in the directory the shards ran in)");
+                    return false;
+                }
+        }
         return true;
     }
 }

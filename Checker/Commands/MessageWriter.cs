@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Klp.Check.Output;
 
 namespace Klp.Check.Commands;
 
@@ -56,11 +57,7 @@ public sealed partial class MessageWriter(TextWriter inner) : TextWriter
     /// <summary>A message line as it is printed: control characters escaped, long quoted tokens and long lines cut.</summary>
     public static string Clean(string text)
     {
-        var sb = new StringBuilder(Math.Min(text.Length, MaxLine + 40));
-        foreach (var ch in text.TrimEnd('\r'))
-            if (char.IsControl(ch) && ch != '\t') sb.Append($"\\x{(int)ch:x2}");
-            else sb.Append(ch);
-        var cleaned = LongToken().Replace(sb.ToString(), m => $"'{m.Groups[1].Value[..MaxToken]}...' ({m.Groups[1].Value.Length} characters)");
+        var cleaned = LongToken().Replace(Terminal.Escape(text.TrimEnd('\r'), keepLineFeeds: false), m => $"'{m.Groups[1].Value[..MaxToken]}...' ({m.Groups[1].Value.Length} characters)");
         return cleaned.Length <= MaxLine ? cleaned : cleaned[..MaxLine] + $"... ({cleaned.Length} characters)";
     }
 

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Klp.Check.Inputs;
 
 namespace Klp.Check.Commands;
 
@@ -9,15 +9,43 @@ namespace Klp.Check.Commands;
 /// rename would replace whatever the name held (a device node, a FIFO), so only a regular file,
 /// or a new name in an existing folder, is accepted.
 /// </remarks>
-public static partial class OutputPath
+public static class OutputPath
 {
-    private enum Kind { Missing, Regular, Folder, Other }
-
     /// <summary>Checks a file to write; on a bad path prints <c>klp-check: OPTION: message</c> and returns false.</summary>
     public static bool CheckFile(string option, string path, TextWriter stderr) => Report(option, FileProblem(path), stderr);
 
-    /// <summary>Checks a folder to write files into, creating it if needed; on a bad path prints <c>klp-check: OPTION: message</c> and returns false.</summary>
-    public static bool CheckFolder(string option, string path, TextWriter stderr) => Report(option, FolderProblem(path), stderr);
+    /// <summary>Checks a folder to write files into, without creating it: it exists and takes new files, or it can be created; on a bad path prints <c>klp-check: OPTION: message</c> and returns false.</summary>
+    /// <remarks>Nothing is created until <see cref="CreateFolder"/>, so a command that then refuses another argument leaves no trace.</remarks>
+    public static bool CheckFolder(string option, string path, TextWriter stderr) => Report(option, FolderProblem(path, create: false), stderr);
+
+    /// <summary>Creates a folder checked by <see cref="CheckFolder"/> (with its missing parents) when the files are about to be written; on failure prints one line and returns false.</summary>
+    public static bool CreateFolder(string option, string path, TextWriter stderr) => Report(option, FolderProblem(path, create: true), stderr);
+
+    /// <summary>Checks files the command will write into a folder checked by <see cref="CheckFolder"/>: every entry of the folder whose name matches <paramref name="pattern"/> must be a regular file it may replace.</summary>
+    public static bool CheckFilesIn(string option, string folder, string pattern, TextWriter stderr)
+    {
+        if (InputFile.KindOf(folder) != FileKind.Folder) return true;
+        try
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(folder, pattern))
+                if (FileProblem(entry) is { } problem) return Report(option, problem, stderr);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Report(option, $"cannot list '{folder}': {e.Message}", stderr);
+        }
+    }
+
+    /// <summary>Why a file the user named to read is not a regular file (missing, a directory, a device, a FIFO), or null when it is one.</summary>
+    /// <remarks>Asked before opening: opening a FIFO waits for a writer, and a device may never end.</remarks>
+    public static string? NotRegular(string path) => InputFile.KindOf(path) switch
+    {
+        FileKind.Missing => "no such file",
+        FileKind.Folder => "is a directory",
+        FileKind.Other => "not a regular file",
+        _ => null,
+    };
 
     /// <summary>Writes a file atomically (a temporary file beside the target, renamed over it), following a symbolic link; on failure prints one line, removes the temporary file and returns false.</summary>
     public static bool Write(string option, string path, string text, TextWriter stderr)
@@ -71,47 +99,48 @@ public static partial class OutputPath
         {
             return $"cannot follow '{path}': {e.Message}";
         }
-        switch (KindOf(target))
+        switch (InputFile.KindOf(target))
         {
-            case Kind.Folder: return $"'{path}' is a directory";
-            case Kind.Other: return $"'{path}' is not a regular file; only a regular file is replaced";
-            case Kind.Regular: return Writable(Path.GetDirectoryName(Path.GetFullPath(target))!, path);
+            case FileKind.Folder: return $"'{path}' is a directory";
+            case FileKind.Other: return $"'{path}' is not a regular file; only a regular file is replaced";
+            case FileKind.Regular: return Writable(Path.GetDirectoryName(Path.GetFullPath(target))!, path);
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        return KindOf(folder) switch
+        return InputFile.KindOf(folder) switch
         {
-            Kind.Folder => Writable(folder, path),
-            Kind.Missing => $"cannot write '{path}': no directory '{folder}'",
+            FileKind.Folder => Writable(folder, path),
+            FileKind.Missing => $"cannot write '{path}': no directory '{folder}'",
             _ => $"cannot write '{path}': '{folder}' is not a directory",
         };
     }
 
-    private static string? FolderProblem(string path)
+    private static string? FolderProblem(string path, bool create)
     {
         if (path.Length == 0) return "empty path";
-        switch (KindOf(path))
+        switch (InputFile.KindOf(path))
         {
-            case Kind.Regular or Kind.Other: return $"'{path}' is not a directory";
-            case Kind.Missing:
-                var existing = Path.GetDirectoryName(Path.GetFullPath(path));
-                while (existing is not null && KindOf(existing) == Kind.Missing) existing = Path.GetDirectoryName(existing);
-                if (existing is not null && KindOf(existing) != Kind.Folder) return $"cannot create directory '{path}': '{existing}' is not a directory";
-                try
-                {
-                    Directory.CreateDirectory(path);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-                {
-                    return $"cannot create directory '{path}': {e.Message}";
-                }
-                break;
+            case FileKind.Regular or FileKind.Other: return $"'{path}' is not a directory";
+            case FileKind.Folder: return Writable(path, path);
+        }
+        var existing = Path.GetDirectoryName(Path.GetFullPath(path));
+        while (existing is not null && InputFile.KindOf(existing) == FileKind.Missing) existing = Path.GetDirectoryName(existing);
+        if (existing is null) return $"cannot create directory '{path}'";
+        if (InputFile.KindOf(existing) != FileKind.Folder) return $"cannot create directory '{path}': '{existing}' is not a directory";
+        if (!create) return Writable(existing, path, "cannot create directory");
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return $"cannot create directory '{path}': {e.Message}";
         }
         return Writable(path, path);
     }
 
     // Creating a file is the only sure test that a folder takes new files (permissions, read-only
     // mounts, /proc).
-    private static string? Writable(string folder, string path)
+    private static string? Writable(string folder, string path, string what = "cannot write")
     {
         var probe = Path.Combine(folder, $".klp-check.{Environment.ProcessId}.probe");
         try
@@ -122,7 +151,14 @@ public static partial class OutputPath
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"cannot write '{path}': {e.Message}";
+            // The probe's own name in .NET's message would only confuse: say what the folder refused.
+            var why = e switch
+            {
+                UnauthorizedAccessException => " (permission denied)",
+                FileNotFoundException or DirectoryNotFoundException => "",
+                _ => $" ({e.Message.Replace(probe, folder)})",
+            };
+            return $"{what} '{path}': '{folder}' takes no new files{why}";
         }
     }
 
@@ -134,22 +170,4 @@ public static partial class OutputPath
         if (new FileInfo(full).LinkTarget is null) return path;
         return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? path;
     }
-
-    private static Kind KindOf(string path)
-    {
-        if (Directory.Exists(path)) return Kind.Folder;
-        if (!File.Exists(path)) return Kind.Missing;
-        if (OperatingSystem.IsWindows()) return (File.GetAttributes(path) & FileAttributes.Device) != 0 ? Kind.Other : Kind.Regular;
-        if (!OperatingSystem.IsLinux()) return Kind.Regular;
-        // .NET reports no file type but directory on Unix: ask statx(2), whose struct has one
-        // layout on every architecture. It follows symbolic links, so a link to a device counts
-        // as the device.
-        var buffer = new byte[256];
-        const int AtFdCwd = -100, StatxType = 1, ModeOffset = 28, TypeMask = 0xF000, Regular = 0x8000;
-        if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0) return Kind.Other;
-        return (BitConverter.ToUInt16(buffer, ModeOffset) & TypeMask) == Regular ? Kind.Regular : Kind.Other;
-    }
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
 }

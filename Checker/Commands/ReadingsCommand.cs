@@ -66,7 +66,7 @@ public static class ReadingsCommand
                 {
                     var policies = string.Join(", ", ProposalText.PolicyKeys.Select(k => $"{k.Key}: {ProposalText.Value(r, k.Key)}"));
                     var options = string.Join(", ", ReadingOptionText.Options.Take(2).Select(o => $"{o.Name}: {ProposalText.Value(r, o.Name)}"));
-                    sb.AppendLine($"| `{r.DisplayName}` | {r.Description} | `{r.Fields}` | {(r.ParameterName is null ? "none" : $"`{r.ParameterName}`")} | {policies} | {options} | {r.Source} |");
+                    sb.AppendLine($"| {MarkdownText.CellCode(r.DisplayName)} | {MarkdownText.Plain(r.Description)} | {MarkdownText.CellCode(r.Fields)} | {(r.ParameterName is null ? "none" : MarkdownText.CellCode(r.ParameterName))} | {policies} | {options} | {MarkdownText.Plain(r.Source)} |");
                 }
                 break;
             default:

@@ -75,7 +75,7 @@ public static class ReplayCommand
             "markdown" => ReplayReport.Markdown(results) + MermaidTrace.ForReplays(results),
             "html" => HtmlReport.Replay(results),
             "dot" => DotGraph.Replayed(results),
-            _ => ReplayReport.Text(results, ReferenceEquals(stdout, Console.Out) ? Terminal.Detect() : Terminal.Plain),
+            _ => ReplayReport.Text(results, StandardStream.TerminalOf(stdout)),
         };
         stdout.Write(output);
         var failures = results.Sum(r => r.Failures.Count);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Text;
 using Klp.Check.Shards;
 
 namespace Klp.Check.Commands;
@@ -10,8 +11,11 @@ public sealed class ShardOptions
     private readonly Option<string?> shard = new("--shard") { HelpName = "K/N", Description = "check only shard K of N (a share of the inputs balanced by estimated cost) and write the partial result to --out FILE for klp-check merge (docs/scale-out.md)" };
     private readonly Option<string?> output = new("--out") { HelpName = "FILE", Description = "write the partial result (JSON, docs/json.md) here instead of a report; without --shard, shard 1/1" };
 
-    // Options that do not change what a run finds: merge takes them from its own command line or a shard's report options.
+    // Options that do not change what a run finds; merge takes the report options from its own command line only.
     private static readonly HashSet<string> NotRecorded = ["--shard", "--out", "--format", "-f", "--expect", "--save-baseline", "--threads", "--traces"];
+
+    // What a report is written as and held to: options of merge, which a shard refuses.
+    private static readonly string[] ReportOptions = ["--format", "--expect", "--save-baseline"];
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
@@ -33,6 +37,12 @@ public sealed class ShardOptions
             stderr.WriteLine("klp-check: --shard needs --out FILE, where the partial result goes");
             return null;
         }
+        foreach (var name in ReportOptions)
+            if (parse.GetResult(name) is OptionResult { Implicit: false })
+            {
+                stderr.WriteLine($"klp-check: {name}: a shard writes only its partial result (--out FILE); give {name} to klp-check merge");
+                return null;
+            }
         var s = Shard.All;
         if (text is not null)
         {
@@ -65,19 +75,19 @@ public sealed class ShardOptions
         return list;
     }
 
-    /// <summary>The report options given on a command line, by name (format, expect, save-baseline).</summary>
-    public static Dictionary<string, string> ReportOptions(ParseResult parse)
-    {
-        var report = new Dictionary<string, string>();
-        foreach (var name in new[] { "--format", "--expect", "--save-baseline" })
-            if (parse.GetResult(name) is OptionResult { Implicit: false } r && r.Tokens.Count > 0) report[name[2..]] = r.Tokens[0].Value;
-        return report;
-    }
+    /// <summary>The first option in a shard's recorded arguments that a shard never records (report, output and shard options), or null.</summary>
+    public static string? Unrecorded(IEnumerable<string> arguments) => arguments.FirstOrDefault(NotRecorded.Contains);
 
     /// <summary>Writes a partial result and its one-line summary on stderr; false (with one line) when the file cannot be written.</summary>
     public static bool Write(PartialResult partial, string file, int inputs, int total, long states, TimeSpan elapsed, TextWriter stderr)
     {
-        if (!OutputPath.Write("--out", file, partial.Write(), stderr)) return false;
+        var text = partial.Write();
+        if (Encoding.UTF8.GetByteCount(text) > PartialReader.MaxBytes)
+        {
+            stderr.WriteLine($"klp-check: --out: the partial result of shard {partial.Shard} is larger than {PartialReader.MaxBytes >> 20} MiB, the most merge reads; split the run into more shards");
+            return false;
+        }
+        if (!OutputPath.Write("--out", file, text, stderr)) return false;
         stderr.WriteLine($"klp-check: shard {partial.Shard}: {inputs} of {Exploration.Verification.Count(total, "input")}, {states} states in {elapsed.TotalSeconds:F2} s; wrote {file}");
         return true;
     }

@@ -44,7 +44,7 @@ public static class SweepCommand
 
         public Command Command()
         {
-            var command = new Command("sweep", "The verdict matrix over growing bounds: each key of --bounds-range (default: each whole-number bound) from its first value to its last, the other bounds at the base (--bounds, or the defaults), then every key together. Per (reading, property): the verdict at each step and the step from which the last one holds; a cell whose verdict changed at the largest bound is not settled. Exit 0; 1 when a cell is not settled; 2 on bad input; 3 when a cap left a verdict inconclusive; 130 when interrupted (the finished steps are printed). With --shard K/N --out FILE: check one share of the inputs of every step and write a partial result for klp-check merge (exit 0, 2 or 130); --max-seconds is refused there.")
+            var command = new Command("sweep", "The verdict matrix over growing bounds: each key of --bounds-range (default: each whole-number bound) from its first value to its last, the other bounds at the base (--bounds, or the defaults), then every key together. Per (reading, property): the verdict at each step and the step from which the last one holds; a cell whose verdict changed at the largest bound is not settled, and one whose verdict there or at the step before depends on what a cap (--max-states, --max-depth, the default state cap) left unexplored is not decided. Exit 0; 1 when a cell is not settled; 2 on bad input; 3 when none is unsettled but a cap cut an exploration; 130 when interrupted (the finished steps are printed). With --shard K/N --out FILE: check one share of the inputs of every step and write a partial result for klp-check merge (exit 0, 2 or 130); --max-seconds is refused there.")
             {
                 Reading, Setting, Mode, Format, Ranges, MaxSeconds,
             };
@@ -101,7 +101,7 @@ public static class SweepCommand
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
-            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), ShardOptions.ReportOptions(parse), stderr, cts.Token, progress);
+            if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), stderr, cts.Token, progress);
             var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, budget, run.Threads, cts.Token, progress,
                 step =>
                 {
@@ -125,7 +125,7 @@ public static class SweepCommand
     }
 
     // One shard: at every step, its share of the step's inputs under every reading, written as one partial result.
-    private static int RunShard(Run run, Shard shard, string file, List<string> arguments, Dictionary<string, string> report,
+    private static int RunShard(Run run, Shard shard, string file, List<string> arguments,
         TextWriter stderr, CancellationToken cancel, Action<string>? progress)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -146,7 +146,7 @@ public static class SweepCommand
             stderr.WriteLine($"klp-check: interrupted: shard {shard} not written");
             return ExitCodes.Interrupted;
         }
-        var partial = new PartialResult("sweep", PartialResult.ToolVersion, shard, arguments, run.Identity, report, [], null) { Steps = steps };
+        var partial = new PartialResult("sweep", PartialResult.ToolVersion, shard, arguments, run.Identity, [], null) { Steps = steps };
         return ShardOptions.Write(partial, file, inputs, total, steps.Sum(s => s.Readings.Sum(p => p.States)), clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
     }
 
@@ -193,9 +193,10 @@ public static class SweepCommand
             stderr.WriteLine("klp-check: some verdict changed at the largest bound of its dimension: not settled (exit 1)");
             return ExitCodes.Failed;
         }
-        if (result.Dimensions.SelectMany(d => d.Steps).Any(s => s.Result.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive))))
+        if (!result.Exhaustive)
         {
-            stderr.WriteLine("klp-check: a cap cut the exploration: some verdicts are inconclusive (exit 3)");
+            var undecided = result.Undecided().Count();
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(undecided, "cell")} not decided (exit 3)");
             return ExitCodes.Inconclusive;
         }
         return ExitCodes.Ok;

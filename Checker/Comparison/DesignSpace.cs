@@ -36,8 +36,15 @@ public enum Policies
 /// <param name="Verdicts">The verdict of every required property.</param>
 public sealed record DesignPoint(Reading Reading, Policies Relevant, int Simplicity, IReadOnlyList<string> Matches, IReadOnlyList<Verdict> Verdicts)
 {
-    /// <summary>True when every required property holds (n/a does not count: a property the combination cannot express is not kept).</summary>
+    /// <summary>True when every required property holds (n/a does not count: a property the combination cannot express is not kept); never on what a cap left unexplored.</summary>
     public bool Keeps => Verdicts.All(v => v.Kind == VerdictKind.Holds);
+
+    /// <summary>True when it is known whether the combination keeps the required properties: it keeps them, or one is violated or n/a.
+    /// False when none is violated or n/a but a cap cut an exploration one depends on (it is inconclusive).</summary>
+    public bool Decided => Keeps || Verdicts.Any(v => v.Kind is VerdictKind.Violated or VerdictKind.NotApplicable);
+
+    /// <summary>The inputs a cap cut while checking this combination.</summary>
+    public IReadOnlyList<CutInput> Cut { get; init; } = [];
 }
 
 /// <summary>The combinations tried, simplest first, with the required properties' verdicts.</summary>
@@ -54,6 +61,12 @@ public sealed record DesignResult(InputSource Source, IReadOnlyList<Invariant> R
 {
     /// <summary>The combinations that keep every required property, simplest first.</summary>
     public IReadOnlyList<DesignPoint> Passing => [.. Points.Where(p => p.Keeps)];
+
+    /// <summary>The combinations a cap left undecided, simplest first: none of their required properties is violated or n/a, and one is inconclusive.</summary>
+    public IReadOnlyList<DesignPoint> Undecided => [.. Points.Where(p => !p.Decided)];
+
+    /// <summary>True when no cap cut the exploration of any combination.</summary>
+    public bool Exhaustive => Points.All(p => p.Cut.Count == 0);
 }
 
 /// <summary>Enumerates combinations of policies and checks which keep the invariants a user requires.</summary>
@@ -235,7 +248,7 @@ public static class DesignSpace
                 break;
             }
             states += result.Coverage.States;
-            points.Add(new DesignPoint(reading, relevant, Simplicity(reading, relevant), Matches(reading, relevant), result.Verdicts));
+            points.Add(new DesignPoint(reading, relevant, Simplicity(reading, relevant), Matches(reading, relevant), result.Verdicts) { Cut = result.Coverage.Cut });
         }
         return new DesignResult(source, required, granularity, points, combinations.Count, states, complete, clock.Elapsed);
     }

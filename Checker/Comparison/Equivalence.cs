@@ -50,6 +50,9 @@ public sealed record EquivalenceResult(
     /// <summary>True when every reading is in one class.</summary>
     public bool AllEquivalent => Classes.Count <= 1;
 
+    /// <summary>True when no cap cut a lockstep exploration; otherwise a class claims only that no trace in the explored part tells its readings apart.</summary>
+    public bool Exhaustive => Cut.Count == 0;
+
     /// <summary>The shortest of the distinguishing traces (ties: the first pair of classes), or null.</summary>
     public ClassDifference? Shortest
     {

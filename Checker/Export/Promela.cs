@@ -91,12 +91,35 @@ public static partial class Promela
         w.AppendLine();
     }
 
-    // One comment line, wrapped to 80 columns.
+    /// <summary>Text as it may stand inside a comment of generated Promela or C, whatever a file name or a catalog holds: it can neither end the comment nor reach the next line.</summary>
+    /// <remarks>
+    /// Printable ASCII stays as it is, except that <c>*/</c> and <c>/*</c> are split by a space and a
+    /// backslash (which could splice lines in C) is written as <c>&lt;U+005C&gt;</c>; every other
+    /// character (line ends, control characters, non-ASCII) is written as <c>&lt;U+XXXX&gt;</c>.
+    /// </remarks>
+    public static string CommentText(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var v = rune.Value;
+            if (v is < 0x20 or > 0x7E || v == '\\')
+            {
+                sb.Append($"<U+{v:X4}>");
+                continue;
+            }
+            if (sb.Length > 0 && ((v == '/' && sb[^1] == '*') || (v == '*' && sb[^1] == '/'))) sb.Append(' ');
+            sb.Append((char)v);
+        }
+        return sb.ToString();
+    }
+
+    // One comment line, wrapped to 80 columns; everything after its prefix is made inert.
     private static void Comment(StringBuilder w, string text, string indent)
     {
         // The text starts with its own prefix (" * "), no longer than the indent of the lines after it.
         var prefix = text[..(text.IndexOf(' ', 1) + 1)];
-        var lines = TextLayout.Wrap(text[prefix.Length..].Split(' '), indent).ToList();
+        var lines = TextLayout.Wrap(CommentText(text[prefix.Length..]).Split(' '), indent).ToList();
         w.AppendLine(prefix + lines[0][indent.Length..]);
         foreach (var line in lines.Skip(1)) w.AppendLine(line);
     }

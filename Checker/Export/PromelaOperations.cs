@@ -11,7 +11,7 @@ public static partial class Promela
     private static void Load(StringBuilder w, Catalog catalog, Reading r, Constants c, int p, int v)
     {
         var patch = catalog[p];
-        var what = v == 0 ? $"load {patch.Name}" : $"load {patch.Name} add_sets={{{string.Join(",", catalog.AddSetsVariants[v])}}}";
+        var what = CommentText(v == 0 ? $"load {patch.Name}" : $"load {patch.Name} add_sets={{{string.Join(",", catalog.AddSetsVariants[v])}}}");
         // Check 2, the attributes, and the sysfs names of the patch's own functions: they do not
         // depend on the state, so a load they refuse has no d_step (every refusal keeps the state,
         // so the later place of the duplicate-function check changes no reachable state).
@@ -122,7 +122,7 @@ public static partial class Promela
 
     private static void Disable(StringBuilder w, Catalog catalog, Reading r, Constants c, int p)
     {
-        var what = $"disable {catalog[p].Name}";
+        var what = CommentText($"disable {catalog[p].Name}");
         if (r.Options.States == StateRules.BlockDisable && c.BlockMask[p] != 0)
         {
             w.AppendLine($"  /* {what}: always refused, {Reason.DisableBlocked.Name()} */");
@@ -135,7 +135,7 @@ public static partial class Promela
 
     private static void Unload(StringBuilder w, Catalog catalog, int p)
     {
-        w.AppendLine($"  :: d_step {{ /* unload {catalog[p].Name} */");
+        w.AppendLine($"  :: d_step {{ /* {CommentText($"unload {catalog[p].Name}")} */");
         w.AppendLine($"       (loaded & {1 << p}) != 0 && (inpatches & {1 << p}) == 0 ->");
         w.AppendLine($"          loaded = loaded & ~{1 << p}");
         w.AppendLine("     }");

@@ -132,8 +132,8 @@ public sealed record PlanBounds(int Releases = 4, int Customers = 1, int Hotfixe
     public static PlanBounds? Parse(string text, out string? error)
     {
         var b = new PlanBounds();
-        error = null;
-        foreach (var (key, value) in BoundsText.Settings(text))
+        if (BoundsText.Settings(text, out error) is not { } settings) return null;
+        foreach (var (key, value) in settings)
         {
             if (BoundsText.Number(Keys, key, value) is { } n) b = b.With(key, n);
             else if (key == "shared" && value is "yes" or "no") b = b with { Shared = value == "yes" };
@@ -264,8 +264,8 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
     public static RawBounds? Parse(string text, out string? error)
     {
         var b = new RawBounds();
-        error = null;
-        foreach (var (key, value) in BoundsText.Settings(text))
+        if (BoundsText.Settings(text, out error) is not { } settings) return null;
+        foreach (var (key, value) in settings)
         {
             if (BoundsText.Number(Keys, key, value) is { } n) b = b.With(key, n);
             else if (key == "states" && value is "yes" or "no") b = b with { States = value == "yes" };
@@ -355,13 +355,24 @@ public static class Symmetry
 
 internal static class BoundsText
 {
-    public static IEnumerable<(string Key, string Value)> Settings(string text)
+    // The key=value settings of a bounds text; null with a message when a key is given twice
+    // (a later value would silently win, as sweep's --bounds-range refuses too).
+    public static List<(string Key, string Value)>? Settings(string text, out string? error)
     {
+        error = null;
+        var settings = new List<(string Key, string Value)>();
         foreach (var part in text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var eq = part.IndexOf('=');
-            yield return eq < 0 ? (part, "") : (part[..eq], part[(eq + 1)..]);
+            var (key, value) = eq < 0 ? (part, "") : (part[..eq], part[(eq + 1)..]);
+            if (settings.Exists(s => s.Key == key))
+            {
+                error = $"'{key}' is given twice";
+                return null;
+            }
+            settings.Add((key, value));
         }
+        return settings;
     }
 
     public static int? Int(string value, int min, int max) =>

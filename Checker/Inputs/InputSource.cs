@@ -21,8 +21,9 @@ public sealed class InputSource
     private readonly Func<int, string> describe;
     private readonly Func<int, InputFeatures> features;
 
-    private InputSource(string kind, string bound, int count, Func<int, Reading, Catalog> catalogFor, Func<int, string> describe, Func<int, InputFeatures> features)
+    private InputSource(string kind, string bound, int count, int maxPatches, Func<int, Reading, Catalog> catalogFor, Func<int, string> describe, Func<int, InputFeatures> features)
     {
+        MaxPatches = maxPatches;
         this.features = features;
         Kind = kind;
         Bound = bound;
@@ -39,6 +40,9 @@ public sealed class InputSource
 
     /// <summary>How many inputs.</summary>
     public int Count { get; }
+
+    /// <summary>The most patches any input's catalog has (a release plan encodes one patch per release).</summary>
+    public int MaxPatches { get; }
 
     /// <summary>The catalog of one input under one reading.</summary>
     public Catalog CatalogFor(int index, Reading reading) => catalogFor(index, reading);
@@ -67,18 +71,18 @@ public sealed class InputSource
     public static InputSource Plans(PlanBounds bounds)
     {
         var plans = bounds.Enumerate().ToArray();
-        return new InputSource("release plans", bounds.ToString(), plans.Length, (i, r) => plans[i].Encode(r), i => plans[i].ToString(), i => plans[i].Features);
+        return new InputSource("release plans", bounds.ToString(), plans.Length, plans.Length == 0 ? 0 : plans.Max(p => p.Releases.Length), (i, r) => plans[i].Encode(r), i => plans[i].ToString(), i => plans[i].Features);
     }
 
     /// <summary>One release plan.</summary>
     public static InputSource Plan(ReleasePlan plan, string file) =>
-        new($"release plan {file}", "1 plan", 1, (_, r) => plan.Encode(r), _ => plan.ToString(), _ => plan.Features);
+        new($"release plan {file}", "1 plan", 1, plan.Releases.Length, (_, r) => plan.Encode(r), _ => plan.ToString(), _ => plan.Features);
 
     /// <summary>Every raw catalog within bounds, the same for every reading.</summary>
     public static InputSource Raw(RawBounds bounds, bool reduce = true)
     {
         var catalogs = bounds.Enumerate(reduce).ToArray();
-        return new InputSource("raw catalogs", RawBound(bounds, reduce), catalogs.Length, (i, _) => catalogs[i], i => CatalogText.Describe(catalogs[i]), i => FeaturesOf(catalogs[i]));
+        return new InputSource("raw catalogs", RawBound(bounds, reduce), catalogs.Length, catalogs.Length == 0 ? 0 : catalogs.Max(c => c.Count), (i, _) => catalogs[i], i => CatalogText.Describe(catalogs[i]), i => FeaturesOf(catalogs[i]));
     }
 
     /// <summary>Raw bounds as <see cref="Bound"/> writes them, saying whether catalogs are reduced by symmetry.</summary>
@@ -86,5 +90,5 @@ public sealed class InputSource
 
     /// <summary>One raw catalog.</summary>
     public static InputSource Single(Catalog catalog, string file) =>
-        new($"catalog {file}", "1 catalog", 1, (_, _) => catalog, _ => CatalogText.Describe(catalog), _ => FeaturesOf(catalog));
+        new($"catalog {file}", "1 catalog", 1, catalog.Count, (_, _) => catalog, _ => CatalogText.Describe(catalog), _ => FeaturesOf(catalog));
 }

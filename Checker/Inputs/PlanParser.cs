@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
@@ -10,7 +11,7 @@ public static class PlanParser
 {
     /// <summary>Reads and parses a plan file.</summary>
     /// <exception cref="ScenarioException">The file cannot be read or is malformed.</exception>
-    public static ReleasePlan ParseFile(string path) => Parse(ScenarioParser.ReadSource(path), path);
+    public static ReleasePlan ParseFile(string path) => Parse(InputFile.Read(path), path);
 
     /// <summary>Parses plan text; <c>shares NAME</c> may name a later release, <c>update NAME</c> an earlier one.</summary>
     /// <exception cref="ScenarioException">The text is malformed.</exception>

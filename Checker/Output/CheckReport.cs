@@ -14,17 +14,31 @@ public static class CheckReport
         + "its shortest trace ($); VIOLATED[F], [S] or [FS]: violated only on inputs where a customer patch shares a "
         + "function with a vendor patch (F), where patches declare states (S), or both (FS).";
 
+    /// <summary>What the verdicts a cap leaves open mean, for a run a cap cut.</summary>
+    public static string CutLegend(ReadingResult result) =>
+        "inconclusive: a cap cut the exploration of an input the property applies to, and the answer lies in "
+        + "what it left unexplored: a safety property has no violation in the explored part, a liveness property has none established, a "
+        + $"witness was not reached there; never holds ({ReportScope.Raise})."
+        + (result.Verdicts.Any(v => v.Kind == VerdictKind.Violated && !v.Exhaustive)
+            ? " VIOLATED[F]? and the like: violated, but a cap cut an input without the letters, so they are not established." : "");
+
+    /// <summary>The header line of a run a cap cut, or null.</summary>
+    public static string? NotExhaustive(InputSource source, ReadingResult result) =>
+        ReportScope.NotExhaustive([.. result.Coverage.Cut], source.Count,
+            "where no violation was found, no property is shown to hold");
+
     /// <summary>An exhaustive result as plain text: one line per verdict, violations with their input and trace, the legend and the coverage.</summary>
     public static string Text(InputSource source, ReadingResult result)
     {
         var sb = new StringBuilder();
         var r = result.Reading;
         sb.AppendLine($"klp-check check: {r.DisplayName}, mode {ReadingOptionText.ModeName(r.Options.Granularity)}");
-        foreach (var line in TextLayout.Wrap($"input: {source.Kind} {source.Bound} ({Verification.Count(source.Count, "input")})".Split(' '), "")) sb.AppendLine(line);
+        ReportScope.AppendWrapped(sb, "scope: " + ReportScope.Of(source));
+        ReportScope.AppendWrapped(sb, NotExhaustive(source, result));
         sb.AppendLine();
         foreach (var v in result.Verdicts)
         {
-            var word = v.Kind == VerdictKind.Violated ? v.Word.ToUpperInvariant() : v.Word;
+            var word = v.Kind == VerdictKind.Violated ? v.Word.ToUpperInvariant() + (v.Exhaustive ? "" : "?") : v.Word;
             var head = $"{v.Invariant.Id,-22}{word,-13}";
             var lines = TextLayout.Wrap(v.Detail.Split(' '), new string(' ', 35)).ToList();
             sb.AppendLine(head + lines[0].TrimStart());
@@ -38,6 +52,7 @@ public static class CheckReport
         }
         sb.AppendLine();
         foreach (var line in TextLayout.Wrap(Legend.Split(' '), "")) sb.AppendLine(line);
+        if (!result.Exhaustive) ReportScope.AppendWrapped(sb, CutLegend(result));
         sb.AppendLine();
         foreach (var line in CoverageLines(result.Coverage)) sb.AppendLine(line);
         return sb.ToString();
@@ -69,14 +84,15 @@ public static class CheckReport
     public static string Markdown(InputSource source, ReadingResult result)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"### klp-check check: `{result.Reading.DisplayName}`");
+        sb.AppendLine($"### klp-check check: {MarkdownText.Code(result.Reading.DisplayName)}");
         sb.AppendLine();
-        sb.AppendLine($"Input: {source.Kind} `{source.Bound}` ({source.Count} inputs).");
+        sb.AppendLine($"Scope: {ReportScope.Markdown(source)}.");
+        ReportScope.AppendMarkdown(sb, NotExhaustive(source, result));
         sb.AppendLine();
         sb.AppendLine("| property | verdict | detail | trace |");
         sb.AppendLine("|---|---|---|---|");
         foreach (var v in result.Verdicts)
-            sb.AppendLine($"| `{v.Invariant.Id}` | {(v.Kind == VerdictKind.Violated ? $"**{v.Word}**" : v.Word)} | {v.Detail.Replace("|", "\\|")} | {(v.Trace is null ? "" : $"`{ComparisonReport.TraceText(v)}`")} |");
+            sb.AppendLine($"| `{v.Invariant.Id}` | {(v.Kind == VerdictKind.Violated ? $"**{v.Word}**{(v.Exhaustive ? "" : "?")}" : v.Word)} | {MarkdownText.Plain(v.Detail)} | {(v.Trace is null ? "" : MarkdownText.CellCode(ComparisonReport.TraceText(v)))} |");
         sb.AppendLine();
         foreach (var line in CoverageLines(result.Coverage)) sb.AppendLine(line.TrimStart());
         return sb.ToString();
@@ -88,7 +104,9 @@ public static class CheckReport
         return JsonReport.Write("check", w =>
         {
             JsonReport.WriteInput(w, source);
+            w.WriteString("scope", ReportScope.Of(source));
             w.WriteBoolean("complete", result.Complete);
+            JsonReport.WriteExhaustive(w, result.Coverage.Cut.Select(c => ((string?)null, c)));
             w.WritePropertyName("reading");
             ModelJson.WriteReading(w, result.Reading);
             w.WriteStartArray("verdicts");

@@ -45,14 +45,34 @@ public static class ComparisonReport
         return result;
     }
 
-    /// <summary>The matrix mark of a verdict: ok, (ok), X with feature letters, or -.</summary>
+    /// <summary>The matrix mark of a verdict: ok, (ok), X with feature letters, -, or where a cap cut an input it depends on,
+    /// ok? (a safety property with no violation in the explored part), ? (a liveness property or witness not established) or X with letters and ?.</summary>
     internal static string Mark(Verdict v) => v.Kind switch
     {
         VerdictKind.Holds => v.Vacuous ? "(ok)" : "ok",
-        VerdictKind.Violated => "X" + Verdict.FeatureLetters(v.Features),
-        VerdictKind.Inconclusive => "?",
+        VerdictKind.Violated => "X" + Verdict.FeatureLetters(v.Features) + (v.Exhaustive ? "" : "?"),
+        VerdictKind.Inconclusive => v.Invariant.Kind == PropertyKind.Safety ? "ok?" : "?",
         _ => "-",
     };
+
+    /// <summary>The marks a cap gives that occur among <paramref name="verdicts"/>, each with what it means.</summary>
+    public static IReadOnlyList<(string Mark, string Meaning)> CutMarks(IEnumerable<Verdict> verdicts)
+    {
+        var marks = verdicts.Where(v => !v.Exhaustive).Select(Mark).ToHashSet();
+        var legend = new List<(string, string)>();
+        if (marks.Contains("ok?")) legend.Add(("ok?", "no violation in the explored part: a cap cut the exploration, so it is not shown to hold"));
+        if (marks.Contains("?")) legend.Add(("?", "inconclusive: a cap cut the exploration and the answer lies beyond it"));
+        if (marks.Any(m => m.StartsWith('X'))) legend.Add(("Xf?", "and the like: violated, but a cap cut an input without the letters, so they are not established"));
+        return legend;
+    }
+
+    /// <summary>The header lines of a comparison a cap cut: one for the readings' explorations, one for the equivalence classes' lockstep explorations.</summary>
+    public static IEnumerable<string> NotExhaustive(ComparisonResult c)
+    {
+        if (ReportScope.NotExhaustive([.. c.Results.SelectMany(r => r.Coverage.Cut)], (long)c.Source.Count * c.Results.Count,
+            "where no violation was found, no property is shown to hold") is { } line) yield return line;
+        if (c.Equivalence is { } eq && EquivalenceReport.NotExhaustive(eq) is { } classes) yield return classes;
+    }
 
     private static string ModeName(ComparisonResult c) =>
         ReadingOptionText.ModeName(c.Results.Count > 0 ? c.Results[0].Reading.Options.Granularity : Granularity.Atomic);
@@ -65,7 +85,8 @@ public static class ComparisonReport
     {
         var sb = new StringBuilder();
         sb.AppendLine($"klp-check compare: {Verification.Count(c.Results.Count, "reading")} x {Verification.Count(c.Invariants.Count, "property")}, mode {ModeName(c)}".Replace("propertys", "properties"));
-        foreach (var line in TextLayout.Wrap($"input: {c.Source.Kind} {c.Source.Bound} ({c.Source.Count} inputs per reading)".Split(' '), "")) sb.AppendLine(line);
+        ReportScope.AppendWrapped(sb, "scope: " + ReportScope.Of(c.Source, " per reading"));
+        foreach (var line in NotExhaustive(c)) ReportScope.AppendWrapped(sb, line);
         sb.AppendLine();
         const int first = 22, width = 5;
         var abbreviated = Abbreviations([.. c.Results.Select(r => r.Reading)]);
@@ -92,11 +113,9 @@ public static class ComparisonReport
         sb.AppendLine("Xf, Xs, Xfs: violated only on inputs where a customer patch shares a function");
         sb.AppendLine("with a vendor patch (f), where patches declare states (s), or both (fs)");
         var inconclusive = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Inconclusive).ToList();
-        if (inconclusive.Count > 0)
-        {
-            sb.AppendLine("? inconclusive: a cap cut the exploration and the answer lies beyond it");
-            sb.AppendLine("(raise --max-states or --max-depth)");
-        }
+        var cutMarks = CutMarks(c.Results.SelectMany(r => r.Verdicts));
+        foreach (var (mark, meaning) in cutMarks) ReportScope.AppendWrapped(sb, $"{mark} {meaning}");
+        if (cutMarks.Count > 0) sb.AppendLine($"({ReportScope.Raise})");
         foreach (var line in TextLayout.Wrap(c.Results.Select(r => $"{heads[r]}={r.Reading.DisplayName}"), "", "  ")) sb.AppendLine(line);
 
         var violated = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).ToList();
@@ -155,10 +174,9 @@ public static class ComparisonReport
     public static string Totals(ComparisonResult c)
     {
         var cut = c.Results.Sum(r => r.Coverage.Cut.Count);
-        var cap = c.Results.SelectMany(r => r.Coverage.Cut).FirstOrDefault() ?? "";
         var collision = c.Results.Sum(r => r.Coverage.CollisionProbability);
         return $"{c.States} states and {c.Results.Sum(r => r.Coverage.Transitions)} transitions explored over {c.Results.Sum(r => r.Coverage.Catalogs)} catalogs"
-            + (cut > 0 ? $"; {cut} explorations cut by a cap ({cap[(cap.IndexOf(": ", StringComparison.Ordinal) + 2)..]})" : "; every exploration exhaustive")
+            + (cut > 0 ? $"; {cut} explorations cut by a cap ({ReportScope.Caps(c.Results.SelectMany(r => r.Coverage.Cut))})" : "; every exploration exhaustive")
             + (collision > 0 ? $"; fingerprint collision probability {collision:E1}" : "");
     }
 
@@ -168,10 +186,11 @@ public static class ComparisonReport
         var sb = new StringBuilder();
         sb.AppendLine($"### klp-check compare: {Verification.Count(c.Results.Count, "reading")} x {Verification.Count(c.Invariants.Count, "property")}".Replace("propertys", "properties"));
         sb.AppendLine();
-        sb.AppendLine($"Input: {c.Source.Kind} `{c.Source.Bound}` ({c.Source.Count} inputs per reading), mode {ModeName(c)}.");
+        sb.AppendLine($"Scope: {ReportScope.Markdown(c.Source, " per reading")}, mode {ModeName(c)}.");
+        foreach (var line in NotExhaustive(c)) ReportScope.AppendMarkdown(sb, line);
         sb.AppendLine();
         sb.Append("| property |");
-        foreach (var r in c.Results) sb.Append($" {r.Reading.DisplayName} |");
+        foreach (var r in c.Results) sb.Append($" {MarkdownText.Plain(r.Reading.DisplayName)} |");
         sb.AppendLine().Append("|---|");
         foreach (var _ in c.Results) sb.Append("---|");
         sb.AppendLine();
@@ -184,13 +203,16 @@ public static class ComparisonReport
                 sb.Append(v.Kind switch
                 {
                     VerdictKind.Holds => v.Vacuous ? " holds (vacuous) |" : " holds |",
-                    VerdictKind.Violated => $" **{v.Word}** |",
-                    VerdictKind.Inconclusive => " inconclusive |",
+                    VerdictKind.Violated => $" **{v.Word}**{(v.Exhaustive ? "" : "?")} |",
+                    VerdictKind.Inconclusive => v.Invariant.Kind == PropertyKind.Safety ? " ok? |" : " inconclusive |",
                     _ => " n/a |",
                 });
             }
             sb.AppendLine();
         }
+        var cutMarks = CutMarks(c.Results.SelectMany(r => r.Verdicts));
+        if (cutMarks.Count > 0)
+            sb.AppendLine().AppendLine(string.Join("; ", cutMarks.Select(m => m.Mark == "?" ? m.Meaning : $"`{m.Mark}` {m.Meaning}")) + $" ({ReportScope.Raise}).");
         var violations = ViolationGroups(c);
         if (violations.Count > 0)
         {
@@ -199,8 +221,8 @@ public static class ComparisonReport
             foreach (var group in violations)
             {
                 sb.AppendLine();
-                sb.AppendLine($"- `{group.Key.Id}` ({group.Key.Word}) under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
-                if (group.Key.Trace.Length > 0) sb.AppendLine($"  `{group.Key.Trace}`" + (c.Source.Count > 1 && group.Key.Input is { } input ? $" on `{input.Trim().Replace("\n", "; ")}`" : ""));
+                sb.AppendLine($"- `{group.Key.Id}` ({group.Key.Word}) under {string.Join(", ", group.Select(v => MarkdownText.Code(v.Reading.DisplayName)))}: {MarkdownText.Plain(group.Key.Detail)}");
+                if (group.Key.Trace.Length > 0) sb.AppendLine($"  {MarkdownText.Code(group.Key.Trace)}" + (c.Source.Count > 1 && group.Key.Input is { } input ? $" on {MarkdownText.Code(input.Trim().Replace("\n", "; "))}" : ""));
             }
         }
         var undecided = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Inconclusive).ToList();
@@ -211,7 +233,7 @@ public static class ComparisonReport
             foreach (var group in undecided.GroupBy(v => (v.Invariant.Id, v.Detail)))
             {
                 sb.AppendLine();
-                sb.AppendLine($"- `{group.Key.Id}` under {string.Join(", ", group.Select(v => $"`{v.Reading.DisplayName}`"))}: {group.Key.Detail}");
+                sb.AppendLine($"- `{group.Key.Id}` under {string.Join(", ", group.Select(v => MarkdownText.Code(v.Reading.DisplayName)))}: {MarkdownText.Plain(group.Key.Detail)}");
             }
         }
         if (c.Equivalence is { } eq)
@@ -224,7 +246,7 @@ public static class ComparisonReport
             sb.AppendLine();
             sb.AppendLine("#### Scenario replays");
             sb.AppendLine();
-            foreach (var r in c.Replays) sb.AppendLine($"- `{r.Scenario.Path}`: {ReplayReport.Summary(r)}");
+            foreach (var r in c.Replays) sb.AppendLine($"- {MarkdownText.Code(r.Scenario.Path)}: {ReplayReport.Summary(r)}");
         }
         sb.AppendLine();
         sb.AppendLine(Totals(c));
@@ -249,6 +271,8 @@ public static class ComparisonReport
                 w.WriteEndArray();
             }
             JsonReport.WriteInput(w, c.Source);
+            w.WriteString("scope", ReportScope.Of(c.Source, " per reading"));
+            w.WriteBoolean("exhaustive", c.Exhaustive);
             w.WriteString("mode", ModeName(c));
             w.WriteStartArray("properties");
             foreach (var inv in c.Invariants)
@@ -266,6 +290,7 @@ public static class ComparisonReport
                 w.WriteStartObject();
                 w.WritePropertyName("reading");
                 ModelJson.WriteReading(w, r.Reading);
+                JsonReport.WriteExhaustive(w, r.Coverage.Cut.Select(x => ((string?)null, x)));
                 w.WriteStartArray("verdicts");
                 foreach (var v in r.Verdicts) WriteVerdict(w, v);
                 w.WriteEndArray();
@@ -303,7 +328,8 @@ public static class ComparisonReport
         w.WriteString("verdict", v.Word);
         w.WriteBoolean("vacuous", v.Vacuous);
         w.WriteString("detail", v.Detail);
-        if (v.Kind == VerdictKind.Inconclusive)
+        w.WriteBoolean("exhaustive", v.Exhaustive);
+        if (!v.Exhaustive)
         {
             w.WriteString("cap", v.Cap);
             w.WriteNumber("frontier", v.FrontierStates);
@@ -341,7 +367,7 @@ public static class ComparisonReport
         foreach (var (k, n) in c.AcceptedByKind.OrderBy(kv => kv.Key)) if (n == 0) w.WriteStringValue(k.ToString().ToLowerInvariant());
         w.WriteEndArray();
         w.WriteStartArray("cut");
-        foreach (var s in c.Cut) w.WriteStringValue(s);
+        foreach (var s in c.Cut) w.WriteStringValue(s.ToString());
         w.WriteEndArray();
         w.WriteNumber("collisionProbability", c.CollisionProbability);
         w.WriteEndObject();

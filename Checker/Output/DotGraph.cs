@@ -25,7 +25,8 @@ public static class DotGraph
           edge [fontname="DejaVu Sans Mono", fontsize=9, color="#777777"];
         """;
 
-    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\l") + "\"";
+    // A control character (in a file name) is written as \xNN, with its backslash escaped like any other.
+    private static string Quote(string s) => "\"" + Terminal.Escape(s).Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\l") + "\"";
 
     private static string StateLabel(FrameView v)
     {

@@ -16,6 +16,26 @@ public static class EquivalenceReport
 
     private static string Plural(long n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";
 
+    private static string Cap(string cut) => cut[(cut.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+
+    /// <summary>The header line of classes a cap cut, or null: the classes then hold only within the explored part.</summary>
+    public static string? NotExhaustive(EquivalenceResult r) => r.Exhaustive ? null
+        : $"not exhaustive: {string.Join(", ", r.Cut.Select(Cap).Distinct())} cut the lockstep exploration of {r.Cut.Count} of {Plural(r.Source.Count, "input")}: "
+            + "readings in one class differ in no trace of the explored part, which does not show them equivalent";
+
+    // What a class of several readings claims, with its evidence.
+    internal static string Evidence(EquivalenceResult r, EquivalenceClass k) => r.Exhaustive
+        ? $"equivalent over {Plural(k.Inputs, "input")}, {Plural(k.ProductStates, "product state")} compared"
+        : $"no difference in the explored part of {Plural(k.Inputs, "input")}, {Plural(k.ProductStates, "product state")} compared";
+
+    internal static string ClassesHead(EquivalenceResult r)
+    {
+        var within = r.Exhaustive ? "" : " in the explored part";
+        return r.Classes.Count == 1
+            ? $"1 class: no trace{within} tells these readings apart"
+            : $"{r.Classes.Count} classes; no trace{within} tells the readings of one class apart";
+    }
+
     /// <summary>The trace of a divergence as one line of scenario operations.</summary>
     public static string TraceText(Divergence d) => string.Join("; ", d.Trace.Select(o => o.Format(d.Views[0].Catalog)));
 
@@ -149,7 +169,8 @@ public static class EquivalenceReport
         if (standalone)
         {
             sb.AppendLine($"klp-check diff: {Plural(r.Readings.Count, "reading")}, mode {ModeName(r)}");
-            foreach (var line in TextLayout.Wrap($"input: {r.Source.Kind} {r.Source.Bound} ({Plural(r.Source.Count, "input")})".Split(' '), "")) sb.AppendLine(line);
+            ReportScope.AppendWrapped(sb, "scope: " + ReportScope.Of(r.Source));
+            ReportScope.AppendWrapped(sb, NotExhaustive(r));
         }
         else sb.AppendLine("Equivalence classes (klp-check diff):");
         foreach (var line in TextLayout.Wrap($"observables: {string.Join(", ", ObservedText.Format(r.Observed))}".Split(' '), "")) sb.AppendLine(line);
@@ -162,17 +183,14 @@ public static class EquivalenceReport
             return sb.ToString();
         }
         sb.AppendLine();
-        var head = r.Classes.Count == 1
-            ? "1 class: no trace tells these readings apart"
-            : $"{r.Classes.Count} classes; no trace tells the readings of one class apart:";
-        sb.AppendLine(head);
+        ReportScope.AppendWrapped(sb, ClassesHead(r) + (r.Classes.Count == 1 ? "" : ":"));
         for (var c = 0; c < r.Classes.Count; c++)
         {
             var k = r.Classes[c];
             var label = $"{c + 1,3}. ";
             foreach (var line in TextLayout.Wrap(Names(k).Split(' '), "     ").Select((l, i) => i == 0 ? label + l.TrimStart() : l)) sb.AppendLine(line);
             if (k.Members.Count > 1)
-                sb.AppendLine($"     equivalent over {Plural(k.Inputs, "input")}, {Plural(k.ProductStates, "product state")} compared");
+                ReportScope.AppendWrapped(sb, Evidence(r, k), "     ");
         }
         if (!r.Complete) sb.AppendLine("interrupted: the distinguishing traces were not finished");
         if (r.Differences.Count > 0)
@@ -215,7 +233,7 @@ public static class EquivalenceReport
     /// <summary>The closing line: product states explored, and whether any cap cut an exploration.</summary>
     public static string Totals(EquivalenceResult r) =>
         $"{r.ProductStates} product states and {r.Transitions} transitions explored over {Plural(r.Source.Count, "input")}"
-        + (r.Cut.Count > 0 ? $"; {r.Cut.Count} explorations cut by a cap ({r.Cut[0][(r.Cut[0].IndexOf(": ", StringComparison.Ordinal) + 2)..]}): equivalence holds only within the caps" : "; every exploration exhaustive");
+        + (r.Cut.Count > 0 ? $"; {r.Cut.Count} explorations cut by a cap ({Cap(r.Cut[0])}): equivalence holds only within the caps" : "; every exploration exhaustive");
 
     /// <summary>Markdown: a table of the classes, then the distinguishing traces.</summary>
     /// <param name="r">The result.</param>
@@ -226,7 +244,12 @@ public static class EquivalenceReport
         var h = standalone ? "###" : "####";
         sb.AppendLine(standalone ? $"### klp-check diff: {Plural(r.Readings.Count, "reading")}" : "#### Equivalence classes");
         sb.AppendLine();
-        if (standalone) sb.AppendLine($"Input: {r.Source.Kind} `{r.Source.Bound}` ({Plural(r.Source.Count, "input")}), mode {ModeName(r)}.");
+        if (standalone) sb.AppendLine($"Scope: {ReportScope.Markdown(r.Source)}, mode {ModeName(r)}.");
+        if (standalone && NotExhaustive(r) is { } cut)
+        {
+            ReportScope.AppendMarkdown(sb, cut);
+            sb.AppendLine();
+        }
         sb.AppendLine($"Observables: {string.Join(", ", ObservedText.Format(r.Observed))}{(r.SetsNote is null ? "" : $" ({r.SetsNote})")}.");
         sb.AppendLine();
         if (!r.Complete && r.Classes.Count == 0)
@@ -234,12 +257,13 @@ public static class EquivalenceReport
             sb.AppendLine("Interrupted: the classes were not established.");
             return sb.ToString();
         }
+        if (!r.Exhaustive) sb.AppendLine(ClassesHead(r) + ".").AppendLine();
         sb.AppendLine("| class | readings | inputs | product states compared |");
         sb.AppendLine("|---|---|---|---|");
         for (var c = 0; c < r.Classes.Count; c++)
         {
             var k = r.Classes[c];
-            sb.AppendLine($"| {c + 1} | {string.Join(", ", k.Members.Select(m => $"`{m.DisplayName}`"))} | {k.Inputs} | {(k.Members.Count > 1 ? k.ProductStates.ToString() : "-")} |");
+            sb.AppendLine($"| {c + 1} | {string.Join(", ", k.Members.Select(m => MarkdownText.CellCode(m.DisplayName)))} | {k.Inputs} | {(k.Members.Count > 1 ? k.ProductStates.ToString() : "-")} |");
         }
         if (r.Differences.Count > 0)
         {
@@ -249,24 +273,22 @@ public static class EquivalenceReport
             {
                 var div = d.Divergence;
                 sb.AppendLine();
-                sb.AppendLine($"- classes {d.First + 1} and {d.Second + 1}, {Escape(Headline(r, d))} (differ on {d.DistinguishingInputs} of {r.Source.Count} inputs)");
-                sb.AppendLine($"  - input {d.Input + 1}: {Escape(string.Join("; ", InputLines(d.InputText)))}");
-                sb.AppendLine($"  - trace: `{TraceText(div)}`");
-                foreach (var line in DifferenceLines(div)) sb.AppendLine($"  - {Escape(line)}");
+                sb.AppendLine($"- classes {d.First + 1} and {d.Second + 1}, {MarkdownText.Plain(Headline(r, d))} (differ on {d.DistinguishingInputs} of {r.Source.Count} inputs)");
+                sb.AppendLine($"  - input {d.Input + 1}: {MarkdownText.Plain(string.Join("; ", InputLines(d.InputText)))}");
+                sb.AppendLine($"  - trace: {MarkdownText.Code(TraceText(div))}");
+                foreach (var line in DifferenceLines(div)) sb.AppendLine($"  - {MarkdownText.Plain(line)}");
                 if (!standalone) continue;
                 sb.AppendLine();
                 sb.AppendLine("  | reading | before | outcome | after |");
                 sb.AppendLine("  |---|---|---|---|");
                 foreach (var v in div.Views)
-                    sb.AppendLine($"  | `{v.Reading.DisplayName}` | {Escape(StateText(v.Catalog, v.Reading, v.Before, r.Observed))} | {Escape(KernelStateText.Outcome(v.Catalog, div.Trace[^1], v.After))} | {Escape(StateText(v.Catalog, v.Reading, v.After.State, r.Observed))} |");
+                    sb.AppendLine($"  | {MarkdownText.CellCode(v.Reading.DisplayName)} | {MarkdownText.Plain(StateText(v.Catalog, v.Reading, v.Before, r.Observed))} | {MarkdownText.Plain(KernelStateText.Outcome(v.Catalog, div.Trace[^1], v.After))} | {MarkdownText.Plain(StateText(v.Catalog, v.Reading, v.After.State, r.Observed))} |");
             }
         }
         sb.AppendLine();
         sb.AppendLine(Totals(r));
         return sb.ToString();
     }
-
-    private static string Escape(string s) => s.Replace("|", "\\|");
 
     /// <summary>The JSON document of <c>klp-check diff</c> (docs/json.md).</summary>
     public static string Json(EquivalenceResult r, string command = "diff")
@@ -275,6 +297,7 @@ public static class EquivalenceReport
         {
             w.WriteBoolean("complete", r.Complete);
             JsonReport.WriteInput(w, r.Source);
+            w.WriteString("scope", ReportScope.Of(r.Source));
             w.WriteString("mode", ModeName(r));
             w.WriteStartArray("readings");
             foreach (var reading in r.Readings) ModelJson.WriteReading(w, reading);
@@ -320,6 +343,7 @@ public static class EquivalenceReport
         w.WriteStartArray("cut");
         foreach (var c in r.Cut) w.WriteStringValue(c);
         w.WriteEndArray();
+        w.WriteBoolean("exhaustive", r.Exhaustive);
     }
 
     private static void WriteDifference(Utf8JsonWriter w, EquivalenceResult r, ClassDifference d)

@@ -23,6 +23,24 @@ public static class JsonReport
         return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
     }
 
+    /// <summary>Writes <c>"exhaustive"</c>, false when a cap cut an exploration, and <c>"cutInputs"</c>: each cut input's index (from 0), cap and frontier states, with its reading when given.</summary>
+    public static void WriteExhaustive(Utf8JsonWriter w, IEnumerable<(string? Reading, CutInput Cut)> cuts)
+    {
+        var list = cuts.ToList();
+        w.WriteBoolean("exhaustive", list.Count == 0);
+        w.WriteStartArray("cutInputs");
+        foreach (var (reading, c) in list)
+        {
+            w.WriteStartObject();
+            if (reading is not null) w.WriteString("reading", reading);
+            w.WriteNumber("index", c.Index);
+            w.WriteString("cap", c.Cap);
+            w.WriteNumber("frontier", c.Frontier);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
     /// <summary>Writes <c>"input": { "kind", "bounds", "count" }</c>.</summary>
     public static void WriteInput(Utf8JsonWriter w, InputSource source)
     {

@@ -8,7 +8,28 @@ namespace Klp.Check.Output;
 /// <summary>Draws traces as Mermaid flowcharts for Markdown (GitHub and GitLab render them): a row of states per lane, each step an edge.</summary>
 public static class MermaidTrace
 {
-    private static string Quote(string s) => s.Replace("\"", "#quot;").Replace("<", "#lt;").Replace(">", "#gt;").Replace("|", "#124;");
+    // A label's text as Mermaid shows it: every character that could end the label or start
+    // markup (HTML, a Markdown string, a comment, an entity) as an entity code, a line end as \xNN.
+    private static string Quote(string s)
+    {
+        var sb = new StringBuilder(s.Length + 8);
+        foreach (var ch in Terminal.Escape(s, keepLineFeeds: false))
+        {
+            sb.Append(ch switch
+            {
+                '#' => "#35;",
+                '"' => "#quot;",
+                '<' => "#lt;",
+                '>' => "#gt;",
+                '|' => "#124;",
+                '`' => "#96;",
+                '%' => "#37;",
+                '&' => "#38;",
+                _ => ch.ToString(),
+            });
+        }
+        return sb.ToString();
+    }
 
     private static string Label(FrameView v)
     {
@@ -64,7 +85,7 @@ public static class MermaidTrace
     /// <summary>The diagrams of a comparison's violations (grouped as its Markdown groups them) and of its distinguishing traces.</summary>
     public static string ForComparison(ComparisonResult c, string h = "####") => Section(
         ComparisonReport.ViolationGroups(c).Where(g => g.First().Trace is not null)
-            .Select(g => ($"`{g.Key.Id}` under {string.Join(", ", g.Select(v => $"`{v.Reading.DisplayName}`"))}:", TracePicture.OfVerdicts([.. g])))
+            .Select(g => ($"`{g.Key.Id}` under {string.Join(", ", g.Select(v => MarkdownText.Code(v.Reading.DisplayName)))}:", TracePicture.OfVerdicts([.. g])))
             .Concat(c.Equivalence is { } eq ? Differences(eq) : []), h);
 
     /// <summary>The diagrams of every verdict with a trace (violations and witnesses) of one reading.</summary>
@@ -80,5 +101,5 @@ public static class MermaidTrace
 
     /// <summary>The diagram of each replayed scenario, readings that agree at every step merged into one lane.</summary>
     public static string ForReplays(IReadOnlyList<ReplayResult> results, string h = "###") => Section(
-        results.Select(r => ($"`{r.Scenario.Path}`:", TracePicture.OfReplay(r))), h);
+        results.Select(r => ($"{MarkdownText.Code(r.Scenario.Path)}:", TracePicture.OfReplay(r))), h);
 }

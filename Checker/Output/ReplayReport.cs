@@ -94,12 +94,12 @@ public static class ReplayReport
         {
             if (sb.Length > 0) sb.AppendLine();
             var catalog = result.Scenario.Catalog;
-            sb.AppendLine($"### {Escape(result.Scenario.Title)}");
+            sb.AppendLine($"### {MarkdownText.Plain(result.Scenario.Title)}");
             sb.AppendLine();
-            sb.AppendLine($"`{result.Scenario.Path}`, mode {ModeName(result)}");
+            sb.AppendLine($"{MarkdownText.Code(result.Scenario.Path)}, mode {ModeName(result)}");
             sb.AppendLine();
             sb.Append("| # | operation |");
-            foreach (var r in result.Readings) sb.Append($" {Escape(r.DisplayName)} |");
+            foreach (var r in result.Readings) sb.Append($" {MarkdownText.Plain(r.DisplayName)} |");
             sb.AppendLine(" note |");
             sb.Append("|---|---|");
             foreach (var _ in result.Readings) sb.Append("---|");
@@ -108,28 +108,26 @@ public static class ReplayReport
             {
                 var step = result.Steps[i];
                 if (step.Step.Operation is null) continue;
-                sb.Append($"| {i} | `{Escape(step.Step.Text)}` |");
+                sb.Append($"| {i} | {MarkdownText.CellCode(step.Step.Text)} |");
                 for (var r = 0; r < result.Readings.Count; r++)
                 {
                     var failed = result.Failures.Any(f => f.Reading == result.Readings[r] && step.Step.Expectations.Contains(f.Expectation));
-                    var cell = string.Join("<br>", KernelStateText.Observed(catalog, result.Readings[r], step.Step.Operation, step.Outcomes[r], result.States[i][r]).Select(Escape));
+                    var cell = string.Join("<br>", KernelStateText.Observed(catalog, result.Readings[r], step.Step.Operation, step.Outcomes[r], result.States[i][r]).Select(MarkdownText.Plain));
                     sb.Append($" {(failed ? "**FAIL** " : "")}{cell} |");
                 }
-                sb.AppendLine($" {Escape(step.Step.Note ?? "")} |");
+                sb.AppendLine($" {MarkdownText.Plain(step.Step.Note ?? "")} |");
             }
             if (result.Failures.Count > 0)
             {
                 sb.AppendLine();
                 foreach (var f in result.Failures)
-                    sb.AppendLine($"- **FAIL** `{result.Scenario.Path}:{f.Expectation.Line}:{f.Expectation.Column}` [{Escape(f.Reading.DisplayName)}] expected `{f.Expectation.Text}`, got `{f.Actual}`");
+                    sb.AppendLine($"- **FAIL** {MarkdownText.Code($"{result.Scenario.Path}:{f.Expectation.Line}:{f.Expectation.Column}")} \\[{MarkdownText.Plain(f.Reading.DisplayName)}\\] expected {MarkdownText.Code(f.Expectation.Text)}, got {MarkdownText.Code(f.Actual)}");
             }
             sb.AppendLine();
             sb.AppendLine(Summary(result));
         }
         return sb.ToString();
     }
-
-    private static string Escape(string s) => s.Replace("|", "\\|").Replace("<-", "&lt;-");
 
     /// <summary>The JSON document of docs/json.md.</summary>
     public static string Json(IReadOnlyList<ReplayResult> results)

@@ -20,6 +20,32 @@ public static class SweepReport
 
     private static string Kind(SweepResult s) => s.Base.IsRaw ? "raw catalogs" : "release plans";
 
+    private static IEnumerable<SweepStep> Explored(SweepResult s) => s.Dimensions.SelectMany(d => d.Steps).Where(x => !x.Reused);
+
+    /// <summary>What the sweep's claims range over: each step's bounds, up to the largest value each key reached, and the most patches an input had.</summary>
+    public static string Scope(SweepResult s)
+    {
+        var steps = s.Dimensions.SelectMany(d => d.Steps).ToList();
+        var largest = steps.Count > 0 ? steps[0].Point.Bounds : s.Base;
+        foreach (var k in s.Base.Keys)
+            foreach (var step in steps)
+                if (step.Point.Bounds.Value(k.Name) > largest.Value(k.Name)) largest = largest.With(k.Name, step.Point.Bounds.Value(k.Name));
+        var patches = Explored(s).Select(x => x.Result.Source.MaxPatches).DefaultIfEmpty(0).Max();
+        return $"each step within the {Kind(s)} of its bounds, up to {largest} (at most {patches} patch{(patches == 1 ? "" : "es")} per input)";
+    }
+
+    /// <summary>The header line of a sweep a cap cut, or null.</summary>
+    public static string? NotExhaustive(SweepResult s) =>
+        ReportScope.NotExhaustive([.. Explored(s).SelectMany(x => x.Result.Results.SelectMany(r => r.Coverage.Cut))],
+            Explored(s).Sum(x => (long)x.Result.Source.Count * x.Result.Results.Count),
+            "a cell whose verdict at its largest bound or the one before depends on them is not decided (?)");
+
+    // The mark after a cell's figure: ! not settled, ? not decided.
+    private static string Suffix(SweepCell c) => c.Changed ? "!" : c.Undecided ? "?" : "";
+
+    // A cell shown in the tables and the changes: its verdict changed along the dimension, or a cap left it undecided.
+    private static bool Shown(SweepCell c) => !c.Unchanged || c.Undecided;
+
     /// <summary>How a report names step <paramref name="i"/> of a dimension: the key's value when it moves one key, else <c>#</c> and the step number.</summary>
     public static string StepName(SweepDimension d, int i) =>
         d.Keys.Count == 1 ? d.Points[i].Bounds.Value(d.Keys[0]).ToString(CultureInfo.InvariantCulture) : $"#{i + 1}";
@@ -35,7 +61,7 @@ public static class SweepReport
             var at = first == last ? StepName(d, first) : $"{StepName(d, first)}..{StepName(d, last)}";
             parts.Add(i == runs.Count - 1 && c.Settled && runs.Count > 1 ? $"{word} from {StepName(d, first)}" : $"{word} at {at}");
         }
-        return string.Join(", ", parts) + (c.Settled ? "" : " (not settled)");
+        return string.Join(", ", parts) + (c.Changed ? " (not settled)" : c.Undecided ? " (not decided: a cap cut it)" : "");
     }
 
     private static string Heading(SweepDimension d) => d.Keys.Count == 1
@@ -51,8 +77,11 @@ public static class SweepReport
         var sb = new StringBuilder();
         sb.AppendLine($"klp-check sweep: {Title(s)}");
         foreach (var line in TextLayout.Wrap($"base: {Kind(s)} {s.Base}".Split(' '), "")) sb.AppendLine(line);
+        ReportScope.AppendWrapped(sb, "scope: " + Scope(s));
+        ReportScope.AppendWrapped(sb, NotExhaustive(s));
         foreach (var line in TextLayout.Wrap(("each step is the compare matrix at its bounds; bounds met twice are explored once (marked =). "
-            + "A figure in a table is the step from which the cell's last verdict holds; ! marks a cell not settled: its verdict changed at the largest bound").Split(' '), ""))
+            + "A figure in a table is the step from which the cell's last verdict holds; ! marks a cell not settled: its verdict changed at the largest bound"
+            + (s.Exhaustive ? "" : $"; ? marks a cell not decided: a cap cut an input its verdict at the largest bound or the one before depends on ({ReportScope.Raise})")).Split(' '), ""))
             sb.AppendLine(line);
         var heads = ComparisonReport.Abbreviations(s.Readings);
         foreach (var d in s.Dimensions)
@@ -73,14 +102,14 @@ public static class SweepReport
                 foreach (var line in TextLayout.Wrap(StopText(stop).Split(' '), "  ")) sb.AppendLine(line);
             var cells = SweepResult.Cells(d);
             if (d.Steps.Count == 0) continue;
-            if (cells.All(c => c.Unchanged))
+            if (!cells.Any(Shown))
             {
                 sb.AppendLine("  every verdict is the same at every step");
                 continue;
             }
             sb.AppendLine();
             var n = s.Invariants.Count;
-            var rows = Enumerable.Range(0, n).Where(k => Enumerable.Range(0, s.Readings.Count).Any(r => !cells[r * n + k].Unchanged)).ToList();
+            var rows = Enumerable.Range(0, n).Where(k => Enumerable.Range(0, s.Readings.Count).Any(r => Shown(cells[r * n + k]))).ToList();
             const int first = 22, width = 5;
             for (var start = 0; start < s.Readings.Count; start += 11)
             {
@@ -92,7 +121,7 @@ public static class SweepReport
                     foreach (var r in chunk)
                     {
                         var cell = cells[r * n + k];
-                        line.Append((cell.Unchanged ? "." : StepName(d.Dimension, cell.Since) + (cell.Settled ? "" : "!")).PadRight(width));
+                        line.Append(((cell.Unchanged ? "." : StepName(d.Dimension, cell.Since)) + Suffix(cell)).PadRight(width));
                     }
                     sb.AppendLine(line.ToString().TrimEnd());
                 }
@@ -104,7 +133,7 @@ public static class SweepReport
         if (groups.Count > 0)
         {
             sb.AppendLine();
-            sb.AppendLine("Changes along each dimension, the verdict at each step:");
+            sb.AppendLine(s.Exhaustive ? "Changes along each dimension, the verdict at each step:" : "Changes and undecided cells along each dimension, the verdict at each step:");
             foreach (var g in groups)
             {
                 sb.AppendLine();
@@ -121,17 +150,22 @@ public static class SweepReport
     private static List<IGrouping<(string Dimension, string Property, string History), SweepCell>> Changes(SweepResult s)
     {
         var order = s.Invariants.ToList();
-        return [.. s.Dimensions.SelectMany(d => SweepResult.Cells(d).Where(c => !c.Unchanged).Select(c => (d.Dimension, Cell: c)).OrderBy(x => order.IndexOf(x.Cell.Invariant)))
+        return [.. s.Dimensions.SelectMany(d => SweepResult.Cells(d).Where(Shown).Select(c => (d.Dimension, Cell: c)).OrderBy(x => order.IndexOf(x.Cell.Invariant)))
             .GroupBy(x => (x.Dimension.Name, x.Cell.Invariant.Id, History(x.Dimension, x.Cell)), x => x.Cell)];
     }
 
-    /// <summary>The closing line: how many cells are not settled, and whether the sweep was interrupted or stopped by the budget.</summary>
+    /// <summary>The closing line: how many cells are not settled or not decided, and whether the sweep was interrupted or stopped by the budget.</summary>
     public static string Closing(SweepResult s)
     {
         var open = s.NotSettled().Count();
-        var text = open == 0
+        var undecided = s.Undecided().Count();
+        var text = open == 0 && undecided == 0
             ? "every cell is settled: no verdict changed at the largest bound of its dimension"
-            : $"{Verification.Count(open, "cell")} not settled: the verdict changed at the largest bound of its dimension";
+            : string.Join("; ", new[]
+            {
+                open == 0 ? null : $"{Verification.Count(open, "cell")} not settled: the verdict changed at the largest bound of its dimension",
+                undecided == 0 ? null : $"{Verification.Count(undecided, "cell")} not decided: a cap cut an exploration its verdict at the largest bound or the one before depends on",
+            }.OfType<string>());
         var stopped = s.Dimensions.Count(d => d.Stopped is not null);
         if (stopped > 0) text += $"; {Verification.Count(stopped, "dimension")} stopped by --max-seconds";
         if (s.Interrupted is { } p) text += $"; interrupted during {p.Label}, the finished steps are kept";
@@ -144,7 +178,8 @@ public static class SweepReport
         var sb = new StringBuilder();
         sb.AppendLine($"### klp-check sweep: {Title(s)}");
         sb.AppendLine();
-        sb.AppendLine($"Base: {Kind(s)} `{s.Base}`. Each step is the `compare` matrix at its bounds; bounds met twice are explored once.");
+        sb.AppendLine($"Base: {Kind(s)} `{s.Base}`. Scope: {Scope(s)}. Each step is the `compare` matrix at its bounds; bounds met twice are explored once.");
+        ReportScope.AppendMarkdown(sb, NotExhaustive(s));
         foreach (var d in s.Dimensions)
         {
             sb.AppendLine();
@@ -161,7 +196,7 @@ public static class SweepReport
             if (d.Steps.Count == 0) continue;
             sb.AppendLine();
             sb.Append("| property |");
-            foreach (var r in s.Readings) sb.Append($" {r.DisplayName} |");
+            foreach (var r in s.Readings) sb.Append($" {MarkdownText.Plain(r.DisplayName)} |");
             sb.AppendLine().Append("|---|");
             foreach (var _ in s.Readings) sb.Append("---|");
             sb.AppendLine();
@@ -170,7 +205,7 @@ public static class SweepReport
             {
                 sb.Append($"| `{s.Invariants[k].Id}` |");
                 foreach (var c in Enumerable.Range(0, s.Readings.Count).Select(r => cells[r * s.Invariants.Count + k]))
-                    sb.Append(c.Unchanged ? $" {c.Verdicts[0].Word} |" : c.Settled ? $" {History(d.Dimension, c)} |" : $" **{History(d.Dimension, c)}** |");
+                    sb.Append(!Shown(c) ? $" {c.Verdicts[0].Word} |" : c.Settled ? $" {History(d.Dimension, c)} |" : $" **{History(d.Dimension, c)}** |");
                 sb.AppendLine();
             }
         }
@@ -189,6 +224,8 @@ public static class SweepReport
         w.WriteString("kind", Kind(s));
         w.WriteString("bounds", s.Base.ToString());
         w.WriteEndObject();
+        w.WriteString("scope", Scope(s));
+        w.WriteBoolean("exhaustive", s.Exhaustive);
         w.WriteString("mode", ModeName(s));
         w.WriteStartArray("readings");
         foreach (var r in s.Readings) ModelJson.WriteReading(w, r);
@@ -200,6 +237,7 @@ public static class SweepReport
         foreach (var d in s.Dimensions) WriteDimension(w, d);
         w.WriteEndArray();
         w.WriteNumber("notSettled", s.NotSettled().Count());
+        w.WriteNumber("undecided", s.Undecided().Count());
     });
 
     private static void WriteDimension(Utf8JsonWriter w, DimensionResult d)
@@ -223,6 +261,7 @@ public static class SweepReport
             w.WriteNumber("states", step.Result.States);
             w.WriteNumber("transitions", step.Result.Results.Sum(r => r.Coverage.Transitions));
             w.WriteNumber("cut", step.Result.Results.Sum(r => r.Coverage.Cut.Count));
+            JsonReport.WriteExhaustive(w, step.Result.Results.SelectMany(r => r.Coverage.Cut.Select(c => ((string?)r.Reading.DisplayName, c))));
             w.WriteBoolean("reused", step.Reused);
             w.WriteEndObject();
         }
@@ -247,6 +286,7 @@ public static class SweepReport
             w.WriteString("since", StepName(d.Dimension, c.Since));
             w.WriteNumber("sinceStep", c.Since);
             w.WriteBoolean("settled", c.Settled);
+            w.WriteBoolean("decided", !c.Undecided);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -72,40 +72,35 @@ public static class ProofReport
         return sb.ToString();
     }
 
-    /// <summary>Markdown: a table of verdicts, then the traces and counterexamples to induction.</summary>
+    /// <summary>Markdown: a table of verdicts, then the traces and counterexamples to induction; every string through <see cref="MarkdownText"/>.</summary>
     public static string Markdown(ReadingProof r)
     {
-        static string Cell(string s) => s.Replace("|", "\\|").Replace("\n", " ");
         var sb = new StringBuilder();
-        sb.AppendLine($"### klp-check prove: `{r.Reading.DisplayName}`, mode {ReadingOptionText.ModeName(r.Reading.Options.Granularity)}, solver {r.Solver}");
+        sb.AppendLine($"### klp-check prove: {MarkdownText.Code(r.Reading.DisplayName)}, mode {ReadingOptionText.ModeName(r.Reading.Options.Granularity)}, solver {r.Solver}");
         sb.AppendLine();
-        sb.AppendLine($"Scope: {r.Scope.Describe(r.Reading)}.");
+        sb.AppendLine($"Scope: {MarkdownText.Plain(r.Scope.Describe(r.Reading))}.");
         sb.AppendLine();
         sb.AppendLine("| property | verdict | how |");
         sb.AppendLine("|---|---|---|");
         foreach (var v in r.Verdicts)
-            sb.AppendLine($"| `{v.Invariant.Id}` | {(v.Outcome is ProofOutcome.Violated or ProofOutcome.Unknown ? $"**{v.Word}**" : v.Word)} | {Cell(How(v))} |");
+            sb.AppendLine($"| {MarkdownText.CellCode(v.Invariant.Id)} | {(v.Outcome is ProofOutcome.Violated or ProofOutcome.Unknown ? $"**{v.Word}**" : v.Word)} | {MarkdownText.Plain(How(v))} |");
         foreach (var v in r.Verdicts.Where(v => v.Outcome is ProofOutcome.Violated or ProofOutcome.Unknown))
         {
             sb.AppendLine();
-            sb.AppendLine($"#### `{v.Invariant.Id}` {v.Word}");
+            sb.AppendLine($"#### {MarkdownText.Code(v.Invariant.Id)} {v.Word}");
             sb.AppendLine();
-            sb.AppendLine("```");
-            if (v.Outcome == ProofOutcome.Violated)
-            {
-                sb.Append(v.Input!.TrimEnd()).AppendLine();
-                sb.AppendLine("$ " + string.Join("; ", v.Trace!.Select(o => o.Format(v.Catalog!))));
-            }
-            else foreach (var l in v.CounterexampleToInduction ?? ["(no counterexample to induction: a solver gave up)"]) sb.AppendLine(l);
-            sb.AppendLine("```");
+            var lines = v.Outcome == ProofOutcome.Violated
+                ? [.. v.Input!.TrimEnd().Split('\n'), "$ " + string.Join("; ", v.Trace!.Select(o => o.Format(v.Catalog!)))]
+                : v.CounterexampleToInduction ?? ["(no counterexample to induction: a solver gave up)"];
+            foreach (var l in lines) sb.AppendLine("    " + Terminal.Escape(l, keepLineFeeds: false));
         }
         sb.AppendLine();
-        if (r.Lemmas.Count > 0) sb.AppendLine($"Lemmas proved inductive: {string.Join(", ", r.Lemmas.Select(l => $"`{l}`"))}.");
-        if (r.Dropped.Count > 0) sb.AppendLine($"Candidates that are not invariants here: {string.Join(", ", r.Dropped.Select(l => $"`{l}`"))}.");
+        if (r.Lemmas.Count > 0) sb.AppendLine($"Lemmas proved inductive: {string.Join(", ", r.Lemmas.Select(MarkdownText.Code))}.");
+        if (r.Dropped.Count > 0) sb.AppendLine($"Candidates that are not invariants here: {string.Join(", ", r.Dropped.Select(MarkdownText.Code))}.");
         sb.AppendLine();
-        sb.AppendLine(Legend);
+        sb.AppendLine(MarkdownText.Plain(Legend));
         sb.AppendLine();
-        sb.AppendLine(Summary(r) + ".");
+        sb.AppendLine(MarkdownText.Plain(Summary(r)) + ".");
         return sb.ToString();
     }
 

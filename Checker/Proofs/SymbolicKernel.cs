@@ -58,7 +58,7 @@ public sealed class SymbolicKernel
                 OpKind.Disable => Disable(s, op),
                 OpKind.Unload => Unload(s, op),
                 OpKind.Complete => Complete(s),
-                OpKind.Reverse => Reverse(s),
+                OpKind.Reverse => ReverseWrite(s),
                 OpKind.Force => Force(s, op),
                 _ => Refused(s),
             };
@@ -68,7 +68,7 @@ public sealed class SymbolicKernel
         var disable = Disable(s, op);
         var unload = Unload(s, op);
         var complete = Complete(s);
-        var reverse = Reverse(s);
+        var reverse = ReverseWrite(s);
         var force = Force(s, op);
         SymbolicOutcome Pick(OpKind kind, SymbolicOutcome a, SymbolicOutcome b)
         {
@@ -256,6 +256,18 @@ public sealed class SymbolicKernel
 
     private SymbolicOutcome Reverse(SymbolicState s) => new(s.InTransition(t), t.Zero(c.N), s with { Target = t.Not(s.Target) });
 
+    // Reverse as a write to the transition patch's enabled (Step.cs ReverseWrite): under
+    // states=block-disable a write of 0 to a blocking patch is refused before it reverses.
+    private SymbolicOutcome ReverseWrite(SymbolicState s)
+    {
+        var reverse = Reverse(s);
+        return reverse with { Accepted = t.And(reverse.Accepted, t.Not(t.And(s.Target, DisableBlocked(s.Trans)))) };
+    }
+
+    // Under states=block-disable, klp_patch_disable_blocked(): the patch (alone in the mask) declares a block_disable state.
+    private Term DisableBlocked(Term patch) =>
+        r.Options.States == StateRules.BlockDisable ? t.NonZero(t.Select(patch, c.BlockMask)) : t.False;
+
     private SymbolicOutcome Force(SymbolicState s, SymbolicOp op)
     {
         var noDir = t.And(op.Named, t.Not(t.Meets(op.Patch, s.InList)));
@@ -279,12 +291,13 @@ public sealed class SymbolicKernel
         var p = op.Patch;
         var inList = t.Meets(s.InList, p);
         var isTransition = t.And(s.InTransition(t), t.Eq(s.Trans, p));
-        var blocked = r.Options.States == StateRules.BlockDisable ? t.NonZero(t.Select(p, c.BlockMask)) : t.False;
         var removeNow = TwoPhase
             ? new SymbolicOutcome(t.True, t.Zero(c.N), s with { Trans = p, Target = t.False, Replacing = t.Zero(c.N) })
             : new SymbolicOutcome(t.True, p, RemoveMask(s, p));
         var reverse = Reverse(s);
-        var accepted = t.And(inList, t.Ite(isTransition, s.Target, t.And(t.Not(s.InTransition(t)), t.Not(blocked))));
+        // enabled_store(): a write of the current value, then a blocking patch (before the
+        // reverse branch), then the reversal of the transition patch, then another transition.
+        var accepted = t.And(inList, t.Not(DisableBlocked(p)), t.Ite(isTransition, s.Target, t.Not(s.InTransition(t))));
         return new(accepted, t.Ite(isTransition, reverse.Affected, removeNow.Affected), SymbolicState.Ite(t, isTransition, reverse.Next, removeNow.Next));
     }
 
@@ -303,10 +316,10 @@ public sealed class SymbolicKernel
         return SymbolicState.Ite(t, done.Accepted, done.Next, s);
     }
 
-    /// <summary>The state after Reverse then Complete (what refusal-is-atomic compares a load with).</summary>
-    public SymbolicState ReverseAndComplete(SymbolicState s)
+    /// <summary>Whether Reverse is accepted, and the state after it and the Complete that follows (what refusal-is-atomic compares a load with).</summary>
+    public (Term Accepted, SymbolicState Restored) ReverseAndComplete(SymbolicState s)
     {
-        var reversed = Reverse(s).Next;
-        return Complete(reversed).Next;
+        var reversed = ReverseWrite(s);
+        return (reversed.Accepted, Complete(reversed.Next).Next);
     }
 }

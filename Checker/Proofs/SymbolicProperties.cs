@@ -169,8 +169,9 @@ public sealed class SymbolicProperties(SymbolicKernel kernel)
                 // RefusalIsAtomic.cs: a refusal changes nothing; in two-phase mode a load reversed and completed restores the list and the pinned modules.
                 var unchanged = t.Implies(t.Not(o.Accepted), o.Next.SameAs(t, s));
                 if (c.Reading.Options.Granularity != Granularity.TwoPhase) return unchanged;
-                var restored = kernel.ReverseAndComplete(o.Next);
-                return t.And(unchanged, t.Implies(load, t.And(SamePatches(s, restored), t.Not(restored.InTransition(t)))));
+                // A load whose reversal is refused (a blocking patch) is never a reversed load.
+                var (reversed, restored) = kernel.ReverseAndComplete(o.Next);
+                return t.And(unchanged, t.Implies(t.And(load, reversed), t.And(SamePatches(s, restored), t.Not(restored.InTransition(t)))));
             }
             default:
                 throw new ArgumentException($"{id} is not a step property", nameof(id));

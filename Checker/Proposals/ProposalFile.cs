@@ -1,4 +1,5 @@
 using System.Text;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Output;
 using Klp.Check.Scenarios;
@@ -19,7 +20,7 @@ public static class ProposalFile
     /// <exception cref="ScenarioException">The file cannot be read, is not a proposal, or takes a built-in reading's name for another reading.</exception>
     public static Reading Read(string path)
     {
-        var text = ScenarioParser.ReadSource(path);
+        var text = InputFile.Read(path);
         var reading = ProposalText.Parse(text, Path.GetFileNameWithoutExtension(path), out var error);
         if (reading is null) throw new ScenarioException([new Diagnostic(path, error!.Value.Line, error.Value.Column, error.Value.Message)]);
         if (Readings.Find(reading.Name) is { } builtin && builtin != reading)
@@ -104,7 +105,7 @@ public static class ProposalFile
     {
         var sb = new StringBuilder();
         foreach (var c in comments ?? [])
-            foreach (var line in TextLayout.Wrap(c.Split(' '), "# ")) sb.AppendLine(line);
+            foreach (var line in TextLayout.Wrap(Terminal.Escape(c, keepLineFeeds: false).Split(' '), "# ")) sb.AppendLine(line);
         foreach (var key in ProposalText.Keys)
         {
             var value = ProposalText.Value(reading, key);

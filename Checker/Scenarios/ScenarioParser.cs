@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Scenarios;
@@ -8,23 +9,7 @@ public static partial class ScenarioParser
 {
     /// <summary>Reads and parses a file.</summary>
     /// <exception cref="ScenarioException">The file cannot be read or is malformed.</exception>
-    public static Scenario ParseFile(string path) => Parse(ReadSource(path), path);
-
-    /// <summary>The text of an input file; an unreadable file is a diagnostic at its first line.</summary>
-    /// <exception cref="ScenarioException">The file cannot be read.</exception>
-    public static string ReadSource(string path)
-    {
-        if (path.Length == 0) throw new ScenarioException([new Diagnostic(path, 1, 1, "empty file name")]);
-        if (Directory.Exists(path)) throw new ScenarioException([new Diagnostic(path, 1, 1, "is a directory")]);
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ScenarioException([new Diagnostic(path, 1, 1, $"cannot read file: {e.Message}")]);
-        }
-    }
+    public static Scenario ParseFile(string path) => Parse(InputFile.Read(path), path);
 
     /// <summary>Parses scenario text; <paramref name="path"/> names it in diagnostics.</summary>
     /// <exception cref="ScenarioException">The text is malformed.</exception>
@@ -74,6 +59,8 @@ public static partial class ScenarioParser
         private Granularity? mode;
         private string? title;
         private bool lastWasQuotedTimelineWithNote;
+        // The lines a mailer wrapped a step's note onto, by step, joined once at the end so that a long note costs linear time.
+        private readonly Dictionary<int, List<string>> wrappedNotes = [];
         private bool sawReadingReference;
 
         private void Error(int column, string message) => Diagnostics.Add(new Diagnostic(path, CurrentLine, Math.Max(1, column), message));
@@ -96,12 +83,15 @@ public static partial class ScenarioParser
                 path,
                 title ?? System.IO.Path.GetFileNameWithoutExtension(path),
                 catalog,
-                [.. steps.Select(s => new ScenarioStep(s.Line, s.Op, s.Text, s.Note, s.Expectations))],
+                [.. steps.Select((s, k) => new ScenarioStep(s.Line, s.Op, s.Text, Note(k, s.Note), s.Expectations))],
                 expectationReadings,
                 named,
                 options,
                 mode);
         }
+
+        private string? Note(int step, string? note) =>
+            wrappedNotes.TryGetValue(step, out var parts) ? string.Join(' ', [note, .. parts]) : note;
 
         private void ParseLine(string line)
         {
@@ -164,8 +154,8 @@ public static partial class ScenarioParser
             if (continuation && quoted && note is null && steps[^1].Note is not null)
             {
                 // A note wrapped by the mailer onto the next quoted line.
-                var s = steps[^1];
-                steps[^1] = s with { Note = s.Note + " " + body.Trim() };
+                if (!wrappedNotes.TryGetValue(steps.Count - 1, out var parts)) wrappedNotes[steps.Count - 1] = parts = [];
+                parts.Add(body.Trim());
                 lastWasQuotedTimelineWithNote = true;
                 return;
             }

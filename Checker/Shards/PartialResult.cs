@@ -14,7 +14,6 @@ namespace Klp.Check.Shards;
 /// <param name="Shard">Which shard.</param>
 /// <param name="Arguments">The command's arguments without the shard, output and report options: merge parses them again to rebuild the run.</param>
 /// <param name="Identity">What must agree among the shards, by field: input, readings, properties, options, scenarios, files.</param>
-/// <param name="Report">The report options given to the shard (format, expect, save-baseline), used when merge gives none.</param>
 /// <param name="Readings">One partial per reading, in order (none for a sweep, whose readings are in <see cref="Steps"/>).</param>
 /// <param name="Equivalence">The equivalence partial, or null when the run compares no two readings.</param>
 public sealed record PartialResult(
@@ -23,12 +22,14 @@ public sealed record PartialResult(
     Shard Shard,
     IReadOnlyList<string> Arguments,
     IReadOnlyList<(string Field, string Value)> Identity,
-    IReadOnlyDictionary<string, string> Report,
     IReadOnlyList<ReadingPartial> Readings,
     EquivalencePartial? Equivalence)
 {
     /// <summary>A sweep's steps with distinct bounds, in the order it explores them, each with one partial per reading; empty for compare and check.</summary>
     public IReadOnlyList<StepPartial> Steps { get; init; } = [];
+
+    /// <summary>The version of the partial format: 2 since merge takes report options only from its own command line.</summary>
+    public const int Schema = 2;
 
     /// <summary>The tool's version: the assembly's informational version, which carries the commit.</summary>
     public static string ToolVersion { get; } =
@@ -73,7 +74,7 @@ public sealed record PartialResult(
             w.WriteStartObject();
             w.WriteString("tool", "klp-check");
             w.WriteString("command", "partial");
-            w.WriteNumber("schema", 1);
+            w.WriteNumber("schema", Schema);
             w.WriteString("kind", Kind);
             w.WriteString("version", Version);
             w.WriteString("shard", Shard.ToString());
@@ -82,9 +83,6 @@ public sealed record PartialResult(
             w.WriteEndArray();
             w.WriteStartObject("identity");
             foreach (var (f, v) in Identity) w.WriteString(f, v);
-            w.WriteEndObject();
-            w.WriteStartObject("report");
-            foreach (var (k, v) in Report) w.WriteString(k, v);
             w.WriteEndObject();
             w.WriteStartArray("readings");
             foreach (var r in Readings) WriteReading(w, r);
@@ -124,7 +122,7 @@ public sealed record PartialResult(
         w.WriteNumber("offered", r.Offered);
         Longs(w, "refused", r.Refused);
         w.WriteStartArray("cut");
-        foreach (var (i, cap) in r.Cut) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteStringValue(cap); w.WriteEndArray(); }
+        foreach (var (i, cap, frontier) in r.Cut) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteStringValue(cap); w.WriteNumberValue(frontier); w.WriteEndArray(); }
         w.WriteEndArray();
         w.WriteStartArray("collisions");
         foreach (var (i, p) in r.Collisions) { w.WriteStartArray(); w.WriteNumberValue(i); w.WriteNumberValue(p); w.WriteEndArray(); }
@@ -138,6 +136,7 @@ public sealed record PartialResult(
             w.WriteNumber("applicable", p.Applicable);
             w.WriteNumber("needed", (int)p.Needed);
             w.WriteNumber("undecided", p.Undecided);
+            w.WriteNumber("undecidedFeatures", (int)p.UndecidedFeatures);
             w.WriteNumber("firstUndecided", p.FirstUndecided);
             if (p.FirstCap is { } cap) w.WriteString("firstCap", cap);
             w.WriteNumber("frontier", p.Frontier);
@@ -191,142 +190,6 @@ public sealed record PartialResult(
         w.WriteStartArray(name);
         foreach (var v in values) w.WriteNumberValue(v);
         w.WriteEndArray();
-    }
-
-    /// <summary>Reads a partial result; null with one line (FILE:LINE:COLUMN where the JSON reader knows it) when the file is not one.</summary>
-    public static PartialResult? Read(string path, out string? error)
-    {
-        error = null;
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error = $"{path}: cannot read: {e.Message}";
-            return null;
-        }
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            error = $"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}: not a partial result: invalid JSON";
-            return null;
-        }
-        using (doc)
-        {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("command", out var command) || command.ValueKind != JsonValueKind.String || command.GetString() != "partial")
-            {
-                error = $"{path}:1:1: not a partial result (written by compare, check or sweep with --out FILE)";
-                return null;
-            }
-            try
-            {
-                var shard = Shard.Parse(root.GetProperty("shard").GetString()!, out var shardError)
-                    ?? throw new FormatException($"shard {shardError}");
-                var identity = root.GetProperty("identity").EnumerateObject().Select(p => (p.Name, p.Value.GetString()!)).ToList();
-                var report = root.GetProperty("report").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
-                var readings = root.GetProperty("readings").EnumerateArray().Select(ReadReading).ToList();
-                var eq = root.GetProperty("equivalence");
-                return new PartialResult(root.GetProperty("kind").GetString()!, root.GetProperty("version").GetString()!, shard,
-                    [.. root.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()!)], identity, report, readings,
-                    eq.ValueKind == JsonValueKind.Null ? null : ReadEquivalence(eq))
-                {
-                    Steps = root.TryGetProperty("steps", out var steps)
-                        ? [.. steps.EnumerateArray().Select(e => new StepPartial(e.GetProperty("bounds").GetString()!, [.. e.GetProperty("readings").EnumerateArray().Select(ReadReading)]))]
-                        : [],
-                };
-            }
-            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or IndexOutOfRangeException)
-            {
-                error = $"{path}:1:1: not a complete partial result: {e.Message}";
-                return null;
-            }
-        }
-    }
-
-    private static ReadingPartial ReadReading(JsonElement e)
-    {
-        var r = new ReadingPartial
-        {
-            InputsChecked = e.GetProperty("inputsChecked").GetInt32(),
-            Complete = e.GetProperty("complete").GetBoolean(),
-            Catalogs = e.GetProperty("catalogs").GetInt32(),
-            States = e.GetProperty("states").GetInt64(),
-            Transitions = e.GetProperty("transitions").GetInt64(),
-            MaxDepth = e.GetProperty("maxDepth").GetInt32(),
-            Offered = e.GetProperty("offered").GetInt32(),
-            Elapsed = TimeSpan.FromSeconds(e.GetProperty("seconds").GetDouble()),
-            Properties = [.. e.GetProperty("properties").EnumerateArray().Select(ReadProperty)],
-        };
-        ReadLongs(e.GetProperty("accepted"), r.Accepted);
-        ReadLongs(e.GetProperty("refused"), r.Refused);
-        foreach (var c in e.GetProperty("cut").EnumerateArray()) r.Cut.Add((c[0].GetInt32(), c[1].GetString()!));
-        foreach (var c in e.GetProperty("collisions").EnumerateArray()) r.Collisions.Add((c[0].GetInt32(), c[1].GetDouble()));
-        return r;
-    }
-
-    private static PropertyPartial? ReadProperty(JsonElement e)
-    {
-        if (e.ValueKind == JsonValueKind.Null) return null;
-        var p = new PropertyPartial
-        {
-            Applicable = e.GetProperty("applicable").GetInt32(),
-            Needed = (InputFeatures)e.GetProperty("needed").GetInt32(),
-            Undecided = e.GetProperty("undecided").GetInt32(),
-            FirstUndecided = e.GetProperty("firstUndecided").GetInt32(),
-            FirstCap = e.TryGetProperty("firstCap", out var cap) ? cap.GetString() : null,
-            Frontier = e.GetProperty("frontier").GetInt64(),
-            Tracked = e.GetProperty("tracked").GetBoolean(),
-            Cases = e.GetProperty("cases").GetInt32(),
-        };
-        if (e.TryGetProperty("best", out var b))
-        {
-            var trace = b.GetProperty("trace").EnumerateArray().Select(o => o.GetInt32())
-                .Select(o => new Operation((OpKind)(o >> 16), (byte)(o >> 8), (byte)o)).ToArray();
-            p.Best = new Candidate((InputFeatures)b.GetProperty("features").GetInt32(), trace.Length, b.GetProperty("index").GetInt32(), trace, b.GetProperty("message").GetString()!);
-        }
-        return p;
-    }
-
-    private static EquivalencePartial ReadEquivalence(JsonElement e)
-    {
-        var n = e.GetProperty("readings").GetInt32();
-        var apart = e.GetProperty("apart").GetString()!;
-        if (apart.Length != n * n) throw new FormatException("equivalence: 'apart' has the wrong length");
-        var result = new EquivalencePartial
-        {
-            Readings = n,
-            Apart = [.. apart.Select(c => c == '1')],
-            Joined = new long[n],
-            Pairs = new PairPartial?[n * n],
-            PhaseStates = e.GetProperty("phaseStates").GetInt64(),
-            PhaseTransitions = e.GetProperty("phaseTransitions").GetInt64(),
-            Partitioned = e.GetProperty("partitioned").GetBoolean(),
-            Complete = e.GetProperty("complete").GetBoolean(),
-            Elapsed = TimeSpan.FromSeconds(e.GetProperty("seconds").GetDouble()),
-        };
-        ReadLongs(e.GetProperty("joined"), result.Joined);
-        foreach (var c in e.GetProperty("cut").EnumerateArray()) result.Cut.Add((c[0].GetInt32(), c[1].GetString()!));
-        foreach (var p in e.GetProperty("pairs").EnumerateArray())
-            result.Pairs[p[0].GetInt32()] = new PairPartial
-            {
-                Count = p[1].GetInt32(), Index = p[2].GetInt32(), Features = (InputFeatures)p[3].GetInt32(),
-                Length = p[4].GetInt32(), States = p[5].GetInt64(), Transitions = p[6].GetInt64(),
-            };
-        return result;
-    }
-
-    private static void ReadLongs(JsonElement e, long[] into)
-    {
-        if (e.GetArrayLength() != into.Length) throw new FormatException("a count array has the wrong length");
-        var i = 0;
-        foreach (var v in e.EnumerateArray()) into[i++] = v.GetInt64();
     }
 }
 

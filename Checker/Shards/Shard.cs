@@ -71,13 +71,20 @@ public readonly record struct Shard(int K, int N)
     }
 
     /// <summary>The inputs of this shard, in increasing order.</summary>
-    public IReadOnlyList<int> Select(InputSource source, Reading reading)
+    public IReadOnlyList<int> Select(InputSource source, Reading reading) => Shares(source, reading, N)[K - 1];
+
+    /// <summary>The inputs of each of <paramref name="n"/> shards (index K - 1), each in increasing order: what <see cref="Select"/> gives shard K.</summary>
+    public static List<int>[] Shares(InputSource source, Reading reading, int n)
     {
-        if (N == 1) return [.. Enumerable.Range(0, source.Count)];
-        var shard = Assign(Costs(source, reading), N);
-        var mine = new List<int>();
-        for (var i = 0; i < shard.Length; i++)
-            if (shard[i] == K - 1) mine.Add(i);
-        return mine;
+        var shares = new List<int>[n];
+        for (var k = 0; k < n; k++) shares[k] = [];
+        if (n == 1)
+        {
+            shares[0].AddRange(Enumerable.Range(0, source.Count));
+            return shares;
+        }
+        var shard = Assign(Costs(source, reading), n);
+        for (var i = 0; i < shard.Length; i++) shares[shard[i]].Add(i);
+        return shares;
     }
 }

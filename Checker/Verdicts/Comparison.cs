@@ -51,6 +51,9 @@ public sealed record ComparisonResult(
 
     /// <summary>Distinct states explored over every reading.</summary>
     public long States => Results.Sum(r => r.Coverage.States);
+
+    /// <summary>True when no cap cut any exploration, of a reading or of the equivalence classes.</summary>
+    public bool Exhaustive => Results.All(r => r.Exhaustive) && Equivalence is not { Cut.Count: > 0 };
 }
 
 /// <summary>Runs the verdict matrix.</summary>

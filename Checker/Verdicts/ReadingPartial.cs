@@ -29,8 +29,11 @@ public sealed class PropertyPartial
     /// <summary>The best trace, or null.</summary>
     public Candidate? Best { get; set; }
 
-    /// <summary>Inputs whose answer lies beyond a cap.</summary>
+    /// <summary>Inputs a cap cut where the property found nothing (no violation, or an unreached witness): its answer there lies beyond the cap.</summary>
     public int Undecided { get; set; }
+
+    /// <summary>The features every undecided input has (both when none is undecided): a violation's letters that some undecided input lacks are not established.</summary>
+    public InputFeatures UndecidedFeatures { get; set; } = InputFeatures.SharedFunction | InputFeatures.States;
 
     /// <summary>The lowest undecided input, or -1.</summary>
     public int FirstUndecided { get; set; } = -1;
@@ -54,6 +57,7 @@ public sealed class PropertyPartial
         Needed &= o.Needed;
         if (o.Best is { } b && b.Before(Best)) Best = b;
         Undecided += o.Undecided;
+        UndecidedFeatures &= o.UndecidedFeatures;
         if (o.FirstUndecided >= 0 && (FirstUndecided < 0 || o.FirstUndecided < FirstUndecided)) (FirstUndecided, FirstCap) = (o.FirstUndecided, o.FirstCap);
         Frontier += o.Frontier;
         Tracked |= o.Tracked;
@@ -94,8 +98,8 @@ public sealed class ReadingPartial
     /// <summary>Refused operations by <see cref="Reason"/>.</summary>
     public long[] Refused { get; init; } = new long[Enum.GetValues<Reason>().Length];
 
-    /// <summary>The inputs a cap cut, with the cap, by index.</summary>
-    public List<(int Index, string Cap)> Cut { get; init; } = [];
+    /// <summary>The inputs a cap cut, with the cap and the number of frontier states, by index.</summary>
+    public List<(int Index, string Cap, long Frontier)> Cut { get; init; } = [];
 
     /// <summary>Fingerprint collision probabilities of the inputs that have one, by index (summed in index order, as one run does).</summary>
     public List<(int Index, double Probability)> Collisions { get; init; } = [];
@@ -185,11 +189,12 @@ public sealed class ReadingPartial
                 }
                 if (!f.Applicable) continue;
                 p.Applicable++;
-                // A liveness property failed only through unexplored states, or a witness was not
-                // reached where a cap cut the search: the answer lies beyond the cap.
-                if (f.Inconclusive || !f.Found && inv.Kind == PropertyKind.Witness && graphs[j].Cut is not null)
+                // Nothing found where a cap cut the search: a safety or liveness property may be
+                // violated, a witness reached, in what the cap left unexplored.
+                if (!f.Found && graphs[j].Cut is not null)
                 {
                     p.Undecided++;
+                    p.UndecidedFeatures &= source.Features(i);
                     p.Frontier += graphs[j].Frontier;
                     if (p.FirstUndecided < 0 || i < p.FirstUndecided) (p.FirstUndecided, p.FirstCap) = (i, graphs[j].Cut);
                 }
@@ -218,7 +223,7 @@ public sealed class ReadingPartial
             }
             for (var rr = 1; rr < g.Refused.Length; rr++)
                 partial.Refused[rr] += g.Refused[rr];
-            if (g.Cut is not null) partial.Cut.Add((i, g.Cut));
+            if (g.Cut is not null) partial.Cut.Add((i, g.Cut, g.Frontier));
         }
         partial.Elapsed = clock.Elapsed;
         return partial;
@@ -271,18 +276,30 @@ public sealed class ReadingPartial
                 verdicts.Add(new Verdict(inv, reading, VerdictKind.NotApplicable, $"no input gives it anything to check ({bound})", null, null, null));
                 continue;
             }
+            var cut = $"{Verification.Count(p.Undecided, "input")} cut by {p.FirstCap}, {Verification.Count(p.Frontier, "frontier state")}";
             if (p.Best is { } b)
             {
                 var catalog = source.CatalogFor(b.Index, reading);
                 Verification.Replay(catalog, reading, b.Trace);
                 var kind = inv.Kind == PropertyKind.Witness ? VerdictKind.Holds : VerdictKind.Violated;
-                verdicts.Add(new Verdict(inv, reading, kind, b.Message, catalog, b.Trace, source.Describe(b.Index), kind == VerdictKind.Violated && source.Count > 1 ? p.Needed : InputFeatures.None));
+                var features = kind == VerdictKind.Violated && source.Count > 1 ? p.Needed : InputFeatures.None;
+                // The letters say the violation needs those features; an input without them that a
+                // cap cut may hold a violation in its unexplored part.
+                var open = p.Undecided > 0 && (features & ~p.UndecidedFeatures) != 0;
+                verdicts.Add(new Verdict(inv, reading, kind, open ? $"{b.Message} (the letters are not established: {cut}, some without them)" : b.Message,
+                    catalog, b.Trace, source.Describe(b.Index), features)
+                { Cap = open ? p.FirstCap : null, FrontierStates = open ? p.Frontier : 0 });
             }
             else if (p.Undecided > 0)
             {
-                var what = inv.Kind == PropertyKind.Witness ? "not reached in the explored part" : "no violation in the explored part, but some states have a way out only through unexplored states";
-                verdicts.Add(new Verdict(inv, reading, VerdictKind.Inconclusive,
-                    $"{what}: {Verification.Count(p.Undecided, "input")} cut by {p.FirstCap}, {Verification.Count(p.Frontier, "frontier state")}", null, null, null)
+                var what = inv.Kind switch
+                {
+                    PropertyKind.Witness => "not reached in the explored part",
+                    PropertyKind.Liveness => "no violation established: whether it holds depends on states a cap left unexplored",
+                    // Vacuity is not claimed either: the case may happen in the unexplored part.
+                    _ => "no violation in the explored part" + (p.Tracked ? p.Cases == 0 ? ", where its case never happens" : $", where its case happens in {Verification.Count(p.Cases, "input")}" : ""),
+                };
+                verdicts.Add(new Verdict(inv, reading, VerdictKind.Inconclusive, $"{what}; {cut} ({Verification.Count(p.Applicable, "input")}, {States} states)", null, null, null)
                 { Cap = p.FirstCap, FrontierStates = p.Frontier });
             }
             else if (inv.Kind == PropertyKind.Witness)
@@ -306,8 +323,8 @@ public sealed class ReadingPartial
             if (Refused[r] > 0) refused[(Reason)r] = Refused[r];
         var collision = 0.0;
         foreach (var (_, c) in Collisions.OrderBy(c => c.Index)) collision += c;
-        var cut = Cut.OrderBy(c => c.Index).Select(c => $"input {c.Index + 1}: {c.Cap}").ToList();
-        var coverage = new Coverage(Catalogs, States, Transitions, MaxDepth, accepted, refused, cut, Elapsed, Math.Min(1, collision));
+        var coverage = new Coverage(Catalogs, States, Transitions, MaxDepth, accepted, refused,
+            [.. Cut.OrderBy(c => c.Index).Select(c => new CutInput(c.Index, c.Cap, c.Frontier))], Elapsed, Math.Min(1, collision));
         return new ReadingResult(reading, verdicts, coverage, Complete) { InputsChecked = InputsChecked };
     }
 }

@@ -2,6 +2,16 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Exploration;
 
+/// <summary>One input whose exploration a cap cut.</summary>
+/// <param name="Index">The input's index in the source (reports name it from 1: "input 3").</param>
+/// <param name="Cap">The cap, e.g. "depth cap 1".</param>
+/// <param name="Frontier">How many explored states have successors the cap left unexplored.</param>
+public sealed record CutInput(int Index, string Cap, long Frontier)
+{
+    /// <summary>"input N: CAP", N counted from 1.</summary>
+    public override string ToString() => $"input {Index + 1}: {Cap}";
+}
+
 /// <summary>Totals of one reading's run.</summary>
 /// <param name="Catalogs">Catalogs explored.</param>
 /// <param name="States">Distinct states, summed over catalogs.</param>
@@ -9,14 +19,14 @@ namespace Klp.Check.Exploration;
 /// <param name="MaxDepth">The deepest state.</param>
 /// <param name="AcceptedByKind">How often each operation kind was accepted.</param>
 /// <param name="RefusedByReason">How often each reason refused an operation.</param>
-/// <param name="Cut">Catalogs whose exploration a cap cut, with the cap.</param>
+/// <param name="Cut">Inputs whose exploration a cap cut, with the cap and the frontier, by index.</param>
 /// <param name="Elapsed">Wall time.</param>
 /// <param name="CollisionProbability">With fingerprints, the chance that two states were merged.</param>
 public sealed record Coverage(
     int Catalogs, long States, long Transitions, int MaxDepth,
     IReadOnlyDictionary<OpKind, long> AcceptedByKind,
     IReadOnlyDictionary<Reason, long> RefusedByReason,
-    IReadOnlyList<string> Cut,
+    IReadOnlyList<CutInput> Cut,
     TimeSpan Elapsed,
     double CollisionProbability);
 
@@ -27,6 +37,9 @@ public sealed record Coverage(
 /// <param name="Complete">False when the run was interrupted: the verdicts then cover only the inputs checked (<see cref="Finished"/> are final).</param>
 public sealed record ReadingResult(Reading Reading, IReadOnlyList<Verdict> Verdicts, Coverage Coverage, bool Complete)
 {
+    /// <summary>True when no cap cut any exploration: every verdict is then established on every input.</summary>
+    public bool Exhaustive => Coverage.Cut.Count == 0;
+
     /// <summary>The inputs whose exploration finished (all of them when complete).</summary>
     public int InputsChecked { get; init; }
 

@@ -19,7 +19,8 @@ public sealed record SweepRange(string Key, int From, int To)
         var ranges = new List<SweepRange>();
         error = null;
         var expected = $"expected KEY=FROM..TO with {string.Join(", ", at.Keys.Select(k => $"{k.Name}={k.Min}..{k.Max}"))}";
-        foreach (var (key, value) in BoundsText.Settings(text))
+        if (BoundsText.Settings(text, out error) is not { } settings) return null;
+        foreach (var (key, value) in settings)
         {
             var k = at.Keys.FirstOrDefault(x => x.Name == key);
             if (k is null)
@@ -36,11 +37,6 @@ public sealed record SweepRange(string Key, int From, int To)
             if (from is null || to is null || to < from)
             {
                 error = $"bad range '{key}={value}': {key} takes FROM..TO with {k.Min} <= FROM <= TO <= {k.Max}";
-                return null;
-            }
-            if (ranges.Any(r => r.Key == key))
-            {
-                error = $"'{key}' is given twice";
                 return null;
             }
             ranges.Add(new SweepRange(key, from.Value, to.Value));
@@ -154,9 +150,16 @@ public sealed record SweepResult(BoundsSpace Base, IReadOnlyList<Reading> Readin
         return cells;
     }
 
-    /// <summary>The cells, over every dimension, whose verdict changed at the dimension's largest bound.</summary>
+    /// <summary>The cells, over every dimension, whose verdict changed at the dimension's largest bound (both verdicts established).</summary>
     public IEnumerable<(DimensionResult Dimension, SweepCell Cell)> NotSettled() =>
-        Dimensions.SelectMany(d => Cells(d).Where(c => !c.Settled).Select(c => (d, c)));
+        Dimensions.SelectMany(d => Cells(d).Where(c => c.Changed).Select(c => (d, c)));
+
+    /// <summary>The cells, over every dimension, whose verdict at the largest bound or the one before depends on what a cap left unexplored.</summary>
+    public IEnumerable<(DimensionResult Dimension, SweepCell Cell)> Undecided() =>
+        Dimensions.SelectMany(d => Cells(d).Where(c => c.Undecided).Select(c => (d, c)));
+
+    /// <summary>True when no cap cut an exploration at any step.</summary>
+    public bool Exhaustive => Dimensions.All(d => d.Steps.All(s => s.Result.Exhaustive));
 }
 
 /// <summary>The verdicts of one (reading, property) cell along a dimension.</summary>
@@ -179,8 +182,14 @@ public sealed record SweepCell(Reading Reading, Invariant Invariant, IReadOnlyLi
     /// <summary>True when the verdict is the same at every step.</summary>
     public bool Unchanged => Since == 0;
 
-    /// <summary>False when the verdict changed at the largest bound: a larger one might change it again.</summary>
-    public bool Settled => Verdicts.Count < 2 || Since < Verdicts.Count - 1;
+    /// <summary>True when the verdict at the largest bound, or at the one before it, depends on what a cap left unexplored: whether it settled is not known.</summary>
+    public bool Undecided => !Verdicts[^1].Exhaustive || Verdicts.Count > 1 && !Verdicts[^2].Exhaustive;
+
+    /// <summary>True when the verdict changed at the largest bound, both verdicts established: a larger bound might change it again.</summary>
+    public bool Changed => !Undecided && Verdicts.Count > 1 && Since == Verdicts.Count - 1;
+
+    /// <summary>True when the verdict did not change at the largest bound, and neither verdict there nor at the bound before depends on what a cap left unexplored.</summary>
+    public bool Settled => !Undecided && !Changed;
 
     /// <summary>The verdict words as runs of equal steps: (word, first step, last step).</summary>
     public IReadOnlyList<(string Word, int First, int Last)> Runs()

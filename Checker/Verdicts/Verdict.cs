@@ -11,7 +11,8 @@ public enum VerdictKind
     Violated,
     /// <summary>Does not apply, with why.</summary>
     NotApplicable,
-    /// <summary>A cap cut the exploration and the answer depends on what it left unexplored (a liveness property or a witness); never a violation.</summary>
+    /// <summary>A cap cut the exploration of an input the property applies to and the answer depends on what it left unexplored; never a violation.
+    /// For a safety property: no violation in the explored part. For a liveness property: no violation established. For a witness: not reached in the explored part.</summary>
     Inconclusive,
 }
 
@@ -37,11 +38,15 @@ public sealed record Verdict(Invariant Invariant, Reading Reading, VerdictKind K
         _ => "n/a",
     };
 
-    /// <summary>For an inconclusive verdict, the cap that cut the exploration (e.g. "state cap 100").</summary>
+    /// <summary>The cap that cut an exploration this verdict depends on (e.g. "state cap 100"), or null when every input it depends on was explored completely.</summary>
+    /// <remarks>Set on every inconclusive verdict, and on a violation whose feature letters a cut input without them leaves unestablished.</remarks>
     public string? Cap { get; init; }
 
-    /// <summary>For an inconclusive verdict, how many states (summed over the cut inputs) have successors the cap left unexplored.</summary>
+    /// <summary>With <see cref="Cap"/>, how many states (summed over the cut inputs it depends on) have successors the cap left unexplored.</summary>
     public long FrontierStates { get; init; }
+
+    /// <summary>True when every input the verdict depends on was explored completely, so it claims nothing about unexplored states.</summary>
+    public bool Exhaustive => Cap is null;
 
     /// <summary>True when a safety property holds only because its interesting case never happens.</summary>
     public bool Vacuous { get; init; }

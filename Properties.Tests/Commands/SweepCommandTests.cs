@@ -69,7 +69,7 @@ public class SweepCommandTests
 
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
-        Assert.Equal(["tool", "command", "schema", "complete", "interrupted", "base", "mode", "readings", "properties", "dimensions", "notSettled"],
+        Assert.Equal(["tool", "command", "schema", "complete", "interrupted", "base", "scope", "exhaustive", "mode", "readings", "properties", "dimensions", "notSettled", "undecided"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("sweep", root.GetProperty("command").GetString());
         Assert.Equal("release plans", root.GetProperty("base").GetProperty("kind").GetString());
@@ -78,7 +78,7 @@ public class SweepCommandTests
         Assert.Equal(["name", "keys", "steps", "stopped", "cells"], all.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["#1", "#2"], all.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
         var step = all.GetProperty("steps")[1];
-        Assert.Equal(["name", "bounds", "values", "inputs", "states", "transitions", "cut", "reused"], step.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "bounds", "values", "inputs", "states", "transitions", "cut", "exhaustive", "cutInputs", "reused"], step.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, step.GetProperty("values").GetProperty("releases").GetInt32());
         Assert.Equal(1, step.GetProperty("values").GetProperty("hotfixes").GetInt32());
         Assert.Equal(2 * root.GetProperty("properties").GetArrayLength(), all.GetProperty("cells").GetArrayLength());
@@ -126,13 +126,17 @@ public class SweepCommandTests
     }
 
     [Fact]
-    public void Sweep_StateCapLeavesRecoverableInconclusiveButSettled_ExitsThree()
+    public void Sweep_StateCapLeavesRecoverableInconclusive_NotDecidedNeverSettledExitsThree()
     {
         var (code, output, err) = Run("sweep", "--reading", "upstream", "--invariant", "recoverable", "--max-states", "3", "--bounds-range", "releases=2..3");
 
         Assert.Equal(3, code);
-        Assert.Contains("every verdict is the same at every step", output);
-        Assert.Contains("some verdicts are inconclusive (exit 3)", err);
+        Assert.DoesNotContain("every verdict is the same at every step", output);
+        Assert.DoesNotContain("every cell is settled", output);
+        Assert.Contains("recoverable           .?", output);
+        Assert.Contains("inconclusive at 2..3 (not decided: a cap cut it)", output);
+        Assert.Contains("1 cell not decided", output);
+        Assert.Contains("not exhaustive, 1 cell not decided (exit 3)", err);
     }
 
     [Fact]

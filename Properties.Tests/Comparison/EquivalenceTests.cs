@@ -169,6 +169,22 @@ public class EquivalenceTests
         Assert.Contains("sets of klp-2a: positional: {1}; flat: {1,2}", output);
     }
 
+    // Both readings accept load c, upstream replacing h, replace-set nothing: that load is where they differ.
+    [Fact]
+    public void Diff_UpstreamAndReplaceSetOnACumulativeOverAHotfixInAnotherSet_DifferInOutcomeAtTheLoad()
+    {
+        var catalog = Path.Combine(Path.GetTempPath(), $"klp-{Guid.NewGuid():N}.klp");
+        File.WriteAllText(catalog, "patch h hotfix sets={1} funcs={f}\npatch c cumulative sets={2} funcs={g}\n");
+
+        var (code, output, _) = Run("diff", "upstream", "replace-set", "--catalog", catalog, "--mode", "two-phase",
+            "--observe", "outcome,enabled,active,states", "--format", "text");
+
+        Assert.Equal(1, code);
+        Assert.Contains("upstream vs replace-set: 3 operations, differ in outcome\n", output);
+        Assert.Contains("    $ load h; complete; load c\n", output);
+        Assert.Contains("    outcome: upstream: accepted, replaces h; replace-set: accepted\n", output);
+    }
+
     [Fact]
     public void Diff_PositionalAndFlatOnDefaultPlans_ExitsOneWithATraceOfAtMostFiveOperations()
     {

@@ -15,6 +15,8 @@ public class LockstepTests
     private static int TimelineLoads() =>
         ScenarioParser.ParseFile(RepositoryFiles.Full(JoeTuesday)).Steps.Count(s => s.Operation is { Kind: OpKind.Load });
 
+    private static Reading TwoPhase(Reading r) => r.With(r.Options with { Granularity = Granularity.TwoPhase });
+
     private static LockstepResult Run(Catalog catalog, Observed observed, params Reading[] readings) =>
         new Lockstep().Run([.. readings.Select(_ => catalog)], readings, observed);
 
@@ -142,7 +144,6 @@ public class LockstepTests
     public void Lockstep_TwoPhaseMode_OffersCompleteAndStillDistinguishes()
     {
         var catalog = Joe();
-        Reading TwoPhase(Reading r) => r.With(r.Options with { Granularity = Granularity.TwoPhase });
 
         var d = Run(catalog, Behaviour, TwoPhase(Readings.Positional), TwoPhase(Readings.Flat)).Divergence;
 
@@ -154,6 +155,60 @@ public class LockstepTests
         Assert.Equal((Errno.EBUSY, Reason.TransitionInProgress), (d.Views[1].After.Errno, d.Views[1].After.Reason));
         Assert.Contains(Operation.Complete(), Lockstep.AlphabetFor([catalog, catalog], [TwoPhase(Readings.Positional), Readings.Flat]));
         AssertReplays(d);
+    }
+
+    // A vendor hotfix in set 1, then a vendor cumulative in set 2 with a function of its own: upstream's
+    // cumulative replaces (replace=true) the hotfix, replace-set's replaces only set 2. Both loads are
+    // accepted; only what they replace tells the readings apart.
+    private static Catalog HotfixThenCumulative() =>
+        ScenarioParser.Parse("patch h hotfix sets={1} funcs={f}\npatch c cumulative sets={2} funcs={g}\n", "hotfix-then-cumulative.klp").Catalog;
+
+    // Two-phase: during c's transition h is still enabled under both readings, so nothing but the
+    // outcome of load c differs until the transition completes.
+    [Fact]
+    public void Lockstep_LoadsAcceptedByBothButReplacingDifferentPatches_DifferInOutcomeAtThatLoad()
+    {
+        var catalog = HotfixThenCumulative();
+
+        var d = Run(catalog, Behaviour, TwoPhase(Readings.Upstream), TwoPhase(Readings.ReplaceSet)).Divergence;
+
+        Assert.NotNull(d);
+        Assert.Equal(["load h", "complete", "load c"], d.Trace.Select(o => o.Format(catalog)));
+        Assert.Equal(Observed.Outcome, d.Differs);
+        Assert.True(d.Views[0].After.Accepted && d.Views[1].After.Accepted);
+        Assert.Equal((1UL << catalog.IndexOf("h"), 0UL), (d.Views[0].After.Affected, d.Views[1].After.Affected));
+        AssertReplays(d);
+    }
+
+    [Fact]
+    public void Lockstep_OnlyOutcomesOfLoadsReplacingDifferentPatches_DifferAtThatLoad()
+    {
+        var catalog = HotfixThenCumulative();
+
+        var d = Run(catalog, Observed.Outcome, Readings.Upstream, Readings.ReplaceSet).Divergence;
+
+        Assert.NotNull(d);
+        Assert.Equal(["load h", "load c"], d.Trace.Select(o => o.Format(catalog)));
+        Assert.Equal(Observed.Outcome, d.Differs);
+        Assert.Equal((1UL << catalog.IndexOf("h"), 0UL), (d.Views[0].After.Affected, d.Views[1].After.Affected));
+        AssertReplays(d);
+    }
+
+    // Observing only the code that runs: upstream stacks b on a's function and starts b's
+    // transition, replace-set refuses b (function-conflict) and runs no transition. The code run
+    // differs for switched tasks although only one of the readings is in a transition.
+    [Fact]
+    public void Lockstep_OnlyCodeRunObservedAndOneReadingInATransition_DiffersInRunsAtTheLoad()
+    {
+        var catalog = ScenarioParser.Parse("patch a customer sets={1} funcs={f}\npatch b customer sets={2} funcs={f}\n", "stacked.klp").Catalog;
+
+        var d = Run(catalog, Observed.Runs, TwoPhase(Readings.Upstream), TwoPhase(Readings.ReplaceSet)).Divergence;
+
+        Assert.NotNull(d);
+        Assert.Equal(["load a", "complete", "load b"], d.Trace.Select(o => o.Format(catalog)));
+        Assert.Equal(Observed.Runs, d.Differs);
+        Assert.True(d.Views[0].After.State.InTransition);
+        Assert.False(d.Views[1].After.State.InTransition);
     }
 
     [Fact]

@@ -86,6 +86,21 @@ public class SymmetryProperties
         Assert.True(reduced < all / 2, $"{reduced} of {all}");
     }
 
+    // Which patches list set 0, and whether first: what the zero readings read. Relabelling never
+    // moves set 0, so the reduced enumeration has every such pattern the full one has.
+    [Fact]
+    public void Reduction_KeepsEveryPatternOfSetZero()
+    {
+        var bounds = new RawBounds(Patches: 2, Numbers: 3, Sets: 2, Functions: 2, States: false, Customers: false);
+        static string Pattern(Catalog c) => string.Join(" ", c.Patches.Select(p => p.Sets.IsDefaultOrEmpty || !p.Sets.Contains(0u) ? "-" : p.Sets[0] == 0 ? "own-0" : "lists-0"));
+
+        var full = bounds.Enumerate(reduce: false).Select(Pattern).ToHashSet();
+        var reduced = bounds.Enumerate(reduce: true).Select(Pattern).ToHashSet();
+
+        Assert.Contains(full, p => p.Contains("own-0") && p.Contains("lists-0"));
+        Assert.Equal(full.Order(), reduced.Order());
+    }
+
     public static TheoryData<string> ReadingNames() => [.. Readings.All.Select(r => r.Name)];
 
     [Theory]

@@ -26,19 +26,25 @@ public static partial class Spin
         var dir = Directory.CreateTempSubdirectory("klp-spin").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(dir, "model.pml"), promela);
-            Run(dir, "spin", "-a", "model.pml");
-            Run(dir, "gcc", "-O0", "-DSAFETY", "-DNOREDUCE", "-DMEMLIM=1024", "-o", "pan", "pan.c");
-            var output = Run(dir, Path.Combine(dir, "pan"), "-m1000000", "-w20");
-            Assert.DoesNotContain("max search depth too small", output);
-            var m = StoredLine().Match(output);
-            Assert.True(m.Success, "pan printed no \"states, stored\":\n" + output);
-            return long.Parse(m.Groups[1].Value);
+            return StoredStates(promela, dir);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>As <see cref="StoredStates(string)"/>, in <paramref name="dir"/>, which is left as the tools left it (model.pml, pan.c, pan and whatever they wrote).</summary>
+    public static long StoredStates(string promela, string dir)
+    {
+        File.WriteAllText(Path.Combine(dir, "model.pml"), promela);
+        Run(dir, "spin", "-a", "model.pml");
+        Run(dir, "gcc", "-O0", "-DSAFETY", "-DNOREDUCE", "-DMEMLIM=1024", "-o", "pan", "pan.c");
+        var output = Run(dir, Path.Combine(dir, "pan"), "-m1000000", "-w20");
+        Assert.DoesNotContain("max search depth too small", output);
+        var m = StoredLine().Match(output);
+        Assert.True(m.Success, "pan printed no \"states, stored\":\n" + output);
+        return long.Parse(m.Groups[1].Value);
     }
 
     private static string Run(string dir, string file, params string[] args)

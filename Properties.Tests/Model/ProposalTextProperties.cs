@@ -32,4 +32,23 @@ public class ProposalTextProperties
 
     [Property(MaxTest = 300)]
     public Property ArbitraryText_ParsesOrGivesOnePositionedError(string? text) => ParsesOrPointsAtTheProblem(text ?? "");
+
+    // Words as a proposal's text values hold them: no blank or control character inside, and
+    // every character Markdown, a comment or the format itself could misread.
+    private static Gen<string> Words() =>
+        Gen.Elements("see", "#5", "#", "a|b", "<script>", "`x`", "key:", "-", "_f_", "caf\u00e9", "\uFFFD", "https://lore.kernel.org/all/x@y/", new string('w', 90))
+            .ListOf().Select(w => string.Join(" ", w.Take(40)));
+
+    [Property(MaxTest = 300)]
+    public Property ReadingsText_SavedAsAProposal_ParsesBackToTheSameReading() =>
+        Prop.ForAll(
+            Gen.Elements([.. Readings.All]).Zip(Words().Three(), (r, t) => r with { Description = t.Item1, Source = t.Item2, Fields = t.Item3 }).ToArbitrary(),
+            r =>
+            {
+                var text = Klp.Check.Commands.ReadingsCommand.Render([r], "text");
+                var back = ProposalText.Parse(text, "fallback", out var error);
+                return (back == r && error is null)
+                    .Label($"error {error}, back {back?.Description} / {back?.Source} / {back?.Fields}")
+                    .Classify(text.Split('\n').Any(l => l.StartsWith("  #", StringComparison.Ordinal)), "a continuation line starts with #");
+            });
 }

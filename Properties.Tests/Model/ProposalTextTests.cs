@@ -1,3 +1,4 @@
+using System.Text;
 using Klp.Check.Comparison;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
@@ -80,7 +81,9 @@ public class ProposalTextTests
     [InlineData("", 1, 1, "empty proposal")]
     [InlineData("# only a comment\n\n", 1, 1, "empty proposal")]
     [InlineData("name: x\nfields: a\u0000\u0001b\n", 2, 10, "not a text file")]
-    [InlineData("name: x\nzero: \uFFFD\n", 2, 7, "not a text file")]
+    [InlineData("name: x\nzero: \uFFFD\n", 2, 7, "zero takes ordinary|replaces-all|only-by-zero, not '\uFFFD'")]
+    [InlineData("name: x\ndescription: a\u001b]0;t\u0007\n", 2, 15, "not a text file: control character U+001B")]
+    [InlineData("name: x\rdescription: y\n", 1, 8, "not a text file: control character U+000D")]
     [InlineData("  continued\nname: x\n", 1, 3, "no key: value line came before it")]
     [InlineData("name: x\nreplaces: flag\n", 2, 11, "replaces: flag goes with occupies: none")]
     [InlineData("name: x\noccupies: none\nreplaces: flag\nencoding: array\n", 4, 11, "encoding: replace-flag goes with replaces: flag")]
@@ -104,5 +107,40 @@ public class ProposalTextTests
         var r = ProposalText.Parse("name: x\ndescription: one\n  two\n\tthree\n", "x", out _);
 
         Assert.Equal("one two three", r!.Description);
+    }
+
+    [Fact]
+    public void Parse_HundredThousandContinuationLines_KeepsEveryWordInOrder()
+    {
+        // Regression: each continuation line was joined into the whole value so far, so 100,000 of
+        // them (1.1 MB) took 64 s; the size keeps a quadratic join from passing unnoticed.
+        const int lines = 100_000;
+        var text = new StringBuilder("name: long\nsource: start\n");
+        for (var i = 0; i < lines; i++) text.Append("  w").Append(i).Append('\n');
+
+        var r = ProposalText.Parse(text.ToString(), "x", out var error);
+
+        Assert.Null(error);
+        var words = r!.Source.Split(' ');
+        Assert.Equal(lines + 1, words.Length);
+        Assert.Equal(("start", "w0", $"w{lines - 1}"), (words[0], words[1], words[^1]));
+    }
+
+    [Fact]
+    public void Parse_IndentedLineStartingWithHash_ContinuesTheValue()
+    {
+        // Regression: readings wrapped a value onto a line "  #5 ...", which read back as a comment.
+        var r = ProposalText.Parse("name: x\ndescription: see\n  #5 and\n# a comment\n  more\n", "x", out var error);
+
+        Assert.Null(error);
+        Assert.Equal("see #5 and more", r!.Description);
+    }
+
+    [Fact]
+    public void Parse_RunsOfSpacesAndTabs_SeparateWordsByOneSpace()
+    {
+        var r = ProposalText.Parse("name: x\ndescription: a  b\t\tc \n  \t d\n", "x", out _);
+
+        Assert.Equal("a b c d", r!.Description);
     }
 }

@@ -137,6 +137,31 @@ public class StepAgreementProperties
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown mutant"),
     };
 
+    // Catalogs whose patches patch f, f at sympos 1 or g, so that a replacing load often meets
+    // replaced entries patching f and f at sympos 1, under exact function identity: the nops'
+    // sysfs-name clash is rare in the general catalogs above.
+    private static readonly FunctionId[] twins = [new(FunctionId.Vmlinux, "f", 0), new(FunctionId.Vmlinux, "f", 1), new(FunctionId.Vmlinux, "g", 0)];
+
+    private static readonly Gen<Run> symposTwinRuns =
+        from n in Gen.Choose(3, 4)
+        from patches in Gen.CollectToArray(Enumerable.Range(0, n), i =>
+            from func in Gen.Elements(twins)
+            from replace in Gen.Elements(false, true)
+            from sets in Gen.Elements<ImmutableArray<uint>>([1u], [2u], [1u, 2u])
+            select new Patch($"p{i}", Origin.Vendor, replace ? PatchKind.Cumulative : PatchKind.Hotfix, i, [func], [], replace, sets))
+        let catalog = new Catalog(patches)
+        from reading in Generators.Readings()
+        from order in Gen.Shuffle(Enumerable.Range(0, n).ToArray())
+        from length in Gen.Choose(0, 4)
+        from more in Generators.Operations(catalog, length)
+        // Every patch loaded once, each load's transition completed, then any operations.
+        let loads = order.SelectMany(p => new[] { Operation.Load(p), Operation.Complete() })
+        select new Run(catalog, reading.With(reading.Options with { FunctionIdentity = FunctionIdentity.Exact }), [.. loads, .. more]);
+
+    [Property(MaxTest = 300)]
+    public Property Step_RunOverSymposTwinsUnderExactIdentity_AgreesWithReference() =>
+        Prop.ForAll(Arb.From(symposTwinRuns, Generators.ShrinkRun), Agrees);
+
     private static Run WithGranularity(Run run, Granularity granularity) =>
         run with { Reading = run.Reading.With(run.Reading.Options with { Granularity = granularity }) };
 

@@ -117,6 +117,22 @@ public class StepTests
         Assert.Equal((Errno.None, 0UL), (o.Errno, o.State.Pinned));
     }
 
+    // A patch in its own unpatching transition is not enabled: the patch under it is active
+    // again (docs/semantics.md section 2.2), although tasks not yet switched still run its code.
+    [Fact]
+    public void Disable_TwoPhaseStackedPatch_PatchUnderItIsActiveDuringTheUnpatchingTransition()
+    {
+        var twice = new Catalog([Upstream("a", false, F("f")), Upstream("b", false, F("f"))]);
+
+        var o = Last(twice, twoPhase, Operation.Load(0), Operation.Complete(), Operation.Load(1), Operation.Complete(), Operation.Disable(1));
+        var alone = Last(twice, twoPhase, Operation.Load(0), Operation.Complete(), Operation.Disable(0));
+
+        Assert.Equal((true, false), (o.State.InTransition, o.State.TargetPatched));
+        Assert.Equal(0, Observables.ActiveImplementation(twice, o.State, 0));
+        Assert.Equal(1, FunctionStack.Runs(twice, o.State, 0, switched: false));
+        Assert.Equal(-1, Observables.ActiveImplementation(twice, alone.State, 0));
+    }
+
     private static readonly Catalog sympos = new([Upstream("old", false, F("f")), Upstream("new", true, F("f", 1)), Upstream("other", false, F("g"))]);
 
     private static Reading Exact(Reading r) => r.With(r.Options with { FunctionIdentity = FunctionIdentity.Exact });
@@ -182,6 +198,26 @@ public class StepTests
         var o = Last(catalog, Exact(Readings.Upstream), Operation.Load(0), Operation.Load(1), Operation.Load(2));
 
         Assert.Equal((Errno.EEXIST, Reason.NopNameClash, 0b011UL), (o.Errno, o.Reason, o.State.InPatches));
+    }
+
+    // The same clash under a set reading: r's sets cover a's and b's, so r replaces both and
+    // gets a nop for f (sympos 0) and one for f at sympos 1, both named "f,1".
+    [Fact]
+    public void Load_FlatReplacingEntriesAtSympos0AndSympos1UnderExactIdentity_RefusesWithEexist()
+    {
+        var catalog = new Catalog(
+        [
+            new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [F("f")], [], false, [1u]),
+            new Patch("b", Origin.Vendor, PatchKind.Hotfix, 1, [F("f", 1)], [], false, [2u]),
+            new Patch("r", Origin.Vendor, PatchKind.Cumulative, 2, [F("g")], [], false, [1u, 2u]),
+        ]);
+
+        var exact = Last(catalog, Exact(Readings.Flat), Operation.Load(0), Operation.Load(1), Operation.Load(2));
+        var normalized = Last(catalog, Readings.Flat, Operation.Load(0), Operation.Load(1));
+
+        Assert.Equal((Errno.EEXIST, Reason.NopNameClash, 0b011UL), (exact.Errno, exact.Reason, exact.State.InPatches));
+        // Normalized, f and f at sympos 1 are one function: b cannot load beside a in another set.
+        Assert.Equal((Errno.EINVAL, Reason.FunctionConflict), (normalized.Errno, normalized.Reason));
     }
 
     [Fact]
@@ -309,5 +345,87 @@ public class StepTests
         var e = Assert.Throws<CatalogException>(() => new Catalog([patch]));
 
         Assert.Contains("declares state 1 twice", e.Message);
+    }
+
+    // Petr Mladek's block_disable series (POC, 10 Nov 2023, [POC 7/7]; v1, 15 Jan 2025, [PATCH v1
+    // 04/19]) puts klp_patch_disable_blocked() in enabled_store() after the "already in
+    // requested state" check and before the reverse branch and __klp_disable_patch().
+    private static readonly Reading blockDisable = twoPhase.With(twoPhase.Options with { States = StateRules.BlockDisable });
+
+    private static Patch WithStates(Patch p, params KlpState[] states) => p with { States = [.. states] };
+
+    // b blocks its disable; a and r do not.
+    private static readonly Catalog blocking = new(
+    [
+        Upstream("a", false, F("f")),
+        WithStates(Upstream("b", false, F("g")), new KlpState(1, 0, true)),
+        WithStates(Upstream("r", true, F("h")), new KlpState(2, 0, false)),
+    ]);
+
+    [Fact]
+    public void Disable_BlockingPatchInItsLoadTransition_RefusesWithEinvalInsteadOfReversing()
+    {
+        var o = Last(blocking, blockDisable, Operation.Load(1), Operation.Disable(1));
+
+        Assert.Equal((Errno.EINVAL, Reason.DisableBlocked), (o.Errno, o.Reason));
+        Assert.True(o.State.InTransition && o.State.TargetPatched);
+    }
+
+    [Fact]
+    public void Reverse_BlockingPatchsLoad_RefusesWithEinvalAndTheLoadCanOnlyComplete()
+    {
+        var o = Last(blocking, blockDisable, Operation.Load(1), Operation.Reverse());
+
+        var done = Last(blocking, blockDisable, Operation.Load(1), Operation.Reverse(), Operation.Complete());
+
+        Assert.Equal((Errno.EINVAL, Reason.DisableBlocked), (o.Errno, o.Reason));
+        Assert.Equal((Errno.None, 0b10UL), (done.Errno, done.State.InPatches));
+    }
+
+    [Fact]
+    public void Disable_BlockingPatchDuringAnotherTransition_RefusesWithEinvalBeforeEbusy()
+    {
+        var o = Last(blocking, blockDisable, Operation.Load(1), Operation.Complete(), Operation.Load(0), Operation.Disable(1));
+
+        Assert.Equal((Errno.EINVAL, Reason.DisableBlocked), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Reverse_NonBlockingPatchsLoadUnderBlockDisable_Reverses()
+    {
+        var o = Last(blocking, blockDisable, Operation.Load(1), Operation.Complete(), Operation.Load(0), Operation.Reverse());
+
+        Assert.True(o.Accepted);
+        Assert.False(o.State.TargetPatched);
+    }
+
+    [Fact]
+    public void Disable_BlockingPatchUnderVersions_Reverses()
+    {
+        var o = Last(blocking, twoPhase, Operation.Load(1), Operation.Disable(1));
+
+        Assert.True(o.Accepted);
+        Assert.False(o.State.TargetPatched);
+    }
+
+    // klp_is_patch_compatible() in the series returns true at once for a patch without replace:
+    // a non-replace patch that leaves out a blocking state, or declares a state id of another
+    // patch, loads beside it; a replace patch that leaves out a blocking state is refused.
+    [Fact]
+    public void Load_NonReplacePatchBesideABlockingStateUnderBlockDisable_SkipsTheStateCheck()
+    {
+        var c = new Catalog(
+        [
+            WithStates(Upstream("b", false, F("g")), new KlpState(1, 5, true)),
+            WithStates(Upstream("n", false, F("f")), new KlpState(1, 0, false)),
+            Upstream("m", false, F("h")),
+            Upstream("r", true, F("h")),
+        ]);
+        var atomic = blockDisable.With(blockDisable.Options with { Granularity = Granularity.Atomic });
+
+        Assert.True(Last(c, atomic, Operation.Load(0), Operation.Load(1)).Accepted);
+        Assert.True(Last(c, atomic, Operation.Load(0), Operation.Load(2)).Accepted);
+        var replace = Last(c, atomic, Operation.Load(0), Operation.Load(3));
+        Assert.Equal((Errno.EINVAL, Reason.StateBlocked), (replace.Errno, replace.Reason));
     }
 }

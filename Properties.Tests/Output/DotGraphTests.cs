@@ -150,4 +150,17 @@ public partial class DotGraphTests
         Assert.Equal(traces, Regex.Matches(check, "```mermaid").Count);
         Assert.Contains("class L0S", check);
     }
+
+    [Fact]
+    public void Replayed_ScenarioPathWithQuotesBackslashesAndControlCharacters_StaysOneStatementPerLine()
+    {
+        var file = TempFiles.InFolderNamed("a\"]; x -> y [label=\"\\\u001b[2J\n", "s.klp", "patch a\nload a\n");
+
+        var (code, output, err) = Run("replay", "--reading", "flat", "--format", "dot", file);
+
+        Assert.True(code == 0, err);
+        var graph = ParseDot(output);
+        Assert.DoesNotContain(graph.Edges, e => e.From == "x" || e.To == "y");
+        Assert.DoesNotContain('\u001b', output);
+    }
 }

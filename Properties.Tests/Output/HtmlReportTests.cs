@@ -216,8 +216,12 @@ public class HtmlReportTests
 
         var cells = doc.QuerySelectorAll("table.matrix td.inconclusive").ToList();
         Assert.NotEmpty(cells);
-        Assert.All(cells, c => Assert.Equal("\u25c7 ?", c.TextContent));
+        // A safety property reads "no violation in the explored part" (ok?), a liveness property or witness "?".
+        Assert.All(cells, c => Assert.Equal(c.ParentElement!.TextContent.Contains("(safety)") ? "\u25c7 ok?" : "\u25c7 ?", c.TextContent));
+        Assert.Contains(cells, c => c.TextContent == "\u25c7 ok?");
         Assert.Contains("inconclusive", doc.QuerySelector(".legend")!.TextContent);
+        Assert.Contains("no violation in the explored part", doc.QuerySelector(".legend")!.TextContent);
+        Assert.DoesNotContain(doc.QuerySelectorAll("table.matrix td"), c => c.ClassName == "holds" && c.ParentElement!.TextContent.Contains("(safety)"));
         AssertLinksResolve(doc, doc.QuerySelectorAll("table.matrix td a"));
     }
 

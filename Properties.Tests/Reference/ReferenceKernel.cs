@@ -45,7 +45,7 @@ public static class ReferenceKernel
     {
         OpKind.Load => Load(catalog, reading, state, op.Patch, op.Params),
         OpKind.Complete => Complete(state),
-        OpKind.Reverse => Reverse(state),
+        OpKind.Reverse => WriteOpposite(catalog, reading, state),
         OpKind.Force => Force(catalog, reading, state, op.Patch),
         OpKind.Disable => Disable(catalog, reading, state, op.Patch),
         OpKind.Unload => Unload(state, op.Patch),
@@ -279,6 +279,18 @@ public static class ReferenceKernel
         return Accept(state with { Patches = patches, Transition = null }, leaving);
     }
 
+    // reverse writes the opposite of the target to the transition patch's enabled; a write of 0
+    // to a patch with a block_disable state is refused under states=block-disable.
+    private static RefOutcome WriteOpposite(Catalog catalog, Reading reading, RefState state)
+    {
+        if (state.Transition is { TargetPatched: true } t && Blocks(catalog, reading, t.Patch))
+            return Refuse(state, Errno.EINVAL, Reason.DisableBlocked);
+        return Reverse(state);
+    }
+
+    private static bool Blocks(Catalog catalog, Reading reading, int p) =>
+        reading.Options.States == StateRules.BlockDisable && catalog[p].States.Any(s => s.BlockDisable);
+
     private static RefOutcome Reverse(RefState state)
     {
         if (state.Transition is not { } t) return Refuse(state, Errno.EINVAL, Reason.NoTransition);
@@ -313,14 +325,12 @@ public static class ReferenceKernel
     {
         // No sysfs directory once the patch left klp_patches: the shell cannot open the file.
         if (!state.InPatches(p)) return Refuse(state, Errno.ENOENT, Reason.NoSysfsDir);
+        // enabled_store(): the current value, then (block-disable) a blocking patch, then the
+        // reverse branch, then another transition.
+        if (state.Transition is { TargetPatched: false } own && own.Patch == p) return Refuse(state, Errno.EINVAL, Reason.NotEnabled);
+        if (Blocks(catalog, reading, p)) return Refuse(state, Errno.EINVAL, Reason.DisableBlocked);
         if (state.Transition is { } t)
-        {
-            if (t.Patch == p && !t.TargetPatched) return Refuse(state, Errno.EINVAL, Reason.NotEnabled);
-            if (t.Patch == p) return Reverse(state);
-            return Refuse(state, Errno.EBUSY, Reason.TransitionInProgress);
-        }
-        if (reading.Options.States == StateRules.BlockDisable && catalog[p].States.Any(s => s.BlockDisable))
-            return Refuse(state, Errno.EINVAL, Reason.DisableBlocked);
+            return t.Patch == p ? Reverse(state) : Refuse(state, Errno.EBUSY, Reason.TransitionInProgress);
         if (reading.Options.Granularity == Granularity.Atomic)
             return Accept(state with { Patches = state.Patches.RemoveAll(e => e.Patch == p) }, [p]);
         return Accept(state with { Transition = new RefTransition(p, false, []) }, []);
@@ -336,21 +346,34 @@ public static class ReferenceKernel
     // ---- Observables -------------------------------------------------------------------
 
     /// <summary>What the comparison looks at, from the reference state.</summary>
-    public static Observation Observe(Catalog catalog, RefState state) => new(
-        Observation.EnabledText(catalog, state.Patches
-            .Where(e => state.IsEnabled(e.Patch))
-            .Select(e => (e.Patch, (IEnumerable<uint>)e.Occupied))),
-        Observation.NamesText(catalog, state.Loaded),
-        Observation.NamesText(catalog, state.Pinned),
-        state.Transition is { } t
-            ? Observation.TransitionText(catalog, t.Patch, t.TargetPatched, t.Replacing)
-            : "none");
+    public static Observation Observe(Catalog catalog, RefState state)
+    {
+        var enabled = state.Patches.Where(e => state.IsEnabled(e.Patch)).ToList();
+        // The newest enabled patch that patches a function (any sympos written as 1) runs it;
+        // the newest enabled declarer of a state id gives its version and flag.
+        var active = catalog.Functions.Select(f =>
+            enabled.LastOrDefault(e => catalog[e.Patch].Funcs.Any(g => g.Normalized == f.Normalized))?.Patch ?? -1);
+        var states = new SortedDictionary<uint, KlpState>();
+        foreach (var e in enabled)
+            foreach (var s in catalog[e.Patch].States) states[s.Id] = s;
+        return new(
+            Observation.EnabledText(catalog, enabled.Select(e => (e.Patch, (IEnumerable<uint>)e.Occupied))),
+            Observation.NamesText(catalog, state.Loaded),
+            Observation.NamesText(catalog, state.Pinned),
+            state.Transition is { } t
+                ? Observation.TransitionText(catalog, t.Patch, t.TargetPatched, t.Replacing)
+                : "none",
+            Observation.ActiveText(catalog, active),
+            string.Join(", ", states.Values));
+    }
 
     /// <summary>The same observables from the fast model's state.</summary>
     public static Observation Observe(Catalog catalog, Reading reading, in KernelState state)
     {
         var occupied = Observables.OccupiedSets(catalog, reading, state);
         var enabled = Observables.Enabled(state);
+        var active = new int[catalog.Functions.Length];
+        for (var f = 0; f < active.Length; f++) active[f] = Observables.ActiveImplementation(catalog, state, f);
         if (occupied.Count != enabled.Count || occupied.Select(o => o.Patch).Except(enabled).Any())
             throw new InvalidOperationException("Observables.Enabled and Observables.OccupiedSets disagree");
         return new(
@@ -359,7 +382,9 @@ public static class ReferenceKernel
             Observation.NamesText(catalog, Masks.Indices(state.Pinned)),
             state.InTransition
                 ? Observation.TransitionText(catalog, state.TransitionPatch, state.TargetPatched, Masks.Indices(state.Replacing))
-                : "none");
+                : "none",
+            Observation.ActiveText(catalog, active),
+            string.Join(", ", Observables.ActiveStates(catalog, state).Values));
     }
 }
 
@@ -368,9 +393,14 @@ public static class ReferenceKernel
 /// <param name="Loaded">Loaded modules by catalog order.</param>
 /// <param name="Pinned">Pinned modules by catalog order.</param>
 /// <param name="Transition"><c>none</c> or <c>p1 patched replacing {p0}</c>.</param>
-public readonly record struct Observation(string Enabled, string Loaded, string Pinned, string Transition)
+/// <param name="Active">Per function, the patch whose code is active: <c>f=p1 g=original</c>.</param>
+/// <param name="States">The active states by id: <c>1:v2, 3:v0:block_disable</c>.</param>
+public readonly record struct Observation(string Enabled, string Loaded, string Pinned, string Transition, string Active, string States)
 {
-    public override string ToString() => $"enabled [{Enabled}]; loaded {Loaded}; pinned {Pinned}; transition {Transition}";
+    public override string ToString() => $"enabled [{Enabled}]; loaded {Loaded}; pinned {Pinned}; transition {Transition}; active {Active}; states {{{States}}}";
+
+    internal static string ActiveText(Catalog catalog, IEnumerable<int> perFunction) =>
+        string.Join(" ", perFunction.Select((p, f) => $"{catalog.Functions[f]}={(p < 0 ? "original" : catalog[p].Name)}"));
 
     internal static string EnabledText(Catalog catalog, IEnumerable<(int Patch, IEnumerable<uint> Sets)> entries) =>
         string.Join(" ", entries.Select(e => catalog[e.Patch].Name + "{" + string.Join(",", e.Sets.Order()) + "}"));

@@ -107,7 +107,8 @@ public static class ReferenceProperties
             Enumerable.Range(0, g.States.Count).Where(s => Quiescent(s) && shows(g.States[s])).Select(s => g.Depth[s]).DefaultIfEmpty(-1).Min();
         int MinStep(IEnumerable<(Edge Edge, (KernelState After, int Length) Settled)> steps, Func<Edge, KernelState, bool> shows) =>
             steps.Where(x => shows(x.Edge, x.Settled.After)).Select(x => x.Settled.Length).DefaultIfEmpty(-1).Min();
-        ReferenceVerdict Safety(int length) => length >= 0 ? new("violated", length) : new("holds", -1);
+        // Where a cap cut the search, nothing found is no proof: the unexplored part may hold a violation, or the witness.
+        ReferenceVerdict Safety(int length) => length >= 0 ? new("violated", length) : g.Frontier.IsEmpty ? new("holds", -1) : new("inconclusive", -1);
         ReferenceVerdict Witness(int length) => length >= 0 ? new("holds", length) : g.Frontier.IsEmpty ? new("violated", -1) : new("inconclusive", -1);
         var na = new ReferenceVerdict("n/a", -1);
 
@@ -128,14 +129,15 @@ public static class ReferenceProperties
             return reached;
         }
         // A liveness property fails at a state: violated if nothing unexplored is reachable from
-        // it, else it depends on what the cap left out.
+        // it, else it depends on what the cap left out; so does a search with no failing state
+        // that a cap cut.
         ReferenceVerdict Liveness(Func<int, bool> fails, Func<Edge, bool> usable)
         {
             var open = CanReach(g.Frontier.Contains, usable);
             var failing = Enumerable.Range(0, g.States.Count).Where(fails).ToImmutableList();
             var definite = failing.Where(s => !open.Contains(s)).ToImmutableList();
             if (!definite.IsEmpty) return new("violated", definite.Min(s => g.Depth[s]));
-            return failing.IsEmpty ? new("holds", -1) : new("inconclusive", -1);
+            return failing.IsEmpty && g.Frontier.IsEmpty ? new("holds", -1) : new("inconclusive", -1);
         }
         bool Any(Edge e) => true;
         // The operations of an atomic install: loads that replace no customer, a Complete that patches, unloads.
@@ -209,9 +211,12 @@ public static class ReferenceProperties
 
         // refusal-is-atomic: a refusal changes nothing; a load reversed and completed restores Patches.
         var changedByRefusal = g.Refusals.Where(x => !x.After.Equals(g.States[x.State])).Select(x => g.Depth[x.State] + 1);
+        // A load whose reversal is refused (block-disable) is never reversed.
         var unrestored = !twoPhase ? [] : loads.Select(x => x.Edge).Where(e =>
         {
-            var done = Kernel.Step(c, r, Kernel.Step(c, r, g.States[e.To], Operation.Reverse()).State, Operation.Complete()).State;
+            var reversal = Kernel.Step(c, r, g.States[e.To], Operation.Reverse());
+            if (!reversal.Accepted) return false;
+            var done = Kernel.Step(c, r, reversal.State, Operation.Complete()).State;
             var before = g.States[e.From];
             var same = done.Count == before.Count && Enumerable.Range(0, done.Count).All(i => done.EntryAt(i) == before.EntryAt(i)) && done.Pinned == before.Pinned;
             return !same || done.InTransition;

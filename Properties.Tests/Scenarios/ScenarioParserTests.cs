@@ -180,4 +180,20 @@ public class ScenarioParserTests
 
         Assert.Contains("cannot read file", Assert.Single(e.Diagnostics).Message);
     }
+
+    [Fact]
+    public void Parse_NoteWrappedOverHundredThousandQuotedLines_KeepsEveryWordInOrder()
+    {
+        // Regression: each wrapped line was joined into the whole note so far, so an 880 KB note
+        // took 47 s; the size keeps a quadratic join from passing unnoticed.
+        const int lines = 100_000;
+        var text = new System.Text.StringBuilder("> Mon: klp-1: cumulative (replace_sets={1})     <- starts\n");
+        for (var i = 0; i < lines; i++) text.Append("> w").Append(i).Append('\n');
+
+        var s = ScenarioParser.Parse(text.ToString(), "long.klp");
+
+        var words = s.Steps[1].Note!.Split(' ');
+        Assert.Equal(lines + 1, words.Length);
+        Assert.Equal(("starts", "w0", $"w{lines - 1}"), (words[0], words[1], words[^1]));
+    }
 }

@@ -8,7 +8,7 @@ public class ShardMergeTests
     private static readonly string[] Formats = ["text", "markdown", "json"];
 
     // Runs every shard of a command into a fresh folder; returns the partial files.
-    private static string[] Shards(string[] command, int n)
+    internal static string[] Shards(string[] command, int n)
     {
         var dir = Directory.CreateTempSubdirectory("klp-shards").FullName;
         var files = new string[n];
@@ -24,7 +24,7 @@ public class ShardMergeTests
     }
 
     // Every format of the merge against the same format of one unsharded run; returns the shards of the last count.
-    private static string[] AssertMergeEqualsOneRun(string[] command, int[] counts)
+    internal static string[] AssertMergeEqualsOneRun(string[] command, int[] counts)
     {
         var last = Array.Empty<string>();
         var single = Formats.ToDictionary(f => f, f => CliRunner.Run([.. command, "--format", f]));
@@ -75,15 +75,19 @@ public class ShardMergeTests
     public void Merge_SweepShardsOfTwoRangesWithStepsMetTwice_PrintsWhatOneSweepPrints() =>
         AssertMergeEqualsOneRun(["sweep", "--bounds", "releases=2", "--bounds-range", "releases=1..3,hotfixes=0..2"], [2, 3]);
 
+    // Every trace a shard reports is replayed before it counts: traces of two-phase runs, of runs a
+    // cap cut and of fingerprinted runs replay as one run found them.
+    [Theory]
+    [InlineData("--mode two-phase")]
+    [InlineData("--max-depth 2")]
+    [InlineData("--max-states 20")]
+    [InlineData("--fingerprints")]
+    public void Merge_ShardsOfSmallRunsWithOptions_PrintWhatOneRunPrints(string options) =>
+        AssertMergeEqualsOneRun(["compare", "--raw", "--bounds", "patches=2,numbers=2", "--no-scenarios", "-r", "flat", "-r", "upstream", "-r", "set", .. options.Split(' ')], [1, 3]);
+
     [Fact]
-    public void Merge_ReportOptionsOfShard_AppliesThemWhenMergeGivesNone()
-    {
-        string[] command = ["compare", "--raw", "--bounds", "patches=2,numbers=2", "--no-scenarios"];
-        var files = Shards([.. command, "--format", "markdown"], 2);
-        var single = CliRunner.Run([.. command, "--format", "markdown"]);
-        Assert.Equal(single.Out, CliRunner.Run(["merge", .. files]).Out);
-        Assert.Equal(CliRunner.Run(command).Out, CliRunner.Run(["merge", .. files, "--format", "text"]).Out);
-    }
+    public void Merge_CheckShardsOfTwoPhaseRun_PrintsWhatOneRunPrints() =>
+        AssertMergeEqualsOneRun(["check", "--reading", "upstream", "--mode", "two-phase", "--bounds", "releases=3"], [2]);
 
     [SkippableFact]
     public void Merge_ThreeShardProcesses_PrintsWhatOneRunPrints()

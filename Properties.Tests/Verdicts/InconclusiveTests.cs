@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Klp.Check.Commands;
+using Klp.Check.Comparison;
 using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Tests.Exploration;
@@ -75,9 +76,47 @@ public class InconclusiveTests
         var (code, output, _) = Run("compare", "-r", "replace-set", "-r", "flat", "--max-states", "100", "--no-scenarios", "-i", "recoverable");
 
         Assert.Equal(ExitCodes.Inconclusive, code);
-        Assert.Matches(@"(?m)^recoverable +\? +Xs$", output);
+        // flat's violation needs states on every input explored in full, but the cap cut inputs without states.
+        Assert.Matches(@"(?m)^recoverable +\? +Xs\?$", output);
         Assert.Contains("? inconclusive: a cap cut the exploration", output);
+        Assert.Contains("Xf? and the like: violated, but a cap cut an input without the letters", output);
         Assert.Contains("explorations cut by a cap (state cap 100)", output);
+    }
+
+    private static Verdict Cell(VerdictKind kind, string? cap = null) =>
+        new(Invariants.Find("no-shared-function")!, Readings.Upstream, kind, "", null, null, null) { Cap = cap };
+
+    // A sweep cell of upstream's no-shared-function with one verdict per step.
+    private static SweepCell Steps(params Verdict[] verdicts) => new(Readings.Upstream, verdicts[0].Invariant, verdicts);
+
+    [Fact]
+    public void SweepCell_InconclusiveAtTheLargestBound_IsNotDecidedNeverSettled()
+    {
+        var cell = Steps(Cell(VerdictKind.Inconclusive, "depth cap 1"), Cell(VerdictKind.Inconclusive, "depth cap 1"));
+
+        Assert.True(cell.Unchanged);
+        Assert.True(cell.Undecided);
+        Assert.False(cell.Settled);
+        Assert.False(cell.Changed);
+    }
+
+    [Fact]
+    public void SweepCell_FromInconclusiveToViolatedAtTheLargestBound_IsNotDecidedRatherThanAChange()
+    {
+        var cell = Steps(Cell(VerdictKind.Holds), Cell(VerdictKind.Inconclusive, "state cap 9"), Cell(VerdictKind.Violated));
+
+        Assert.True(cell.Undecided);
+        Assert.False(cell.Changed);
+        Assert.False(cell.Settled);
+    }
+
+    [Fact]
+    public void SweepCell_EstablishedAtTheLastTwoBoundsAfterACutStep_IsSettled()
+    {
+        var cell = Steps(Cell(VerdictKind.Inconclusive, "state cap 9"), Cell(VerdictKind.Violated), Cell(VerdictKind.Violated));
+
+        Assert.False(cell.Undecided);
+        Assert.True(cell.Settled);
     }
 
     [Fact]

@@ -114,6 +114,13 @@ public static class HtmlReport
 
     private static string CellClass(Verdict v) => v.Vacuous ? "vacuous" : v.Kind.ToString().ToLowerInvariant();
 
+    // The legend entry of a mark a cap gives: a violation with open letters in the colours of a violation, the others of inconclusive.
+    private static string CutSwatch(string mark, string meaning)
+    {
+        var (kind, symbol) = mark.StartsWith('X') ? ("violated", "\u2717") : ("inconclusive", "\u25c7");
+        return $"<span><span class=\"sw\" style=\"background:var(--{kind}-bg);color:var(--{kind})\">{symbol} {HtmlText.Escape(mark)}</span>{HtmlText.Escape(meaning)} ({HtmlText.Escape(ReportScope.Raise)})</span>";
+    }
+
     private static string CellText(Verdict v) => $"{Symbol(v)} {(v.Kind == VerdictKind.NotApplicable ? "n/a" : ComparisonReport.Mark(v))}";
 
     /// <summary>The anchor of a verdict: its reading's and its property's index.</summary>
@@ -141,7 +148,8 @@ public static class HtmlReport
         var mode = ReadingOptionText.ModeName(c.Results.Count > 0 ? c.Results[0].Reading.Options.Granularity : Granularity.Atomic);
         var sb = new StringBuilder();
         sb.AppendLine($"<h1>{HtmlText.Escape(title)}</h1>");
-        sb.AppendLine($"<p class=\"input\">input: {HtmlText.Escape(c.Source.Kind)} <code>{HtmlText.Escape(c.Source.Bound)}</code> ({c.Source.Count} inputs per reading), mode {mode}</p>");
+        sb.AppendLine($"<p class=\"input\">scope: {HtmlText.Escape(ReportScope.Of(c.Source, " per reading"))}, mode {mode}</p>");
+        foreach (var line in ComparisonReport.NotExhaustive(c)) sb.AppendLine($"<p><strong>{HtmlText.Escape(line)}</strong> ({HtmlText.Escape(ReportScope.Raise)})</p>");
         sb.Append("<nav><a href=\"#matrix\">verdicts</a><a href=\"#traces\">traces</a><a href=\"#others\">other verdicts</a>");
         if (c.Equivalence is not null) sb.Append("<a href=\"#classes\">equivalence classes</a>");
         if (c.Replays.Count > 0) sb.Append("<a href=\"#replays\">scenario replays</a>");
@@ -180,9 +188,7 @@ public static class HtmlReport
             + "<span><span class=\"sw\" style=\"background:var(--vacuous-bg);color:var(--holds)\">\u2713 (ok)</span>holds vacuously: its case never happens</span>"
             + "<span><span class=\"sw\" style=\"background:var(--violated-bg);color:var(--violated)\">\u2717 X</span>violated (a witness: never reached)</span>"
             + "<span><span class=\"sw\" style=\"background:var(--na-bg)\">\u2013 n/a</span>does not apply</span>"
-            + (c.Results.Any(r => r.Verdicts.Any(v => v.Kind == VerdictKind.Inconclusive))
-                ? "<span><span class=\"sw\" style=\"background:var(--inconclusive-bg);color:var(--inconclusive)\">\u25c7 ?</span>inconclusive: a cap cut the exploration and the answer lies beyond it (raise --max-states or --max-depth)</span>"
-                : "")
+            + string.Concat(ComparisonReport.CutMarks(c.Results.SelectMany(r => r.Verdicts)).Select(m => CutSwatch(m.Mark, m.Meaning)))
             + "<span><span class=\"sw\">Xf Xs</span>violated only where a customer patch shares a function with a vendor patch (f) or patches declare states (s)</span>"
             + "</div>");
         sb.AppendLine("<p class=\"muted\">Each cell links to its explanation and, where there is one, its shortest trace. In a trace, each column is a step: the operation on top, then per reading its outcome, the enabled patches grouped by the sets they occupy, the patches it replaced (struck through) or refused, and the patch whose code runs for each function.</p>");
@@ -245,12 +251,12 @@ public static class HtmlReport
             return;
         }
         sb.AppendLine(r.Classes.Count == 1
-            ? "<p>1 class: no trace tells these readings apart.</p>"
-            : $"<p>{r.Classes.Count} classes; no trace tells the readings of one class apart. Each edge is numbered; its number leads to the shortest trace that tells the two classes apart.</p>");
+            ? $"<p>{HtmlText.Escape(EquivalenceReport.ClassesHead(r))}.</p>"
+            : $"<p>{HtmlText.Escape(EquivalenceReport.ClassesHead(r))}. Each edge is numbered; its number leads to the shortest trace that tells the two classes apart.</p>");
         sb.AppendLine($"<div class=\"picture\">{ClassesSvg.Render(r, i => $"d-{i + 1}")}</div>");
         sb.AppendLine("<ol class=\"classes\">");
         foreach (var k in r.Classes)
-            sb.AppendLine($"<li>{HtmlText.Escape(string.Join(", ", k.Members.Select(m => m.DisplayName)))}{(k.Members.Count > 1 ? $" <span class=\"muted\">(equivalent over {k.Inputs} inputs, {k.ProductStates} product states compared)</span>" : "")}</li>");
+            sb.AppendLine($"<li>{HtmlText.Escape(string.Join(", ", k.Members.Select(m => m.DisplayName)))}{(k.Members.Count > 1 ? $" <span class=\"muted\">({HtmlText.Escape(EquivalenceReport.Evidence(r, k))})</span>" : "")}</li>");
         sb.AppendLine("</ol>");
         for (var i = 0; i < r.Differences.Count; i++)
         {
@@ -275,7 +281,8 @@ public static class HtmlReport
         var title = $"klp-check diff: {r.Readings.Count} readings";
         var sb = new StringBuilder();
         sb.AppendLine($"<h1>{HtmlText.Escape(title)}</h1>");
-        sb.AppendLine($"<p class=\"input\">input: {HtmlText.Escape(r.Source.Kind)} <code>{HtmlText.Escape(r.Source.Bound)}</code> ({r.Source.Count} inputs)</p>");
+        sb.AppendLine($"<p class=\"input\">scope: {HtmlText.Escape(ReportScope.Of(r.Source))}</p>");
+        if (EquivalenceReport.NotExhaustive(r) is { } cut) sb.AppendLine($"<p><strong>{HtmlText.Escape(cut)}</strong> ({HtmlText.Escape(ReportScope.Raise)})</p>");
         sb.AppendLine("<section id=\"classes\"><h2>Equivalence classes</h2>");
         Classes(sb, r);
         sb.AppendLine("</section>");
