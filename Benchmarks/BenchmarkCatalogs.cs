@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Benchmarks;
 

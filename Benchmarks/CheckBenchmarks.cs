@@ -1,6 +1,10 @@
 using BenchmarkDotNet.Attributes;
-using Klp.Check.Exploration;
+using Klp.Check.Comparison;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Benchmarks;
 

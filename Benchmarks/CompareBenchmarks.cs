@@ -1,8 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using Klp.Check.Commands;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
 namespace Klp.Check.Benchmarks;
 
@@ -34,7 +37,7 @@ public class CompareBenchmarks
     public ComparisonResult CompareWithEquivalence()
     {
         var result = Comparer.Run(source, Readings.All, Invariants.All, new ExploreLimits(), []);
-        return result with { Equivalence = Equivalence.Classes(source, Readings.All, new ExploreLimits()) };
+        return result with { Equivalence = Classifier.Classes(source, Readings.All, new ExploreLimits()) };
     }
 
     /// <summary>The default <c>compare</c> on one thread.</summary>

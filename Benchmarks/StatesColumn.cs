@@ -5,7 +5,8 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Inputs;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Benchmarks;
 

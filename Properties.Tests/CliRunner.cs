@@ -1,4 +1,5 @@
 using Klp.Check.Commands;
+using Klp.Check.Inputs;
 
 namespace Klp.Check.Tests;
 

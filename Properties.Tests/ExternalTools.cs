@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 
 namespace Klp.Check.Tests;
 

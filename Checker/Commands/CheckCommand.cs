@@ -1,12 +1,16 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
-using Klp.Check.Exploration;
-using Klp.Check.Model;
+using System.CommandLine;
 using Klp.Check.Comparison;
-using Klp.Check.Output;
-using Klp.Check.Output.Html;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Proposals;
+using Klp.Check.Reports.Html;
+using Klp.Check.Reports;
+using Klp.Check.Scenarios;
 using Klp.Check.Shards;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Commands;
 
@@ -243,7 +247,7 @@ public static class CheckCommand
                 if (!OutputPath.Write("--traces", proposal.Path, proposal.Text, stderr)) return false;
                 stderr.WriteLine($"klp-check: wrote {proposal.Path}");
             }
-            var scenario = CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail);
+            var scenario = ScenarioWriter.Write(title, v.Catalog, v.Reading, v.Trace, v.Detail);
             if (!OutputPath.Write("--traces", path, comment + scenario, stderr)) return false;
             stderr.WriteLine($"klp-check: wrote {path}");
         }
@@ -262,7 +266,7 @@ public static class CheckCommand
         if (result.Counterexample is { } run)
         {
             var v = new Verdict(result.Invariant!, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
-            scenario = CatalogText.Scenario($"{result.Invariant!.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message);
+            scenario = ScenarioWriter.Write($"{result.Invariant!.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message);
             if (traces is not null && !WriteTraces(traces, [v], stderr)) return ExitCodes.Usage;
         }
         stdout.Write(CheckReport.Random(result, reading, length, scenario, format));

@@ -1,12 +1,17 @@
 using System.CommandLine;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
-using Klp.Check.Output.Html;
+using Klp.Check.Properties;
 using Klp.Check.Proposals;
+using Klp.Check.Reports.Html;
+using Klp.Check.Reports;
 using Klp.Check.Scenarios;
 using Klp.Check.Shards;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Commands;
 
@@ -70,7 +75,7 @@ public static class CompareCommand
                         return null;
                     }
                 }
-                catch (ScenarioException e)
+                catch (InputException e)
                 {
                     foreach (var d in e.Diagnostics) stderr.WriteLine(d);
                     return null;
@@ -87,13 +92,13 @@ public static class CompareCommand
             var scenarios = new List<Scenario>();
             if (!parse.GetValue(NoScenarios))
             {
-                var folder = parse.GetValue(ScenarioFolder) ?? Comparer.ShippedScenarioFolder();
+                var folder = parse.GetValue(ScenarioFolder) ?? Scenarios.ScenarioFolder.Shipped();
                 if (parse.GetValue(ScenarioFolder) is { } named && !Directory.Exists(named))
                 {
                     stderr.WriteLine($"klp-check: --scenarios: '{named}' is not a directory");
                     return null;
                 }
-                var scenarioFiles = folder is null ? [] : Comparer.ScenarioFiles(folder);
+                var scenarioFiles = folder is null ? [] : Scenarios.ScenarioFolder.Files(folder);
                 if (scenarioFiles.Count == 0)
                     stderr.WriteLine(folder is null
                         ? "klp-check: warning: no scenarios/ folder found beside Klp.Check.sln above the current directory or the tool; no scenario is replayed (--scenarios DIR names one)"
@@ -104,7 +109,7 @@ public static class CompareCommand
                     {
                         scenarios.Add(ScenarioParser.ParseFile(file));
                     }
-                    catch (ScenarioException e)
+                    catch (InputException e)
                     {
                         foreach (var d in e.Diagnostics) stderr.WriteLine(d);
                         return null;
@@ -139,7 +144,7 @@ public static class CompareCommand
             if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), stderr, cts.Token, progress);
             var result = Comparer.Run(run.Source, run.Readings, run.Invariants, run.Limits, run.Scenarios, run.Threads, cts.Token, progress);
             var classes = result.Complete && run.Readings.Count > 1
-                ? Equivalence.Classes(run.Source, run.Readings, run.Limits, run.Threads, cts.Token, progress: progress)
+                ? Classifier.Classes(run.Source, run.Readings, run.Limits, run.Threads, cts.Token, progress: progress)
                 : null;
             InputOptions.EndProgress(stderr);
             // An interrupted equivalence phase keeps its classes when they were established.
@@ -165,7 +170,7 @@ public static class CompareCommand
         {
             baseline = Baseline.Parse(Inputs.InputFile.Read(file), file, errors);
         }
-        catch (ScenarioException e)
+        catch (InputException e)
         {
             errors.AddRange(e.Diagnostics.Select(d => d.ToString()));
         }
@@ -230,7 +235,7 @@ public static class CompareCommand
             + (classes is null ? "" : $"; equivalence classes: {classes.ProductStates} product states in {classes.Elapsed.TotalSeconds:F2} s"));
         if (!result.Complete)
         {
-            stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {Verification.Count(result.Readings.Count, "reading")} verified in full");
+            stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {Words.Count(result.Readings.Count, "reading")} verified in full");
             return ExitCodes.Interrupted;
         }
         if (saveFile is not null && !OutputPath.Write("--save-baseline", saveFile, Baseline.Write(result.Results), stderr)) return ExitCodes.Usage;
@@ -256,7 +261,7 @@ public static class CompareCommand
         if (code == ExitCodes.Ok && !result.Exhaustive)
         {
             var open = result.Results.Sum(r => r.Verdicts.Count(v => !v.Exhaustive));
-            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(open, "verdict")} not established (exit 3)");
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Words.Count(open, "verdict")} not established (exit 3)");
             code = ExitCodes.Inconclusive;
         }
         return code;

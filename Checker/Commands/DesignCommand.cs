@@ -1,10 +1,11 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using System.CommandLine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
+using Klp.Check.Properties;
 using Klp.Check.Proposals;
+using Klp.Check.Reports;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Commands;
 
@@ -82,7 +83,7 @@ public static class DesignCommand
             if (!result.Complete) return ExitCodes.Interrupted;
             if (result.Passing.Count == 0 && result.Undecided.Count == 0) return ExitCodes.Failed;
             if (result.Exhaustive) return ExitCodes.Ok;
-            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(result.Undecided.Count, "combination")} not decided (exit 3)");
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Words.Count(result.Undecided.Count, "combination")} not decided (exit 3)");
             return ExitCodes.Inconclusive;
         });
         return command;

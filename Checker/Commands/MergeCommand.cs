@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Klp.Check.Conformance;
 using Klp.Check.Shards;
 
 namespace Klp.Check.Commands;
@@ -113,9 +114,9 @@ public static class MergeCommand
                     stderr.WriteLine(contradiction);
                     return ExitCodes.Usage;
                 }
-                rechecked = $"; --recheck {n} --seed {s}: {Exploration.Verification.Count(count, "input")} run again, every shard agrees";
+                rechecked = $"; --recheck {n} --seed {s}: {Words.Count(count, "input")} run again, every shard agrees";
             }
-            stderr.WriteLine($"klp-check: merge: {Exploration.Verification.Count(shards.Count, "shard")} checked against the run: {replayed}{rechecked}");
+            stderr.WriteLine($"klp-check: merge: {Words.Count(shards.Count, "shard")} checked against the run: {replayed}{rechecked}");
             return report();
         });
         return command;

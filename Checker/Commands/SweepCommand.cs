@@ -1,9 +1,13 @@
 using System.CommandLine;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
+using Klp.Check.Properties;
+using Klp.Check.Reports;
 using Klp.Check.Shards;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Commands;
 
@@ -196,7 +200,7 @@ public static class SweepCommand
         if (!result.Exhaustive)
         {
             var undecided = result.Undecided().Count();
-            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(undecided, "cell")} not decided (exit 3)");
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Words.Count(undecided, "cell")} not decided (exit 3)");
             return ExitCodes.Inconclusive;
         }
         return ExitCodes.Ok;

@@ -1,3 +1,4 @@
+using Klp.Check.Engine;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
@@ -85,7 +86,7 @@ public static class ConformTraces
 
     /// <summary>The operations generated traces choose from: the atomic exploration alphabet (load, disable, unload of every patch) and force of every patch.</summary>
     public static Operation[] Alphabet(Catalog catalog) =>
-        [.. Exploration.Alphabet.For(catalog, Granularity.Atomic), .. Enumerable.Range(0, catalog.Count).Select(p => Operation.Force(p))];
+        [.. Engine.Alphabet.For(catalog, Granularity.Atomic), .. Enumerable.Range(0, catalog.Count).Select(p => Operation.Force(p))];
 
     /// <summary>The depth up to which every trace is run: the largest of 2 and 3 whose traces are at most half of <paramref name="count"/>, else 0.</summary>
     public static int ExhaustiveDepth(int alphabet, int count)

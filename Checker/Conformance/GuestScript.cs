@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Conformance;

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>An append-only list stored in fixed-size chunks, read by reference: growing it never copies what it holds.</summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>Breadth-first exploration of every state reachable from the empty kernel.</summary>
 /// <remarks>
@@ -36,7 +36,7 @@ public sealed class Explorer
     {
         this.visitor = visitor;
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
-        var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
+        var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);
         var g = new StateGraph(catalog, reading, alphabet, spare) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>Large arrays that a search reads at random, backed by 2 MB pages where the kernel allows it.</summary>
 /// <remarks>

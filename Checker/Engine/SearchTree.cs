@@ -1,6 +1,6 @@
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>The breadth-first tree a search records: per node, the node it was first reached from, by which operation, at which depth; every search reads its traces from it.</summary>
 /// <remarks>

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>The lists of a graph, handed from one exploration to the next.</summary>
 internal sealed record GraphStorage(ChunkedList<KernelState> States, SearchTree Tree,
@@ -184,7 +185,7 @@ public sealed class StateGraph
     public static StateGraph FromRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops, ExplorationVisitor? visitor = null)
     {
         // Operations outside the exploration alphabet (Force of a named patch) are appended to it.
-        var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
+        var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         var extra = ops.Where(op => Array.IndexOf(alphabet, op) < 0).Distinct();
         var g = new StateGraph(catalog, reading, [.. alphabet, .. extra]);
         g.AcceptedCount = new long[g.Alphabet.Length];

@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 using System.Text;
-using FsCheck;
 using FsCheck.Fluent;
+using FsCheck;
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Inputs;
 
 /// <summary>A random run: a catalog, a reading with its options, and the operations applied from the empty kernel.</summary>
 /// <param name="Catalog">The patches and <c>add_sets</c> variants the operations refer to.</param>

@@ -1,20 +1,19 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Inputs;
 
 /// <summary>Parses release plan files (docs/bounds.md): one release per line.</summary>
 public static class PlanParser
 {
     /// <summary>Reads and parses a plan file.</summary>
-    /// <exception cref="ScenarioException">The file cannot be read or is malformed.</exception>
+    /// <exception cref="InputException">The file cannot be read or is malformed.</exception>
     public static ReleasePlan ParseFile(string path) => Parse(InputFile.Read(path), path);
 
     /// <summary>Parses plan text; <c>shares NAME</c> may name a later release, <c>update NAME</c> an earlier one.</summary>
-    /// <exception cref="ScenarioException">The text is malformed.</exception>
+    /// <exception cref="InputException">The text is malformed.</exception>
     public static ReleasePlan Parse(string text, string path)
     {
         var errors = new List<Diagnostic>();
@@ -22,7 +21,7 @@ public static class PlanParser
         var rows = new List<(int Line, (string Text, int Column) Head, string? Label, (string Text, int Column)? Shares)>();
         var labels = new Dictionary<string, int>(StringComparer.Ordinal);
         var lines = text.Split('\n');
-        for (var n = 0; n < lines.Length && errors.Count < ScenarioParser.MaxDiagnostics; n++)
+        for (var n = 0; n < lines.Length && errors.Count < Diagnostic.MaxPerFile; n++)
         {
             var line = lines[n].TrimEnd('\r');
             var hash = line.IndexOf('#');
@@ -121,7 +120,7 @@ public static class PlanParser
             releases.Add(r);
         }
         if (releases.Count == 0 && errors.Count == 0) errors.Add(new Diagnostic(path, 1, 1, "a plan needs at least one release"));
-        if (errors.Count > 0) throw new ScenarioException(errors);
+        if (errors.Count > 0) throw new InputException(errors);
 
         var generated = new ReleasePlan([.. releases]).Names;
         var names = generated.ToArray();
@@ -150,7 +149,7 @@ public static class PlanParser
                 errors.Add(new Diagnostic(path, rows[i].Line, w.Column, $"'{w.Text}' is a customer release: a customer release shares a function with a vendor release"));
             else releases[i] = releases[i] with { SharesWith = v };
         }
-        if (errors.Count > 0) throw new ScenarioException(errors);
+        if (errors.Count > 0) throw new InputException(errors);
         return new ReleasePlan([.. releases]) { Names = [.. names] };
     }
 

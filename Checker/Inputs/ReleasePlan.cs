@@ -3,7 +3,7 @@ using System.Text;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Inputs;
 
 /// <summary>What a release is meant to be (docs/semantics.md section 5.1).</summary>
 public enum Intent : byte

@@ -1,7 +1,7 @@
+using Klp.Check.Engine;
 using Klp.Check.Model;
-using Klp.Check.Properties;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Properties;
 
 /// <summary>Whether a property must hold everywhere, eventually be reachable, or be reachable somewhere.</summary>
 public enum PropertyKind

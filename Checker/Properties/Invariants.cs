@@ -1,6 +1,5 @@
-using Klp.Check.Properties;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Properties;
 
 /// <summary>The registry of properties: one line per property, in the order reports show them.</summary>
 public static class Invariants

@@ -1,3 +1,4 @@
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Scenarios;

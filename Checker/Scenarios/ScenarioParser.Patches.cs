@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Scenarios;

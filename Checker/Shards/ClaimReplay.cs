@@ -1,6 +1,9 @@
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Shards;
 
@@ -62,8 +65,8 @@ public sealed class ClaimReplay(AuditedRun run)
         using var lockstep = new ThreadLocal<Lockstep>(() => new Lockstep());
         Parallel.For(0, pairs.Count, options, i => pairErrors[i] = Diverges(pairs[i], lockstep.Value!));
 
-        Summary = $"{Verification.Count(traces.Count, "trace")} replayed ({Verification.Count(inputs.Count, "input")} explored again for liveness), "
-            + $"{Verification.Count(pairs.Count, "distinguishing input")} run again in lockstep";
+        Summary = $"{Words.Count(traces.Count, "trace")} replayed ({Words.Count(inputs.Count, "input")} explored again for liveness), "
+            + $"{Words.Count(pairs.Count, "distinguishing input")} run again in lockstep";
         if (traceErrors.Select((e, i) => (e, traces[i].File)).FirstOrDefault(x => x.e is not null) is ({ } traceError, var traceFile)) return $"{traceFile}: merge: {traceError}";
         if (pairErrors.Select((e, i) => (e, pairs[i].File)).FirstOrDefault(x => x.e is not null) is ({ } pairError, var pairFile)) return $"{pairFile}: merge: {pairError}";
         return null;
@@ -108,8 +111,8 @@ public sealed class ClaimReplay(AuditedRun run)
     private string? Diverges(Pair p, Lockstep lockstep)
     {
         var index = p.Claim.Index;
-        var catalogs = Equivalence.Catalogs(p.Source, index, p.Readings);
-        var comparable = Equivalence.Comparable(p.Source, p.Readings, Observed.All, out _);
+        var catalogs = Classifier.Catalogs(p.Source, index, p.Readings);
+        var comparable = Classifier.Comparable(p.Source, p.Readings, Observed.All, out _);
         var res = lockstep.Run([catalogs[p.X], catalogs[p.Y]], [p.Readings[p.X], p.Readings[p.Y]], comparable, run.Limits);
         var (x, y) = (p.Readings[p.X].DisplayName, p.Readings[p.Y].DisplayName);
         if (res.Divergence is not { } d) return $"{p.Where}: run again in lockstep, {x} and {y} do not differ on input {index + 1}";

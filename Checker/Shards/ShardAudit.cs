@@ -1,6 +1,10 @@
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Shards;
 
@@ -91,7 +95,7 @@ public static class ShardAudit
             if (sweep && p.Steps[t].Bounds != run.Steps[t].Bounds)
                 return $"{where}.bounds: '{p.Steps[t].Bounds}', and the run's step {t + 1} is '{run.Steps[t].Bounds}'";
             if (readings.Count != n)
-                return $"{(sweep ? where + ".readings" : "readings")}: {readings.Count} reading partials, and the run's identity names {Verification.Count(n, "reading")}";
+                return $"{(sweep ? where + ".readings" : "readings")}: {readings.Count} reading partials, and the run's identity names {Words.Count(n, "reading")}";
             var step = new StepShare(run.Steps[t].Source, shares[t][p.Shard.K - 1], p.Shard);
             for (var r = 0; r < n; r++)
             {
@@ -128,8 +132,8 @@ public static class ShardAudit
         var count = step.Inputs.Count;
         if (p.Properties.Length != invariants.Count)
             return $"{where}.properties: {p.Properties.Length} entries, and the run's identity names {invariants.Count} properties";
-        if (p.InputsChecked != count) return $"{where}.inputsChecked: {p.InputsChecked}, and {step.Of} has {Verification.Count(count, "input")}";
-        if (p.Catalogs != count) return $"{where}.catalogs: {p.Catalogs}, and {step.Of} has {Verification.Count(count, "input")}";
+        if (p.InputsChecked != count) return $"{where}.inputsChecked: {p.InputsChecked}, and {step.Of} has {Words.Count(count, "input")}";
+        if (p.Catalogs != count) return $"{where}.catalogs: {p.Catalogs}, and {step.Of} has {Words.Count(count, "input")}";
         if (p.States < count) return $"{where}.states: {p.States}, fewer than one per input";
         if (p.MaxDepth > run.Limits.DepthCap) return $"{where}.maxDepth: {p.MaxDepth}, deeper than the run's {run.Limits.DepthCapText}";
         if (p.Refused[0] != 0) return $"{where}.refused[0]: counts refusals without a reason";
@@ -156,7 +160,7 @@ public static class ShardAudit
 
     private static string? Property(PropertyPartial q, string at, Invariant inv, Reading reading, Dictionary<int, (string Cap, long Frontier)> cut, ReadingPartial p, StepShare step)
     {
-        if (q.Applicable > step.Inputs.Count) return $"{at}.applicable: {q.Applicable}, and {step.Of} has {Verification.Count(step.Inputs.Count, "input")}";
+        if (q.Applicable > step.Inputs.Count) return $"{at}.applicable: {q.Applicable}, and {step.Of} has {Words.Count(step.Inputs.Count, "input")}";
         if (q.Undecided > q.Applicable) return $"{at}.undecided: {q.Undecided}, more than the {q.Applicable} inputs it applies to";
         if (q.Cases > q.Applicable || !q.Tracked && q.Cases > 0) return $"{at}.cases: {q.Cases}, with {q.Applicable} applicable inputs and tracked {q.Tracked.ToString().ToLowerInvariant()}";
         if (q.Undecided > cut.Count) return $"{at}.undecided: {q.Undecided}, and a cap cut only {cut.Count} inputs";

@@ -1,5 +1,8 @@
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Shards;
 
@@ -67,7 +70,7 @@ public static class ShardRecheck
         }
 
         private static List<(int Index, string Value)> Cuts(ReadingPartial p) =>
-            [.. p.Cut.Select(c => (c.Index, $"{c.Cap}, {Verification.Count(c.Frontier, "frontier state")}"))];
+            [.. p.Cut.Select(c => (c.Index, $"{c.Cap}, {Words.Count(c.Frontier, "frontier state")}"))];
 
         private string? Property(string at, PropertyPartial s, PropertyPartial a) =>
             Count($"{at}.applicable", s.Applicable, a.Applicable) ?? Count($"{at}.undecided", s.Undecided, a.Undecided)

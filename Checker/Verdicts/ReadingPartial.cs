@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Verdicts;
 
 /// <summary>The best trace of a property among some inputs: fewest features, then shortest, then lowest input index.</summary>
 /// <param name="Features">The input's features (none for a witness).</param>
@@ -276,7 +278,7 @@ public sealed class ReadingPartial
                 verdicts.Add(new Verdict(inv, reading, VerdictKind.NotApplicable, $"no input gives it anything to check ({bound})", null, null, null));
                 continue;
             }
-            var cut = $"{Verification.Count(p.Undecided, "input")} cut by {p.FirstCap}, {Verification.Count(p.Frontier, "frontier state")}";
+            var cut = $"{Words.Count(p.Undecided, "input")} cut by {p.FirstCap}, {Words.Count(p.Frontier, "frontier state")}";
             if (p.Best is { } b)
             {
                 var catalog = source.CatalogFor(b.Index, reading);
@@ -297,16 +299,16 @@ public sealed class ReadingPartial
                     PropertyKind.Witness => "not reached in the explored part",
                     PropertyKind.Liveness => "no violation established: whether it holds depends on states a cap left unexplored",
                     // Vacuity is not claimed either: the case may happen in the unexplored part.
-                    _ => "no violation in the explored part" + (p.Tracked ? p.Cases == 0 ? ", where its case never happens" : $", where its case happens in {Verification.Count(p.Cases, "input")}" : ""),
+                    _ => "no violation in the explored part" + (p.Tracked ? p.Cases == 0 ? ", where its case never happens" : $", where its case happens in {Words.Count(p.Cases, "input")}" : ""),
                 };
-                verdicts.Add(new Verdict(inv, reading, VerdictKind.Inconclusive, $"{what}; {cut} ({Verification.Count(p.Applicable, "input")}, {States} states)", null, null, null)
+                verdicts.Add(new Verdict(inv, reading, VerdictKind.Inconclusive, $"{what}; {cut} ({Words.Count(p.Applicable, "input")}, {States} states)", null, null, null)
                 { Cap = p.FirstCap, FrontierStates = p.Frontier });
             }
             else if (inv.Kind == PropertyKind.Witness)
                 verdicts.Add(new Verdict(inv, reading, VerdictKind.Violated, $"never reached: vacuous within {bound}, {States} states", null, null, null));
             else
             {
-                var detail = $"{Verification.Count(p.Applicable, "input")}, {States} states";
+                var detail = $"{Words.Count(p.Applicable, "input")}, {States} states";
                 if (p.Tracked && p.Cases == 0)
                     verdicts.Add(new Verdict(inv, reading, VerdictKind.Holds, $"vacuously: its case never happens ({detail})", null, null, null) { Vacuous = true });
                 else

@@ -1,6 +1,8 @@
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Verdicts;
 
 /// <summary>One input whose exploration a cap cut.</summary>
 /// <param name="Index">The input's index in the source (reports name it from 1: "input 3").</param>

@@ -1,6 +1,8 @@
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Verdicts;
 
 /// <summary>A verdict: holds, violated, n/a, or inconclusive.</summary>
 public enum VerdictKind

@@ -1,6 +1,9 @@
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Verdicts;
 
 /// <summary>Runs exploration and the invariant checks for readings over an input source.</summary>
 public static class Verification
@@ -9,9 +12,6 @@ public static class Verification
     public static ReadingResult Run(InputSource source, Reading reading, IReadOnlyList<Invariant> invariants, ExploreLimits limits,
         int threads = 0, CancellationToken cancel = default, Action<int>? progress = null) =>
         ReadingPartial.Check(source, reading, invariants, limits, null, threads, cancel, progress).Finish(source, reading, invariants);
-
-    /// <summary>"1 input", "2 inputs": a count with its noun.</summary>
-    public static string Count(long n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     /// <summary>Replays a trace through Step; throws if it is not a real run (every operation but the last accepted).</summary>
     public static KernelState Replay(Catalog catalog, Reading reading, IReadOnlyList<Operation> trace)

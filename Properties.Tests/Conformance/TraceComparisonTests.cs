@@ -1,4 +1,5 @@
 using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
@@ -73,7 +74,7 @@ public class TraceComparisonTests
     {
         var result = Compare(ConformTraces.Upstream);
 
-        Assert.Equal(Verdict.Agree, result.Verdict);
+        Assert.Equal(Agreement.Agree, result.Agreement);
         Assert.Null(result.First);
         Assert.All(result.Known, k => Assert.Contains(k.Difference, KnownDifference.All));
     }
@@ -84,7 +85,7 @@ public class TraceComparisonTests
         // replace-set with isolation=none: c (set 1) replaces only set-1 patches and keeps a and b.
         var result = Compare(Mutant("replace-set", Isolation.None));
 
-        Assert.Equal(Verdict.Disagree, result.Verdict);
+        Assert.Equal(Agreement.Disagree, result.Agreement);
         var first = result.First!;
         Assert.Equal(5, first.Step);
         Assert.Equal("load c", first.Operation);
@@ -101,7 +102,7 @@ public class TraceComparisonTests
     {
         var result = Compare(Mutant("upstream", Isolation.FunctionsAndStates));
 
-        Assert.Equal(Verdict.Disagree, result.Verdict);
+        Assert.Equal(Agreement.Disagree, result.Agreement);
         Assert.Equal(2, result.First!.Step);
         Assert.Equal("refused EINVAL", result.First.Model["result"]);
         Assert.Equal("accepted", result.First.Kernel["result"]);
@@ -123,8 +124,8 @@ public class TraceComparisonTests
         var mutant = Run(Mutant("replace-set", Isolation.None));
 
         Assert.Equal(8, recorded.Traces.Count(t => t.Complete));
-        Assert.All(upstream, x => Assert.Equal(Verdict.Agree, x.Verdict));
-        Assert.Contains(mutant, x => x.Verdict == Verdict.Disagree);
+        Assert.All(upstream, x => Assert.Equal(Agreement.Agree, x.Agreement));
+        Assert.Contains(mutant, x => x.Agreement == Agreement.Disagree);
     }
 
     [Fact]
@@ -135,7 +136,7 @@ public class TraceComparisonTests
 
         var result = TraceComparison.Compare(Trace(), ConformTraces.Upstream, cut, new Observability(false, false), "x");
 
-        Assert.Equal(Verdict.NotRun, result.Verdict);
+        Assert.Equal(Agreement.NotRun, result.Agreement);
         Assert.Equal("the guest stopped after step 3 of 11", result.Why);
     }
 
@@ -195,7 +196,7 @@ public class TraceComparisonTests
     {
         var result = CompareHeld(heldConsole, ConformTraces.Upstream);
 
-        Assert.Equal(Verdict.Agree, result.Verdict);
+        Assert.Equal(Agreement.Agree, result.Agreement);
         Assert.Equal(Granularity.TwoPhase, result.Trace.Mode);
     }
 
@@ -206,7 +207,7 @@ public class TraceComparisonTests
 
         var result = CompareHeld(swapped, ConformTraces.Upstream);
 
-        Assert.Equal(Verdict.Disagree, result.Verdict);
+        Assert.Equal(Agreement.Disagree, result.Agreement);
         Assert.Equal(2, result.First!.Step);
         var cmdline = held.Catalog.Functions[0];
         Assert.Contains(StepView.Runs(cmdline, "unswitched"), result.First.Differing);

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
 using Klp.Check.Explore;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 using static Klp.Check.Tests.Explore.ExploreFixtures;
 
 namespace Klp.Check.Tests.Explore;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
 using static Klp.Check.Tests.Explore.ExploreFixtures;
 
 namespace Klp.Check.Tests.Explore;

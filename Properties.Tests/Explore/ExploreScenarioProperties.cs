@@ -1,7 +1,8 @@
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
 using Klp.Check.Explore;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;

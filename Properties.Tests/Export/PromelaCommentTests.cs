@@ -1,9 +1,11 @@
 using System.Text.RegularExpressions;
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
 using Klp.Check.Export;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using static Klp.Check.Tests.CliRunner;
 

@@ -1,10 +1,11 @@
 using System.Text;
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using FsCheck;
+using Klp.Check.Conformance;
 using Klp.Check.Model;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 public class InputTextTests
 {

@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
 using System.Reflection;
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using FsCheck;
+using Klp.Check.Conformance;
 using Klp.Check.Model;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 /// <summary>
 /// <see cref="KernelState"/>'s equality and hashes see every field: two states that differ in

@@ -1,11 +1,10 @@
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Model = Klp.Check.Model;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 /// <summary>Each reading's rules from docs/semantics.md section 4, stated on every accepted or refused load of generated runs.</summary>
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 300)]
@@ -24,7 +23,7 @@ public class ReadingProperties
     }
 
     /// <summary>Runs each load of a run in atomic mode and checks a rule on the state before and after it.</summary>
-    private static Property EveryLoad(Run run, Func<Run, Operation, KernelState, Model.Outcome, string?> rule)
+    private static Property EveryLoad(Run run, Func<Run, Operation, KernelState, Klp.Check.Model.Outcome, string?> rule)
     {
         var reading = run.Reading.With(run.Reading.Options with { Granularity = Granularity.Atomic });
         var state = KernelState.Empty;

@@ -1,14 +1,16 @@
 using System.Collections.Immutable;
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Tests.Reference;
 using Microsoft.FSharp.Core;
 using Xunit;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 /// <summary>The fast <see cref="Kernel.Step"/> agrees with the slow <see cref="ReferenceKernel"/> on generated runs.</summary>
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 300)]

@@ -1,8 +1,9 @@
-using Klp.Check.Commands;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Proposals;
+using Klp.Check.Verdicts;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Proposals;
@@ -80,7 +81,7 @@ public class ProposalCommandTests
         var names = new[] { "positional", "posix", "posit", "pos", "positional-x", "flat-extra", "flat-x" };
         var readings = names.Select(n => Readings.Positional with { Name = n }).Append(Readings.Positional.With(Readings.Positional.Options with { States = StateRules.Versions })).ToList();
 
-        var heads = Klp.Check.Output.ComparisonReport.Abbreviations(readings);
+        var heads = Klp.Check.Reports.ComparisonReport.Abbreviations(readings);
 
         Assert.Equal(heads.Count, heads.Distinct().Count());
         Assert.All(heads, h => Assert.InRange(h.Length, 1, 4));

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 
 namespace Klp.Check.Tests.Reference;

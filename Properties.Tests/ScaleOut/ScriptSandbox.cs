@@ -1,3 +1,5 @@
+using Klp.Check.Inputs;
+
 namespace Klp.Check.Tests.ScaleOut;
 
 /// <summary>What a recipe script did: its exit code, its output, and every call of a stand-in program in order.</summary>

@@ -1,3 +1,5 @@
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Scenarios;
 using static Klp.Check.Tests.CliRunner;
 

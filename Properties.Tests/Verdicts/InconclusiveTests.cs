@@ -1,9 +1,13 @@
 using System.Text.Json;
 using Klp.Check.Commands;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Tests.Exploration;
+using Klp.Check.Properties;
+using Klp.Check.Tests.Comparison;
+using Klp.Check.Verdicts;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Verdicts;

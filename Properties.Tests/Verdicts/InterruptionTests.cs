@@ -1,7 +1,10 @@
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
+using Klp.Check.Properties;
+using Klp.Check.Reports;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Tests.Verdicts;
 
