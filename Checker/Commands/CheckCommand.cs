@@ -24,7 +24,7 @@ public static class CheckCommand
     /// <param name="Limits">The caps.</param>
     /// <param name="Files">Every input file the run read.</param>
     /// <param name="Threads">Worker threads (0: all cores).</param>
-    public sealed record Run(InputSource Source, Reading Reading, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits, IReadOnlyList<string> Files, int Threads)
+    public sealed record CheckRequest(InputSource Source, Reading Reading, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits, IReadOnlyList<string> Files, int Threads)
     {
         /// <summary>What shards of this run must share (<see cref="PartialResult.IdentityOf"/>).</summary>
         public List<(string Field, string Value)> Identity => PartialResult.IdentityOf(Source, [Reading], Invariants, Limits, [], Files);
@@ -67,11 +67,11 @@ public static class CheckCommand
         }
 
         // The exhaustive run; null after one line on bad input.
-        public Run? Prepare(ParseResult parse, TextWriter stderr)
+        public CheckRequest? Prepare(ParseResult parse, TextWriter stderr)
         {
             if (Readings(parse, stderr) is not { } ri) return null;
             var source = Input.Source(parse, stderr);
-            return source is null ? null : new Run(source, ri.Reading, ri.Invariants, Input.Limits(parse), [.. Input.Files(parse)], Input.Threads(parse));
+            return source is null ? null : new CheckRequest(source, ri.Reading, ri.Invariants, Input.Limits(parse), [.. Input.Files(parse)], Input.Threads(parse));
         }
     }
 
@@ -170,20 +170,20 @@ public static class CheckCommand
     }
 
     /// <summary>Parses the recorded arguments of a check shard again; null after one line on bad input.</summary>
-    public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
+    public static CheckRequest? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
     {
         var o = new Options();
         return ShardOptions.Reparse(o.Command(), arguments, stderr) is { } parse ? o.Prepare(parse, stderr) : null;
     }
 
     /// <summary>Merges the partial results of every shard of one check run into its result, as one run over every input gives it.</summary>
-    public static ReadingResult Merge(Run run, IReadOnlyList<PartialResult> shards)
+    public static ReadingResult Merge(CheckRequest run, IReadOnlyList<PartialResult> shards)
     {
         return ReadingPartial.Sum(shards.Select(s => s.Readings))[0].Finish(run.Source, run.Reading, run.Invariants);
     }
 
     /// <summary>Prints a complete exhaustive result in a format (text, markdown, json, html) with the state count on stderr; returns the exit code of check.</summary>
-    public static int Report(Run run, ReadingResult result, string format, TextWriter stdout, TextWriter stderr)
+    public static int Report(CheckRequest run, ReadingResult result, string format, TextWriter stdout, TextWriter stderr)
     {
         var source = run.Source;
         stdout.Write(format switch
@@ -265,8 +265,8 @@ public static class CheckCommand
         string? scenario = null;
         if (result.Counterexample is { } run)
         {
-            var v = new Verdict(result.Invariant!, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
-            scenario = ScenarioWriter.Write($"{result.Invariant!.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message);
+            var v = new Verdict(result.Invariant!, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Operations, CatalogText.Describe(run.Catalog));
+            scenario = ScenarioWriter.Write($"{result.Invariant!.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Operations, result.Message);
             if (traces is not null && !WriteTraces(traces, [v], stderr)) return ExitCodes.Usage;
         }
         stdout.Write(CheckReport.Random(result, reading, length, scenario, format));

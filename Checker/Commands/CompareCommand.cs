@@ -26,7 +26,7 @@ public static class CompareCommand
     /// <param name="Scenarios">The scenarios replayed.</param>
     /// <param name="Files">Every file the run read (catalog, plan, scenarios, proposal files).</param>
     /// <param name="Threads">Worker threads (0: all cores).</param>
-    public sealed record Run(InputSource Source, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits,
+    public sealed record CompareRequest(InputSource Source, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits,
         IReadOnlyList<Scenario> Scenarios, IReadOnlyList<string> Files, int Threads)
     {
         /// <summary>What shards of this run must share (<see cref="PartialResult.IdentityOf"/>).</summary>
@@ -60,7 +60,7 @@ public static class CompareCommand
         }
 
         // Parses what the run checks; null after one line on bad input.
-        public Run? Prepare(ParseResult parse, TextWriter stderr)
+        public CompareRequest? Prepare(ParseResult parse, TextWriter stderr)
         {
             IReadOnlyList<Reading>? extra = null;
             var files = new List<string>();
@@ -117,7 +117,7 @@ public static class CompareCommand
                 }
                 files.AddRange(scenarioFiles);
             }
-            return new Run(source, readings, invariants, Input.Limits(parse), scenarios, files, Input.Threads(parse));
+            return new CompareRequest(source, readings, invariants, Input.Limits(parse), scenarios, files, Input.Threads(parse));
         }
     }
 
@@ -155,7 +155,7 @@ public static class CompareCommand
     }
 
     /// <summary>Parses the recorded arguments of a compare shard again; null after one line on bad input.</summary>
-    public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
+    public static CompareRequest? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
     {
         var o = new Options();
         return ShardOptions.Reparse(o.Command(), arguments, stderr) is { } parse ? o.Prepare(parse, stderr) : null;
@@ -179,7 +179,7 @@ public static class CompareCommand
     }
 
     // One shard: its inputs under every reading, then the equivalence evidence, written as a partial result.
-    private static int RunShard(Run run, Shard shard, string file, List<string> arguments,
+    private static int RunShard(CompareRequest run, Shard shard, string file, List<string> arguments,
         TextWriter stderr, CancellationToken cancel, Action<string>? progress)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -206,7 +206,7 @@ public static class CompareCommand
     }
 
     /// <summary>Merges the partial results of every shard of one compare run into its result, as one run over every input gives it.</summary>
-    public static ComparisonResult Merge(Run run, IReadOnlyList<PartialResult> shards)
+    public static ComparisonResult Merge(CompareRequest run, IReadOnlyList<PartialResult> shards)
     {
         var readings = ReadingPartial.Sum(shards.Select(s => s.Readings));
         var equivalence = shards[0].Equivalence;

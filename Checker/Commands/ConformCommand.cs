@@ -32,7 +32,7 @@ public static class ConformCommand
         var jobs = Cli.NumberOption("--jobs", 1, 1024, "guests booted at once (default: the number of cores)");
         jobs.Aliases.Add("-j");
         var format = Cli.FormatOption();
-        var command = new Command("conform", $"Run traces of the upstream reading on a real Linux kernel under QEMU and compare every step with the model. Exit 0: all agree; 1: a disagreement; 2: bad input; {ExitCodes.Unavailable}: kernel, headers, QEMU or busybox missing.")
+        var command = new Command("conform", $"Trace traces of the upstream reading on a real Linux kernel under QEMU and compare every step with the model. Exit 0: all agree; 1: a disagreement; 2: bad input; {ExitCodes.Unavailable}: kernel, headers, QEMU or busybox missing.")
         {
             files, catalog, traces, seed, length, reading, outDir, cache, kernel, jobs, console, format,
         };

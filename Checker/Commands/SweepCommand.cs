@@ -21,7 +21,7 @@ public static class SweepCommand
     /// <param name="Invariants">The properties.</param>
     /// <param name="Limits">The caps.</param>
     /// <param name="Threads">Worker threads (0: all cores).</param>
-    public sealed record Run(BoundsSpace Base, IReadOnlyList<SweepRange> Ranges, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants,
+    public sealed record SweepRequest(BoundsSpace Base, IReadOnlyList<SweepRange> Ranges, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants,
         ExploreLimits Limits, int Threads)
     {
         /// <summary>The dimensions the ranges give.</summary>
@@ -58,7 +58,7 @@ public static class SweepCommand
         }
 
         // Parses what the sweep explores; null after one line on bad input.
-        public Run? Prepare(ParseResult parse, TextWriter stderr)
+        public SweepRequest? Prepare(ParseResult parse, TextWriter stderr)
         {
             if (Input.SingleInput(parse))
             {
@@ -80,7 +80,7 @@ public static class SweepCommand
                 }
             }
             else chosen = [.. space.Keys.Select(k => SweepRange.Default(k, space))];
-            return new Run(space, chosen, Cli.WithMode(readings, parse.GetValue(Mode)), invariants, Input.Limits(parse), Input.Threads(parse));
+            return new SweepRequest(space, chosen, Cli.WithMode(readings, parse.GetValue(Mode)), invariants, Input.Limits(parse), Input.Threads(parse));
         }
     }
 
@@ -122,14 +122,14 @@ public static class SweepCommand
     }
 
     /// <summary>Parses the recorded arguments of a sweep shard again; null after one line on bad input.</summary>
-    public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
+    public static SweepRequest? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
     {
         var o = new Options();
         return ShardOptions.Reparse(o.Command(), arguments, stderr) is { } parse ? o.Prepare(parse, stderr) : null;
     }
 
     // One shard: at every step, its share of the step's inputs under every reading, written as one partial result.
-    private static int RunShard(Run run, Shard shard, string file, List<string> arguments,
+    private static int RunShard(SweepRequest run, Shard shard, string file, List<string> arguments,
         TextWriter stderr, CancellationToken cancel, Action<string>? progress)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -155,7 +155,7 @@ public static class SweepCommand
     }
 
     /// <summary>Merges the partial results of every shard of one sweep into its result, as one sweep over every input gives it; null after one line when a step is missing from the shards.</summary>
-    public static SweepResult? Merge(Run run, IReadOnlyList<PartialResult> shards, TextWriter stderr)
+    public static SweepResult? Merge(SweepRequest run, IReadOnlyList<PartialResult> shards, TextWriter stderr)
     {
         var steps = new Dictionary<string, IReadOnlyList<ReadingPartial>>(StringComparer.Ordinal);
         foreach (var bounds in shards[0].Steps.Select(s => s.Bounds))

@@ -74,7 +74,17 @@ public static class TraceComparison
                 observed is null ? "the guest never started it" : $"the guest stopped after step {observed.Steps.Count} of {trace.Ops.Count}");
         var r = trace.Realisation;
         reading = reading.With(reading.Options with { Granularity = trace.Mode });
-        var state = KernelState.Empty;
+        // A settled step of a two-phase trace is the operation and the complete of what it opened:
+        // the model runs a Complete after it, refused (and changing nothing) when nothing opened.
+        var ops = new List<Operation>(trace.Ops.Count);
+        var at = new int[trace.Ops.Count];
+        for (var k = 0; k < trace.Ops.Count; k++)
+        {
+            at[k] = ops.Count;
+            ops.Add(trace.Ops[k]);
+            if (trace.PhaseOf(k).Kind == PhaseKind.Settled) ops.Add(Operation.Complete());
+        }
+        var run = new Trace(r.Catalog, reading, ops).Replay();
         var known = new List<(int, KnownDifference)>();
         var kernelViews = new List<StepView>();
         var openTarget = false;
@@ -82,10 +92,9 @@ public static class TraceComparison
         {
             var op = trace.Ops[k];
             var phase = trace.PhaseOf(k);
-            var outcome = Kernel.Step(r.Catalog, reading, state, op);
-            // A settled step of a two-phase trace is the operation and the complete of what it opened.
+            var outcome = run[at[k]];
             if (phase.Kind == PhaseKind.Settled && outcome.State.InTransition)
-                outcome = outcome with { State = Kernel.Step(r.Catalog, reading, outcome.State, Operation.Complete()).State };
+                outcome = outcome with { State = run[at[k] + 1].State };
             if (phase.Kind == PhaseKind.Open) openTarget = outcome.State.TargetPatched;
             // Thread a entered its busy function before the transition opened: it is unswitched
             // until a reversal makes its state the target.
@@ -106,7 +115,6 @@ public static class TraceComparison
                 var first = new StepComparison(k + 1, op.Format(r.Catalog), trace.Lines[k], model, kernel, differing, observed.Steps[k].Log);
                 return new TraceResult(trace, Agreement.Disagree, first, known, Scenario(trace, kernelViews, first, known, reading, release), null);
             }
-            state = outcome.State;
         }
         return new TraceResult(trace, Agreement.Agree, null, known, null, null);
     }

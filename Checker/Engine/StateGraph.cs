@@ -176,14 +176,13 @@ public sealed class StateGraph
     /// <summary>The shortest operation list from the empty kernel to a state, then <paramref name="then"/>.</summary>
     public List<Operation> PathTo(int state, params ReadOnlySpan<Operation> then) => Tree.PathTo(state, Alphabet, then);
 
-    /// <summary>The graph of the states one run visits: the run's accepted operations are its edges.</summary>
+    /// <summary>The graph of the states a trace visits: its accepted operations are the edges.</summary>
     /// <remarks>The alphabet is the full alphabet, so checks that try every operation in a state still do.</remarks>
-    /// <param name="catalog">The patches.</param>
-    /// <param name="reading">The reading.</param>
-    /// <param name="ops">The run.</param>
+    /// <param name="trace">The run, replayed through <see cref="Trace.Replay"/>.</param>
     /// <param name="visitor">Told of each new state, accepted transition and refusal, as an exploration tells it.</param>
-    public static StateGraph FromRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops, ExplorationVisitor? visitor = null)
+    public static StateGraph FromTrace(Trace trace, ExplorationVisitor? visitor = null)
     {
+        var (catalog, reading, ops) = trace;
         // Operations outside the exploration alphabet (Force of a named patch) are appended to it.
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         var extra = ops.Where(op => Array.IndexOf(alphabet, op) < 0).Distinct();
@@ -196,10 +195,11 @@ public sealed class StateGraph
         visitor?.OnState(g, 0);
         var edges = new List<Edge>();
         var current = 0;
-        foreach (var op in ops)
+        var outcomes = trace.Replay();
+        for (var i = 0; i < outcomes.Length; i++)
         {
-            var a = Array.IndexOf(g.Alphabet, op);
-            var o = Kernel.Step(catalog, reading, g.States[current], op);
+            var a = Array.IndexOf(g.Alphabet, ops[i]);
+            var o = outcomes[i];
             g.Transitions++;
             if (!o.Accepted)
             {

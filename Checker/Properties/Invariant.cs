@@ -41,15 +41,6 @@ public abstract class Invariant(string id, PropertyKind kind, string summary)
     /// <summary>Starts checking one catalog under one reading; a check whose case cannot occur in the catalog should cost nothing (<see cref="PropertyCheck.Vacuous"/>, <see cref="PropertyCheck.NotApplicable"/>).</summary>
     public abstract PropertyCheck Begin(Catalog catalog, Reading reading);
 
-    /// <summary>Checks the property on the states and transitions one run visits (the run's graph, not an exhaustive one).</summary>
-    public CatalogFinding CheckRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops)
-    {
-        var check = Begin(catalog, reading);
-        var visitor = new PropertyChecks([check], catalog, reading);
-        var graph = StateGraph.FromRun(catalog, reading, ops, visitor);
-        return check.Finish(new GraphFacts(graph, visitor.CustomerLoads(graph)));
-    }
-
     /// <inheritdoc/>
     public override string ToString() => Id;
 }

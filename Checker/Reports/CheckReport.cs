@@ -143,7 +143,7 @@ public static class CheckReport
                     w.WriteString("property", result.Invariant!.Id);
                     w.WriteString("detail", result.Message);
                     w.WriteStartArray("trace");
-                    foreach (var op in cx.Ops) w.WriteStringValue(op.Format(cx.Catalog));
+                    foreach (var op in cx.Operations) w.WriteStringValue(op.Format(cx.Catalog));
                     w.WriteEndArray();
                     w.WriteString("scenario", scenario);
                 }
@@ -168,7 +168,7 @@ public static class CheckReport
             {
                 sb.AppendLine($"**`{result.Invariant!.Id}` violated**: {result.Message}");
                 sb.AppendLine();
-                sb.AppendLine($"{char.ToUpperInvariant(shrunk[0]) + shrunk[1..]} ({result.Counterexample!.Ops.Length} operations):");
+                sb.AppendLine($"{char.ToUpperInvariant(shrunk[0]) + shrunk[1..]} ({result.Counterexample!.Operations.Count} operations):");
                 sb.AppendLine();
                 sb.AppendLine("```");
                 sb.Append(scenario);
@@ -183,7 +183,7 @@ public static class CheckReport
         else
         {
             Paragraph($"{result.Invariant!.Id} VIOLATED: {result.Message}");
-            sb.AppendLine($"{shrunk} ({result.Counterexample!.Ops.Length} operations):");
+            sb.AppendLine($"{shrunk} ({result.Counterexample!.Operations.Count} operations):");
             if (scenario.Split('\n').Any(l => l.Length > TextLayout.Width))
                 Paragraph("(long lines are wrapped here, with their continuation indented; --traces DIR writes the file to replay)");
             sb.AppendLine();

@@ -52,7 +52,7 @@ public static class DotGraph
         {
             if (v.Trace is null || v.Catalog is null || v.Kind is not (VerdictKind.Violated or VerdictKind.Holds)) continue;
             var at = 0;
-            foreach (var frame in TracePicture.Replay(v.Catalog, v.Reading, v.Trace))
+            foreach (var frame in TracePicture.Frames(new Trace(v.Catalog, v.Reading, v.Trace)))
             {
                 if (!frame.Outcome.Accepted || !ids.TryGetValue(frame.Outcome.State, out var next)) continue;
                 if (v.Kind == VerdictKind.Violated) traceEdges.Add((at, next, frame.Operation.Format(g.Catalog)));

@@ -88,18 +88,11 @@ public sealed record TraceLane(string Label, IReadOnlyList<FrameView> Views);
 /// <param name="Broken">True when the highlight is bad news (a violation, a difference, a failure); false for a witness reached.</param>
 public sealed record TracePicture(IReadOnlyList<string> Operations, IReadOnlyList<TraceLane> Lanes, IReadOnlySet<int> Marked, string Mark, bool Broken)
 {
-    /// <summary>Replays a trace through <see cref="Kernel.Step"/> under one reading.</summary>
-    public static List<TraceFrame> Replay(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops)
+    /// <summary>The steps of a trace: each operation with its outcome (<see cref="Trace.Replay"/>).</summary>
+    public static List<TraceFrame> Frames(Trace trace)
     {
-        var frames = new List<TraceFrame>(ops.Count);
-        var s = KernelState.Empty;
-        foreach (var op in ops)
-        {
-            var o = Kernel.Step(catalog, reading, s, op);
-            frames.Add(new TraceFrame(op, o));
-            s = o.State;
-        }
-        return frames;
+        var outcomes = trace.Replay();
+        return [.. trace.Operations.Select((op, i) => new TraceFrame(op, outcomes[i]))];
     }
 
     /// <summary>Merges readings whose views agree at every step into one lane, keeping first-appearance order.</summary>
@@ -120,7 +113,7 @@ public sealed record TracePicture(IReadOnlyList<string> Operations, IReadOnlyLis
     public static TracePicture OfVerdicts(IReadOnlyList<Verdict> verdicts)
     {
         var first = verdicts[0];
-        var runs = verdicts.Select(v => (v.Reading.DisplayName, (IReadOnlyList<FrameView>)[.. Replay(v.Catalog!, v.Reading, v.Trace!).Select(f => FrameView.Of(v.Catalog!, v.Reading, f))]));
+        var runs = verdicts.Select(v => (v.Reading.DisplayName, (IReadOnlyList<FrameView>)[.. Frames(new Trace(v.Catalog!, v.Reading, v.Trace!)).Select(f => FrameView.Of(v.Catalog!, v.Reading, f))]));
         var witness = first.Kind == VerdictKind.Holds;
         return new TracePicture([.. first.Trace!.Select(o => o.Format(first.Catalog!))], Merge(runs),
             new HashSet<int> { first.Trace!.Count - 1 }, witness ? "reached here" : "breaks here", !witness);
@@ -130,7 +123,7 @@ public sealed record TracePicture(IReadOnlyList<string> Operations, IReadOnlyLis
     public static TracePicture OfDivergence(Divergence d)
     {
         // One lane per reading even when they agree: the point is to show them side by side.
-        var lanes = d.Views.Select(v => new TraceLane(v.Reading.DisplayName, [.. Replay(v.Catalog, v.Reading, d.Trace).Select(f => FrameView.Of(v.Catalog, v.Reading, f))])).ToList();
+        var lanes = d.Views.Select(v => new TraceLane(v.Reading.DisplayName, [.. Frames(new Trace(v.Catalog, v.Reading, d.Trace)).Select(f => FrameView.Of(v.Catalog, v.Reading, f))])).ToList();
         return new TracePicture([.. d.Trace.Select(o => o.Format(d.Views[0].Catalog))], lanes, new HashSet<int> { d.Trace.Count - 1 }, "differ here", true);
     }
 

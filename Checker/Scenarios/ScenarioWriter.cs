@@ -23,10 +23,10 @@ public static class ScenarioWriter
         // Declarations must precede auto(H) and update= references: they come in catalog order.
         foreach (var line in CatalogText.Declarations(catalog)) sb.AppendLine(line);
         sb.AppendLine();
-        var s = KernelState.Empty;
+        var outcomes = new Trace(catalog, reading, trace).Replay();
         for (var i = 0; i < trace.Count; i++)
         {
-            var o = Kernel.Step(catalog, reading, s, trace[i]);
+            var o = outcomes[i];
             sb.Append(trace[i].Format(catalog));
             if (i == trace.Count - 1 && note is not null) sb.Append("   <- ").Append(note);
             sb.AppendLine();
@@ -36,7 +36,6 @@ public static class ScenarioWriter
             var enabled = $"enabled {{{string.Join(", ", Observables.Enabled(o.State).Select(p => catalog[p].Name))}}}";
             // Two expect lines rather than one past 80 columns.
             sb.AppendLine($"expect {outcome}; {enabled}".Length <= 80 ? $"expect {outcome}; {enabled}" : $"expect {outcome}\nexpect {enabled}");
-            s = o.State;
         }
         return sb.ToString();
     }

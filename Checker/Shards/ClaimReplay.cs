@@ -10,7 +10,7 @@ namespace Klp.Check.Shards;
 /// <summary>Replays what shards claim before merge counts it: every violation and witness trace through <see cref="Kernel.Step"/> and the property's own check, every distinguishing input through the lockstep.</summary>
 /// <remarks>
 /// A safety violation or a witness is shown by its trace alone: the property is checked on the states
-/// and transitions the trace visits (<see cref="Invariant.CheckRun"/>) and must find that trace and
+/// and transitions the trace visits (<see cref="PropertyChecks.OnTrace"/>) and must find that trace and
 /// message. A liveness violation says that nothing reachable from the trace's last state leads out,
 /// which only the states reachable from there show: its input is explored again (once for every
 /// liveness claim on it) and must give the same trace and message. A distinguishing input is run
@@ -19,23 +19,23 @@ namespace Klp.Check.Shards;
 /// <param name="run">The run the shards belong to.</param>
 public sealed class ClaimReplay(AuditedRun run)
 {
-    private sealed record Trace(string File, string Where, InputSource Source, Reading Reading, Invariant Invariant, Candidate Best);
+    private sealed record TraceClaim(string File, string Where, InputSource Source, Reading Reading, Invariant Invariant, Candidate Best);
 
-    private sealed record Pair(string File, string Where, InputSource Source, IReadOnlyList<Reading> Readings, int X, int Y, PairPartial Claim);
+    private sealed record PairClaim(string File, string Where, InputSource Source, IReadOnlyList<Reading> Readings, int X, int Y, PairPartial Claim);
 
-    private readonly List<Trace> traces = [];
-    private readonly List<Pair> pairs = [];
+    private readonly List<TraceClaim> traces = [];
+    private readonly List<PairClaim> pairs = [];
 
     /// <summary>What <see cref="Run"/> replayed, in words.</summary>
     public string Summary { get; private set; } = "";
 
     /// <summary>Adds the best trace a shard reports for a property.</summary>
     public void Add(string file, string where, InputSource source, Reading reading, Invariant invariant, Candidate best) =>
-        traces.Add(new Trace(file, where, source, reading, invariant, best));
+        traces.Add(new TraceClaim(file, where, source, reading, invariant, best));
 
     /// <summary>Adds the best distinguishing input a shard reports for readings <paramref name="x"/> and <paramref name="y"/>.</summary>
     public void Add(string file, string where, InputSource source, IReadOnlyList<Reading> readings, int x, int y, PairPartial claim) =>
-        pairs.Add(new Pair(file, where, source, readings, x, y, claim));
+        pairs.Add(new PairClaim(file, where, source, readings, x, y, claim));
 
     /// <summary>Replays every claim added; null when all replay, else one line <c>FILE: merge: where: what</c> for the first that does not (in the order added).</summary>
     public string? Run(int threads)
@@ -73,11 +73,11 @@ public sealed class ClaimReplay(AuditedRun run)
     }
 
     // Through Step: every operation but the last accepted.
-    private static string? Steps(Trace t)
+    private static string? Steps(TraceClaim t)
     {
         try
         {
-            Verification.Replay(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace);
+            new Trace(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace).End();
             return null;
         }
         catch (InvalidOperationException e)
@@ -87,13 +87,13 @@ public sealed class ClaimReplay(AuditedRun run)
     }
 
     // The property checked on the states and transitions the trace visits.
-    private static string? CheckedOnTrace(Trace t)
+    private static string? CheckedOnTrace(TraceClaim t)
     {
-        var finding = t.Invariant.CheckRun(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace);
+        var finding = PropertyChecks.OnTrace([t.Invariant], new Trace(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace))[0].Finding;
         return Agrees(t, finding.Found ? new Candidate(t.Best.Features, finding.Trace!.Count, t.Best.Index, finding.Trace, finding.Message!) : null, "replayed");
     }
 
-    private static string? Agrees(Trace t, Candidate? found, string how)
+    private static string? Agrees(TraceClaim t, Candidate? found, string how)
     {
         var b = t.Best;
         if (found is null)
@@ -105,10 +105,10 @@ public sealed class ClaimReplay(AuditedRun run)
         return null;
     }
 
-    private static string Claim(Trace t) =>
+    private static string Claim(TraceClaim t) =>
         $"{(t.Invariant.Kind == PropertyKind.Witness ? "witness" : "violation")} of {t.Invariant.Id} under {t.Reading.DisplayName}";
 
-    private string? Diverges(Pair p, Lockstep lockstep)
+    private string? Diverges(PairClaim p, Lockstep lockstep)
     {
         var index = p.Claim.Index;
         var catalogs = Classifier.Catalogs(p.Source, index, p.Readings);

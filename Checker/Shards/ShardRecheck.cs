@@ -8,7 +8,7 @@ namespace Klp.Check.Shards;
 
 /// <summary><c>merge --recheck N</c>: runs N inputs of every shard again (a seeded sample, at every step of a sweep) and holds each shard to what they give.</summary>
 /// <remarks>
-/// A shard cannot be caught omitting a violation, or shrinking a count, from its file alone. Run
+/// A shard cannot be caught omitting a violation, or shrinking a count, from its file alone. Trace
 /// again, a sampled input must show in the shard's sums (they are at least the sample's), in its
 /// best traces (at least as good as the sample's), and exactly in its per-input lists (cut inputs,
 /// collisions). When N covers the whole shard, every field must equal what the inputs give.

@@ -15,7 +15,7 @@ namespace Klp.Check.Verdicts;
 /// <param name="Invariant">The property it violates.</param>
 /// <param name="Message">What the run shows.</param>
 /// <param name="Shrinks">How many shrinking steps succeeded.</param>
-public sealed record RandomResult(ulong Seed, int Runs, Run? Counterexample, Invariant? Invariant, string? Message, int Shrinks)
+public sealed record RandomResult(ulong Seed, int Runs, Trace? Counterexample, Invariant? Invariant, string? Message, int Shrinks)
 {
     /// <summary>How many runs were checked before the end or an interruption.</summary>
     public int Checked { get; init; }
@@ -42,19 +42,19 @@ public static class RandomExploration
         var gen = from catalog in catalogs
                   from length in Gen.Choose(1, maxLength)
                   from ops in Generators.Operations(catalog, length)
-                  select new Run(catalog, reading, ops);
-        Run? smallest = null;
+                  select new Trace(catalog, reading, ops);
+        Trace? smallest = null;
         Invariant? which = null;
         string? message = null;
         var failures = 0;
-        var property = Prop.ForAll(Arb.From(gen, Generators.ShrinkRun), run =>
+        var property = Prop.ForAll(Arb.From(gen, Generators.ShrinkTrace), run =>
         {
             if (cancel.IsCancellationRequested) return true;
             if (smallest is null) checkedRuns++;
             var (inv, msg) = FirstViolation(run, safety);
             if (inv is null) return true;
             failures++;
-            if (smallest is null || run.Ops.Length <= smallest.Ops.Length)
+            if (smallest is null || run.Operations.Count <= smallest.Operations.Count)
             {
                 smallest = run;
                 which = inv;
@@ -76,8 +76,8 @@ public static class RandomExploration
         {
             // Trim the run to the step where the violation first shows.
             var trimmed = smallest;
-            while (trimmed.Ops.Length > 1 && FirstViolation(trimmed with { Ops = trimmed.Ops[..^1] }, safety).Invariant is not null)
-                trimmed = trimmed with { Ops = trimmed.Ops[..^1] };
+            while (trimmed.Operations.Count > 1 && FirstViolation(trimmed with { Operations = [.. trimmed.Operations.SkipLast(1)] }, safety).Invariant is not null)
+                trimmed = trimmed with { Operations = [.. trimmed.Operations.SkipLast(1)] };
             smallest = WithoutUnusedPatches(trimmed, safety);
             (which, message) = FirstViolation(smallest, safety);
         }
@@ -89,11 +89,11 @@ public static class RandomExploration
     }
 
     /// <summary>The run on a catalog holding only the patches its operations name (and those they refer to), if it still fails.</summary>
-    public static Run WithoutUnusedPatches(Run run, IReadOnlyList<Invariant> safety)
+    public static Trace WithoutUnusedPatches(Trace run, IReadOnlyList<Invariant> safety)
     {
         var c = run.Catalog;
         var keep = new bool[c.Count];
-        foreach (var op in run.Ops)
+        foreach (var op in run.Operations)
             if (op.Patch < c.Count) keep[op.Patch] = true;
         for (var changed = true; changed;)
         {
@@ -116,8 +116,8 @@ public static class RandomExploration
         try
         {
             var smaller = new Catalog(patches, c.AddSetsVariants.Skip(1));
-            var ops = run.Ops.Select(o => o.Patch < c.Count ? o with { Patch = (byte)map[o.Patch] } : o).ToArray();
-            var candidate = new Run(smaller, run.Reading, ops);
+            var ops = run.Operations.Select(o => o.Patch < c.Count ? o with { Patch = (byte)map[o.Patch] } : o).ToArray();
+            var candidate = new Trace(smaller, run.Reading, ops);
             return FirstViolation(candidate, safety).Invariant is not null ? candidate : run;
         }
         catch (CatalogException)
@@ -127,17 +127,11 @@ public static class RandomExploration
     }
 
     /// <summary>The first safety property a run violates, checked on the states and transitions it visits.</summary>
-    public static (Invariant? Invariant, string? Message) FirstViolation(Run run, IReadOnlyList<Invariant> safety)
+    public static (Invariant? Invariant, string? Message) FirstViolation(Trace run, IReadOnlyList<Invariant> safety)
     {
-        var checks = safety.Select(i => i.Begin(run.Catalog, run.Reading)).ToArray();
-        var visitor = new PropertyChecks(checks, run.Catalog, run.Reading);
-        var g = StateGraph.FromRun(run.Catalog, run.Reading, run.Ops, visitor);
-        var facts = new GraphFacts(g, visitor.CustomerLoads(g));
+        var found = PropertyChecks.OnTrace(safety, run);
         for (var k = 0; k < safety.Count; k++)
-        {
-            var f = checks[k].Finish(facts);
-            if (f.Found) return (safety[k], f.Message);
-        }
+            if (found[k].Finding.Found) return (safety[k], found[k].Finding.Message);
         return (null, null);
     }
 }

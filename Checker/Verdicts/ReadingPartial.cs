@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Klp.Check.Engine;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
@@ -127,7 +126,7 @@ public sealed class ReadingPartial
     public static ReadingPartial Check(InputSource source, Reading reading, IReadOnlyList<Invariant> invariants, ExploreLimits limits,
         IReadOnlyList<int>? inputs = null, int threads = 0, CancellationToken cancel = default, Action<int>? progress = null)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var count = inputs?.Count ?? source.Count;
         var findings = new CatalogFinding?[count][];
         var exercised = new bool?[count][];
@@ -147,20 +146,16 @@ public sealed class ReadingPartial
             {
                 var i = inputs?[j] ?? j;
                 var catalog = source.CatalogFor(i, reading);
-                var checks = new PropertyCheck?[invariants.Count];
+                var applicable = new List<int>(invariants.Count);
                 for (var k = 0; k < invariants.Count; k++)
-                    if (invariants[k].NotApplicable(reading) is null) checks[k] = invariants[k].Begin(catalog, reading);
-                var visitor = new PropertyChecks(checks.OfType<PropertyCheck>(), catalog, reading);
-                var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads, visitor.Silent ? null : visitor);
-                var facts = new GraphFacts(g, visitor.CustomerLoads(g));
+                    if (invariants[k].NotApplicable(reading) is null) applicable.Add(k);
+                var checks = PropertyChecks.Begin(applicable.Select(k => invariants[k]), catalog, reading);
+                var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads, checks.Silent ? null : checks);
+                var found = checks.Finish(g, exercised: true);
                 var row = new CatalogFinding?[invariants.Count];
                 var seen = new bool?[invariants.Count];
-                for (var k = 0; k < invariants.Count; k++)
-                {
-                    if (checks[k] is not { } check) continue;
-                    row[k] = check.Finish(facts);
-                    if (row[k]!.Applicable && !row[k]!.Found) seen[k] = check.Exercised(facts);
-                }
+                for (var a = 0; a < applicable.Count; a++)
+                    (row[applicable[a]], seen[applicable[a]]) = (found[a].Finding, found[a].Exercised);
                 exercised[j] = seen;
                 findings[j] = row;
                 graphs[j] = (g.States.Count, g.Transitions, g.MaxDepth, g.AcceptedCount, g.Alphabet, g.RefusedByReason, g.CutBy, g.Frontier.Count, g.CollisionProbability);
@@ -282,7 +277,7 @@ public sealed class ReadingPartial
             if (p.Best is { } b)
             {
                 var catalog = source.CatalogFor(b.Index, reading);
-                Verification.Replay(catalog, reading, b.Trace);
+                new Trace(catalog, reading, b.Trace).End();
                 var kind = inv.Kind == PropertyKind.Witness ? VerdictKind.Holds : VerdictKind.Violated;
                 var features = kind == VerdictKind.Violated && source.Count > 1 ? p.Needed : InputFeatures.None;
                 // The letters say the violation needs those features; an input without them that a

@@ -46,7 +46,7 @@ public class VerdictMatrixTests
             Assert.Equal(v.Trace!.Count, scenario.Steps.Count - 1);
             if (v.Invariant.Kind != PropertyKind.Safety) continue;
             // Replayed on its own, the trace still breaks the property.
-            var finding = v.Invariant.CheckRun(scenario.Catalog, v.Reading, [.. scenario.Steps.Skip(1).Select(s => s.Operation!.Value)]);
+            var finding = PropertyChecks.OnTrace([v.Invariant], new Trace(scenario.Catalog, v.Reading, [.. scenario.Steps.Skip(1).Select(s => s.Operation!.Value)]))[0].Finding;
             Assert.True(finding.Found, $"{v.Invariant.Id} under {v.Reading.DisplayName}: trace no longer violates");
             Assert.Equal(v.Detail, finding.Message);
         }

@@ -80,14 +80,14 @@ public class ExplorerAgreementProperties
     }
 
     [Property]
-    public Property Explorer_OnGeneratedCatalogs_BuildsTheReferenceGraph(Run run) =>
+    public Property Explorer_OnGeneratedCatalogs_BuildsTheReferenceGraph(Trace run) =>
         Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: false);
 
     [Property]
-    public Property Explorer_WithFingerprints_BuildsTheReferenceGraph(Run run) =>
+    public Property Explorer_WithFingerprints_BuildsTheReferenceGraph(Trace run) =>
         Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: true);
 
     [Property]
-    public Property Explorer_CutByAStateCap_BuildsTheReferenceGraphUpToIt(Run run, PositiveInt cap) =>
+    public Property Explorer_CutByAStateCap_BuildsTheReferenceGraphUpToIt(Trace run, PositiveInt cap) =>
         Agrees(run.Catalog, run.Reading, cap: 1 + cap.Get % 300, fingerprints: false);
 }

@@ -53,7 +53,7 @@ public class ExplorerTests
         {
             var path = g.PathTo(s);
             Assert.Equal(g.Depth[s], path.Count);
-            Assert.Equal(g.States[s], Verification.Replay(catalog, Readings.Flat, path));
+            Assert.Equal(g.States[s], new Trace(catalog, Readings.Flat, path).End());
         }
     }
 
@@ -201,7 +201,7 @@ public class RefusalCheckTests
     {
         var catalog = new Catalog([new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "f", 0)], [], false, [1u])]);
         var check = Invariants.Find("refusal-is-atomic")!.Begin(catalog, Readings.Flat);
-        var g = StateGraph.FromRun(catalog, Readings.Flat, [Operation.Load(0), Operation.Load(0)], check);
+        var g = StateGraph.FromTrace(new Trace(catalog, Readings.Flat, [Operation.Load(0), Operation.Load(0)]), check);
         Assert.False(check.Finish(new GraphFacts(g)).Found);
 
         // As if the refused second load had written to the state.
@@ -256,7 +256,7 @@ public class RefusalCheckTests
     }
 
     [Fact]
-    public void FromRun_LastNewStateShallowerThanAnEarlierOne_MaxDepthIsTheDeepest()
+    public void FromTrace_LastNewStateShallowerThanAnEarlierOne_MaxDepthIsTheDeepest()
     {
         Patch Hotfix(string name, int release) =>
             new(name, Origin.Vendor, PatchKind.Hotfix, release, [new FunctionId(FunctionId.Vmlinux, name + "_fn", 0)], [], false, Patch.DefaultSets);
@@ -264,8 +264,8 @@ public class RefusalCheckTests
 
         // load a; load b; disable b reach depths 1, 2, 3; unload b returns to {a} (depth 1),
         // and disable a then reaches a new state at depth 2, the last one added.
-        var g = StateGraph.FromRun(catalog, Readings.Upstream,
-            [Operation.Load(0), Operation.Load(1), Operation.Disable(1), Operation.Unload(1), Operation.Disable(0)]);
+        var g = StateGraph.FromTrace(new Trace(catalog, Readings.Upstream,
+            [Operation.Load(0), Operation.Load(1), Operation.Disable(1), Operation.Unload(1), Operation.Disable(0)]));
 
         Assert.Equal(5, g.States.Count);
         Assert.Equal(2, g.Depth[^1]);

@@ -61,7 +61,7 @@ public class EquivalenceTests
             var views = d.Divergence.Views;
             Assert.Equal(r.Classes[d.First].Representative, views[0].Reading);
             Assert.Equal(r.Classes[d.Second].Representative, views[1].Reading);
-            var before = views.Select(v => Verification.Replay(v.Catalog, v.Reading, d.Divergence.Trace.Take(d.Divergence.Length - 1).ToList())).ToList();
+            var before = views.Select(v => new Trace(v.Catalog, v.Reading, d.Divergence.Trace.Take(d.Divergence.Length - 1).ToList()).End()).ToList();
             for (var k = 0; k < views.Count; k++)
             {
                 Assert.Equal(views[k].Before, before[k]);

@@ -23,12 +23,12 @@ public class ReadingProperties
     }
 
     /// <summary>Runs each load of a run in atomic mode and checks a rule on the state before and after it.</summary>
-    private static Property EveryLoad(Run run, Func<Run, Operation, KernelState, Klp.Check.Model.Outcome, string?> rule)
+    private static Property EveryLoad(Trace run, Func<Trace, Operation, KernelState, Klp.Check.Model.Outcome, string?> rule)
     {
         var reading = run.Reading.With(run.Reading.Options with { Granularity = Granularity.Atomic });
         var state = KernelState.Empty;
         var loads = 0;
-        foreach (var op in run.Ops)
+        foreach (var op in run.Operations)
         {
             var o = Kernel.Step(run.Catalog, reading, state, op);
             if (op.Kind == OpKind.Load && op.Patch < run.Catalog.Count)
@@ -43,7 +43,7 @@ public class ReadingProperties
     }
 
     [Property]
-    public Property AcceptedLoad_OccupiesWhatTheReadingSays(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property AcceptedLoad_OccupiesWhatTheReadingSays(Trace run) => EveryLoad(run, (r, op, before, o) =>
     {
         if (!o.Accepted) return null;
         var c = r.Catalog;
@@ -60,7 +60,7 @@ public class ReadingProperties
     });
 
     [Property]
-    public Property AcceptedLoad_ReplacesExactlyTheReadingsReplacedSet(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property AcceptedLoad_ReplacesExactlyTheReadingsReplacedSet(Trace run) => EveryLoad(run, (r, op, before, o) =>
     {
         if (!o.Accepted) return null;
         var c = r.Catalog;
@@ -84,7 +84,7 @@ public class ReadingProperties
     });
 
     [Property]
-    public Property RefusedLoad_NamesTheRuleItBroke(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property RefusedLoad_NamesTheRuleItBroke(Trace run) => EveryLoad(run, (r, op, before, o) =>
     {
         var c = r.Catalog;
         var reading = r.Reading;
@@ -107,11 +107,11 @@ public class ReadingProperties
     });
 
     [Property]
-    public Property LoadOfPatchNamingAFunctionTwice_IsNeverAccepted(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property LoadOfPatchNamingAFunctionTwice_IsNeverAccepted(Trace run) => EveryLoad(run, (r, op, before, o) =>
         o.Accepted && r.Catalog.HasDuplicateFunction(op.Patch) ? $"{r.Catalog[op.Patch].Name} names a function twice and loaded" : null);
 
     [Property]
-    public Property AcceptedLoad_UnderIsolation_LeavesNoSharedFunction(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property AcceptedLoad_UnderIsolation_LeavesNoSharedFunction(Trace run) => EveryLoad(run, (r, op, before, o) =>
     {
         if (!o.Accepted || r.Reading.Options.Isolation == Isolation.None) return null;
         var c = r.Catalog;

@@ -17,7 +17,7 @@ public class GraphFactsProperties
     // The loads that replaced a customer patch are recorded while searching; without the record
     // the facts apply each load again. Both must give the same atomic-install facts.
     [Property]
-    public Property CustomerLoadsRecordedDuringTheSearch_GiveTheFactsOfAppliedLoads(Run run, bool twoPhase)
+    public Property CustomerLoadsRecordedDuringTheSearch_GiveTheFactsOfAppliedLoads(Trace run, bool twoPhase)
     {
         var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
         var checks = Invariants.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
