@@ -42,7 +42,7 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     }
 
     /// <summary>The number of elements a full chunk holds.</summary>
-    internal static int ChunkLength
+    public static int ChunkLength
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => 1 << Shift;

@@ -24,7 +24,7 @@ public sealed class Explorer
 
     /// <summary>The fewest states a level must have to be expanded on several threads; smaller levels are not worth the hand-over.</summary>
     /// <remarks>Tests lower it to send small catalogs through the parallel expansion.</remarks>
-    internal int ParallelLevel { get; init; } = 2048;
+    public int ParallelLevel { get; init; } = 2048;
 
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
     /// <param name="catalog">The patches.</param>

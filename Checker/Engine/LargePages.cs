@@ -10,7 +10,7 @@ namespace Klp.Check.Engine;
 /// on the array's range lets the kernel back it with 2 MB pages as it is first touched. Elsewhere,
 /// or when refused, the array is an ordinary one.
 /// </remarks>
-internal static partial class LargePages
+public static partial class LargePages
 {
     private const int Threshold = 4 << 20;
     private const nuint Huge = 2 << 20;

@@ -29,7 +29,10 @@ internal readonly struct GraphStates(ChunkedList<KernelState> states) : INodeSto
 /// </remarks>
 public sealed class StateGraph
 {
-    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage = null)
+    /// <summary>An empty graph of a catalog under a reading, over an alphabet, for <see cref="AddEdge"/> to fill; the explorer and <see cref="FromTrace"/> build theirs this way.</summary>
+    public StateGraph(Catalog catalog, Reading reading, Operation[] alphabet) : this(catalog, reading, alphabet, null) { }
+
+    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage)
     {
         Catalog = catalog;
         Reading = reading;
@@ -115,9 +118,9 @@ public sealed class StateGraph
         return Kernel.Apply(Catalog, Reading, States[state], Alphabet[op], ref next).Affected;
     }
 
-    // Edges arrive with non-decreasing sources.
+    /// <summary>Adds a transition from state <paramref name="from"/> to <paramref name="to"/> by the operation at alphabet index <paramref name="op"/>; transitions arrive with non-decreasing sources.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void AddEdge(int from, int to, int op)
+    public void AddEdge(int from, int to, int op)
     {
         while (edgeStart.Count <= from) edgeStart.Add(edgeTo.Count);
         if (packed)

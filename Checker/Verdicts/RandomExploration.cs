@@ -14,8 +14,7 @@ namespace Klp.Check.Verdicts;
 /// <param name="Counterexample">The shrunk failing run, or null.</param>
 /// <param name="Invariant">The property it violates.</param>
 /// <param name="Message">What the run shows.</param>
-/// <param name="Shrinks">How many shrinking steps succeeded.</param>
-public sealed record RandomResult(ulong Seed, int Runs, Trace? Counterexample, Invariant? Invariant, string? Message, int Shrinks)
+public sealed record RandomResult(ulong Seed, int Runs, Trace? Counterexample, Invariant? Invariant, string? Message)
 {
     /// <summary>How many runs were checked before the end or an interruption.</summary>
     public int Checked { get; init; }
@@ -46,14 +45,12 @@ public static class RandomExploration
         Trace? smallest = null;
         Invariant? which = null;
         string? message = null;
-        var failures = 0;
         var property = Prop.ForAll(Arb.From(gen, Generators.ShrinkTrace), run =>
         {
             if (cancel.IsCancellationRequested) return true;
             if (smallest is null) checkedRuns++;
             var (inv, msg) = FirstViolation(run, safety);
             if (inv is null) return true;
-            failures++;
             if (smallest is null || run.Operations.Count <= smallest.Operations.Count)
             {
                 smallest = run;
@@ -81,7 +78,7 @@ public static class RandomExploration
             smallest = WithoutUnusedPatches(trimmed, safety);
             (which, message) = FirstViolation(smallest, safety);
         }
-        return new RandomResult(seed, runs, smallest, which, message, Math.Max(0, failures - 1))
+        return new RandomResult(seed, runs, smallest, which, message)
         {
             Checked = checkedRuns,
             Interrupted = cancel.IsCancellationRequested,

@@ -61,10 +61,7 @@ public class ChunkedListTests
         var n = 2 * ChunkedList<KernelState>.ChunkLength + 5;
         for (var i = 0; i < n; i++)
         {
-            var s = KernelState.Empty;
-            s.SetLoaded((ulong)i);
-            s.SetPinned((ulong)(n - i));
-            list.Add(s);
+            list.Add(KernelState.Of([], (ulong)i, (ulong)(n - i)));
         }
 
         Assert.Equal(n, list.Count);

@@ -25,12 +25,7 @@ public class KernelStateProperties
     {
         public KernelState Build()
         {
-            var s = KernelState.Empty;
-            foreach (var (patch, @params, auto) in Entries) s.Append(KernelState.Pack(patch, @params, auto));
-            s.SetLoaded(Loaded);
-            s.SetPinned(Pinned);
-            if (Transition >= 0 || Target || Replacing != 0) s.StartTransition(Transition, Target, Replacing);
-            return s;
+            return KernelState.Of([.. Entries], Loaded, Pinned, Transition, Target, Replacing);
         }
 
         public override string ToString() =>

@@ -115,10 +115,9 @@ public class ReadingProperties
     {
         if (!o.Accepted || r.Reading.Options.Isolation == Isolation.None) return null;
         var c = r.Catalog;
-        var exact = r.Reading.Options.FunctionIdentity == FunctionIdentity.Exact;
         var enabled = Observables.Enabled(o.State);
         foreach (var q in enabled)
-            if (q != op.Patch && (exact ? (c.FuncsExact[q] & c.FuncsExact[op.Patch]) : (c.FuncsNormalized[q] & c.FuncsNormalized[op.Patch])) != 0)
+            if (q != op.Patch && (c.FunctionBits(q, r.Reading.Options.FunctionIdentity) & c.FunctionBits(op.Patch, r.Reading.Options.FunctionIdentity)) != 0)
                 return $"{c[op.Patch].Name} and {c[q].Name} share a function";
         return null;
     });
