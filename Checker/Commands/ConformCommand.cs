@@ -6,13 +6,6 @@ using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
 
-/// <summary>What <c>conform</c> was asked to run, for the report's heading.</summary>
-/// <param name="Scenarios">Scenario files read.</param>
-/// <param name="Catalogs">Catalog files, each with its number of generated traces.</param>
-/// <param name="Seed">The seed of the generated traces.</param>
-/// <param name="Length">Their length.</param>
-public sealed record ConformInputs(IReadOnlyList<string> Scenarios, IReadOnlyList<(string File, int Traces)> Catalogs, ulong Seed, int Length);
-
 /// <summary><c>klp-check conform</c>: runs traces of the upstream reading on a real kernel under QEMU and compares every step with the model.</summary>
 public static class ConformCommand
 {

@@ -42,11 +42,11 @@ public static class PlanParser
             {
                 label = words[0].Text[..^1];
                 words.RemoveAt(0);
-                if (!ScenarioParser.IsName(label) || labels.ContainsKey(label))
+                if (!Patch.IsName(label) || labels.ContainsKey(label))
                 {
                     Error(head.Column, label.Length == 0 ? "empty label"
                         : labels.ContainsKey(label) ? $"label '{label}' is used twice"
-                        : $"'{label}' is not a release label ({ScenarioParser.NameRule})");
+                        : $"'{label}' is not a release label ({Patch.NameRule})");
                     continue;
                 }
             }
@@ -136,7 +136,7 @@ public static class PlanParser
         var functions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count && errors.Count == 0; i++)
         {
-            var function = ScenarioParser.OwnFunction(names[i]);
+            var function = Patch.OwnFunction(names[i]);
             if (!functions.TryAdd(function, i))
                 errors.Add(new Diagnostic(path, rows[i].Line, rows[i].Head.Column, $"'{names[i]}' patches the same function, {function}, as '{names[functions[function]]}' on line {rows[functions[function]].Line}; choose another label"));
         }

@@ -93,7 +93,7 @@ public sealed record ReleasePlan(ImmutableArray<Release> Releases)
     {
         var n = Releases.Length;
         var own = new FunctionId[n];
-        for (var i = 0; i < n; i++) own[i] = new FunctionId(FunctionId.Vmlinux, ScenarioParser.OwnFunction(Names[i]), 0);
+        for (var i = 0; i < n; i++) own[i] = new FunctionId(FunctionId.Vmlinux, Patch.OwnFunction(Names[i]), 0);
         var funcs = new List<FunctionId>[n];
         var sets = new ImmutableArray<uint>[n];
         var source = new SetSource[n];

@@ -43,9 +43,9 @@ public static partial class ScenarioParser
                 return;
             }
             var name = tokens[1];
-            if (!IsName(name.Text))
+            if (!Patch.IsName(name.Text))
             {
-                Error(name.Column, $"'{name.Text}' is not a patch name ({NameRule})");
+                Error(name.Column, $"'{name.Text}' is not a patch name ({Patch.NameRule})");
                 return;
             }
             if (byName.ContainsKey(name.Text))
