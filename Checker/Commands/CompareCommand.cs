@@ -21,17 +21,17 @@ public static class CompareCommand
     /// <summary>What a compare run checks, as parsed from its command line.</summary>
     /// <param name="Source">The inputs.</param>
     /// <param name="Readings">The readings, with the mode applied.</param>
-    /// <param name="Invariants">The properties.</param>
+    /// <param name="Properties">The properties.</param>
     /// <param name="Limits">The caps.</param>
     /// <param name="Scenarios">The scenarios replayed.</param>
     /// <param name="Files">Every file the run read (catalog, plan, scenarios, proposal files).</param>
     /// <param name="Threads">Worker threads (0: all cores).</param>
-    public sealed record CompareRequest(InputSource Source, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits,
+    public sealed record CompareRequest(InputSource Source, IReadOnlyList<Reading> Readings, IReadOnlyList<Property> Properties, ExploreLimits Limits,
         IReadOnlyList<Scenario> Scenarios, IReadOnlyList<string> Files, int Threads)
     {
         /// <summary>What shards of this run must share (<see cref="PartialResult.IdentityOf"/>).</summary>
         public List<(string Field, string Value)> Identity =>
-            PartialResult.IdentityOf(Source, Readings, Invariants, Limits, Scenarios.Select(s => s.Path), Files);
+            PartialResult.IdentityOf(Source, Readings, Properties, Limits, Scenarios.Select(s => s.Path), Files);
     }
 
     private sealed class Options
@@ -84,7 +84,7 @@ public static class CompareCommand
             var names = parse.GetValue(Reading) is { Length: > 0 } given ? given : [.. Readings.All.Select(r => r.Name)];
             var readings = Cli.ParseReadings(names, parse.GetValue(Setting), stderr, extra);
             var source = readings is null ? null : Input.Source(parse, stderr);
-            var invariants = source is null ? null : Input.Invariants(parse, stderr);
+            var invariants = source is null ? null : Input.Properties(parse, stderr);
             if (readings is null || source is null || invariants is null) return null;
             readings = Cli.WithMode(readings, parse.GetValue(Mode));
             files.AddRange(Input.Files(parse));
@@ -142,7 +142,7 @@ public static class CompareCommand
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
             if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), stderr, cts.Token, progress);
-            var result = Comparer.Run(run.Source, run.Readings, run.Invariants, run.Limits, run.Scenarios, run.Threads, cts.Token, progress);
+            var result = Comparer.Run(run.Source, run.Readings, run.Properties, run.Limits, run.Scenarios, run.Threads, cts.Token, progress);
             var classes = result.Complete && run.Readings.Count > 1
                 ? Classifier.Classes(run.Source, run.Readings, run.Limits, run.Threads, cts.Token, progress: progress)
                 : null;
@@ -162,10 +162,10 @@ public static class CompareCommand
     }
 
     /// <summary>Reads a verdict baseline; null after the errors on bad input.</summary>
-    public static Dictionary<(string, string), (string, int)>? ReadBaseline(string file, TextWriter stderr)
+    public static Baseline? ReadBaseline(string file, TextWriter stderr)
     {
         var errors = new List<string>();
-        Dictionary<(string, string), (string, int)>? baseline = null;
+        Baseline? baseline = null;
         try
         {
             baseline = Baseline.Parse(Inputs.InputFile.Read(file), file, errors);
@@ -184,7 +184,7 @@ public static class CompareCommand
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var inputs = shard.Select(run.Source, run.Readings[0]);
-        var partials = ReadingPartial.CheckAll(run.Source, run.Readings, run.Invariants, run.Limits, inputs, run.Threads, cancel,
+        var partials = Verifier.CheckAll(run.Source, run.Readings, run.Properties, run.Limits, inputs, run.Threads, cancel,
             (reading, n) => progress?.Invoke($"shard {shard}, {reading.DisplayName}: {n}/{inputs.Count} inputs"));
         if (partials.Any(p => !p.Complete))
         {
@@ -212,14 +212,14 @@ public static class CompareCommand
         var equivalence = shards[0].Equivalence;
         if (equivalence is not null)
             foreach (var s in shards.Skip(1)) equivalence.Add(s.Equivalence!);
-        return Comparer.Finish(run.Source, run.Readings, run.Invariants, readings, run.Scenarios) with
+        return Comparer.Finish(run.Source, run.Readings, run.Properties, readings, run.Scenarios) with
         {
             Equivalence = equivalence?.Finish(run.Source, run.Readings, run.Limits),
         };
     }
 
     /// <summary>Prints a comparison in a format, checks it against a baseline and saves one; returns the exit code of compare.</summary>
-    public static int Report(ComparisonResult result, string format, Dictionary<(string, string), (string, int)>? baseline, string? expectFile, string? saveFile,
+    public static int Report(ComparisonResult result, string format, Baseline? baseline, string? expectFile, string? saveFile,
         int threads, TextWriter stdout, TextWriter stderr)
     {
         var classes = result.Equivalence;
@@ -248,7 +248,7 @@ public static class CompareCommand
             }
         if (baseline is not null)
         {
-            var changes = Baseline.Diff(baseline, result.Results, expectFile!);
+            var changes = baseline.Diff(result.Results, expectFile!);
             foreach (var change in changes) stderr.WriteLine(change);
             if (changes.Count > 0)
             {

@@ -35,21 +35,21 @@ public static class DesignCommand
             var ids = (parse.GetValue(require) ?? []).SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
             if (ids.Count == 0)
             {
-                stderr.WriteLine($"klp-check: design: --require is required (known: {string.Join(", ", Invariants.All.Select(i => i.Id))})");
+                stderr.WriteLine($"klp-check: design: --require is required (known: {string.Join(", ", PropertyRegistry.All.Select(i => i.Id))})");
                 return ExitCodes.Usage;
             }
-            var required = new List<Invariant>();
+            var required = new List<Property>();
             foreach (var id in ids)
             {
-                var inv = Invariants.Find(id);
+                var inv = PropertyRegistry.Find(id);
                 if (inv is null)
                 {
-                    stderr.WriteLine($"klp-check: --require: unknown property '{id}' (known: {string.Join(", ", Invariants.All.Select(i => i.Id))})");
+                    stderr.WriteLine($"klp-check: --require: unknown property '{id}' (known: {string.Join(", ", PropertyRegistry.All.Select(i => i.Id))})");
                     return ExitCodes.Usage;
                 }
                 if (!required.Contains(inv)) required.Add(inv);
             }
-            required = [.. Invariants.All.Where(required.Contains)];
+            required = [.. PropertyRegistry.All.Where(required.Contains)];
             var given = new[] { "--catalog", "--plan", "--bounds", "--raw" }.Any(name => parse.GetResult(name) is OptionResult { Implicit: false });
             var source = given ? input.Source(parse, stderr) : InputSource.Plans(DesignSpace.DefaultBounds);
             if (source is null) return ExitCodes.Usage;

@@ -46,27 +46,27 @@ public sealed class InputOptions
     public ExploreLimits Limits(ParseResult parse) => new(parse.GetValue(maxStates) ?? ExploreLimits.DefaultMaxStates, parse.GetValue(maxDepth) ?? int.MaxValue, parse.GetValue(fingerprints));
 
     /// <summary>The properties asked for, or null with a message.</summary>
-    public IReadOnlyList<Invariant>? Invariants(ParseResult parse, TextWriter stderr)
+    public IReadOnlyList<Property>? Properties(ParseResult parse, TextWriter stderr)
     {
         var ids = parse.GetValue(invariant) ?? [];
-        if (ids.Length == 0) return Properties.Invariants.All;
+        if (ids.Length == 0) return PropertyRegistry.All;
         if (ids.Any(i => i.Split(',').Any(id => id.Trim().Length == 0)))
         {
-            stderr.WriteLine($"klp-check: --invariant: empty property id (known: {string.Join(", ", Properties.Invariants.All.Select(i => i.Id))})");
+            stderr.WriteLine($"klp-check: --invariant: empty property id (known: {string.Join(", ", PropertyRegistry.All.Select(i => i.Id))})");
             return null;
         }
-        var list = new List<Invariant>();
+        var list = new List<Property>();
         foreach (var id in ids.SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
-            var inv = Properties.Invariants.Find(id);
+            var inv = PropertyRegistry.Find(id);
             if (inv is null)
             {
-                stderr.WriteLine($"klp-check: --invariant: unknown property '{id}' (known: {string.Join(", ", Properties.Invariants.All.Select(i => i.Id))})");
+                stderr.WriteLine($"klp-check: --invariant: unknown property '{id}' (known: {string.Join(", ", PropertyRegistry.All.Select(i => i.Id))})");
                 return null;
             }
             if (!list.Contains(inv)) list.Add(inv);
         }
-        return [.. Properties.Invariants.All.Where(list.Contains)];
+        return [.. PropertyRegistry.All.Where(list.Contains)];
     }
 
     /// <summary>The input source asked for, or null with a message (bad input: exit 2).</summary>

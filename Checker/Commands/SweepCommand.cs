@@ -18,10 +18,10 @@ public static class SweepCommand
     /// <param name="Base">The bounds the dimensions move away from.</param>
     /// <param name="Ranges">The keys grown and their values.</param>
     /// <param name="Readings">The readings, with the mode applied.</param>
-    /// <param name="Invariants">The properties.</param>
+    /// <param name="Properties">The properties.</param>
     /// <param name="Limits">The caps.</param>
     /// <param name="Threads">Worker threads (0: all cores).</param>
-    public sealed record SweepRequest(BoundsSpace Base, IReadOnlyList<SweepRange> Ranges, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants,
+    public sealed record SweepRequest(BoundsSpace Base, IReadOnlyList<SweepRange> Ranges, IReadOnlyList<Reading> Readings, IReadOnlyList<Property> Properties,
         ExploreLimits Limits, int Threads)
     {
         /// <summary>The dimensions the ranges give.</summary>
@@ -30,7 +30,7 @@ public static class SweepCommand
         /// <summary>What shards of this sweep must share: the base bounds, the ranges and what a compare shard shares (<see cref="PartialResult.IdentityOfInput"/>).</summary>
         public List<(string Field, string Value)> Identity =>
         [
-            .. PartialResult.IdentityOfInput($"{(Base.IsRaw ? "raw catalogs" : "release plans")} {Base}", Readings, Invariants, Limits, [], []),
+            .. PartialResult.IdentityOfInput($"{(Base.IsRaw ? "raw catalogs" : "release plans")} {Base}", Readings, Properties, Limits, [], []),
             ("ranges", string.Join(",", Ranges.Select(r => $"{r.Key}={r.From}..{r.To}"))),
         ];
     }
@@ -67,7 +67,7 @@ public static class SweepCommand
             }
             var readings = Cli.ParseReadings(parse.GetValue(Reading), parse.GetValue(Setting), stderr);
             var space = readings is null ? null : Input.Space(parse, stderr);
-            var invariants = space is null ? null : Input.Invariants(parse, stderr);
+            var invariants = space is null ? null : Input.Properties(parse, stderr);
             if (readings is null || space is null || invariants is null) return null;
             IReadOnlyList<SweepRange>? chosen;
             if (parse.GetValue(Ranges) is { } text)
@@ -106,7 +106,7 @@ public static class SweepCommand
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
             if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), stderr, cts.Token, progress);
-            var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, budget, run.Threads, cts.Token, progress,
+            var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Properties, run.Limits, budget, run.Threads, cts.Token, progress,
                 step =>
                 {
                     InputOptions.EndProgress(stderr);
@@ -135,14 +135,14 @@ public static class SweepCommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var steps = new List<StepPartial>();
         var (inputs, total) = (0, 0);
-        var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, null, run.Threads, cancel, progress, null, (point, source) =>
+        var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Properties, run.Limits, null, run.Threads, cancel, progress, null, (point, source) =>
         {
             var mine = shard.Select(source, run.Readings[0]);
-            var partials = ReadingPartial.CheckAll(source, run.Readings, run.Invariants, run.Limits, mine, run.Threads, cancel,
+            var partials = Verifier.CheckAll(source, run.Readings, run.Properties, run.Limits, mine, run.Threads, cancel,
                 (reading, n) => progress?.Invoke($"shard {shard}, {point.Label}, {reading.DisplayName}: {n}/{mine.Count} inputs"));
             steps.Add(new StepPartial(point.Bounds.ToString(), partials));
             (inputs, total) = (inputs + mine.Count, total + source.Count);
-            return Comparer.Finish(source, run.Readings, run.Invariants, partials, []);
+            return Comparer.Finish(source, run.Readings, run.Properties, partials, []);
         });
         InputOptions.EndProgress(stderr);
         if (!result.Complete)
@@ -174,8 +174,8 @@ public static class SweepCommand
             stderr.WriteLine($"klp-check: merge: no shard has the step at {missing.Label}");
             return null;
         }
-        return Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, explore: (point, source) =>
-            Comparer.Finish(source, run.Readings, run.Invariants, steps[point.Bounds.ToString()], []));
+        return Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Properties, run.Limits, explore: (point, source) =>
+            Comparer.Finish(source, run.Readings, run.Properties, steps[point.Bounds.ToString()], []));
     }
 
     /// <summary>Prints a sweep in a format (text, markdown, json); returns the exit code of sweep.</summary>

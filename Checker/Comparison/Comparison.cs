@@ -11,14 +11,14 @@ namespace Klp.Check.Comparison;
 
 /// <summary>The verdict matrix of several readings over one input source, with the scenario replays.</summary>
 /// <param name="Source">What was explored.</param>
-/// <param name="Invariants">The properties checked.</param>
+/// <param name="Properties">The properties checked.</param>
 /// <param name="Results">One per reading, in order; fewer than asked when interrupted.</param>
 /// <param name="Replays">The shipped scenarios replayed under the same readings.</param>
 /// <param name="Complete">False when interrupted.</param>
 /// <param name="Elapsed">Wall time of the exploration.</param>
 public sealed record ComparisonResult(
     InputSource Source,
-    IReadOnlyList<Invariant> Invariants,
+    IReadOnlyList<Property> Properties,
     IReadOnlyList<ReadingResult> Results,
     IReadOnlyList<ReplayResult> Replays,
     bool Complete,
@@ -41,7 +41,7 @@ public sealed record ComparisonResult(
         {
             var finished = r.Finished;
             lines.Add($"{r.Reading.DisplayName}: {r.InputsChecked} of {Source.Count} inputs checked; "
-                + (finished.Count == 0 ? "no cell settled yet" : $"settled: {string.Join(", ", finished.Select(v => $"{v.Invariant.Id} {v.Word}"))}"));
+                + (finished.Count == 0 ? "no cell settled yet" : $"settled: {string.Join(", ", finished.Select(v => $"{v.Property.Id} {v.Word}"))}"));
         }
         var notStarted = Readings.Skip(verified + (Interrupted is null ? 0 : 1)).Select(x => x.DisplayName).ToList();
         if (notStarted.Count > 0) lines.Add($"not started: {string.Join(", ", notStarted)}");
@@ -64,7 +64,7 @@ public sealed record ComparisonResult(
 public static class Comparer
 {
     /// <summary>Checks every property for every reading; stops early (Complete = false) when cancelled.</summary>
-    public static ComparisonResult Run(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
+    public static ComparisonResult Run(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Property> invariants,
         ExploreLimits limits, IReadOnlyList<Scenario> scenarios, int threads = 0, CancellationToken cancel = default,
         Action<string>? progress = null)
     {
@@ -77,7 +77,7 @@ public static class Comparer
             var reading = readings[i];
             var label = $"reading {i + 1}/{readings.Count} ({reading.DisplayName})";
             progress?.Invoke($"{label}: 0/{source.Count} inputs");
-            var r = Verification.Run(source, reading, invariants, limits, threads, cancel,
+            var r = Verifier.Run(source, reading, invariants, limits, threads, cancel,
                 n => { if (n % 64 == 0 || n == source.Count) progress?.Invoke($"{label}: {n}/{source.Count} inputs"); });
             if (!r.Complete)
             {
@@ -92,7 +92,7 @@ public static class Comparer
     }
 
     /// <summary>The matrix from one partial per reading over every input of <paramref name="source"/> (merged from shards): what <see cref="Run"/> gives over them.</summary>
-    public static ComparisonResult Finish(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
+    public static ComparisonResult Finish(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Property> invariants,
         IReadOnlyList<ReadingPartial> partials, IReadOnlyList<Scenario> scenarios)
     {
         var results = new List<ReadingResult>();

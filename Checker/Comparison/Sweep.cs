@@ -132,10 +132,10 @@ public sealed record SweepEstimateInput(IReadOnlyList<SweepStep> Dimension, Swee
 /// <summary>A sweep's outcome: per dimension, the verdict matrix at each bound explored.</summary>
 /// <param name="Base">The bounds the dimensions move away from.</param>
 /// <param name="Readings">The readings.</param>
-/// <param name="Invariants">The properties.</param>
+/// <param name="Properties">The properties.</param>
 /// <param name="Dimensions">The dimensions, each with the steps explored.</param>
 /// <param name="Interrupted">When Ctrl-C stopped the sweep, the bounds whose step was lost; the finished steps are kept.</param>
-public sealed record SweepResult(BoundsSpace Base, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants,
+public sealed record SweepResult(BoundsSpace Base, IReadOnlyList<Reading> Readings, IReadOnlyList<Property> Properties,
     IReadOnlyList<DimensionResult> Dimensions, SweepPoint? Interrupted)
 {
     /// <summary>False when interrupted.</summary>
@@ -149,7 +149,7 @@ public sealed record SweepResult(BoundsSpace Base, IReadOnlyList<Reading> Readin
         var results = d.Steps[0].Result.Results;
         for (var r = 0; r < results.Count; r++)
             for (var k = 0; k < results[r].Verdicts.Count; k++)
-                cells.Add(new SweepCell(results[r].Reading, results[r].Verdicts[k].Invariant, [.. d.Steps.Select(s => s.Result.Results[r].Verdicts[k])]));
+                cells.Add(new SweepCell(results[r].Reading, results[r].Verdicts[k].Property, [.. d.Steps.Select(s => s.Result.Results[r].Verdicts[k])]));
         return cells;
     }
 
@@ -167,9 +167,9 @@ public sealed record SweepResult(BoundsSpace Base, IReadOnlyList<Reading> Readin
 
 /// <summary>The verdicts of one (reading, property) cell along a dimension.</summary>
 /// <param name="Reading">The reading.</param>
-/// <param name="Invariant">The property.</param>
+/// <param name="Property">The property.</param>
 /// <param name="Verdicts">The verdict at each step, in order.</param>
-public sealed record SweepCell(Reading Reading, Invariant Invariant, IReadOnlyList<Verdict> Verdicts)
+public sealed record SweepCell(Reading Reading, Property Property, IReadOnlyList<Verdict> Verdicts)
 {
     /// <summary>The step from which the last verdict holds at every later step: where it first appeared, when verdicts only grow with the bounds.</summary>
     public int Since
@@ -216,7 +216,7 @@ public static class Sweeper
     /// would not fit, and the whole sweep on cancellation (the finished steps are kept).</summary>
     /// <remarks><paramref name="explore"/> gives the matrix at a point from its inputs (default: <see cref="Comparer.Run"/> over them all);
     /// a shard checks its share of them, and merge combines the shards' partials.</remarks>
-    public static SweepResult Run(BoundsSpace at, IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
+    public static SweepResult Run(BoundsSpace at, IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<Reading> readings, IReadOnlyList<Property> invariants,
         ExploreLimits limits, SweepBudget? budget = null, int threads = 0, CancellationToken cancel = default,
         Action<string>? progress = null, Action<SweepStep>? stepDone = null, Func<SweepPoint, InputSource, ComparisonResult>? explore = null)
     {

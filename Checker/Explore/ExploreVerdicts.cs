@@ -73,7 +73,7 @@ public sealed class ExploreVerdicts(ExploreLimits limits, CancellationToken stop
     private byte[] PropertiesJson(ExploreCatalog catalog, Reading reading)
     {
         var source = catalog.Source();
-        var result = Verification.Run(source, reading, Invariants.All, limits, threads: 1, stopping);
+        var result = Verifier.Run(source, reading, PropertyRegistry.All, limits, threads: 1, stopping);
         return Write(w =>
         {
             w.WriteString("reading", reading.DisplayName);
@@ -86,9 +86,9 @@ public sealed class ExploreVerdicts(ExploreLimits limits, CancellationToken stop
             foreach (var v in result.Verdicts)
             {
                 w.WriteStartObject();
-                w.WriteString("id", v.Invariant.Id);
-                w.WriteString("kind", v.Invariant.Kind.ToString().ToLowerInvariant());
-                w.WriteString("summary", v.Invariant.Summary);
+                w.WriteString("id", v.Property.Id);
+                w.WriteString("kind", v.Property.Kind.ToString().ToLowerInvariant());
+                w.WriteString("summary", v.Property.Summary);
                 w.WriteString("verdict", v.Word);
                 w.WriteBoolean("vacuous", v.Vacuous);
                 w.WriteString("detail", v.Detail);

@@ -19,11 +19,11 @@ public sealed class PropertyChecks : ExplorationVisitor
     private readonly PropertyCheck[] all;
 
     /// <summary>Begins checking <paramref name="invariants"/>, each as it is (whether it applies to the reading is the caller's question), on one catalog under one reading.</summary>
-    public static PropertyChecks Begin(IEnumerable<Invariant> invariants, Catalog catalog, Reading reading) =>
+    public static PropertyChecks Begin(IEnumerable<Property> invariants, Catalog catalog, Reading reading) =>
         new(invariants.Select(i => i.Begin(catalog, reading)), catalog, reading);
 
     /// <summary>Checks <paramref name="invariants"/> on the states and transitions a trace visits (its graph, not an exhaustive one).</summary>
-    public static GraphFinding[] OnTrace(IEnumerable<Invariant> invariants, Trace trace, bool exercised = false)
+    public static GraphFinding[] OnTrace(IEnumerable<Property> invariants, Trace trace, bool exercised = false)
     {
         var checks = Begin(invariants, trace.Catalog, trace.Reading);
         return checks.Finish(StateGraph.FromTrace(trace, checks), exercised);

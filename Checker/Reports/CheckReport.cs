@@ -40,7 +40,7 @@ public static class CheckReport
         foreach (var v in result.Verdicts)
         {
             var word = v.Kind == VerdictKind.Violated ? v.Word.ToUpperInvariant() + (v.Exhaustive ? "" : "?") : v.Word;
-            var head = $"{v.Invariant.Id,-22}{word,-13}";
+            var head = $"{v.Property.Id,-22}{word,-13}";
             var lines = TextLayout.Wrap(v.Detail.Split(' '), new string(' ', 35)).ToList();
             sb.AppendLine(head + lines[0].TrimStart());
             foreach (var l in lines.Skip(1)) sb.AppendLine(l);
@@ -93,7 +93,7 @@ public static class CheckReport
         sb.AppendLine("| property | verdict | detail | trace |");
         sb.AppendLine("|---|---|---|---|");
         foreach (var v in result.Verdicts)
-            sb.AppendLine($"| `{v.Invariant.Id}` | {(v.Kind == VerdictKind.Violated ? $"**{v.Word}**{(v.Exhaustive ? "" : "?")}" : v.Word)} | {MarkdownText.Plain(v.Detail)} | {(v.Trace is null ? "" : MarkdownText.CellCode(ComparisonReport.TraceText(v)))} |");
+            sb.AppendLine($"| `{v.Property.Id}` | {(v.Kind == VerdictKind.Violated ? $"**{v.Word}**{(v.Exhaustive ? "" : "?")}" : v.Word)} | {MarkdownText.Plain(v.Detail)} | {(v.Trace is null ? "" : MarkdownText.CellCode(ComparisonReport.TraceText(v)))} |");
         sb.AppendLine();
         foreach (var line in CoverageLines(result.Coverage)) sb.AppendLine(line.TrimStart());
         return sb.ToString();
@@ -140,7 +140,7 @@ public static class CheckReport
                 ModelJson.WriteReading(w, reading);
                 if (result.Counterexample is { } cx)
                 {
-                    w.WriteString("property", result.Invariant!.Id);
+                    w.WriteString("property", result.Property!.Id);
                     w.WriteString("detail", result.Message);
                     w.WriteStartArray("trace");
                     foreach (var op in cx.Operations) w.WriteStringValue(op.Format(cx.Catalog));
@@ -166,7 +166,7 @@ public static class CheckReport
             if (scenario is null) sb.AppendLine(char.ToUpperInvariant(held[0]) + held[1..] + ".");
             else
             {
-                sb.AppendLine($"**`{result.Invariant!.Id}` violated**: {result.Message}");
+                sb.AppendLine($"**`{result.Property!.Id}` violated**: {result.Message}");
                 sb.AppendLine();
                 sb.AppendLine($"{char.ToUpperInvariant(shrunk[0]) + shrunk[1..]} ({result.Counterexample!.Operations.Count} operations):");
                 sb.AppendLine();
@@ -182,7 +182,7 @@ public static class CheckReport
         if (scenario is null) Paragraph(held);
         else
         {
-            Paragraph($"{result.Invariant!.Id} VIOLATED: {result.Message}");
+            Paragraph($"{result.Property!.Id} VIOLATED: {result.Message}");
             sb.AppendLine($"{shrunk} ({result.Counterexample!.Operations.Count} operations):");
             if (scenario.Split('\n').Any(l => l.Length > TextLayout.Width))
                 Paragraph("(long lines are wrapped here, with their continuation indented; --traces DIR writes the file to replay)");

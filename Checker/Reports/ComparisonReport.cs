@@ -54,7 +54,7 @@ public static class ComparisonReport
     {
         VerdictKind.Holds => v.Vacuous ? "(ok)" : "ok",
         VerdictKind.Violated => "X" + Verdict.FeatureLetters(v.Features) + (v.Exhaustive ? "" : "?"),
-        VerdictKind.Inconclusive => v.Invariant.Kind == PropertyKind.Safety ? "ok?" : "?",
+        VerdictKind.Inconclusive => v.Property.IsSafety ? "ok?" : "?",
         _ => "-",
     };
 
@@ -87,7 +87,7 @@ public static class ComparisonReport
     public static string Text(ComparisonResult c)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"klp-check compare: {Words.Count(c.Results.Count, "reading")} x {Words.Count(c.Invariants.Count, "property")}, mode {ModeName(c)}".Replace("propertys", "properties"));
+        sb.AppendLine($"klp-check compare: {Words.Count(c.Results.Count, "reading")} x {Words.Count(c.Properties.Count, "property")}, mode {ModeName(c)}".Replace("propertys", "properties"));
         ReportScope.AppendWrapped(sb, "scope: " + ReportScope.Of(c.Source, " per reading"));
         foreach (var line in NotExhaustive(c)) ReportScope.AppendWrapped(sb, line);
         sb.AppendLine();
@@ -102,9 +102,9 @@ public static class ComparisonReport
             sb.Append(new string(' ', first));
             sb.AppendLine(string.Concat(chunk.Select(r => heads[r].PadRight(width))).TrimEnd());
             sb.Append(new string(' ', first)).AppendLine(new string('-', chunk.Count * width - 1));
-            for (var k = 0; k < c.Invariants.Count; k++)
+            for (var k = 0; k < c.Properties.Count; k++)
             {
-                sb.Append(c.Invariants[k].Id.PadRight(first));
+                sb.Append(c.Properties[k].Id.PadRight(first));
                 foreach (var r in chunk) sb.Append(Mark(r.Verdicts[k]).PadRight(width));
                 sb.Length = sb.ToString().TrimEnd().Length;
                 sb.AppendLine();
@@ -127,7 +127,7 @@ public static class ComparisonReport
             sb.AppendLine();
             sb.AppendLine("Violations, each with its shortest trace (klp-check check --reading R");
             sb.AppendLine("--invariant ID --traces DIR writes it as a scenario for klp-check replay):");
-            foreach (var group in violated.GroupBy(v => (v.Invariant.Id, v.Detail, Trace: TraceText(v), v.Features, v.Input)))
+            foreach (var group in violated.GroupBy(v => (v.Property.Id, v.Detail, Trace: TraceText(v), v.Features, v.Input)))
             {
                 sb.AppendLine();
                 var needs = group.Key.Features == InputFeatures.None ? "" : $" [{Verdict.FeatureLetters(group.Key.Features)}]";
@@ -143,7 +143,7 @@ public static class ComparisonReport
         {
             sb.AppendLine();
             sb.AppendLine("Inconclusive, each with the cap that cut it:");
-            foreach (var group in inconclusive.GroupBy(v => (v.Invariant.Id, v.Detail)))
+            foreach (var group in inconclusive.GroupBy(v => (v.Property.Id, v.Detail)))
             {
                 sb.AppendLine();
                 foreach (var line in TextLayout.Wrap($"{group.Key.Id}: {string.Join(", ", group.Select(v => v.Reading.DisplayName))}".Split(' '), "")) sb.AppendLine(line);
@@ -187,7 +187,7 @@ public static class ComparisonReport
     public static string Markdown(ComparisonResult c)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"### klp-check compare: {Words.Count(c.Results.Count, "reading")} x {Words.Count(c.Invariants.Count, "property")}".Replace("propertys", "properties"));
+        sb.AppendLine($"### klp-check compare: {Words.Count(c.Results.Count, "reading")} x {Words.Count(c.Properties.Count, "property")}".Replace("propertys", "properties"));
         sb.AppendLine();
         sb.AppendLine($"Scope: {ReportScope.Markdown(c.Source, " per reading")}, mode {ModeName(c)}.");
         foreach (var line in NotExhaustive(c)) ReportScope.AppendMarkdown(sb, line);
@@ -197,9 +197,9 @@ public static class ComparisonReport
         sb.AppendLine().Append("|---|");
         foreach (var _ in c.Results) sb.Append("---|");
         sb.AppendLine();
-        for (var k = 0; k < c.Invariants.Count; k++)
+        for (var k = 0; k < c.Properties.Count; k++)
         {
-            sb.Append($"| `{c.Invariants[k].Id}` |");
+            sb.Append($"| `{c.Properties[k].Id}` |");
             foreach (var r in c.Results)
             {
                 var v = r.Verdicts[k];
@@ -207,7 +207,7 @@ public static class ComparisonReport
                 {
                     VerdictKind.Holds => v.Vacuous ? " holds (vacuous) |" : " holds |",
                     VerdictKind.Violated => $" **{v.Word}**{(v.Exhaustive ? "" : "?")} |",
-                    VerdictKind.Inconclusive => v.Invariant.Kind == PropertyKind.Safety ? " ok? |" : " inconclusive |",
+                    VerdictKind.Inconclusive => v.Property.IsSafety ? " ok? |" : " inconclusive |",
                     _ => " n/a |",
                 });
             }
@@ -233,7 +233,7 @@ public static class ComparisonReport
         {
             sb.AppendLine();
             sb.AppendLine("#### Inconclusive (a cap cut the exploration; raise `--max-states` or `--max-depth`)");
-            foreach (var group in undecided.GroupBy(v => (v.Invariant.Id, v.Detail)))
+            foreach (var group in undecided.GroupBy(v => (v.Property.Id, v.Detail)))
             {
                 sb.AppendLine();
                 sb.AppendLine($"- `{group.Key.Id}` under {string.Join(", ", group.Select(v => MarkdownText.Code(v.Reading.DisplayName)))}: {MarkdownText.Plain(group.Key.Detail)}");
@@ -259,7 +259,7 @@ public static class ComparisonReport
 
     /// <summary>The violations grouped by property, detail, trace, verdict word and input, in matrix order: one group per trace shared by several readings.</summary>
     public static List<IGrouping<(string Id, string Detail, string Trace, string Word, string? Input), Verdict>> ViolationGroups(ComparisonResult c) =>
-        [.. c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).GroupBy(v => (v.Invariant.Id, v.Detail, TraceText(v), v.Word, v.Input))];
+        [.. c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Violated).GroupBy(v => (v.Property.Id, v.Detail, TraceText(v), v.Word, v.Input))];
 
     /// <summary>The JSON document of docs/json.md.</summary>
     public static string Json(ComparisonResult c, string command = "compare")
@@ -278,7 +278,7 @@ public static class ComparisonReport
             w.WriteBoolean("exhaustive", c.Exhaustive);
             w.WriteString("mode", ModeName(c));
             w.WriteStartArray("properties");
-            foreach (var inv in c.Invariants)
+            foreach (var inv in c.Properties)
             {
                 w.WriteStartObject();
                 w.WriteString("id", inv.Id);
@@ -327,7 +327,7 @@ public static class ComparisonReport
     public static void WriteVerdict(Utf8JsonWriter w, Verdict v, bool scenario = true)
     {
         w.WriteStartObject();
-        w.WriteString("property", v.Invariant.Id);
+        w.WriteString("property", v.Property.Id);
         w.WriteString("verdict", v.Word);
         w.WriteBoolean("vacuous", v.Vacuous);
         w.WriteString("detail", v.Detail);
@@ -344,7 +344,7 @@ public static class ComparisonReport
             w.WriteEndArray();
             w.WriteString("input", v.Input);
             if (scenario)
-                w.WriteString("scenario", ScenarioWriter.Write($"{v.Invariant.Id} under {v.Reading.DisplayName}", v.Catalog, v.Reading, v.Trace, v.Detail));
+                w.WriteString("scenario", ScenarioWriter.Write($"{v.Property.Id} under {v.Reading.DisplayName}", v.Catalog, v.Reading, v.Trace, v.Detail));
         }
         else
         {

@@ -34,13 +34,13 @@ public static class DesignReport
     private static string Heading(Policies p) => DesignSpace.PolicyKeys.First(k => k.Policy == p).Key;
 
     /// <summary>Per required property, how many combinations broke it, for how many it was n/a, and for how many a cap left it inconclusive.</summary>
-    public static IReadOnlyList<(Invariant Invariant, int Violated, int NotApplicable, int Inconclusive)> Failures(DesignResult r) =>
+    public static IReadOnlyList<(Property Property, int Violated, int NotApplicable, int Inconclusive)> Failures(DesignResult r) =>
         [.. r.Required.Select((inv, k) => (inv,
             r.Points.Count(p => p.Verdicts[k].Kind == VerdictKind.Violated),
             r.Points.Count(p => p.Verdicts[k].Kind == VerdictKind.NotApplicable),
             r.Points.Count(p => p.Verdicts[k].Kind == VerdictKind.Inconclusive)))];
 
-    private static string FailureText((Invariant Invariant, int Violated, int NotApplicable, int Inconclusive) f) =>
+    private static string FailureText((Property Property, int Violated, int NotApplicable, int Inconclusive) f) =>
         $"violated by {f.Violated}" + (f.NotApplicable > 0 ? $", n/a for {f.NotApplicable}" : "") + (f.Inconclusive > 0 ? $", inconclusive for {f.Inconclusive}" : "");
 
     /// <summary>The header line of a design run a cap cut, or null.</summary>
@@ -110,7 +110,7 @@ public static class DesignReport
         sb.AppendLine();
         sb.AppendLine("Not kept (a combination may break several):");
         foreach (var f in Failures(r))
-            sb.AppendLine($"  {f.Invariant.Id}: {FailureText(f)}");
+            sb.AppendLine($"  {f.Property.Id}: {FailureText(f)}");
         sb.AppendLine();
         sb.AppendLine(Totals(r));
         if (!r.Complete) sb.AppendLine($"interrupted: {r.Points.Count} of {r.Space} combinations checked");
@@ -149,7 +149,7 @@ public static class DesignReport
         }
         sb.AppendLine();
         foreach (var f in Failures(r))
-            sb.AppendLine($"- `{f.Invariant.Id}`: {FailureText(f)}");
+            sb.AppendLine($"- `{f.Property.Id}`: {FailureText(f)}");
         sb.AppendLine();
         sb.AppendLine(Totals(r));
         return sb.ToString();

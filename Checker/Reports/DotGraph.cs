@@ -60,7 +60,7 @@ public static class DotGraph
             }
             var into = v.Kind == VerdictKind.Violated ? marks : witnesses;
             if (!into.TryGetValue(at, out var list)) into[at] = list = [];
-            list.Add(v.Invariant.Id);
+            list.Add(v.Property.Id);
         }
 
         var sb = new StringBuilder();

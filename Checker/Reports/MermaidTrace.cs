@@ -92,7 +92,7 @@ public static class MermaidTrace
     /// <summary>The diagrams of every verdict with a trace (violations and witnesses) of one reading.</summary>
     public static string ForVerdicts(IEnumerable<Verdict> verdicts, string h = "####") => Section(
         verdicts.Where(v => v.Trace is not null && v.Catalog is not null)
-            .Select(v => ($"`{v.Invariant.Id}` ({v.Word}):", TracePicture.OfVerdicts([v]))), h);
+            .Select(v => ($"`{v.Property.Id}` ({v.Word}):", TracePicture.OfVerdicts([v]))), h);
 
     /// <summary>The diagrams of each pair of classes' distinguishing trace.</summary>
     public static string ForEquivalence(EquivalenceResult r, string h = "###") => Section(Differences(r), h);

@@ -12,7 +12,7 @@ public static class SweepReport
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Title(SweepResult s) =>
-        $"{Words.Count(s.Readings.Count, "reading")} x {Words.Count(s.Invariants.Count, "property")}, mode {ModeName(s)}".Replace("propertys", "properties");
+        $"{Words.Count(s.Readings.Count, "reading")} x {Words.Count(s.Properties.Count, "property")}, mode {ModeName(s)}".Replace("propertys", "properties");
 
     private static string ModeName(SweepResult s) =>
         ReadingOptionText.ModeName(s.Readings.Count > 0 ? s.Readings[0].Options.Granularity : Granularity.Atomic);
@@ -107,7 +107,7 @@ public static class SweepReport
                 continue;
             }
             sb.AppendLine();
-            var n = s.Invariants.Count;
+            var n = s.Properties.Count;
             var rows = Enumerable.Range(0, n).Where(k => Enumerable.Range(0, s.Readings.Count).Any(r => Shown(cells[r * n + k]))).ToList();
             const int first = 22, width = 5;
             for (var start = 0; start < s.Readings.Count; start += 11)
@@ -116,7 +116,7 @@ public static class SweepReport
                 sb.Append(new string(' ', first)).AppendLine(string.Concat(chunk.Select(r => heads[r].PadRight(width))).TrimEnd());
                 foreach (var k in rows)
                 {
-                    var line = new StringBuilder(s.Invariants[k].Id.PadRight(first));
+                    var line = new StringBuilder(s.Properties[k].Id.PadRight(first));
                     foreach (var r in chunk)
                     {
                         var cell = cells[r * n + k];
@@ -148,9 +148,9 @@ public static class SweepReport
 
     private static List<IGrouping<(string Dimension, string Property, string History), SweepCell>> Changes(SweepResult s)
     {
-        var order = s.Invariants.ToList();
-        return [.. s.Dimensions.SelectMany(d => SweepResult.Cells(d).Where(Shown).Select(c => (d.Dimension, Cell: c)).OrderBy(x => order.IndexOf(x.Cell.Invariant)))
-            .GroupBy(x => (x.Dimension.Name, x.Cell.Invariant.Id, History(x.Dimension, x.Cell)), x => x.Cell)];
+        var order = s.Properties.ToList();
+        return [.. s.Dimensions.SelectMany(d => SweepResult.Cells(d).Where(Shown).Select(c => (d.Dimension, Cell: c)).OrderBy(x => order.IndexOf(x.Cell.Property)))
+            .GroupBy(x => (x.Dimension.Name, x.Cell.Property.Id, History(x.Dimension, x.Cell)), x => x.Cell)];
     }
 
     /// <summary>The closing line: how many cells are not settled or not decided, and whether the sweep was interrupted or stopped by the budget.</summary>
@@ -200,10 +200,10 @@ public static class SweepReport
             foreach (var _ in s.Readings) sb.Append("---|");
             sb.AppendLine();
             var cells = SweepResult.Cells(d);
-            for (var k = 0; k < s.Invariants.Count; k++)
+            for (var k = 0; k < s.Properties.Count; k++)
             {
-                sb.Append($"| `{s.Invariants[k].Id}` |");
-                foreach (var c in Enumerable.Range(0, s.Readings.Count).Select(r => cells[r * s.Invariants.Count + k]))
+                sb.Append($"| `{s.Properties[k].Id}` |");
+                foreach (var c in Enumerable.Range(0, s.Readings.Count).Select(r => cells[r * s.Properties.Count + k]))
                     sb.Append(!Shown(c) ? $" {c.Verdicts[0].Word} |" : c.Settled ? $" {History(d.Dimension, c)} |" : $" **{History(d.Dimension, c)}** |");
                 sb.AppendLine();
             }
@@ -230,7 +230,7 @@ public static class SweepReport
         foreach (var r in s.Readings) ModelJson.WriteReading(w, r);
         w.WriteEndArray();
         w.WriteStartArray("properties");
-        foreach (var inv in s.Invariants) w.WriteStringValue(inv.Id);
+        foreach (var inv in s.Properties) w.WriteStringValue(inv.Id);
         w.WriteEndArray();
         w.WriteStartArray("dimensions");
         foreach (var d in s.Dimensions) WriteDimension(w, d);
@@ -278,7 +278,7 @@ public static class SweepReport
         {
             w.WriteStartObject();
             w.WriteString("reading", c.Reading.DisplayName);
-            w.WriteString("property", c.Invariant.Id);
+            w.WriteString("property", c.Property.Id);
             w.WriteStartArray("verdicts");
             foreach (var v in c.Verdicts) w.WriteStringValue(v.Word);
             w.WriteEndArray();

@@ -19,7 +19,7 @@ namespace Klp.Check.Shards;
 /// <param name="run">The run the shards belong to.</param>
 public sealed class ClaimReplay(AuditedRun run)
 {
-    private sealed record TraceClaim(string File, string Where, InputSource Source, Reading Reading, Invariant Invariant, Candidate Best);
+    private sealed record TraceClaim(string File, string Where, InputSource Source, Reading Reading, Property Property, Candidate Best);
 
     private sealed record PairClaim(string File, string Where, InputSource Source, IReadOnlyList<Reading> Readings, int X, int Y, PairPartial Claim);
 
@@ -30,7 +30,7 @@ public sealed class ClaimReplay(AuditedRun run)
     public string Summary { get; private set; } = "";
 
     /// <summary>Adds the best trace a shard reports for a property.</summary>
-    public void Add(string file, string where, InputSource source, Reading reading, Invariant invariant, Candidate best) =>
+    public void Add(string file, string where, InputSource source, Reading reading, Property invariant, Candidate best) =>
         traces.Add(new TraceClaim(file, where, source, reading, invariant, best));
 
     /// <summary>Adds the best distinguishing input a shard reports for readings <paramref name="x"/> and <paramref name="y"/>.</summary>
@@ -45,9 +45,9 @@ public sealed class ClaimReplay(AuditedRun run)
         Parallel.For(0, traces.Count, options, i =>
         {
             var t = traces[i];
-            traceErrors[i] = Steps(t) ?? (t.Invariant.Kind == PropertyKind.Liveness ? null : CheckedOnTrace(t));
+            traceErrors[i] = Steps(t) ?? (t.Property.IsLiveness ? null : CheckedOnTrace(t));
         });
-        var liveness = Enumerable.Range(0, traces.Count).Where(i => traceErrors[i] is null && traces[i].Invariant.Kind == PropertyKind.Liveness);
+        var liveness = Enumerable.Range(0, traces.Count).Where(i => traceErrors[i] is null && traces[i].Property.IsLiveness);
 
         // The liveness claims, grouped by the input explored again.
         var inputs = liveness.GroupBy(i => (traces[i].Source, traces[i].Reading, traces[i].Best.Index)).Select(g => g.ToList()).ToList();
@@ -55,10 +55,10 @@ public sealed class ClaimReplay(AuditedRun run)
         {
             var group = inputs[g];
             var first = traces[group[0]];
-            var invariants = group.Select(i => traces[i].Invariant).Distinct().ToList();
-            var again = ReadingPartial.Check(first.Source, first.Reading, invariants, run.Limits, [first.Best.Index], threads: 1);
+            var invariants = group.Select(i => traces[i].Property).Distinct().ToList();
+            var again = Verifier.Check(first.Source, first.Reading, invariants, run.Limits, [first.Best.Index], threads: 1);
             foreach (var i in group)
-                traceErrors[i] = Agrees(traces[i], again.Properties[invariants.IndexOf(traces[i].Invariant)]?.Best, "explored again");
+                traceErrors[i] = Agrees(traces[i], again.Properties[invariants.IndexOf(traces[i].Property)]?.Best, "explored again");
         });
 
         var pairErrors = new string?[pairs.Count];
@@ -89,7 +89,7 @@ public sealed class ClaimReplay(AuditedRun run)
     // The property checked on the states and transitions the trace visits.
     private static string? CheckedOnTrace(TraceClaim t)
     {
-        var finding = PropertyChecks.OnTrace([t.Invariant], new Trace(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace))[0].Finding;
+        var finding = PropertyChecks.OnTrace([t.Property], new Trace(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace))[0].Finding;
         return Agrees(t, finding.Found ? new Candidate(t.Best.Features, finding.Trace!.Count, t.Best.Index, finding.Trace, finding.Message!) : null, "replayed");
     }
 
@@ -106,7 +106,7 @@ public sealed class ClaimReplay(AuditedRun run)
     }
 
     private static string Claim(TraceClaim t) =>
-        $"{(t.Invariant.Kind == PropertyKind.Witness ? "witness" : "violation")} of {t.Invariant.Id} under {t.Reading.DisplayName}";
+        $"{(t.Property.IsWitness ? "witness" : "violation")} of {t.Property.Id} under {t.Reading.DisplayName}";
 
     private string? Diverges(PairClaim p, Lockstep lockstep)
     {

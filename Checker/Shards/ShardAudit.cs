@@ -17,9 +17,9 @@ public sealed record RunStep(string? Bounds, InputSource Source);
 /// <param name="Kind">compare, check or sweep.</param>
 /// <param name="Steps">The steps, in the order a sweep explores them; one for compare and check.</param>
 /// <param name="Readings">The readings, in order.</param>
-/// <param name="Invariants">The properties, in order.</param>
+/// <param name="Properties">The properties, in order.</param>
 /// <param name="Limits">The caps.</param>
-public sealed record AuditedRun(string Kind, IReadOnlyList<RunStep> Steps, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits)
+public sealed record AuditedRun(string Kind, IReadOnlyList<RunStep> Steps, IReadOnlyList<Reading> Readings, IReadOnlyList<Property> Properties, ExploreLimits Limits)
 {
     /// <summary>True when each shard carries an equivalence partial: a compare of two readings or more.</summary>
     public bool Compares => Kind == "compare" && Readings.Count > 1;
@@ -128,7 +128,7 @@ public static class ShardAudit
 
     private static string? Reading(ReadingPartial p, string where, StepShare step, Reading reading, AuditedRun run, ClaimReplay claims, string file)
     {
-        var invariants = run.Invariants;
+        var invariants = run.Properties;
         var count = step.Inputs.Count;
         if (p.Properties.Length != invariants.Count)
             return $"{where}.properties: {p.Properties.Length} entries, and the run's identity names {invariants.Count} properties";
@@ -158,7 +158,7 @@ public static class ShardAudit
         return null;
     }
 
-    private static string? Property(PropertyPartial q, string at, Invariant inv, Reading reading, Dictionary<int, (string Cap, long Frontier)> cut, ReadingPartial p, StepShare step)
+    private static string? Property(PropertyPartial q, string at, Property inv, Reading reading, Dictionary<int, (string Cap, long Frontier)> cut, ReadingPartial p, StepShare step)
     {
         if (q.Applicable > step.Inputs.Count) return $"{at}.applicable: {q.Applicable}, and {step.Of} has {Words.Count(step.Inputs.Count, "input")}";
         if (q.Undecided > q.Applicable) return $"{at}.undecided: {q.Undecided}, more than the {q.Applicable} inputs it applies to";
@@ -177,7 +177,7 @@ public static class ShardAudit
         if (q.Best is not { } b)
             return (int)q.Needed == AllFeatures ? null : $"{at}.needed: {(int)q.Needed}, and without a best trace no input violates {inv.Id}";
         if (!step.Set.Contains(b.Index)) return $"{at}.best.index: input {b.Index + 1} is not one of {step.Of}";
-        var features = inv.Kind == PropertyKind.Witness ? InputFeatures.None : step.Source.Features(b.Index);
+        var features = inv.IsWitness ? InputFeatures.None : step.Source.Features(b.Index);
         if (b.Features != features) return $"{at}.best.features: {(int)b.Features}, and input {b.Index + 1} has {(int)features}";
         if ((q.Needed & ~b.Features) != 0) return $"{at}.needed: {(int)q.Needed}, features the best input {b.Index + 1} does not have";
         if (q.Applicable == 0) return $"{at}: a best trace on input {b.Index + 1}, and no input it applies to";

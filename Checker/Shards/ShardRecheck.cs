@@ -39,7 +39,7 @@ public static class ShardRecheck
                 var source = run.Steps[t].Source;
                 var sweep = run.Kind == "sweep";
                 var readings = sweep ? p.Steps[t].Readings : p.Readings;
-                var again = ReadingPartial.CheckAll(source, run.Readings, run.Invariants, run.Limits, chosen, threads, default, null);
+                var again = Verifier.CheckAll(source, run.Readings, run.Properties, run.Limits, chosen, threads, default, null);
                 for (var r = 0; r < readings.Count; r++)
                     if (new Comparison(sweep ? $"steps[{t}].readings[{r}]" : $"readings[{r}]", full, chosen).Reading(readings[r], again[r]) is { } error)
                         return $"{file}: merge: --recheck: {error}";

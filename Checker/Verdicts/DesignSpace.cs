@@ -58,7 +58,7 @@ public sealed record DesignPoint(Reading Reading, Policies Relevant, int Simplic
 /// <param name="States">Distinct states explored over every combination.</param>
 /// <param name="Complete">False when interrupted.</param>
 /// <param name="Elapsed">Wall time.</param>
-public sealed record DesignResult(InputSource Source, IReadOnlyList<Invariant> Required, Granularity Granularity,
+public sealed record DesignResult(InputSource Source, IReadOnlyList<Property> Required, Granularity Granularity,
     IReadOnlyList<DesignPoint> Points, int Space, long States, bool Complete, TimeSpan Elapsed)
 {
     /// <summary>The combinations that keep every required property, simplest first.</summary>
@@ -229,7 +229,7 @@ public static class DesignSpace
     }
 
     /// <summary>Checks the required properties for every combination, simplest first; stops early (Complete = false) when cancelled.</summary>
-    public static DesignResult Explore(InputSource source, IReadOnlyList<Invariant> required, Granularity granularity, ExploreLimits limits,
+    public static DesignResult Explore(InputSource source, IReadOnlyList<Property> required, Granularity granularity, ExploreLimits limits,
         int threads = 0, CancellationToken cancel = default, Action<string>? progress = null)
     {
         var clock = Stopwatch.StartNew();
@@ -242,7 +242,7 @@ public static class DesignSpace
             var (reading, relevant) = combinations[k];
             var label = $"combination {k + 1}/{combinations.Count}";
             progress?.Invoke(label);
-            var result = Verification.Run(source, reading, required, limits, threads, cancel,
+            var result = Verifier.Run(source, reading, required, limits, threads, cancel,
                 n => { if (n % 64 == 0) progress?.Invoke($"{label}: {n}/{source.Count} inputs"); });
             if (!result.Complete)
             {

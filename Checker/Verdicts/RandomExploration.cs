@@ -4,6 +4,7 @@ using Klp.Check.Engine;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
+using Property = Klp.Check.Properties.Property;
 using Microsoft.FSharp.Core;
 
 namespace Klp.Check.Verdicts;
@@ -12,9 +13,9 @@ namespace Klp.Check.Verdicts;
 /// <param name="Seed">The seed; <c>--seed</c> with it reproduces the run exactly.</param>
 /// <param name="Runs">How many runs were tried (before shrinking).</param>
 /// <param name="Counterexample">The shrunk failing run, or null.</param>
-/// <param name="Invariant">The property it violates.</param>
+/// <param name="Property">The property it violates.</param>
 /// <param name="Message">What the run shows.</param>
-public sealed record RandomResult(ulong Seed, int Runs, Trace? Counterexample, Invariant? Invariant, string? Message)
+public sealed record RandomResult(ulong Seed, int Runs, Trace? Counterexample, Property? Property, string? Message)
 {
     /// <summary>How many runs were checked before the end or an interruption.</summary>
     public int Checked { get; init; }
@@ -33,17 +34,17 @@ public static class RandomExploration
 
     /// <summary>Checks the safety properties among <paramref name="invariants"/> on random runs of catalogs from <paramref name="catalogs"/>.</summary>
     /// <remarks>When <paramref name="cancel"/> fires, the remaining runs are skipped and the result says how many were checked.</remarks>
-    public static RandomResult Run(Gen<Catalog> catalogs, Reading reading, IReadOnlyList<Invariant> invariants, int runs, int maxLength, ulong seed,
+    public static RandomResult Run(Gen<Catalog> catalogs, Reading reading, IReadOnlyList<Property> invariants, int runs, int maxLength, ulong seed,
         CancellationToken cancel = default)
     {
         var checkedRuns = 0;
-        var safety = invariants.Where(i => i.Kind == PropertyKind.Safety && i.NotApplicable(reading) is null).ToList();
+        var safety = invariants.Where(i => i.IsSafety && i.NotApplicable(reading) is null).ToList();
         var gen = from catalog in catalogs
                   from length in Gen.Choose(1, maxLength)
                   from ops in Generators.Operations(catalog, length)
                   select new Trace(catalog, reading, ops);
         Trace? smallest = null;
-        Invariant? which = null;
+        Property? which = null;
         string? message = null;
         var property = Prop.ForAll(Arb.From(gen, Generators.ShrinkTrace), run =>
         {
@@ -73,7 +74,7 @@ public static class RandomExploration
         {
             // Trim the run to the step where the violation first shows.
             var trimmed = smallest;
-            while (trimmed.Operations.Count > 1 && FirstViolation(trimmed with { Operations = [.. trimmed.Operations.SkipLast(1)] }, safety).Invariant is not null)
+            while (trimmed.Operations.Count > 1 && FirstViolation(trimmed with { Operations = [.. trimmed.Operations.SkipLast(1)] }, safety).Property is not null)
                 trimmed = trimmed with { Operations = [.. trimmed.Operations.SkipLast(1)] };
             smallest = WithoutUnusedPatches(trimmed, safety);
             (which, message) = FirstViolation(smallest, safety);
@@ -86,7 +87,7 @@ public static class RandomExploration
     }
 
     /// <summary>The run on a catalog holding only the patches its operations name (and those they refer to), if it still fails.</summary>
-    public static Trace WithoutUnusedPatches(Trace run, IReadOnlyList<Invariant> safety)
+    public static Trace WithoutUnusedPatches(Trace run, IReadOnlyList<Property> safety)
     {
         var c = run.Catalog;
         var keep = new bool[c.Count];
@@ -115,7 +116,7 @@ public static class RandomExploration
             var smaller = new Catalog(patches, c.AddSetsVariants.Skip(1));
             var ops = run.Operations.Select(o => o.Patch < c.Count ? o with { Patch = (byte)map[o.Patch] } : o).ToArray();
             var candidate = new Trace(smaller, run.Reading, ops);
-            return FirstViolation(candidate, safety).Invariant is not null ? candidate : run;
+            return FirstViolation(candidate, safety).Property is not null ? candidate : run;
         }
         catch (CatalogException)
         {
@@ -124,7 +125,7 @@ public static class RandomExploration
     }
 
     /// <summary>The first safety property a run violates, checked on the states and transitions it visits.</summary>
-    public static (Invariant? Invariant, string? Message) FirstViolation(Trace run, IReadOnlyList<Invariant> safety)
+    public static (Property? Property, string? Message) FirstViolation(Trace run, IReadOnlyList<Property> safety)
     {
         var found = PropertyChecks.OnTrace(safety, run);
         for (var k = 0; k < safety.Count; k++)

@@ -240,7 +240,7 @@ public class CheckAndCompareCommandTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        var result = Comparer.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.All, Invariants.All, default, [], cancel: cts.Token);
+        var result = Comparer.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.All, PropertyRegistry.All, default, [], cancel: cts.Token);
 
         Assert.False(result.Complete);
         Assert.Empty(result.Results);

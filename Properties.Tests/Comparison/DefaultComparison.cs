@@ -12,7 +12,7 @@ namespace Klp.Check.Tests.Comparison;
 public static class DefaultComparison
 {
     private static readonly Lazy<ComparisonResult> result = new(() =>
-        Comparer.Run(InputSource.Plans(InputOptions.DefaultPlans), Readings.All, Invariants.All, new ExploreLimits(), []));
+        Comparer.Run(InputSource.Plans(InputOptions.DefaultPlans), Readings.All, PropertyRegistry.All, new ExploreLimits(), []));
 
     /// <summary>The verdict matrix at the default bounds, without scenario replays.</summary>
     public static ComparisonResult Result => result.Value;
@@ -22,5 +22,5 @@ public static class DefaultComparison
 
     /// <summary>The verdict of one cell.</summary>
     public static Verdict Cell(string reading, string property) =>
-        Result.Results.Single(r => r.Reading.DisplayName == reading).Verdicts.Single(v => v.Invariant.Id == property);
+        Result.Results.Single(r => r.Reading.DisplayName == reading).Verdicts.Single(v => v.Property.Id == property);
 }

@@ -62,7 +62,7 @@ public class SweepTests
         var dimensions = SweepDimension.Of(defaults, [new SweepRange("releases", 1, 4)]);
         var budget = new SweepBudget(1_000, e => e.Next.Bounds.Value("releases") >= 3 ? 10_000 : 0);
 
-        var result = Sweeper.Run(defaults, dimensions, [Readings.Upstream], [Invariants.Find("no-shared-function")!], new ExploreLimits(), budget);
+        var result = Sweeper.Run(defaults, dimensions, [Readings.Upstream], [PropertyRegistry.Find("no-shared-function")!], new ExploreLimits(), budget);
 
         var d = Assert.Single(result.Dimensions);
         Assert.Equal(["releases=1", "releases=2"], d.Steps.Select(s => s.Point.Label));
@@ -77,7 +77,7 @@ public class SweepTests
         using var cts = new CancellationTokenSource();
         var dimensions = SweepDimension.Of(defaults, [new SweepRange("releases", 1, 3)]);
 
-        var result = Sweeper.Run(defaults, dimensions, [Readings.Upstream], [Invariants.Find("no-shared-function")!], new ExploreLimits(),
+        var result = Sweeper.Run(defaults, dimensions, [Readings.Upstream], [PropertyRegistry.Find("no-shared-function")!], new ExploreLimits(),
             cancel: cts.Token, stepDone: _ => cts.Cancel());
 
         Assert.False(result.Complete);
@@ -89,9 +89,9 @@ public class SweepTests
     [Fact]
     public void Cell_VerdictFlipsBack_SinceIsTheStartOfTheLastRun()
     {
-        var holds = new Verdict(Invariants.Find("one-per-set")!, Readings.Upstream, VerdictKind.Holds, "", null, null, null);
-        var violated = holds with { Kind = VerdictKind.Violated };
-        var cell = new SweepCell(Readings.Upstream, holds.Invariant, [holds, violated, holds, holds]);
+        var holds = Verdict.Holds(PropertyRegistry.Find("one-per-set")!, Readings.Upstream, "");
+        var violated = Verdict.Violated(holds.Property, Readings.Upstream, "");
+        var cell = new SweepCell(Readings.Upstream, holds.Property, [holds, violated, holds, holds]);
 
         Assert.Equal(2, cell.Since);
         Assert.True(cell.Settled);

@@ -19,7 +19,7 @@ public class VerdictMatrixTests
         var cells = Baseline.Parse(File.ReadAllText(RepositoryFiles.Full(DefaultComparison.BaselineFile)), DefaultComparison.BaselineFile, errors);
         Assert.Empty(errors);
         var data = new TheoryData<string, string, string>();
-        foreach (var ((reading, property), (verdict, _)) in cells.OrderBy(c => c.Value.Line)) data.Add(reading, property, verdict);
+        foreach (var c in cells.Cells.OrderBy(c => c.Line)) data.Add(c.Reading, c.Property, c.Verdict);
         return data;
     }
 
@@ -30,7 +30,7 @@ public class VerdictMatrixTests
 
     [Fact]
     public void Baseline_CoversEveryReadingAndEveryProperty() =>
-        Assert.Equal(Readings.All.Count * Invariants.All.Count, Cells().Count);
+        Assert.Equal(Readings.All.Count * PropertyRegistry.All.Count, Cells().Count);
 
     [Fact]
     public void EveryViolatedCell_TraceReplaysThroughScenarioFileToTheViolation()
@@ -40,14 +40,14 @@ public class VerdictMatrixTests
         foreach (var v in violated)
         {
             var text = ScenarioWriter.Write("t", v.Catalog!, v.Reading, v.Trace!, v.Detail);
-            var scenario = ScenarioParser.Parse(text, $"{v.Reading.Name}-{v.Invariant.Id}.klp");
+            var scenario = ScenarioParser.Parse(text, $"{v.Reading.Name}-{v.Property.Id}.klp");
             var replay = Replayer.Run(scenario, Replayer.Columns(scenario, [v.Reading], null));
             Assert.Empty(replay.Failures);
             Assert.Equal(v.Trace!.Count, scenario.Steps.Count - 1);
-            if (v.Invariant.Kind != PropertyKind.Safety) continue;
+            if (!v.Property.IsSafety) continue;
             // Replayed on its own, the trace still breaks the property.
-            var finding = PropertyChecks.OnTrace([v.Invariant], new Trace(scenario.Catalog, v.Reading, [.. scenario.Steps.Skip(1).Select(s => s.Operation!.Value)]))[0].Finding;
-            Assert.True(finding.Found, $"{v.Invariant.Id} under {v.Reading.DisplayName}: trace no longer violates");
+            var finding = PropertyChecks.OnTrace([v.Property], new Trace(scenario.Catalog, v.Reading, [.. scenario.Steps.Skip(1).Select(s => s.Operation!.Value)]))[0].Finding;
+            Assert.True(finding.Found, $"{v.Property.Id} under {v.Reading.DisplayName}: trace no longer violates");
             Assert.Equal(v.Detail, finding.Message);
         }
     }
@@ -91,11 +91,11 @@ public class VerdictMatrixTests
             "replace-set-unisolated" => (Readings.ReplaceSet, Readings.ReplaceSet with { Options = Readings.ReplaceSet.Options with { Isolation = Isolation.None } }),
             _ => (Readings.Positional, Readings.Positional with { Encoding = PlanEncoding.Dynamic }),
         };
-        var inv = Invariants.Find(property)!;
+        var inv = PropertyRegistry.Find(property)!;
         var source = InputSource.Plans(new PlanBounds(Releases: 3));
 
-        var kept = Verification.Run(source, preset, [inv], new ExploreLimits());
-        var caught = Verification.Run(source, broken, [inv], new ExploreLimits());
+        var kept = Verifier.Run(source, preset, [inv], new ExploreLimits());
+        var caught = Verifier.Run(source, broken, [inv], new ExploreLimits());
 
         Assert.Equal(VerdictKind.Holds, kept.Verdicts[0].Kind);
         Assert.Equal(VerdictKind.Violated, caught.Verdicts[0].Kind);
@@ -134,7 +134,7 @@ public class VerdictsDocTests
         var reading = Cli.ParseReadings(["replace-set(isolation=none)"], null, TextWriter.Null)![0];
         var bounds = new RawBounds(Patches: 2, States: true);
 
-        var result = Verification.Run(InputSource.Raw(bounds), reading, [Invariants.Find("state-monotonic")!], default);
+        var result = Verifier.Run(InputSource.Raw(bounds), reading, [PropertyRegistry.Find("state-monotonic")!], default);
 
         var v = result.Verdicts[0];
         Assert.Equal("violated[s]", v.Word);

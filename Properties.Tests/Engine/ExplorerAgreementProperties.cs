@@ -14,7 +14,7 @@ namespace Klp.Check.Tests.Engine;
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 100)]
 public class ExplorerAgreementProperties
 {
-    // One explorer for every generated input, recycling each graph, as Verification uses it.
+    // One explorer for every generated input, recycling each graph, as the verifier uses it.
     private readonly Explorer explorer = new();
 
     private sealed record Graph(

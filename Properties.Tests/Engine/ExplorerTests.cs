@@ -200,7 +200,7 @@ public class RefusalCheckTests
     public void RefusalThatChangedTheState_IsReportedWithItsTrace()
     {
         var catalog = new Catalog([new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "f", 0)], [], false, [1u])]);
-        var check = Invariants.Find("refusal-is-atomic")!.Begin(catalog, Readings.Flat);
+        var check = PropertyRegistry.Find("refusal-is-atomic")!.Begin(catalog, Readings.Flat);
         var g = StateGraph.FromTrace(new Trace(catalog, Readings.Flat, [Operation.Load(0), Operation.Load(0)]), check);
         Assert.False(check.Finish(new GraphFacts(g)).Found);
 
@@ -224,7 +224,7 @@ public class RefusalCheckTests
     public void PropertyChecks_OnlyChangingRefusalsWanted_LetTheSearchSkipTheOthers()
     {
         var catalog = ScenarioParser.ParseFile(RepositoryFiles.Full("scenarios/thread/petr-timeline-tuesday-set3.klp")).Catalog;
-        var atomic = Invariants.Find("refusal-is-atomic")!.Begin(catalog, Readings.Flat);
+        var atomic = PropertyRegistry.Find("refusal-is-atomic")!.Begin(catalog, Readings.Flat);
 
         Assert.False(new PropertyChecks([atomic], catalog, Readings.Flat).SeesUnchangedRefusals);
         Assert.True(new PropertyChecks([atomic, new EveryRefusal()], catalog, Readings.Flat).SeesUnchangedRefusals);

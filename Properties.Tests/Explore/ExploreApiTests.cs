@@ -284,13 +284,13 @@ public sealed class ExploreApiTests : IClassFixture<ExploreApiTests.Host>, IDisp
     public async Task Properties_Flat_AreTheCheckersVerdictsOnTheCatalog()
     {
         var catalog = Shipped.Find(JoeId)!;
-        var expected = Verification.Run(catalog.Source(), Readings.Flat, Invariants.All, new ExploreLimits(), threads: 1);
+        var expected = Verifier.Run(catalog.Source(), Readings.Flat, PropertyRegistry.All, new ExploreLimits(), threads: 1);
 
         var (status, body) = await Get($"/api/properties?c={JoeId}&r=flat");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var properties = body["properties"]!.AsArray();
-        Assert.Equal(expected.Verdicts.Select(v => v.Invariant.Id), properties.Select(p => (string?)p!["id"]));
+        Assert.Equal(expected.Verdicts.Select(v => v.Property.Id), properties.Select(p => (string?)p!["id"]));
         Assert.Equal(expected.Verdicts.Select(v => v.Word), properties.Select(p => (string?)p!["verdict"]));
         Assert.Equal(expected.Verdicts.Select(v => v.Trace is null ? null : UrlTrace.Format(v.Catalog!, v.Trace)), properties.Select(p => (string?)p!["trace"]));
         Assert.Contains(properties, p => ((string)p!["verdict"]!).StartsWith("violated", StringComparison.Ordinal));

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
+using Property = FsCheck.Property;
 using Klp.Check.Conformance;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
@@ -113,8 +114,8 @@ public class SymmetryProperties
         var bounds = new RawBounds(Patches: 2, Numbers: 3, Sets: 2, Functions: 2, States: false, Customers: true);
         var r = Readings.Find(reading)!;
 
-        var reduced = Verification.Run(InputSource.Raw(bounds, reduce: true), r, Invariants.All, default);
-        var full = Verification.Run(InputSource.Raw(bounds, reduce: false), r, Invariants.All, default);
+        var reduced = Verifier.Run(InputSource.Raw(bounds, reduce: true), r, PropertyRegistry.All, default);
+        var full = Verifier.Run(InputSource.Raw(bounds, reduce: false), r, PropertyRegistry.All, default);
 
         Assert.Equal(full.Verdicts.Select(v => v.Word), reduced.Verdicts.Select(v => v.Word));
         Assert.True(reduced.Coverage.Catalogs < full.Coverage.Catalogs);

@@ -1,6 +1,7 @@
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
+using Property = FsCheck.Property;
 using Klp.Check.Conformance;
 using Klp.Check.Engine;
 using Klp.Check.Inputs;
@@ -20,7 +21,7 @@ public class GraphFactsProperties
     public Property CustomerLoadsRecordedDuringTheSearch_GiveTheFactsOfAppliedLoads(Trace run, bool twoPhase)
     {
         var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
-        var checks = Invariants.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
+        var checks = PropertyRegistry.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
         var visitor = new PropertyChecks(checks, run.Catalog, reading);
         var g = new Explorer().Explore(run.Catalog, reading, new ExploreLimits(MaxStates: 20_000), visitor: visitor);
         var recorded = visitor.CustomerLoads(g);

@@ -21,11 +21,11 @@ public class OnePerSetTests
         var reading = Readings.Flat with { Name = "flat-stacking", Replace = ReplaceRule.ByReplaceFlag };
         Operation[] ops = [Operation.Load(0), Operation.Load(1), Operation.Load(2)];
 
-        var (invariant, message) = RandomExploration.FirstViolation(new Trace(catalog, reading, ops), [Invariants.Find("one-per-set")!]);
-        var beforeTheLoad = RandomExploration.FirstViolation(new Trace(catalog, reading, ops[..^1]), [Invariants.Find("one-per-set")!]);
+        var (invariant, message) = RandomExploration.FirstViolation(new Trace(catalog, reading, ops), [PropertyRegistry.Find("one-per-set")!]);
+        var beforeTheLoad = RandomExploration.FirstViolation(new Trace(catalog, reading, ops[..^1]), [PropertyRegistry.Find("one-per-set")!]);
 
         Assert.Equal("one-per-set", invariant?.Id);
         Assert.Equal("two enabled patches occupy set 1", message);
-        Assert.Null(beforeTheLoad.Invariant);
+        Assert.Null(beforeTheLoad.Property);
     }
 }

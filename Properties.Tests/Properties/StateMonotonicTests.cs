@@ -1,6 +1,7 @@
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
+using Property = FsCheck.Property;
 using Klp.Check.Commands;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
@@ -14,7 +15,7 @@ namespace Klp.Check.Tests.Properties;
 /// <summary><c>state-monotonic</c> finds a lowered state whichever catalog index its declarers have.</summary>
 public class StateMonotonicTests
 {
-    private static readonly Invariant stateMonotonic = Invariants.Find("state-monotonic")!;
+    private static readonly Klp.Check.Properties.Property stateMonotonic = PropertyRegistry.Find("state-monotonic")!;
 
     // Two customer patches in different sets declare state 1: with isolation=functions-only the
     // second loads beside the first without replacing it, and its version becomes the active one.
@@ -26,7 +27,7 @@ public class StateMonotonicTests
         var catalog = ScenarioParser.Parse(patches, "two-declarers.klp").Catalog;
         var reading = Cli.ParseReadings(["replace-set(isolation=functions-only)"], null, TextWriter.Null)![0];
 
-        var v = Verification.Run(InputSource.Single(catalog, "two-declarers.klp"), reading, [stateMonotonic], default).Verdicts[0];
+        var v = Verifier.Run(InputSource.Single(catalog, "two-declarers.klp"), reading, [stateMonotonic], default).Verdicts[0];
 
         Assert.Equal(VerdictKind.Violated, v.Kind);
         Assert.Equal("loading low lowers state 1 from v2 to v1", v.Detail);
@@ -40,8 +41,8 @@ public class StateMonotonicTests
         Prop.ForAll(Generators.Catalogs(2, 3).ToArbitrary(), Generators.Readings().ToArbitrary(), (catalog, reading) =>
         {
             var reversed = new Catalog(catalog.Patches.Reverse(), catalog.AddSetsVariants.Skip(1));
-            var forward = Verification.Run(InputSource.Single(catalog, "generated"), reading, [stateMonotonic], default, threads: 1).Verdicts[0];
-            var backward = Verification.Run(InputSource.Single(reversed, "generated"), reading, [stateMonotonic], default, threads: 1).Verdicts[0];
+            var forward = Verifier.Run(InputSource.Single(catalog, "generated"), reading, [stateMonotonic], default, threads: 1).Verdicts[0];
+            var backward = Verifier.Run(InputSource.Single(reversed, "generated"), reading, [stateMonotonic], default, threads: 1).Verdicts[0];
             return (forward.Kind == backward.Kind)
                 .Label($"{reading.DisplayName}: {forward.Word} ({forward.Detail}), reversed {backward.Word} ({backward.Detail}) on {CatalogText.Describe(catalog)}")
                 .Classify(forward.Kind == VerdictKind.Violated, "violated");

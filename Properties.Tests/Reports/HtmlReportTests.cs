@@ -62,7 +62,7 @@ public class HtmlReportTests
         var headers = doc.QuerySelectorAll("table.matrix thead th").Skip(1).Select(th => th.TextContent).ToList();
         var rows = doc.QuerySelectorAll("table.matrix tbody tr").ToList();
         Assert.Equal(Readings.All.Select(r => r.Name), headers);
-        Assert.Equal(Invariants.All.Count, rows.Count);
+        Assert.Equal(PropertyRegistry.All.Count, rows.Count);
         foreach (var row in rows)
         {
             var cells = row.QuerySelectorAll("td").ToList();
@@ -82,7 +82,7 @@ public class HtmlReportTests
     {
         var doc = Parse(ComparePage);
         var readings = Readings.All.Select(r => r.Name).ToList();
-        var row = Invariants.All.ToList().FindIndex(i => i.Id == "no-silent-revert");
+        var row = PropertyRegistry.All.ToList().FindIndex(i => i.Id == "no-silent-revert");
 
         var cell = doc.QuerySelectorAll("table.matrix tbody tr")[row].QuerySelectorAll("td")[readings.IndexOf("flat")];
         var target = doc.GetElementById(cell.QuerySelector("a")!.GetAttribute("href")![1..])!;

@@ -12,7 +12,7 @@ public class DesignSpaceTests
 {
     private static readonly string[] Issue = ["one-per-set", "customer-untouched", "hotfixes-absorbed"];
 
-    private static IReadOnlyList<Invariant> Required(params string[] ids) => [.. ids.Select(id => Invariants.Find(id)!)];
+    private static IReadOnlyList<Property> Required(params string[] ids) => [.. ids.Select(id => PropertyRegistry.Find(id)!)];
 
     [Fact]
     public void Combinations_OnDefaultDesignPlans_NinetyMeaningfulOnes()
@@ -72,7 +72,7 @@ public class DesignSpaceTests
         // A combination that breaks a requirement carries a trace that replays under it.
         var failed = r.Points.First(p => !p.Keeps && p.Matches.Contains("flat-dynamic"));
         var v = failed.Verdicts.First(x => x.Kind == VerdictKind.Violated);
-        Assert.Equal("customer-untouched", v.Invariant.Id);
+        Assert.Equal("customer-untouched", v.Property.Id);
         new Trace(v.Catalog!, failed.Reading, v.Trace!).End();
         var text = DesignReport.Text(r);
         Assert.All(text.Split('\n'), line => Assert.True(line.Length <= 80, $"{line.Length} columns: {line}"));

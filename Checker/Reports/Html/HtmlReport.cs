@@ -145,7 +145,7 @@ public static class HtmlReport
     /// <param name="closing">Lines for the footer after the totals (coverage, for <c>check</c>).</param>
     public static string Comparison(ComparisonResult c, string command = "compare", IEnumerable<string>? closing = null)
     {
-        var title = $"klp-check {command}: {c.Results.Count} reading{(c.Results.Count == 1 ? "" : "s")} \u00d7 {c.Invariants.Count} properties";
+        var title = $"klp-check {command}: {c.Results.Count} reading{(c.Results.Count == 1 ? "" : "s")} \u00d7 {c.Properties.Count} properties";
         var mode = ReadingOptionText.ModeName(c.Results.Count > 0 ? c.Results[0].Reading.Options.Granularity : Granularity.Atomic);
         var sb = new StringBuilder();
         sb.AppendLine($"<h1>{HtmlText.Escape(title)}</h1>");
@@ -161,7 +161,7 @@ public static class HtmlReport
         var groups = c.Results.SelectMany((r, ri) => r.Verdicts.Select((v, k) => (v, ri, k)))
             .Where(x => x.v.Trace is not null && x.v.Catalog is not null)
             .OrderBy(x => x.v.Kind == VerdictKind.Violated ? 0 : 1).ThenBy(x => x.k).ThenBy(x => x.ri)
-            .GroupBy(x => (x.v.Invariant.Id, x.v.Kind, x.v.Detail, Trace: ComparisonReport.TraceText(x.v), x.v.Input))
+            .GroupBy(x => (x.v.Property.Id, x.v.Kind, x.v.Detail, Trace: ComparisonReport.TraceText(x.v), x.v.Input))
             .ToList();
         var home = new Dictionary<(int, int), string>();
         for (var g = 0; g < groups.Count; g++)
@@ -172,9 +172,9 @@ public static class HtmlReport
         sb.Append($"<table class=\"matrix{(c.Results.Count < 6 ? " narrow" : "")}\"><thead><tr><th class=\"prop\" scope=\"col\">property</th>");
         foreach (var r in c.Results) sb.Append($"<th scope=\"col\">{HtmlText.Escape(r.Reading.DisplayName)}</th>");
         sb.AppendLine("</tr></thead><tbody>");
-        for (var k = 0; k < c.Invariants.Count; k++)
+        for (var k = 0; k < c.Properties.Count; k++)
         {
-            var inv = c.Invariants[k];
+            var inv = c.Properties[k];
             sb.Append($"<tr><th scope=\"row\" title=\"{HtmlText.Escape(inv.Summary)}\">{HtmlText.Escape(inv.Id)} <span class=\"muted\">({inv.Kind.ToString().ToLowerInvariant()})</span></th>");
             for (var ri = 0; ri < c.Results.Count; ri++)
             {
@@ -205,22 +205,22 @@ public static class HtmlReport
             var readings = string.Join(", ", members.Select(m => m.v.Reading.DisplayName));
             sb.Append($"<article id=\"t-{g + 1}\" class=\"{(violated ? "violated" : "holds")}\">");
             foreach (var (_, ri, k) in members) sb.Append($"<span id=\"{VerdictAnchor(ri, k)}\"></span>");
-            sb.AppendLine($"<h3><span class=\"kind\">{(violated ? "\u2717 " + HtmlText.Escape(first.Word) : "\u2713 witness reached")}</span> {HtmlText.Escape(first.Invariant.Id)} under {HtmlText.Escape(readings)}</h3>");
-            sb.AppendLine($"<p>{HtmlText.Escape(first.Detail)} <span class=\"muted\">({HtmlText.Escape(first.Invariant.Summary)})</span></p>");
-            Trace(sb, TracePicture.OfVerdicts([.. members.Select(m => m.v)]), $"{first.Invariant.Id} under {readings}", first.Input, groups[g].Key.Trace);
-            sb.AppendLine($"<p class=\"muted\">as a scenario: <code>klp-check check --reading {HtmlText.Escape(first.Reading.DisplayName)} --invariant {HtmlText.Escape(first.Invariant.Id)} --traces DIR</code></p>");
+            sb.AppendLine($"<h3><span class=\"kind\">{(violated ? "\u2717 " + HtmlText.Escape(first.Word) : "\u2713 witness reached")}</span> {HtmlText.Escape(first.Property.Id)} under {HtmlText.Escape(readings)}</h3>");
+            sb.AppendLine($"<p>{HtmlText.Escape(first.Detail)} <span class=\"muted\">({HtmlText.Escape(first.Property.Summary)})</span></p>");
+            Trace(sb, TracePicture.OfVerdicts([.. members.Select(m => m.v)]), $"{first.Property.Id} under {readings}", first.Input, groups[g].Key.Trace);
+            sb.AppendLine($"<p class=\"muted\">as a scenario: <code>klp-check check --reading {HtmlText.Escape(first.Reading.DisplayName)} --invariant {HtmlText.Escape(first.Property.Id)} --traces DIR</code></p>");
             sb.AppendLine("</article>");
         }
         sb.AppendLine("</section>");
 
         sb.AppendLine("<section id=\"others\"><h2>Verdicts without a trace</h2>");
         sb.AppendLine("<table><thead><tr><th>property</th><th>reading</th><th>verdict</th><th>why</th></tr></thead><tbody>");
-        for (var k = 0; k < c.Invariants.Count; k++)
+        for (var k = 0; k < c.Properties.Count; k++)
             for (var ri = 0; ri < c.Results.Count; ri++)
             {
                 if (home.ContainsKey((ri, k))) continue;
                 var v = c.Results[ri].Verdicts[k];
-                sb.AppendLine($"<tr id=\"{VerdictAnchor(ri, k)}\"><td>{HtmlText.Escape(v.Invariant.Id)}</td><td>{HtmlText.Escape(v.Reading.DisplayName)}</td><td class=\"{CellClass(v)}\">{HtmlText.Escape(CellText(v))}</td><td>{HtmlText.Escape(v.Detail)}</td></tr>");
+                sb.AppendLine($"<tr id=\"{VerdictAnchor(ri, k)}\"><td>{HtmlText.Escape(v.Property.Id)}</td><td>{HtmlText.Escape(v.Reading.DisplayName)}</td><td class=\"{CellClass(v)}\">{HtmlText.Escape(CellText(v))}</td><td>{HtmlText.Escape(v.Detail)}</td></tr>");
             }
         sb.AppendLine("</tbody></table></section>");
 

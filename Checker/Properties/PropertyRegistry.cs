@@ -2,10 +2,10 @@
 namespace Klp.Check.Properties;
 
 /// <summary>The registry of properties: one line per property, in the order reports show them.</summary>
-public static class Invariants
+public static class PropertyRegistry
 {
     /// <summary>Every invariant and witness, in the order reports show them.</summary>
-    public static IReadOnlyList<Invariant> All { get; } =
+    public static IReadOnlyList<Property> All { get; } =
     [
         new OnePerSet(),
         new NoSharedFunction(),
@@ -26,5 +26,5 @@ public static class Invariants
     ];
 
     /// <summary>The property with this id, or null.</summary>
-    public static Invariant? Find(string id) => All.FirstOrDefault(i => i.Id == id);
+    public static Property? Find(string id) => All.FirstOrDefault(i => i.Id == id);
 }

@@ -17,14 +17,14 @@ public enum PropertyKind
 /// <summary>A property (invariant or witness) as one value: its stable id, kind, summary, when it does not apply, and how it is checked on one exploration.</summary>
 /// <remarks>
 /// The properties are defined in docs/semantics.md section 5.2.
-/// A property is registered once in <see cref="Invariants.All"/>; reports, JSON, baselines and
+/// A property is registered once in <see cref="PropertyRegistry.All"/>; reports, JSON, baselines and
 /// <c>--invariant</c> find it there. Checking one catalog starts with <see cref="Begin"/>, whose
 /// <see cref="PropertyCheck"/> watches the exploration and gives the finding at its end.
 /// </remarks>
 /// <param name="id">The stable id.</param>
 /// <param name="kind">Safety, liveness or witness.</param>
 /// <param name="summary">What it promises, in one line.</param>
-public abstract class Invariant(string id, PropertyKind kind, string summary)
+public abstract class Property(string id, PropertyKind kind, string summary)
 {
     /// <summary>The stable id (baselines, JSON and <c>--invariant</c> use it).</summary>
     public string Id { get; } = id;
@@ -34,6 +34,15 @@ public abstract class Invariant(string id, PropertyKind kind, string summary)
 
     /// <summary>What it promises, in one line.</summary>
     public string Summary { get; } = summary;
+
+    /// <summary>True for a witness: a trace to its case is good news (reached), and never finding one is its violation.</summary>
+    public bool IsWitness => Kind == PropertyKind.Witness;
+
+    /// <summary>True for a safety property: decided a state or a step at a time, so the part of a graph explored shows a violation on its own.</summary>
+    public bool IsSafety => Kind == PropertyKind.Safety;
+
+    /// <summary>True for a liveness property: decided over everything reachable, so a trace alone does not show a violation.</summary>
+    public bool IsLiveness => Kind == PropertyKind.Liveness;
 
     /// <summary>Why the property does not apply to a reading, or null when it does.</summary>
     public virtual string? NotApplicable(Reading reading) => null;
