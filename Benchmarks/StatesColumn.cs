@@ -5,7 +5,6 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Klp.Check.Comparison;
-using Klp.Check.Inputs;
 using Klp.Check.Verdicts;
 
 namespace Klp.Check.Benchmarks;

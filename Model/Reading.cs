@@ -67,7 +67,7 @@ public enum FunctionIdentity : byte
 {
     /// <summary>sympos 0 and sympos 1 are the same function.</summary>
     Normalized,
-    /// <summary>sympos compared literally, as <c>klp_find_func()</c> did before commit 139560e8b973 (and the v2 patchset's copy): a conflict check misses <c>f</c> against <c>f@1</c>, and a replacing load's nop for one clashes with the other (<c>EEXIST</c>).</summary>
+    /// <summary>sympos compared literally, as <c>klp_find_func()</c> did before commit 139560e8b973 ("livepatch: Match old_sympos 0 and 1 in klp_find_func()", 6.19 and the stable trees): kernels without that commit. A conflict check built on it (the v2 patchset reuses it) misses <c>f</c> against <c>f@1</c>, and a replacing load's nop for one clashes with the other (<c>EEXIST</c>).</summary>
     Exact,
 }
 

@@ -25,7 +25,7 @@ public static class Kernel
         {
             case OpKind.Load: return Load(catalog, reading, state, op.Patch, op.Params, ref next);
             case OpKind.Complete: return Complete(state, ref next);
-            case OpKind.Reverse: return Reverse(state, ref next);
+            case OpKind.Reverse: return ReverseWrite(catalog, reading, state, ref next);
             case OpKind.Force: return Force(catalog, reading, state, op.Patch, ref next);
             case OpKind.Disable: return Disable(catalog, reading, state, op.Patch, ref next);
             case OpKind.Unload: return Unload(state, op.Patch, ref next);
@@ -290,6 +290,20 @@ public static class Kernel
         return Effect.Accept(removed);
     }
 
+    // Reverse is a write to the transition patch's enabled: the opposite of its target. Under
+    // states=block-disable, enabled_store() refuses a write of 0 to an enabled patch that
+    // declares a block_disable state before it reaches the reverse branch (Petr Mladek's series,
+    // docs/semantics.md section 3.5): a blocking patch's load cannot be reversed. Its disable
+    // never starts, so a write of 1 (reversing a disable) never meets a blocking patch.
+    private static Effect ReverseWrite(Catalog c, Reading r, in KernelState s, ref KernelState next) =>
+        s.TargetPatched && DisableBlocked(c, r, s.TransitionPatch)
+            ? Effect.Refuse(Errno.EINVAL, Reason.DisableBlocked)
+            : Reverse(s, ref next);
+
+    // Under states=block-disable, klp_patch_disable_blocked(): the patch declares a block_disable state.
+    private static bool DisableBlocked(Catalog c, Reading r, int p) =>
+        r.Options.States == StateRules.BlockDisable && c.BlockMask[p] != 0;
+
     // Only in a transition (EarlyRefusal, or Disable of the transition patch).
     private static Effect Reverse(in KernelState s, ref KernelState next)
     {
@@ -328,13 +342,16 @@ public static class Kernel
     {
         var bit = 1UL << p;
         var isTransition = s.TransitionPatch == p;
-        // The patch is in klp_patches (EarlyRefusal). enabled_store() gives EINVAL for a write
-        // of the current value: a patch whose unpatching transition is running.
+        // The patch is in klp_patches (EarlyRefusal). enabled_store() checks, in this order: a
+        // write of the current value (a patch whose unpatching transition is running) gives
+        // EINVAL; under states=block-disable, an enabled patch with a block_disable state gives
+        // EINVAL, before the reverse branch and before __klp_disable_patch()'s EBUSY (Petr
+        // Mladek's series, docs/semantics.md section 3.5); the transition patch reverses; another
+        // transition gives EBUSY.
         if (isTransition && !s.TargetPatched) return Effect.Refuse(Errno.EINVAL, Reason.NotEnabled);
+        if (DisableBlocked(c, r, p)) return Effect.Refuse(Errno.EINVAL, Reason.DisableBlocked);
         if (isTransition) return Reverse(s, ref next);
         if (s.InTransition) return Effect.Refuse(Errno.EBUSY, Reason.TransitionInProgress);
-        if (r.Options.States == StateRules.BlockDisable && c.BlockMask[p] != 0)
-            return Effect.Refuse(Errno.EINVAL, Reason.DisableBlocked);
         next = s;
         if (r.Options.Granularity == Granularity.Atomic)
         {

@@ -1,5 +1,4 @@
 using Klp.Check.Commands;
-using Klp.Check.Inputs;
 
 namespace Klp.Check.Tests;
 

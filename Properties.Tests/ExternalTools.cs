@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Klp.Check.Conformance;
-using Klp.Check.Inputs;
 
 namespace Klp.Check.Tests;
 

@@ -25,21 +25,38 @@ public static class ConformCommand
         var jobs = Cli.NumberOption("--jobs", 1, 1024, "guests booted at once (default: the number of cores)");
         jobs.Aliases.Add("-j");
         var format = Cli.FormatOption();
-        var command = new Command("conform", $"Trace traces of the upstream reading on a real Linux kernel under QEMU and compare every step with the model. Exit 0: all agree; 1: a disagreement; 2: bad input; {ExitCodes.Unavailable}: kernel, headers, QEMU or busybox missing.")
+        var headers = new Option<string?>("--headers") { HelpName = "DIR", Description = "the kbuild tree to build modules against, for --kernel IMAGE (default: one next to the image, else /lib/modules/RELEASE/build)" };
+        var bootTimeout = Cli.NumberOption("--boot-timeout", 1, 86_400, $"seconds a guest has to reach the harness before the kernel counts as not coming up (default {Harness.DefaultBootTimeout.TotalSeconds:F0})");
+        var mode = new Option<string?>("--mode") { Description = "atomic or two-phase generated traces (--catalog); two-phase holds transitions open (default atomic)" };
+        mode.AcceptOnlyFromAmong("atomic", "two-phase");
+        var command = new Command("conform", $"Run traces of the upstream reading on a real Linux kernel under QEMU and compare every step with the model. --kernel all runs every installed kernel with headers. Exit 0: all agree; 1: a disagreement; 2: bad input; {ExitCodes.Unavailable}: kernel, headers, QEMU or busybox missing, or the kernel did not come up.")
         {
-            files, catalog, traces, seed, length, reading, outDir, cache, kernel, jobs, console, format,
+            files, catalog, traces, seed, length, reading, outDir, cache, kernel, jobs, console, format, headers, bootTimeout, mode,
         };
         command.SetAction(parse => Run(
             parse.GetValue(files) ?? [], parse.GetValue(catalog) ?? [], parse.GetValue(traces) ?? 100, parse.GetValue(seed) ?? 1, parse.GetValue(length) ?? 8,
             parse.GetValue(reading), parse.GetValue(outDir), parse.GetValue(cache), parse.GetValue(kernel), parse.GetValue(jobs) ?? Environment.ProcessorCount, parse.GetValue(console),
-            parse.GetValue(format) ?? "text", stdout, stderr));
+            parse.GetValue(format) ?? "text", stdout, stderr,
+            new ConformExtras(parse.GetValue(headers), TimeSpan.FromSeconds(parse.GetValue(bootTimeout) ?? (int)Harness.DefaultBootTimeout.TotalSeconds), parse.GetValue(mode) == "two-phase" ? Granularity.TwoPhase : Granularity.Atomic)));
         return command;
     }
 
     /// <summary>Runs the command; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> files, IReadOnlyList<string> catalogs, int traceCount, ulong seed, int length,
-        string? readingName, string? outDir, string? cacheDir, string? kernelImage, int jobs, string? consoleDir, string format, TextWriter stdout, TextWriter stderr)
+        string? readingName, string? outDir, string? cacheDir, string? kernelImage, int jobs, string? consoleDir, string format, TextWriter stdout, TextWriter stderr,
+        ConformExtras? extras = null)
     {
+        extras ??= new ConformExtras();
+        if (extras.BootTimeout is { } bt && bt < TimeSpan.FromSeconds(1))
+        {
+            stderr.WriteLine("klp-check: conform: --boot-timeout must be at least 1");
+            return ExitCodes.Usage;
+        }
+        if (extras.Headers is not null && (kernelImage is null || kernelImage == ConformKernels.All))
+        {
+            stderr.WriteLine("klp-check: conform: --headers goes with --kernel IMAGE");
+            return ExitCodes.Usage;
+        }
         if (files.Count == 0 && catalogs.Count == 0)
         {
             stderr.WriteLine("klp-check: conform: give scenario files or folders, --catalog FILE, or both");
@@ -108,63 +125,31 @@ public static class ConformCommand
                 bad = true;
                 continue;
             }
+            if (extras.Mode == Granularity.TwoPhase)
+            {
+                var busy = realisation.WithBusy(out why);
+                if (busy is null)
+                {
+                    stderr.WriteLine($"{path}:1:1: the harness cannot hold this catalog's transitions open: {why}");
+                    bad = true;
+                    continue;
+                }
+                var held = ConformTraces.GenerateTwoPhase(s.Catalog, traceCount, seed, length);
+                for (var i = 0; i < held.Count; i++)
+                    traces.Add(new ConformTrace(traces.Count + 1, path, $"{path} #{i + 1}", busy, held[i].Ops, new int[held[i].Ops.Count], held[i].Phases));
+                catalogInputs.Add((path, held.Count));
+                continue;
+            }
             var generated = ConformTraces.Generate(s.Catalog, traceCount, seed, length);
             for (var i = 0; i < generated.Count; i++)
                 traces.Add(new ConformTrace(traces.Count + 1, path, $"{path} #{i + 1}", realisation, generated[i], new int[generated[i].Length]));
             catalogInputs.Add((path, generated.Count));
         }
         if (bad) return ExitCodes.Usage;
-        var inputs = new ConformInputs(paths, catalogInputs, seed, length);
+        var inputs = new ConformInputs(paths, catalogInputs, seed, length) { Mode = extras.Mode };
 
-        var harness = Harness.Find(kernelImage, out var missing);
-        if (harness is null)
-        {
-            foreach (var m in missing) stderr.WriteLine($"klp-check: conform: {m}");
-            stderr.WriteLine("klp-check: conform: install the harness with:");
-            stderr.WriteLine("  " + Harness.InstallCommand);
-            return ExitCodes.Unavailable;
-        }
-        var progress = InputOptions.Progress(stderr);
-        var cache = cacheDir ?? Harness.DefaultCache();
-        if (consoleDir is not null && !OutputPath.CreateFolder("--console", consoleDir, stderr)) return ExitCodes.Usage;
-        var runner = new ConformRunner(harness, cache, jobs, progress, consoleDir);
-        ConformResult result;
-        if (traces.Count == 0) result = new ConformResult(harness.Release, reading, [], new Observability(false, false), 0, TimeSpan.Zero);
-        else
-        {
-            var buildError = runner.Build(traces);
-            if (buildError is not null)
-            {
-                InputOptions.EndProgress(stderr);
-                foreach (var line in buildError.Split('\n').TakeLast(20)) stderr.WriteLine(line);
-                stderr.WriteLine($"klp-check: conform: building the livepatch modules against {harness.BuildDir} failed; is the package linux-headers-{harness.Release} complete? Install with:");
-                stderr.WriteLine("  " + Harness.InstallCommand);
-                return ExitCodes.Unavailable;
-            }
-            result = runner.Run(traces, reading);
-        }
-        InputOptions.EndProgress(stderr);
-
-        var written = new Dictionary<int, string>();
-        if (outDir is not null)
-        {
-            if (!OutputPath.CreateFolder("--out", outDir, stderr)) return ExitCodes.Usage;
-            foreach (var t in result.Results.Where(t => t.Scenario is not null))
-            {
-                var path = Path.Combine(outDir, $"conform-{t.Trace.Id}.klp");
-                if (!OutputPath.Write("--out", path, t.Scenario!, stderr)) return ExitCodes.Usage;
-                written[t.Trace.Id] = path;
-            }
-        }
-        stdout.Write(format switch
-        {
-            "json" => ConformReport.Json(inputs, result, notRealisable, written),
-            "markdown" => ConformReport.Markdown(inputs, result, notRealisable, written),
-            _ => ConformReport.Text(inputs, result, notRealisable, written, StandardStream.TerminalOf(stdout)),
-        });
-        var minutes = result.Elapsed.TotalMinutes;
-        stderr.WriteLine($"klp-check: conform: {result.Results.Count} traces, {result.Results.Sum(r => r.Trace.Ops.Count)} steps in {result.Elapsed.TotalSeconds:F0} s, {result.Boots} boots, {jobs} at once" +
-            (minutes > 0 ? $": {result.Results.Count / minutes:F0} traces per minute" : ""));
-        return result.Count(Agreement.Agree) == result.Results.Count ? ExitCodes.Ok : ExitCodes.Failed;
+        var kernels = ConformKernels.Select(kernelImage, extras.Headers, stderr);
+        if (kernels is null) return ExitCodes.Unavailable;
+        return ConformKernels.Run(kernels, inputs, traces, notRealisable, reading, outDir, cacheDir, jobs, consoleDir, extras.BootTimeout, format, stdout, stderr);
     }
 }

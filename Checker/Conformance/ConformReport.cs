@@ -1,5 +1,4 @@
 using System.Text;
-using Klp.Check.Commands;
 using Klp.Check.Reports;
 
 namespace Klp.Check.Conformance;
@@ -11,13 +10,15 @@ public static class ConformReport
     public static IReadOnlyList<(string What, string Why)> NotObservable(ConformResult result)
     {
         var list = new List<(string, string)>();
-        if (!result.Observability.StackOrder)
-            list.Add(("stack_order", "no such attribute before Linux 6.13 or 6.14: the order of the enabled patches is compared only through the active code of shared functions"));
-        if (!result.Observability.Replace)
-            list.Add(("replace", "no such attribute before Linux 6.11: a patch's replace flag is compared only through what its load replaces"));
+        foreach (var o in Observability.Table.Where(o => !result.Observability.Has(o)))
+            list.Add((o.Attribute, $"no such attribute before Linux {o.Since}: {o.Without}"));
         list.Add(("forced completion", "the kernel completes a forced transition at its next delayed work, up to a second after the write to force; the harness waits for it, so force and that completion are one step"));
         return list;
     }
+
+    /// <summary>The attributes of <see cref="Observability.Table"/> this kernel has, each compared.</summary>
+    public static IReadOnlyList<(string What, string Why)> Compared(ConformResult result) =>
+        [.. Observability.Table.Where(result.Observability.Has).Select(o => (o.Attribute, $"since Linux {o.Since}: {o.Fact}"))];
 
     private static string Heading(ConformInputs inputs, ConformResult result) =>
         $"klp-check conform: {result.Reading.DisplayName} against Linux {result.Release}";
@@ -27,9 +28,21 @@ public static class ConformReport
         var parts = new List<string>();
         if (inputs.Scenarios.Count > 0)
             parts.Add($"{inputs.Scenarios.Count} scenario files ({inputs.Scenarios.Count - notRealisable.Count} realisable)");
-        foreach (var (file, n) in inputs.Catalogs) parts.Add($"catalog {file}: {n} traces (seed {inputs.Seed}, length {inputs.Length})");
+        var mode = inputs.Mode == Klp.Check.Model.Granularity.TwoPhase ? ", two-phase" : "";
+        foreach (var (file, n) in inputs.Catalogs) parts.Add($"catalog {file}: {n} traces (seed {inputs.Seed}, length {inputs.Length}{mode})");
         return ("inputs: " + string.Join("; ", parts)).Split(' ');
     }
+
+    // Which kernel ran, and why this one when none was named.
+    private static IEnumerable<string> KernelWords(ConformResult result) =>
+        (result.Image.Length == 0 ? "" : $"kernel: {result.Image}, modules built against {result.BuildDir}" + (result.Choice is { } c ? $"; {c}" : "")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string IdentityWord(IdentityResult identity) => identity.Identity switch
+    {
+        Klp.Check.Model.FunctionIdentity.Normalized => "normalized",
+        Klp.Check.Model.FunctionIdentity.Exact => "exact",
+        _ => "DISAGREES",
+    };
 
     private static string VerdictWord(TraceResult r) => r.Agreement switch
     {
@@ -51,7 +64,11 @@ public static class ConformReport
     {
         var sb = new StringBuilder();
         sb.AppendLine(term.Bold(Heading(inputs, result)));
+        foreach (var line in TextLayout.Wrap(KernelWords(result), "")) sb.AppendLine(line);
         foreach (var line in TextLayout.Wrap(InputWords(inputs, notRealisable), "")) sb.AppendLine(line);
+        if (result.Identity is { } identity)
+            foreach (var line in TextLayout.Wrap($"function identity: {identity.Description}".Split(' '), "    ").Select((l, i) => i == 0 ? l.TrimStart() : l))
+                sb.AppendLine(identity.Identity is null ? term.Red(line) : line);
         sb.AppendLine();
         foreach (var r in result.Results)
         {
@@ -101,6 +118,15 @@ public static class ConformReport
                 foreach (var line in TextLayout.Wrap($"{k.Id} ({steps} {(steps == 1 ? "step" : "steps")}): {k.Description}".Split(' '), "    ").Select((l, i) => i == 0 ? "  " + l.TrimStart() : l))
                     sb.AppendLine(line);
         }
+        var compared = Compared(result);
+        if (compared.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine(term.Bold("Compared where this kernel has them"));
+            foreach (var (what, why) in compared)
+                foreach (var line in TextLayout.Wrap($"{what}: {why}".Split(' '), "    ").Select((l, i) => i == 0 ? "  " + l.TrimStart() : l))
+                    sb.AppendLine(line);
+        }
         sb.AppendLine();
         sb.AppendLine(term.Bold("Not observable on this kernel"));
         foreach (var (what, why) in NotObservable(result))
@@ -119,8 +145,10 @@ public static class ConformReport
         var sb = new StringBuilder();
         sb.AppendLine($"# {Heading(inputs, result)}");
         sb.AppendLine();
+        if (result.Image.Length > 0) sb.AppendLine(string.Join(" ", KernelWords(result))).AppendLine();
         sb.AppendLine(string.Join(" ", InputWords(inputs, notRealisable)));
         sb.AppendLine();
+        if (result.Identity is { } identity) sb.AppendLine($"Function identity: {identity.Description}").AppendLine();
         sb.AppendLine("| trace | steps | verdict | known differences |");
         sb.AppendLine("|---|---|---|---|");
         foreach (var r in result.Results)
@@ -166,6 +194,14 @@ public static class ConformReport
             sb.AppendLine();
             foreach (var (k, steps) in counts) sb.AppendLine($"* `{k.Id}` ({steps} steps): {k.Description}");
         }
+        var compared = Compared(result);
+        if (compared.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Compared where this kernel has them");
+            sb.AppendLine();
+            foreach (var (what, why) in compared) sb.AppendLine($"* `{what}`: {why}");
+        }
         sb.AppendLine();
         sb.AppendLine("## Not observable on this kernel");
         sb.AppendLine();
@@ -177,97 +213,159 @@ public static class ConformReport
 
     /// <summary>JSON (docs/json.md, "conform").</summary>
     public static string Json(ConformInputs inputs, ConformResult result, IReadOnlyList<NotRealisable> notRealisable, IReadOnlyDictionary<int, string> written) =>
+        JsonReport.Write("conform", w => WriteKernel(w, result, notRealisable, written));
+
+    /// <summary>JSON for several kernels (<c>--kernel all</c>): one object per kernel under <c>kernels</c>, each as <see cref="Json(ConformInputs, ConformResult, IReadOnlyList{NotRealisable}, IReadOnlyDictionary{int, string})"/> writes it.</summary>
+    public static string Json(ConformInputs inputs, IReadOnlyList<(ConformResult Result, Dictionary<int, string> Written)> kernels, IReadOnlyList<NotRealisable> notRealisable) =>
         JsonReport.Write("conform", w =>
         {
-            w.WriteString("kernel", result.Release);
-            w.WritePropertyName("reading");
-            ModelJson.WriteReading(w, result.Reading);
-            w.WriteStartObject("summary");
-            w.WriteNumber("traces", result.Results.Count);
-            w.WriteNumber("agree", result.Count(Agreement.Agree));
-            w.WriteNumber("disagree", result.Count(Agreement.Disagree));
-            w.WriteNumber("notRun", result.Count(Agreement.NotRun));
-            w.WriteNumber("steps", result.Results.Sum(r => r.Trace.Ops.Count));
-            w.WriteNumber("knownDifferences", result.Results.Sum(r => r.Known.Count));
-            w.WriteNumber("notRealisable", notRealisable.Count);
-            w.WriteEndObject();
-            w.WriteStartArray("traces");
-            foreach (var r in result.Results)
+            w.WriteStartArray("kernels");
+            foreach (var (result, written) in kernels)
             {
                 w.WriteStartObject();
-                w.WriteString("label", r.Trace.Label);
-                w.WriteString("source", r.Trace.Source);
-                w.WriteString("verdict", r.Agreement switch { Agreement.Agree => "agree", Agreement.Disagree => "disagree", _ => "not-run" });
-                w.WriteString("mode", r.Trace.Mode == Klp.Check.Model.Granularity.TwoPhase ? "two-phase" : "atomic");
-                w.WriteNumber("steps", r.Trace.Ops.Count);
-                w.WriteStartArray("operations");
-                foreach (var op in r.Trace.Ops) w.WriteStringValue(op.Format(r.Trace.Realisation.Catalog));
-                w.WriteEndArray();
-                w.WriteStartArray("known");
-                foreach (var (step, k) in r.Known)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("step", step);
-                    w.WriteString("id", k.Id);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                if (r.Why is not null) w.WriteString("why", r.Why);
-                if (r.First is { } f)
-                {
-                    w.WriteStartObject("first");
-                    w.WriteNumber("step", f.Step);
-                    w.WriteString("operation", f.Operation);
-                    if (f.Line > 0) w.WriteNumber("line", f.Line);
-                    w.WriteStartArray("differing");
-                    foreach (var name in f.Differing)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("fact", name);
-                        w.WriteString("model", f.Model[name]);
-                        w.WriteString("kernel", f.Kernel[name]);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                    w.WriteString("modelReason", f.Model.Detail);
-                    w.WriteString("kernelMessage", f.Kernel.Detail);
-                    w.WriteStartArray("log");
-                    foreach (var line in f.Log) w.WriteStringValue(line);
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
-                if (r.Scenario is not null) w.WriteString("scenario", r.Scenario);
-                if (written.TryGetValue(r.Trace.Id, out var path)) w.WriteString("written", path);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("notRealisable");
-            foreach (var n in notRealisable)
-            {
-                w.WriteStartObject();
-                w.WriteString("file", n.File);
-                w.WriteString("why", n.Why);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("knownDifferences");
-            foreach (var (k, steps) in KnownCounts(result))
-            {
-                w.WriteStartObject();
-                w.WriteString("id", k.Id);
-                w.WriteNumber("steps", steps);
-                w.WriteString("description", k.Description);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("notObservable");
-            foreach (var (what, why) in NotObservable(result))
-            {
-                w.WriteStartObject();
-                w.WriteString("what", what);
-                w.WriteString("why", why);
+                WriteKernel(w, result, notRealisable, written);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
         });
+
+    /// <summary>One line per kernel: its release and counts, after the per-kernel reports of <c>--kernel all</c>.</summary>
+    public static string KernelsText(IEnumerable<ConformResult> results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine("Per kernel");
+        foreach (var r in results)
+            foreach (var line in TextLayout.Wrap($"Linux {r.Release}: {Summary(r)}{(r.Identity is { } i ? $"; function identity {IdentityWord(i)}" : "")}".Split(' '), "    ").Select((l, k) => k == 0 ? "  " + l.TrimStart() : l))
+                sb.AppendLine(line);
+        return sb.ToString();
+    }
+
+    /// <summary>The per-kernel table after the reports of <c>--kernel all</c>.</summary>
+    public static string KernelsMarkdown(IEnumerable<ConformResult> results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine("## Per kernel");
+        sb.AppendLine();
+        sb.AppendLine("| kernel | traces | agree | disagree | not run | function identity |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var r in results)
+            sb.AppendLine($"| {r.Release} | {r.Results.Count} | {r.Count(Agreement.Agree)} | {r.Count(Agreement.Disagree)} | {r.Count(Agreement.NotRun)} | {(r.Identity is { } i ? IdentityWord(i) : "-")} |");
+        return sb.ToString();
+    }
+
+    private static void WriteKernel(System.Text.Json.Utf8JsonWriter w, ConformResult result, IReadOnlyList<NotRealisable> notRealisable, IReadOnlyDictionary<int, string> written)
+    {
+        w.WriteString("kernel", result.Release);
+        if (result.Image.Length > 0)
+        {
+            w.WriteString("image", result.Image);
+            w.WriteString("headers", result.BuildDir);
+        }
+        if (result.Choice is not null) w.WriteString("choice", result.Choice);
+        if (result.Identity is { } identity)
+        {
+            w.WriteStartObject("functionIdentity");
+            w.WriteString("identity", identity.Identity switch { Klp.Check.Model.FunctionIdentity.Normalized => "normalized", Klp.Check.Model.FunctionIdentity.Exact => "exact", _ => "neither" });
+            w.WriteString("description", identity.Description);
+            w.WriteEndObject();
+        }
+        WhatWhy(w, "compared", Compared(result));
+        w.WritePropertyName("reading");
+        ModelJson.WriteReading(w, result.Reading);
+        w.WriteStartObject("summary");
+        w.WriteNumber("traces", result.Results.Count);
+        w.WriteNumber("agree", result.Count(Agreement.Agree));
+        w.WriteNumber("disagree", result.Count(Agreement.Disagree));
+        w.WriteNumber("notRun", result.Count(Agreement.NotRun));
+        w.WriteNumber("steps", result.Results.Sum(r => r.Trace.Ops.Count));
+        w.WriteNumber("knownDifferences", result.Results.Sum(r => r.Known.Count));
+        w.WriteNumber("notRealisable", notRealisable.Count);
+        w.WriteEndObject();
+        w.WriteStartArray("traces");
+        foreach (var r in result.Results)
+        {
+            w.WriteStartObject();
+            w.WriteString("label", r.Trace.Label);
+            w.WriteString("source", r.Trace.Source);
+            w.WriteString("verdict", r.Agreement switch { Agreement.Agree => "agree", Agreement.Disagree => "disagree", _ => "not-run" });
+            w.WriteString("mode", r.Trace.Mode == Klp.Check.Model.Granularity.TwoPhase ? "two-phase" : "atomic");
+            w.WriteNumber("steps", r.Trace.Ops.Count);
+            w.WriteStartArray("operations");
+            foreach (var op in r.Trace.Ops) w.WriteStringValue(op.Format(r.Trace.Realisation.Catalog));
+            w.WriteEndArray();
+            w.WriteStartArray("known");
+            foreach (var (step, k) in r.Known)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("step", step);
+                w.WriteString("id", k.Id);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (r.Why is not null) w.WriteString("why", r.Why);
+            if (r.First is { } f)
+            {
+                w.WriteStartObject("first");
+                w.WriteNumber("step", f.Step);
+                w.WriteString("operation", f.Operation);
+                if (f.Line > 0) w.WriteNumber("line", f.Line);
+                w.WriteStartArray("differing");
+                foreach (var name in f.Differing)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("fact", name);
+                    w.WriteString("model", f.Model[name]);
+                    w.WriteString("kernel", f.Kernel[name]);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteString("modelReason", f.Model.Detail);
+                w.WriteString("kernelMessage", f.Kernel.Detail);
+                w.WriteStartArray("log");
+                foreach (var line in f.Log) w.WriteStringValue(line);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            if (r.Scenario is not null) w.WriteString("scenario", r.Scenario);
+            if (written.TryGetValue(r.Trace.Id, out var path)) w.WriteString("written", path);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("notRealisable");
+        foreach (var n in notRealisable)
+        {
+            w.WriteStartObject();
+            w.WriteString("file", n.File);
+            w.WriteString("why", n.Why);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("knownDifferences");
+        foreach (var (k, steps) in KnownCounts(result))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", k.Id);
+            w.WriteNumber("steps", steps);
+            w.WriteString("description", k.Description);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        WhatWhy(w, "notObservable", NotObservable(result));
+    }
+
+    // An array of { "what", "why" } objects.
+    private static void WhatWhy(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<(string What, string Why)> items)
+    {
+        w.WriteStartArray(name);
+        foreach (var (what, why) in items)
+        {
+            w.WriteStartObject();
+            w.WriteString("what", what);
+            w.WriteString("why", why);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
 }

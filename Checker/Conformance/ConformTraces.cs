@@ -22,45 +22,66 @@ public static class ConformTraces
     /// </remarks>
     public static (List<Operation> Ops, List<int> Lines, List<Phase>? Phases)? FromScenario(Scenario scenario, out string? why)
     {
+        var steps = scenario.Steps.Where(s => s.Operation is not null).ToList();
+        var realised = Realise(scenario.Catalog, scenario.Mode ?? Granularity.Atomic, [.. steps.Select(s => s.Operation!.Value)],
+            k => $"line {steps[k].Line}: '{steps[k].Text}'", out why);
+        if (realised is not { } r) return null;
+        if (r.Ops.Count == 0)
+        {
+            why = "the scenario has no operation";
+            return null;
+        }
+        return (r.Ops, [.. r.Source.Select(k => steps[k].Line)], r.Phases);
+    }
+
+    /// <summary>Operations as the harness runs them: a transition that the next operation completes is one settled step with it; one that stays open is held (<see cref="PhaseKind.Open"/>, then the phases inside it); null with the reason when an operation has no kernel action.</summary>
+    /// <param name="c">The catalog.</param>
+    /// <param name="mode">The mode the operations are written in.</param>
+    /// <param name="given">The operations.</param>
+    /// <param name="where">Names operation k in a reason.</param>
+    /// <param name="why">Why the operations cannot run, or null.</param>
+    /// <returns>The operations run, per operation the index of the given one it is, and the phases (null when no transition is held open: an atomic trace).</returns>
+    public static (List<Operation> Ops, List<int> Source, List<Phase>? Phases)? Realise(Catalog c, Granularity mode, IReadOnlyList<Operation> given, Func<int, string> where, out string? why)
+    {
         why = null;
-        var c = scenario.Catalog;
-        var mode = scenario.Mode ?? Granularity.Atomic;
         var reading = Readings.Upstream.With(Readings.Upstream.Options with { Granularity = mode });
+        // The model's run of the operations as given; a settled step's state is the one after the complete that follows it.
+        var outcomes = new Trace(c, reading, given).Replay();
         var state = KernelState.Empty;
         var ops = new List<Operation>();
-        var lines = new List<int>();
+        var source = new List<int>();
         var phases = new List<Phase>();
-        var steps = scenario.Steps.Where(s => s.Operation is not null).ToList();
         var held = false;
-        for (var k = 0; k < steps.Count; k++)
+        for (var k = 0; k < given.Count; k++)
         {
-            var step = steps[k];
-            var op = step.Operation!.Value;
-            var where = $"line {step.Line}: '{step.Text}'";
-            var outcome = Kernel.Step(c, reading, state, op);
-            var after = outcome.State;
+            var op = given[k];
+            var after = outcomes[k].State;
             var unnamed = op.Kind is OpKind.Complete or OpKind.Reverse || op.Kind == OpKind.Force && op.Patch == Operation.NoPatch;
             if (op.Params != 0)
             {
-                why = $"{where} passes an add_sets load parameter, which upstream livepatch does not have";
+                why = $"{where(k)} passes an add_sets load parameter, which upstream livepatch does not have";
                 return null;
             }
             if (!state.InTransition)
             {
                 if (unnamed)
                 {
-                    why = $"{where} names no patch and no transition is open: no kernel action";
+                    why = $"{where(k)} names no patch and no transition is open: no kernel action";
                     return null;
                 }
                 var opens = after.InTransition;
-                if (opens && k + 1 < steps.Count && steps[k + 1].Operation!.Value.Kind == OpKind.Complete)
+                if (opens && k + 1 < given.Count && given[k + 1].Kind == OpKind.Complete)
                 {
                     // The kernel completes it at once: one settled step.
-                    after = Kernel.Step(c, reading, after, Operation.Complete()).State;
-                    k++;
+                    after = outcomes[k + 1].State;
                     phases.Add(new Phase(PhaseKind.Settled, -1, false));
+                    ops.Add(op);
+                    source.Add(k);
+                    state = after;
+                    k++;
+                    continue;
                 }
-                else if (opens)
+                if (opens)
                 {
                     phases.Add(new Phase(PhaseKind.Open, after.TransitionPatch, after.TargetPatched));
                     held = true;
@@ -73,15 +94,10 @@ public static class ConformTraces
                 phases.Add(new Phase(kind, state.TransitionPatch, state.TargetPatched));
             }
             ops.Add(op);
-            lines.Add(step.Line);
+            source.Add(k);
             state = after;
         }
-        if (ops.Count == 0)
-        {
-            why = "the scenario has no operation";
-            return null;
-        }
-        return (ops, lines, held ? phases : null);
+        return (ops, source, held ? phases : null);
     }
 
     /// <summary>The operations generated traces choose from: the atomic exploration alphabet (load, disable, unload of every patch) and force of every patch.</summary>
@@ -116,21 +132,54 @@ public static class ConformTraces
             }
         }
         var rng = seed;
+        while (traces.Count < count) traces.Add(Walk(catalog, Upstream, length, ref rng, _ => alphabet));
+        return traces;
+    }
+
+    // A seeded random walk of the model under a reading: at each step, among the candidates of
+    // the state, an operation the model accepts four times in five, else any candidate.
+    private static Operation[] Walk(Catalog catalog, Reading reading, int length, ref ulong rng, Func<KernelState, IReadOnlyList<Operation>> candidatesOf)
+    {
+        var state = KernelState.Empty;
+        var ops = new Operation[length];
         var accepted = new List<Operation>();
+        for (var k = 0; k < length; k++)
+        {
+            var candidates = candidatesOf(state);
+            accepted.Clear();
+            foreach (var op in candidates)
+                if (Kernel.Step(catalog, reading, state, op).Accepted) accepted.Add(op);
+            var pickAccepted = accepted.Count > 0 && Next(ref rng) % 5 != 0;
+            ops[k] = pickAccepted ? accepted[(int)(Next(ref rng) % (ulong)accepted.Count)] : candidates[(int)(Next(ref rng) % (ulong)candidates.Count)];
+            state = Kernel.Step(catalog, reading, state, ops[k]).State;
+        }
+        return ops;
+    }
+
+    /// <summary>The model's reading for traces that hold transitions open: upstream, two-phase.</summary>
+    public static Reading UpstreamTwoPhase { get; } = Readings.Upstream.With(Readings.Upstream.Options with { Granularity = Granularity.TwoPhase });
+
+    /// <summary>
+    /// <paramref name="count"/> two-phase traces over a catalog: seeded random walks of
+    /// <paramref name="length"/> operations in two-phase mode, each realised with its transitions
+    /// held open (<see cref="Realise"/>). The walk picks from the load, disable, unload and force
+    /// of every patch and, while a transition runs, <c>complete</c> and <c>reverse</c>; four times
+    /// in five an operation the model accepts, else any (a refusal inside a transition, for
+    /// example a load refused with EBUSY).
+    /// </summary>
+    public static List<(IReadOnlyList<Operation> Ops, IReadOnlyList<Phase>? Phases)> GenerateTwoPhase(Catalog catalog, int count, ulong seed, int length)
+    {
+        var named = Alphabet(catalog);
+        Operation[] inTransition = [.. named, Operation.Complete(), Operation.Reverse()];
+        var traces = new List<(IReadOnlyList<Operation>, IReadOnlyList<Phase>?)>();
+        var rng = seed;
         while (traces.Count < count)
         {
-            var state = KernelState.Empty;
-            var ops = new Operation[length];
-            for (var k = 0; k < length; k++)
-            {
-                accepted.Clear();
-                foreach (var op in alphabet)
-                    if (Kernel.Step(catalog, Upstream, state, op).Accepted) accepted.Add(op);
-                var pickAccepted = accepted.Count > 0 && Next(ref rng) % 5 != 0;
-                ops[k] = pickAccepted ? accepted[(int)(Next(ref rng) % (ulong)accepted.Count)] : alphabet[(int)(Next(ref rng) % (ulong)alphabet.Length)];
-                state = Kernel.Step(catalog, Upstream, state, ops[k]).State;
-            }
-            traces.Add(ops);
+            var ops = Walk(catalog, UpstreamTwoPhase, length, ref rng, s => s.InTransition ? inTransition : named);
+            // Every operation has a kernel action (complete and reverse only inside a transition).
+            var r = Realise(catalog, Granularity.TwoPhase, ops, k => $"operation {k + 1}", out var why)
+                ?? throw new InvalidOperationException(why);
+            traces.Add((r.Ops, r.Phases));
         }
         return traces;
     }

@@ -56,6 +56,12 @@ public readonly record struct Phase(PhaseKind Kind, int TransitionPatch, bool Ta
 /// </remarks>
 public static class GuestScript
 {
+    /// <summary>The script's last marker, before <c>poweroff -f</c>.</summary>
+    public const string LastMarker = "@@bye";
+
+    /// <summary>The marker of a reset that could not remove everything; <c>poweroff -f</c> follows.</summary>
+    public const string DirtyMarker = "@@dirty";
+
     /// <summary>How long the guest waits for a transition (and a replaced patch's removal) to finish, in 20 ms polls.</summary>
     public const int SettlePolls = 500;
 
@@ -76,7 +82,13 @@ public static class GuestScript
             echo "@@kernel $k"
             dmesg -c >/dev/null
             # Shell builtins only (read, echo, test), no command substitution: every fork costs
-            # milliseconds under emulation.
+            # milliseconds under emulation. nap waits 20 ms with the read builtin on a FIFO that
+            # never has data (usleep is a process: 50 a second while a transition waits for
+            # the kernel's next retry, as on 6.12).
+            mkfifo /tmp/tick
+            nap() {
+              read -t 0.02 _ <> /tmp/tick
+            }
             settle() {
               i=0
               while [ $i -lt POLLS ]; do
@@ -88,7 +100,7 @@ public static class GuestScript
                   if [ "$t" != 0 ] || [ "$e" != 1 ]; then ok=0; break; fi
                 done
                 [ $ok = 1 ] && return 0
-                usleep 20000
+                nap
                 i=$((i+1))
               done
               return 1
@@ -113,7 +125,7 @@ public static class GuestScript
               while [ $i -lt POLLS ]; do
                 read -r v < $B/$1
                 [ "$v" = "$2" ] && return 0
-                usleep 20000
+                nap
                 i=$((i+1))
               done
               echo "@@unheld $1 $v"

@@ -59,13 +59,20 @@ public sealed class Realisation
     /// <summary>Per model function (bit in <see cref="Catalog.Functions"/>), the pool function it maps onto: the one of the same name, else the next unused.</summary>
     public ImmutableArray<PoolFunction> Functions { get; }
 
-    private Realisation(Catalog catalog, ImmutableArray<string> modules, ImmutableArray<PoolFunction> functions, bool busy)
+    /// <summary>True when a function the patch names once gets the <c>old_sympos</c> it is written with (<see cref="WithLiteralSympos"/>).</summary>
+    public bool LiteralSympos { get; }
+
+    private Realisation(Catalog catalog, ImmutableArray<string> modules, ImmutableArray<PoolFunction> functions, bool busy, bool literalSympos = false)
     {
         Catalog = catalog;
         ModuleNames = modules;
         Functions = functions;
         Busy = busy;
+        LiteralSympos = literalSympos;
     }
+
+    /// <summary>The same catalog with every function's <c>old_sympos</c> as the catalog writes it (<c>f@1</c> gets <c>.old_sympos = 1</c> even where the patch names <c>f</c> once): a kernel whose <c>klp_find_func()</c> compares sympos exactly then sees <c>f</c> and <c>f@1</c> in two patches as two functions (<see cref="IdentityProbe"/>).</summary>
+    public Realisation WithLiteralSympos() => new(Catalog, ModuleNames, Functions, Busy, literalSympos: true);
 
     /// <summary>The same catalog with a busy function in every patch, for two-phase traces; null with the reason when it cannot have one.</summary>
     public Realisation? WithBusy(out string? why)
@@ -73,7 +80,7 @@ public sealed class Realisation
         why = Catalog.Count > MaxBusyPatches ? $"the catalog has {Catalog.Count} patches; the busy module has functions for {MaxBusyPatches}"
             : ModuleNames.Contains(BusyModule) ? $"a patch would be module '{BusyModule}', the name of the busy module"
             : null;
-        return why is null ? new Realisation(Catalog, ModuleNames, Functions, busy: true) : null;
+        return why is null ? new Realisation(Catalog, ModuleNames, Functions, busy: true, LiteralSympos) : null;
     }
 
     /// <summary>Realises a catalog, or returns null with the reason it cannot be.</summary>
@@ -197,10 +204,11 @@ public sealed class Realisation
 
     // The klp_func entries of a patch: per pool function, in bit order, its replacement and the
     // old_sympos to write. A function the patch names once is one entry without old_sympos: the
-    // pool's symbols are unique, and conform checks normalized identity, so a kernel whose
-    // klp_find_func() still compares sympos exactly must not see f and f@1 in two patches. One
-    // it names twice (f and f@1) is one entry per spelling with its sympos and a replacement of
-    // its own: the module the model refuses with duplicate-function.
+    // pool's symbols are unique, and traces are compared under normalized identity, so a kernel
+    // whose klp_find_func() still compares sympos exactly must not see f and f@1 in two patches
+    // (only the identity probe, with LiteralSympos, shows it that). One it names twice (f and
+    // f@1) is one entry per spelling with its sympos and a replacement of its own: the module
+    // the model refuses with duplicate-function.
     private List<(int Slot, int? Sympos, string Function)> Entries(int patch)
     {
         var entries = new List<(int, int?, string)>();
@@ -209,7 +217,7 @@ public sealed class Realisation
         {
             if ((Catalog.FunctionBits(patch) & (1UL << f)) == 0) continue;
             var spellings = funcs.Where(g => g.Normalized == Catalog.Functions[f].Normalized).ToList();
-            if (spellings.Count == 1) entries.Add((f, null, $"klp_check_fn{f}"));
+            if (spellings.Count == 1) entries.Add((f, LiteralSympos && spellings[0].Sympos != 0 ? spellings[0].Sympos : null, $"klp_check_fn{f}"));
             else
                 for (var k = 0; k < spellings.Count; k++)
                     entries.Add((f, spellings[k].Sympos, k == 0 ? $"klp_check_fn{f}" : $"klp_check_fn{f}_{k}"));

@@ -45,7 +45,7 @@ public sealed record StepView(IReadOnlyList<Fact> Facts, string? Errno, string D
             else facts.Add(new("active " + c.Functions[f], Code(Observables.ActiveImplementation(c, s, f))));
         }
         facts.Add(new("loaded", Set(c.NamesOf(s.Loaded).Select(n => r.ModuleNames[c.IndexOf(n)]))));
-        if (observable.Replace) facts.Add(new("replace", List(Observables.Enabled(s).Select(p => $"{r.ModuleNames[p]}={(c[p].Replace ? 1 : 0)}"))));
+        if (observable.Replace) facts.Add(new("replace", Set(Observables.Enabled(s).Select(p => $"{r.ModuleNames[p]}={(c[p].Replace ? 1 : 0)}"))));
         return new StepView(facts, outcome.Accepted ? null : outcome.Errno.ToString(), outcome.Accepted ? "" : outcome.Reason.Name());
     }
 
@@ -86,7 +86,7 @@ public sealed record StepView(IReadOnlyList<Fact> Facts, string? Errno, string D
             else facts.Add(new("active " + r.Catalog.Functions[f], shell));
         }
         facts.Add(new("loaded", Set(step.Modules.Where(m => m != Realisation.BusyModule))));
-        if (observable.Replace) facts.Add(new("replace", List(enabled.OrderBy(d => d.StackOrder ?? 0).Select(d => $"{d.Name}={(d.Replace == true ? 1 : 0)}"))));
+        if (observable.Replace) facts.Add(new("replace", Set(enabled.Select(d => $"{d.Name}={(d.Replace == true ? 1 : 0)}"))));
         return new StepView(facts, errno, step.Message);
     }
 
@@ -102,11 +102,35 @@ public sealed record StepView(IReadOnlyList<Fact> Facts, string? Errno, string D
     private static string List(IEnumerable<string> names) => "{" + string.Join(", ", names) + "}";
 }
 
+/// <summary>A sysfs attribute of <c>/sys/kernel/livepatch/PATCH</c> that only some kernels have, and the fact it gives.</summary>
+/// <param name="Attribute">The attribute.</param>
+/// <param name="Since">The first release that has it (Documentation/ABI/testing/sysfs-kernel-livepatch).</param>
+/// <param name="Fact">The compared fact it gives, and whether that fact is a set or an order.</param>
+/// <param name="Without">What is compared on a kernel without it.</param>
+public sealed record KernelObservable(string Attribute, string Since, string Fact, string Without);
+
 /// <summary>Which attributes the kernel under test has: decided from what the guest printed.</summary>
-/// <param name="StackOrder">True when patches have a <c>stack_order</c> attribute (6.13 or 6.14 and later).</param>
+/// <param name="StackOrder">True when patches have a <c>stack_order</c> attribute (6.14 and later).</param>
 /// <param name="Replace">True when patches have a <c>replace</c> attribute (6.11 and later).</param>
 public sealed record Observability(bool StackOrder, bool Replace)
 {
+    /// <summary>The attributes some kernels lack, each compared where the kernel under test has it. The others (<c>enabled</c>, <c>transition</c>, <c>/proc/modules</c>, the <c>/proc</c> files) every kernel the harness runs has.</summary>
+    public static IReadOnlyList<KernelObservable> Table { get; } =
+    [
+        new("replace", "6.11", "replace: the set of enabled patches, each with its replace flag",
+            "a patch's replace flag is compared only through what its load replaces"),
+        new("stack_order", "6.14", "order: the enabled patches in stack_order, a list",
+            "the order of the enabled patches is compared only through the active code of shared functions"),
+    ];
+
+    /// <summary>Whether the kernel under test has the attribute.</summary>
+    public bool Has(KernelObservable o) => o.Attribute switch
+    {
+        "replace" => Replace,
+        "stack_order" => StackOrder,
+        _ => false,
+    };
+
     /// <summary>Reads it from the first livepatch directory any step saw; neither attribute when none was seen.</summary>
     public static Observability From(IEnumerable<StepObservation> steps)
     {

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Klp.Check.Inputs;
 
 namespace Klp.Check.Engine;
 

@@ -1,6 +1,5 @@
 using System.Numerics;
 using Klp.Check.Engine;
-using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Equivalence;

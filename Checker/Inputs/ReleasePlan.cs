@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
 using Klp.Check.Model;
-using Klp.Check.Scenarios;
 
 namespace Klp.Check.Inputs;
 

@@ -1,4 +1,3 @@
-using Klp.Check.Engine;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;

@@ -31,8 +31,11 @@ public sealed class RefusalIsAtomic() : Property("refusal-is-atomic", PropertyKi
         public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after)
         {
             if (!twoPhase || unrestored is not null || graph.Alphabet[edge.Op].Kind != OpKind.Load) return;
-            var reversed = Kernel.Step(c, r, after, Operation.Reverse()).State;
-            var done = Kernel.Step(c, r, reversed, Operation.Complete()).State;
+            // A load whose reversal is refused (a blocking patch under states=block-disable) is
+            // never a reversed load.
+            var reversal = Kernel.Step(c, r, after, Operation.Reverse());
+            if (!reversal.Accepted) return;
+            var done = Kernel.Step(c, r, reversal.State, Operation.Complete()).State;
             if (!SamePatches(before, done) || done.InTransition) unrestored = (edge.From, edge.Op);
         }
 

@@ -3,7 +3,6 @@ using System.Text;
 using Klp.Check.Comparison;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Properties;
 using Klp.Check.Scenarios;
 using Klp.Check.Verdicts;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text;
 using Klp.Check.Comparison;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
 namespace Klp.Check.Reports;
 

@@ -1,4 +1,3 @@
-using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Scenarios;

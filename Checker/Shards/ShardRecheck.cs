@@ -2,6 +2,7 @@ using Klp.Check.Conformance;
 using Klp.Check.Equivalence;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Verdicts;
 
 namespace Klp.Check.Shards;

@@ -1,11 +1,10 @@
 using FsCheck.Fluent;
 using FsCheck;
-using Klp.Check.Engine;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
-using Property = Klp.Check.Properties.Property;
 using Microsoft.FSharp.Core;
+using Property = Klp.Check.Properties.Property;
 
 namespace Klp.Check.Verdicts;
 

@@ -1,4 +1,3 @@
-using Klp.Check.Engine;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;

@@ -1,6 +1,5 @@
 using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Properties;
 
 namespace Klp.Check.Verdicts;
 

@@ -1,4 +1,5 @@
 using ArchUnitNET.xUnit;
+using Klp.Check.Conformance;
 using Klp.Check.Model;
 
 namespace Klp.Check.Tests.Architecture;

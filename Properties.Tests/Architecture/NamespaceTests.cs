@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests.Architecture;
 

@@ -1,5 +1,6 @@
 using ArchUnitNET.Loader;
 using ArchUnitNET.xUnit;
+using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests.Architecture;
 

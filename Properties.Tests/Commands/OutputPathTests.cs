@@ -1,5 +1,4 @@
 using Klp.Check.Conformance;
-using Klp.Check.Inputs;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;

@@ -1,7 +1,6 @@
 using System.Text;
 using Klp.Check.Commands;
 using Klp.Check.Conformance;
-using Klp.Check.Inputs;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;

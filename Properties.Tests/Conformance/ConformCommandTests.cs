@@ -1,6 +1,5 @@
 using Klp.Check.Commands;
 using Klp.Check.Conformance;
-using Klp.Check.Inputs;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Conformance;
@@ -65,5 +64,44 @@ public class ConformCommandTests
         Assert.Equal(2, code);
         Assert.Equal($"klp-check: {message} (see klp-check --help)", err.TrimEnd());
         Assert.DoesNotContain("System.", err);
+    }
+
+    [Fact]
+    public void Conform_BootTimeoutBelowOne_ExitsTwo()
+    {
+        var (code, _, err) = Run("conform", "--boot-timeout", "0", RepositoryFiles.Full("scenarios/kernel/test-livepatch-1.klp"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--boot-timeout takes a whole number from 1 to 86400, not '0'", err);
+    }
+
+    [Fact]
+    public void Conform_HeadersWithoutAnImage_ExitsTwo()
+    {
+        var (code, _, err) = Run("conform", "--headers", "/tmp", RepositoryFiles.Full("scenarios/kernel/test-livepatch-1.klp"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--headers goes with --kernel IMAGE", err);
+    }
+
+    [Fact]
+    public void Conform_TwoPhaseCatalogWithMorePatchesThanBusyFunctions_ExitsTwoBeforeLookingForTheKernel()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"klp-{Guid.NewGuid():N}.klp");
+        File.WriteAllText(path, string.Concat(Enumerable.Range(0, 17).Select(k => $"patch p{k} funcs={{cmdline_proc_show}}\n")));
+
+        var (code, _, err) = Run("conform", "--kernel", "/nonexistent/vmlinuz-0", "--mode", "two-phase", "--catalog", path);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{path}:1:1: the harness cannot hold this catalog's transitions open: the catalog has 17 patches; the busy module has functions for 16", err.Trim());
+    }
+
+    [Fact]
+    public void Conform_KernelAllWithHeaders_ExitsTwo()
+    {
+        var (code, _, err) = Run("conform", "--kernel", "all", "--headers", "/tmp", RepositoryFiles.Full("scenarios/kernel/test-livepatch-1.klp"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--headers goes with --kernel IMAGE", err);
     }
 }

@@ -129,4 +129,61 @@ public class ConformTracesTests
         Assert.All(traces.Skip(64), t => Assert.Equal(5, t.Length));
         Assert.Equal(200, traces.Count);
     }
+
+    private static readonly Catalog twoPhase = ScenarioParser.ParseFile(RepositoryFiles.Full("scenarios/conform/two-phase.klp")).Catalog;
+
+    private static string Text(IEnumerable<(IReadOnlyList<Operation> Ops, IReadOnlyList<Phase>? Phases)> traces) =>
+        string.Join("\n", traces.Select(t => string.Join(";", t.Ops.Select(o => o.Format(twoPhase)))));
+
+    [Fact]
+    public void GenerateTwoPhase_SameSeed_SameTraces_OtherSeed_OtherTraces()
+    {
+        Assert.Equal(Text(ConformTraces.GenerateTwoPhase(twoPhase, 20, 1, 8)), Text(ConformTraces.GenerateTwoPhase(twoPhase, 20, 1, 8)));
+        Assert.NotEqual(Text(ConformTraces.GenerateTwoPhase(twoPhase, 20, 1, 8)), Text(ConformTraces.GenerateTwoPhase(twoPhase, 20, 2, 8)));
+    }
+
+    // What the issue asks of two-phase traces: transitions held open, complete, reverse and force
+    // of the transition patch, and refusals inside a transition, in 40 traces.
+    [Fact]
+    public void GenerateTwoPhase_FortyTraces_HoldTransitionsOpenAndCompleteReverseForceAndRefuseInsideThem()
+    {
+        var traces = ConformTraces.GenerateTwoPhase(twoPhase, 40, 1, 8);
+        var seen = new HashSet<string>();
+        var opens = 0;
+        foreach (var (ops, phases) in traces)
+        {
+            var state = KernelState.Empty;
+            for (var k = 0; k < ops.Count; k++)
+            {
+                var phase = phases?[k] ?? default;
+                opens += phase.Kind == PhaseKind.Open ? 1 : 0;
+                var o = Kernel.Step(twoPhase, ConformTraces.UpstreamTwoPhase, state, ops[k]);
+                if (phase.Kind == PhaseKind.Settled && o.State.InTransition) o = o with { State = Kernel.Step(twoPhase, ConformTraces.UpstreamTwoPhase, o.State, Operation.Complete()).State };
+                seen.Add(phase.Kind switch
+                {
+                    PhaseKind.Open => "open",
+                    PhaseKind.Release => "complete",
+                    PhaseKind.Close => "force",
+                    PhaseKind.Inside when ops[k].Kind == OpKind.Reverse || o.Accepted && ops[k].Kind == OpKind.Disable => "reverse",
+                    PhaseKind.Inside when !o.Accepted => "refused inside: " + o.Errno,
+                    _ => "other",
+                });
+                state = o.State;
+            }
+        }
+
+        Assert.Equal(40, traces.Count);
+        Assert.True(opens >= 40, $"{opens} transitions held open");
+        Assert.Subset(seen, new HashSet<string> { "open", "complete", "force", "reverse", "refused inside: EBUSY", "refused inside: EINVAL" });
+    }
+
+    [Fact]
+    public void GenerateTwoPhase_EveryOperation_HasAGuestAction()
+    {
+        var r = Realisation.TryCreate(twoPhase, out _)!.WithBusy(out _)!;
+
+        foreach (var (ops, phases) in ConformTraces.GenerateTwoPhase(twoPhase, 40, 3, 8))
+            for (var k = 0; k < ops.Count; k++)
+                Assert.NotEmpty(GuestScript.Lines(r, ops[k], phases?[k] ?? default, (_, p) => $"{p}.ko"));
+    }
 }

@@ -4,6 +4,8 @@ using FsCheck;
 using Klp.Check.Engine;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Engine;
 

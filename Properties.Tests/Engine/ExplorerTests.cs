@@ -3,7 +3,6 @@ using Klp.Check.Engine;
 using Klp.Check.Model;
 using Klp.Check.Properties;
 using Klp.Check.Scenarios;
-using Klp.Check.Verdicts;
 
 namespace Klp.Check.Tests.Engine;
 

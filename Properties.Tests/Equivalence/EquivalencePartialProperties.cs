@@ -3,6 +3,8 @@ using FsCheck.Xunit;
 using FsCheck;
 using Klp.Check.Equivalence;
 using Klp.Check.Inputs;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Equivalence;
 

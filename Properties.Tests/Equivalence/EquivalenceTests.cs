@@ -4,7 +4,6 @@ using Klp.Check.Equivalence;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Reports;
-using Klp.Check.Verdicts;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Equivalence;

@@ -5,7 +5,9 @@ using Klp.Check.Conformance;
 using Klp.Check.Engine;
 using Klp.Check.Explore;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Scenarios;
+using Property = FsCheck.Property;
 using static Klp.Check.Tests.Explore.ExploreFixtures;
 
 namespace Klp.Check.Tests.Explore;

@@ -5,8 +5,9 @@ using FsCheck;
 using Klp.Check.Conformance;
 using Klp.Check.Engine;
 using Klp.Check.Export;
-using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Export;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Klp.Check.Conformance;
-using Klp.Check.Inputs;
 
 namespace Klp.Check.Tests.Export;
 

@@ -2,12 +2,12 @@ using System.Collections.Immutable;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
-using Property = FsCheck.Property;
 using Klp.Check.Conformance;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
 using Klp.Check.Verdicts;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Inputs;
 

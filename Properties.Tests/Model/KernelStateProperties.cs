@@ -5,6 +5,8 @@ using FsCheck.Xunit;
 using FsCheck;
 using Klp.Check.Conformance;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Model;
 

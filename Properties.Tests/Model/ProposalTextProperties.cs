@@ -2,6 +2,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Model;
 

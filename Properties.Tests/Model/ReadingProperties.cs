@@ -3,6 +3,8 @@ using FsCheck.Xunit;
 using FsCheck;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Model;
 

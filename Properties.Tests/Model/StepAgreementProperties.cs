@@ -6,9 +6,11 @@ using Klp.Check.Conformance;
 using Klp.Check.Engine;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Tests.Reference;
 using Microsoft.FSharp.Core;
 using Xunit;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Model;
 

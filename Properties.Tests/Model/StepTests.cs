@@ -347,4 +347,86 @@ public class StepTests
 
         Assert.Contains("declares state 1 twice", e.Message);
     }
+
+    // Petr Mladek's block_disable series (POC, 10 Nov 2023, [POC 7/7]; v1, 15 Jan 2025, [PATCH v1
+    // 04/19]) puts klp_patch_disable_blocked() in enabled_store() after the "already in
+    // requested state" check and before the reverse branch and __klp_disable_patch().
+    private static readonly Reading blockDisable = twoPhase.With(twoPhase.Options with { States = StateRules.BlockDisable });
+
+    private static Patch WithStates(Patch p, params KlpState[] states) => p with { States = [.. states] };
+
+    // b blocks its disable; a and r do not.
+    private static readonly Catalog blocking = new(
+    [
+        Upstream("a", false, F("f")),
+        WithStates(Upstream("b", false, F("g")), new KlpState(1, 0, true)),
+        WithStates(Upstream("r", true, F("h")), new KlpState(2, 0, false)),
+    ]);
+
+    [Fact]
+    public void Disable_BlockingPatchInItsLoadTransition_RefusesWithEinvalInsteadOfReversing()
+    {
+        var o = Last(blocking, blockDisable, Operation.Load(1), Operation.Disable(1));
+
+        Assert.Equal((Errno.EINVAL, Reason.DisableBlocked), (o.Errno, o.Reason));
+        Assert.True(o.State.InTransition && o.State.TargetPatched);
+    }
+
+    [Fact]
+    public void Reverse_BlockingPatchsLoad_RefusesWithEinvalAndTheLoadCanOnlyComplete()
+    {
+        var o = Last(blocking, blockDisable, Operation.Load(1), Operation.Reverse());
+
+        var done = Last(blocking, blockDisable, Operation.Load(1), Operation.Reverse(), Operation.Complete());
+
+        Assert.Equal((Errno.EINVAL, Reason.DisableBlocked), (o.Errno, o.Reason));
+        Assert.Equal((Errno.None, 0b10UL), (done.Errno, done.State.InPatches));
+    }
+
+    [Fact]
+    public void Disable_BlockingPatchDuringAnotherTransition_RefusesWithEinvalBeforeEbusy()
+    {
+        var o = Last(blocking, blockDisable, Operation.Load(1), Operation.Complete(), Operation.Load(0), Operation.Disable(1));
+
+        Assert.Equal((Errno.EINVAL, Reason.DisableBlocked), (o.Errno, o.Reason));
+    }
+
+    [Fact]
+    public void Reverse_NonBlockingPatchsLoadUnderBlockDisable_Reverses()
+    {
+        var o = Last(blocking, blockDisable, Operation.Load(1), Operation.Complete(), Operation.Load(0), Operation.Reverse());
+
+        Assert.True(o.Accepted);
+        Assert.False(o.State.TargetPatched);
+    }
+
+    [Fact]
+    public void Disable_BlockingPatchUnderVersions_Reverses()
+    {
+        var o = Last(blocking, twoPhase, Operation.Load(1), Operation.Disable(1));
+
+        Assert.True(o.Accepted);
+        Assert.False(o.State.TargetPatched);
+    }
+
+    // klp_is_patch_compatible() in the series returns true at once for a patch without replace:
+    // a non-replace patch that leaves out a blocking state, or declares a state id of another
+    // patch, loads beside it; a replace patch that leaves out a blocking state is refused.
+    [Fact]
+    public void Load_NonReplacePatchBesideABlockingStateUnderBlockDisable_SkipsTheStateCheck()
+    {
+        var c = new Catalog(
+        [
+            WithStates(Upstream("b", false, F("g")), new KlpState(1, 5, true)),
+            WithStates(Upstream("n", false, F("f")), new KlpState(1, 0, false)),
+            Upstream("m", false, F("h")),
+            Upstream("r", true, F("h")),
+        ]);
+        var atomic = blockDisable.With(blockDisable.Options with { Granularity = Granularity.Atomic });
+
+        Assert.True(Last(c, atomic, Operation.Load(0), Operation.Load(1)).Accepted);
+        Assert.True(Last(c, atomic, Operation.Load(0), Operation.Load(2)).Accepted);
+        var replace = Last(c, atomic, Operation.Load(0), Operation.Load(3));
+        Assert.Equal((Errno.EINVAL, Reason.StateBlocked), (replace.Errno, replace.Reason));
+    }
 }

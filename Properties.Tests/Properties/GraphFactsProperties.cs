@@ -1,13 +1,13 @@
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
-using Property = FsCheck.Property;
 using Klp.Check.Conformance;
 using Klp.Check.Engine;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
 using Klp.Check.Tests.Engine;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Properties;
 

@@ -1,5 +1,4 @@
 using Klp.Check.Conformance;
-using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
 using Klp.Check.Scenarios;

@@ -1,7 +1,6 @@
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
-using Property = FsCheck.Property;
 using Klp.Check.Commands;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
@@ -9,6 +8,7 @@ using Klp.Check.Properties;
 using Klp.Check.Reports;
 using Klp.Check.Scenarios;
 using Klp.Check.Verdicts;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Properties;
 

@@ -4,7 +4,9 @@ using FsCheck;
 using Klp.Check.Conformance;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Xunit;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Reference;
 

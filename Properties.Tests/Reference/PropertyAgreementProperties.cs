@@ -1,12 +1,12 @@
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
-using Property = FsCheck.Property;
 using Klp.Check.Engine;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
 using Klp.Check.Verdicts;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Reference;
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Tests.Reference;
@@ -46,7 +45,7 @@ public static class ReferenceKernel
     {
         OpKind.Load => Load(catalog, reading, state, op.Patch, op.Params),
         OpKind.Complete => Complete(state),
-        OpKind.Reverse => Reverse(state),
+        OpKind.Reverse => WriteOpposite(catalog, reading, state),
         OpKind.Force => Force(catalog, reading, state, op.Patch),
         OpKind.Disable => Disable(catalog, reading, state, op.Patch),
         OpKind.Unload => Unload(state, op.Patch),
@@ -280,6 +279,18 @@ public static class ReferenceKernel
         return Accept(state with { Patches = patches, Transition = null }, leaving);
     }
 
+    // reverse writes the opposite of the target to the transition patch's enabled; a write of 0
+    // to a patch with a block_disable state is refused under states=block-disable.
+    private static RefOutcome WriteOpposite(Catalog catalog, Reading reading, RefState state)
+    {
+        if (state.Transition is { TargetPatched: true } t && Blocks(catalog, reading, t.Patch))
+            return Refuse(state, Errno.EINVAL, Reason.DisableBlocked);
+        return Reverse(state);
+    }
+
+    private static bool Blocks(Catalog catalog, Reading reading, int p) =>
+        reading.Options.States == StateRules.BlockDisable && catalog[p].States.Any(s => s.BlockDisable);
+
     private static RefOutcome Reverse(RefState state)
     {
         if (state.Transition is not { } t) return Refuse(state, Errno.EINVAL, Reason.NoTransition);
@@ -314,14 +325,12 @@ public static class ReferenceKernel
     {
         // No sysfs directory once the patch left klp_patches: the shell cannot open the file.
         if (!state.InPatches(p)) return Refuse(state, Errno.ENOENT, Reason.NoSysfsDir);
+        // enabled_store(): the current value, then (block-disable) a blocking patch, then the
+        // reverse branch, then another transition.
+        if (state.Transition is { TargetPatched: false } own && own.Patch == p) return Refuse(state, Errno.EINVAL, Reason.NotEnabled);
+        if (Blocks(catalog, reading, p)) return Refuse(state, Errno.EINVAL, Reason.DisableBlocked);
         if (state.Transition is { } t)
-        {
-            if (t.Patch == p && !t.TargetPatched) return Refuse(state, Errno.EINVAL, Reason.NotEnabled);
-            if (t.Patch == p) return Reverse(state);
-            return Refuse(state, Errno.EBUSY, Reason.TransitionInProgress);
-        }
-        if (reading.Options.States == StateRules.BlockDisable && catalog[p].States.Any(s => s.BlockDisable))
-            return Refuse(state, Errno.EINVAL, Reason.DisableBlocked);
+            return t.Patch == p ? Reverse(state) : Refuse(state, Errno.EBUSY, Reason.TransitionInProgress);
         if (reading.Options.Granularity == Granularity.Atomic)
             return Accept(state with { Patches = state.Patches.RemoveAll(e => e.Patch == p) }, [p]);
         return Accept(state with { Transition = new RefTransition(p, false, []) }, []);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Klp.Check.Engine;
 using Klp.Check.Model;
+using Klp.Check.Tests.Architecture.Violating.Engine;
 
 namespace Klp.Check.Tests.Reference;
 
@@ -215,9 +216,12 @@ public static class ReferenceProperties
 
         // refusal-is-atomic: a refusal changes nothing; a load reversed and completed restores Patches.
         var changedByRefusal = g.Refusals.Where(x => !x.After.Equals(g.States[x.State])).Select(x => g.Depth[x.State] + 1);
+        // A load whose reversal is refused (block-disable) is never reversed.
         var unrestored = !twoPhase ? [] : loads.Select(x => x.Edge).Where(e =>
         {
-            var done = Kernel.Step(c, r, Kernel.Step(c, r, g.States[e.To], Operation.Reverse()).State, Operation.Complete()).State;
+            var reversal = Kernel.Step(c, r, g.States[e.To], Operation.Reverse());
+            if (!reversal.Accepted) return false;
+            var done = Kernel.Step(c, r, reversal.State, Operation.Complete()).State;
             var before = g.States[e.From];
             var same = done.Count == before.Count && Enumerable.Range(0, done.Count).All(i => Entry(done, i) == Entry(before, i)) && done.Pinned == before.Pinned;
             return !same || done.InTransition;

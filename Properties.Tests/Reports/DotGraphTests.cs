@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Klp.Check.Conformance;
-using Klp.Check.Inputs;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Reports;

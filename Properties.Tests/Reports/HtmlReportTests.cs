@@ -1,7 +1,6 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Klp.Check.Conformance;
-using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
 using static Klp.Check.Tests.CliRunner;

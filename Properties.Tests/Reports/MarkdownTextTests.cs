@@ -4,9 +4,10 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
 using Klp.Check.Conformance;
-using Klp.Check.Inputs;
+using Klp.Check.Properties;
 using Klp.Check.Reports;
 using Markdig;
+using Property = FsCheck.Property;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Reports;

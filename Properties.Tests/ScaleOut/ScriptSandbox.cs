@@ -1,4 +1,3 @@
-using Klp.Check.Inputs;
 
 namespace Klp.Check.Tests.ScaleOut;
 

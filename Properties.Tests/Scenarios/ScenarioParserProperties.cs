@@ -2,7 +2,9 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FsCheck;
 using Klp.Check.Inputs;
+using Klp.Check.Properties;
 using Klp.Check.Scenarios;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Scenarios;
 
