@@ -5,7 +5,7 @@ using Klp.Check.Model;
 using Klp.Check.Properties;
 using static Klp.Check.Tests.CliRunner;
 
-namespace Klp.Check.Tests.Reports;
+namespace Klp.Check.Tests.Reports.Html;
 
 public class HtmlReportTests
 {

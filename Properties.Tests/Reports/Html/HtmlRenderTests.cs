@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using Klp.Check.Conformance;
 
-namespace Klp.Check.Tests.Reports;
+namespace Klp.Check.Tests.Reports.Html;
 
 /// <summary>Renders the compare page in headless Chromium, as a reviewer would open it from disk.</summary>
 public class HtmlRenderTests
