@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using Klp.Check.Comparison;
+using Klp.Check.Inputs;
 
 namespace Klp.Check.Conformance;
 
