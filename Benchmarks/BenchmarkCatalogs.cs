@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Benchmarks;
 
@@ -49,7 +50,7 @@ public static class BenchmarkCatalogs
     /// <summary>A catalog file of the repository, e.g. <c>Benchmarks/catalogs/positional-12.klp</c>.</summary>
     public static Catalog File(string relative) => ScenarioParser.ParseFile(Path.Combine(Root, relative)).Catalog;
 
-    /// <summary>Explores a catalog and returns its distinct states, handing the graph back to the explorer as <see cref="Verification"/> does.</summary>
+    /// <summary>Explores a catalog and returns its distinct states, handing the graph back to the explorer as <see cref="Verifier"/> does.</summary>
     public static int ExploredStates(this Explorer explorer, Catalog catalog, Reading reading, ExploreLimits limits = default)
     {
         var g = explorer.Explore(catalog, reading, limits);

@@ -1,12 +1,16 @@
 using BenchmarkDotNet.Attributes;
-using Klp.Check.Exploration;
+using Klp.Check.Comparison;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Benchmarks;
 
 /// <summary>What the full check (every property) costs next to exploration alone, on catalogs of 2,432 to 2,475,008 states.</summary>
 /// <remarks>
-/// <see cref="FullCheck"/> is <see cref="Verification.Run"/> on one catalog as
+/// <see cref="FullCheck"/> is <see cref="Verifier.Run"/> on one catalog as
 /// <c>klp-check check --reading positional --catalog FILE --max-states 200000000</c> calls it;
 /// <see cref="Explore"/> is the exploration it starts with, by a new <see cref="Explorer"/> as
 /// in <c>check</c>, so both pay for fresh memory. Both lift the default cap of 1,000,000
@@ -41,5 +45,5 @@ public class CheckBenchmarks
 
     /// <summary>Every property under positional: exploration, then the checks.</summary>
     [Benchmark]
-    public ReadingResult FullCheck() => Verification.Run(source, Readings.Positional, Invariants.All, limits);
+    public ReadingResult FullCheck() => Verifier.Run(source, Readings.Positional, PropertyRegistry.All, limits);
 }

@@ -1,8 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using Klp.Check.Commands;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
 namespace Klp.Check.Benchmarks;
 
@@ -27,19 +30,19 @@ public class CompareBenchmarks
 
     /// <summary>The default <c>compare</c> on every core.</summary>
     [Benchmark(Baseline = true)]
-    public ComparisonResult Compare() => Comparer.Run(source, Readings.All, Invariants.All, new ExploreLimits(), []);
+    public ComparisonResult Compare() => Comparer.Run(source, Readings.All, PropertyRegistry.All, new ExploreLimits(), []);
 
     /// <summary>What <c>klp-check compare --no-scenarios</c> computes before its report: the verdicts, then the equivalence classes of the readings.</summary>
     [Benchmark]
     public ComparisonResult CompareWithEquivalence()
     {
-        var result = Comparer.Run(source, Readings.All, Invariants.All, new ExploreLimits(), []);
-        return result with { Equivalence = Equivalence.Classes(source, Readings.All, new ExploreLimits()) };
+        var result = Comparer.Run(source, Readings.All, PropertyRegistry.All, new ExploreLimits(), []);
+        return result with { Equivalence = Classifier.Classes(source, Readings.All, new ExploreLimits()) };
     }
 
     /// <summary>The default <c>compare</c> on one thread.</summary>
     [Benchmark]
-    public ComparisonResult CompareOneThread() => Comparer.Run(source, Readings.All, Invariants.All, new ExploreLimits(), [], threads: 1);
+    public ComparisonResult CompareOneThread() => Comparer.Run(source, Readings.All, PropertyRegistry.All, new ExploreLimits(), [], threads: 1);
 
     /// <summary>Encoding and exploring every catalog of the default <c>compare</c> on one thread, without invariant checks.</summary>
     [Benchmark]

@@ -1,13 +1,15 @@
 using BenchmarkDotNet.Attributes;
-using Klp.Check.Exploration;
+using Klp.Check.Comparison;
+using Klp.Check.Engine;
 using Klp.Check.Model;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Benchmarks;
 
 /// <summary>How fast exhaustive exploration runs per catalog and reading, in states per second.</summary>
 /// <remarks>
 /// Each method returns the distinct states explored (shown in the States column). The explorer and
-/// its graph storage are reused across invocations, as <see cref="Verification"/> reuses them per thread.
+/// its graph storage are reused across invocations, as <see cref="Verifier"/> reuses them per thread.
 /// Few iterations: the large catalogs take seconds per invocation.
 /// </remarks>
 [MemoryDiagnoser]

@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using Klp.Check.Exploration;
+using Klp.Check.Comparison;
+using Klp.Check.Engine;
 using Klp.Check.Explore;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Benchmarks;

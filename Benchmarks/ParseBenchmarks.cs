@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using Klp.Check.Comparison;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 

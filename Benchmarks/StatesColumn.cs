@@ -5,7 +5,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Benchmarks;
 

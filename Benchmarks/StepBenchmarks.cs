@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
+using Klp.Check.Comparison;
 using Klp.Check.Model;
 
 namespace Klp.Check.Benchmarks;

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Klp.Check.Exploration;
+using Klp.Check.Comparison;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 
 namespace Klp.Check.Benchmarks;

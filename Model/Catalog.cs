@@ -224,6 +224,10 @@ public sealed class Catalog
     /// <summary>The functions a patch patches, as a mask over <see cref="Functions"/>.</summary>
     public ulong FunctionBits(int patch) => FuncsNormalized[patch];
 
+    /// <summary>The functions a patch patches as <paramref name="identity"/> tells them apart: two patches share a function when their masks intersect.</summary>
+    /// <remarks>Normalized, a mask over <see cref="Functions"/> (<see cref="FunctionBits(int)"/>); exact, a mask over the distinct spellings of the catalog's functions.</remarks>
+    public ulong FunctionBits(int patch, FunctionIdentity identity) => identity == FunctionIdentity.Exact ? FuncsExact[patch] : FuncsNormalized[patch];
+
     /// <summary>True when a patch names one function twice, so the kernel refuses every load of it (<see cref="Reason.DuplicateFunction"/>).</summary>
     /// <remarks>
     /// klp_init_func() (kernel/livepatch/core.c) names each function's sysfs directory

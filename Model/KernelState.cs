@@ -65,14 +65,24 @@ public struct KernelState : IEquatable<KernelState>
     /// <summary>The set bit the allocator gave the entry at a list position, or -1.</summary>
     public readonly int AutoSetAt(int position) => (entries[position] >> 9) - 1;
 
-    internal readonly ushort EntryAt(int position) => entries[position];
-
     /// <summary>The 1-based position of a patch in <c>Patches</c> (its <c>stack_order</c>), or 0.</summary>
     public readonly int StackOrder(int patch)
     {
         for (var i = 0; i < count; i++)
             if (PatchAt(i) == patch) return i + 1;
         return 0;
+    }
+
+    /// <summary>A state from its fields, as the operations of <see cref="Kernel"/> set them: the <c>Patches</c> entries in list order (patch, <c>add_sets</c> variant, allocated set bit or -1), the loaded and pinned modules, and the transition (patch -1 and nothing else set for none).</summary>
+    /// <remarks>For building states without running operations, as property tests of the state's packing and hashing do; <see cref="Kernel.Step"/> is the way to reach states a kernel can be in.</remarks>
+    public static KernelState Of(ReadOnlySpan<(int Patch, int Params, int AutoSet)> entries, ulong loaded, ulong pinned, int transitionPatch = -1, bool targetPatched = false, ulong replacing = 0)
+    {
+        var s = Empty;
+        foreach (var (patch, @params, autoSet) in entries) s.Append(Pack(patch, @params, autoSet));
+        s.SetLoaded(loaded);
+        s.SetPinned(pinned);
+        if (transitionPatch >= 0 || targetPatched || replacing != 0) s.StartTransition(transitionPatch, targetPatched, replacing);
+        return s;
     }
 
     internal static ushort Pack(int patch, int @params, int autoSet) => (ushort)(patch | (@params << 5) | ((autoSet + 1) << 9));

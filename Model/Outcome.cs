@@ -145,7 +145,9 @@ public readonly struct Effect
     /// <summary>True when the operation was accepted.</summary>
     public bool Accepted => Errno == Errno.None;
 
-    internal static Effect Refuse(Errno errno, Reason reason) => new((ulong)errno | (ulong)reason << 8);
+    /// <summary>A refusal with its errno and reason.</summary>
+    public static Effect Refuse(Errno errno, Reason reason) => new((ulong)errno | (ulong)reason << 8);
 
-    internal static Effect Accept(ulong affected) => new((ulong)(uint)affected << 32);
+    /// <summary>An acceptance that replaced or removed the patches of <paramref name="affected"/> (a mask over catalog indices).</summary>
+    public static Effect Accept(ulong affected) => new((ulong)(uint)affected << 32);
 }

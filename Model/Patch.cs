@@ -92,4 +92,13 @@ public sealed record Patch(
         SetSource.AutoOf => $"auto({AutoOf})",
         _ => "{" + string.Join(",", Sets) + "}",
     };
+
+    /// <summary>What a patch name (and a plan label) may hold, in words.</summary>
+    public const string NameRule = "ASCII letters, digits, _ - . +";
+
+    /// <summary>Whether a text is a patch name: <see cref="NameRule"/>, so that every name written into a scenario reads back.</summary>
+    public static bool IsName(string name) => name.Length > 0 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.' or '+');
+
+    /// <summary>The function a patch or release patches of its own when none is given: its name with every character but ASCII letters and digits as <c>_</c>, then <c>_fn</c> (<c>klp-1a</c> patches <c>klp_1a_fn</c>).</summary>
+    public static string OwnFunction(string name) => new string([.. name.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_')]) + "_fn";
 }

@@ -1,5 +1,6 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
+using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests;
 
@@ -325,7 +326,7 @@ public class DocsLinkTests
             .Where(l => l.StartsWith("### 4.", StringComparison.Ordinal))
             .ToList();
 
-        foreach (var reading in Model.Readings.All)
+        foreach (var reading in Klp.Check.Model.Readings.All)
             Assert.True(headings.Any(h => h.Contains($"`{reading.Name}`", StringComparison.Ordinal)), $"docs/semantics.md section 4 has no heading for {reading.Name}");
     }
 

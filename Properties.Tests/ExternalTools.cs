@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests;
 

@@ -1,3 +1,5 @@
+using Klp.Check.Conformance;
+
 namespace Klp.Check.Tests;
 
 /// <summary>Files the tests write into fresh temporary folders.</summary>

@@ -1,5 +1,6 @@
-using FsCheck;
 using FsCheck.Fluent;
+using FsCheck;
+using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests;
 

@@ -1,12 +1,16 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
-using Klp.Check.Exploration;
-using Klp.Check.Model;
+using System.CommandLine;
 using Klp.Check.Comparison;
-using Klp.Check.Output;
-using Klp.Check.Output.Html;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Proposals;
+using Klp.Check.Reports.Html;
+using Klp.Check.Reports;
+using Klp.Check.Scenarios;
 using Klp.Check.Shards;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Commands;
 
@@ -16,14 +20,14 @@ public static class CheckCommand
     /// <summary>What an exhaustive check run explores, as parsed from its command line.</summary>
     /// <param name="Source">The inputs.</param>
     /// <param name="Reading">The reading, with the mode applied.</param>
-    /// <param name="Invariants">The properties.</param>
+    /// <param name="Properties">The properties.</param>
     /// <param name="Limits">The caps.</param>
     /// <param name="Files">Every input file the run read.</param>
     /// <param name="Threads">Worker threads (0: all cores).</param>
-    public sealed record Run(InputSource Source, Reading Reading, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits, IReadOnlyList<string> Files, int Threads)
+    public sealed record CheckRequest(InputSource Source, Reading Reading, IReadOnlyList<Property> Properties, ExploreLimits Limits, IReadOnlyList<string> Files, int Threads)
     {
         /// <summary>What shards of this run must share (<see cref="PartialResult.IdentityOf"/>).</summary>
-        public List<(string Field, string Value)> Identity => PartialResult.IdentityOf(Source, [Reading], Invariants, Limits, [], Files);
+        public List<(string Field, string Value)> Identity => PartialResult.IdentityOf(Source, [Reading], Properties, Limits, [], Files);
     }
 
     private sealed class Options
@@ -53,21 +57,21 @@ public static class CheckCommand
         }
 
         // The reading and properties; null after one line on bad input.
-        public (Reading Reading, IReadOnlyList<Invariant> Invariants)? Readings(ParseResult parse, TextWriter stderr)
+        public (Reading Reading, IReadOnlyList<Property> Properties)? Readings(ParseResult parse, TextWriter stderr)
         {
             var readings = Cli.ParseReadings([parse.GetValue(Reading)!], parse.GetValue(Setting), stderr);
-            var invariants = readings is null ? null : Input.Invariants(parse, stderr);
+            var invariants = readings is null ? null : Input.Properties(parse, stderr);
             if (readings is null || invariants is null) return null;
             var granularity = Cli.ParseMode(parse.GetValue(Mode)) ?? readings[0].Options.Granularity;
             return (readings[0].With(readings[0].Options with { Granularity = granularity }), invariants);
         }
 
         // The exhaustive run; null after one line on bad input.
-        public Run? Prepare(ParseResult parse, TextWriter stderr)
+        public CheckRequest? Prepare(ParseResult parse, TextWriter stderr)
         {
             if (Readings(parse, stderr) is not { } ri) return null;
             var source = Input.Source(parse, stderr);
-            return source is null ? null : new Run(source, ri.Reading, ri.Invariants, Input.Limits(parse), [.. Input.Files(parse)], Input.Threads(parse));
+            return source is null ? null : new CheckRequest(source, ri.Reading, ri.Properties, Input.Limits(parse), [.. Input.Files(parse)], Input.Threads(parse));
         }
     }
 
@@ -124,7 +128,7 @@ public static class CheckCommand
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var inputs = t.Shard.Select(source, r);
-                var p = ReadingPartial.Check(source, r, invariants, run.Limits, inputs, run.Threads, cts.Token,
+                var p = Verifier.Check(source, r, invariants, run.Limits, inputs, run.Threads, cts.Token,
                     n => progress?.Invoke($"check {r.DisplayName}, shard {t.Shard}: {n}/{inputs.Count} inputs"));
                 InputOptions.EndProgress(stderr);
                 if (!p.Complete)
@@ -135,7 +139,7 @@ public static class CheckCommand
                 var partial = new PartialResult("check", PartialResult.ToolVersion, t.Shard, ShardOptions.Recorded(parse), run.Identity, [p], null);
                 return ShardOptions.Write(partial, t.Out, inputs.Count, source.Count, p.States, clock.Elapsed, stderr) ? ExitCodes.Ok : ExitCodes.Usage;
             }
-            var result = Verification.Run(source, r, invariants, run.Limits, run.Threads, cts.Token,
+            var result = Verifier.Run(source, r, invariants, run.Limits, run.Threads, cts.Token,
                 n => progress?.Invoke($"check {r.DisplayName}: {n}/{source.Count} inputs"));
             InputOptions.EndProgress(stderr);
             if (!result.Complete)
@@ -148,7 +152,7 @@ public static class CheckCommand
                     "markdown" => CheckReport.Markdown(source, result with { Verdicts = finished }),
                     _ => CheckReport.Text(source, result with { Verdicts = finished }),
                 });
-                var open = result.Verdicts.Where(v => !finished.Contains(v)).Select(v => v.Invariant.Id).ToList();
+                var open = result.Verdicts.Where(v => !finished.Contains(v)).Select(v => v.Property.Id).ToList();
                 stderr.WriteLine($"klp-check: interrupted: {result.InputsChecked} of {source.Count} inputs explored, {result.Coverage.States} states"
                     + (open.Count == 0 ? "" : $"; not finished: {string.Join(", ", open)}"));
                 return ExitCodes.Interrupted;
@@ -166,27 +170,27 @@ public static class CheckCommand
     }
 
     /// <summary>Parses the recorded arguments of a check shard again; null after one line on bad input.</summary>
-    public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
+    public static CheckRequest? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
     {
         var o = new Options();
         return ShardOptions.Reparse(o.Command(), arguments, stderr) is { } parse ? o.Prepare(parse, stderr) : null;
     }
 
     /// <summary>Merges the partial results of every shard of one check run into its result, as one run over every input gives it.</summary>
-    public static ReadingResult Merge(Run run, IReadOnlyList<PartialResult> shards)
+    public static ReadingResult Merge(CheckRequest run, IReadOnlyList<PartialResult> shards)
     {
-        return ReadingPartial.Sum(shards.Select(s => s.Readings))[0].Finish(run.Source, run.Reading, run.Invariants);
+        return ReadingPartial.Sum(shards.Select(s => s.Readings))[0].Finish(run.Source, run.Reading, run.Properties);
     }
 
     /// <summary>Prints a complete exhaustive result in a format (text, markdown, json, html) with the state count on stderr; returns the exit code of check.</summary>
-    public static int Report(Run run, ReadingResult result, string format, TextWriter stdout, TextWriter stderr)
+    public static int Report(CheckRequest run, ReadingResult result, string format, TextWriter stdout, TextWriter stderr)
     {
         var source = run.Source;
         stdout.Write(format switch
         {
             "json" => CheckReport.Json(source, result),
             "markdown" => CheckReport.Markdown(source, result) + MermaidTrace.ForVerdicts(result.Verdicts),
-            "html" => HtmlReport.Comparison(new ComparisonResult(source, [.. result.Verdicts.Select(v => v.Invariant)], [result], [], true, result.Coverage.Elapsed), "check", CheckReport.CoverageLines(result.Coverage)),
+            "html" => HtmlReport.Comparison(new ComparisonResult(source, [.. result.Verdicts.Select(v => v.Property)], [result], [], true, result.Coverage.Elapsed), "check", CheckReport.CoverageLines(result.Coverage)),
             _ => CheckReport.Text(source, result),
         });
         stderr.WriteLine(CheckReport.StatesLine(result));
@@ -233,9 +237,9 @@ public static class CheckCommand
         foreach (var v in verdicts)
         {
             if (v.Trace is null || v.Catalog is null) continue;
-            var name = $"{v.Reading.DisplayName}--{v.Invariant.Id}.klp".Replace('(', '[').Replace(')', ']').Replace(',', '+').Replace('=', '-');
+            var name = $"{v.Reading.DisplayName}--{v.Property.Id}.klp".Replace('(', '[').Replace(')', ']').Replace(',', '+').Replace('=', '-');
             var path = Path.Combine(dir, name);
-            var title = $"{v.Invariant.Id} {(v.Kind == VerdictKind.Holds ? "witness" : "violation")} under {v.Reading.DisplayName}";
+            var title = $"{v.Property.Id} {(v.Kind == VerdictKind.Holds ? "witness" : "violation")} under {v.Reading.DisplayName}";
             var comment = v.Input is null ? "" : "# input:\n" + string.Join("\n", v.Input.TrimEnd().Split('\n').Select(l => "#   " + l)) + "\n";
             // A proposal's name resolves on replay only as a file beside the scenario.
             if (ProposalFile.Beside(v.Reading, dir) is { } proposal)
@@ -243,14 +247,14 @@ public static class CheckCommand
                 if (!OutputPath.Write("--traces", proposal.Path, proposal.Text, stderr)) return false;
                 stderr.WriteLine($"klp-check: wrote {proposal.Path}");
             }
-            var scenario = CatalogText.Scenario(title, v.Catalog, v.Reading, v.Trace, v.Detail);
+            var scenario = ScenarioWriter.Write(title, v.Catalog, v.Reading, v.Trace, v.Detail);
             if (!OutputPath.Write("--traces", path, comment + scenario, stderr)) return false;
             stderr.WriteLine($"klp-check: wrote {path}");
         }
         return true;
     }
 
-    private static int RunRandom(System.CommandLine.ParseResult parse, InputOptions input, Reading reading, IReadOnlyList<Invariant> invariants,
+    private static int RunRandom(System.CommandLine.ParseResult parse, InputOptions input, Reading reading, IReadOnlyList<Property> invariants,
         int runs, ulong? seed, int length, string format, string? traces, TextWriter stdout, TextWriter stderr)
     {
         FsCheck.Gen<Catalog>? catalogs = input.RandomCatalogs(parse, reading, stderr);
@@ -261,8 +265,8 @@ public static class CheckCommand
         string? scenario = null;
         if (result.Counterexample is { } run)
         {
-            var v = new Verdict(result.Invariant!, reading, VerdictKind.Violated, result.Message!, run.Catalog, run.Ops, CatalogText.Describe(run.Catalog));
-            scenario = CatalogText.Scenario($"{result.Invariant!.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Ops, result.Message);
+            var v = Verdict.Violated(result.Property!, run, result.Message!, CatalogText.Describe(run.Catalog));
+            scenario = ScenarioWriter.Write($"{result.Property!.Id} violation under {reading.DisplayName} (seed {s})", run.Catalog, reading, run.Operations, result.Message);
             if (traces is not null && !WriteTraces(traces, [v], stderr)) return ExitCodes.Usage;
         }
         stdout.Write(CheckReport.Random(result, reading, length, scenario, format));

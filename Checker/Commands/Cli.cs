@@ -1,11 +1,10 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
 using Klp.Check.Proposals;
-using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
 
@@ -117,7 +116,7 @@ public static class Cli
             DiffCommand.Create(stdout, stderr),
             SweepCommand.Create(stdout, stderr),
             DesignCommand.Create(stdout, stderr),
-            Conformance.ConformCommand.Create(stdout, stderr),
+            ConformCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
             ExploreCommand.Create(stdout, stderr),
             ProveCommand.Create(stdout, stderr),
@@ -158,8 +157,8 @@ public static class Cli
     public static Option<int> GraphLimitOption() => new("--graph-limit")
     {
         HelpName = "N",
-        Description = $"with --format dot, the most states drawn (default {Output.DotGraph.DefaultLimit}); a larger graph is refused",
-        DefaultValueFactory = _ => Output.DotGraph.DefaultLimit,
+        Description = $"with --format dot, the most states drawn (default {Reports.DotGraph.DefaultLimit}); a larger graph is refused",
+        DefaultValueFactory = _ => Reports.DotGraph.DefaultLimit,
     };
 
     /// <summary>The <c>--option</c> setting shared by every command: applied to every reading.</summary>
@@ -214,7 +213,7 @@ public static class Cli
             {
                 reading = ProposalFile.Resolve(name, null, out error);
             }
-            catch (ScenarioException e)
+            catch (InputException e)
             {
                 foreach (var d in e.Diagnostics) stderr.WriteLine(d);
                 return null;

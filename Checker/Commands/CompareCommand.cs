@@ -1,12 +1,17 @@
 using System.CommandLine;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
-using Klp.Check.Output.Html;
+using Klp.Check.Properties;
 using Klp.Check.Proposals;
+using Klp.Check.Reports.Html;
+using Klp.Check.Reports;
 using Klp.Check.Scenarios;
 using Klp.Check.Shards;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Commands;
 
@@ -16,17 +21,17 @@ public static class CompareCommand
     /// <summary>What a compare run checks, as parsed from its command line.</summary>
     /// <param name="Source">The inputs.</param>
     /// <param name="Readings">The readings, with the mode applied.</param>
-    /// <param name="Invariants">The properties.</param>
+    /// <param name="Properties">The properties.</param>
     /// <param name="Limits">The caps.</param>
     /// <param name="Scenarios">The scenarios replayed.</param>
     /// <param name="Files">Every file the run read (catalog, plan, scenarios, proposal files).</param>
     /// <param name="Threads">Worker threads (0: all cores).</param>
-    public sealed record Run(InputSource Source, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits,
+    public sealed record CompareRequest(InputSource Source, IReadOnlyList<Reading> Readings, IReadOnlyList<Property> Properties, ExploreLimits Limits,
         IReadOnlyList<Scenario> Scenarios, IReadOnlyList<string> Files, int Threads)
     {
         /// <summary>What shards of this run must share (<see cref="PartialResult.IdentityOf"/>).</summary>
         public List<(string Field, string Value)> Identity =>
-            PartialResult.IdentityOf(Source, Readings, Invariants, Limits, Scenarios.Select(s => s.Path), Files);
+            PartialResult.IdentityOf(Source, Readings, Properties, Limits, Scenarios.Select(s => s.Path), Files);
     }
 
     private sealed class Options
@@ -55,7 +60,7 @@ public static class CompareCommand
         }
 
         // Parses what the run checks; null after one line on bad input.
-        public Run? Prepare(ParseResult parse, TextWriter stderr)
+        public CompareRequest? Prepare(ParseResult parse, TextWriter stderr)
         {
             IReadOnlyList<Reading>? extra = null;
             var files = new List<string>();
@@ -70,7 +75,7 @@ public static class CompareCommand
                         return null;
                     }
                 }
-                catch (ScenarioException e)
+                catch (InputException e)
                 {
                     foreach (var d in e.Diagnostics) stderr.WriteLine(d);
                     return null;
@@ -79,7 +84,7 @@ public static class CompareCommand
             var names = parse.GetValue(Reading) is { Length: > 0 } given ? given : [.. Readings.All.Select(r => r.Name)];
             var readings = Cli.ParseReadings(names, parse.GetValue(Setting), stderr, extra);
             var source = readings is null ? null : Input.Source(parse, stderr);
-            var invariants = source is null ? null : Input.Invariants(parse, stderr);
+            var invariants = source is null ? null : Input.Properties(parse, stderr);
             if (readings is null || source is null || invariants is null) return null;
             readings = Cli.WithMode(readings, parse.GetValue(Mode));
             files.AddRange(Input.Files(parse));
@@ -87,13 +92,13 @@ public static class CompareCommand
             var scenarios = new List<Scenario>();
             if (!parse.GetValue(NoScenarios))
             {
-                var folder = parse.GetValue(ScenarioFolder) ?? Comparer.ShippedScenarioFolder();
+                var folder = parse.GetValue(ScenarioFolder) ?? Scenarios.ScenarioFolder.Shipped();
                 if (parse.GetValue(ScenarioFolder) is { } named && !Directory.Exists(named))
                 {
                     stderr.WriteLine($"klp-check: --scenarios: '{named}' is not a directory");
                     return null;
                 }
-                var scenarioFiles = folder is null ? [] : Comparer.ScenarioFiles(folder);
+                var scenarioFiles = folder is null ? [] : Scenarios.ScenarioFolder.Files(folder);
                 if (scenarioFiles.Count == 0)
                     stderr.WriteLine(folder is null
                         ? "klp-check: warning: no scenarios/ folder found beside Klp.Check.sln above the current directory or the tool; no scenario is replayed (--scenarios DIR names one)"
@@ -104,7 +109,7 @@ public static class CompareCommand
                     {
                         scenarios.Add(ScenarioParser.ParseFile(file));
                     }
-                    catch (ScenarioException e)
+                    catch (InputException e)
                     {
                         foreach (var d in e.Diagnostics) stderr.WriteLine(d);
                         return null;
@@ -112,7 +117,7 @@ public static class CompareCommand
                 }
                 files.AddRange(scenarioFiles);
             }
-            return new Run(source, readings, invariants, Input.Limits(parse), scenarios, files, Input.Threads(parse));
+            return new CompareRequest(source, readings, invariants, Input.Limits(parse), scenarios, files, Input.Threads(parse));
         }
     }
 
@@ -137,9 +142,9 @@ public static class CompareCommand
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
             if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), stderr, cts.Token, progress);
-            var result = Comparer.Run(run.Source, run.Readings, run.Invariants, run.Limits, run.Scenarios, run.Threads, cts.Token, progress);
+            var result = Comparer.Run(run.Source, run.Readings, run.Properties, run.Limits, run.Scenarios, run.Threads, cts.Token, progress);
             var classes = result.Complete && run.Readings.Count > 1
-                ? Equivalence.Classes(run.Source, run.Readings, run.Limits, run.Threads, cts.Token, progress: progress)
+                ? Classifier.Classes(run.Source, run.Readings, run.Limits, run.Threads, cts.Token, progress: progress)
                 : null;
             InputOptions.EndProgress(stderr);
             // An interrupted equivalence phase keeps its classes when they were established.
@@ -150,22 +155,22 @@ public static class CompareCommand
     }
 
     /// <summary>Parses the recorded arguments of a compare shard again; null after one line on bad input.</summary>
-    public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
+    public static CompareRequest? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
     {
         var o = new Options();
         return ShardOptions.Reparse(o.Command(), arguments, stderr) is { } parse ? o.Prepare(parse, stderr) : null;
     }
 
     /// <summary>Reads a verdict baseline; null after the errors on bad input.</summary>
-    public static Dictionary<(string, string), (string, int)>? ReadBaseline(string file, TextWriter stderr)
+    public static Baseline? ReadBaseline(string file, TextWriter stderr)
     {
         var errors = new List<string>();
-        Dictionary<(string, string), (string, int)>? baseline = null;
+        Baseline? baseline = null;
         try
         {
             baseline = Baseline.Parse(Inputs.InputFile.Read(file), file, errors);
         }
-        catch (ScenarioException e)
+        catch (InputException e)
         {
             errors.AddRange(e.Diagnostics.Select(d => d.ToString()));
         }
@@ -174,12 +179,12 @@ public static class CompareCommand
     }
 
     // One shard: its inputs under every reading, then the equivalence evidence, written as a partial result.
-    private static int RunShard(Run run, Shard shard, string file, List<string> arguments,
+    private static int RunShard(CompareRequest run, Shard shard, string file, List<string> arguments,
         TextWriter stderr, CancellationToken cancel, Action<string>? progress)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var inputs = shard.Select(run.Source, run.Readings[0]);
-        var partials = ReadingPartial.CheckAll(run.Source, run.Readings, run.Invariants, run.Limits, inputs, run.Threads, cancel,
+        var partials = Verifier.CheckAll(run.Source, run.Readings, run.Properties, run.Limits, inputs, run.Threads, cancel,
             (reading, n) => progress?.Invoke($"shard {shard}, {reading.DisplayName}: {n}/{inputs.Count} inputs"));
         if (partials.Any(p => !p.Complete))
         {
@@ -201,20 +206,20 @@ public static class CompareCommand
     }
 
     /// <summary>Merges the partial results of every shard of one compare run into its result, as one run over every input gives it.</summary>
-    public static ComparisonResult Merge(Run run, IReadOnlyList<PartialResult> shards)
+    public static ComparisonResult Merge(CompareRequest run, IReadOnlyList<PartialResult> shards)
     {
         var readings = ReadingPartial.Sum(shards.Select(s => s.Readings));
         var equivalence = shards[0].Equivalence;
         if (equivalence is not null)
             foreach (var s in shards.Skip(1)) equivalence.Add(s.Equivalence!);
-        return Comparer.Finish(run.Source, run.Readings, run.Invariants, readings, run.Scenarios) with
+        return Comparer.Finish(run.Source, run.Readings, run.Properties, readings, run.Scenarios) with
         {
             Equivalence = equivalence?.Finish(run.Source, run.Readings, run.Limits),
         };
     }
 
     /// <summary>Prints a comparison in a format, checks it against a baseline and saves one; returns the exit code of compare.</summary>
-    public static int Report(ComparisonResult result, string format, Dictionary<(string, string), (string, int)>? baseline, string? expectFile, string? saveFile,
+    public static int Report(ComparisonResult result, string format, Baseline? baseline, string? expectFile, string? saveFile,
         int threads, TextWriter stdout, TextWriter stderr)
     {
         var classes = result.Equivalence;
@@ -230,7 +235,7 @@ public static class CompareCommand
             + (classes is null ? "" : $"; equivalence classes: {classes.ProductStates} product states in {classes.Elapsed.TotalSeconds:F2} s"));
         if (!result.Complete)
         {
-            stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {Verification.Count(result.Readings.Count, "reading")} verified in full");
+            stderr.WriteLine($"klp-check: interrupted: {result.Results.Count} of {Words.Count(result.Readings.Count, "reading")} verified in full");
             return ExitCodes.Interrupted;
         }
         if (saveFile is not null && !OutputPath.Write("--save-baseline", saveFile, Baseline.Write(result.Results), stderr)) return ExitCodes.Usage;
@@ -243,7 +248,7 @@ public static class CompareCommand
             }
         if (baseline is not null)
         {
-            var changes = Baseline.Diff(baseline, result.Results, expectFile!);
+            var changes = baseline.Diff(result.Results, expectFile!);
             foreach (var change in changes) stderr.WriteLine(change);
             if (changes.Count > 0)
             {
@@ -256,7 +261,7 @@ public static class CompareCommand
         if (code == ExitCodes.Ok && !result.Exhaustive)
         {
             var open = result.Results.Sum(r => r.Verdicts.Count(v => !v.Exhaustive));
-            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(open, "verdict")} not established (exit 3)");
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Words.Count(open, "verdict")} not established (exit 3)");
             code = ExitCodes.Inconclusive;
         }
         return code;

@@ -1,10 +1,11 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using System.CommandLine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
+using Klp.Check.Properties;
 using Klp.Check.Proposals;
+using Klp.Check.Reports;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Commands;
 
@@ -34,21 +35,21 @@ public static class DesignCommand
             var ids = (parse.GetValue(require) ?? []).SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
             if (ids.Count == 0)
             {
-                stderr.WriteLine($"klp-check: design: --require is required (known: {string.Join(", ", Invariants.All.Select(i => i.Id))})");
+                stderr.WriteLine($"klp-check: design: --require is required (known: {string.Join(", ", PropertyRegistry.All.Select(i => i.Id))})");
                 return ExitCodes.Usage;
             }
-            var required = new List<Invariant>();
+            var required = new List<Property>();
             foreach (var id in ids)
             {
-                var inv = Invariants.Find(id);
+                var inv = PropertyRegistry.Find(id);
                 if (inv is null)
                 {
-                    stderr.WriteLine($"klp-check: --require: unknown property '{id}' (known: {string.Join(", ", Invariants.All.Select(i => i.Id))})");
+                    stderr.WriteLine($"klp-check: --require: unknown property '{id}' (known: {string.Join(", ", PropertyRegistry.All.Select(i => i.Id))})");
                     return ExitCodes.Usage;
                 }
                 if (!required.Contains(inv)) required.Add(inv);
             }
-            required = [.. Invariants.All.Where(required.Contains)];
+            required = [.. PropertyRegistry.All.Where(required.Contains)];
             var given = new[] { "--catalog", "--plan", "--bounds", "--raw" }.Any(name => parse.GetResult(name) is OptionResult { Implicit: false });
             var source = given ? input.Source(parse, stderr) : InputSource.Plans(DesignSpace.DefaultBounds);
             if (source is null) return ExitCodes.Usage;
@@ -82,7 +83,7 @@ public static class DesignCommand
             if (!result.Complete) return ExitCodes.Interrupted;
             if (result.Passing.Count == 0 && result.Undecided.Count == 0) return ExitCodes.Failed;
             if (result.Exhaustive) return ExitCodes.Ok;
-            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(result.Undecided.Count, "combination")} not decided (exit 3)");
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Words.Count(result.Undecided.Count, "combination")} not decided (exit 3)");
             return ExitCodes.Inconclusive;
         });
         return command;

@@ -1,9 +1,8 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
-using Klp.Check.Comparison;
-using Klp.Check.Model;
-using Klp.Check.Output;
-using Klp.Check.Output.Html;
+using System.CommandLine;
+using Klp.Check.Equivalence;
+using Klp.Check.Reports.Html;
+using Klp.Check.Reports;
 
 namespace Klp.Check.Commands;
 
@@ -56,7 +55,7 @@ public static class DiffCommand
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
-            var result = Equivalence.Classes(source, readings, input.Limits(parse), input.Threads(parse), cts.Token, observed, progress);
+            var result = Classifier.Classes(source, readings, input.Limits(parse), input.Threads(parse), cts.Token, observed, progress);
             InputOptions.EndProgress(stderr);
             stdout.Write(parse.GetValue(format) switch
             {

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Klp.Check.Exploration;
 using Klp.Check.Explore;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -65,7 +65,7 @@ public static class ExploreCommand
             // Joe's timeline, the discussion's own, is the one shown first when no file is given.
             catalogs.AddRange(ExploreCatalog.Shipped().OrderBy(c => c.Id == ExploreSetup.FirstShipped ? 0 : 1));
         }
-        catch (ScenarioException e)
+        catch (InputException e)
         {
             foreach (var d in e.Diagnostics) stderr.WriteLine(d);
             return null;

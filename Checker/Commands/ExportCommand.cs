@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Klp.Check.Conformance;
 using Klp.Check.Export;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
@@ -40,7 +42,7 @@ public static class ExportCommand
             {
                 c = ScenarioParser.ParseFile(file).Catalog;
             }
-            catch (ScenarioException e)
+            catch (InputException e)
             {
                 foreach (var d in e.Diagnostics) stderr.WriteLine(d);
                 return ExitCodes.Usage;

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using FsCheck.Fluent;
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
@@ -44,27 +46,27 @@ public sealed class InputOptions
     public ExploreLimits Limits(ParseResult parse) => new(parse.GetValue(maxStates) ?? ExploreLimits.DefaultMaxStates, parse.GetValue(maxDepth) ?? int.MaxValue, parse.GetValue(fingerprints));
 
     /// <summary>The properties asked for, or null with a message.</summary>
-    public IReadOnlyList<Invariant>? Invariants(ParseResult parse, TextWriter stderr)
+    public IReadOnlyList<Property>? Properties(ParseResult parse, TextWriter stderr)
     {
         var ids = parse.GetValue(invariant) ?? [];
-        if (ids.Length == 0) return Exploration.Invariants.All;
+        if (ids.Length == 0) return PropertyRegistry.All;
         if (ids.Any(i => i.Split(',').Any(id => id.Trim().Length == 0)))
         {
-            stderr.WriteLine($"klp-check: --invariant: empty property id (known: {string.Join(", ", Exploration.Invariants.All.Select(i => i.Id))})");
+            stderr.WriteLine($"klp-check: --invariant: empty property id (known: {string.Join(", ", PropertyRegistry.All.Select(i => i.Id))})");
             return null;
         }
-        var list = new List<Invariant>();
+        var list = new List<Property>();
         foreach (var id in ids.SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
-            var inv = Exploration.Invariants.Find(id);
+            var inv = PropertyRegistry.Find(id);
             if (inv is null)
             {
-                stderr.WriteLine($"klp-check: --invariant: unknown property '{id}' (known: {string.Join(", ", Exploration.Invariants.All.Select(i => i.Id))})");
+                stderr.WriteLine($"klp-check: --invariant: unknown property '{id}' (known: {string.Join(", ", PropertyRegistry.All.Select(i => i.Id))})");
                 return null;
             }
             if (!list.Contains(inv)) list.Add(inv);
         }
-        return [.. Exploration.Invariants.All.Where(list.Contains)];
+        return [.. PropertyRegistry.All.Where(list.Contains)];
     }
 
     /// <summary>The input source asked for, or null with a message (bad input: exit 2).</summary>
@@ -84,7 +86,7 @@ public sealed class InputOptions
             if (catalogFile is not null) return InputSource.Single(ScenarioParser.ParseFile(catalogFile).Catalog, catalogFile);
             if (planFile is not null) return InputSource.Plan(PlanParser.ParseFile(planFile), planFile);
         }
-        catch (ScenarioException e)
+        catch (InputException e)
         {
             foreach (var d in e.Diagnostics) stderr.WriteLine(d);
             return null;

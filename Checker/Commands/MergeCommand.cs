@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Klp.Check.Conformance;
 using Klp.Check.Shards;
 
 namespace Klp.Check.Commands;
@@ -70,7 +71,7 @@ public static class MergeCommand
                     if (run is null || !Unchanged(shards, run.Identity, stderr)) return ExitCodes.Usage;
                     var baseline = expectFile is null ? null : CompareCommand.ReadBaseline(expectFile, stderr);
                     if (expectFile is not null && baseline is null) return ExitCodes.Usage;
-                    (audited, threads) = (new AuditedRun("compare", [new RunStep(null, run.Source)], run.Readings, run.Invariants, run.Limits), run.Threads);
+                    (audited, threads) = (new AuditedRun("compare", [new RunStep(null, run.Source)], run.Readings, run.Properties, run.Limits), run.Threads);
                     report = () => CompareCommand.Report(CompareCommand.Merge(run, partials), fmt, baseline, expectFile, saveFile, run.Threads, stdout, stderr);
                     break;
                 }
@@ -78,7 +79,7 @@ public static class MergeCommand
                 {
                     var run = CheckCommand.Rebuild(first.Arguments, stderr);
                     if (run is null || !Unchanged(shards, run.Identity, stderr)) return ExitCodes.Usage;
-                    (audited, threads) = (new AuditedRun("check", [new RunStep(null, run.Source)], [run.Reading], run.Invariants, run.Limits), run.Threads);
+                    (audited, threads) = (new AuditedRun("check", [new RunStep(null, run.Source)], [run.Reading], run.Properties, run.Limits), run.Threads);
                     report = () => CheckCommand.Report(run, CheckCommand.Merge(run, partials), fmt, stdout, stderr);
                     break;
                 }
@@ -88,7 +89,7 @@ public static class MergeCommand
                     if (run is null || !Unchanged(shards, run.Identity, stderr)) return ExitCodes.Usage;
                     var steps = run.Dimensions.SelectMany(d => d.Points).DistinctBy(p => p.Bounds.ToString())
                         .Select(p => new RunStep(p.Bounds.ToString(), p.Bounds.Source())).ToList();
-                    (audited, threads) = (new AuditedRun("sweep", steps, run.Readings, run.Invariants, run.Limits), run.Threads);
+                    (audited, threads) = (new AuditedRun("sweep", steps, run.Readings, run.Properties, run.Limits), run.Threads);
                     report = () => SweepCommand.Merge(run, partials, stderr) is { } result ? SweepCommand.Report(result, fmt, stdout, stderr) : ExitCodes.Usage;
                     break;
                 }
@@ -113,9 +114,9 @@ public static class MergeCommand
                     stderr.WriteLine(contradiction);
                     return ExitCodes.Usage;
                 }
-                rechecked = $"; --recheck {n} --seed {s}: {Exploration.Verification.Count(count, "input")} run again, every shard agrees";
+                rechecked = $"; --recheck {n} --seed {s}: {Words.Count(count, "input")} run again, every shard agrees";
             }
-            stderr.WriteLine($"klp-check: merge: {Exploration.Verification.Count(shards.Count, "shard")} checked against the run: {replayed}{rechecked}");
+            stderr.WriteLine($"klp-check: merge: {Words.Count(shards.Count, "shard")} checked against the run: {replayed}{rechecked}");
             return report();
         });
         return command;

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 using Klp.Check.Proofs;
+using Klp.Check.Properties;
+using Klp.Check.Reports;
+using Klp.Check.Reports.Html;
 
 namespace Klp.Check.Commands;
 
@@ -98,7 +100,7 @@ public static class ProveCommand
             {
                 "json" => ProofReport.Json(result),
                 "markdown" => ProofReport.Markdown(result),
-                "html" => ProofReport.Html(result),
+                "html" => ProofPage.Render(result),
                 _ => ProofReport.Text(result),
             });
             stderr.WriteLine(FormattableString.Invariant($"klp-check: {result.Verdicts.Count(v => v.Outcome != ProofOutcome.NotApplicable)} properties of {reading.DisplayName} in {result.Elapsed.TotalSeconds:F1} s ")
@@ -112,11 +114,11 @@ public static class ProveCommand
     }
 
     // The properties asked for, in registry order; null after one line naming an unknown id.
-    private static IReadOnlyList<Invariant>? Properties(IReadOnlyList<string> given, TextWriter stderr)
+    private static IReadOnlyList<Property>? Properties(IReadOnlyList<string> given, TextWriter stderr)
     {
-        if (given.Count == 0) return Invariants.All;
+        if (given.Count == 0) return PropertyRegistry.All;
         var ids = given.SelectMany(g => g.Split(',', StringSplitOptions.TrimEntries)).ToList();
-        var known = string.Join(", ", Invariants.All.Select(i => i.Id));
+        var known = string.Join(", ", PropertyRegistry.All.Select(i => i.Id));
         foreach (var id in ids)
         {
             if (id.Length == 0)
@@ -124,12 +126,12 @@ public static class ProveCommand
                 stderr.WriteLine($"klp-check: --property: empty property id (known: {known})");
                 return null;
             }
-            if (Invariants.Find(id) is null)
+            if (PropertyRegistry.Find(id) is null)
             {
                 stderr.WriteLine($"klp-check: --property: unknown property '{id}' (known: {known})");
                 return null;
             }
         }
-        return [.. Invariants.All.Where(i => ids.Contains(i.Id))];
+        return [.. PropertyRegistry.All.Where(i => ids.Contains(i.Id))];
     }
 }

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using Klp.Check.Model;
-using Klp.Check.Output;
 using Klp.Check.Proposals;
-using Klp.Check.Scenarios;
+using Klp.Check.Reports;
 
 namespace Klp.Check.Commands;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using Klp.Check.Model;
-using Klp.Check.Output;
-using Klp.Check.Output.Html;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
+using Klp.Check.Reports.Html;
+using Klp.Check.Reports;
 using Klp.Check.Scenarios;
 
 namespace Klp.Check.Commands;
@@ -48,7 +49,7 @@ public static class ReplayCommand
             {
                 scenarios.Add(ScenarioParser.ParseFile(file));
             }
-            catch (ScenarioException e)
+            catch (InputException e)
             {
                 foreach (var d in e.Diagnostics) stderr.WriteLine(d);
                 bad = true;

@@ -1,6 +1,7 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.CommandLine;
 using System.Text;
+using Klp.Check.Conformance;
 using Klp.Check.Shards;
 
 namespace Klp.Check.Commands;
@@ -88,7 +89,7 @@ public sealed class ShardOptions
             return false;
         }
         if (!OutputPath.Write("--out", file, text, stderr)) return false;
-        stderr.WriteLine($"klp-check: shard {partial.Shard}: {inputs} of {Exploration.Verification.Count(total, "input")}, {states} states in {elapsed.TotalSeconds:F2} s; wrote {file}");
+        stderr.WriteLine($"klp-check: shard {partial.Shard}: {inputs} of {Words.Count(total, "input")}, {states} states in {elapsed.TotalSeconds:F2} s; wrote {file}");
         return true;
     }
 

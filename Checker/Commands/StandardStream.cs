@@ -1,6 +1,5 @@
-using System.Text;
 using System.Text.RegularExpressions;
-using Klp.Check.Output;
+using System.Text;
 
 namespace Klp.Check.Commands;
 

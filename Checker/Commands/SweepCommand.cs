@@ -1,9 +1,13 @@
 using System.CommandLine;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
+using Klp.Check.Properties;
+using Klp.Check.Reports;
 using Klp.Check.Shards;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Commands;
 
@@ -14,10 +18,10 @@ public static class SweepCommand
     /// <param name="Base">The bounds the dimensions move away from.</param>
     /// <param name="Ranges">The keys grown and their values.</param>
     /// <param name="Readings">The readings, with the mode applied.</param>
-    /// <param name="Invariants">The properties.</param>
+    /// <param name="Properties">The properties.</param>
     /// <param name="Limits">The caps.</param>
     /// <param name="Threads">Worker threads (0: all cores).</param>
-    public sealed record Run(BoundsSpace Base, IReadOnlyList<SweepRange> Ranges, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants,
+    public sealed record SweepRequest(BoundsSpace Base, IReadOnlyList<SweepRange> Ranges, IReadOnlyList<Reading> Readings, IReadOnlyList<Property> Properties,
         ExploreLimits Limits, int Threads)
     {
         /// <summary>The dimensions the ranges give.</summary>
@@ -26,7 +30,7 @@ public static class SweepCommand
         /// <summary>What shards of this sweep must share: the base bounds, the ranges and what a compare shard shares (<see cref="PartialResult.IdentityOfInput"/>).</summary>
         public List<(string Field, string Value)> Identity =>
         [
-            .. PartialResult.IdentityOfInput($"{(Base.IsRaw ? "raw catalogs" : "release plans")} {Base}", Readings, Invariants, Limits, [], []),
+            .. PartialResult.IdentityOfInput($"{(Base.IsRaw ? "raw catalogs" : "release plans")} {Base}", Readings, Properties, Limits, [], []),
             ("ranges", string.Join(",", Ranges.Select(r => $"{r.Key}={r.From}..{r.To}"))),
         ];
     }
@@ -54,7 +58,7 @@ public static class SweepCommand
         }
 
         // Parses what the sweep explores; null after one line on bad input.
-        public Run? Prepare(ParseResult parse, TextWriter stderr)
+        public SweepRequest? Prepare(ParseResult parse, TextWriter stderr)
         {
             if (Input.SingleInput(parse))
             {
@@ -63,7 +67,7 @@ public static class SweepCommand
             }
             var readings = Cli.ParseReadings(parse.GetValue(Reading), parse.GetValue(Setting), stderr);
             var space = readings is null ? null : Input.Space(parse, stderr);
-            var invariants = space is null ? null : Input.Invariants(parse, stderr);
+            var invariants = space is null ? null : Input.Properties(parse, stderr);
             if (readings is null || space is null || invariants is null) return null;
             IReadOnlyList<SweepRange>? chosen;
             if (parse.GetValue(Ranges) is { } text)
@@ -76,7 +80,7 @@ public static class SweepCommand
                 }
             }
             else chosen = [.. space.Keys.Select(k => SweepRange.Default(k, space))];
-            return new Run(space, chosen, Cli.WithMode(readings, parse.GetValue(Mode)), invariants, Input.Limits(parse), Input.Threads(parse));
+            return new SweepRequest(space, chosen, Cli.WithMode(readings, parse.GetValue(Mode)), invariants, Input.Limits(parse), Input.Threads(parse));
         }
     }
 
@@ -102,7 +106,7 @@ public static class SweepCommand
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
             if (target is { } t) return RunShard(run, t.Shard, t.Out, ShardOptions.Recorded(parse), stderr, cts.Token, progress);
-            var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, budget, run.Threads, cts.Token, progress,
+            var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Properties, run.Limits, budget, run.Threads, cts.Token, progress,
                 step =>
                 {
                     InputOptions.EndProgress(stderr);
@@ -118,27 +122,27 @@ public static class SweepCommand
     }
 
     /// <summary>Parses the recorded arguments of a sweep shard again; null after one line on bad input.</summary>
-    public static Run? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
+    public static SweepRequest? Rebuild(IReadOnlyList<string> arguments, TextWriter stderr)
     {
         var o = new Options();
         return ShardOptions.Reparse(o.Command(), arguments, stderr) is { } parse ? o.Prepare(parse, stderr) : null;
     }
 
     // One shard: at every step, its share of the step's inputs under every reading, written as one partial result.
-    private static int RunShard(Run run, Shard shard, string file, List<string> arguments,
+    private static int RunShard(SweepRequest run, Shard shard, string file, List<string> arguments,
         TextWriter stderr, CancellationToken cancel, Action<string>? progress)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var steps = new List<StepPartial>();
         var (inputs, total) = (0, 0);
-        var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, null, run.Threads, cancel, progress, null, (point, source) =>
+        var result = Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Properties, run.Limits, null, run.Threads, cancel, progress, null, (point, source) =>
         {
             var mine = shard.Select(source, run.Readings[0]);
-            var partials = ReadingPartial.CheckAll(source, run.Readings, run.Invariants, run.Limits, mine, run.Threads, cancel,
+            var partials = Verifier.CheckAll(source, run.Readings, run.Properties, run.Limits, mine, run.Threads, cancel,
                 (reading, n) => progress?.Invoke($"shard {shard}, {point.Label}, {reading.DisplayName}: {n}/{mine.Count} inputs"));
             steps.Add(new StepPartial(point.Bounds.ToString(), partials));
             (inputs, total) = (inputs + mine.Count, total + source.Count);
-            return Comparer.Finish(source, run.Readings, run.Invariants, partials, []);
+            return Comparer.Finish(source, run.Readings, run.Properties, partials, []);
         });
         InputOptions.EndProgress(stderr);
         if (!result.Complete)
@@ -151,7 +155,7 @@ public static class SweepCommand
     }
 
     /// <summary>Merges the partial results of every shard of one sweep into its result, as one sweep over every input gives it; null after one line when a step is missing from the shards.</summary>
-    public static SweepResult? Merge(Run run, IReadOnlyList<PartialResult> shards, TextWriter stderr)
+    public static SweepResult? Merge(SweepRequest run, IReadOnlyList<PartialResult> shards, TextWriter stderr)
     {
         var steps = new Dictionary<string, IReadOnlyList<ReadingPartial>>(StringComparer.Ordinal);
         foreach (var bounds in shards[0].Steps.Select(s => s.Bounds))
@@ -170,8 +174,8 @@ public static class SweepCommand
             stderr.WriteLine($"klp-check: merge: no shard has the step at {missing.Label}");
             return null;
         }
-        return Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Invariants, run.Limits, explore: (point, source) =>
-            Comparer.Finish(source, run.Readings, run.Invariants, steps[point.Bounds.ToString()], []));
+        return Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Properties, run.Limits, explore: (point, source) =>
+            Comparer.Finish(source, run.Readings, run.Properties, steps[point.Bounds.ToString()], []));
     }
 
     /// <summary>Prints a sweep in a format (text, markdown, json); returns the exit code of sweep.</summary>
@@ -196,7 +200,7 @@ public static class SweepCommand
         if (!result.Exhaustive)
         {
             var undecided = result.Undecided().Count();
-            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Verification.Count(undecided, "cell")} not decided (exit 3)");
+            stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Words.Count(undecided, "cell")} not decided (exit 3)");
             return ExitCodes.Inconclusive;
         }
         return ExitCodes.Ok;

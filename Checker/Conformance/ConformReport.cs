@@ -1,5 +1,5 @@
 using System.Text;
-using Klp.Check.Output;
+using Klp.Check.Reports;
 
 namespace Klp.Check.Conformance;
 
@@ -44,16 +44,16 @@ public static class ConformReport
         _ => "DISAGREES",
     };
 
-    private static string VerdictWord(TraceResult r) => r.Verdict switch
+    private static string VerdictWord(TraceResult r) => r.Agreement switch
     {
-        Verdict.Agree => "agree",
-        Verdict.Disagree => "DISAGREE",
+        Agreement.Agree => "agree",
+        Agreement.Disagree => "DISAGREE",
         _ => "NOT RUN",
     };
 
     private static string Summary(ConformResult result) =>
-        $"traces: {result.Results.Count}; agree {result.Count(Verdict.Agree)}; disagree {result.Count(Verdict.Disagree)}; " +
-        $"not run {result.Count(Verdict.NotRun)}; steps {result.Results.Sum(r => r.Trace.Ops.Count)}; " +
+        $"traces: {result.Results.Count}; agree {result.Count(Agreement.Agree)}; disagree {result.Count(Agreement.Disagree)}; " +
+        $"not run {result.Count(Agreement.NotRun)}; steps {result.Results.Sum(r => r.Trace.Ops.Count)}; " +
         $"known differences {result.Results.Sum(r => r.Known.Count)}";
 
     private static IEnumerable<(KnownDifference Difference, int Steps)> KnownCounts(ConformResult result) =>
@@ -74,17 +74,17 @@ public static class ConformReport
         {
             var word = VerdictWord(r);
             var known = r.Known.Count > 0 ? "; known: " + string.Join(", ", r.Known.Select(k => k.Difference.Id).Distinct()) : "";
-            var detail = r.Verdict switch
+            var detail = r.Agreement switch
             {
-                Verdict.Disagree => $"step {r.First!.Step}: {r.First.Operation}",
-                Verdict.NotRun => r.Why ?? "",
+                Agreement.Disagree => $"step {r.First!.Step}: {r.First.Operation}",
+                Agreement.NotRun => r.Why ?? "",
                 _ => $"{r.Trace.Ops.Count} steps{known}",
             };
-            var colored = r.Verdict == Verdict.Agree ? word.PadRight(9) : term.Red(word.PadRight(9));
+            var colored = r.Agreement == Agreement.Agree ? word.PadRight(9) : term.Red(word.PadRight(9));
             foreach (var line in TextLayout.Wrap($"{r.Trace.Label} ({detail})".Split(' '), new string(' ', 10)).Select((l, i) => i == 0 ? colored + " " + l[10..] : l))
                 sb.AppendLine(line);
         }
-        foreach (var r in result.Results.Where(r => r.Verdict == Verdict.Disagree))
+        foreach (var r in result.Results.Where(r => r.Agreement == Agreement.Disagree))
         {
             var f = r.First!;
             sb.AppendLine();
@@ -153,15 +153,15 @@ public static class ConformReport
         sb.AppendLine("|---|---|---|---|");
         foreach (var r in result.Results)
         {
-            var verdict = r.Verdict switch
+            var verdict = r.Agreement switch
             {
-                Verdict.Disagree => $"**disagree** at step {r.First!.Step} (`{r.First.Operation}`)",
-                Verdict.NotRun => $"**not run**: {MarkdownText.Plain(r.Why ?? "")}",
+                Agreement.Disagree => $"**disagree** at step {r.First!.Step} (`{r.First.Operation}`)",
+                Agreement.NotRun => $"**not run**: {MarkdownText.Plain(r.Why ?? "")}",
                 _ => "agree",
             };
             sb.AppendLine($"| {MarkdownText.CellCode(r.Trace.Label)} | {r.Trace.Ops.Count} | {verdict} | {string.Join(", ", r.Known.Select(k => k.Difference.Id).Distinct())} |");
         }
-        foreach (var r in result.Results.Where(r => r.Verdict == Verdict.Disagree))
+        foreach (var r in result.Results.Where(r => r.Agreement == Agreement.Disagree))
         {
             var f = r.First!;
             sb.AppendLine();
@@ -251,7 +251,7 @@ public static class ConformReport
         sb.AppendLine("| kernel | traces | agree | disagree | not run | function identity |");
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var r in results)
-            sb.AppendLine($"| {r.Release} | {r.Results.Count} | {r.Count(Verdict.Agree)} | {r.Count(Verdict.Disagree)} | {r.Count(Verdict.NotRun)} | {(r.Identity is { } i ? IdentityWord(i) : "-")} |");
+            sb.AppendLine($"| {r.Release} | {r.Results.Count} | {r.Count(Agreement.Agree)} | {r.Count(Agreement.Disagree)} | {r.Count(Agreement.NotRun)} | {(r.Identity is { } i ? IdentityWord(i) : "-")} |");
         return sb.ToString();
     }
 
@@ -276,9 +276,9 @@ public static class ConformReport
         ModelJson.WriteReading(w, result.Reading);
         w.WriteStartObject("summary");
         w.WriteNumber("traces", result.Results.Count);
-        w.WriteNumber("agree", result.Count(Verdict.Agree));
-        w.WriteNumber("disagree", result.Count(Verdict.Disagree));
-        w.WriteNumber("notRun", result.Count(Verdict.NotRun));
+        w.WriteNumber("agree", result.Count(Agreement.Agree));
+        w.WriteNumber("disagree", result.Count(Agreement.Disagree));
+        w.WriteNumber("notRun", result.Count(Agreement.NotRun));
         w.WriteNumber("steps", result.Results.Sum(r => r.Trace.Ops.Count));
         w.WriteNumber("knownDifferences", result.Results.Sum(r => r.Known.Count));
         w.WriteNumber("notRealisable", notRealisable.Count);
@@ -289,7 +289,7 @@ public static class ConformReport
             w.WriteStartObject();
             w.WriteString("label", r.Trace.Label);
             w.WriteString("source", r.Trace.Source);
-            w.WriteString("verdict", r.Verdict switch { Verdict.Agree => "agree", Verdict.Disagree => "disagree", _ => "not-run" });
+            w.WriteString("verdict", r.Agreement switch { Agreement.Agree => "agree", Agreement.Disagree => "disagree", _ => "not-run" });
             w.WriteString("mode", r.Trace.Mode == Klp.Check.Model.Granularity.TwoPhase ? "two-phase" : "atomic");
             w.WriteNumber("steps", r.Trace.Ops.Count);
             w.WriteStartArray("operations");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Conformance;
@@ -37,7 +38,7 @@ public sealed record ConformResult(string Release, Reading Reading, IReadOnlyLis
     public string? Choice { get; init; }
 
     /// <summary>How many traces had each verdict.</summary>
-    public int Count(Verdict verdict) => Results.Count(r => r.Verdict == verdict);
+    public int Count(Agreement agreement) => Results.Count(r => r.Agreement == agreement);
 }
 
 /// <summary>Runs traces on the kernel under QEMU: builds the modules, boots in parallel, many traces per boot, and compares.</summary>

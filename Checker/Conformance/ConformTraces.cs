@@ -1,3 +1,4 @@
+using Klp.Check.Engine;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
@@ -44,6 +45,8 @@ public static class ConformTraces
     {
         why = null;
         var reading = Readings.Upstream.With(Readings.Upstream.Options with { Granularity = mode });
+        // The model's run of the operations as given; a settled step's state is the one after the complete that follows it.
+        var outcomes = new Trace(c, reading, given).Replay();
         var state = KernelState.Empty;
         var ops = new List<Operation>();
         var source = new List<int>();
@@ -52,8 +55,7 @@ public static class ConformTraces
         for (var k = 0; k < given.Count; k++)
         {
             var op = given[k];
-            var outcome = Kernel.Step(c, reading, state, op);
-            var after = outcome.State;
+            var after = outcomes[k].State;
             var unnamed = op.Kind is OpKind.Complete or OpKind.Reverse || op.Kind == OpKind.Force && op.Patch == Operation.NoPatch;
             if (op.Params != 0)
             {
@@ -71,7 +73,7 @@ public static class ConformTraces
                 if (opens && k + 1 < given.Count && given[k + 1].Kind == OpKind.Complete)
                 {
                     // The kernel completes it at once: one settled step.
-                    after = Kernel.Step(c, reading, after, Operation.Complete()).State;
+                    after = outcomes[k + 1].State;
                     phases.Add(new Phase(PhaseKind.Settled, -1, false));
                     ops.Add(op);
                     source.Add(k);
@@ -100,7 +102,7 @@ public static class ConformTraces
 
     /// <summary>The operations generated traces choose from: the atomic exploration alphabet (load, disable, unload of every patch) and force of every patch.</summary>
     public static Operation[] Alphabet(Catalog catalog) =>
-        [.. Exploration.Alphabet.For(catalog, Granularity.Atomic), .. Enumerable.Range(0, catalog.Count).Select(p => Operation.Force(p))];
+        [.. Engine.Alphabet.For(catalog, Granularity.Atomic), .. Enumerable.Range(0, catalog.Count).Select(p => Operation.Force(p))];
 
     /// <summary>The depth up to which every trace is run: the largest of 2 and 3 whose traces are at most half of <paramref name="count"/>, else 0.</summary>
     public static int ExhaustiveDepth(int alphabet, int count)

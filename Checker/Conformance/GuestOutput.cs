@@ -1,4 +1,6 @@
 using System.Globalization;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
 
 namespace Klp.Check.Conformance;
 

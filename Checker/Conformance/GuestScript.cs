@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Conformance;
@@ -24,7 +25,7 @@ public sealed record ConformTrace(int Id, string Source, string Label, Realisati
 /// <summary>How the harness realises one operation of a two-phase trace.</summary>
 public enum PhaseKind
 {
-    /// <summary>Run it and wait until no transition runs; in the model, the operation and, when it opened a transition, <c>complete</c>.</summary>
+    /// <summary>Trace it and wait until no transition runs; in the model, the operation and, when it opened a transition, <c>complete</c>.</summary>
     Settled,
     /// <summary>Opens a transition held open: thread a sleeps in the transition patch's busy function before the operation (unswitched), thread b after it (switched).</summary>
     Open,

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using Klp.Check.Comparison;
+using Klp.Check.Inputs;
 
 namespace Klp.Check.Conformance;
 
@@ -152,7 +154,10 @@ public sealed partial record Harness(string KernelImage, string Release, string 
         {
             var link = Path.Combine(root, "lib", "modules", release, "build");
             var target = new FileInfo(link).LinkTarget;
-            foreach (var candidate in new[] { link, target is not null && Path.IsPathRooted(target) ? root + target : null, Path.Combine(root, "usr", "src", "linux-headers-" + release) })
+            // The link's absolute target is read under ROOT, never on this machine: the same
+            // release installed system-wide is another tree.
+            var rooted = target is not null && Path.IsPathRooted(target);
+            foreach (var candidate in new[] { rooted ? root + target : link, Path.Combine(root, "usr", "src", "linux-headers-" + release) })
                 if (candidate is not null && File.Exists(Path.Combine(candidate, "Makefile"))) return candidate;
         }
         for (var (d, k) = (dir, 0); d is not null && k < 4; d = Path.GetDirectoryName(d), k++)
@@ -295,7 +300,7 @@ public sealed partial record Harness(string KernelImage, string Release, string 
         return null;
     }
 
-    /// <summary>For a kbuild tree unpacked outside <c>/</c>: its Makefile with every <c>include</c> of an absolute path that does not exist, but does under a folder above the tree, read from under that folder; null when the Makefile needs no such change.</summary>
+    /// <summary>For a kbuild tree unpacked outside <c>/</c>: its Makefile with every <c>include</c> of an absolute path that exists under a folder above the tree read from under that folder (even where the path exists on this machine too); null when the Makefile needs no such change.</summary>
     /// <remarks>
     /// Debian's <c>linux-headers-RELEASE</c> Makefile is one line, <c>include
     /// /usr/src/linux-headers-VERSION-common/Makefile</c>; unpacked with <c>dpkg -x</c> into ROOT,
@@ -319,7 +324,8 @@ public sealed partial record Harness(string KernelImage, string Release, string 
             var line = lines[k];
             if (!line.StartsWith("include /", StringComparison.Ordinal)) continue;
             var path = line["include ".Length..].Trim();
-            if (File.Exists(path)) continue;
+            // Under a folder above the tree first: the same path on this machine may belong to
+            // another installed package.
             for (var root = Path.GetDirectoryName(Path.GetFullPath(buildDir)); root is not null && root != "/"; root = Path.GetDirectoryName(root))
             {
                 if (!File.Exists(root + path)) continue;

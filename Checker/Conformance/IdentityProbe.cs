@@ -60,8 +60,8 @@ public static class IdentityProbe
     {
         var normalized = TraceComparison.Compare(trace, ConformTraces.Upstream, observed, observable, release);
         var exact = TraceComparison.Compare(trace, ConformTraces.Upstream.With(ConformTraces.Upstream.Options with { FunctionIdentity = FunctionIdentity.Exact }), observed, observable, release);
-        FunctionIdentity? identity = normalized.Verdict == Verdict.Agree && exact.Verdict != Verdict.Agree ? FunctionIdentity.Normalized
-            : exact.Verdict == Verdict.Agree && normalized.Verdict != Verdict.Agree ? FunctionIdentity.Exact
+        FunctionIdentity? identity = normalized.Agreement == Agreement.Agree && exact.Agreement != Agreement.Agree ? FunctionIdentity.Normalized
+            : exact.Agreement == Agreement.Agree && normalized.Agreement != Agreement.Agree ? FunctionIdentity.Exact
             : null;
         return new IdentityResult(identity, normalized, exact);
     }

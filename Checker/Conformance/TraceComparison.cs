@@ -1,6 +1,6 @@
 using System.Text;
-using Klp.Check.Exploration;
 using Klp.Check.Model;
+using Klp.Check.Scenarios;
 
 namespace Klp.Check.Conformance;
 
@@ -29,7 +29,7 @@ public sealed record KnownDifference(string Id, OpKind Kind, string ModelErrno, 
 }
 
 /// <summary>How a trace ended.</summary>
-public enum Verdict
+public enum Agreement
 {
     /// <summary>The kernel and the model agree on every step (known differences aside).</summary>
     Agree,
@@ -51,12 +51,12 @@ public sealed record StepComparison(int Step, string Operation, int Line, StepVi
 
 /// <summary>A trace compared step by step.</summary>
 /// <param name="Trace">The trace.</param>
-/// <param name="Verdict">The verdict.</param>
+/// <param name="Agreement">Whether the kernel and the model agree.</param>
 /// <param name="First">The first differing step, for a disagreement.</param>
 /// <param name="Known">The steps whose result differed in a known way, with the difference.</param>
 /// <param name="Scenario">For a disagreement, a scenario file whose expectations are what the kernel did, up to the differing step.</param>
 /// <param name="Why">For a trace not run, why.</param>
-public sealed record TraceResult(ConformTrace Trace, Verdict Verdict, StepComparison? First, IReadOnlyList<(int Step, KnownDifference Difference)> Known, string? Scenario, string? Why);
+public sealed record TraceResult(ConformTrace Trace, Agreement Agreement, StepComparison? First, IReadOnlyList<(int Step, KnownDifference Difference)> Known, string? Scenario, string? Why);
 
 /// <summary>Compares what the kernel did on a trace with what <see cref="Kernel.Step"/> predicts.</summary>
 public static class TraceComparison
@@ -70,11 +70,21 @@ public static class TraceComparison
     public static TraceResult Compare(ConformTrace trace, Reading reading, TraceObservation? observed, Observability observable, string release)
     {
         if (observed is null || !observed.Complete || observed.Steps.Count != trace.Ops.Count)
-            return new TraceResult(trace, Verdict.NotRun, null, [], null,
+            return new TraceResult(trace, Agreement.NotRun, null, [], null,
                 observed is null ? "the guest never started it" : $"the guest stopped after step {observed.Steps.Count} of {trace.Ops.Count}");
         var r = trace.Realisation;
         reading = reading.With(reading.Options with { Granularity = trace.Mode });
-        var state = KernelState.Empty;
+        // A settled step of a two-phase trace is the operation and the complete of what it opened:
+        // the model runs a Complete after it, refused (and changing nothing) when nothing opened.
+        var ops = new List<Operation>(trace.Ops.Count);
+        var at = new int[trace.Ops.Count];
+        for (var k = 0; k < trace.Ops.Count; k++)
+        {
+            at[k] = ops.Count;
+            ops.Add(trace.Ops[k]);
+            if (trace.PhaseOf(k).Kind == PhaseKind.Settled) ops.Add(Operation.Complete());
+        }
+        var run = new Trace(r.Catalog, reading, ops).Replay();
         var known = new List<(int, KnownDifference)>();
         var kernelViews = new List<StepView>();
         var openTarget = false;
@@ -82,10 +92,9 @@ public static class TraceComparison
         {
             var op = trace.Ops[k];
             var phase = trace.PhaseOf(k);
-            var outcome = Kernel.Step(r.Catalog, reading, state, op);
-            // A settled step of a two-phase trace is the operation and the complete of what it opened.
+            var outcome = run[at[k]];
             if (phase.Kind == PhaseKind.Settled && outcome.State.InTransition)
-                outcome = outcome with { State = Kernel.Step(r.Catalog, reading, outcome.State, Operation.Complete()).State };
+                outcome = outcome with { State = run[at[k] + 1].State };
             if (phase.Kind == PhaseKind.Open) openTarget = outcome.State.TargetPatched;
             // Thread a entered its busy function before the transition opened: it is unswitched
             // until a reversal makes its state the target.
@@ -104,11 +113,10 @@ public static class TraceComparison
             if (differing.Count > 0)
             {
                 var first = new StepComparison(k + 1, op.Format(r.Catalog), trace.Lines[k], model, kernel, differing, observed.Steps[k].Log);
-                return new TraceResult(trace, Verdict.Disagree, first, known, Scenario(trace, kernelViews, first, known, reading, release), null);
+                return new TraceResult(trace, Agreement.Disagree, first, known, Scenario(trace, kernelViews, first, known, reading, release), null);
             }
-            state = outcome.State;
         }
-        return new TraceResult(trace, Verdict.Agree, null, known, null, null);
+        return new TraceResult(trace, Agreement.Agree, null, known, null, null);
     }
 
     // The trace as a scenario whose expectations are the kernel's observations: replay shows the

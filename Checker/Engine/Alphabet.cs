@@ -1,6 +1,6 @@
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>The operations exploration tries in every state.</summary>
 public static class Alphabet

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>The bookkeeping every breadth-first search shares: nodes numbered in the order found, the search tree, the state and depth caps, the frontier they leave, the transitions counted.</summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>An append-only list stored in fixed-size chunks, read by reference: growing it never copies what it holds.</summary>
 /// <remarks>
@@ -42,7 +42,7 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     }
 
     /// <summary>The number of elements a full chunk holds.</summary>
-    internal static int ChunkLength
+    public static int ChunkLength
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => 1 << Shift;

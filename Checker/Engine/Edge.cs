@@ -1,4 +1,4 @@
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>An accepted transition of the reachable graph, in 16 bytes.</summary>
 public readonly struct Edge

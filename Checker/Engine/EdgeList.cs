@@ -1,7 +1,6 @@
 using System.Collections;
-using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>The accepted transitions of a graph as <see cref="Edge"/> values, grouped by source state; what each replaced is recomputed as it is read.</summary>
 /// <param name="graph">The graph whose transitions these are.</param>

@@ -1,6 +1,6 @@
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>Observes a search: each state as it is added, each accepted transition as it is recorded, each refusal as it happens.</summary>
 /// <remarks>

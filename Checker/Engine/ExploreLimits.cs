@@ -1,4 +1,4 @@
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>Caps on one exploration.</summary>
 /// <param name="MaxStates">Stop after this many distinct states.</param>

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>Breadth-first exploration of every state reachable from the empty kernel.</summary>
 /// <remarks>
@@ -24,7 +24,7 @@ public sealed class Explorer
 
     /// <summary>The fewest states a level must have to be expanded on several threads; smaller levels are not worth the hand-over.</summary>
     /// <remarks>Tests lower it to send small catalogs through the parallel expansion.</remarks>
-    internal int ParallelLevel { get; init; } = 2048;
+    public int ParallelLevel { get; init; } = 2048;
 
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
     /// <param name="catalog">The patches.</param>
@@ -36,7 +36,7 @@ public sealed class Explorer
     {
         this.visitor = visitor;
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
-        var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
+        var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);
         var g = new StateGraph(catalog, reading, alphabet, spare) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>Large arrays that a search reads at random, backed by 2 MB pages where the kernel allows it.</summary>
 /// <remarks>
@@ -10,7 +10,7 @@ namespace Klp.Check.Exploration;
 /// on the array's range lets the kernel back it with 2 MB pages as it is first touched. Elsewhere,
 /// or when refused, the array is an ordinary one.
 /// </remarks>
-internal static partial class LargePages
+public static partial class LargePages
 {
     private const int Threshold = 4 << 20;
     private const nuint Huge = 2 << 20;

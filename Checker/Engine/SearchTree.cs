@@ -1,11 +1,11 @@
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>The breadth-first tree a search records: per node, the node it was first reached from, by which operation, at which depth; every search reads its traces from it.</summary>
 /// <remarks>
 /// The exploration of one catalog (<see cref="StateGraph"/>), the graph of a replayed run
-/// (<see cref="StateGraph.FromRun"/>) and the lockstep product of readings number their nodes
+/// (<see cref="StateGraph.FromTrace"/>) and the lockstep product of readings number their nodes
 /// in the order found and keep this tree, so a trace is reconstructed one way for all three
 /// (stateright's <c>checker/path.rs</c> plays the same part).
 /// </remarks>

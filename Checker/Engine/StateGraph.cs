@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>The lists of a graph, handed from one exploration to the next.</summary>
 internal sealed record GraphStorage(ChunkedList<KernelState> States, SearchTree Tree,
@@ -28,7 +29,10 @@ internal readonly struct GraphStates(ChunkedList<KernelState> states) : INodeSto
 /// </remarks>
 public sealed class StateGraph
 {
-    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage = null)
+    /// <summary>An empty graph of a catalog under a reading, over an alphabet, for <see cref="AddEdge"/> to fill; the explorer and <see cref="FromTrace"/> build theirs this way.</summary>
+    public StateGraph(Catalog catalog, Reading reading, Operation[] alphabet) : this(catalog, reading, alphabet, null) { }
+
+    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage)
     {
         Catalog = catalog;
         Reading = reading;
@@ -114,9 +118,9 @@ public sealed class StateGraph
         return Kernel.Apply(Catalog, Reading, States[state], Alphabet[op], ref next).Affected;
     }
 
-    // Edges arrive with non-decreasing sources.
+    /// <summary>Adds a transition from state <paramref name="from"/> to <paramref name="to"/> by the operation at alphabet index <paramref name="op"/>; transitions arrive with non-decreasing sources.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void AddEdge(int from, int to, int op)
+    public void AddEdge(int from, int to, int op)
     {
         while (edgeStart.Count <= from) edgeStart.Add(edgeTo.Count);
         if (packed)
@@ -175,16 +179,15 @@ public sealed class StateGraph
     /// <summary>The shortest operation list from the empty kernel to a state, then <paramref name="then"/>.</summary>
     public List<Operation> PathTo(int state, params ReadOnlySpan<Operation> then) => Tree.PathTo(state, Alphabet, then);
 
-    /// <summary>The graph of the states one run visits: the run's accepted operations are its edges.</summary>
+    /// <summary>The graph of the states a trace visits: its accepted operations are the edges.</summary>
     /// <remarks>The alphabet is the full alphabet, so checks that try every operation in a state still do.</remarks>
-    /// <param name="catalog">The patches.</param>
-    /// <param name="reading">The reading.</param>
-    /// <param name="ops">The run.</param>
+    /// <param name="trace">The run, replayed through <see cref="Trace.Replay"/>.</param>
     /// <param name="visitor">Told of each new state, accepted transition and refusal, as an exploration tells it.</param>
-    public static StateGraph FromRun(Catalog catalog, Reading reading, IReadOnlyList<Operation> ops, ExplorationVisitor? visitor = null)
+    public static StateGraph FromTrace(Trace trace, ExplorationVisitor? visitor = null)
     {
+        var (catalog, reading, ops) = trace;
         // Operations outside the exploration alphabet (Force of a named patch) are appended to it.
-        var alphabet = Exploration.Alphabet.For(catalog, reading.Options.Granularity);
+        var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         var extra = ops.Where(op => Array.IndexOf(alphabet, op) < 0).Distinct();
         var g = new StateGraph(catalog, reading, [.. alphabet, .. extra]);
         g.AcceptedCount = new long[g.Alphabet.Length];
@@ -195,10 +198,11 @@ public sealed class StateGraph
         visitor?.OnState(g, 0);
         var edges = new List<Edge>();
         var current = 0;
-        foreach (var op in ops)
+        var outcomes = trace.Replay();
+        for (var i = 0; i < outcomes.Length; i++)
         {
-            var a = Array.IndexOf(g.Alphabet, op);
-            var o = Kernel.Step(catalog, reading, g.States[current], op);
+            var a = Array.IndexOf(g.Alphabet, ops[i]);
+            var o = outcomes[i];
             g.Transitions++;
             if (!o.Accepted)
             {

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Engine;
 
 /// <summary>Where a search keeps the values of its nodes: compares a stored node with a candidate and appends new ones.</summary>
 /// <remarks>

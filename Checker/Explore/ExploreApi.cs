@@ -1,7 +1,8 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Klp.Check.Model;
+using Klp.Check.Scenarios;
 
 namespace Klp.Check.Explore;
 

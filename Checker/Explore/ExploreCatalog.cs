@@ -1,4 +1,5 @@
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
@@ -78,7 +79,7 @@ public sealed class ExploreCatalog
     private const string ShippedPrefix = "scenarios/thread/";
 
     /// <summary>The scenarios of <c>scenarios/thread/</c> as the tool was built with them, ids <c>thread/NAME</c>, in name order.</summary>
-    /// <exception cref="ScenarioException">An embedded scenario does not parse (a build from a broken tree).</exception>
+    /// <exception cref="InputException">An embedded scenario does not parse (a build from a broken tree).</exception>
     public static IReadOnlyList<ExploreCatalog> Shipped()
     {
         var assembly = typeof(ExploreCatalog).Assembly;

@@ -1,8 +1,7 @@
 using System.Text;
-using Klp.Check.Exploration;
 using Klp.Check.Model;
-using Klp.Check.Output;
 using Klp.Check.Proposals;
+using Klp.Check.Reports;
 
 namespace Klp.Check.Explore;
 

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Explore;
 
@@ -71,22 +73,22 @@ public sealed class ExploreVerdicts(ExploreLimits limits, CancellationToken stop
     private byte[] PropertiesJson(ExploreCatalog catalog, Reading reading)
     {
         var source = catalog.Source();
-        var result = Verification.Run(source, reading, Invariants.All, limits, threads: 1, stopping);
+        var result = Verifier.Run(source, reading, PropertyRegistry.All, limits, threads: 1, stopping);
         return Write(w =>
         {
             w.WriteString("reading", reading.DisplayName);
             w.WriteBoolean("complete", result.Complete);
             var c = result.Coverage;
             w.WriteString("scope", c.Cut.Count == 0
-                ? $"every state of {source.Kind} under {reading.DisplayName}: {Verification.Count(c.States, "state")}, explored exhaustively"
-                : $"{source.Kind} under {reading.DisplayName}: {Verification.Count(c.States, "state")} explored before {c.Cut[0]}; what depends on the rest is inconclusive");
+                ? $"every state of {source.Kind} under {reading.DisplayName}: {Words.Count(c.States, "state")}, explored exhaustively"
+                : $"{source.Kind} under {reading.DisplayName}: {Words.Count(c.States, "state")} explored before {c.Cut[0]}; what depends on the rest is inconclusive");
             w.WriteStartArray("properties");
             foreach (var v in result.Verdicts)
             {
                 w.WriteStartObject();
-                w.WriteString("id", v.Invariant.Id);
-                w.WriteString("kind", v.Invariant.Kind.ToString().ToLowerInvariant());
-                w.WriteString("summary", v.Invariant.Summary);
+                w.WriteString("id", v.Property.Id);
+                w.WriteString("kind", v.Property.Kind.ToString().ToLowerInvariant());
+                w.WriteString("summary", v.Property.Summary);
                 w.WriteString("verdict", v.Word);
                 w.WriteBoolean("vacuous", v.Vacuous);
                 w.WriteString("detail", v.Detail);
@@ -124,15 +126,15 @@ public sealed class ExploreVerdicts(ExploreLimits limits, CancellationToken stop
                 w.WriteStartArray("differs");
                 foreach (var o in ObservedText.Format(d.Differs)) w.WriteStringValue(o);
                 w.WriteEndArray();
-                w.WriteString("scope", $"a shortest trace on which {columns[0].DisplayName} and another reading differ, found after {Verification.Count(result.ProductStates, "product state")}");
+                w.WriteString("scope", $"a shortest trace on which {columns[0].DisplayName} and another reading differ, found after {Words.Count(result.ProductStates, "product state")}");
             }
             else
             {
                 w.WriteBoolean("found", false);
                 w.WriteNull("trace");
                 w.WriteString("scope", result.CutBy is null
-                    ? $"no trace tells these readings apart: every one of {Verification.Count(result.ProductStates, "product state")} explored"
-                    : $"no difference within {result.CutBy} ({Verification.Count(result.ProductStates, "product state")}): inconclusive");
+                    ? $"no trace tells these readings apart: every one of {Words.Count(result.ProductStates, "product state")} explored"
+                    : $"no difference within {result.CutBy} ({Words.Count(result.ProductStates, "product state")}): inconclusive");
             }
         });
     }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Klp.Check.Model;
-using Klp.Check.Output;
+using Klp.Check.Reports;
 using Klp.Check.Scenarios;
 
 namespace Klp.Check.Explore;

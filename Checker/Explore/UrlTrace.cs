@@ -8,7 +8,7 @@ namespace Klp.Check.Explore;
 /// <remarks>
 /// An operation is its verb, then <c>:NAME</c> for the patch, then for a load <c>:S.S...</c> for
 /// the <c>add_sets</c> value. Patch names hold only ASCII letters, digits and <c>_ - . +</c>
-/// (<see cref="Scenarios.ScenarioParser.NameRule"/>), so neither separator occurs in one, and a
+/// (<see cref="Patch.NameRule"/>), so neither separator occurs in one, and a
 /// trace reads in the address bar without escapes (but <c>+</c>, written <c>%2B</c>).
 /// </remarks>
 public static class UrlTrace

@@ -1,6 +1,6 @@
 using System.Text;
 using Klp.Check.Model;
-using Klp.Check.Output;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Export;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Klp.Check.Model;
-using Klp.Check.Output;
 
 namespace Klp.Check.Export;
 

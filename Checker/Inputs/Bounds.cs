@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Inputs;
 
 /// <summary>Bounds on the release plans compared by default (docs/bounds.md).</summary>
 /// <param name="Releases">At most this many releases per plan.</param>

@@ -1,4 +1,4 @@
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Inputs;
 
 /// <summary>Bounds of either kind (release plans or raw catalogs) seen as a point whose whole-number keys can be moved, as <c>sweep</c> moves them.</summary>
 public sealed class BoundsSpace

@@ -1,37 +1,15 @@
 using System.Collections.Immutable;
 using System.Text;
-using FsCheck;
 using FsCheck.Fluent;
+using FsCheck;
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
-
-/// <summary>A random run: a catalog, a reading with its options, and the operations applied from the empty kernel.</summary>
-/// <param name="Catalog">The patches and <c>add_sets</c> variants the operations refer to.</param>
-/// <param name="Reading">The reading, options and granularity included.</param>
-/// <param name="Ops">The operations, in order.</param>
-public sealed record Run(Catalog Catalog, Reading Reading, Operation[] Ops)
-{
-    /// <summary>The run as a scenario file (without expectations), so that a counterexample can be replayed with <c>klp-check replay</c>.</summary>
-    public override string ToString()
-    {
-        var r = Reading;
-        var text = new StringBuilder();
-        text.AppendLine($"# reading {r.Name}: replace={r.Replace} membership={r.Membership} zero={r.Zero} arity={r.Arity} "
-            + $"add-sets={r.AddSetsParameter} states-against-all={r.StatesCheckedAgainstAll}");
-        foreach (var option in ReadingOptionText.Format(r.Options).SkipLast(1)) text.AppendLine($"option {option}");
-        text.AppendLine($"readings {r.Name}");
-        text.AppendLine($"mode {ReadingOptionText.ModeName(r.Options.Granularity)}");
-        text.Append(CatalogText.Describe(Catalog));
-        foreach (var op in Ops) text.AppendLine(op.Format(Catalog));
-        return text.ToString();
-    }
-}
+namespace Klp.Check.Inputs;
 
 /// <summary>FsCheck generators of catalogs, readings and operation sequences for property tests and random exploration.</summary>
 public static class Generators
 {
-    /// <summary>The most operations <see cref="Runs"/> generates by default.</summary>
+    /// <summary>The most operations <see cref="Traces"/> generates by default.</summary>
     public const int DefaultMaxOperations = 12;
 
     private static readonly FunctionId[] functionPool =
@@ -133,12 +111,12 @@ public static class Generators
         Gen.Frequency((1, Gen.Constant(preset)), (1, Gen.Elements(values)));
 
     /// <summary>Runs of up to <paramref name="maxOperations"/> operations on a generated catalog under a generated reading.</summary>
-    public static Gen<Run> Runs(int maxOperations = DefaultMaxOperations) =>
+    public static Gen<Trace> Traces(int maxOperations = DefaultMaxOperations) =>
         from catalog in Catalogs()
         from reading in Readings()
         from length in Gen.Choose(0, maxOperations)
         from ops in Operations(catalog, length)
-        select new Run(catalog, reading, ops);
+        select new Trace(catalog, reading, ops);
 
     /// <summary>Random release plans of 1 to <paramref name="maxReleases"/> releases: every intent, customers sharing vendor functions, cumulatives declaring state 1 with growing versions and block_disable.</summary>
     public static Gen<ReleasePlan> Plans(int maxReleases = 8)
@@ -189,22 +167,22 @@ public static class Generators
     }
 
     /// <summary>Smaller runs with the same catalog and reading: a shorter prefix first, then one operation dropped at a time.</summary>
-    public static IEnumerable<Run> ShrinkRun(Run run)
+    public static IEnumerable<Trace> ShrinkTrace(Trace run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var ops = run.Ops;
-        for (var keep = ops.Length / 2; keep < ops.Length && keep > 0; keep += Math.Max(1, (ops.Length - keep) / 2))
-            yield return run with { Ops = ops[..keep] };
-        for (var i = ops.Length - 1; i >= 0; i--)
-            yield return run with { Ops = [.. ops[..i], .. ops[(i + 1)..]] };
+        var ops = run.Operations;
+        for (var keep = ops.Count / 2; keep < ops.Count && keep > 0; keep += Math.Max(1, (ops.Count - keep) / 2))
+            yield return run with { Operations = [.. ops.Take(keep)] };
+        for (var i = ops.Count - 1; i >= 0; i--)
+            yield return run with { Operations = [.. ops.Take(i), .. ops.Skip(i + 1)] };
     }
 }
 
 /// <summary>FsCheck arbitraries for <c>[Properties(Arbitrary = new[] { typeof(Arbitraries) })]</c>.</summary>
 public static class Arbitraries
 {
-    /// <summary>Runs from <see cref="Generators.Runs"/>, shrunk by dropping operations.</summary>
-    public static Arbitrary<Run> Runs() => Arb.From(Generators.Runs(), Generators.ShrinkRun);
+    /// <summary>Traces from <see cref="Generators.Traces"/>, shrunk by dropping operations.</summary>
+    public static Arbitrary<Trace> Traces() => Arb.From(Generators.Traces(), Generators.ShrinkTrace);
 
     /// <summary>Catalogs from <see cref="Generators.Catalogs"/>; not shrunk.</summary>
     public static Arbitrary<Catalog> Catalogs() => Arb.From(Generators.Catalogs());

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Klp.Check.Model;
-using Klp.Check.Scenarios;
 
 namespace Klp.Check.Inputs;
 
@@ -28,20 +27,20 @@ public static partial class InputFile
     public const int MaxBytes = 8 << 20;
 
     /// <summary>The text of an input file.</summary>
-    /// <exception cref="ScenarioException">The file is not a regular file, is larger than <see cref="MaxBytes"/>, cannot be read, or breaks the text rule (at its line and column).</exception>
+    /// <exception cref="InputException">The file is not a regular file, is larger than <see cref="MaxBytes"/>, cannot be read, or breaks the text rule (at its line and column).</exception>
     public static string Read(string path)
     {
         var bytes = ReadBytes(path, MaxBytes);
         var text = InputText.Decode(bytes, out var error);
-        if (text is null) throw new ScenarioException([new Diagnostic(path, error!.Value.Line, error.Value.Column, error.Value.Message)]);
+        if (text is null) throw new InputException([new Diagnostic(path, error!.Value.Line, error.Value.Column, error.Value.Message)]);
         return text;
     }
 
     /// <summary>The bytes of a regular file of at most <paramref name="max"/> bytes, read without trusting its reported size.</summary>
-    /// <exception cref="ScenarioException">The file is not a regular file, is larger than <paramref name="max"/>, or cannot be read.</exception>
+    /// <exception cref="InputException">The file is not a regular file, is larger than <paramref name="max"/>, or cannot be read.</exception>
     public static byte[] ReadBytes(string path, int max)
     {
-        static ScenarioException Refuse(string path, string message) => new([new Diagnostic(path, 1, 1, message)]);
+        static InputException Refuse(string path, string message) => new([new Diagnostic(path, 1, 1, message)]);
         if (path.Length == 0) throw Refuse(path, "empty file name");
         switch (KindOf(path))
         {

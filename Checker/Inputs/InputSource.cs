@@ -1,6 +1,7 @@
+using Klp.Check.Conformance;
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Inputs;
 
 /// <summary>Features of an input that a violation may need; verdicts name the fewest that show it.</summary>
 [Flags]

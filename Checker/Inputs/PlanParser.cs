@@ -1,20 +1,18 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Scenarios;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Inputs;
 
 /// <summary>Parses release plan files (docs/bounds.md): one release per line.</summary>
 public static class PlanParser
 {
     /// <summary>Reads and parses a plan file.</summary>
-    /// <exception cref="ScenarioException">The file cannot be read or is malformed.</exception>
+    /// <exception cref="InputException">The file cannot be read or is malformed.</exception>
     public static ReleasePlan ParseFile(string path) => Parse(InputFile.Read(path), path);
 
     /// <summary>Parses plan text; <c>shares NAME</c> may name a later release, <c>update NAME</c> an earlier one.</summary>
-    /// <exception cref="ScenarioException">The text is malformed.</exception>
+    /// <exception cref="InputException">The text is malformed.</exception>
     public static ReleasePlan Parse(string text, string path)
     {
         var errors = new List<Diagnostic>();
@@ -22,7 +20,7 @@ public static class PlanParser
         var rows = new List<(int Line, (string Text, int Column) Head, string? Label, (string Text, int Column)? Shares)>();
         var labels = new Dictionary<string, int>(StringComparer.Ordinal);
         var lines = text.Split('\n');
-        for (var n = 0; n < lines.Length && errors.Count < ScenarioParser.MaxDiagnostics; n++)
+        for (var n = 0; n < lines.Length && errors.Count < Diagnostic.MaxPerFile; n++)
         {
             var line = lines[n].TrimEnd('\r');
             var hash = line.IndexOf('#');
@@ -43,11 +41,11 @@ public static class PlanParser
             {
                 label = words[0].Text[..^1];
                 words.RemoveAt(0);
-                if (!ScenarioParser.IsName(label) || labels.ContainsKey(label))
+                if (!Patch.IsName(label) || labels.ContainsKey(label))
                 {
                     Error(head.Column, label.Length == 0 ? "empty label"
                         : labels.ContainsKey(label) ? $"label '{label}' is used twice"
-                        : $"'{label}' is not a release label ({ScenarioParser.NameRule})");
+                        : $"'{label}' is not a release label ({Patch.NameRule})");
                     continue;
                 }
             }
@@ -121,7 +119,7 @@ public static class PlanParser
             releases.Add(r);
         }
         if (releases.Count == 0 && errors.Count == 0) errors.Add(new Diagnostic(path, 1, 1, "a plan needs at least one release"));
-        if (errors.Count > 0) throw new ScenarioException(errors);
+        if (errors.Count > 0) throw new InputException(errors);
 
         var generated = new ReleasePlan([.. releases]).Names;
         var names = generated.ToArray();
@@ -137,7 +135,7 @@ public static class PlanParser
         var functions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count && errors.Count == 0; i++)
         {
-            var function = ScenarioParser.OwnFunction(names[i]);
+            var function = Patch.OwnFunction(names[i]);
             if (!functions.TryAdd(function, i))
                 errors.Add(new Diagnostic(path, rows[i].Line, rows[i].Head.Column, $"'{names[i]}' patches the same function, {function}, as '{names[functions[function]]}' on line {rows[functions[function]].Line}; choose another label"));
         }
@@ -150,7 +148,7 @@ public static class PlanParser
                 errors.Add(new Diagnostic(path, rows[i].Line, w.Column, $"'{w.Text}' is a customer release: a customer release shares a function with a vendor release"));
             else releases[i] = releases[i] with { SharesWith = v };
         }
-        if (errors.Count > 0) throw new ScenarioException(errors);
+        if (errors.Count > 0) throw new InputException(errors);
         return new ReleasePlan([.. releases]) { Names = [.. names] };
     }
 

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Text;
 using Klp.Check.Model;
-using Klp.Check.Scenarios;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Inputs;
 
 /// <summary>What a release is meant to be (docs/semantics.md section 5.1).</summary>
 public enum Intent : byte
@@ -93,7 +92,7 @@ public sealed record ReleasePlan(ImmutableArray<Release> Releases)
     {
         var n = Releases.Length;
         var own = new FunctionId[n];
-        for (var i = 0; i < n; i++) own[i] = new FunctionId(FunctionId.Vmlinux, ScenarioParser.OwnFunction(Names[i]), 0);
+        for (var i = 0; i < n; i++) own[i] = new FunctionId(FunctionId.Vmlinux, Patch.OwnFunction(Names[i]), 0);
         var funcs = new List<FunctionId>[n];
         var sets = new ImmutableArray<uint>[n];
         var source = new SetSource[n];

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
-using Klp.Check.Exploration;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Proofs;
@@ -60,7 +60,7 @@ public sealed class ConcreteInput
             var catalog = rp.Encode(c.Reading);
             var functions = new int[catalog.Functions.Length];
             for (var f = 0; f < functions.Length; f++)
-                functions[f] = rp.Names.IndexOf(rp.Names.First(n => Scenarios.ScenarioParser.OwnFunction(n) == catalog.Functions[f].Name));
+                functions[f] = rp.Names.IndexOf(rp.Names.First(n => Patch.OwnFunction(n) == catalog.Functions[f].Name));
             // Each fixed list's first number is its patch's own set; under the dynamic encoding the
             // numbers are the bits themselves.
             var sets = new Dictionary<uint, int>();

@@ -12,7 +12,7 @@ internal static class CounterexampleText
     public static List<string> Induction(Prover prover, Prover.Cti cti)
     {
         var c = prover.Catalog;
-        var roots = cti.States.SelectMany(s => s.Fields).Concat(cti.Ops.SelectMany(Unrolling.Fields)).Concat(c.Variables).ToList();
+        var roots = cti.States.SelectMany(s => s.Fields).Concat(cti.Ops.SelectMany(o => o.Fields)).Concat(c.Variables).ToList();
         var eval = new TermEvaluator(c.T, roots);
         eval.Evaluate(v => cti.Values.TryGetValue(v.Id, out var x) ? x : 0);
         UInt128 Value(Term t) => eval.Value(t);

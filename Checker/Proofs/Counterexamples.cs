@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
-using Klp.Check.Exploration;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
 namespace Klp.Check.Proofs;
 
@@ -8,7 +9,7 @@ namespace Klp.Check.Proofs;
 internal static class Counterexamples
 {
     /// <summary>The violation a model shows, or a <see cref="ProofInternalError"/> when it does not replay.</summary>
-    public static ProofVerdict Make(Prover prover, Invariant property, Dictionary<int, UInt128> model, IReadOnlyList<SymbolicOp> ops)
+    public static ProofVerdict Make(Prover prover, Property property, Dictionary<int, UInt128> model, IReadOnlyList<SymbolicOp> ops)
     {
         var c = prover.Catalog;
         var reading = prover.Reading;
@@ -55,14 +56,14 @@ internal static class Counterexamples
 
     // A step property's check judges a load or disable once it settles: in two-phase mode the
     // trace shows the Complete (and for refusal-is-atomic the Reverse) that the check applies.
-    private static void Settle(Catalog catalog, Reading reading, Invariant property, List<Operation> trace)
+    private static void Settle(Catalog catalog, Reading reading, Property property, List<Operation> trace)
     {
         if (reading.Options.Granularity != Granularity.TwoPhase || trace.Count == 0) return;
         if (!SymbolicProperties.Shapes.TryGetValue(property.Id, out var shape) || shape != PropertyShape.Step) return;
         KernelState s;
         try
         {
-            s = Verification.Replay(catalog, reading, trace);
+            s = new Trace(catalog, reading, trace).End();
         }
         catch (InvalidOperationException)
         {
@@ -75,21 +76,21 @@ internal static class Counterexamples
     }
 
     /// <summary>What the property's own check says of a trace that replays (every operation but the last accepted), or null.</summary>
-    public static string? Check(Catalog catalog, Reading reading, Invariant property, IReadOnlyList<Operation> trace)
+    public static string? Check(Catalog catalog, Reading reading, Property property, IReadOnlyList<Operation> trace)
     {
         try
         {
-            Verification.Replay(catalog, reading, trace);
+            new Trace(catalog, reading, trace).End();
         }
         catch (InvalidOperationException)
         {
             return null;
         }
-        var finding = property.CheckRun(catalog, reading, trace);
+        var finding = PropertyChecks.OnTrace([property], new Trace(catalog, reading, trace))[0].Finding;
         return finding.Found ? finding.Message ?? property.Id : null;
     }
 
-    private static (Catalog, ReleasePlan?, List<Operation>, string) MinimizeRaw(Catalog start, Reading reading, Invariant property, List<Operation> startTrace, string startMessage)
+    private static (Catalog, ReleasePlan?, List<Operation>, string) MinimizeRaw(Catalog start, Reading reading, Property property, List<Operation> startTrace, string startMessage)
     {
         var patches = start.Patches.ToList();
         var variants = start.AddSetsVariants.Skip(1).ToList();
@@ -155,7 +156,7 @@ internal static class Counterexamples
         if (p.Replace) yield return p with { Replace = false };
     }
 
-    private static (Catalog, ReleasePlan?, List<Operation>, string) MinimizePlan(ReleasePlan start, Reading reading, Invariant property, List<Operation> startTrace, string startMessage)
+    private static (Catalog, ReleasePlan?, List<Operation>, string) MinimizePlan(ReleasePlan start, Reading reading, Property property, List<Operation> startTrace, string startMessage)
     {
         var releases = start.Releases.ToList();
         var trace = startTrace;

@@ -1,5 +1,6 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Proofs;
 
@@ -17,12 +18,12 @@ public enum ProofOutcome
 }
 
 /// <summary>The verdict of one property for one reading within one scope, with the evidence behind it.</summary>
-/// <param name="Invariant">The property.</param>
+/// <param name="Property">The property.</param>
 /// <param name="Reading">The reading, with the mode of the proof.</param>
 /// <param name="Scope">The bounds.</param>
 /// <param name="Outcome">Proved, violated, unknown or n/a.</param>
 /// <param name="Detail">Why n/a, what the trace shows, how it was proved, or what was tried.</param>
-public sealed record ProofVerdict(Invariant Invariant, Reading Reading, ProofScope Scope, ProofOutcome Outcome, string Detail)
+public sealed record ProofVerdict(Property Property, Reading Reading, ProofScope Scope, ProofOutcome Outcome, string Detail)
 {
     /// <summary>"proved", "violated", "unknown" or "n/a".</summary>
     public string Word => Outcome switch
@@ -73,7 +74,9 @@ public sealed record ProofVerdict(Invariant Invariant, Reading Reading, ProofSco
     public IReadOnlyList<string>? CounterexampleToInduction { get; init; }
 
     /// <summary>The verdict as <c>check</c> would write its trace (<see cref="Verdict"/>), for <c>--traces</c>.</summary>
-    public Verdict AsCheckVerdict() => new(Invariant, Reading, Outcome == ProofOutcome.Violated ? VerdictKind.Violated : VerdictKind.Holds, Detail, Catalog, Trace, Input);
+    public Verdict AsCheckVerdict() => Outcome == ProofOutcome.Violated
+        ? Verdict.Violated(Property, new Trace(Catalog!, Reading, Trace!), Detail, Input)
+        : Verdict.Holds(Property, Reading, Detail);
 }
 
 /// <summary>A counterexample that does not replay through <see cref="Kernel.Step"/> and the property's check: an error in the encoding, never a verdict.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Klp.Check.Exploration;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
 namespace Klp.Check.Proofs;
 
@@ -46,16 +46,14 @@ public sealed class Prover : IDisposable
     public SymbolicProperties Properties { get; }
 
     /// <summary>Sets up the encoding; no solver runs until a property is proved.</summary>
-    public Prover(Reading reading, ProofScope scope, ProverOptions options) : this(reading, scope, options, EncodingMutant.None) { }
-
-    internal Prover(Reading reading, ProofScope scope, ProverOptions options, EncodingMutant mutant)
+    public Prover(Reading reading, ProofScope scope, ProverOptions options)
     {
         if (Unsupported(reading, scope) is { } why) throw new ArgumentException(why, nameof(scope));
         Reading = reading;
         Scope = scope;
         this.options = options;
         Catalog = scope.Space == InputSpace.Plans ? SymbolicPlan.Build(t, scope, reading) : SymbolicCatalog.Raw(t, scope, reading);
-        Kernel = new SymbolicKernel(Catalog, mutant);
+        Kernel = new SymbolicKernel(Catalog);
         Properties = new SymbolicProperties(Kernel);
         auto = scope.Space == InputSpace.Plans && reading.HasSets && reading.Encoding == PlanEncoding.Dynamic;
         param = scope.Space == InputSpace.Raw && reading.HasSets && reading.AddSetsParameter;
@@ -91,7 +89,7 @@ public sealed class Prover : IDisposable
     /// <summary>Proves one property (n/a for liveness, witnesses and properties that do not apply).</summary>
     /// <exception cref="ProofInternalError">A counterexample did not replay.</exception>
     /// <exception cref="SolverDisagreement">Z3 and cvc5 disagreed.</exception>
-    public ProofVerdict Prove(Invariant property)
+    public ProofVerdict Prove(Property property)
     {
         var clock = Stopwatch.StartNew();
         ProofVerdict NotApplicable(string why) => new(property, Reading, Scope, ProofOutcome.NotApplicable, why) { Solver = SolverName };
@@ -251,7 +249,7 @@ public sealed class Prover : IDisposable
     // per operation; the answer is the first counterexample, else unsat (or unknown if some query
     // gave up). The model holds the values of every variable; a state of the window is given as
     // terms to evaluate.
-    private (SatAnswer Answer, Cti? Model) InductionStep(Invariant property, PropertyShape shape, int k)
+    private (SatAnswer Answer, Cti? Model) InductionStep(Property property, PropertyShape shape, int k)
     {
         var u = Induction();
         if (k == 1)
@@ -266,7 +264,7 @@ public sealed class Prover : IDisposable
                     : Properties.StepViolations(property.Id, s0, op, outcome);
                 foreach (var bad in cases.Where(b => !b.IsFalse))
                 {
-                    var wanted = Catalog.Variables.Concat(s0.Fields).Concat(Unrolling.Fields(op)).ToList();
+                    var wanted = Catalog.Variables.Concat(s0.Fields).Concat(op.Fields).ToList();
                     var (answer, model) = u.Session.Query([op.InAlphabet(t, TwoPhase), bad], wanted, $"{property.Id} k=1 {Describe(op)}");
                     if (answer == SatAnswer.Sat) return (answer, new Cti(model!, [s0, outcome.Next], [op]));
                     unknown |= answer == SatAnswer.Unknown;
@@ -294,7 +292,7 @@ public sealed class Prover : IDisposable
                 window.Add(t.Not(u.States[i].SameAs(t, u.States[j])));
         var all = Catalog.Variables
             .Concat(Enumerable.Range(0, states).SelectMany(i => u.States[i].Fields))
-            .Concat(Enumerable.Range(0, k).SelectMany(i => Unrolling.Fields(u.Ops[i])))
+            .Concat(Enumerable.Range(0, k).SelectMany(i => u.Ops[i].Fields))
             .ToList();
         var (a, m) = u.Session.Query(window, all);
         return (a, m is null ? null : new Cti(m, [.. u.States.Take(states)], [.. u.Ops.Take(k)]));
@@ -304,7 +302,7 @@ public sealed class Prover : IDisposable
 
     // Looks for a violation at depths up to maxDepth (a state after d operations, or the operation
     // from it); depthSearched says how far this property was already searched.
-    private ProofVerdict? SearchUpTo(Invariant property, PropertyShape shape, int maxDepth, ref int depthSearched)
+    private ProofVerdict? SearchUpTo(Property property, PropertyShape shape, int maxDepth, ref int depthSearched)
     {
         var u = Bmc();
         for (var d = depthSearched + 1; d <= maxDepth; d++)
@@ -318,7 +316,7 @@ public sealed class Prover : IDisposable
                 bad = t.Not(Properties.StepHolds(property.Id, u.States[d], u.Ops[d], u.Outcomes[d]));
             }
             var ops = shape == PropertyShape.State ? d : d + 1;
-            var wanted = Catalog.Variables.Concat(u.Ops.Take(ops).SelectMany(Unrolling.Fields)).ToList();
+            var wanted = Catalog.Variables.Concat(u.Ops.Take(ops).SelectMany(o => o.Fields)).ToList();
             var (answer, model) = u.Session.Query([bad], wanted);
             depthSearched = d;
             if (answer == SatAnswer.Sat) return Counterexamples.Make(this, property, model!, u.Ops.Take(ops).ToList());

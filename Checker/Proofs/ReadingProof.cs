@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Klp.Check.Exploration;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
 namespace Klp.Check.Proofs;
 
@@ -21,7 +21,7 @@ public sealed record ReadingProof(Reading Reading, ProofScope Scope, string Solv
     /// <exception cref="ProofInternalError">A counterexample did not replay.</exception>
     /// <exception cref="SolverDisagreement">Z3 and cvc5 disagreed.</exception>
     /// <exception cref="SolverException">A solver is missing or reported an error.</exception>
-    public static ReadingProof Run(Reading reading, ProofScope scope, ProverOptions options, IReadOnlyList<Invariant> properties, Action<string>? progress = null)
+    public static ReadingProof Run(Reading reading, ProofScope scope, ProverOptions options, IReadOnlyList<Property> properties, Action<string>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         using var prover = new Prover(reading, scope, options);

@@ -2,15 +2,6 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Proofs;
 
-/// <summary>Deliberate faults of the encoding that the tests must catch (subset read as intersect, a state check dropped, set 0 not special).</summary>
-internal enum EncodingMutant
-{
-    None,
-    SubsetAsIntersect,
-    ReplacedStatesDropped,
-    ZeroNotSpecial,
-}
-
 /// <summary>The result of one symbolic step: whether the operation is accepted, what it replaced or removed, and the state after (the state before when refused).</summary>
 /// <param name="Accepted">True when accepted.</param>
 /// <param name="Affected">The patches it replaced, removed or unloaded (N bits), as <see cref="Outcome.Affected"/>.</param>
@@ -28,18 +19,14 @@ public sealed class SymbolicKernel
     private readonly SymbolicCatalog c;
     private readonly Reading r;
     private readonly Terms t;
-    private readonly EncodingMutant mutant;
 
-    internal SymbolicKernel(SymbolicCatalog catalog, EncodingMutant mutant = EncodingMutant.None)
+    /// <summary>The encoding of a reading's step over a symbolic catalog.</summary>
+    public SymbolicKernel(SymbolicCatalog catalog)
     {
         c = catalog;
         r = catalog.Reading;
         t = catalog.T;
-        this.mutant = mutant;
     }
-
-    /// <summary>The encoding of a reading's step over a symbolic catalog.</summary>
-    public SymbolicKernel(SymbolicCatalog catalog) : this(catalog, EncodingMutant.None) { }
 
     /// <summary>The catalog.</summary>
     public SymbolicCatalog Catalog => c;
@@ -97,14 +84,14 @@ public sealed class SymbolicKernel
     // True when P replaces every entry: upstream's replace flag, or the global set 0.
     private Term ReplacesAll(Term replaceFlag, Term ownIsZero) =>
         r.Replace == ReplaceRule.ByReplaceFlag ? replaceFlag
-        : r.Zero == ZeroRule.ReplacesAll && mutant != EncodingMutant.ZeroNotSpecial ? ownIsZero : t.False;
+        : r.Zero == ZeroRule.ReplacesAll ? ownIsZero : t.False;
 
     // Whether an entry with these occupied sets is in R(P), and whether the reading refuses it as a partial overlap.
     private (Term InR, Term Partial) InReplaced(Term occ, Term listed, Term replaceAll)
     {
         if (r.Replace == ReplaceRule.ByReplaceFlag) return (replaceAll, t.False);
         var meets = t.Meets(occ, listed);
-        if (r.Replace == ReplaceRule.Intersecting || mutant == EncodingMutant.SubsetAsIntersect) return (t.Or(replaceAll, meets), t.False);
+        if (r.Replace == ReplaceRule.Intersecting) return (t.Or(replaceAll, meets), t.False);
         var within = t.Subset(occ, listed);
         var partial = t.And(t.Not(within), meets);
         var refuse = r.Options.PartialOverlap == PartialOverlap.Refuse;
@@ -138,7 +125,7 @@ public sealed class SymbolicKernel
         if (r.HasSets)
         {
             if (r.Arity == SetArity.Single) refusals.Add(a.Multi);
-            if (r.Zero == ZeroRule.OnlyByZero && mutant != EncodingMutant.ZeroNotSpecial)
+            if (r.Zero == ZeroRule.OnlyByZero)
                 refusals.Add(t.Or(a.ZeroMisused, t.Bit(param, 0), t.And(a.ZeroOnly, op.HasParam)));
             auto = t.When(a.IsAuto, Allocate(s, a.AutoOf));
         }
@@ -194,7 +181,6 @@ public sealed class SymbolicKernel
     // The state rules for an entry P replaces: a refusal when they fail.
     private Term ReplacedStates(Named a, int q)
     {
-        if (mutant == EncodingMutant.ReplacedStatesDropped) return t.False;
         if (r.Options.States == StateRules.BlockDisable) return t.Meets(c.BlockMask[q], t.BvNot(a.States));
         var dropped = t.Meets(c.StateMask[q], t.BvNot(a.States));
         var downgrade = t.Or(Enumerable.Range(0, c.S).Select(b => t.And(t.Bit(c.StateMask[q], b), t.Ult(a.Version[b], c.Version[q][b]))));

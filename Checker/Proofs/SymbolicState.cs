@@ -78,6 +78,9 @@ public sealed record SymbolicOp(Term Kind, Term Patch, Term HasParam, Term Param
         param ? c.T.Var(prefix + ".param", c.U) : c.T.Zero(c.U),
         c.T.BoolVar(prefix + ".named"));
 
+    /// <summary>Every field of the operation, for reading a model.</summary>
+    public IEnumerable<Term> Fields => [Kind, Patch, HasParam, Param, Named];
+
     /// <summary>True when the operation is of a kind.</summary>
     public Term Is(Terms t, OpKind kind) => t.Eq(Kind, t.Bv(3, (ulong)kind));
 

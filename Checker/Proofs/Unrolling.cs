@@ -62,7 +62,4 @@ internal sealed class Unrolling
         States.Add(next);
         if (assumed is not null) Session.Assert(assumed(next));
     }
-
-    /// <summary>Every field of an operation, for reading a model.</summary>
-    public static IEnumerable<Term> Fields(SymbolicOp op) => [op.Kind, op.Patch, op.HasParam, op.Param, op.Named];
 }

@@ -1,10 +1,10 @@
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>block-disable-kept</c>: no operation removes an active <c>block_disable</c> state.</summary>
-public sealed class BlockDisableKept() : Invariant("block-disable-kept", PropertyKind.Safety, "no operation removes an active block_disable state")
+public sealed class BlockDisableKept() : Property("block-disable-kept", PropertyKind.Safety, "no operation removes an active block_disable state")
 {
     /// <inheritdoc/>
     public override string? NotApplicable(Reading reading) =>

@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>customer-untouched</c>: no vendor load without <c>add_sets</c> replaces a customer patch.</summary>
-public sealed class CustomerUntouched() : Invariant("customer-untouched", PropertyKind.Safety, "no vendor load without add_sets replaces a customer patch")
+public sealed class CustomerUntouched() : Property("customer-untouched", PropertyKind.Safety, "no vendor load without add_sets replaces a customer patch")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading) =>

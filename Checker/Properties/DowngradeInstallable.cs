@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>downgrade-installable</c>: an older release of an enabled line can be installed atomically.</summary>
-public sealed class DowngradeInstallable() : Invariant("downgrade-installable", PropertyKind.Liveness, "an older release of an enabled line can be installed atomically")
+public sealed class DowngradeInstallable() : Property("downgrade-installable", PropertyKind.Liveness, "an older release of an enabled line can be installed atomically")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading)

@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>downgrade-succeeds</c> (witness): an older vendor patch replaces a newer one.</summary>
-public sealed class DowngradeSucceeds() : Invariant("downgrade-succeeds", PropertyKind.Witness, "an older vendor patch replaces a newer one")
+public sealed class DowngradeSucceeds() : Property("downgrade-succeeds", PropertyKind.Witness, "an older vendor patch replaces a newer one")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading)

@@ -1,4 +1,4 @@
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;

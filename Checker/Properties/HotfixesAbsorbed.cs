@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>hotfixes-absorbed</c>: a vendor cumulative leaves no older vendor hotfix enabled.</summary>
-public sealed class HotfixesAbsorbed() : Invariant("hotfixes-absorbed", PropertyKind.Safety, "a vendor cumulative leaves no older vendor hotfix enabled")
+public sealed class HotfixesAbsorbed() : Property("hotfixes-absorbed", PropertyKind.Safety, "a vendor cumulative leaves no older vendor hotfix enabled")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading)

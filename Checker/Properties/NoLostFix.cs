@@ -1,5 +1,5 @@
 using System.Numerics;
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
@@ -10,7 +10,7 @@ namespace Klp.Check.Properties;
 /// of a replaced patch lands on top of an unreplaced patch's entry of the same function, and a
 /// switched task runs the original code until the transition completes.
 /// </remarks>
-public sealed class NoLostFix() : Invariant("no-lost-fix", PropertyKind.Safety, "no task runs the original code of a function an unreplaced enabled patch patches")
+public sealed class NoLostFix() : Property("no-lost-fix", PropertyKind.Safety, "no task runs the original code of a function an unreplaced enabled patch patches")
 {
     /// <inheritdoc/>
     public override string? NotApplicable(Reading reading) =>

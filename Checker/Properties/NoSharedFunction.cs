@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>no-shared-function</c>: no function is patched by two enabled patches.</summary>
-public sealed class NoSharedFunction() : Invariant("no-shared-function", PropertyKind.Safety, "no function is patched by two enabled patches")
+public sealed class NoSharedFunction() : Property("no-shared-function", PropertyKind.Safety, "no function is patched by two enabled patches")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading) => new Check(catalog);

@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>no-shared-state</c>: no state id is declared by two enabled patches.</summary>
-public sealed class NoSharedState() : Invariant("no-shared-state", PropertyKind.Safety, "no state id is declared by two enabled patches")
+public sealed class NoSharedState() : Property("no-shared-state", PropertyKind.Safety, "no state id is declared by two enabled patches")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading) => catalog.StateIds.Length == 0 ? PropertyCheck.Untracked : new Check(catalog);

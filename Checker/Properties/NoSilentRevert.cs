@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>no-silent-revert</c>: an upgrade keeps every patched function patched.</summary>
-public sealed class NoSilentRevert() : Invariant("no-silent-revert", PropertyKind.Safety, "an upgrade keeps every patched function patched")
+public sealed class NoSilentRevert() : Property("no-silent-revert", PropertyKind.Safety, "an upgrade keeps every patched function patched")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading) => new Check(catalog);

@@ -1,10 +1,10 @@
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>one-per-set</c>: no set is occupied by two enabled patches.</summary>
-public sealed class OnePerSet() : Invariant("one-per-set", PropertyKind.Safety, "no set is occupied by two enabled patches")
+public sealed class OnePerSet() : Property("one-per-set", PropertyKind.Safety, "no set is occupied by two enabled patches")
 {
     /// <inheritdoc/>
     public override string? NotApplicable(Reading reading) => reading.HasSets ? null : "upstream has no sets";

@@ -1,11 +1,47 @@
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
-/// <summary>The checks of one exploration, behind one visitor: each event goes to the checks that subscribe to it, and a load or disable is settled once for all of them.</summary>
+/// <summary>What one property found on one graph.</summary>
+/// <param name="Finding">Its finding.</param>
+/// <param name="Exercised">When it found nothing where it applies, whether its case happened (null when not tracked, or not asked).</param>
+public readonly record struct GraphFinding(CatalogFinding Finding, bool? Exercised);
+
+/// <summary>Some properties checked on one graph, behind one visitor: each event goes to the checks that subscribe to it, and a load or disable is settled once for all of them.</summary>
+/// <remarks>
+/// The one way properties are checked: <see cref="Begin"/> on a catalog and reading, the search
+/// (an exploration, or <see cref="StateGraph.FromTrace"/> for one trace) told through this
+/// visitor, then <see cref="Finish"/> on the graph it built.
+/// </remarks>
 public sealed class PropertyChecks : ExplorationVisitor
 {
+    private readonly PropertyCheck[] all;
+
+    /// <summary>Begins checking <paramref name="invariants"/>, each as it is (whether it applies to the reading is the caller's question), on one catalog under one reading.</summary>
+    public static PropertyChecks Begin(IEnumerable<Property> invariants, Catalog catalog, Reading reading) =>
+        new(invariants.Select(i => i.Begin(catalog, reading)), catalog, reading);
+
+    /// <summary>Checks <paramref name="invariants"/> on the states and transitions a trace visits (its graph, not an exhaustive one).</summary>
+    public static GraphFinding[] OnTrace(IEnumerable<Property> invariants, Trace trace, bool exercised = false)
+    {
+        var checks = Begin(invariants, trace.Catalog, trace.Reading);
+        return checks.Finish(StateGraph.FromTrace(trace, checks), exercised);
+    }
+
+    /// <summary>The finding of every check, in the order begun, on the graph the search this visitor watched built; with <paramref name="exercised"/>, whether the case of each that found nothing happened.</summary>
+    public GraphFinding[] Finish(StateGraph graph, bool exercised = false)
+    {
+        var facts = new GraphFacts(graph, CustomerLoads(graph));
+        var result = new GraphFinding[all.Length];
+        for (var k = 0; k < all.Length; k++)
+        {
+            var f = all[k].Finish(facts);
+            result[k] = new GraphFinding(f, exercised && f.Applicable && !f.Found ? all[k].Exercised(facts) : null);
+        }
+        return result;
+    }
+
     private readonly PropertyCheck[] states, transitions, loads, disables, refusals;
     private readonly Catalog catalog;
     private readonly Reading reading;
@@ -14,7 +50,7 @@ public sealed class PropertyChecks : ExplorationVisitor
     /// <summary>Groups checks by the events they subscribe to.</summary>
     public PropertyChecks(IEnumerable<PropertyCheck> checks, Catalog catalog, Reading reading)
     {
-        var all = checks.ToArray();
+        all = checks.ToArray();
         PropertyCheck[] With(CheckEvents e) => [.. all.Where(c => (c.Events & e) != 0)];
         states = With(CheckEvents.States);
         transitions = With(CheckEvents.Transitions);

@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>recoverable</c>: from every state, a state with no enabled patch is reachable.</summary>
-public sealed class Recoverable() : Invariant("recoverable", PropertyKind.Liveness, "from every state, a state with no enabled patch is reachable")
+public sealed class Recoverable() : Property("recoverable", PropertyKind.Liveness, "from every state, a state with no enabled patch is reachable")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading) => new Check();

@@ -1,10 +1,10 @@
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>refusal-is-atomic</c>: a refusal changes nothing; a reversed load restores the state.</summary>
-public sealed class RefusalIsAtomic() : Invariant("refusal-is-atomic", PropertyKind.Safety, "a refusal changes nothing; a reversed load restores the state")
+public sealed class RefusalIsAtomic() : Property("refusal-is-atomic", PropertyKind.Safety, "a refusal changes nothing; a reversed load restores the state")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading) => new Check(catalog, reading);

@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>state-monotonic</c>: no load lowers the version of an active state.</summary>
-public sealed class StateMonotonic() : Invariant("state-monotonic", PropertyKind.Safety, "no load lowers the version of an active state")
+public sealed class StateMonotonic() : Property("state-monotonic", PropertyKind.Safety, "no load lowers the version of an active state")
 {
     /// <inheritdoc/>
     public override string? NotApplicable(Reading reading) =>

@@ -1,4 +1,4 @@
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 
 namespace Klp.Check.Properties;
 

@@ -1,10 +1,9 @@
-using Klp.Check.Exploration;
 using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
 /// <summary><c>upgrade-installable</c>: the newest cumulative can always be installed atomically.</summary>
-public sealed class UpgradeInstallable() : Invariant("upgrade-installable", PropertyKind.Liveness, "the newest cumulative can always be installed atomically")
+public sealed class UpgradeInstallable() : Property("upgrade-installable", PropertyKind.Liveness, "the newest cumulative can always be installed atomically")
 {
     /// <inheritdoc/>
     public override PropertyCheck Begin(Catalog catalog, Reading reading)

@@ -1,8 +1,6 @@
 using System.Text;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
-using Klp.Check.Scenarios;
 
 namespace Klp.Check.Proposals;
 
@@ -17,14 +15,14 @@ public static class ProposalFile
         name.EndsWith(Extension, StringComparison.Ordinal) || name.Contains('/') || name.Contains(Path.DirectorySeparatorChar);
 
     /// <summary>Reads and parses a proposal file.</summary>
-    /// <exception cref="ScenarioException">The file cannot be read, is not a proposal, or takes a built-in reading's name for another reading.</exception>
+    /// <exception cref="InputException">The file cannot be read, is not a proposal, or takes a built-in reading's name for another reading.</exception>
     public static Reading Read(string path)
     {
         var text = InputFile.Read(path);
         var reading = ProposalText.Parse(text, Path.GetFileNameWithoutExtension(path), out var error);
-        if (reading is null) throw new ScenarioException([new Diagnostic(path, error!.Value.Line, error.Value.Column, error.Value.Message)]);
+        if (reading is null) throw new InputException([new Diagnostic(path, error!.Value.Line, error.Value.Column, error.Value.Message)]);
         if (Readings.Find(reading.Name) is { } builtin && builtin != reading)
-            throw new ScenarioException([new Diagnostic(path, NameLine(text), 1,
+            throw new InputException([new Diagnostic(path, NameLine(text), 1,
                 $"name '{reading.Name}' is a built-in reading's; give the proposal a name of its own")]);
         return reading;
     }
@@ -38,7 +36,7 @@ public static class ProposalFile
     }
 
     /// <summary>Every <c>*.proposal</c> file of a directory, in name order; null with a message when the directory cannot be listed or holds none.</summary>
-    /// <exception cref="ScenarioException">A file is unreadable or malformed.</exception>
+    /// <exception cref="InputException">A file is unreadable or malformed.</exception>
     public static IReadOnlyList<Reading>? ReadDirectory(string directory, out string? error)
     {
         error = null;
@@ -62,7 +60,7 @@ public static class ProposalFile
     }
 
     /// <summary>Resolves <c>NAME</c>, <c>FILE.proposal</c>, and either with <c>(option=value,...)</c>; a relative file is looked up under <paramref name="directory"/>.</summary>
-    /// <exception cref="ScenarioException">A named proposal file is unreadable or malformed.</exception>
+    /// <exception cref="InputException">A named proposal file is unreadable or malformed.</exception>
     public static Reading? Resolve(string text, string? directory, out string? error) =>
         Readings.Parse(text, (string name, out string? message) =>
         {
@@ -91,7 +89,7 @@ public static class ProposalFile
         {
             if (File.Exists(path) && Read(path) == preset) return null;
         }
-        catch (ScenarioException)
+        catch (InputException)
         {
             // Not the proposal: the copy replaces it.
         }

@@ -69,14 +69,18 @@ public static class Replayer
         var failures = new List<ExpectationFailure>();
         var current = new KernelState[readings.Count];
         var checkedCount = 0;
+        // Every reading's run of the scenario's operations, step by step below.
+        var ops = scenario.Steps.Where(s => s.Operation is not null).Select(s => s.Operation!.Value).ToArray();
+        var runs = readings.Select(r => new Trace(scenario.Catalog, r, ops).Replay()).ToArray();
+        var at = 0;
         foreach (var step in scenario.Steps)
         {
             var outcomes = new Outcome?[readings.Count];
             for (var r = 0; r < readings.Count; r++)
             {
-                if (step.Operation is { } op)
+                if (step.Operation is not null)
                 {
-                    var o = Kernel.Step(scenario.Catalog, readings[r], current[r], op);
+                    var o = runs[r][at];
                     outcomes[r] = o;
                     current[r] = o.State;
                 }
@@ -88,6 +92,7 @@ public static class Replayer
                     if (actual is not null) failures.Add(new ExpectationFailure(e, readings[r], actual));
                 }
             }
+            if (step.Operation is not null) at++;
             steps.Add(new StepResult(step, outcomes));
             states.Add([.. current]);
         }

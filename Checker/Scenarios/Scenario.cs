@@ -51,18 +51,3 @@ public sealed record Expectation(int Line, int Column, string Text, IReadOnlyLis
     public static bool Same(Reading a, Reading b) =>
         a.Name == b.Name && a.Options with { Granularity = Granularity.Atomic } == b.Options with { Granularity = Granularity.Atomic };
 }
-
-/// <summary>A malformed scenario: every problem with its position.</summary>
-public sealed class ScenarioException(IReadOnlyList<Diagnostic> diagnostics)
-    : Exception(string.Join(Environment.NewLine, diagnostics))
-{
-    /// <summary>The problems, in file order.</summary>
-    public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
-}
-
-/// <summary>A problem at a position in a file, printed as <c>FILE:LINE:COLUMN: message</c> (<c>klp-check: message</c> when no file is named).</summary>
-public readonly record struct Diagnostic(string File, int Line, int Column, string Message)
-{
-    /// <inheritdoc/>
-    public override string ToString() => File.Length == 0 ? $"klp-check: {Message}" : $"{File}:{Line}:{Column}: {Message}";
-}

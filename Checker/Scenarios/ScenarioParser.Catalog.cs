@@ -71,7 +71,7 @@ public static partial class ScenarioParser
             if (d.UpdateOf is { } h) result = FuncsOf(h, visiting);
             else
             {
-                var own = new FunctionId(FunctionId.Vmlinux, OwnFunction(d.Name), 0);
+                var own = new FunctionId(FunctionId.Vmlinux, Patch.OwnFunction(d.Name), 0);
                 var list = new List<FunctionId>();
                 if ((d.Origin ?? Origin.Vendor) == Origin.Vendor && d.Kind == PatchKind.Cumulative)
                 {

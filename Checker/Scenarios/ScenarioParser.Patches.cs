@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Scenarios;
@@ -42,9 +43,9 @@ public static partial class ScenarioParser
                 return;
             }
             var name = tokens[1];
-            if (!IsName(name.Text))
+            if (!Patch.IsName(name.Text))
             {
-                Error(name.Column, $"'{name.Text}' is not a patch name ({NameRule})");
+                Error(name.Column, $"'{name.Text}' is not a patch name ({Patch.NameRule})");
                 return;
             }
             if (byName.ContainsKey(name.Text))

@@ -1,3 +1,4 @@
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Proposals;
 
@@ -112,7 +113,7 @@ public static partial class ScenarioParser
                     var dir = System.IO.Path.GetDirectoryName(path);
                     preset = ProposalFile.Read(string.IsNullOrEmpty(dir) || System.IO.Path.IsPathRooted(name) ? name : System.IO.Path.Combine(dir, name));
                 }
-                catch (ScenarioException e)
+                catch (InputException e)
                 {
                     Error(column, $"proposal {e.Diagnostics[0]}");
                     return null;

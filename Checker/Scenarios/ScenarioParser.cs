@@ -4,15 +4,15 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Scenarios;
 
-/// <summary>Parses scenario files (docs/scenarios.md); never throws anything but <see cref="ScenarioException"/>.</summary>
+/// <summary>Parses scenario files (docs/scenarios.md); never throws anything but <see cref="InputException"/>.</summary>
 public static partial class ScenarioParser
 {
     /// <summary>Reads and parses a file.</summary>
-    /// <exception cref="ScenarioException">The file cannot be read or is malformed.</exception>
+    /// <exception cref="InputException">The file cannot be read or is malformed.</exception>
     public static Scenario ParseFile(string path) => Parse(InputFile.Read(path), path);
 
     /// <summary>Parses scenario text; <paramref name="path"/> names it in diagnostics.</summary>
-    /// <exception cref="ScenarioException">The text is malformed.</exception>
+    /// <exception cref="InputException">The text is malformed.</exception>
     public static Scenario Parse(string text, string path)
     {
         var parser = new Parser(path);
@@ -20,28 +20,17 @@ public static partial class ScenarioParser
         {
             return parser.Run(text);
         }
-        catch (ScenarioException)
+        catch (InputException)
         {
             throw;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A parser bug must still come out as a diagnostic, never as a stack trace.
-            throw new ScenarioException([.. parser.Diagnostics, new Diagnostic(path, parser.CurrentLine, 1, $"internal error while parsing: {e.Message}")]);
+            throw new InputException([.. parser.Diagnostics, new Diagnostic(path, parser.CurrentLine, 1, $"internal error while parsing: {e.Message}")]);
         }
     }
 
-    /// <summary>How many diagnostics a file reports before the parser stops reading it.</summary>
-    public const int MaxDiagnostics = 20;
-
-    /// <summary>What a patch name (and a plan label) may hold, in words.</summary>
-    public const string NameRule = "ASCII letters, digits, _ - . +";
-
-    /// <summary>Whether a text is a patch name: <see cref="NameRule"/>, so that every name written into a scenario reads back.</summary>
-    public static bool IsName(string name) => name.Length > 0 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.' or '+');
-
-    /// <summary>The function a patch or release patches of its own when none is given: its name with every character but ASCII letters and digits as <c>_</c>, then <c>_fn</c> (<c>klp-1a</c> patches <c>klp_1a_fn</c>).</summary>
-    public static string OwnFunction(string name) => new string([.. name.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_')]) + "_fn";
 
     private sealed partial class Parser(string path)
     {
@@ -73,12 +62,12 @@ public static partial class ScenarioParser
                 CurrentLine = i + 1;
                 var line = lines[i].TrimEnd('\r');
                 ParseLine(line);
-                if (Diagnostics.Count >= MaxDiagnostics) break;
+                if (Diagnostics.Count >= Diagnostic.MaxPerFile) break;
             }
             CurrentLine = lines.Length;
             var catalog = Finish();
             if (catalog is not null) CheckFunctions(catalog);
-            if (Diagnostics.Count > 0 || catalog is null) throw new ScenarioException(Diagnostics);
+            if (Diagnostics.Count > 0 || catalog is null) throw new InputException(Diagnostics);
             return new Scenario(
                 path,
                 title ?? System.IO.Path.GetFileNameWithoutExtension(path),

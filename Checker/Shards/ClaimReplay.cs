@@ -1,13 +1,16 @@
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Shards;
 
 /// <summary>Replays what shards claim before merge counts it: every violation and witness trace through <see cref="Kernel.Step"/> and the property's own check, every distinguishing input through the lockstep.</summary>
 /// <remarks>
 /// A safety violation or a witness is shown by its trace alone: the property is checked on the states
-/// and transitions the trace visits (<see cref="Invariant.CheckRun"/>) and must find that trace and
+/// and transitions the trace visits (<see cref="PropertyChecks.OnTrace"/>) and must find that trace and
 /// message. A liveness violation says that nothing reachable from the trace's last state leads out,
 /// which only the states reachable from there show: its input is explored again (once for every
 /// liveness claim on it) and must give the same trace and message. A distinguishing input is run
@@ -16,23 +19,23 @@ namespace Klp.Check.Shards;
 /// <param name="run">The run the shards belong to.</param>
 public sealed class ClaimReplay(AuditedRun run)
 {
-    private sealed record Trace(string File, string Where, InputSource Source, Reading Reading, Invariant Invariant, Candidate Best);
+    private sealed record TraceClaim(string File, string Where, InputSource Source, Reading Reading, Property Property, Candidate Best);
 
-    private sealed record Pair(string File, string Where, InputSource Source, IReadOnlyList<Reading> Readings, int X, int Y, PairPartial Claim);
+    private sealed record PairClaim(string File, string Where, InputSource Source, IReadOnlyList<Reading> Readings, int X, int Y, PairPartial Claim);
 
-    private readonly List<Trace> traces = [];
-    private readonly List<Pair> pairs = [];
+    private readonly List<TraceClaim> traces = [];
+    private readonly List<PairClaim> pairs = [];
 
     /// <summary>What <see cref="Run"/> replayed, in words.</summary>
     public string Summary { get; private set; } = "";
 
     /// <summary>Adds the best trace a shard reports for a property.</summary>
-    public void Add(string file, string where, InputSource source, Reading reading, Invariant invariant, Candidate best) =>
-        traces.Add(new Trace(file, where, source, reading, invariant, best));
+    public void Add(string file, string where, InputSource source, Reading reading, Property invariant, Candidate best) =>
+        traces.Add(new TraceClaim(file, where, source, reading, invariant, best));
 
     /// <summary>Adds the best distinguishing input a shard reports for readings <paramref name="x"/> and <paramref name="y"/>.</summary>
     public void Add(string file, string where, InputSource source, IReadOnlyList<Reading> readings, int x, int y, PairPartial claim) =>
-        pairs.Add(new Pair(file, where, source, readings, x, y, claim));
+        pairs.Add(new PairClaim(file, where, source, readings, x, y, claim));
 
     /// <summary>Replays every claim added; null when all replay, else one line <c>FILE: merge: where: what</c> for the first that does not (in the order added).</summary>
     public string? Run(int threads)
@@ -42,9 +45,9 @@ public sealed class ClaimReplay(AuditedRun run)
         Parallel.For(0, traces.Count, options, i =>
         {
             var t = traces[i];
-            traceErrors[i] = Steps(t) ?? (t.Invariant.Kind == PropertyKind.Liveness ? null : CheckedOnTrace(t));
+            traceErrors[i] = Steps(t) ?? (t.Property.IsLiveness ? null : CheckedOnTrace(t));
         });
-        var liveness = Enumerable.Range(0, traces.Count).Where(i => traceErrors[i] is null && traces[i].Invariant.Kind == PropertyKind.Liveness);
+        var liveness = Enumerable.Range(0, traces.Count).Where(i => traceErrors[i] is null && traces[i].Property.IsLiveness);
 
         // The liveness claims, grouped by the input explored again.
         var inputs = liveness.GroupBy(i => (traces[i].Source, traces[i].Reading, traces[i].Best.Index)).Select(g => g.ToList()).ToList();
@@ -52,29 +55,29 @@ public sealed class ClaimReplay(AuditedRun run)
         {
             var group = inputs[g];
             var first = traces[group[0]];
-            var invariants = group.Select(i => traces[i].Invariant).Distinct().ToList();
-            var again = ReadingPartial.Check(first.Source, first.Reading, invariants, run.Limits, [first.Best.Index], threads: 1);
+            var invariants = group.Select(i => traces[i].Property).Distinct().ToList();
+            var again = Verifier.Check(first.Source, first.Reading, invariants, run.Limits, [first.Best.Index], threads: 1);
             foreach (var i in group)
-                traceErrors[i] = Agrees(traces[i], again.Properties[invariants.IndexOf(traces[i].Invariant)]?.Best, "explored again");
+                traceErrors[i] = Agrees(traces[i], again.Properties[invariants.IndexOf(traces[i].Property)]?.Best, "explored again");
         });
 
         var pairErrors = new string?[pairs.Count];
         using var lockstep = new ThreadLocal<Lockstep>(() => new Lockstep());
         Parallel.For(0, pairs.Count, options, i => pairErrors[i] = Diverges(pairs[i], lockstep.Value!));
 
-        Summary = $"{Verification.Count(traces.Count, "trace")} replayed ({Verification.Count(inputs.Count, "input")} explored again for liveness), "
-            + $"{Verification.Count(pairs.Count, "distinguishing input")} run again in lockstep";
+        Summary = $"{Words.Count(traces.Count, "trace")} replayed ({Words.Count(inputs.Count, "input")} explored again for liveness), "
+            + $"{Words.Count(pairs.Count, "distinguishing input")} run again in lockstep";
         if (traceErrors.Select((e, i) => (e, traces[i].File)).FirstOrDefault(x => x.e is not null) is ({ } traceError, var traceFile)) return $"{traceFile}: merge: {traceError}";
         if (pairErrors.Select((e, i) => (e, pairs[i].File)).FirstOrDefault(x => x.e is not null) is ({ } pairError, var pairFile)) return $"{pairFile}: merge: {pairError}";
         return null;
     }
 
     // Through Step: every operation but the last accepted.
-    private static string? Steps(Trace t)
+    private static string? Steps(TraceClaim t)
     {
         try
         {
-            Verification.Replay(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace);
+            new Trace(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace).End();
             return null;
         }
         catch (InvalidOperationException e)
@@ -84,13 +87,13 @@ public sealed class ClaimReplay(AuditedRun run)
     }
 
     // The property checked on the states and transitions the trace visits.
-    private static string? CheckedOnTrace(Trace t)
+    private static string? CheckedOnTrace(TraceClaim t)
     {
-        var finding = t.Invariant.CheckRun(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace);
+        var finding = PropertyChecks.OnTrace([t.Property], new Trace(t.Source.CatalogFor(t.Best.Index, t.Reading), t.Reading, t.Best.Trace))[0].Finding;
         return Agrees(t, finding.Found ? new Candidate(t.Best.Features, finding.Trace!.Count, t.Best.Index, finding.Trace, finding.Message!) : null, "replayed");
     }
 
-    private static string? Agrees(Trace t, Candidate? found, string how)
+    private static string? Agrees(TraceClaim t, Candidate? found, string how)
     {
         var b = t.Best;
         if (found is null)
@@ -102,14 +105,14 @@ public sealed class ClaimReplay(AuditedRun run)
         return null;
     }
 
-    private static string Claim(Trace t) =>
-        $"{(t.Invariant.Kind == PropertyKind.Witness ? "witness" : "violation")} of {t.Invariant.Id} under {t.Reading.DisplayName}";
+    private static string Claim(TraceClaim t) =>
+        $"{(t.Property.IsWitness ? "witness" : "violation")} of {t.Property.Id} under {t.Reading.DisplayName}";
 
-    private string? Diverges(Pair p, Lockstep lockstep)
+    private string? Diverges(PairClaim p, Lockstep lockstep)
     {
         var index = p.Claim.Index;
-        var catalogs = Equivalence.Catalogs(p.Source, index, p.Readings);
-        var comparable = Equivalence.Comparable(p.Source, p.Readings, Observed.All, out _);
+        var catalogs = Classifier.Catalogs(p.Source, index, p.Readings);
+        var comparable = Classifier.Comparable(p.Source, p.Readings, Observed.All, out _);
         var res = lockstep.Run([catalogs[p.X], catalogs[p.Y]], [p.Readings[p.X], p.Readings[p.Y]], comparable, run.Limits);
         var (x, y) = (p.Readings[p.X].DisplayName, p.Readings[p.Y].DisplayName);
         if (res.Divergence is not { } d) return $"{p.Where}: run again in lockstep, {x} and {y} do not differ on input {index + 1}";

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Shards;
 

@@ -1,10 +1,13 @@
 using System.Reflection;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using System.Text;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Shards;
 
@@ -36,12 +39,12 @@ public sealed record PartialResult(
         typeof(PartialResult).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The identity fields of a run: what shards must share to be merged.</summary>
-    public static List<(string Field, string Value)> IdentityOf(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
+    public static List<(string Field, string Value)> IdentityOf(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Property> invariants,
         ExploreLimits limits, IEnumerable<string> scenarios, IEnumerable<string> files) =>
         IdentityOfInput($"{source.Kind} {source.Bound} ({source.Count} inputs)", readings, invariants, limits, scenarios, files);
 
     /// <summary>The identity fields of a run whose input is described by <paramref name="input"/> (a sweep: its base bounds).</summary>
-    public static List<(string Field, string Value)> IdentityOfInput(string input, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants,
+    public static List<(string Field, string Value)> IdentityOfInput(string input, IReadOnlyList<Reading> readings, IReadOnlyList<Property> invariants,
         ExploreLimits limits, IEnumerable<string> scenarios, IEnumerable<string> files) =>
     [
         ("input", input),

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Klp.Check.Exploration;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
 namespace Klp.Check.Shards;

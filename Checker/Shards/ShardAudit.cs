@@ -1,6 +1,10 @@
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Shards;
 
@@ -13,9 +17,9 @@ public sealed record RunStep(string? Bounds, InputSource Source);
 /// <param name="Kind">compare, check or sweep.</param>
 /// <param name="Steps">The steps, in the order a sweep explores them; one for compare and check.</param>
 /// <param name="Readings">The readings, in order.</param>
-/// <param name="Invariants">The properties, in order.</param>
+/// <param name="Properties">The properties, in order.</param>
 /// <param name="Limits">The caps.</param>
-public sealed record AuditedRun(string Kind, IReadOnlyList<RunStep> Steps, IReadOnlyList<Reading> Readings, IReadOnlyList<Invariant> Invariants, ExploreLimits Limits)
+public sealed record AuditedRun(string Kind, IReadOnlyList<RunStep> Steps, IReadOnlyList<Reading> Readings, IReadOnlyList<Property> Properties, ExploreLimits Limits)
 {
     /// <summary>True when each shard carries an equivalence partial: a compare of two readings or more.</summary>
     public bool Compares => Kind == "compare" && Readings.Count > 1;
@@ -91,7 +95,7 @@ public static class ShardAudit
             if (sweep && p.Steps[t].Bounds != run.Steps[t].Bounds)
                 return $"{where}.bounds: '{p.Steps[t].Bounds}', and the run's step {t + 1} is '{run.Steps[t].Bounds}'";
             if (readings.Count != n)
-                return $"{(sweep ? where + ".readings" : "readings")}: {readings.Count} reading partials, and the run's identity names {Verification.Count(n, "reading")}";
+                return $"{(sweep ? where + ".readings" : "readings")}: {readings.Count} reading partials, and the run's identity names {Words.Count(n, "reading")}";
             var step = new StepShare(run.Steps[t].Source, shares[t][p.Shard.K - 1], p.Shard);
             for (var r = 0; r < n; r++)
             {
@@ -124,12 +128,12 @@ public static class ShardAudit
 
     private static string? Reading(ReadingPartial p, string where, StepShare step, Reading reading, AuditedRun run, ClaimReplay claims, string file)
     {
-        var invariants = run.Invariants;
+        var invariants = run.Properties;
         var count = step.Inputs.Count;
         if (p.Properties.Length != invariants.Count)
             return $"{where}.properties: {p.Properties.Length} entries, and the run's identity names {invariants.Count} properties";
-        if (p.InputsChecked != count) return $"{where}.inputsChecked: {p.InputsChecked}, and {step.Of} has {Verification.Count(count, "input")}";
-        if (p.Catalogs != count) return $"{where}.catalogs: {p.Catalogs}, and {step.Of} has {Verification.Count(count, "input")}";
+        if (p.InputsChecked != count) return $"{where}.inputsChecked: {p.InputsChecked}, and {step.Of} has {Words.Count(count, "input")}";
+        if (p.Catalogs != count) return $"{where}.catalogs: {p.Catalogs}, and {step.Of} has {Words.Count(count, "input")}";
         if (p.States < count) return $"{where}.states: {p.States}, fewer than one per input";
         if (p.MaxDepth > run.Limits.DepthCap) return $"{where}.maxDepth: {p.MaxDepth}, deeper than the run's {run.Limits.DepthCapText}";
         if (p.Refused[0] != 0) return $"{where}.refused[0]: counts refusals without a reason";
@@ -154,9 +158,9 @@ public static class ShardAudit
         return null;
     }
 
-    private static string? Property(PropertyPartial q, string at, Invariant inv, Reading reading, Dictionary<int, (string Cap, long Frontier)> cut, ReadingPartial p, StepShare step)
+    private static string? Property(PropertyPartial q, string at, Property inv, Reading reading, Dictionary<int, (string Cap, long Frontier)> cut, ReadingPartial p, StepShare step)
     {
-        if (q.Applicable > step.Inputs.Count) return $"{at}.applicable: {q.Applicable}, and {step.Of} has {Verification.Count(step.Inputs.Count, "input")}";
+        if (q.Applicable > step.Inputs.Count) return $"{at}.applicable: {q.Applicable}, and {step.Of} has {Words.Count(step.Inputs.Count, "input")}";
         if (q.Undecided > q.Applicable) return $"{at}.undecided: {q.Undecided}, more than the {q.Applicable} inputs it applies to";
         if (q.Cases > q.Applicable || !q.Tracked && q.Cases > 0) return $"{at}.cases: {q.Cases}, with {q.Applicable} applicable inputs and tracked {q.Tracked.ToString().ToLowerInvariant()}";
         if (q.Undecided > cut.Count) return $"{at}.undecided: {q.Undecided}, and a cap cut only {cut.Count} inputs";
@@ -173,7 +177,7 @@ public static class ShardAudit
         if (q.Best is not { } b)
             return (int)q.Needed == AllFeatures ? null : $"{at}.needed: {(int)q.Needed}, and without a best trace no input violates {inv.Id}";
         if (!step.Set.Contains(b.Index)) return $"{at}.best.index: input {b.Index + 1} is not one of {step.Of}";
-        var features = inv.Kind == PropertyKind.Witness ? InputFeatures.None : step.Source.Features(b.Index);
+        var features = inv.IsWitness ? InputFeatures.None : step.Source.Features(b.Index);
         if (b.Features != features) return $"{at}.best.features: {(int)b.Features}, and input {b.Index + 1} has {(int)features}";
         if ((q.Needed & ~b.Features) != 0) return $"{at}.needed: {(int)q.Needed}, features the best input {b.Index + 1} does not have";
         if (q.Applicable == 0) return $"{at}: a best trace on input {b.Index + 1}, and no input it applies to";

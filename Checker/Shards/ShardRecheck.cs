@@ -1,11 +1,15 @@
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Shards;
 
 /// <summary><c>merge --recheck N</c>: runs N inputs of every shard again (a seeded sample, at every step of a sweep) and holds each shard to what they give.</summary>
 /// <remarks>
-/// A shard cannot be caught omitting a violation, or shrinking a count, from its file alone. Run
+/// A shard cannot be caught omitting a violation, or shrinking a count, from its file alone. Trace
 /// again, a sampled input must show in the shard's sums (they are at least the sample's), in its
 /// best traces (at least as good as the sample's), and exactly in its per-input lists (cut inputs,
 /// collisions). When N covers the whole shard, every field must equal what the inputs give.
@@ -36,7 +40,7 @@ public static class ShardRecheck
                 var source = run.Steps[t].Source;
                 var sweep = run.Kind == "sweep";
                 var readings = sweep ? p.Steps[t].Readings : p.Readings;
-                var again = ReadingPartial.CheckAll(source, run.Readings, run.Invariants, run.Limits, chosen, threads, default, null);
+                var again = Verifier.CheckAll(source, run.Readings, run.Properties, run.Limits, chosen, threads, default, null);
                 for (var r = 0; r < readings.Count; r++)
                     if (new Comparison(sweep ? $"steps[{t}].readings[{r}]" : $"readings[{r}]", full, chosen).Reading(readings[r], again[r]) is { } error)
                         return $"{file}: merge: --recheck: {error}";
@@ -67,7 +71,7 @@ public static class ShardRecheck
         }
 
         private static List<(int Index, string Value)> Cuts(ReadingPartial p) =>
-            [.. p.Cut.Select(c => (c.Index, $"{c.Cap}, {Verification.Count(c.Frontier, "frontier state")}"))];
+            [.. p.Cut.Select(c => (c.Index, $"{c.Cap}, {Words.Count(c.Frontier, "frontier state")}"))];
 
         private string? Property(string at, PropertyPartial s, PropertyPartial a) =>
             Count($"{at}.applicable", s.Applicable, a.Applicable) ?? Count($"{at}.undecided", s.Undecided, a.Undecided)

@@ -1,8 +1,8 @@
-using System.Diagnostics;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Verdicts;
 
 /// <summary>The best trace of a property among some inputs: fewest features, then shortest, then lowest input index.</summary>
 /// <param name="Features">The input's features (none for a witness).</param>
@@ -65,7 +65,7 @@ public sealed class PropertyPartial
     }
 }
 
-/// <summary>One reading checked over some inputs of a source: per property what the verdict needs, plus coverage sums; partials of disjoint inputs merge into the result of one run over all of them.</summary>
+/// <summary>One reading checked over some inputs of a source (<see cref="Verifier.Check"/> makes it): per property what the verdict needs, plus coverage sums; partials of disjoint inputs (shards) merge into the result of one run over all of them.</summary>
 public sealed class ReadingPartial
 {
     /// <summary>Per property asked for, in order; null where the property does not apply to the reading.</summary>
@@ -107,128 +107,6 @@ public sealed class ReadingPartial
     /// <summary>Wall time.</summary>
     public TimeSpan Elapsed { get; set; }
 
-    /// <summary>Checks every reading, in order, over the same inputs; stops after the first reading an interruption left incomplete, which is then the last of the list.</summary>
-    public static List<ReadingPartial> CheckAll(InputSource source, IReadOnlyList<Reading> readings, IReadOnlyList<Invariant> invariants, ExploreLimits limits,
-        IReadOnlyList<int> inputs, int threads, CancellationToken cancel, Action<Reading, int>? progress)
-    {
-        var partials = new List<ReadingPartial>();
-        foreach (var reading in readings)
-        {
-            var p = Check(source, reading, invariants, limits, inputs, threads, cancel, n => progress?.Invoke(reading, n));
-            partials.Add(p);
-            if (!p.Complete) break;
-        }
-        return partials;
-    }
-
-    /// <summary>Explores the given inputs (all when null) under one reading and checks the properties on each; inputs run in parallel, results do not depend on the thread count.</summary>
-    public static ReadingPartial Check(InputSource source, Reading reading, IReadOnlyList<Invariant> invariants, ExploreLimits limits,
-        IReadOnlyList<int>? inputs = null, int threads = 0, CancellationToken cancel = default, Action<int>? progress = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var count = inputs?.Count ?? source.Count;
-        var findings = new CatalogFinding?[count][];
-        var exercised = new bool?[count][];
-        var graphs = new (long States, long Transitions, int Depth, long[] Accepted, Operation[] Alphabet, long[] Refused, string? Cut, int Frontier, double Collision)[count];
-        var explorer = new ThreadLocal<Explorer>(() => new Explorer());
-        var done = 0;
-        var workers = threads > 0 ? threads : Environment.ProcessorCount;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
-        // Many inputs run in parallel. A single input expands its breadth-first levels in parallel
-        // only when asked (--threads N): on 2 cores the serial merge costs more than it saves
-        // (docs/performance.md).
-        var bfsThreads = source.Count == 1 && threads > 1 ? threads : 1;
-        var complete = true;
-        try
-        {
-            Parallel.For(0, count, options, j =>
-            {
-                var i = inputs?[j] ?? j;
-                var catalog = source.CatalogFor(i, reading);
-                var checks = new PropertyCheck?[invariants.Count];
-                for (var k = 0; k < invariants.Count; k++)
-                    if (invariants[k].NotApplicable(reading) is null) checks[k] = invariants[k].Begin(catalog, reading);
-                var visitor = new PropertyChecks(checks.OfType<PropertyCheck>(), catalog, reading);
-                var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads, visitor.Silent ? null : visitor);
-                var facts = new GraphFacts(g, visitor.CustomerLoads(g));
-                var row = new CatalogFinding?[invariants.Count];
-                var seen = new bool?[invariants.Count];
-                for (var k = 0; k < invariants.Count; k++)
-                {
-                    if (checks[k] is not { } check) continue;
-                    row[k] = check.Finish(facts);
-                    if (row[k]!.Applicable && !row[k]!.Found) seen[k] = check.Exercised(facts);
-                }
-                exercised[j] = seen;
-                findings[j] = row;
-                graphs[j] = (g.States.Count, g.Transitions, g.MaxDepth, g.AcceptedCount, g.Alphabet, g.RefusedByReason, g.CutBy, g.Frontier.Count, g.CollisionProbability);
-                explorer.Value.Recycle(g);
-                var n = Interlocked.Increment(ref done);
-                progress?.Invoke(n);
-            });
-        }
-        catch (OperationCanceledException)
-        {
-            complete = false;
-        }
-
-        var partial = new ReadingPartial { Properties = new PropertyPartial?[invariants.Count], InputsChecked = done, Complete = complete };
-        for (var k = 0; k < invariants.Count; k++)
-        {
-            var inv = invariants[k];
-            if (inv.NotApplicable(reading) is not null) continue;
-            var p = partial.Properties[k] = new PropertyPartial();
-            for (var j = 0; j < count; j++)
-            {
-                var i = inputs?[j] ?? j;
-                if (findings[j] is not { } row || row[k] is not { } f) continue;
-                if (exercised[j] is { } seen && seen[k] is { } e)
-                {
-                    p.Tracked = true;
-                    if (e) p.Cases++;
-                }
-                if (!f.Applicable) continue;
-                p.Applicable++;
-                // Nothing found where a cap cut the search: a safety or liveness property may be
-                // violated, a witness reached, in what the cap left unexplored.
-                if (!f.Found && graphs[j].Cut is not null)
-                {
-                    p.Undecided++;
-                    p.UndecidedFeatures &= source.Features(i);
-                    p.Frontier += graphs[j].Frontier;
-                    if (p.FirstUndecided < 0 || i < p.FirstUndecided) (p.FirstUndecided, p.FirstCap) = (i, graphs[j].Cut);
-                }
-                if (!f.Found) continue;
-                // The fewest features first (a violation on plain releases says more), then the shortest trace.
-                var features = inv.Kind == PropertyKind.Witness ? InputFeatures.None : source.Features(i);
-                p.Needed &= features;
-                var candidate = new Candidate(features, f.Trace!.Count, i, f.Trace, f.Message!);
-                if (candidate.Before(p.Best)) p.Best = candidate;
-            }
-        }
-        for (var j = 0; j < count; j++)
-        {
-            var g = graphs[j];
-            if (g.Accepted is null) continue;
-            var i = inputs?[j] ?? j;
-            partial.Catalogs++;
-            partial.States += g.States;
-            partial.Transitions += g.Transitions;
-            partial.MaxDepth = Math.Max(partial.MaxDepth, g.Depth);
-            if (g.Collision != 0) partial.Collisions.Add((i, g.Collision));
-            for (var a = 0; a < g.Alphabet.Length; a++)
-            {
-                partial.Accepted[(int)g.Alphabet[a].Kind] += g.Accepted[a];
-                partial.Offered |= 1 << (int)g.Alphabet[a].Kind;
-            }
-            for (var rr = 1; rr < g.Refused.Length; rr++)
-                partial.Refused[rr] += g.Refused[rr];
-            if (g.Cut is not null) partial.Cut.Add((i, g.Cut, g.Frontier));
-        }
-        partial.Elapsed = clock.Elapsed;
-        return partial;
-    }
-
     /// <summary>Adds the partial of the same reading over other inputs.</summary>
     public void Add(ReadingPartial o)
     {
@@ -259,7 +137,7 @@ public sealed class ReadingPartial
     }
 
     /// <summary>The verdicts and coverage: the same whether this partial covers every input in one run or merges shards of them.</summary>
-    public ReadingResult Finish(InputSource source, Reading reading, IReadOnlyList<Invariant> invariants)
+    public ReadingResult Finish(InputSource source, Reading reading, IReadOnlyList<Property> invariants)
     {
         var verdicts = new List<Verdict>();
         var bound = $"{source.Kind} {source.Bound}";
@@ -268,27 +146,25 @@ public sealed class ReadingPartial
             var inv = invariants[k];
             if (Properties[k] is not { } p)
             {
-                verdicts.Add(new Verdict(inv, reading, VerdictKind.NotApplicable, inv.NotApplicable(reading) ?? "", null, null, null));
+                verdicts.Add(Verdict.NotApplicable(inv, reading, inv.NotApplicable(reading) ?? ""));
                 continue;
             }
             if (p.Applicable == 0)
             {
-                verdicts.Add(new Verdict(inv, reading, VerdictKind.NotApplicable, $"no input gives it anything to check ({bound})", null, null, null));
+                verdicts.Add(Verdict.NotApplicable(inv, reading, $"no input gives it anything to check ({bound})"));
                 continue;
             }
-            var cut = $"{Verification.Count(p.Undecided, "input")} cut by {p.FirstCap}, {Verification.Count(p.Frontier, "frontier state")}";
+            var cut = $"{Words.Count(p.Undecided, "input")} cut by {p.FirstCap}, {Words.Count(p.Frontier, "frontier state")}";
             if (p.Best is { } b)
             {
-                var catalog = source.CatalogFor(b.Index, reading);
-                Verification.Replay(catalog, reading, b.Trace);
-                var kind = inv.Kind == PropertyKind.Witness ? VerdictKind.Holds : VerdictKind.Violated;
-                var features = kind == VerdictKind.Violated && source.Count > 1 ? p.Needed : InputFeatures.None;
+                var trace = new Trace(source.CatalogFor(b.Index, reading), reading, b.Trace);
+                trace.End();
+                var features = !inv.IsWitness && source.Count > 1 ? p.Needed : InputFeatures.None;
                 // The letters say the violation needs those features; an input without them that a
                 // cap cut may hold a violation in its unexplored part.
                 var open = p.Undecided > 0 && (features & ~p.UndecidedFeatures) != 0;
-                verdicts.Add(new Verdict(inv, reading, kind, open ? $"{b.Message} (the letters are not established: {cut}, some without them)" : b.Message,
-                    catalog, b.Trace, source.Describe(b.Index), features)
-                { Cap = open ? p.FirstCap : null, FrontierStates = open ? p.Frontier : 0 });
+                verdicts.Add(Verdict.Found(inv, trace, open ? $"{b.Message} (the letters are not established: {cut}, some without them)" : b.Message,
+                    source.Describe(b.Index), features) with { Cap = open ? p.FirstCap : null, FrontierStates = open ? p.Frontier : 0 });
             }
             else if (p.Undecided > 0)
             {
@@ -297,20 +173,20 @@ public sealed class ReadingPartial
                     PropertyKind.Witness => "not reached in the explored part",
                     PropertyKind.Liveness => "no violation established: whether it holds depends on states a cap left unexplored",
                     // Vacuity is not claimed either: the case may happen in the unexplored part.
-                    _ => "no violation in the explored part" + (p.Tracked ? p.Cases == 0 ? ", where its case never happens" : $", where its case happens in {Verification.Count(p.Cases, "input")}" : ""),
+                    _ => "no violation in the explored part" + (p.Tracked ? p.Cases == 0 ? ", where its case never happens" : $", where its case happens in {Words.Count(p.Cases, "input")}" : ""),
                 };
-                verdicts.Add(new Verdict(inv, reading, VerdictKind.Inconclusive, $"{what}; {cut} ({Verification.Count(p.Applicable, "input")}, {States} states)", null, null, null)
-                { Cap = p.FirstCap, FrontierStates = p.Frontier });
+                verdicts.Add(Verdict.Inconclusive(inv, reading, $"{what}; {cut} ({Words.Count(p.Applicable, "input")}, {States} states)")
+                    with { Cap = p.FirstCap, FrontierStates = p.Frontier });
             }
-            else if (inv.Kind == PropertyKind.Witness)
-                verdicts.Add(new Verdict(inv, reading, VerdictKind.Violated, $"never reached: vacuous within {bound}, {States} states", null, null, null));
+            else if (inv.IsWitness)
+                verdicts.Add(Verdict.Violated(inv, reading, $"never reached: vacuous within {bound}, {States} states"));
             else
             {
-                var detail = $"{Verification.Count(p.Applicable, "input")}, {States} states";
+                var detail = $"{Words.Count(p.Applicable, "input")}, {States} states";
                 if (p.Tracked && p.Cases == 0)
-                    verdicts.Add(new Verdict(inv, reading, VerdictKind.Holds, $"vacuously: its case never happens ({detail})", null, null, null) { Vacuous = true });
+                    verdicts.Add(Verdict.Holds(inv, reading, $"vacuously: its case never happens ({detail})") with { Vacuous = true });
                 else
-                    verdicts.Add(new Verdict(inv, reading, VerdictKind.Holds, p.Tracked ? $"{detail}; its case happens in {p.Cases} inputs" : detail, null, null, null));
+                    verdicts.Add(Verdict.Holds(inv, reading, p.Tracked ? $"{detail}; its case happens in {p.Cases} inputs" : detail));
             }
         }
 

@@ -1,6 +1,7 @@
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Verdicts;
 
 /// <summary>One input whose exploration a cap cut.</summary>
 /// <param name="Index">The input's index in the source (reports name it from 1: "input 3").</param>
@@ -45,7 +46,7 @@ public sealed record ReadingResult(Reading Reading, IReadOnlyList<Verdict> Verdi
 
     /// <summary>The verdicts a complete run would give as well: all of them when complete; when interrupted, those the inputs checked already settle (n/a for the reading, a violation on an input without features, a reached witness).</summary>
     public IReadOnlyList<Verdict> Finished => Complete ? Verdicts : [.. Verdicts.Where(v =>
-        v.Kind == VerdictKind.NotApplicable && v.Invariant.NotApplicable(v.Reading) is not null
-        || v.Kind == VerdictKind.Violated && v.Features == InputFeatures.None && v.Invariant.Kind != PropertyKind.Witness
-        || v.Kind == VerdictKind.Holds && v.Invariant.Kind == PropertyKind.Witness)];
+        v.Kind == VerdictKind.NotApplicable && v.Property.NotApplicable(v.Reading) is not null
+        || v.Kind == VerdictKind.Violated && v.Features == InputFeatures.None && !v.Property.IsWitness
+        || v.Kind == VerdictKind.Holds && v.Property.IsWitness)];
 }

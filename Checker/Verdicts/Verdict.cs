@@ -1,6 +1,8 @@
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 
-namespace Klp.Check.Exploration;
+namespace Klp.Check.Verdicts;
 
 /// <summary>A verdict: holds, violated, n/a, or inconclusive.</summary>
 public enum VerdictKind
@@ -16,18 +18,65 @@ public enum VerdictKind
     Inconclusive,
 }
 
-/// <summary>The verdict of one property for one reading over one input source.</summary>
-/// <param name="Invariant">The property.</param>
-/// <param name="Reading">The reading.</param>
-/// <param name="Kind">Holds, violated, n/a or inconclusive.</param>
-/// <param name="Detail">Why n/a, what the trace shows, or for a witness what was reached.</param>
-/// <param name="Catalog">The catalog the trace runs on.</param>
-/// <param name="Trace">The shortest trace (the violation, or for a witness the way to it), replayed through Step.</param>
-/// <param name="Input">The input the trace comes from (the plan or catalog description).</param>
-/// <param name="Features">For a violation, the fewest input features any violating input has (the trace's input has them).</param>
-public sealed record Verdict(Invariant Invariant, Reading Reading, VerdictKind Kind, string Detail, Catalog? Catalog, IReadOnlyList<Operation>? Trace, string? Input,
-    InputFeatures Features = InputFeatures.None)
+/// <summary>The verdict of one property for one reading over one input source; made by its named constructors (<see cref="Holds"/>, <see cref="Violated(Property, Reading, string)"/>, <see cref="Found"/>, <see cref="NotApplicable"/>, <see cref="Inconclusive"/>).</summary>
+public sealed record Verdict
 {
+    private Verdict(Property property, Reading reading, VerdictKind kind, string detail, Trace? trace = null, string? input = null, InputFeatures features = InputFeatures.None)
+    {
+        Property = property;
+        Reading = reading;
+        Kind = kind;
+        Detail = detail;
+        Catalog = trace?.Catalog;
+        Trace = trace?.Operations;
+        Input = input;
+        Features = features;
+    }
+
+    /// <summary>The property holds within the bounds (<paramref name="detail"/>: over what).</summary>
+    public static Verdict Holds(Property property, Reading reading, string detail) => new(property, reading, VerdictKind.Holds, detail);
+
+    /// <summary>The property is violated, and no trace shows it (a witness never reached).</summary>
+    public static Verdict Violated(Property property, Reading reading, string detail) => new(property, reading, VerdictKind.Violated, detail);
+
+    /// <summary>The property is violated on <paramref name="trace"/>, which runs on <paramref name="input"/>.</summary>
+    public static Verdict Violated(Property property, Trace trace, string detail, string? input, InputFeatures features = InputFeatures.None) =>
+        new(property, trace.Reading, VerdictKind.Violated, detail, trace, input, features);
+
+    /// <summary>What a shortest trace to the property's case says: a witness reached (holds), any other property violated.</summary>
+    public static Verdict Found(Property property, Trace trace, string detail, string? input, InputFeatures features = InputFeatures.None) =>
+        new(property, trace.Reading, property.IsWitness ? VerdictKind.Holds : VerdictKind.Violated, detail, trace, input, features);
+
+    /// <summary>The property does not apply, and why.</summary>
+    public static Verdict NotApplicable(Property property, Reading reading, string why) => new(property, reading, VerdictKind.NotApplicable, why);
+
+    /// <summary>The answer depends on what a cap left unexplored (<see cref="VerdictKind.Inconclusive"/>).</summary>
+    public static Verdict Inconclusive(Property property, Reading reading, string detail) => new(property, reading, VerdictKind.Inconclusive, detail);
+
+    /// <summary>The property.</summary>
+    public Property Property { get; }
+
+    /// <summary>The reading.</summary>
+    public Reading Reading { get; }
+
+    /// <summary>Holds, violated, n/a or inconclusive.</summary>
+    public VerdictKind Kind { get; }
+
+    /// <summary>Why n/a, what the trace shows, or for a witness what was reached.</summary>
+    public string Detail { get; }
+
+    /// <summary>The catalog the trace runs on.</summary>
+    public Catalog? Catalog { get; }
+
+    /// <summary>The shortest trace (the violation, or for a witness the way to it), replayed through Step.</summary>
+    public IReadOnlyList<Operation>? Trace { get; }
+
+    /// <summary>The input the trace comes from (the plan or catalog description).</summary>
+    public string? Input { get; }
+
+    /// <summary>For a violation, the fewest input features any violating input has (the trace's input has them).</summary>
+    public InputFeatures Features { get; }
+
     /// <summary>"holds", "violated", "n/a" or "inconclusive"; a violation that needs input features names them: "violated[f]", "violated[s]", "violated[fs]".</summary>
     public string Word => Kind switch
     {

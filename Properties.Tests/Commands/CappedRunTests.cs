@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
+using Klp.Check.Model;
+using Klp.Check.Verdicts;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;

@@ -1,7 +1,9 @@
 using Klp.Check.Commands;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;
@@ -238,7 +240,7 @@ public class CheckAndCompareCommandTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        var result = Comparer.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.All, Invariants.All, default, [], cancel: cts.Token);
+        var result = Comparer.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.All, PropertyRegistry.All, default, [], cancel: cts.Token);
 
         Assert.False(result.Complete);
         Assert.Empty(result.Results);

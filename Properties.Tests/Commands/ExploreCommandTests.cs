@@ -1,5 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using Klp.Check.Conformance;
 using Klp.Check.Tests.Explore;
 using static Klp.Check.Tests.CliRunner;
 

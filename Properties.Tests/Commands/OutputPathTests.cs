@@ -1,3 +1,4 @@
+using Klp.Check.Conformance;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;

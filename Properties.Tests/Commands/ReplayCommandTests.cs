@@ -1,4 +1,4 @@
-using Klp.Check.Commands;
+using Klp.Check.Conformance;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;
@@ -132,6 +132,6 @@ public class ReplayCommandTests
 
         Assert.Equal(0, code);
         Assert.Contains("11 readings", output);
-        foreach (var name in Model.Readings.All.Select(r => r.Name)) Assert.Contains("\nname: " + name + "\n", "\n" + output);
+        foreach (var name in Klp.Check.Model.Readings.All.Select(r => r.Name)) Assert.Contains("\nname: " + name + "\n", "\n" + output);
     }
 }

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using Klp.Check.Commands;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;
@@ -16,7 +18,7 @@ public class ReportTests
         // what the violation needs, and one input cannot show which are.
         var plan = PlanParser.Parse("base: cumulative state 1:v1\nacme: hotfix\ncust1: customer shares base\n", "p.plan");
 
-        var result = Verification.Run(InputSource.Plan(plan, "p.plan"), Readings.Upstream, [Invariants.Find("no-shared-function")!], default);
+        var result = Verifier.Run(InputSource.Plan(plan, "p.plan"), Readings.Upstream, [PropertyRegistry.Find("no-shared-function")!], default);
 
         var v = Assert.Single(result.Verdicts);
         Assert.Equal(VerdictKind.Violated, v.Kind);

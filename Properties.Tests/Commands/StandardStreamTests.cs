@@ -1,6 +1,6 @@
 using System.Text;
 using Klp.Check.Commands;
-using Klp.Check.Output;
+using Klp.Check.Conformance;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Klp.Check.Conformance;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;

@@ -1,7 +1,7 @@
 using FsCheck.Fluent;
-using Klp.Check.Commands;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
+using Klp.Check.Scenarios;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Commands;
@@ -55,7 +55,7 @@ public class UsageTests
         var (code, _, err) = Run("compare", "--no-scenarios", "--expect", file);
 
         Assert.Equal(2, code);
-        Assert.Equal(Klp.Check.Scenarios.ScenarioParser.MaxDiagnostics, Lines(err).Length);
+        Assert.Equal(Diagnostic.MaxPerFile, Lines(err).Length);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class UsageTests
         // The tests run from the build output, below the repository root but not at it.
         Assert.NotEqual(RepositoryFiles.Root, Directory.GetCurrentDirectory());
 
-        Assert.Equal(RepositoryFiles.Full("scenarios"), Comparer.ShippedScenarioFolder());
+        Assert.Equal(RepositoryFiles.Full("scenarios"), ScenarioFolder.Shipped());
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Klp.Check.Conformance;
 using Klp.Check.Model;
-using Klp.Check.Output;
 
 namespace Klp.Check.Tests.Conformance;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Klp.Check.Commands;
 using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests.Conformance;
@@ -75,6 +76,29 @@ public sealed class HarnessTests : IDisposable
         Assert.Equal(headers, Harness.HeadersNextTo(image, release));
     }
 
+    // Regression: with the same release installed on the machine, the unpacked package's build
+    // link (an absolute path) was followed to the machine's tree instead of the one under ROOT.
+    [Fact]
+    public void HeadersNextTo_BuildLinkTargetExistsOutsideTheFolder_IsTheTreeUnderTheFolder()
+    {
+        const string release = "6.12.95+deb12-amd64";
+        var image = Write($"boot/vmlinuz-{release}", "image");
+        var headers = Path.GetDirectoryName(Write($"usr/src/linux-headers-{release}/Makefile"))!;
+        var elsewhere = Directory.CreateTempSubdirectory("klp-harness-installed-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(elsewhere, "Makefile"), "");
+            Directory.CreateDirectory(Path.Combine(root, "lib", "modules", release));
+            File.CreateSymbolicLink(Path.Combine(root, "lib", "modules", release, "build"), elsewhere);
+
+            Assert.Equal(headers, Harness.HeadersNextTo(image, release));
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
     [Fact]
     public void HeadersNextTo_KernelBuiltInItsSourceTree_IsTheTree()
     {
@@ -94,6 +118,18 @@ public sealed class HarnessTests : IDisposable
         var wrapper = Harness.MakefileUnder(Path.Combine(root, "usr/src/linux-headers-6.12.95+deb12-amd64"));
 
         Assert.Equal($"include {common}\noverride ARCH = x86\n", wrapper);
+    }
+
+    // Regression: an include that also exists on this machine (the same headers package
+    // installed) was left pointing at the machine's file instead of the unpacked one.
+    [Fact]
+    public void MakefileUnder_IncludeThatExistsHereAndUnderTheFolder_ReadsTheOneUnderTheFolder()
+    {
+        var here = Path.GetFullPath(typeof(HarnessTests).Assembly.Location);
+        var unpacked = Write(here.TrimStart('/'), "# the unpacked copy\n");
+        Write("tree/Makefile", $"include {here}\n");
+
+        Assert.Equal($"include {unpacked}\n", Harness.MakefileUnder(Path.Combine(root, "tree")));
     }
 
     [Fact]

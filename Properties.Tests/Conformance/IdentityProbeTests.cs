@@ -1,6 +1,8 @@
+using Klp.Check.Commands;
 using Klp.Check.Conformance;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
+using Klp.Check.Tests.Architecture.Violating.Properties;
 
 namespace Klp.Check.Tests.Conformance;
 
@@ -50,7 +52,7 @@ public class IdentityProbeTests
         var r = Judge(Step(0, "", ["test_klp_livepatch2"], "patched-by-test_klp_livepatch2", ["test_klp_livepatch2", "test_klp_livepatch"]));
 
         Assert.Equal(FunctionIdentity.Normalized, r.Identity);
-        Assert.Equal(Verdict.Disagree, r.Exact.Verdict);
+        Assert.Equal(Agreement.Disagree, r.Exact.Agreement);
     }
 
     // A kernel before commit 139560e8b973: the nop for cmdline_proc_show,1 clashes (EEXIST).

@@ -73,7 +73,7 @@ public class TraceComparisonTests
     {
         var result = Compare(ConformTraces.Upstream);
 
-        Assert.Equal(Verdict.Agree, result.Verdict);
+        Assert.Equal(Agreement.Agree, result.Agreement);
         Assert.Null(result.First);
         Assert.All(result.Known, k => Assert.Contains(k.Difference, KnownDifference.All));
     }
@@ -84,7 +84,7 @@ public class TraceComparisonTests
         // replace-set with isolation=none: c (set 1) replaces only set-1 patches and keeps a and b.
         var result = Compare(Mutant("replace-set", Isolation.None));
 
-        Assert.Equal(Verdict.Disagree, result.Verdict);
+        Assert.Equal(Agreement.Disagree, result.Agreement);
         var first = result.First!;
         Assert.Equal(5, first.Step);
         Assert.Equal("load c", first.Operation);
@@ -101,7 +101,7 @@ public class TraceComparisonTests
     {
         var result = Compare(Mutant("upstream", Isolation.FunctionsAndStates));
 
-        Assert.Equal(Verdict.Disagree, result.Verdict);
+        Assert.Equal(Agreement.Disagree, result.Agreement);
         Assert.Equal(2, result.First!.Step);
         Assert.Equal("refused EINVAL", result.First.Model["result"]);
         Assert.Equal("accepted", result.First.Kernel["result"]);
@@ -130,8 +130,8 @@ public class TraceComparisonTests
         var mutant = run(Mutant("replace-set", Isolation.None));
 
         Assert.Equal(8, recorded.Traces.Count(t => t.Complete));
-        Assert.All(upstream, x => Assert.Equal(Verdict.Agree, x.Verdict));
-        Assert.Contains(mutant, x => x.Verdict == Verdict.Disagree);
+        Assert.All(upstream, x => Assert.Equal(Agreement.Agree, x.Agreement));
+        Assert.Contains(mutant, x => x.Agreement == Agreement.Disagree);
     }
 
     // Linux 6.12 has the replace attribute and lists /sys/kernel/livepatch in ls order, not in
@@ -146,7 +146,7 @@ public class TraceComparisonTests
 
         Assert.Equal("6.12.95+deb12-amd64", recorded.Release);
         Assert.Equal(new Observability(StackOrder: false, Replace: true), observable);
-        Assert.All(results, x => Assert.Equal(Verdict.Agree, x.Verdict));
+        Assert.All(results, x => Assert.Equal(Agreement.Agree, x.Agreement));
         // The kernel's order is not the model's at some step: a listed before e, which must have
         // been loaded first (e replaces every patch), so the replace list was {a=0, e=1}
         // against the model's {e=1, a=0}.
@@ -161,7 +161,7 @@ public class TraceComparisonTests
 
         var result = TraceComparison.Compare(Trace(), ConformTraces.Upstream, cut, new Observability(false, false), "x");
 
-        Assert.Equal(Verdict.NotRun, result.Verdict);
+        Assert.Equal(Agreement.NotRun, result.Agreement);
         Assert.Equal("the guest stopped after step 3 of 11", result.Why);
     }
 
@@ -221,7 +221,7 @@ public class TraceComparisonTests
     {
         var result = CompareHeld(heldConsole, ConformTraces.Upstream);
 
-        Assert.Equal(Verdict.Agree, result.Verdict);
+        Assert.Equal(Agreement.Agree, result.Agreement);
         Assert.Equal(Granularity.TwoPhase, result.Trace.Mode);
     }
 
@@ -232,7 +232,7 @@ public class TraceComparisonTests
 
         var result = CompareHeld(swapped, ConformTraces.Upstream);
 
-        Assert.Equal(Verdict.Disagree, result.Verdict);
+        Assert.Equal(Agreement.Disagree, result.Agreement);
         Assert.Equal(2, result.First!.Step);
         var cmdline = held.Catalog.Functions[0];
         Assert.Contains(StepView.Runs(cmdline, "unswitched"), result.First.Differing);

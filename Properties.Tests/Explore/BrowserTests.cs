@@ -1,3 +1,4 @@
+using Klp.Check.Conformance;
 using Klp.Check.Explore;
 
 namespace Klp.Check.Tests.Explore;

@@ -1,5 +1,4 @@
 using Klp.Check.Explore;
-using Klp.Check.Model;
 using Klp.Check.Scenarios;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
 using Klp.Check.Explore;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 using static Klp.Check.Tests.Explore.ExploreFixtures;
 
 namespace Klp.Check.Tests.Explore;
@@ -281,13 +284,13 @@ public sealed class ExploreApiTests : IClassFixture<ExploreApiTests.Host>, IDisp
     public async Task Properties_Flat_AreTheCheckersVerdictsOnTheCatalog()
     {
         var catalog = Shipped.Find(JoeId)!;
-        var expected = Verification.Run(catalog.Source(), Readings.Flat, Invariants.All, new ExploreLimits(), threads: 1);
+        var expected = Verifier.Run(catalog.Source(), Readings.Flat, PropertyRegistry.All, new ExploreLimits(), threads: 1);
 
         var (status, body) = await Get($"/api/properties?c={JoeId}&r=flat");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var properties = body["properties"]!.AsArray();
-        Assert.Equal(expected.Verdicts.Select(v => v.Invariant.Id), properties.Select(p => (string?)p!["id"]));
+        Assert.Equal(expected.Verdicts.Select(v => v.Property.Id), properties.Select(p => (string?)p!["id"]));
         Assert.Equal(expected.Verdicts.Select(v => v.Word), properties.Select(p => (string?)p!["verdict"]));
         Assert.Equal(expected.Verdicts.Select(v => v.Trace is null ? null : UrlTrace.Format(v.Catalog!, v.Trace)), properties.Select(p => (string?)p!["trace"]));
         Assert.Contains(properties, p => ((string)p!["verdict"]!).StartsWith("violated", StringComparison.Ordinal));

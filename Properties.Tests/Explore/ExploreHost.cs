@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
 using Klp.Check.Explore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Equivalence;
 using Klp.Check.Explore;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 using PuppeteerSharp;
 using static Klp.Check.Tests.Explore.ExploreFixtures;
 
@@ -158,8 +161,8 @@ public sealed class ExplorePageTests(ChromiumFixture chromium) : IClassFixture<C
     {
         Skip.If(chromium.Missing is not null, chromium.Missing);
         var catalog = Shipped.Find(JoeId)!;
-        var verdict = Verification.Run(catalog.Source(), Readings.Set, Invariants.All, new ExploreLimits(), threads: 1)
-            .Verdicts.Single(v => v.Invariant.Id == "downgrade-installable");
+        var verdict = Verifier.Run(catalog.Source(), Readings.Set, PropertyRegistry.All, new ExploreLimits(), threads: 1)
+            .Verdicts.Single(v => v.Property.Id == "downgrade-installable");
         Assert.Equal(VerdictKind.Violated, verdict.Kind);
         var (page, errors) = await chromium.Page();
         await page.GoToAsync(Address($"c={JoeId}&r=positional&r=flat&r=set"));

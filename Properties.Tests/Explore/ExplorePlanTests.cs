@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
+using Klp.Check.Model;
 using static Klp.Check.Tests.Explore.ExploreFixtures;
 
 namespace Klp.Check.Tests.Explore;

@@ -1,10 +1,13 @@
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
 using Klp.Check.Explore;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Scenarios;
+using Property = FsCheck.Property;
 using static Klp.Check.Tests.Explore.ExploreFixtures;
 
 namespace Klp.Check.Tests.Explore;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Klp.Check.Conformance;
 using Klp.Check.Explore;
 using Klp.Check.Model;
 

@@ -1,10 +1,13 @@
 using System.Text.RegularExpressions;
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
 using Klp.Check.Export;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Export;

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
-using Klp.Check.Commands;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
 using Klp.Check.Export;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 using static Klp.Check.Tests.CliRunner;

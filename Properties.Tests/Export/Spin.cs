@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests.Export;
 

@@ -1,5 +1,5 @@
 using FsCheck.Fluent;
-using Klp.Check.Exploration;
+using Klp.Check.Inputs;
 
 namespace Klp.Check.Tests.Inputs;
 

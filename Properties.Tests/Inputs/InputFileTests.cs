@@ -1,6 +1,6 @@
 using System.Text;
+using Klp.Check.Conformance;
 using Klp.Check.Inputs;
-using Klp.Check.Scenarios;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Inputs;
@@ -10,7 +10,7 @@ public class InputFileTests
 {
     private static string Folder() => Directory.CreateTempSubdirectory("klp").FullName;
 
-    private static string Message(Action read) => Assert.Single(Assert.Throws<ScenarioException>(read).Diagnostics).ToString();
+    private static string Message(Action read) => Assert.Single(Assert.Throws<InputException>(read).Diagnostics).ToString();
 
     [Fact]
     public void Read_DevZero_IsRefusedBeforeAByteIsRead()

@@ -1,11 +1,14 @@
 using System.Collections.Immutable;
 using System.Reflection;
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using FsCheck;
+using Klp.Check.Conformance;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 /// <summary>
 /// <see cref="KernelState"/>'s equality and hashes see every field: two states that differ in
@@ -24,12 +27,7 @@ public class KernelStateProperties
     {
         public KernelState Build()
         {
-            var s = KernelState.Empty;
-            foreach (var (patch, @params, auto) in Entries) s.Append(KernelState.Pack(patch, @params, auto));
-            s.SetLoaded(Loaded);
-            s.SetPinned(Pinned);
-            if (Transition >= 0 || Target || Replacing != 0) s.StartTransition(Transition, Target, Replacing);
-            return s;
+            return KernelState.Of([.. Entries], Loaded, Pinned, Transition, Target, Replacing);
         }
 
         public override string ToString() =>

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
+using Klp.Check.Conformance;
 using Klp.Check.Model;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 public class KernelStateTests
 {

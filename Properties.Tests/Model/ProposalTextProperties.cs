@@ -1,9 +1,11 @@
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using FsCheck;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 public class ProposalTextProperties
 {

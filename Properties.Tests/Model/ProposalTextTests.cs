@@ -1,10 +1,13 @@
 using System.Text;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Proposals;
+using Klp.Check.Verdicts;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 public class ProposalTextTests
 {
@@ -37,11 +40,11 @@ public class ProposalTextTests
         Assert.Equal(previous, file with { Description = "", Fields = "", Source = "", ParameterName = null, Defaults = null });
         Assert.Same(Readings.Find(name), Readings.All.Single(r => r.Name == name));
         Assert.Equal(file, Readings.Find(name));
-        var before = Verification.Run(small, previous, Invariants.All, default);
-        var after = Verification.Run(small, file, Invariants.All, default);
+        var before = Verifier.Run(small, previous, PropertyRegistry.All, default);
+        var after = Verifier.Run(small, file, PropertyRegistry.All, default);
         Assert.Equal(before.Coverage.States, after.Coverage.States);
         Assert.Equal(before.Verdicts.Select(v => v.Word), after.Verdicts.Select(v => v.Word));
-        Assert.True(Equivalence.Classes(small, [previous, file with { Name = name + "-file" }], default).AllEquivalent);
+        Assert.True(Classifier.Classes(small, [previous, file with { Name = name + "-file" }], default).AllEquivalent);
     }
 
     [Fact]

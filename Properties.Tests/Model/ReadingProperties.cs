@@ -1,11 +1,12 @@
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Model = Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 /// <summary>Each reading's rules from docs/semantics.md section 4, stated on every accepted or refused load of generated runs.</summary>
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 300)]
@@ -24,12 +25,12 @@ public class ReadingProperties
     }
 
     /// <summary>Runs each load of a run in atomic mode and checks a rule on the state before and after it.</summary>
-    private static Property EveryLoad(Run run, Func<Run, Operation, KernelState, Model.Outcome, string?> rule)
+    private static Property EveryLoad(Trace run, Func<Trace, Operation, KernelState, Klp.Check.Model.Outcome, string?> rule)
     {
         var reading = run.Reading.With(run.Reading.Options with { Granularity = Granularity.Atomic });
         var state = KernelState.Empty;
         var loads = 0;
-        foreach (var op in run.Ops)
+        foreach (var op in run.Operations)
         {
             var o = Kernel.Step(run.Catalog, reading, state, op);
             if (op.Kind == OpKind.Load && op.Patch < run.Catalog.Count)
@@ -44,7 +45,7 @@ public class ReadingProperties
     }
 
     [Property]
-    public Property AcceptedLoad_OccupiesWhatTheReadingSays(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property AcceptedLoad_OccupiesWhatTheReadingSays(Trace run) => EveryLoad(run, (r, op, before, o) =>
     {
         if (!o.Accepted) return null;
         var c = r.Catalog;
@@ -61,7 +62,7 @@ public class ReadingProperties
     });
 
     [Property]
-    public Property AcceptedLoad_ReplacesExactlyTheReadingsReplacedSet(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property AcceptedLoad_ReplacesExactlyTheReadingsReplacedSet(Trace run) => EveryLoad(run, (r, op, before, o) =>
     {
         if (!o.Accepted) return null;
         var c = r.Catalog;
@@ -85,7 +86,7 @@ public class ReadingProperties
     });
 
     [Property]
-    public Property RefusedLoad_NamesTheRuleItBroke(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property RefusedLoad_NamesTheRuleItBroke(Trace run) => EveryLoad(run, (r, op, before, o) =>
     {
         var c = r.Catalog;
         var reading = r.Reading;
@@ -108,18 +109,17 @@ public class ReadingProperties
     });
 
     [Property]
-    public Property LoadOfPatchNamingAFunctionTwice_IsNeverAccepted(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property LoadOfPatchNamingAFunctionTwice_IsNeverAccepted(Trace run) => EveryLoad(run, (r, op, before, o) =>
         o.Accepted && r.Catalog.HasDuplicateFunction(op.Patch) ? $"{r.Catalog[op.Patch].Name} names a function twice and loaded" : null);
 
     [Property]
-    public Property AcceptedLoad_UnderIsolation_LeavesNoSharedFunction(Run run) => EveryLoad(run, (r, op, before, o) =>
+    public Property AcceptedLoad_UnderIsolation_LeavesNoSharedFunction(Trace run) => EveryLoad(run, (r, op, before, o) =>
     {
         if (!o.Accepted || r.Reading.Options.Isolation == Isolation.None) return null;
         var c = r.Catalog;
-        var exact = r.Reading.Options.FunctionIdentity == FunctionIdentity.Exact;
         var enabled = Observables.Enabled(o.State);
         foreach (var q in enabled)
-            if (q != op.Patch && (exact ? (c.FuncsExact[q] & c.FuncsExact[op.Patch]) : (c.FuncsNormalized[q] & c.FuncsNormalized[op.Patch])) != 0)
+            if (q != op.Patch && (c.FunctionBits(q, r.Reading.Options.FunctionIdentity) & c.FunctionBits(op.Patch, r.Reading.Options.FunctionIdentity)) != 0)
                 return $"{c[op.Patch].Name} and {c[q].Name} share a function";
         return null;
     });

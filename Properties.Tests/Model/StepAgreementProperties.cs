@@ -1,39 +1,43 @@
 using System.Collections.Immutable;
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Tests.Reference;
 using Microsoft.FSharp.Core;
 using Xunit;
+using Property = FsCheck.Property;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 /// <summary>The fast <see cref="Kernel.Step"/> agrees with the slow <see cref="ReferenceKernel"/> on generated runs.</summary>
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 300)]
 public class StepAgreementProperties
 {
     [Property]
-    public Property Step_AtomicRun_AgreesWithReference(Run run) =>
+    public Property Step_AtomicRun_AgreesWithReference(Trace run) =>
         Agrees(WithGranularity(run, Granularity.Atomic));
 
     [Property]
-    public Property Step_TwoPhaseRun_AgreesWithReference(Run run) =>
+    public Property Step_TwoPhaseRun_AgreesWithReference(Trace run) =>
         Agrees(WithGranularity(run, Granularity.TwoPhase));
 
     // The explorer hands an operation to Kernel.Apply only when EarlyRefusal lets it through:
     // every early refusal, in every state of a run and for every operation of the alphabet, must
     // be the reference's refusal.
     [Property]
-    public Property EarlyRefusal_InEveryStateOfARun_IsTheReferencesRefusal(Run run)
+    public Property EarlyRefusal_InEveryStateOfARun_IsTheReferencesRefusal(Trace run)
     {
         var catalog = run.Catalog;
         var alphabet = Alphabet.For(catalog, run.Reading.Options.Granularity);
         var fastState = KernelState.Empty;
         var refState = RefState.Empty;
         var screened = 0;
-        foreach (var step in run.Ops)
+        foreach (var step in run.Operations)
         {
             foreach (var op in alphabet.Append(step))
             {
@@ -53,11 +57,11 @@ public class StepAgreementProperties
     // The explorer applies only what EarlyScreen lets through and counts the rest from it: per
     // state, its masks and counts are EarlyRefusal's, operation by operation.
     [Property]
-    public Property EarlyScreen_InEveryStateOfARun_IsEarlyRefusalOfEachOperation(Run run)
+    public Property EarlyScreen_InEveryStateOfARun_IsEarlyRefusalOfEachOperation(Trace run)
     {
         var catalog = run.Catalog;
         var state = KernelState.Empty;
-        foreach (var step in run.Ops.Prepend(Operation.Complete()))
+        foreach (var step in run.Operations.Prepend(Operation.Complete()))
         {
             state = Kernel.Step(catalog, run.Reading, state, step).State;
             var counted = new long[Enum.GetValues<Reason>().Length];
@@ -92,7 +96,7 @@ public class StepAgreementProperties
         ]);
         Operation[] ops = [Operation.Load(1), Operation.Load(0)];
 
-        var result = Compare(new Run(catalog, Readings.ReplaceSet, ops), Readings.ReplaceSet, Readings.ReplaceSet);
+        var result = Compare(new Trace(catalog, Readings.ReplaceSet, ops), Readings.ReplaceSet, Readings.ReplaceSet);
         var outcome = Kernel.Step(catalog, Readings.ReplaceSet, Kernel.Step(catalog, Readings.ReplaceSet, KernelState.Empty, ops[0]).State, ops[1]);
 
         Assert.Null(result.Disagreement);
@@ -110,8 +114,8 @@ public class StepAgreementProperties
     {
         var (preset, mutant) = Mutant(name);
         var runs = Arb.From(
-            Generators.Runs().Select(run => run with { Reading = preset.With(run.Reading.Options) }),
-            Generators.ShrinkRun);
+            Generators.Traces().Select(run => run with { Reading = preset.With(run.Reading.Options) }),
+            Generators.ShrinkTrace);
         var property = Prop.ForAll(runs, run =>
         {
             var result = Compare(run, fast: mutant.With(run.Reading.Options), reference: run.Reading);
@@ -142,7 +146,7 @@ public class StepAgreementProperties
     // sysfs-name clash is rare in the general catalogs above.
     private static readonly FunctionId[] twins = [new(FunctionId.Vmlinux, "f", 0), new(FunctionId.Vmlinux, "f", 1), new(FunctionId.Vmlinux, "g", 0)];
 
-    private static readonly Gen<Run> symposTwinRuns =
+    private static readonly Gen<Trace> symposTwinRuns =
         from n in Gen.Choose(3, 4)
         from patches in Gen.CollectToArray(Enumerable.Range(0, n), i =>
             from func in Gen.Elements(twins)
@@ -156,13 +160,13 @@ public class StepAgreementProperties
         from more in Generators.Operations(catalog, length)
         // Every patch loaded once, each load's transition completed, then any operations.
         let loads = order.SelectMany(p => new[] { Operation.Load(p), Operation.Complete() })
-        select new Run(catalog, reading.With(reading.Options with { FunctionIdentity = FunctionIdentity.Exact }), [.. loads, .. more]);
+        select new Trace(catalog, reading.With(reading.Options with { FunctionIdentity = FunctionIdentity.Exact }), [.. loads, .. more]);
 
     [Property(MaxTest = 300)]
     public Property Step_RunOverSymposTwinsUnderExactIdentity_AgreesWithReference() =>
-        Prop.ForAll(Arb.From(symposTwinRuns, Generators.ShrinkRun), Agrees);
+        Prop.ForAll(Arb.From(symposTwinRuns, Generators.ShrinkTrace), Agrees);
 
-    private static Run WithGranularity(Run run, Granularity granularity) =>
+    private static Trace WithGranularity(Trace run, Granularity granularity) =>
         run with { Reading = run.Reading.With(run.Reading.Options with { Granularity = granularity }) };
 
     // The rarest first, so that each run is counted under the most specific refusal it saw.
@@ -173,7 +177,7 @@ public class StepAgreementProperties
         Reason.ModuleLoaded,
     ];
 
-    private static Property Agrees(Run run)
+    private static Property Agrees(Trace run)
     {
         var result = Compare(run, run.Reading, run.Reading);
         var refusal = loadRefusals.FirstOrDefault(result.LoadRefusals.Contains);
@@ -188,16 +192,16 @@ public class StepAgreementProperties
     private sealed record Comparison(string? Disagreement, int AcceptedLoads, IReadOnlySet<Reason> LoadRefusals);
 
     /// <summary>Steps both models through the run; the first disagreement in outcome or observables, if any.</summary>
-    private static Comparison Compare(Run run, Reading fast, Reading reference)
+    private static Comparison Compare(Trace run, Reading fast, Reading reference)
     {
         var catalog = run.Catalog;
         var fastState = KernelState.Empty;
         var refState = RefState.Empty;
         var acceptedLoads = 0;
         var refusals = new HashSet<Reason>();
-        for (var i = 0; i < run.Ops.Length; i++)
+        for (var i = 0; i < run.Operations.Count; i++)
         {
-            var op = run.Ops[i];
+            var op = run.Operations[i];
             var f = Kernel.Step(catalog, fast, fastState, op);
             var r = ReferenceKernel.Step(catalog, reference, refState, op);
             var fastText = $"{f.Errno} {f.Reason.Name()} affected {Observation.NamesText(catalog, Masks.Indices(f.Affected))}";

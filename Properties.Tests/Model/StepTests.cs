@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
+using Klp.Check.Conformance;
 using Klp.Check.Model;
 using Klp.Check.Tests.Reference;
 
-namespace Klp.Check.Tests.ModelTests;
+namespace Klp.Check.Tests.Model;
 
 /// <summary>The kernel's answers at its edges, each checked on the fast model and the reference.</summary>
 public class StepTests

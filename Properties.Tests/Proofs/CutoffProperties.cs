@@ -51,16 +51,14 @@ public class CutoffProperties
 
     private static KernelState CutDownState(in KernelState s, List<int> kept)
     {
-        var r = KernelState.Empty;
+        var entries = new List<(int Patch, int Params, int AutoSet)>();
         for (var i = 0; i < s.Count; i++)
         {
             var q = s.PatchAt(i);
-            if (kept.Contains(q)) r.Append(KernelState.Pack(kept.IndexOf(q), s.ParamsAt(i), -1));
+            if (kept.Contains(q)) entries.Add((kept.IndexOf(q), s.ParamsAt(i), -1));
         }
-        r.SetLoaded(Mask(s.Loaded, kept));
-        r.SetPinned(Mask(s.Pinned, kept));
-        if (s.InTransition) r.StartTransition(kept.IndexOf(s.TransitionPatch), s.TargetPatched, Mask(s.Replacing, kept));
-        return r;
+        return KernelState.Of([.. entries], Mask(s.Loaded, kept), Mask(s.Pinned, kept),
+            s.InTransition ? kept.IndexOf(s.TransitionPatch) : -1, s.InTransition && s.TargetPatched, s.InTransition ? Mask(s.Replacing, kept) : 0);
     }
 
     private static ulong Mask(ulong mask, List<int> kept)

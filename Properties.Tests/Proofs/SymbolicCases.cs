@@ -1,4 +1,4 @@
-using Klp.Check.Exploration;
+using Klp.Check.Engine;
 using Klp.Check.Model;
 using Klp.Check.Proofs;
 
@@ -7,18 +7,18 @@ namespace Klp.Check.Tests.Proofs;
 /// <summary>One encoding under test: a reading in a mode over an input space, with the symbolic step of a generic state and operation and an evaluator over it.</summary>
 internal sealed class SymbolicStepUnderTest
 {
-    public SymbolicStepUnderTest(Reading reading, ProofScope scope, EncodingMutant mutant = EncodingMutant.None)
+    public SymbolicStepUnderTest(Reading reading, ProofScope scope)
     {
         Reading = reading;
         Terms = new Terms();
         Catalog = scope.Space == InputSpace.Plans ? SymbolicPlan.Build(Terms, scope, reading) : SymbolicCatalog.Raw(Terms, scope, reading);
-        Kernel = new SymbolicKernel(Catalog, mutant);
+        Kernel = new SymbolicKernel(Catalog);
         var auto = scope.Space == InputSpace.Plans && reading.Encoding == PlanEncoding.Dynamic && reading.HasSets;
         State = SymbolicState.Fresh(Catalog, "s", auto, param: reading.HasSets && reading.AddSetsParameter);
         // Every operation, whatever the mode: Step is total, and so must the encoding be.
         Op = SymbolicOp.Fresh(Catalog, "o", param: true);
         Outcome = Kernel.Step(State, Op);
-        Roots = [Outcome.Accepted, Outcome.Affected, .. Outcome.Next.Fields, Catalog.Constraints, .. State.Fields, .. Unrolling.Fields(Op)];
+        Roots = [Outcome.Accepted, Outcome.Affected, .. Outcome.Next.Fields, Catalog.Constraints, .. State.Fields, .. Op.Fields];
         Evaluator = new TermEvaluator(Terms, [.. Roots, .. ConcreteInput.Attributes(Catalog)]);
     }
 

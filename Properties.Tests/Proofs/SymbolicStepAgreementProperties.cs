@@ -14,10 +14,10 @@ public class SymbolicStepAgreementProperties
     internal static readonly ProofScope Plans = new(5, InputSpace.Plans);
 
     // A reading's four encodings: raw catalogs and plans, atomic and two-phase.
-    internal static SymbolicStepUnderTest[] Encodings(Reading reading, EncodingMutant mutant = EncodingMutant.None) =>
+    internal static SymbolicStepUnderTest[] Encodings(Reading reading) =>
         [.. from scope in new[] { Raw, Plans }
             from mode in new[] { Granularity.Atomic, Granularity.TwoPhase }
-            select new SymbolicStepUnderTest(reading.With(reading.Options with { Granularity = mode }), scope, mutant)];
+            select new SymbolicStepUnderTest(reading.With(reading.Options with { Granularity = mode }), scope)];
 
     private static string Describe(SymbolicStepUnderTest u, StepCase k, IEnumerable<string> problems) =>
         $"{u.Reading.DisplayName} {ReadingOptionText.ModeName(u.Reading.Options.Granularity)} on {(u.Catalog.Plan is null ? "raw catalogs" : "plans")}:\n"

@@ -1,8 +1,9 @@
-using Klp.Check.Commands;
-using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Klp.Check.Proposals;
+using Klp.Check.Verdicts;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Proposals;
@@ -69,8 +70,8 @@ public class ProposalCommandTests
         var file = ProposalFile.Read(Path.Combine(dir, "subset-own.proposal"));
         var (combination, relevant) = DesignSpace.Combinations(source, Granularity.Atomic).Single(c =>
             DesignSpace.Describe(c.Reading, c.Relevant).All(w => ProposalText.Value(file, w.Name) == w.Value));
-        var design = Verification.Run(source, combination, Invariants.All, default);
-        Assert.Equal(design.Verdicts.ToDictionary(v => v.Invariant.Id, v => v.Word), Verdicts(baseline, "subset-own"));
+        var design = Verifier.Run(source, combination, PropertyRegistry.All, default);
+        Assert.Equal(design.Verdicts.ToDictionary(v => v.Property.Id, v => v.Word), Verdicts(baseline, "subset-own"));
         Assert.Empty(DesignSpace.Matches(combination, relevant));
     }
 
@@ -80,7 +81,7 @@ public class ProposalCommandTests
         var names = new[] { "positional", "posix", "posit", "pos", "positional-x", "flat-extra", "flat-x" };
         var readings = names.Select(n => Readings.Positional with { Name = n }).Append(Readings.Positional.With(Readings.Positional.Options with { States = StateRules.Versions })).ToList();
 
-        var heads = Klp.Check.Output.ComparisonReport.Abbreviations(readings);
+        var heads = Klp.Check.Reports.ComparisonReport.Abbreviations(readings);
 
         Assert.Equal(heads.Count, heads.Distinct().Count());
         Assert.All(heads, h => Assert.InRange(h.Length, 1, 4));
@@ -202,8 +203,8 @@ public class ProposalCommandTests
         Assert.Contains($"  1 ", output);
         var first = ProposalFile.Read(Path.Combine(dir, "design-1.proposal"));
         Assert.Equal("design-1", first.Name);
-        var verdicts = Verification.Run(InputSource.Single(Klp.Check.Scenarios.ScenarioParser.ParseFile(catalog).Catalog, catalog), first,
-            [Invariants.Find("no-shared-function")!, Invariants.Find("customer-untouched")!], default);
+        var verdicts = Verifier.Run(InputSource.Single(Klp.Check.Scenarios.ScenarioParser.ParseFile(catalog).Catalog, catalog), first,
+            [PropertyRegistry.Find("no-shared-function")!, PropertyRegistry.Find("customer-untouched")!], default);
         Assert.All(verdicts.Verdicts, v => Assert.Equal(VerdictKind.Holds, v.Kind));
 
         var again = Run("design", "--require", "no-shared-function", "--catalog", catalog, "--write", dir);

@@ -1,9 +1,12 @@
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
 using Xunit;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Reference;
 
@@ -15,7 +18,7 @@ public class FunctionStackAgreementProperties
     // Random operations alone mostly reload loaded modules, so a run first loads and completes
     // some patches in release or random order (the last one's transition left open half of the
     // time), then runs generated operations with a Complete after about half of them.
-    private static Arbitrary<Run> Runs(Func<Reading, Reading> adjust) => Arb.From(
+    private static Arbitrary<Trace> Runs(Func<Reading, Reading> adjust) => Arb.From(
         from reading in Generators.Readings().Select(adjust)
         from pick in Gen.Choose(0, 1)
         from catalog in pick == 0 ? Generators.Catalogs(2, 5) : Generators.Plans(5).Select(plan => plan.Encode(reading))
@@ -28,8 +31,8 @@ public class FunctionStackAgreementProperties
         from completes in Gen.ArrayOf(Gen.Elements(false, true), length)
         let order = inOrder ? Enumerable.Range(0, catalog.Count) : shuffled
         let prefix = order.Take(loads).SelectMany(p => new[] { Operation.Load(p), Operation.Complete() }).SkipLast(open ? 1 : 0)
-        select new Run(catalog, reading, [.. prefix, .. ops.Zip(completes).SelectMany(x => x.Second ? [x.First, Operation.Complete()] : new[] { x.First })]),
-        Generators.ShrinkRun);
+        select new Trace(catalog, reading, [.. prefix, .. ops.Zip(completes).SelectMany(x => x.Second ? [x.First, Operation.Complete()] : new[] { x.First })]),
+        Generators.ShrinkTrace);
 
     private static Func<Reading, Reading> With(Granularity granularity, Isolation? isolation = null) =>
         r => r.With(r.Options with { Granularity = granularity, Isolation = isolation ?? r.Options.Isolation });
@@ -61,7 +64,7 @@ public class FunctionStackAgreementProperties
         var reading = Readings.Set.With(Readings.Set.Options with { Isolation = Isolation.None, Granularity = Granularity.TwoPhase });
         Operation[] ops = [Operation.Load(0), Operation.Complete(), Operation.Load(1), Operation.Complete(), Operation.Load(2)];
 
-        var result = Compare(new Run(catalog, reading, ops));
+        var result = Compare(new Trace(catalog, reading, ops));
         var stacks = RefStacks.Empty;
         var state = RefState.Empty;
         foreach (var op in ops)
@@ -76,7 +79,7 @@ public class FunctionStackAgreementProperties
         Assert.Equal((-1, 1), (ReferenceFunctionStacks.Runs(stacks, f, switched: true), ReferenceFunctionStacks.Runs(stacks, f, switched: false)));
     }
 
-    private static Property Agrees(Run run)
+    private static Property Agrees(Trace run)
     {
         var result = Compare(run);
         return (result.Disagreement is null).Label(result.Disagreement ?? "agrees")
@@ -87,7 +90,7 @@ public class FunctionStackAgreementProperties
     }
 
     /// <summary>Steps the fast model and the reference through the run; the first disagreement in stacks or in the code a task runs, if any.</summary>
-    private static Comparison Compare(Run run)
+    private static Comparison Compare(Trace run)
     {
         var catalog = run.Catalog;
         var reading = run.Reading;
@@ -95,9 +98,9 @@ public class FunctionStackAgreementProperties
         var reference = RefState.Empty;
         var stacks = RefStacks.Empty;
         bool sawNop = false, sawSplit = false, sawLostFix = false, sawReplacing = false;
-        for (var i = 0; i < run.Ops.Length; i++)
+        for (var i = 0; i < run.Operations.Count; i++)
         {
-            var op = run.Ops[i];
+            var op = run.Operations[i];
             var f = Kernel.Step(catalog, reading, fast, op);
             (var r, stacks) = ReferenceFunctionStacks.Step(catalog, reading, reference, stacks, op);
             var where = $"step {i + 1} ({op.Format(catalog)})";

@@ -1,8 +1,12 @@
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Klp.Check.Exploration;
+using FsCheck;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Reference;
 
@@ -24,11 +28,11 @@ public class PropertyAgreementProperties
     {
         var expected = ReferenceProperties.Evaluate(c.Catalog, c.Reading, maxStates, maxDepth);
         var limits = new ExploreLimits(maxStates, maxDepth);
-        var actual = Verification.Run(InputSource.Single(c.Catalog, "generated"), c.Reading, Invariants.All, limits, threads: 1);
+        var actual = Verifier.Run(InputSource.Single(c.Catalog, "generated"), c.Reading, PropertyRegistry.All, limits, threads: 1);
         var differences = new List<string>();
         foreach (var v in actual.Verdicts)
         {
-            var want = expected[v.Invariant.Id];
+            var want = expected[v.Property.Id];
             var word = v.Kind switch
             {
                 VerdictKind.Holds => "holds",
@@ -36,10 +40,10 @@ public class PropertyAgreementProperties
                 VerdictKind.Inconclusive => "inconclusive",
                 _ => "n/a",
             };
-            if (word != want.Word) differences.Add($"{v.Invariant.Id}: {word} ({v.Detail}), reference {want.Word}");
+            if (word != want.Word) differences.Add($"{v.Property.Id}: {word} ({v.Detail}), reference {want.Word}");
             // refusal-is-atomic keeps the first case in search order, not the shortest; the others keep the shortest.
-            else if (want.Length >= 0 && v.Invariant.Id != "refusal-is-atomic" && v.Trace?.Count != want.Length)
-                differences.Add($"{v.Invariant.Id}: trace of {v.Trace?.Count} operations, reference {want.Length}");
+            else if (want.Length >= 0 && v.Property.Id != "refusal-is-atomic" && v.Trace?.Count != want.Length)
+                differences.Add($"{v.Property.Id}: trace of {v.Trace?.Count} operations, reference {want.Length}");
         }
         return (differences.Count == 0)
             .Label($"{c.Reading.DisplayName} {c.Reading.Options.Granularity} on {CatalogText.Describe(c.Catalog)}: {string.Join("; ", differences)}")

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using Klp.Check.Engine;
 using Klp.Check.Model;
+using Klp.Check.Tests.Architecture.Violating.Engine;
 
 namespace Klp.Check.Tests.Reference;
 
@@ -25,6 +27,9 @@ public static class ReferenceProperties
     // The operations tried in every state, in the order the checker's search tries them (a cap
     // keeps the same states only if the order is the same): every load with every add_sets
     // variant, every disable, every unload; in two-phase mode Complete, Reverse, Force.
+    // An entry of Patches: the patch, its add_sets variant and its allocated set, all a list position holds.
+    private static (int Patch, int Params, int AutoSet) Entry(KernelState s, int position) => (s.PatchAt(position), s.ParamsAt(position), s.AutoSetAt(position));
+
     private static ImmutableList<Operation> Alphabet(Catalog c, Granularity granularity)
     {
         var ops = ImmutableList.CreateBuilder<Operation>();
@@ -218,7 +223,7 @@ public static class ReferenceProperties
             if (!reversal.Accepted) return false;
             var done = Kernel.Step(c, r, reversal.State, Operation.Complete()).State;
             var before = g.States[e.From];
-            var same = done.Count == before.Count && Enumerable.Range(0, done.Count).All(i => done.EntryAt(i) == before.EntryAt(i)) && done.Pinned == before.Pinned;
+            var same = done.Count == before.Count && Enumerable.Range(0, done.Count).All(i => Entry(done, i) == Entry(before, i)) && done.Pinned == before.Pinned;
             return !same || done.InTransition;
         }).Select(e => g.Depth[e.From] + 3);
         result["refusal-is-atomic"] = Safety(changedByRefusal.Concat(unrestored).DefaultIfEmpty(-1).Min());

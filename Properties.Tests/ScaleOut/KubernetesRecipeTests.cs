@@ -1,4 +1,5 @@
 using System.Globalization;
+using Klp.Check.Conformance;
 using YamlDotNet.RepresentationModel;
 
 namespace Klp.Check.Tests.ScaleOut;

@@ -1,4 +1,6 @@
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
+using Klp.Check.Model;
 using YamlDotNet.RepresentationModel;
 
 namespace Klp.Check.Tests.ScaleOut;

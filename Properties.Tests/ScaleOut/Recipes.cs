@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
 using YamlDotNet.RepresentationModel;
 
 namespace Klp.Check.Tests.ScaleOut;

@@ -1,3 +1,4 @@
+
 namespace Klp.Check.Tests.ScaleOut;
 
 /// <summary>What a recipe script did: its exit code, its output, and every call of a stand-in program in order.</summary>

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Klp.Check.Conformance;
+using Klp.Check.Shards;
 using YamlDotNet.RepresentationModel;
 
 namespace Klp.Check.Tests.ScaleOut;

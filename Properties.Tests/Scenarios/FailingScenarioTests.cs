@@ -1,3 +1,4 @@
+using Klp.Check.Conformance;
 using Klp.Check.Scenarios;
 using static Klp.Check.Tests.CliRunner;
 

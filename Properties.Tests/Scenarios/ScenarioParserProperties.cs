@@ -1,7 +1,10 @@
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using FsCheck;
+using Klp.Check.Inputs;
+using Klp.Check.Properties;
 using Klp.Check.Scenarios;
+using Property = FsCheck.Property;
 
 namespace Klp.Check.Tests.Scenarios;
 
@@ -14,7 +17,7 @@ public class ScenarioParserProperties
             ScenarioParser.Parse(text, "fuzz.klp");
             return true;
         }
-        catch (ScenarioException e)
+        catch (InputException e)
         {
             return e.Diagnostics.Count > 0
                 && e.Diagnostics.All(d => d.Line >= 1 && d.Column >= 1 && d.File == "fuzz.klp" && !d.Message.StartsWith("internal error", StringComparison.Ordinal));

@@ -1,3 +1,5 @@
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Scenarios;
 
@@ -9,7 +11,7 @@ public class ScenarioParserTests
 
     private static Diagnostic Single(string text)
     {
-        var e = Assert.Throws<ScenarioException>(() => Parse(text));
+        var e = Assert.Throws<InputException>(() => Parse(text));
         return Assert.Single(e.Diagnostics);
     }
 
@@ -168,7 +170,7 @@ public class ScenarioParserTests
     [Fact]
     public void ManyErrors_AreAllReported_InFileOrder()
     {
-        var e = Assert.Throws<ScenarioException>(() => Parse("foo\nbar\npatch a colour=red\n"));
+        var e = Assert.Throws<InputException>(() => Parse("foo\nbar\npatch a colour=red\n"));
 
         Assert.Equal([1, 2, 3], e.Diagnostics.Select(d => d.Line));
     }
@@ -176,7 +178,7 @@ public class ScenarioParserTests
     [Fact]
     public void MissingFile_IsADiagnosticNotACrash()
     {
-        var e = Assert.Throws<ScenarioException>(() => ScenarioParser.ParseFile("/nonexistent/x.klp"));
+        var e = Assert.Throws<InputException>(() => ScenarioParser.ParseFile("/nonexistent/x.klp"));
 
         Assert.Contains("cannot read file", Assert.Single(e.Diagnostics).Message);
     }

@@ -1,3 +1,4 @@
+using Klp.Check.Conformance;
 using Klp.Check.Scenarios;
 
 namespace Klp.Check.Tests.Scenarios;

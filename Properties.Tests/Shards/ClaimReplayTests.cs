@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests.Shards;
 

@@ -1,7 +1,8 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using System.Text;
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
 using Klp.Check.Shards;
 
 namespace Klp.Check.Tests.Shards;

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
+using Klp.Check.Properties;
 
 namespace Klp.Check.Tests.Shards;
 

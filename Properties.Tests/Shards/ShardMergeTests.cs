@@ -1,4 +1,5 @@
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests.Shards;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Klp.Check.Commands;
+using Klp.Check.Conformance;
 
 namespace Klp.Check.Tests.Shards;
 

@@ -1,5 +1,7 @@
 using Klp.Check.Commands;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Shards;
 

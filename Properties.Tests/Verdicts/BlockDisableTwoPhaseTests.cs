@@ -1,5 +1,7 @@
-using Klp.Check.Exploration;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Tests.Verdicts;
 
@@ -10,7 +12,7 @@ public class BlockDisableTwoPhaseTests
     {
         var r = Readings.Parse(reading, out var error) ?? throw new InvalidOperationException(error);
         r = r.With(r.Options with { Granularity = Granularity.TwoPhase });
-        var result = Verification.Run(InputSource.Plans(new PlanBounds(Releases: 2)), r, [Invariants.Find(property)!], default);
+        var result = Verifier.Run(InputSource.Plans(new PlanBounds(Releases: 2)), r, [PropertyRegistry.Find(property)!], default);
         return Assert.Single(result.Verdicts);
     }
 

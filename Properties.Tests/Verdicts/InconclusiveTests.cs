@@ -1,9 +1,13 @@
 using System.Text.Json;
 using Klp.Check.Commands;
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Tests.Exploration;
+using Klp.Check.Properties;
+using Klp.Check.Tests.Comparison;
+using Klp.Check.Verdicts;
 using static Klp.Check.Tests.CliRunner;
 
 namespace Klp.Check.Tests.Verdicts;
@@ -11,7 +15,7 @@ namespace Klp.Check.Tests.Verdicts;
 public class InconclusiveTests
 {
     private static readonly Lazy<ReadingResult> cappedReplaceSet = new(() =>
-        Verification.Run(InputSource.Plans(InputOptions.DefaultPlans), Readings.Find("replace-set")!, Invariants.All, new ExploreLimits(MaxStates: 100)));
+        Verifier.Run(InputSource.Plans(InputOptions.DefaultPlans), Readings.Find("replace-set")!, PropertyRegistry.All, new ExploreLimits(MaxStates: 100)));
 
     // The way out of `load cum1; load hot1; load hot2; load cust1` (four disables to the empty
     // kernel) lies beyond 100 states: that is no violation of recoverable.
@@ -20,21 +24,21 @@ public class InconclusiveTests
     {
         var capped = cappedReplaceSet.Value;
 
-        var recoverable = capped.Verdicts.Single(v => v.Invariant.Id == "recoverable");
+        var recoverable = capped.Verdicts.Single(v => v.Property.Id == "recoverable");
         Assert.Equal(VerdictKind.Inconclusive, recoverable.Kind);
         Assert.Equal("state cap 100", recoverable.Cap);
         Assert.True(recoverable.FrontierStates > 0);
         Assert.Null(recoverable.Trace);
-        foreach (var v in capped.Verdicts.Where(v => v.Invariant.Kind != PropertyKind.Safety && v.Kind == VerdictKind.Violated))
-            Assert.Equal(VerdictKind.Violated, DefaultComparison.Cell("replace-set", v.Invariant.Id).Kind);
+        foreach (var v in capped.Verdicts.Where(v => !v.Property.IsSafety && v.Kind == VerdictKind.Violated))
+            Assert.Equal(VerdictKind.Violated, DefaultComparison.Cell("replace-set", v.Property.Id).Kind);
     }
 
     [Fact]
     public void CappedRun_ViolationsFoundBeforeTheCap_StayViolations()
     {
         var flat = Readings.Find("flat")!;
-        var capped = Verification.Run(InputSource.Plans(InputOptions.DefaultPlans), flat,
-            [Invariants.Find("no-silent-revert")!, Invariants.Find("recoverable")!], new ExploreLimits(MaxStates: 100));
+        var capped = Verifier.Run(InputSource.Plans(InputOptions.DefaultPlans), flat,
+            [PropertyRegistry.Find("no-silent-revert")!, PropertyRegistry.Find("recoverable")!], new ExploreLimits(MaxStates: 100));
 
         Assert.All(capped.Verdicts, v => Assert.Equal(VerdictKind.Violated, v.Kind));
         Assert.NotEmpty(capped.Coverage.Cut);
@@ -44,8 +48,8 @@ public class InconclusiveTests
     public void Witness_NotReachedBeforeADepthCap_IsInconclusiveNotViolated()
     {
         // An older cumulative replaces a newer one no earlier than the second operation.
-        var result = Verification.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.Find("flat")!,
-            [Invariants.Find("downgrade-succeeds")!], new ExploreLimits(MaxDepth: 1));
+        var result = Verifier.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.Find("flat")!,
+            [PropertyRegistry.Find("downgrade-succeeds")!], new ExploreLimits(MaxDepth: 1));
 
         Assert.Equal("inconclusive", result.Verdicts[0].Word);
         Assert.Equal("depth cap 1", result.Verdicts[0].Cap);
@@ -83,11 +87,21 @@ public class InconclusiveTests
         Assert.Contains("explorations cut by a cap (state cap 100)", output);
     }
 
-    private static Verdict Cell(VerdictKind kind, string? cap = null) =>
-        new(Invariants.Find("no-shared-function")!, Readings.Upstream, kind, "", null, null, null) { Cap = cap };
+    private static Verdict Cell(VerdictKind kind, string? cap = null)
+    {
+        var p = PropertyRegistry.Find("no-shared-function")!;
+        var v = kind switch
+        {
+            VerdictKind.Holds => Verdict.Holds(p, Readings.Upstream, ""),
+            VerdictKind.Violated => Verdict.Violated(p, Readings.Upstream, ""),
+            VerdictKind.NotApplicable => Verdict.NotApplicable(p, Readings.Upstream, ""),
+            _ => Verdict.Inconclusive(p, Readings.Upstream, ""),
+        };
+        return v with { Cap = cap };
+    }
 
     // A sweep cell of upstream's no-shared-function with one verdict per step.
-    private static SweepCell Steps(params Verdict[] verdicts) => new(Readings.Upstream, verdicts[0].Invariant, verdicts);
+    private static SweepCell Steps(params Verdict[] verdicts) => new(Readings.Upstream, verdicts[0].Property, verdicts);
 
     [Fact]
     public void SweepCell_InconclusiveAtTheLargestBound_IsNotDecidedNeverSettled()

@@ -1,7 +1,10 @@
 using Klp.Check.Comparison;
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
-using Klp.Check.Output;
+using Klp.Check.Properties;
+using Klp.Check.Reports;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Tests.Verdicts;
 
@@ -12,7 +15,7 @@ public class InterruptionTests
     {
         using var cts = new CancellationTokenSource();
 
-        var result = Comparer.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.All, Invariants.All, default, [],
+        var result = Comparer.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.All, PropertyRegistry.All, default, [],
             cancel: cts.Token, progress: p => { if (p.StartsWith("reading 2/", StringComparison.Ordinal)) cts.Cancel(); });
 
         Assert.False(result.Complete);
@@ -30,10 +33,10 @@ public class InterruptionTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        var result = Verification.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.Find("upstream")!, Invariants.All, default, cancel: cts.Token);
+        var result = Verifier.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.Find("upstream")!, PropertyRegistry.All, default, cancel: cts.Token);
 
         Assert.False(result.Complete);
-        Assert.Equal(["one-per-set", "block-disable-kept", "no-lost-fix"], result.Finished.Select(v => v.Invariant.Id));
+        Assert.Equal(["one-per-set", "block-disable-kept", "no-lost-fix"], result.Finished.Select(v => v.Property.Id));
     }
 
     [Fact]
@@ -42,7 +45,7 @@ public class InterruptionTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        var result = RandomExploration.Run(Generators.Catalogs(2, 3), Readings.Find("flat")!, Invariants.All, 50, 10, 7, cts.Token);
+        var result = RandomExploration.Run(Generators.Catalogs(2, 3), Readings.Find("flat")!, PropertyRegistry.All, 50, 10, 7, cts.Token);
 
         Assert.True(result.Interrupted);
         Assert.Equal(0, result.Checked);

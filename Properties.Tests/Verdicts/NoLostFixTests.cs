@@ -1,5 +1,8 @@
-using Klp.Check.Exploration;
+using Klp.Check.Conformance;
+using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
 
 namespace Klp.Check.Tests.Verdicts;
 
@@ -10,7 +13,7 @@ public class NoLostFixTests
     {
         var r = Readings.Parse(reading, out var error) ?? throw new InvalidOperationException(error);
         r = r.With(r.Options with { Granularity = Granularity.TwoPhase });
-        var result = Verification.Run(InputSource.Plans(new PlanBounds(Releases: 3)), r, [Invariants.Find("no-lost-fix")!], default);
+        var result = Verifier.Run(InputSource.Plans(new PlanBounds(Releases: 3)), r, [PropertyRegistry.Find("no-lost-fix")!], default);
         return Assert.Single(result.Verdicts);
     }
 
@@ -45,7 +48,7 @@ public class NoLostFixTests
     [Fact]
     public void AtomicMode_HasNoTransitionToLoseAFixIn()
     {
-        var result = Verification.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.Positional, [Invariants.Find("no-lost-fix")!], default);
+        var result = Verifier.Run(InputSource.Plans(new PlanBounds(Releases: 2)), Readings.Positional, [PropertyRegistry.Find("no-lost-fix")!], default);
 
         Assert.Equal(VerdictKind.NotApplicable, Assert.Single(result.Verdicts).Kind);
     }

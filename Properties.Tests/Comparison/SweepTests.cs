@@ -1,0 +1,101 @@
+using Klp.Check.Comparison;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Verdicts;
+
+namespace Klp.Check.Tests.Comparison;
+
+public class SweepTests
+{
+    private static readonly BoundsSpace defaults = BoundsSpace.Of(new PlanBounds());
+
+    private static SweepStep Step(int releases, double seconds)
+    {
+        var at = defaults.With("releases", releases);
+        var result = new ComparisonResult(at.Source(), [], [], [], true, TimeSpan.Zero);
+        return new SweepStep(new SweepPoint($"releases={releases}", at), result, TimeSpan.FromSeconds(seconds), false);
+    }
+
+    [Fact]
+    public void DimensionsOf_TwoRanges_OneKeyAtATimeAtTheBaseThenBothTogether()
+    {
+        var dimensions = SweepDimension.Of(defaults, [new SweepRange("releases", 1, 3), new SweepRange("hotfixes", 0, 1)]);
+
+        Assert.Equal(["releases", "hotfixes", "all"], dimensions.Select(d => d.Name));
+        Assert.Equal(["releases=1", "releases=2", "releases=3"], dimensions[0].Points.Select(p => p.Label));
+        Assert.All(dimensions[0].Points, p => Assert.Equal(2, p.Bounds.Value("hotfixes")));
+        Assert.All(dimensions[1].Points, p => Assert.Equal(4, p.Bounds.Value("releases")));
+        // The shorter range stays at its last value once exhausted.
+        Assert.Equal(["releases=1,hotfixes=0", "releases=2,hotfixes=1", "releases=3,hotfixes=1"], dimensions[2].Points.Select(p => p.Label));
+    }
+
+    [Fact]
+    public void DefaultRange_FromTheSmallestValueToOnePastTheBase_CappedAtTheLargest()
+    {
+        Assert.Equal(new SweepRange("releases", 1, 5), SweepRange.Default(PlanBounds.Keys[0], defaults));
+        Assert.Equal(new SweepRange("customers", 0, 2), SweepRange.Default(PlanBounds.Keys[1], defaults));
+        Assert.Equal(new SweepRange("releases", 1, 8), SweepRange.Default(PlanBounds.Keys[0], defaults.With("releases", 8)));
+    }
+
+    [Fact]
+    public void Extrapolate_TwoSteps_LastCostPerInputTimesItsGrowthTimesTheNextInputs()
+    {
+        // releases=1 has 5 inputs and releases=2 has 38: 1 s, then 2 s per input.
+        var steps = new[] { Step(1, 5), Step(2, 76) };
+        var next = defaults.With("releases", 3);
+
+        var estimate = SweepBudget.Extrapolate(new SweepEstimateInput(steps, steps[1], new SweepPoint("releases=3", next), 257));
+
+        Assert.Equal(2.0 * 2.0 * 257, estimate!.Value, 6);
+    }
+
+    [Fact]
+    public void Extrapolate_NoStepYet_KnowsNothing() =>
+        Assert.Null(SweepBudget.Extrapolate(new SweepEstimateInput([], null, new SweepPoint("releases=1", defaults.With("releases", 1)), 5)));
+
+    [Fact]
+    public void Run_EstimatorSaysTheThirdStepPassesTheBudget_StopsTheDimensionBeforeIt()
+    {
+        var dimensions = SweepDimension.Of(defaults, [new SweepRange("releases", 1, 4)]);
+        var budget = new SweepBudget(1_000, e => e.Next.Bounds.Value("releases") >= 3 ? 10_000 : 0);
+
+        var result = Sweeper.Run(defaults, dimensions, [Readings.Upstream], [PropertyRegistry.Find("no-shared-function")!], new ExploreLimits(), budget);
+
+        var d = Assert.Single(result.Dimensions);
+        Assert.Equal(["releases=1", "releases=2"], d.Steps.Select(s => s.Point.Label));
+        Assert.Equal("releases=3", d.Stopped!.Before.Label);
+        Assert.Equal(10_000, d.Stopped.Estimate);
+        Assert.True(result.Complete);
+    }
+
+    [Fact]
+    public void Run_CancelledAfterTheFirstStep_KeepsItAndNamesTheStepLost()
+    {
+        using var cts = new CancellationTokenSource();
+        var dimensions = SweepDimension.Of(defaults, [new SweepRange("releases", 1, 3)]);
+
+        var result = Sweeper.Run(defaults, dimensions, [Readings.Upstream], [PropertyRegistry.Find("no-shared-function")!], new ExploreLimits(),
+            cancel: cts.Token, stepDone: _ => cts.Cancel());
+
+        Assert.False(result.Complete);
+        Assert.Equal("releases=2", result.Interrupted!.Label);
+        Assert.Equal(["releases=1"], Assert.Single(result.Dimensions).Steps.Select(s => s.Point.Label));
+        Assert.Contains("interrupted during releases=2, the finished steps are kept", Klp.Check.Reports.SweepReport.Closing(result));
+    }
+
+    [Fact]
+    public void Cell_VerdictFlipsBack_SinceIsTheStartOfTheLastRun()
+    {
+        var holds = Verdict.Holds(PropertyRegistry.Find("one-per-set")!, Readings.Upstream, "");
+        var violated = Verdict.Violated(holds.Property, Readings.Upstream, "");
+        var cell = new SweepCell(Readings.Upstream, holds.Property, [holds, violated, holds, holds]);
+
+        Assert.Equal(2, cell.Since);
+        Assert.True(cell.Settled);
+        Assert.False(cell.Unchanged);
+        Assert.Equal([("holds", 0, 0), ("violated", 1, 1), ("holds", 2, 3)], cell.Runs());
+    }
+}

@@ -1,0 +1,83 @@
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Model;
+
+namespace Klp.Check.Tests.Engine;
+
+public class ChunkedListTests
+{
+    [Fact]
+    public void ChunkedList_PastSeveralChunks_ReadsEveryElementBack()
+    {
+        var list = new ChunkedList<long>();
+        var n = 3 * ChunkedList<long>.ChunkLength + 17;
+        for (var i = 0; i < n; i++) list.Add(i * 3L);
+
+        Assert.Equal(n, list.Count);
+        for (var i = 0; i < n; i += 997) Assert.Equal(i * 3L, list[i]);
+        Assert.Equal((n - 1) * 3L, list[^1]);
+        Assert.Equal(Enumerable.Range(0, n).Select(i => i * 3L), list);
+    }
+
+    [Fact]
+    public void ChunkedList_ClearedAndRefilled_HoldsOnlyTheNewElements()
+    {
+        var list = new ChunkedList<string>();
+        for (var i = 0; i < ChunkedList<string>.ChunkLength + 1000; i++) list.Add("old" + i);
+
+        list.Clear();
+        list.Add("a");
+        list.Add("b");
+
+        Assert.Equal(["a", "b"], list);
+        Assert.Throws<ArgumentOutOfRangeException>(() => list[2]);
+    }
+
+    // Chunks of 84-byte states are above the size that asks for huge pages; both paths must
+    // give a zeroed array of the length asked for, and one the GC does not move.
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(65536)]
+    public void LargePages_Allocate_GivesAZeroedArrayOfTheLengthAsked(int length)
+    {
+        var states = LargePages.Allocate<KernelState>(length);
+        var words = LargePages.Allocate<ulong>(length * 11);
+
+        Assert.Equal(length, states.Length);
+        Assert.Equal(length * 11, words.Length);
+        Assert.All(states, s => Assert.True(s.Same(KernelState.Empty)));
+        Assert.All(words, w => Assert.Equal(0UL, w));
+        words[^1] = 7;
+        Assert.Equal(7UL, words[^1]);
+    }
+
+    // A full chunk's elements start past a 2 MB boundary of a larger array; the first chunk
+    // grows by doubling until it becomes one. Every element must come back, across the switch
+    // from the growing chunk to full ones, and the slack must keep them inside the array.
+    [Fact]
+    public void ChunkedList_OfStates_PastTheGrowingChunk_ReadsEveryStateBack()
+    {
+        var list = new ChunkedList<KernelState>();
+        var n = 2 * ChunkedList<KernelState>.ChunkLength + 5;
+        for (var i = 0; i < n; i++)
+        {
+            list.Add(KernelState.Of([], (ulong)i, (ulong)(n - i)));
+        }
+
+        Assert.Equal(n, list.Count);
+        for (var i = 0; i < n; i++)
+            Assert.True(list[i].Loaded == (ulong)i && list[i].Pinned == (ulong)(n - i), $"element {i}");
+    }
+
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(65536)]
+    [InlineData(1 << 20)]
+    public void LargePages_AllocateAligned_HoldsTheLengthAskedFromItsStart(int length)
+    {
+        var states = LargePages.AllocateAligned<KernelState>(length, out var start);
+
+        Assert.InRange(start, 0, states.Length - length);
+        states[start + length - 1] = KernelState.Empty;
+    }
+}

@@ -1,0 +1,95 @@
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using FsCheck;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
+using Klp.Check.Properties;
+using Property = FsCheck.Property;
+
+namespace Klp.Check.Tests.Engine;
+
+/// <summary>
+/// The explorer (prefetching, pipelined, reusing its table and lists) builds exactly the graph
+/// of a plain breadth-first search over <see cref="Kernel.Step"/> with a dictionary of states.
+/// </summary>
+[Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 100)]
+public class ExplorerAgreementProperties
+{
+    // One explorer for every generated input, recycling each graph, as the verifier uses it.
+    private readonly Explorer explorer = new();
+
+    private sealed record Graph(
+        List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,
+        List<(int From, int To, int Op, ulong Affected)> Edges, long[] Refused, long[] Accepted, long Transitions, bool Cut);
+
+    // The obviously correct search: a queue in insertion order, a dictionary, Step, no tricks.
+    private static Graph Reference(Catalog catalog, Reading reading, int cap)
+    {
+        var alphabet = Alphabet.For(catalog, reading.Options.Granularity);
+        var g = new Graph([KernelState.Empty], [-1], [-1], [0], [], new long[Enum.GetValues<Reason>().Length], new long[alphabet.Length], 0, false);
+        var ids = new Dictionary<KernelState, int> { [KernelState.Empty] = 0 };
+        var transitions = 0L;
+        var cut = false;
+        for (var s = 0; s < g.States.Count; s++)
+            for (var a = 0; a < alphabet.Length; a++)
+            {
+                var o = Kernel.Step(catalog, reading, g.States[s], alphabet[a]);
+                transitions++;
+                if (!o.Accepted)
+                {
+                    g.Refused[(int)o.Reason]++;
+                    continue;
+                }
+                g.Accepted[a]++;
+                if (!ids.TryGetValue(o.State, out var id))
+                {
+                    if (g.States.Count >= cap)
+                    {
+                        cut = true;
+                        continue;
+                    }
+                    id = g.States.Count;
+                    ids[o.State] = id;
+                    g.States.Add(o.State);
+                    g.Parent.Add(s);
+                    g.ParentOp.Add(a);
+                    g.Depth.Add(g.Depth[s] + 1);
+                }
+                g.Edges.Add((s, id, a, o.Affected));
+            }
+        return g with { Transitions = transitions, Cut = cut };
+    }
+
+    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints)
+    {
+        var expected = Reference(catalog, reading, cap);
+        var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints));
+        var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp], [.. g.Depth],
+            [.. g.Edges.Select(e => (e.From, e.To, e.Op, e.Affected))], g.RefusedByReason, g.AcceptedCount, g.Transitions, g.CutBy is not null);
+        explorer.Recycle(g);
+        var differences = new List<string>();
+        if (!expected.States.SequenceEqual(actual.States)) differences.Add($"states {expected.States.Count} vs {actual.States.Count}");
+        if (!expected.Parent.SequenceEqual(actual.Parent)) differences.Add("parents");
+        if (!expected.ParentOp.SequenceEqual(actual.ParentOp)) differences.Add("parent operations");
+        if (!expected.Depth.SequenceEqual(actual.Depth)) differences.Add("depths");
+        if (!expected.Edges.SequenceEqual(actual.Edges)) differences.Add($"edges {expected.Edges.Count} vs {actual.Edges.Count}");
+        if (!expected.Refused.SequenceEqual(actual.Refused)) differences.Add("refusal counts");
+        if (!expected.Accepted.SequenceEqual(actual.Accepted)) differences.Add("acceptance counts");
+        if (expected.Transitions != actual.Transitions) differences.Add($"transitions {expected.Transitions} vs {actual.Transitions}");
+        if (expected.Cut != actual.Cut) differences.Add($"cut {expected.Cut} vs {actual.Cut}");
+        return (differences.Count == 0).Label($"{expected.States.Count} states; differ in: {string.Join(", ", differences)}");
+    }
+
+    [Property]
+    public Property Explorer_OnGeneratedCatalogs_BuildsTheReferenceGraph(Trace run) =>
+        Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: false);
+
+    [Property]
+    public Property Explorer_WithFingerprints_BuildsTheReferenceGraph(Trace run) =>
+        Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: true);
+
+    [Property]
+    public Property Explorer_CutByAStateCap_BuildsTheReferenceGraphUpToIt(Trace run, PositiveInt cap) =>
+        Agrees(run.Catalog, run.Reading, cap: 1 + cap.Get % 300, fingerprints: false);
+}

@@ -1,0 +1,300 @@
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Scenarios;
+
+namespace Klp.Check.Tests.Engine;
+
+public class ExplorerTests
+{
+    private static Catalog Timeline() => Catalog("scenarios/thread/petr-timeline-tuesday-set3.klp");
+
+    private static Catalog Catalog(string file) => ScenarioParser.ParseFile(RepositoryFiles.Full(file)).Catalog;
+
+    // Pinned: a changed count must be explained in its commit. test-livepatch-3 under upstream,
+    // atomic, counts by hand: 32 orders of Patches (any order of the three stacking patches,
+    // optionally after the replace patch) times the subsets of other loaded modules = 114.
+    [Theory]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "upstream", "atomic", 4256)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "replace-set", "atomic", 112)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "positional", "atomic", 2432)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "flat", "atomic", 2432)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "set", "atomic", 2432)]
+    [InlineData("scenarios/thread/petr-timeline-tuesday-set3.klp", "flat-dynamic", "atomic", 2432)]
+    [InlineData("scenarios/kernel/test-livepatch-3.klp", "upstream", "atomic", 114)]
+    // 1218 before force of a replace patch pinned every other patch (klp_force_transition):
+    // after a reversed disable of the replace patch, the stacking patches loaded after it are
+    // pinned in any subset, so more (pinned, Patches) pairs are reachable.
+    [InlineData("scenarios/kernel/test-livepatch-3.klp", "upstream", "two-phase", 3090)]
+    [InlineData("scenarios/kernel/test-livepatch-3.klp", "positional", "two-phase", 621)]
+    [InlineData("scenarios/thread/joe-dynamic-allocation.klp", "flat-dynamic", "atomic", 792)]
+    [InlineData("scenarios/thread/joe-dynamic-allocation.klp", "set", "two-phase", 23679)]
+    public void ShippedCatalog_ExploredExhaustively_HasPinnedStateCount(string file, string reading, string mode, int states)
+    {
+        var r = Readings.Find(reading)!;
+        r = r.With(r.Options with { Granularity = mode == "atomic" ? Granularity.Atomic : Granularity.TwoPhase });
+
+        var g = new Explorer().Explore(Catalog(file), r);
+
+        Assert.Null(g.CutBy);
+        Assert.Equal(states, g.States.Count);
+    }
+
+    [Fact]
+    public void Explore_StatesAreDistinctAndEachParentPathLeadsToIt()
+    {
+        var catalog = Timeline();
+        var g = new Explorer().Explore(catalog, Readings.Flat);
+
+        Assert.Equal(g.States.Count, g.States.Distinct().Count());
+        for (var s = 0; s < g.States.Count; s += 7)
+        {
+            var path = g.PathTo(s);
+            Assert.Equal(g.Depth[s], path.Count);
+            Assert.Equal(g.States[s], new Trace(catalog, Readings.Flat, path).End());
+        }
+    }
+
+    [Fact]
+    public void Explore_WithStateCap_SaysItWasCut()
+    {
+        var g = new Explorer().Explore(Timeline(), Readings.Upstream, new ExploreLimits(MaxStates: 50));
+
+        Assert.Equal(50, g.States.Count);
+        Assert.Equal("state cap 50", g.CutBy);
+    }
+
+    [Fact]
+    public void Explore_WithFingerprints_FindsTheSameStatesAndReportsACollisionBound()
+    {
+        var exact = new Explorer().Explore(Timeline(), Readings.Set);
+        var hashed = new Explorer().Explore(Timeline(), Readings.Set, new ExploreLimits(Fingerprints: true));
+
+        Assert.Equal(exact.States, hashed.States);
+        Assert.InRange(hashed.CollisionProbability, double.Epsilon, 1e-6);
+        Assert.Equal(0, exact.CollisionProbability);
+    }
+
+    [Fact]
+    public void Explore_AtomicMode_NeverEnablesCompleteReverseOrForce()
+    {
+        var g = new Explorer().Explore(Timeline(), Readings.Positional);
+
+        Assert.DoesNotContain(g.Alphabet, op => op.Kind is OpKind.Complete or OpKind.Reverse or OpKind.Force);
+        Assert.True(g.RefusedByReason[(int)Reason.ModuleLoaded] > 0);
+    }
+}
+
+internal static class Graphs
+{
+    // N hotfixes with a set and a function each: nothing conflicts, so the graph grows fast.
+    public static Catalog Stacking(int n) => new(Enumerable.Range(1, n).Select(i => new Patch(
+        $"p{i}", Origin.Vendor, PatchKind.Hotfix, i, [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
+
+    public static void AssertSame(StateGraph expected, StateGraph actual)
+    {
+        Assert.Equal(expected.States, actual.States);
+        Assert.Equal(expected.Parent, actual.Parent);
+        Assert.Equal(expected.ParentOp, actual.ParentOp);
+        Assert.Equal(expected.Depth, actual.Depth);
+        Assert.Equal(expected.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)), actual.Edges.Select(e => (e.From, e.To, e.Op, e.Affected)));
+        Assert.Equal(expected.RefusedByReason, actual.RefusedByReason);
+        Assert.Equal(expected.AcceptedCount, actual.AcceptedCount);
+        Assert.Equal(expected.Transitions, actual.Transitions);
+    }
+}
+
+public class ExplorerReuseTests
+{
+    [Fact]
+    public void OneExplorer_RecyclingEachGraph_GivesWhatFreshExplorersGive()
+    {
+        // Large, small, large again: the table is grown, then only partly used, then grown
+        // again over what the small catalog left in it; the lists shrink and grow the same way.
+        var catalogs = new[] { Graphs.Stacking(6), Graphs.Stacking(2), Graphs.Stacking(5), Graphs.Stacking(1), Graphs.Stacking(6) };
+        var explorer = new Explorer();
+        foreach (var reading in new[] { Readings.Upstream, Readings.Flat })
+            foreach (var catalog in catalogs)
+            {
+                var reused = explorer.Explore(catalog, reading);
+                Graphs.AssertSame(new Explorer().Explore(catalog, reading), reused);
+                explorer.Recycle(reused);
+                Assert.Empty(reused.States);
+                Assert.Empty(reused.Edges);
+            }
+    }
+
+    [Fact]
+    public void OneExplorer_WithoutRecycling_LeavesEarlierGraphsIntact()
+    {
+        var explorer = new Explorer();
+        var first = explorer.Explore(Graphs.Stacking(4), Readings.Set);
+        var copy = first.States.ToList();
+
+        explorer.Explore(Graphs.Stacking(5), Readings.Set);
+
+        Assert.Equal(copy, first.States);
+    }
+}
+
+public class ParallelExplorerTests
+{
+    // Levels of this many states or more are expanded in parallel: far below the widest levels
+    // of the catalog below, so that every share of a level holds many states.
+    private const int Threshold = 64;
+
+    private static Explorer Parallel() => new() { ParallelLevel = Threshold };
+
+    private static int WidestLevel(StateGraph g) => g.Depth.GroupBy(d => d).Max(l => l.Count());
+
+    [Theory]
+    [InlineData("upstream")]
+    [InlineData("positional")]
+    public void ParallelLevels_GiveExactlyTheSequentialGraph(string reading)
+    {
+        var catalog = Graphs.Stacking(6);
+        var r = Readings.Find(reading)!;
+
+        var sequential = new Explorer().Explore(catalog, r, threads: 1);
+        var parallel = Parallel().Explore(catalog, r, threads: 4);
+
+        Assert.True(WidestLevel(sequential) > 16 * Threshold, $"widest level {WidestLevel(sequential)}");
+        Graphs.AssertSame(sequential, parallel);
+    }
+
+    [Theory]
+    [InlineData(3000, false)]
+    [InlineData(5000, false)]
+    [InlineData(5000, true)]
+    public void ParallelLevels_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap, bool fingerprints)
+    {
+        var catalog = Graphs.Stacking(6);
+        var limits = new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints);
+
+        var sequential = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 1);
+        var parallel = Parallel().Explore(catalog, Readings.Upstream, limits, threads: 4);
+
+        Assert.Equal(cap, sequential.States.Count);
+        Graphs.AssertSame(sequential, parallel);
+        Assert.Equal($"state cap {cap}", parallel.CutBy);
+        Assert.NotEmpty(parallel.Frontier);
+        Assert.Equal(sequential.Frontier, parallel.Frontier);
+    }
+
+    [Fact]
+    public void OneExplorer_ParallelThenSequentialThenParallel_GivesFreshExplorersGraphs()
+    {
+        // The shares' lists and tables are reused from level to level and dropped after each
+        // exploration; a second exploration must not see the first one's successors.
+        var explorer = Parallel();
+        foreach (var (catalog, threads) in new[] { (Graphs.Stacking(6), 4), (Graphs.Stacking(5), 1), (Graphs.Stacking(5), 2), (Graphs.Stacking(6), 4) })
+            Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Upstream), explorer.Explore(catalog, Readings.Upstream, threads: threads));
+    }
+}
+
+public class RefusalCheckTests
+{
+    [Fact]
+    public void RefusalThatChangedTheState_IsReportedWithItsTrace()
+    {
+        var catalog = new Catalog([new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "f", 0)], [], false, [1u])]);
+        var check = PropertyRegistry.Find("refusal-is-atomic")!.Begin(catalog, Readings.Flat);
+        var g = StateGraph.FromTrace(new Trace(catalog, Readings.Flat, [Operation.Load(0), Operation.Load(0)]), check);
+        Assert.False(check.Finish(new GraphFacts(g)).Found);
+
+        // As if the refused second load had written to the state.
+        check.OnRefusal(g, 1, 0, g.States[1], KernelState.Empty);
+        var finding = check.Finish(new GraphFacts(g));
+
+        Assert.True(finding.Found);
+        Assert.Equal([Operation.Load(0), Operation.Load(0)], finding.Trace);
+        Assert.Equal("refused load a changed the state", finding.Message);
+    }
+
+    private sealed class EveryRefusal : PropertyCheck
+    {
+        public override CheckEvents Events => CheckEvents.Refusals;
+
+        public override CatalogFinding Finish(GraphFacts facts) => CatalogFinding.Nothing;
+    }
+
+    [Fact]
+    public void PropertyChecks_OnlyChangingRefusalsWanted_LetTheSearchSkipTheOthers()
+    {
+        var catalog = ScenarioParser.ParseFile(RepositoryFiles.Full("scenarios/thread/petr-timeline-tuesday-set3.klp")).Catalog;
+        var atomic = PropertyRegistry.Find("refusal-is-atomic")!.Begin(catalog, Readings.Flat);
+
+        Assert.False(new PropertyChecks([atomic], catalog, Readings.Flat).SeesUnchangedRefusals);
+        Assert.True(new PropertyChecks([atomic, new EveryRefusal()], catalog, Readings.Flat).SeesUnchangedRefusals);
+        Assert.True(new ExplorationVisitorDefaults().SeesUnchangedRefusals);
+    }
+
+    private sealed class RefusalCounter(bool all) : ExplorationVisitor
+    {
+        public long Seen;
+
+        public override bool SeesUnchangedRefusals => all;
+
+        public override void OnRefusal(StateGraph graph, int state, int op, in KernelState before, in KernelState after) => Seen++;
+    }
+
+    [Fact]
+    public void Explore_VisitorWantingOnlyChangingRefusals_IsToldNoneOfTheUnchangedOnes()
+    {
+        var catalog = ScenarioParser.ParseFile(RepositoryFiles.Full("scenarios/thread/petr-timeline-tuesday-set3.klp")).Catalog;
+        var every = new RefusalCounter(all: true);
+        var changing = new RefusalCounter(all: false);
+
+        var g = new Explorer().Explore(catalog, Readings.Positional, visitor: every);
+        new Explorer().Explore(catalog, Readings.Positional, visitor: changing);
+
+        Assert.Equal(g.RefusedByReason.Sum(), every.Seen);
+        Assert.True(every.Seen > 0);
+        Assert.Equal(0, changing.Seen);
+    }
+
+    [Fact]
+    public void FromTrace_LastNewStateShallowerThanAnEarlierOne_MaxDepthIsTheDeepest()
+    {
+        Patch Hotfix(string name, int release) =>
+            new(name, Origin.Vendor, PatchKind.Hotfix, release, [new FunctionId(FunctionId.Vmlinux, name + "_fn", 0)], [], false, Patch.DefaultSets);
+        var catalog = new Catalog([Hotfix("a", 0), Hotfix("b", 1)]);
+
+        // load a; load b; disable b reach depths 1, 2, 3; unload b returns to {a} (depth 1),
+        // and disable a then reaches a new state at depth 2, the last one added.
+        var g = StateGraph.FromTrace(new Trace(catalog, Readings.Upstream,
+            [Operation.Load(0), Operation.Load(1), Operation.Disable(1), Operation.Unload(1), Operation.Disable(0)]));
+
+        Assert.Equal(5, g.States.Count);
+        Assert.Equal(2, g.Depth[^1]);
+        Assert.Equal(3, g.MaxDepth);
+    }
+
+    private sealed class ExplorationVisitorDefaults : ExplorationVisitor;
+}
+
+public class EdgePackingTests
+{
+    // A transition is one packed int (target above the operation's bits) while the targets fit;
+    // the first that does not splits them all into targets and operations. With 40,000
+    // operations (16 bits) a target from 65,536 on does not fit.
+    [Fact]
+    public void AddEdge_TargetPastWhatPackingHolds_EveryTransitionReadsBackTheSame()
+    {
+        var catalog = new Catalog([new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "f", 0)], [], false, [1u])]);
+        var g = new StateGraph(catalog, Readings.Flat, new Operation[40000]);
+        (int From, int To, int Op)[] edges = [(0, 5, 7), (0, 65535, 39999), (1, 3, 0), (2, 65536, 12345), (2, 9, 39999), (4, int.MaxValue, 1)];
+
+        var before = new List<(int, int)>();
+        foreach (var (from, to, op) in edges)
+        {
+            g.AddEdge(from, to, op);
+            if (before.Count < 3) before.Add((g.TargetOf(g.EdgeCount - 1), g.OpOf(g.EdgeCount - 1)));
+        }
+
+        Assert.Equal(edges.Take(3).Select(e => (e.To, e.Op)), before);
+        Assert.Equal(edges.Select(e => (e.To, e.Op)), Enumerable.Range(0, g.EdgeCount).Select(e => (g.TargetOf(e), g.OpOf(e))));
+        Assert.Equal([0, 2, 3, 5, 5], Enumerable.Range(0, 5).Select(g.FirstEdge));
+    }
+}

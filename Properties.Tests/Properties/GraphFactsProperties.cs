@@ -1,0 +1,48 @@
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using FsCheck;
+using Klp.Check.Conformance;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
+using Klp.Check.Properties;
+using Klp.Check.Tests.Engine;
+using Property = FsCheck.Property;
+
+namespace Klp.Check.Tests.Properties;
+
+/// <summary>The facts the liveness properties share, computed from what the search recorded, equal those computed from the graph alone.</summary>
+[Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 100)]
+public class GraphFactsProperties
+{
+    // The loads that replaced a customer patch are recorded while searching; without the record
+    // the facts apply each load again. Both must give the same atomic-install facts.
+    [Property]
+    public Property CustomerLoadsRecordedDuringTheSearch_GiveTheFactsOfAppliedLoads(Trace run, bool twoPhase)
+    {
+        var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
+        var checks = PropertyRegistry.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
+        var visitor = new PropertyChecks(checks, run.Catalog, reading);
+        var g = new Explorer().Explore(run.Catalog, reading, new ExploreLimits(MaxStates: 20_000), visitor: visitor);
+        var recorded = visitor.CustomerLoads(g);
+        if (recorded is null) return false.Label("the visitor did not see the search");
+        var withRecord = new GraphFacts(g, recorded);
+        var applied = new GraphFacts(g);
+        return (withRecord.EnabledAhead(restricted: true).SequenceEqual(applied.EnabledAhead(restricted: true))
+                && withRecord.ReachesFrontier(restricted: true).SequenceEqual(applied.ReachesFrontier(restricted: true)))
+            .Label($"{g.States.Count} states, {recorded.Count} loads replaced a customer patch")
+            .Classify(recorded.Count > 0, "a load replaced a customer patch");
+    }
+
+    [Fact]
+    public void CustomerLoads_OfAnotherGraph_IsNull()
+    {
+        var catalog = Graphs.Stacking(2);
+        var visitor = new PropertyChecks([], catalog, Readings.Upstream);
+        var seen = new Explorer().Explore(catalog, Readings.Upstream, visitor: visitor);
+        var other = new Explorer().Explore(catalog, Readings.Upstream);
+
+        Assert.NotNull(visitor.CustomerLoads(seen));
+        Assert.Null(visitor.CustomerLoads(other));
+    }
+}
