@@ -82,17 +82,4 @@ public class CompareProveTests
         Assert.DoesNotContain("P, (P)", output);
         Assert.DoesNotContain(" P ", output);
     }
-
-    [Theory]
-    [InlineData("--prove 0", "--prove takes a whole number from 1 to 32, not '0'")]
-    [InlineData("--prove 3 --shard 1/2 --out x.partial", "--prove does not go with --shard")]
-    public void CompareProve_BadInput_ExitsTwoWithOneLine(string args, string message)
-    {
-        var (code, output, err) = Compare(args.Split(' '));
-
-        Assert.Equal(2, code);
-        Assert.Equal("", output);
-        Assert.Contains(message, err);
-        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-    }
 }

@@ -17,7 +17,9 @@ public class ProveCommandTests
     [InlineData("prove --reading set --functions 2", "--functions bounds raw catalogs: give --raw")]
     [InlineData("prove --reading set --solver yices", "--solver takes z3, cvc5 or both, not 'yices'")]
     [InlineData("prove --reading set --timeout 0", "--timeout takes")]
-    public void Prove_BadInput_ExitsTwoWithOneLine(string command, string message)
+    [InlineData("compare --reading set --prove 0", "--prove takes a whole number from 1 to 32, not '0'")]
+    [InlineData("compare --reading set --prove 3 --shard 1/2 --out x.partial", "--prove does not go with --shard")]
+    public void ProveOrCompareProve_BadInput_ExitsTwoWithOneLine(string command, string message)
     {
         var (code, output, err) = Run(command.Split(' '));
 
