@@ -19,6 +19,9 @@ public class ExplorerAgreementProperties
     // One explorer for every generated input, recycling each graph, as the verifier uses it.
     private readonly Explorer explorer = new();
 
+    // The same with every level expanded on two threads (the producing thread's pipeline).
+    private readonly Explorer pipelined = new() { ParallelLevel = 1 };
+
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,
         List<(int From, int To, int Op, ulong Affected)> Edges, long[] Refused, long[] Accepted, long Transitions, bool Cut);
@@ -61,10 +64,11 @@ public class ExplorerAgreementProperties
         return g with { Transitions = transitions, Cut = cut };
     }
 
-    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints)
+    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1)
     {
         var expected = Reference(catalog, reading, cap);
-        var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints));
+        var explorer = threads == 1 ? this.explorer : pipelined;
+        var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints), threads);
         var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp], [.. g.Depth],
             [.. g.Edges.Select(e => (e.From, e.To, e.Op, e.Affected))], g.RefusedByReason, g.AcceptedCount, g.Transitions, g.CutBy is not null);
         explorer.Recycle(g);
@@ -92,4 +96,16 @@ public class ExplorerAgreementProperties
     [Property]
     public Property Explorer_CutByAStateCap_BuildsTheReferenceGraphUpToIt(Trace run, PositiveInt cap) =>
         Agrees(run.Catalog, run.Reading, cap: 1 + cap.Get % 300, fingerprints: false);
+
+    [Property]
+    public Property Explorer_EveryLevelOnTwoThreads_BuildsTheReferenceGraph(Trace run) =>
+        Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: false, threads: 2);
+
+    [Property]
+    public Property Explorer_EveryLevelOnTwoThreadsWithFingerprints_BuildsTheReferenceGraph(Trace run) =>
+        Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: true, threads: 2);
+
+    [Property]
+    public Property Explorer_EveryLevelOnTwoThreadsCutByAStateCap_BuildsTheReferenceGraphUpToIt(Trace run, PositiveInt cap) =>
+        Agrees(run.Catalog, run.Reading, cap: 1 + cap.Get % 300, fingerprints: false, threads: 2);
 }
