@@ -168,6 +168,8 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
     public void Trim()
     {
         store = default;
+        // The shared view holds the slots too: a table dropped must not live on through it.
+        shared = null;
         if (size <= KeptTable) return;
         (slots, spareSlots, size) = (new ulong[MinTable], new ulong[MinTable], MinTable);
         GC.Collect();
