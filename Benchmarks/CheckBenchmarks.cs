@@ -13,7 +13,8 @@ namespace Klp.Check.Benchmarks;
 /// <see cref="FullCheck"/> is <see cref="Verifier.Run"/> on one catalog as
 /// <c>klp-check check --reading positional --catalog FILE --max-states 200000000</c> calls it;
 /// <see cref="Explore"/> is the exploration it starts with, by a new <see cref="Explorer"/> as
-/// in <c>check</c>, so both pay for fresh memory. Both lift the default cap of 1,000,000
+/// in <c>check</c>, so both pay for fresh memory; <see cref="FullCheckTwoThreads"/> is the full
+/// check with <c>--threads 2</c>. Both lift the default cap of 1,000,000
 /// states. <c>Benchmarks/spin-side-by-side.sh</c> runs SPIN on the same catalogs.
 /// positional-12 takes about 10 s of CPU time and 0.6 GB per full check.
 /// </remarks>
@@ -46,4 +47,8 @@ public class CheckBenchmarks
     /// <summary>Every property under positional: exploration, then the checks.</summary>
     [Benchmark]
     public ReadingResult FullCheck() => Verifier.Run(source, Readings.Positional, PropertyRegistry.All, limits);
+
+    /// <summary>The same with its large levels on two threads, as <c>check --threads 2</c> runs it.</summary>
+    [Benchmark]
+    public ReadingResult FullCheckTwoThreads() => Verifier.Run(source, Readings.Positional, PropertyRegistry.All, limits, threads: 2);
 }

@@ -3,8 +3,12 @@
 # Promela export searched by SPIN, klp-check's exploration alone, and klp-check's full check
 # (every property), with states, times and peak memory. Prints a Markdown table.
 #
-# Usage: Benchmarks/spin-side-by-side.sh [CATALOG...]
+# Usage: Benchmarks/spin-side-by-side.sh [--threads N[,N...]] [--runs R] [CATALOG...]
 #   default catalogs: the timeline, positional-10 and positional-12 (2,475,008 states)
+#   --threads 1,2   klp-check at each thread count, one row each (default: 1)
+#   --runs 3        three rounds, each running every catalog at every thread count and SPIN once,
+#                   interleaved, so that what a shared machine does to one round it does to all of
+#                   that round's rows (default: 1)
 #   READING=flat Benchmarks/spin-side-by-side.sh ...   another reading (default positional)
 # Needs: the .NET 10 SDK, spin, gcc and GNU time (/usr/bin/time). positional-12 needs about
 # 0.7 GB for the full check.
@@ -15,9 +19,25 @@
 # user and system time, which a shared machine disturbs less; the CPU ratio is the full
 # check's CPU time over the exploration's. Peak memory
 # is the maximum resident set size GNU time reports; bytes per state divide it by the states.
+# SPIN runs on one core. The last two columns compare with the rows of the same round: SPIN's time
+# over the full check's (by SPIN's elapsed time and klp-check's timing line, then by CPU time),
+# and the first thread count's full check over this row's (its speed-up, by the timing lines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reading=${READING:-positional}
+threads=(1)
+runs=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --threads) IFS=, read -r -a threads <<<"${2:-}"; shift 2 ;;
+    --runs) runs=${2:-}; shift 2 ;;
+    *) break ;;
+  esac
+done
+for t in "${threads[@]}"; do
+  [[ "$t" =~ ^[1-9][0-9]*$ ]] || { echo "spin-side-by-side: --threads: $t is not a thread count" >&2; exit 2; }
+done
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "spin-side-by-side: --runs: $runs is not a number of runs" >&2; exit 2; }
 if [ $# -gt 0 ]; then catalogs=("$@"); else
   catalogs=(scenarios/thread/petr-timeline-tuesday-set3.klp Benchmarks/catalogs/positional-10.klp Benchmarks/catalogs/positional-12.klp)
 fi
@@ -42,17 +62,27 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 seconds() { sed -nE 's/^klp-check: [0-9]+ states in ([0-9.]+) s.*/\1/p' "$1"; }
 states() { sed -nE 's/^klp-check: ([0-9]+) states in .*/\1/p' "$1"; }
 
-echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD)"
+echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| catalog | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| run | catalog | threads | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state | SPIN / full check (timing, CPU) | speed-up |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for run in $(seq 1 "$runs"); do
 for c in "${catalogs[@]}"; do
   name=$(basename "$c" .klp)
-  /usr/bin/time -v -o "$work/explore.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --invariant refusal-is-atomic --max-states 200000000 >/dev/null 2>"$work/explore.err" || true
-  /usr/bin/time -v -o "$work/check.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 >/dev/null 2>"$work/check.err" || true
+  rows=()
+  first=
+  for t in "${threads[@]}"; do
+    /usr/bin/time -v -o "$work/explore.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --invariant refusal-is-atomic --max-states 200000000 --threads "$t" >/dev/null 2>"$work/explore.err" || true
+    /usr/bin/time -v -o "$work/check.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 --threads "$t" >/dev/null 2>"$work/check.err" || true
+    n=$(states "$work/check.err")
+    s=$(seconds "$work/check.err")
+    first=${first:-$s}
+    kb=$(rss "$work/check.time")
+    ccpu=$(cpu "$work/check.time")
+    rows+=("$t|$ccpu|$n|$(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time"))|$s ($(wall "$work/check.time"), $(cpu "$work/check.time"))|$(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }')|$(mb "$kb")|$((kb * 1024 / n))|$s|$(awk -v a="$first" -v b="$s" 'BEGIN { printf "%.2f", a / b }')")
+  done
   # SPIN searches depth first: its stack (-m) must hold the deepest path, at most one entry per
   # state; its hash table (-w) gets about two slots per state.
-  n=$(states "$work/check.err")
   w=$(awk -v n="$n" 'BEGIN { w = 10; while (2 ^ w < 2 * n) w++; print w }')
   "${klp[@]}" export --promela --catalog "$c" --reading "$reading" --out "$work/model.pml"
   (cd "$work" && spin -a model.pml >/dev/null && gcc -O2 -DSAFETY -DNOREDUCE -DMEMLIM=16000 -o pan pan.c)
@@ -60,7 +90,11 @@ for c in "${catalogs[@]}"; do
   spin_states=$(awk '/states, stored/ { print $1 }' "$work/spin.out")
   spin_s=$(sed -nE 's/^pan: elapsed time ([0-9.e+-]+) seconds/\1/p' "$work/spin.out")
   [ "$spin_states" = "$n" ] || echo "spin-side-by-side: $c: SPIN stored $spin_states states, klp-check $n" >&2
-  kb=$(rss "$work/check.time")
   spin_kb=$(rss "$work/spin.time")
-  echo "| $name | $n | $(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time")) | $(seconds "$work/check.err") ($(wall "$work/check.time"), $(cpu "$work/check.time")) | $(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }') | $(mb "$kb") | $((kb * 1024 / n)) | $spin_states | $spin_s ($(wall "$work/spin.time"), $(cpu "$work/spin.time")) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) |"
+  spin_cpu=$(cpu "$work/spin.time")
+  for r in "${rows[@]}"; do
+    IFS='|' read -r t ccpu n explore check ratio peak per s speedup <<<"$r"
+    echo "| $run | $name | $t | $n | $explore | $check | $ratio | $peak | $per | $spin_states | $spin_s ($(wall "$work/spin.time"), $spin_cpu) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) | $(awk -v a="$spin_s" -v b="$s" -v c="$spin_cpu" -v d="$ccpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $speedup |"
+  done
+done
 done

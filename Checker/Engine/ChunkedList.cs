@@ -81,6 +81,36 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
 
     T IReadOnlyList<T>.this[int index] => this[index];
 
+    /// <summary>The elements stored so far, as a view another thread may read while this list is appended to.</summary>
+    /// <remarks>
+    /// Appending may replace the first chunk with a larger copy and the table of chunks with a
+    /// longer one; the view keeps its own table, and the arrays it points to keep the elements it
+    /// covers, which are never written again.
+    /// </remarks>
+    internal View Snapshot() => new(this);
+
+    /// <summary>The first elements of a list, as they were when <see cref="Snapshot"/> took them.</summary>
+    internal readonly struct View
+    {
+        private readonly Chunk[] chunks;
+
+        internal View(ChunkedList<T> list) => (chunks, Count) = ((Chunk[])list.chunks.Clone(), list.Count);
+
+        /// <summary>The number of elements covered.</summary>
+        public int Count { get; }
+
+        /// <summary>The element at an index, by reference.</summary>
+        public ref readonly T this[int index]
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get
+            {
+                if ((uint)index >= (uint)Count) ThrowOutOfRange(index);
+                return ref chunks[index >> Shift].At(index & Mask);
+            }
+        }
+    }
+
     /// <summary>Replaces the element at an index.</summary>
     internal void Set(int index, T value) => Unsafe.AsRef(in this[index]) = value;
 

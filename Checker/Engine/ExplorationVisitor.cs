@@ -7,9 +7,8 @@ namespace Klp.Check.Engine;
 /// Properties subscribe to a search through a visitor instead of the engine computing their
 /// facts for them (stateright's <c>CheckerVisitor</c> plays the same part). States and
 /// transitions are reported on one thread in id and edge order, after the state or edge is in
-/// the graph. Refusals are reported in state and operation order when levels are expanded on
-/// one thread; with <c>--threads N</c> a large level's refusals come from several threads at
-/// once, so a visitor that records them must be thread-safe.
+/// the graph. Refusals too are reported on that thread, in state and operation order, whatever
+/// the number of threads: the events and their order do not depend on it.
 /// </remarks>
 public abstract class ExplorationVisitor
 {

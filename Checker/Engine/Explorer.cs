@@ -11,10 +11,11 @@ namespace Klp.Check.Engine;
 /// <see cref="StateTable{TKey, TStore}"/>, so a state is stored once, and its tree, caps and
 /// frontier are the graph's. What is the explorer's own is how a level is expanded: as a
 /// pipeline that prefetches the table slots and candidate states a lookup will read
-/// (docs/performance.md). With more than one thread, each
-/// breadth-first level is expanded in parallel and merged in state and operation order. Either
-/// way ids, parents and edges are exactly those of a plain sequential search, whatever the
-/// number of threads. An explorer is not thread-safe: use one per thread.
+/// (docs/performance.md). With more than one thread, a large
+/// level is expanded on two: one applies the operations, the search's own looks the successors
+/// up and records them in state and operation order. Either way ids, parents, edges and what the
+/// visitor is told are exactly those of a plain sequential search, whatever the number of
+/// threads. An explorer is not thread-safe: use one per thread.
 /// </remarks>
 public sealed class Explorer
 {
@@ -47,7 +48,7 @@ public sealed class Explorer
         var tally = new Tally(g.RefusedByReason.Length, alphabet.Length);
         search.Run((start, end) =>
         {
-            if (threads > 1 && end - start >= ParallelLevel) ExpandParallel(g, start, end, threads);
+            if (threads > 1 && end - start >= ParallelLevel) ExpandPipelined(g, start, end, tally);
             else ExpandLevel(g, start, end, tally);
             return true;
         });
@@ -56,7 +57,6 @@ public sealed class Explorer
         g.Transitions = search.Transitions;
         g.CutBy = search.CutBy;
         search.End();
-        chunks = [];
         this.visitor = null;
         return g;
     }
@@ -88,14 +88,18 @@ public sealed class Explorer
             // copy that starts its expansion.
             if (current + 2 < levelEnd) PrefetchState(ref Unsafe.AsRef(in g.States[current + 2]));
             var previous = current - 1 >= levelStart && current - 1 < levelEnd ? ring[(current - 1) % 3] : null;
-            if (current < levelEnd) Generate(g, current, ring[current % 3], tally, previous);
+            if (current < levelEnd)
+            {
+                Generate(g, current, in g.States[current], ring[current % 3], tally, previous);
+                ring[current % 3].Depth = g.Depth[current];
+            }
             else if (previous is not null) PrefetchCandidates(g, previous, 0);
             if (current - 2 >= levelStart) AddSuccessors(g, ring[(current - 2) % 3]);
         }
     }
 
-    // What expanding states counts, kept apart from the graph so that chunks expanded in parallel
-    // count on their own; added to the graph in state order.
+    // What expanding states counts, kept apart from the graph (a pipelined level's producing
+    // thread counts into it too); added to the graph at the end.
     private sealed class Tally(int reasons, int operations)
     {
         public long Transitions;
@@ -120,6 +124,13 @@ public sealed class Explorer
         public int Count;
         public int From;
         public int Depth;
+        // The refusals the visitor is to be told of, kept by a producing thread.
+        public readonly int[] RefusedOps = new int[width];
+        public readonly KernelState[] RefusedAfter = new KernelState[width];
+        public int Refusals;
+        // Per successor, its id when a producing thread found it among the states of earlier
+        // levels; -1 when the search's thread is to look it up.
+        public readonly int[] Known = new int[width];
     }
 
     private readonly Batch[] ring = new Batch[3];
@@ -128,12 +139,12 @@ public sealed class Explorer
     // table slots prefetched, and the counts to the tally. Reads the graph and the table only.
     // The previous state's candidates are prefetched one per operation applied, in between, so
     // that the memory system is not asked for a whole batch of lines at once.
-    private void Generate(StateGraph g, int current, Batch batch, Tally tally, Batch? previous)
+    private void Generate(StateGraph g, int current, in KernelState state, Batch batch, Tally tally, Batch? previous)
     {
         var pending = 0;
         var catalog = g.Catalog;
         var alphabet = g.Alphabet;
-        ref readonly var state = ref g.States[current];
+        batch.Refusals = 0;
         // Each successor's storage holds the state itself before its operation, so a refusal that
         // wrote to it shows; an accepted operation keeps it and moves on to the next storage.
         var k = 0;
@@ -166,12 +177,24 @@ public sealed class Explorer
                 continue;
             }
             tally.Refused[(int)early.Reason]++;
-            if (allRefusals) visitor!.OnRefusal(g, current, a, state, state);
+            if (allRefusals) Refuse(g, current, a, in state, in state, batch);
         }
         if (previous is not null) PrefetchCandidates(g, previous, pending);
         batch.Count = k;
         batch.From = current;
-        batch.Depth = g.Depth[current];
+    }
+
+    // Tells the visitor of a refusal, or, on the producing thread of a pipelined level, keeps it
+    // in the batch for the search's thread to tell in order (TellRefusals).
+    private void Refuse(StateGraph g, int current, int a, in KernelState before, in KernelState after, Batch batch)
+    {
+        if (!producing)
+        {
+            visitor!.OnRefusal(g, current, a, before, after);
+            return;
+        }
+        batch.RefusedOps[batch.Refusals] = a;
+        batch.RefusedAfter[batch.Refusals++] = after;
     }
 
     // Tries the operations of the patches in a mask, whose operations of one kind start at
@@ -201,7 +224,7 @@ public sealed class Explorer
         if (!e.Accepted)
         {
             tally.Refused[(int)e.Reason]++;
-            if (visitor is not null && (allRefusals || !next.Same(state))) visitor.OnRefusal(g, current, a, state, next);
+            if (visitor is not null && (allRefusals || !next.Same(state))) Refuse(g, current, a, in state, in next, batch);
             return;
         }
         tally.Accepted[a]++;
@@ -209,7 +232,9 @@ public sealed class Explorer
         batch.Prints[k] = print;
         batch.Ops[k] = a;
         batch.Affected[k] = e.Affected;
-        search.Table.PrefetchHome(print);
+        // A producing thread reads the table only as shared: the search's thread is adding to it.
+        if (producing) search.Table.PrefetchShared(print);
+        else search.Table.PrefetchHome(print);
         // Through a reference: an array element assigned a struct directly was filled from a
         // stack copy of it, written by overlapping 32-byte stores and read back at once, loads
         // the processor cannot forward from those stores.
@@ -256,103 +281,132 @@ public sealed class Explorer
         if (toldOf[op]) visitor!.OnTransition(g, new Edge(from, id, op, affected), g.States[from], state);
     }
 
-    // A share of a level expanded on a thread of its own. Its successors are kept in state and
-    // operation order, compactly (per successor the target, operation and what it replaced; per
-    // state how many), in lists kept from level to level so that a level reuses their memory.
-    // A successor the graph does not know yet is kept once per share, de-duplicated in a table
-    // of the share's own: a new state is typically reached several times within its level.
-    private sealed class Chunk(int width)
-    {
-        public readonly int Width = width;
-        public readonly Batch Batch = new(width);
-        public Tally Tally = null!;
-        public readonly ChunkedList<ushort> Counts = new();
-        // A known state's id, or the complement of an index into Fresh.
-        public readonly ChunkedList<int> Targets = new();
-        public readonly ChunkedList<ushort> Ops = new();
-        public readonly ChunkedList<uint> Affected = new();
-        public readonly ChunkedList<KernelState> Fresh = new();
-        public readonly ChunkedList<ulong> FreshPrints = new();
-        public readonly StateTable<KernelState, GraphStates> FreshTable = new();
+    // A large level on two threads, as a pipeline: a producing thread applies the operations to
+    // each state of the level in order (Generate: the transition function and the fingerprints)
+    // and looks each successor up among the states the graph had when the level began (most
+    // successors are states of earlier levels); this thread, the search's, takes the batches in
+    // the same order through the stages of ExpandLevel for the successors still unknown (their
+    // table slots and candidates prefetched, then the lookups and the new states) and records
+    // every edge and tells the visitor. Everything the search records is thus recorded on one
+    // thread in exactly the sequential order, so ids, parents, edges and what the visitor is told
+    // are those of ExpandLevel: a state the producer found has that id in any search, and the
+    // others are looked up here as ExpandLevel looks them up. The producer only reads: the
+    // level's states through a view that stays valid while this thread appends, the table
+    // through StateTable.FindShared; it keeps the refusals the visitor is to be told of in its
+    // batches. The threads hand batches over through a ring, each side waiting only when it is a
+    // ring ahead of or behind the other.
+    private const int PipeDepth = 64;
+    private readonly Batch[] pipe = new Batch[PipeDepth];
+    private bool producing;
+    private int produced, released;
 
-        public void Clear(bool fingerprints)
+    private void ExpandPipelined(StateGraph g, int start, int end, Tally tally)
+    {
+        var width = g.Alphabet.Length + 1;
+        for (var b = 0; b < pipe.Length; b++)
+            if (pipe[b] is null || pipe[b].Successors.Length < width) pipe[b] = new Batch(width);
+        var seen = new StatesSeen(g.States.Snapshot());
+        search.Table.Share();
+        produced = released = start;
+        var stop = false;
+        producing = true;
+        var producer = Task.Factory.StartNew(() =>
         {
-            FreshTable.Reset(new GraphStates(Fresh), fingerprints);
-            Counts.Clear();
-            Targets.Clear();
-            Ops.Clear();
-            Affected.Clear();
-            Fresh.Clear();
-            FreshPrints.Clear();
+            // Generates state current while the successors of current - 1, their slots
+            // prefetched meanwhile, are looked up.
+            for (var current = start; current <= end; current++)
+            {
+                if (current < end)
+                {
+                    var spin = new SpinWait();
+                    while (current - Volatile.Read(ref released) >= PipeDepth)
+                    {
+                        if (Volatile.Read(ref stop)) return;
+                        spin.SpinOnce(sleep1Threshold: -1);
+                    }
+                    Generate(g, current, in seen[current], pipe[current % PipeDepth], tally, previous: null);
+                }
+                if (current - 1 < start) continue;
+                var batch = pipe[(current - 1) % PipeDepth];
+                for (var j = 0; j < batch.Count; j++) batch.Known[j] = search.Table.FindShared(batch.Successors[j], batch.Prints[j], seen);
+                Volatile.Write(ref produced, current);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            for (var current = start; current < end + 2; current++)
+            {
+                if (current < end)
+                {
+                    // Spun and yielded, never slept: a millisecond's sleep is a hundred states.
+                    var spin = new SpinWait();
+                    while (Volatile.Read(ref produced) <= current)
+                    {
+                        // A producer that stopped early threw: Wait below says why.
+                        if (producer.IsCompleted && Volatile.Read(ref produced) <= current) return;
+                        spin.SpinOnce(sleep1Threshold: -1);
+                    }
+                    var batch = pipe[current % PipeDepth];
+                    batch.Depth = g.Depth[current];
+                    TellRefusals(g, batch);
+                    for (var j = 0; j < batch.Count; j++)
+                        if (batch.Known[j] < 0) search.Table.PrefetchHome(batch.Prints[j]);
+                }
+                if (current - 1 >= start && current - 1 < end) PrefetchUnknown(g, pipe[(current - 1) % PipeDepth]);
+                if (current - 2 >= start)
+                {
+                    AddResolved(g, pipe[(current - 2) % PipeDepth]);
+                    Volatile.Write(ref released, current - 1);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            try
+            {
+                producer.Wait();
+            }
+            finally
+            {
+                producing = false;
+            }
         }
     }
 
-    private Chunk[] chunks = [];
-
-    private void ExpandParallel(StateGraph g, int start, int end, int threads)
+    // Prefetches the states the successors a producer did not find will most likely be compared with.
+    private void PrefetchUnknown(StateGraph g, Batch batch)
     {
-        var count = Math.Min(threads * 4, end - start);
-        var width = g.Alphabet.Length + 1;
-        if (chunks.Length < count) Array.Resize(ref chunks, count);
-        for (var c = 0; c < count; c++)
-            if (chunks[c] is null || chunks[c].Width != width) chunks[c] = new Chunk(width);
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        for (var j = 0; j < batch.Count; j++)
         {
-            var chunk = chunks[c];
-            chunk.Clear(g.Fingerprinted);
-            var tally = chunk.Tally = new Tally(g.RefusedByReason.Length, g.Alphabet.Length);
-            var batch = chunk.Batch;
-            var lo = start + (int)((long)(end - start) * c / count);
-            var hi = start + (int)((long)(end - start) * (c + 1) / count);
-            for (var current = lo; current < hi; current++)
-            {
-                Generate(g, current, batch, tally, previous: null);
-                chunk.Counts.Add((ushort)batch.Count);
-                for (var j = 0; j < batch.Count; j++)
-                {
-                    // The table is only read during the parallel phase.
-                    ref readonly var successor = ref batch.Successors[j];
-                    var print = batch.Prints[j];
-                    var known = search.Table.Find(successor, print);
-                    if (known < 0)
-                    {
-                        var fresh = chunk.FreshTable.Find(successor, print);
-                        if (fresh < 0)
-                        {
-                            fresh = chunk.FreshTable.Add(successor, print);
-                            chunk.FreshPrints.Add(print);
-                        }
-                        known = ~fresh;
-                    }
-                    chunk.Targets.Add(known);
-                    chunk.Ops.Add((ushort)batch.Ops[j]);
-                    chunk.Affected.Add((uint)batch.Affected[j]);
-                }
-            }
-        });
-        for (var c = 0; c < count; c++)
-        {
-            var chunk = chunks[c];
-            chunk.Tally.AddTo(g, search);
-            var lo = start + (int)((long)(end - start) * c / count);
-            var e = 0;
-            for (var s = 0; s < chunk.Counts.Count; s++)
-            {
-                var from = lo + s;
-                var depth = g.Depth[from];
-                for (var j = 0; j < chunk.Counts[s]; j++, e++)
-                {
-                    var (to, op, affected) = (chunk.Targets[e], chunk.Ops[e], chunk.Affected[e]);
-                    if (to < 0)
-                    {
-                        AddSuccessor(g, from, op, chunk.Fresh[~to], chunk.FreshPrints[~to], affected, depth);
-                        continue;
-                    }
-                    g.AddEdge(from, to, op);
-                    if (toldOf[op]) visitor!.OnTransition(g, new Edge(from, to, op, affected), g.States[from], g.States[to]);
-                }
-            }
+            if (batch.Known[j] >= 0) continue;
+            var id = search.Table.AtHome(batch.Prints[j]);
+            if (id >= 0) PrefetchState(ref Unsafe.AsRef(in g.States[id]));
         }
+    }
+
+    // Records a pipelined batch's successors as AddSuccessors does, those a producer found by their ids.
+    private void AddResolved(StateGraph g, Batch batch)
+    {
+        for (var j = 0; j < batch.Count; j++)
+        {
+            var to = batch.Known[j];
+            if (to < 0)
+            {
+                AddSuccessor(g, batch.From, batch.Ops[j], batch.Successors[j], batch.Prints[j], batch.Affected[j], batch.Depth);
+                continue;
+            }
+            var op = batch.Ops[j];
+            g.AddEdge(batch.From, to, op);
+            if (toldOf[op]) visitor!.OnTransition(g, new Edge(batch.From, to, op, batch.Affected[j]), g.States[batch.From], batch.Successors[j]);
+        }
+    }
+
+    // The refusals a producing thread kept in a batch, told to the visitor in operation order.
+    private void TellRefusals(StateGraph g, Batch batch)
+    {
+        for (var r = 0; r < batch.Refusals; r++)
+            visitor!.OnRefusal(g, batch.From, batch.RefusedOps[r], g.States[batch.From], batch.RefusedAfter[r]);
     }
 
     /// <summary>Hands a graph's storage back for the next exploration; the graph is left empty.</summary>

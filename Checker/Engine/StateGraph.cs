@@ -8,6 +8,20 @@ namespace Klp.Check.Engine;
 internal sealed record GraphStorage(ChunkedList<KernelState> States, SearchTree Tree,
     ChunkedList<int> EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp);
 
+/// <summary>The states a graph had when a view of them was taken, compared by value from another thread (<see cref="StateTable{TKey, TStore}.FindShared"/>); a state past the view is no match.</summary>
+internal readonly struct StatesSeen(ChunkedList<KernelState>.View states) : INodeStore<KernelState>
+{
+    /// <summary>The state with this id, as seen.</summary>
+    public ref readonly KernelState this[int id] => ref states[id];
+
+    /// <summary>True when the state with this id is in the view and equals <paramref name="candidate"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Matches(int id, in KernelState candidate) => id < states.Count && states[id].Same(candidate);
+
+    /// <summary>Not supported: the view is read only.</summary>
+    public void Append(in KernelState value) => throw new NotSupportedException("a view of a graph's states is read only");
+}
+
 /// <summary>A graph's states as the nodes of a <see cref="BreadthFirst{TKey, TStore}"/>, compared by value.</summary>
 internal readonly struct GraphStates(ChunkedList<KernelState> states) : INodeStore<KernelState>
 {

@@ -62,6 +62,7 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
     /// <param name="fingerprints">De-duplicate by 64-bit fingerprint instead of by the store's comparison.</param>
     public void Reset(TStore nodes, bool fingerprints)
     {
+        shared = null;
         Array.Clear(slots, 0, size);
         size = MinTable;
         used = 0;
@@ -85,6 +86,56 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
             var id = IdOf(slot);
             if (byPrint ? printOf[id] == print : store.Matches(id, candidate)) return id;
         }
+    }
+
+    // The slots and their number as a reader on another thread sees them: replaced as one when the
+    // table grows, so that such a reader never pairs an array with another array's size. Null
+    // until Share.
+    private sealed class Shared(ulong[] slots, int size)
+    {
+        public readonly ulong[] Slots = slots;
+        public readonly int Size = size;
+    }
+
+    private Shared? shared;
+
+    // A probe longer than this gives up: a reader on a table being grown into may read an array
+    // that is being refilled.
+    private const int SharedProbes = 64;
+
+    /// <summary>Lets other threads look nodes up (<see cref="FindShared"/>) while this one adds them, until the next <see cref="Reset"/>.</summary>
+    public void Share() => Volatile.Write(ref shared, new Shared(slots, size));
+
+    /// <summary>The id of a node holding <paramref name="candidate"/> as <paramref name="nodes"/> has it, looked up from another thread while nodes are being added; -1 when it finds none.</summary>
+    /// <remarks>
+    /// After <see cref="Share"/>. A node being added, or one <paramref name="nodes"/> does not
+    /// cover (its comparison says no), may be missed, so -1 says only that this lookup found
+    /// nothing; an id found is the node's. Never by fingerprint alone: -1 when de-duplicating by
+    /// fingerprint.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int FindShared<TNodes>(in TKey candidate, ulong print, in TNodes nodes) where TNodes : struct, INodeStore<TKey>
+    {
+        var table = Volatile.Read(ref shared);
+        if (table is null || byPrint) return -1;
+        var (array, mask) = (table.Slots, table.Size - 1);
+        var tag = Tag(print);
+        var i = (int)tag & mask;
+        for (var probes = 0; probes < SharedProbes; probes++, i = (i + 1) & mask)
+        {
+            var slot = Volatile.Read(ref array[i]);
+            if (slot == 0) return -1;
+            if (Tag(slot) == tag && nodes.Matches(IdOf(slot), candidate)) return IdOf(slot);
+        }
+        return -1;
+    }
+
+    /// <summary>Asks the memory system for the slot a <see cref="FindShared"/> of <paramref name="print"/> starts at.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchShared(ulong print)
+    {
+        var table = Volatile.Read(ref shared);
+        if (table is not null) Prefetch(ref table.Slots[(int)Tag(print) & (table.Size - 1)]);
     }
 
     /// <summary>Appends a node to the store and records it under its fingerprint; its id is the number of nodes before it.</summary>
@@ -117,6 +168,8 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
     public void Trim()
     {
         store = default;
+        // The shared view holds the slots too: a table dropped must not live on through it.
+        shared = null;
         if (size <= KeptTable) return;
         (slots, spareSlots, size) = (new ulong[MinTable], new ulong[MinTable], MinTable);
         GC.Collect();
@@ -148,5 +201,6 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         spareSlots = old;
         foreach (var slot in old.AsSpan(0, oldSize))
             if (slot != 0) Place(slot);
+        if (shared is not null) Share();
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Klp.Check.Model;
 using Klp.Check.Proposals;
 using Klp.Check.Reports;
+using Klp.Check.Scenarios;
 
 namespace Klp.Check.Explore;
 
@@ -45,7 +46,7 @@ public static class ExploreScenario
             for (var j = 0; j < readings.Count; j++)
             {
                 var outcome = replay.Steps[i + 1].Outcomes[j]!.Value;
-                var clauses = KernelStateText.Observed(catalog, readings[j], op, outcome, replay.States[i + 1][j]).Skip(1).Prepend(Outcome(catalog, outcome));
+                var clauses = KernelStateText.Observed(catalog, readings[j], op, outcome, replay.States[i + 1][j]).Skip(1).Prepend(ScenarioWriter.Expectation(catalog, outcome));
                 foreach (var clause in clauses)
                 {
                     var at = lines.FindIndex(l => l.Line == clause);
@@ -67,8 +68,4 @@ public static class ExploreScenario
         var name = new string([.. (stem + "-explored" + suffix).Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_')]);
         return name + ".klp";
     }
-
-    private static string Outcome(Catalog catalog, Outcome o) => o.Accepted
-        ? o.Affected == 0 ? "accepted replaces nothing" : $"accepted replaces {{{string.Join(", ", catalog.NamesOf(o.Affected))}}}"
-        : $"refused {o.Errno} {o.Reason.Name()}";
 }

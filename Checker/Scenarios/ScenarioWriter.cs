@@ -30,13 +30,16 @@ public static class ScenarioWriter
             sb.Append(trace[i].Format(catalog));
             if (i == trace.Count - 1 && note is not null) sb.Append("   <- ").Append(note);
             sb.AppendLine();
-            var outcome = o.Accepted
-                ? $"accepted replaces {{{string.Join(", ", catalog.NamesOf(o.Affected))}}}"
-                : $"refused {o.Errno} {o.Reason.Name()}";
+            var outcome = Expectation(catalog, o);
             var enabled = $"enabled {{{string.Join(", ", Observables.Enabled(o.State).Select(p => catalog[p].Name))}}}";
             // Two expect lines rather than one past 80 columns.
             sb.AppendLine($"expect {outcome}; {enabled}".Length <= 80 ? $"expect {outcome}; {enabled}" : $"expect {outcome}\nexpect {enabled}");
         }
         return sb.ToString();
     }
+
+    /// <summary>An operation's outcome as the scenario clause that expects it: <c>accepted replaces {A, B}</c>, <c>accepted replaces nothing</c> or <c>refused ERRNO reason</c>.</summary>
+    public static string Expectation(Catalog catalog, Outcome o) => o.Accepted
+        ? o.Affected == 0 ? "accepted replaces nothing" : $"accepted replaces {{{string.Join(", ", catalog.NamesOf(o.Affected))}}}"
+        : $"refused {o.Errno} {o.Reason.Name()}";
 }

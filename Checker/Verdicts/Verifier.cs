@@ -41,9 +41,10 @@ public static class Verifier
         var done = 0;
         var workers = threads > 0 ? threads : Environment.ProcessorCount;
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
-        // Many inputs run in parallel. A single input expands its breadth-first levels in parallel
-        // only when asked (--threads N): on 2 cores the serial merge costs more than it saves
-        // (docs/performance.md).
+        // Many inputs run in parallel. A single input expands its large breadth-first levels on two
+        // threads (Explorer: one applies the operations and finds known successors, the other
+        // records) only when asked (--threads N): whether that pays on this machine's two shared
+        // cores is not established yet (docs/performance.md).
         var bfsThreads = source.Count == 1 && threads > 1 ? threads : 1;
         var complete = true;
         try

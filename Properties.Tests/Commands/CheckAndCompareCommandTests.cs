@@ -17,6 +17,21 @@ public class CheckAndCompareCommandTests
         return path;
     }
 
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    public void CheckOneLargeCatalog_TwoThreads_GivesByteIdenticalOutput(string format)
+    {
+        // positional-10's widest levels (over 2,048 states) are expanded on two threads.
+        var catalog = RepositoryFiles.Full("Benchmarks/catalogs/positional-10.klp");
+        var one = Run("check", "--reading", "positional", "--catalog", catalog, "--format", format, "--threads", "1");
+        var two = Run("check", "--reading", "positional", "--catalog", catalog, "--format", format, "--threads", "2");
+
+        Assert.Equal(one.Code, two.Code);
+        Assert.Contains("57856", one.Out.Replace(",", ""));
+        Assert.Equal(one.Out, two.Out);
+    }
+
     [Fact]
     public void CheckRandom_SameSeed_GivesByteIdenticalOutput()
     {

@@ -10,14 +10,18 @@ using Property = FsCheck.Property;
 namespace Klp.Check.Tests.Engine;
 
 /// <summary>
-/// The explorer (prefetching, pipelined, reusing its table and lists) builds exactly the graph
-/// of a plain breadth-first search over <see cref="Kernel.Step"/> with a dictionary of states.
+/// The explorer (prefetching, pipelined, reusing its table and lists, on one thread or two)
+/// builds exactly the graph of a plain breadth-first search over <see cref="Kernel.Step"/> with a
+/// dictionary of states; on two threads it tells the properties what one thread tells them.
 /// </summary>
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 100)]
 public class ExplorerAgreementProperties
 {
     // One explorer for every generated input, recycling each graph, as the verifier uses it.
     private readonly Explorer explorer = new();
+
+    // The same with every level expanded on two threads (the producing thread's pipeline).
+    private readonly Explorer pipelined = new() { ParallelLevel = 1 };
 
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,
@@ -61,10 +65,11 @@ public class ExplorerAgreementProperties
         return g with { Transitions = transitions, Cut = cut };
     }
 
-    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints)
+    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1)
     {
         var expected = Reference(catalog, reading, cap);
-        var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints));
+        var explorer = threads == 1 ? this.explorer : pipelined;
+        var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints), threads);
         var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp], [.. g.Depth],
             [.. g.Edges.Select(e => (e.From, e.To, e.Op, e.Affected))], g.RefusedByReason, g.AcceptedCount, g.Transitions, g.CutBy is not null);
         explorer.Recycle(g);
@@ -92,4 +97,82 @@ public class ExplorerAgreementProperties
     [Property]
     public Property Explorer_CutByAStateCap_BuildsTheReferenceGraphUpToIt(Trace run, PositiveInt cap) =>
         Agrees(run.Catalog, run.Reading, cap: 1 + cap.Get % 300, fingerprints: false);
+
+    [Property]
+    public Property Explorer_EveryLevelOnTwoThreads_BuildsTheReferenceGraph(Trace run) =>
+        Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: false, threads: 2);
+
+    [Property]
+    public Property Explorer_EveryLevelOnTwoThreadsWithFingerprints_BuildsTheReferenceGraph(Trace run) =>
+        Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: true, threads: 2);
+
+    [Property]
+    public Property Explorer_EveryLevelOnTwoThreadsCutByAStateCap_BuildsTheReferenceGraphUpToIt(Trace run, PositiveInt cap) =>
+        Agrees(run.Catalog, run.Reading, cap: 1 + cap.Get % 300, fingerprints: false, threads: 2);
+
+    // Two threads tell a visitor exactly what one thread tells it, in the same order, and every
+    // property finds the same (verdicts, shortest traces, messages). The recorder keeps every
+    // event a search tells a visitor, as text, in the order told.
+    private sealed class Recorder(bool unchangedRefusals) : ExplorationVisitor
+    {
+        public List<string> Events { get; } = [];
+
+        public override bool SeesUnchangedRefusals => unchangedRefusals;
+
+        public override void OnState(StateGraph graph, int state) => Events.Add($"state {state}");
+
+        public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after) =>
+            Events.Add($"edge {edge.From} {edge.To} {edge.Op} {edge.Affected} {before.Fingerprint()} {after.Fingerprint()}");
+
+        public override void OnRefusal(StateGraph graph, int state, int op, in KernelState before, in KernelState after) =>
+            Events.Add($"refused {state} {op} {before.Fingerprint()} {after.Fingerprint()}");
+    }
+
+    private static List<string> Events(Explorer explorer, Trace run, ExploreLimits limits, int threads, bool unchangedRefusals)
+    {
+        var recorder = new Recorder(unchangedRefusals);
+        explorer.Recycle(explorer.Explore(run.Catalog, run.Reading, limits, threads, recorder));
+        return recorder.Events;
+    }
+
+    private static string[] Findings(Explorer explorer, Trace run, ExploreLimits limits, int threads)
+    {
+        var checks = PropertyChecks.Begin(PropertyRegistry.All.Where(p => p.NotApplicable(run.Reading) is null), run.Catalog, run.Reading);
+        var g = explorer.Explore(run.Catalog, run.Reading, limits, threads, checks.Silent ? null : checks);
+        var found = checks.Finish(g, exercised: true);
+        explorer.Recycle(g);
+        return [.. found.Select(f => $"{f.Finding.Applicable} {f.Finding.Found} {f.Finding.Inconclusive} {f.Exercised} {f.Finding.Message} [{string.Join(", ", f.Finding.Trace ?? [])}]")];
+    }
+
+    private Property SameEvents(Trace run, ExploreLimits limits, bool unchangedRefusals)
+    {
+        var one = Events(explorer, run, limits, 1, unchangedRefusals);
+        var two = Events(pipelined, run, limits, 2, unchangedRefusals);
+        var first = Enumerable.Range(0, Math.Min(one.Count, two.Count)).FirstOrDefault(i => one[i] != two[i], -1);
+        return one.SequenceEqual(two).Label($"{one.Count} and {two.Count} events; first difference at {first}");
+    }
+
+    [Property]
+    public Property Visitor_TwoThreads_ToldWhatOneThreadIsTold(Trace run) =>
+        SameEvents(run, new ExploreLimits(MaxStates: 20_000), unchangedRefusals: false);
+
+    [Property]
+    public Property Visitor_TwoThreadsEveryRefusal_ToldWhatOneThreadIsTold(Trace run) =>
+        SameEvents(run, new ExploreLimits(MaxStates: 20_000), unchangedRefusals: true);
+
+    [Property]
+    public Property Visitor_TwoThreadsCutByAStateCap_ToldWhatOneThreadIsTold(Trace run, PositiveInt cap) =>
+        SameEvents(run, new ExploreLimits(MaxStates: 1 + cap.Get % 300), unchangedRefusals: true);
+
+    [Property]
+    public Property EveryProperty_TwoThreads_FindsWhatOneThreadFinds(Trace run, PositiveInt cap, bool capped)
+    {
+        var limits = new ExploreLimits(MaxStates: capped ? 1 + cap.Get % 300 : 20_000);
+        var one = Findings(explorer, run, limits, 1);
+        var two = Findings(pipelined, run, limits, 2);
+        return one.SequenceEqual(two)
+            .Label($"one thread: {string.Join("; ", one)}\ntwo threads: {string.Join("; ", two)}")
+            .Classify(one.Any(f => f.StartsWith("True True")), "a property found something")
+            .Classify(capped, "capped");
+    }
 }
