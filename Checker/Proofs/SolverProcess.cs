@@ -38,6 +38,10 @@ public sealed class SolverProcess : IDisposable
     private readonly Process process;
     private readonly StreamWriter input;
     private readonly BlockingCollection<string> lines = [];
+    // The output reader's events may arrive after WaitForExit(ms) returns (the documented behaviour with
+    // asynchronous reads), so they take this lock and stop touching the lines once they are disposed.
+    private readonly Lock gate = new();
+    private bool closed;
     private readonly int timeoutMs;
     private bool dead;
 
@@ -86,8 +90,12 @@ public sealed class SolverProcess : IDisposable
         process = Process.Start(info) ?? throw new SolverException($"{Program(kind)} did not start");
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is null) lines.CompleteAdding();
-            else if (!lines.IsAddingCompleted) lines.Add(e.Data);
+            lock (gate)
+            {
+                if (closed || lines.IsAddingCompleted) return;
+                if (e.Data is null) lines.CompleteAdding();
+                else lines.Add(e.Data);
+            }
         };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -240,6 +248,7 @@ public sealed class SolverProcess : IDisposable
             Flush();
             if (!process.WaitForExit(2000)) Kill();
         }
+        lock (gate) closed = true;
         process.Dispose();
         input.Dispose();
         lines.Dispose();
