@@ -21,6 +21,8 @@ public static class ExitCodes
     public const int Inconclusive = 3;
     /// <summary><c>conform</c>: the kernel, its headers, QEMU or busybox is missing (the message gives the install command).</summary>
     public const int Unavailable = 4;
+    /// <summary><c>prove</c>: a counterexample did not replay, or the two solvers disagreed (EX_SOFTWARE of sysexits.h): an error of the tool, never a verdict.</summary>
+    public const int InternalError = 70;
     /// <summary>Writing to standard output or standard error failed (EX_IOERR of sysexits.h): a full disk, a closed descriptor or pipe.</summary>
     public const int IoError = 74;
     /// <summary>Interrupted with Ctrl-C.</summary>
@@ -117,6 +119,7 @@ public static class Cli
             ConformCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
             ExploreCommand.Create(stdout, stderr),
+            ProveCommand.Create(stdout, stderr),
         };
         // Help wraps at 80 columns even when piped (a pipe has no width).
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())

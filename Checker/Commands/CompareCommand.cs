@@ -5,6 +5,7 @@ using Klp.Check.Engine;
 using Klp.Check.Equivalence;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
+using Klp.Check.Proofs;
 using Klp.Check.Properties;
 using Klp.Check.Proposals;
 using Klp.Check.Reports.Html;
@@ -44,6 +45,7 @@ public static class CompareCommand
         public readonly Option<string?> Save = new("--save-baseline") { HelpName = "FILE", Description = "write the verdicts as a baseline file" };
         public readonly Option<bool> NoScenarios = new("--no-scenarios") { Description = "skip the replay of the shipped scenarios" };
         public readonly Option<string?> ScenarioFolder = new("--scenarios") { HelpName = "DIR", Description = "replay the scenario files under this folder (default: scenarios/ of the repository holding the current directory or the tool)" };
+        public readonly Option<int?> Prove = Cli.NumberOption("--prove", 1, ProofScope.MaxPatches, "N: also prove every safety cell that holds for every release plan of at most N releases and every sequence of operations (klp-check prove with cvc5; docs/proofs.md); proved cells read P");
         public readonly Option<string?> Proposals = new("--proposals") { HelpName = "DIR", Description = "add every *.proposal file of DIR as a reading (docs/proposals.md), after the others" };
         public readonly InputOptions Input = new();
         public readonly ShardOptions Shard = new();
@@ -52,7 +54,7 @@ public static class CompareCommand
         {
             var command = new Command("compare", "The verdict matrix: every reading (or those given, and the proposals of --proposals DIR) against every invariant and witness, on every release plan within bounds, plus the shipped scenario replays. A cap (--max-states, --max-depth, the default state cap) that cuts an exploration makes the run not exhaustive: a safety property with no violation there reads ok? (no violation in the explored part), a liveness property or witness ? (inconclusive). Exit 0 when every exploration is exhaustive; 1 when --expect differs or a replay fails; 2 on bad input; 3 when nothing failed but a cap cut an exploration; 130 when interrupted. With --shard K/N --out FILE: check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
             {
-                Reading, Setting, Mode, Format, Expect, Save, NoScenarios, ScenarioFolder, Proposals,
+                Reading, Setting, Mode, Format, Expect, Save, NoScenarios, ScenarioFolder, Proposals, Prove,
             };
             Input.AddTo(command);
             Shard.AddTo(command);
@@ -129,6 +131,12 @@ public static class CompareCommand
         command.SetAction(parse =>
         {
             var sharded = o.Shard.Given(parse);
+            var prove = parse.GetValue(o.Prove);
+            if (sharded && prove is not null)
+            {
+                stderr.WriteLine("klp-check: --prove does not go with --shard: a proof covers every input at once (run compare --prove N, or prove per reading)");
+                return ExitCodes.Usage;
+            }
             var target = sharded ? o.Shard.Parse(parse, stderr) : null;
             if (sharded && target is null) return ExitCodes.Usage;
             var run = o.Prepare(parse, stderr);
@@ -138,6 +146,11 @@ public static class CompareCommand
             if (expectFile is not null && baseline is null) return ExitCodes.Usage;
             var saveFile = parse.GetValue(o.Save);
             if (saveFile is not null && !OutputPath.CheckFile("--save-baseline", saveFile, stderr)) return ExitCodes.Usage;
+            if (prove is not null && SolverProcess.Find(SolverKind.Cvc5) is null)
+            {
+                stderr.WriteLine("klp-check: --prove: cvc5 not found on PATH; install with: apt-get install cvc5");
+                return ExitCodes.Unavailable;
+            }
 
             using var cts = InputOptions.CancelOnCtrlC();
             var progress = InputOptions.Progress(stderr);
@@ -149,6 +162,20 @@ public static class CompareCommand
             InputOptions.EndProgress(stderr);
             // An interrupted equivalence phase keeps its classes when they were established.
             if (classes is not null) result = result with { Equivalence = classes, Complete = result.Complete && classes.Complete };
+            if (prove is { } n && result.Complete)
+            {
+                try
+                {
+                    result = result with { Results = MatrixProofs.Prove(result.Source, result.Results, result.Properties, n, new ProverOptions(SolverChoice.Cvc5), progress), ProvedUpTo = n };
+                }
+                catch (Exception e) when (e is ProofInternalError or SolverDisagreement or SolverException)
+                {
+                    InputOptions.EndProgress(stderr);
+                    stderr.WriteLine($"klp-check: internal error: {e.Message}");
+                    return ExitCodes.InternalError;
+                }
+                InputOptions.EndProgress(stderr);
+            }
             return Report(result, parse.GetValue(o.Format) ?? "text", baseline, expectFile, saveFile, run.Threads, stdout, stderr);
         });
         return command;

@@ -50,6 +50,9 @@ public sealed record ComparisonResult(
         return lines;
     }
 
+    /// <summary>With <c>--prove N</c>, the N: every safety cell carries what <c>prove</c> said of it for every release plan of at most N releases (<see cref="Verdict.Proof"/>); null when not asked.</summary>
+    public int? ProvedUpTo { get; init; }
+
     /// <summary>The readings asked for, in order.</summary>
     public IReadOnlyList<Reading> Readings { get; init; } = [];
 

@@ -47,10 +47,12 @@ public static class ComparisonReport
         return result;
     }
 
-    /// <summary>The matrix mark of a verdict: ok, (ok), X with feature letters, -, or where a cap cut an input it depends on,
+    /// <summary>The matrix mark of a verdict: ok, (ok), P or (P) where it is also proved beyond the bounds (<c>--prove</c>), X with feature letters, -, or where a cap cut an input it depends on,
     /// ok? (a safety property with no violation in the explored part), ? (a liveness property or witness not established) or X with letters and ?.</summary>
     internal static string Mark(Verdict v) => v.Kind switch
     {
+        VerdictKind.Holds when v.Proved => v.Vacuous ? "(P)" : "P",
+        VerdictKind.Holds when v.ViolatedBeyond => "X>",
         VerdictKind.Holds => v.Vacuous ? "(ok)" : "ok",
         VerdictKind.Violated => "X" + Verdict.FeatureLetters(v.Features) + (v.Exhaustive ? "" : "?"),
         VerdictKind.Inconclusive => v.Property.IsSafety ? "ok?" : "?",
@@ -112,6 +114,7 @@ public static class ComparisonReport
         }
         sb.AppendLine("ok holds (a witness: reached)   X violated (a witness: never reached)   - n/a");
         sb.AppendLine("(ok) holds vacuously: the case the property is about never happens");
+        if (ProvedLegend(c) is { } proved) ReportScope.AppendWrapped(sb, proved);
         sb.AppendLine("Xf, Xs, Xfs: violated only on inputs where a customer patch shares a function");
         sb.AppendLine("with a vendor patch (f), where patches declare states (s), or both (fs)");
         var inconclusive = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Inconclusive).ToList();
@@ -136,6 +139,17 @@ public static class ComparisonReport
                 if (c.Source.Count > 1) foreach (var line in InputLines(group.First(), "    ")) sb.AppendLine(line);
                 if (group.Key.Trace.Length > 0)
                     foreach (var line in TextLayout.Wrap(group.Key.Trace.Split(' '), "    $ ")) sb.AppendLine(line);
+            }
+        }
+        if (ViolatedBeyond(c).Any())
+        {
+            sb.AppendLine();
+            sb.AppendLine("Violated beyond the bounds (klp-check prove --reading R --traces DIR writes");
+            sb.AppendLine("each as a scenario):");
+            foreach (var line in ViolatedBeyond(c))
+            {
+                sb.AppendLine();
+                foreach (var wrapped in TextLayout.Wrap(line.Split(' '), "")) sb.AppendLine(wrapped);
             }
         }
         if (inconclusive.Count > 0)
@@ -166,6 +180,24 @@ public static class ComparisonReport
         foreach (var u in c.Unfinished())
             foreach (var line in TextLayout.Wrap(u.Split(' '), "")) sb.AppendLine(line);
         return sb.ToString();
+    }
+
+    /// <summary>With <c>--prove N</c>, what P means and which cells hold only within the bounds; null without.</summary>
+    public static string? ProvedLegend(ComparisonResult c) => c.ProvedUpTo is { } n
+        ? $"P, (P): holds, and proved for every release plan of at most {n} releases and every sequence of operations (klp-check prove); "
+            + $"ok, (ok): hold only within the bounds above (the proof was unknown, or the property is not a safety property); "
+            + (c.Results.Any(r => r.Verdicts.Any(v => v.ViolatedBeyond)) ? "X>: holds within the bounds, violated on a larger input that prove found (below); " : "")
+            + ProvedCount(c)
+        : null;
+
+    /// <summary>The cells that hold within the bounds and that prove found violated beyond them, each as one line: property, reading, and the proof's input and trace.</summary>
+    public static IEnumerable<string> ViolatedBeyond(ComparisonResult c) =>
+        c.Results.SelectMany(r => r.Verdicts).Where(v => v.ViolatedBeyond).Select(v => $"{v.Property.Id} under {v.Reading.DisplayName}: {v.Proof!.Detail}");
+
+    private static string ProvedCount(ComparisonResult c)
+    {
+        var safety = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Holds && v.Property.IsSafety).ToList();
+        return $"{safety.Count(v => v.Proved)} of {Words.Count(safety.Count, "holding safety cell")} proved";
     }
 
     /// <summary>The input a verdict's trace ran on (the plan, or the catalog's patches), as wrapped lines <c>input: ...</c>; none without one.</summary>
@@ -204,6 +236,8 @@ public static class ComparisonReport
                 var v = r.Verdicts[k];
                 sb.Append(v.Kind switch
                 {
+                    VerdictKind.Holds when v.Proved => v.Vacuous ? " holds (vacuous), **P** |" : " holds, **P** |",
+                    VerdictKind.Holds when v.ViolatedBeyond => " holds, **violated beyond** |",
                     VerdictKind.Holds => v.Vacuous ? " holds (vacuous) |" : " holds |",
                     VerdictKind.Violated => $" **{v.Word}**{(v.Exhaustive ? "" : "?")} |",
                     VerdictKind.Inconclusive => v.Property.IsSafety ? " ok? |" : " inconclusive |",
@@ -212,6 +246,7 @@ public static class ComparisonReport
             }
             sb.AppendLine();
         }
+        if (ProvedLegend(c) is { } proved) sb.AppendLine().AppendLine(MarkdownText.Plain(proved) + ".");
         var cutMarks = CutMarks(c.Results.SelectMany(r => r.Verdicts));
         if (cutMarks.Count > 0)
             sb.AppendLine().AppendLine(string.Join("; ", cutMarks.Select(m => m.Mark == "?" ? m.Meaning : $"`{m.Mark}` {m.Meaning}")) + $" ({ReportScope.Raise}).");
@@ -226,6 +261,13 @@ public static class ComparisonReport
                 sb.AppendLine($"- `{group.Key.Id}` ({group.Key.Word}) under {string.Join(", ", group.Select(v => MarkdownText.Code(v.Reading.DisplayName)))}: {MarkdownText.Plain(group.Key.Detail)}");
                 if (group.Key.Trace.Length > 0) sb.AppendLine($"  {MarkdownText.Code(group.Key.Trace)}" + (c.Source.Count > 1 && group.Key.Input is { } input ? $" on {MarkdownText.Code(input.Trim().Replace("\n", "; "))}" : ""));
             }
+        }
+        if (ViolatedBeyond(c).Any())
+        {
+            sb.AppendLine();
+            sb.AppendLine("#### Violated beyond the bounds (`klp-check prove`)");
+            sb.AppendLine();
+            foreach (var line in ViolatedBeyond(c)) sb.AppendLine($"- {MarkdownText.Plain(line)}");
         }
         var undecided = c.Results.SelectMany(r => r.Verdicts).Where(v => v.Kind == VerdictKind.Inconclusive).ToList();
         if (undecided.Count > 0)
@@ -276,6 +318,7 @@ public static class ComparisonReport
             w.WriteString("scope", ReportScope.Of(c.Source, " per reading"));
             w.WriteBoolean("exhaustive", c.Exhaustive);
             w.WriteString("mode", ModeName(c));
+            if (c.ProvedUpTo is { } n) w.WriteNumber("provedUpTo", n);
             w.WriteStartArray("properties");
             foreach (var inv in c.Properties)
             {
@@ -348,6 +391,14 @@ public static class ComparisonReport
         else
         {
             w.WriteNull("trace");
+        }
+        if (v.Proof is { } p)
+        {
+            w.WriteStartObject("proof");
+            w.WriteString("verdict", p.Verdict);
+            w.WriteNumber("patches", p.Patches);
+            w.WriteString("detail", p.Detail);
+            w.WriteEndObject();
         }
         w.WriteEndObject();
     }

@@ -100,7 +100,22 @@ public sealed record Verdict
     /// <summary>True when a safety property holds only because its interesting case never happens.</summary>
     public bool Vacuous { get; init; }
 
+    /// <summary>What <c>klp-check prove</c> said of this cell (<c>compare --prove N</c>), or null when it was not asked.</summary>
+    public CellProof? Proof { get; init; }
+
+    /// <summary>True when the property holds within the bounds and is proved beyond them, for every release plan of at most <see cref="CellProof.Patches"/> releases.</summary>
+    public bool Proved => Kind == VerdictKind.Holds && Proof is { Verdict: "proved" };
+
+    /// <summary>True when the property holds within the bounds and <c>prove</c> found a violation beyond them (<see cref="CellProof.Detail"/> has its input and trace).</summary>
+    public bool ViolatedBeyond => Kind == VerdictKind.Holds && Proof is { Verdict: "violated" };
+
     /// <summary>f for a shared function, s for states.</summary>
     public static string FeatureLetters(InputFeatures f) =>
         ((f & InputFeatures.SharedFunction) != 0 ? "f" : "") + ((f & InputFeatures.States) != 0 ? "s" : "");
 }
+
+/// <summary>What a proof said of one cell of the matrix: <c>proved</c>, <c>violated</c>, <c>unknown</c> or <c>n/a</c>, for every release plan of at most <paramref name="Patches"/> releases and every sequence of operations.</summary>
+/// <param name="Verdict">The proof's verdict word.</param>
+/// <param name="Patches">The N of the proof.</param>
+/// <param name="Detail">How it was proved, or what was tried.</param>
+public sealed record CellProof(string Verdict, int Patches, string Detail);

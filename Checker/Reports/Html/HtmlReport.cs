@@ -89,7 +89,7 @@ public static class HtmlReport
         }
         """;
 
-    private static string Page(string title, string body)
+    internal static string Page(string title, string body)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html>");
@@ -107,13 +107,14 @@ public static class HtmlReport
 
     private static string Symbol(Verdict v) => v.Kind switch
     {
+        VerdictKind.Holds when v.ViolatedBeyond => "\u2717",
         VerdictKind.Holds => "\u2713",
         VerdictKind.Violated => "\u2717",
         VerdictKind.NotApplicable => "\u2013",
         _ => "\u25c7",
     };
 
-    private static string CellClass(Verdict v) => v.Vacuous ? "vacuous" : v.Kind.ToString().ToLowerInvariant();
+    private static string CellClass(Verdict v) => v.ViolatedBeyond ? "violated" : v.Vacuous ? "vacuous" : v.Kind.ToString().ToLowerInvariant();
 
     // The legend entry of a mark a cap gives: a violation with open letters in the colours of a violation, the others of inconclusive.
     private static string CutSwatch(string mark, string meaning)
@@ -179,7 +180,7 @@ public static class HtmlReport
             for (var ri = 0; ri < c.Results.Count; ri++)
             {
                 var v = c.Results[ri].Verdicts[k];
-                sb.Append($"<td class=\"{CellClass(v)}\"><a href=\"#{VerdictAnchor(ri, k)}\" title=\"{HtmlText.Escape(c.Results[ri].Reading.DisplayName)}: {HtmlText.Escape(v.Word)}: {HtmlText.Escape(v.Detail)}\">{HtmlText.Escape(CellText(v))}</a></td>");
+                sb.Append($"<td class=\"{CellClass(v)}\"><a href=\"#{VerdictAnchor(ri, k)}\" title=\"{HtmlText.Escape(c.Results[ri].Reading.DisplayName)}: {HtmlText.Escape(v.Word)}: {HtmlText.Escape(v.Detail)}{(v.Proof is { } p ? $"; prove at {p.Patches} releases: {HtmlText.Escape(p.Verdict)}: {HtmlText.Escape(p.Detail)}" : "")}\">{HtmlText.Escape(CellText(v))}</a></td>");
             }
             sb.AppendLine("</tr>");
         }
@@ -187,6 +188,7 @@ public static class HtmlReport
         sb.AppendLine("<div class=\"legend\">"
             + "<span><span class=\"sw\" style=\"background:var(--holds-bg);color:var(--holds)\">\u2713 ok</span>holds (a witness: reached)</span>"
             + "<span><span class=\"sw\" style=\"background:var(--vacuous-bg);color:var(--holds)\">\u2713 (ok)</span>holds vacuously: its case never happens</span>"
+            + (ComparisonReport.ProvedLegend(c) is { } proved ? $"<span><span class=\"sw\" style=\"background:var(--holds-bg);color:var(--holds)\">\u2713 P</span>{HtmlText.Escape(proved)}</span>" : "")
             + "<span><span class=\"sw\" style=\"background:var(--violated-bg);color:var(--violated)\">\u2717 X</span>violated (a witness: never reached)</span>"
             + "<span><span class=\"sw\" style=\"background:var(--na-bg)\">\u2013 n/a</span>does not apply</span>"
             + string.Concat(ComparisonReport.CutMarks(c.Results.SelectMany(r => r.Verdicts)).Select(m => CutSwatch(m.Mark, m.Meaning)))
