@@ -120,6 +120,28 @@ public struct KernelState : IEquatable<KernelState>
 
     internal void FlipTarget() => targetPatched = !targetPatched;
 
+    /// <summary>The i-th 64-bit word of the entry buffer: entries 4i to 4i + 3, 16 bits each, the lowest first.</summary>
+    internal readonly ulong EntryWord(int i)
+    {
+        ReadOnlySpan<ushort> e = entries;
+        return MemoryMarshal.Cast<ushort, ulong>(e)[i];
+    }
+
+    /// <summary>A state from its raw fields, for <see cref="StatePacking"/>: the entry buffer's words, the masks and the transition byte (patch + 1, 0 for none); the count follows from <paramref name="inPatches"/>.</summary>
+    internal static void FromRaw(ReadOnlySpan<ulong> entryWords, uint inPatches, uint loaded, uint pinned, uint replacing, int transition, bool targetPatched, out KernelState state)
+    {
+        state = default;
+        Span<ushort> e = state.entries;
+        entryWords.CopyTo(MemoryMarshal.Cast<ushort, ulong>(e));
+        state.inPatches = inPatches;
+        state.loaded = loaded;
+        state.pinned = pinned;
+        state.replacing = replacing;
+        state.count = (byte)System.Numerics.BitOperations.PopCount(inPatches);
+        state.transition = (byte)transition;
+        state.targetPatched = targetPatched;
+    }
+
     internal void EndTransition()
     {
         transition = 0;

@@ -30,7 +30,7 @@ public sealed class BlockDisableKept() : Property("block-disable-kept", Property
         public override void OnState(StateGraph graph, int state)
         {
             if (exercised) return;
-            ref readonly var s = ref graph.States[state];
+            graph.States.Read(state, out var s);
             if (s.InTransition) return;
             var enabled = Observables.EnabledMask(s);
             while (enabled != 0 && !exercised)

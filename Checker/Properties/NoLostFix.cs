@@ -40,7 +40,7 @@ public sealed class NoLostFix() : Property("no-lost-fix", PropertyKind.Safety, "
         public override void OnState(StateGraph graph, int state)
         {
             if (found >= 0) return;
-            ref readonly var s = ref graph.States[state];
+            graph.States.Read(state, out var s);
             if (!s.InTransition) return;
             var t = s.TransitionPatch;
             var others = Observables.EnabledMask(s) & ~s.Replacing & ~(1UL << t);

@@ -65,7 +65,7 @@ public abstract class StateCheck : PropertyCheck
     public override void OnState(StateGraph graph, int state)
     {
         if (found >= 0) return;
-        ref readonly var s = ref graph.States[state];
+        graph.States.Read(state, out var s);
         if (s.InTransition) return;
         if (Shows(s) is { } what)
         {

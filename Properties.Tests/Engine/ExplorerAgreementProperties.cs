@@ -67,6 +67,13 @@ public class ExplorerAgreementProperties
 
     private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1)
     {
+        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads);
+        return (differences.Count == 0).Label($"{states} states; differ in: {string.Join(", ", differences)}");
+    }
+
+    // What the explorer's graph has that the reference's does not, and the reference's states.
+    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads)
+    {
         var expected = Reference(catalog, reading, cap);
         var explorer = threads == 1 ? this.explorer : pipelined;
         var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints), threads);
@@ -83,12 +90,25 @@ public class ExplorerAgreementProperties
         if (!expected.Accepted.SequenceEqual(actual.Accepted)) differences.Add("acceptance counts");
         if (expected.Transitions != actual.Transitions) differences.Add($"transitions {expected.Transitions} vs {actual.Transitions}");
         if (expected.Cut != actual.Cut) differences.Add($"cut {expected.Cut} vs {actual.Cut}");
-        return (differences.Count == 0).Label($"{expected.States.Count} states; differ in: {string.Join(", ", differences)}");
+        return (expected.States.Count, differences);
     }
 
     [Property]
     public Property Explorer_OnGeneratedCatalogs_BuildsTheReferenceGraph(Trace run) =>
         Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: false);
+
+    // A catalog whose states have no packing keeps them as values, and explores as any other.
+    [Fact]
+    public void Explorer_CatalogTooWideToPack_BuildsTheReferenceGraph()
+    {
+        var catalog = Tests.Model.StatePackingProperties.Unpackable();
+        var reading = Klp.Check.Model.Readings.Positional;
+        var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: 2000));
+        Assert.Null(g.States.Packing);
+        Assert.Equal(2000, g.States.Count);
+        explorer.Recycle(g);
+        Assert.Empty(Differences(catalog, reading, cap: 2000, fingerprints: false, threads: 1).Differences);
+    }
 
     [Property]
     public Property Explorer_WithFingerprints_BuildsTheReferenceGraph(Trace run) =>
