@@ -127,19 +127,23 @@ public struct KernelState : IEquatable<KernelState>
         return MemoryMarshal.Cast<ushort, ulong>(e)[i];
     }
 
-    /// <summary>A state from its raw fields, for <see cref="StatePacking"/>: the entry buffer's words, the masks and the transition byte (patch + 1, 0 for none); the count follows from <paramref name="inPatches"/>.</summary>
-    internal static void FromRaw(ReadOnlySpan<ulong> entryWords, uint inPatches, uint loaded, uint pinned, uint replacing, int transition, bool targetPatched, out KernelState state)
+    /// <summary>Sets the raw fields, for <see cref="StatePacking"/>: the masks and the transition byte (patch + 1, 0 for none); the count follows from <paramref name="inPatches"/>. The entries are set by <see cref="SetEntryWord"/>.</summary>
+    internal void SetRaw(uint inPatches, uint loaded, uint pinned, uint replacing, int transition, bool targetPatched)
     {
-        state = default;
-        Span<ushort> e = state.entries;
-        entryWords.CopyTo(MemoryMarshal.Cast<ushort, ulong>(e));
-        state.inPatches = inPatches;
-        state.loaded = loaded;
-        state.pinned = pinned;
-        state.replacing = replacing;
-        state.count = (byte)System.Numerics.BitOperations.PopCount(inPatches);
-        state.transition = (byte)transition;
-        state.targetPatched = targetPatched;
+        this.inPatches = inPatches;
+        this.loaded = loaded;
+        this.pinned = pinned;
+        this.replacing = replacing;
+        count = (byte)System.Numerics.BitOperations.PopCount(inPatches);
+        this.transition = (byte)transition;
+        this.targetPatched = targetPatched;
+    }
+
+    /// <summary>Sets the i-th 64-bit word of the entry buffer (see <see cref="EntryWord"/>).</summary>
+    internal void SetEntryWord(int i, ulong word)
+    {
+        Span<ushort> e = entries;
+        MemoryMarshal.Cast<ushort, ulong>(e)[i] = word;
     }
 
     internal void EndTransition()

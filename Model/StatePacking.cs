@@ -89,18 +89,16 @@ public sealed class StatePacking
         var masks = Get(from, 0, 2 * n);
         var masks2 = Get(from, 2 * n, 2 * n);
         var transition = Get(from, 4 * n, transitionBits + 1);
-        var listed = (uint)(masks2 >> n);
-        Span<ulong> entries = stackalloc ulong[Catalog.MaxPatches / 4];
-        var count = BitOperations.PopCount(listed);
+        var low = Low(n);
+        state = default;
+        state.SetRaw((uint)(masks2 >> n), (uint)(masks & low), (uint)(masks >> n), (uint)(masks2 & low),
+            (int)(transition & Low(transitionBits)), (transition >> transitionBits) != 0);
         var groupBits = 4 * entryBits;
-        for (var g = 0; g < groups && 4 * g < count; g++)
+        for (var g = 0; g < groups && 4 * g < state.Count; g++)
         {
             var packed = Get(from, entriesAt + g * groupBits, Math.Min(4, n - 4 * g) * entryBits);
-            entries[g] = bitInstructions ? Bmi2.X64.ParallelBitDeposit(packed, laneMask) : Deposit(packed);
+            state.SetEntryWord(g, bitInstructions ? Bmi2.X64.ParallelBitDeposit(packed, laneMask) : Deposit(packed));
         }
-        var low = Low(n);
-        KernelState.FromRaw(entries, listed, (uint)(masks & low), (uint)(masks >> n), (uint)(masks2 & low),
-            (int)(transition & Low(transitionBits)), (transition >> transitionBits) != 0, out state);
     }
 
     // The used bits of four 16-bit entries, each entry's in eb bits, the lowest entry first: what

@@ -43,7 +43,7 @@ public sealed class Explorer
         spare = null;
         search.Begin(new GraphStates(g.States), limits, g.Tree, g.Frontier);
         search.AddRoot(KernelState.Empty, KernelState.Empty.Fingerprint());
-        visitor?.OnState(g, 0);
+        visitor?.OnState(g, 0, KernelState.Empty);
         // The sequential levels count into one tally, added to the graph at the end.
         var tally = new Tally(g.RefusedByReason.Length, alphabet.Length);
         search.Run((start, end) =>
@@ -275,7 +275,7 @@ public sealed class Explorer
         ref readonly var state = ref batch.Successors[j];
         var id = search.Reach(from, op, batch.Depth, state, batch.Prints[j], out var added);
         if (id < 0) return;
-        if (added) visitor?.OnState(g, id);
+        if (added) visitor?.OnState(g, id, state);
         g.AddEdge(from, id, op);
         if (toldOf[op]) visitor!.OnTransition(g, new Edge(from, id, op, batch.Affected[j]), batch.Source, state);
     }

@@ -210,7 +210,7 @@ public sealed class StateGraph
         var run = new BreadthFirst<KernelState, GraphStates>();
         run.Begin(new GraphStates(g.States), new ExploreLimits(MaxStates: int.MaxValue), g.Tree, g.Frontier);
         run.AddRoot(KernelState.Empty, KernelState.Empty.Fingerprint());
-        visitor?.OnState(g, 0);
+        visitor?.OnState(g, 0, KernelState.Empty);
         var edges = new List<Edge>();
         var current = 0;
         var outcomes = trace.Replay();
@@ -225,7 +225,7 @@ public sealed class StateGraph
                 continue;
             }
             var id = run.Reach(current, a, g.Depth[current], o.State, o.State.Fingerprint(), out var added);
-            if (added) visitor?.OnState(g, id);
+            if (added) visitor?.OnState(g, id, o.State);
             edges.Add(new Edge(current, id, a, o.Affected));
             visitor?.OnTransition(g, edges[^1], g.States[edges[^1].From], g.States[id]);
             current = id;

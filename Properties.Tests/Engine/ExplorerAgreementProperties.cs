@@ -139,7 +139,7 @@ public class ExplorerAgreementProperties
 
         public override bool SeesUnchangedRefusals => unchangedRefusals;
 
-        public override void OnState(StateGraph graph, int state) => Events.Add($"state {state}");
+        public override void OnState(StateGraph graph, int state, in KernelState value) => Events.Add($"state {state}");
 
         public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after) =>
             Events.Add($"edge {edge.From} {edge.To} {edge.Op} {edge.Affected} {before.Fingerprint()} {after.Fingerprint()}");
