@@ -90,7 +90,7 @@ public sealed class StateGraph
     public ChunkedList<int> Parent => Tree.Parent;
 
     /// <summary>Per state, the alphabet index of the operation it was first reached by.</summary>
-    public ChunkedList<int> ParentOp => Tree.ParentOp;
+    public ChunkedList<ushort> ParentOp => Tree.ParentOp;
 
     /// <summary>Per state, its breadth-first depth.</summary>
     public ChunkedList<int> Depth => Tree.Depth;

@@ -77,7 +77,7 @@ public class ExplorerAgreementProperties
         var expected = Reference(catalog, reading, cap);
         var explorer = threads == 1 ? this.explorer : pipelined;
         var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints), threads);
-        var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp], [.. g.Depth],
+        var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp.Select(o => o == SearchTree.NoOp ? -1 : o)], [.. g.Depth],
             [.. g.Edges.Select(e => (e.From, e.To, e.Op, e.Affected))], g.RefusedByReason, g.AcceptedCount, g.Transitions, g.CutBy is not null);
         explorer.Recycle(g);
         var differences = new List<string>();
