@@ -27,6 +27,10 @@ public sealed class Explorer
     /// <remarks>Tests lower it to send small catalogs through the parallel expansion.</remarks>
     public int ParallelLevel { get; init; } = 2048;
 
+    /// <summary>The number of states from which a graph is stored packed, when its catalog has a packing (<see cref="StateList"/>).</summary>
+    /// <remarks>Tests lower it to pack small graphs, from the first state or in the middle of a search.</remarks>
+    public int PackFrom { get; init; } = StateList.DefaultPackFrom;
+
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
     /// <param name="catalog">The patches.</param>
     /// <param name="reading">The reading, with its options.</param>
@@ -39,7 +43,7 @@ public sealed class Explorer
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);
-        var g = new StateGraph(catalog, reading, alphabet, spare) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
+        var g = new StateGraph(catalog, reading, alphabet, spare, PackFrom) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
         search.Begin(new GraphStates(g.States), limits, g.Tree, g.Frontier);
         search.AddRoot(KernelState.Empty, KernelState.Empty.Fingerprint());

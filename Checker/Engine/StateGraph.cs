@@ -44,9 +44,9 @@ internal readonly struct GraphStates(StateList states) : INodeStore<KernelState>
 public sealed class StateGraph
 {
     /// <summary>An empty graph of a catalog under a reading, over an alphabet, for <see cref="AddEdge"/> to fill; the explorer and <see cref="FromTrace"/> build theirs this way.</summary>
-    public StateGraph(Catalog catalog, Reading reading, Operation[] alphabet) : this(catalog, reading, alphabet, null) { }
+    public StateGraph(Catalog catalog, Reading reading, Operation[] alphabet) : this(catalog, reading, alphabet, null, StateList.DefaultPackFrom) { }
 
-    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage)
+    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage, int packFrom)
     {
         Catalog = catalog;
         Reading = reading;
@@ -54,7 +54,7 @@ public sealed class StateGraph
         Edges = new EdgeList(this);
         opBits = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)Math.Max(1, alphabet.Length) - 1));
         if (storage is not null) (States, Tree, edgeStart, edgeTo, edgeOp) = storage;
-        States.Reset(StatePacking.For(catalog));
+        States.Reset(StatePacking.For(catalog), packFrom);
         if (storage is null) return;
         Tree.Clear();
         edgeStart.Clear();

@@ -7,7 +7,10 @@ namespace Klp.Check.Engine;
 
 /// <summary>The states of a graph by id, stored packed (<see cref="StatePacking"/>) when the catalog has a packing, else as <see cref="KernelState"/> values; read back as values.</summary>
 /// <remarks>
-/// Which of the two is chosen per exploration, by the catalog (<see cref="Reset"/>). Packed, a
+/// Which of the two is chosen per exploration, by the catalog and the size the graph grows to
+/// (<see cref="Reset"/>): a graph starts as values and is packed, once, when it reaches
+/// <see cref="DefaultPackFrom"/> states, so that the many small graphs of a <c>compare</c> do
+/// not pay for packing what they would save little memory by. Packed, a
 /// state takes a power of two of 64-bit words (16 bytes for up to 15 patches without
 /// <c>add_sets</c> variants or allocated sets, at most 64), against 84 bytes; it is unpacked
 /// where it is read and compared packed: a candidate is packed once and compared word by word.
@@ -18,8 +21,14 @@ public sealed class StateList : IReadOnlyList<KernelState>
     private ChunkedList<KernelState> wide = new();
     private ChunkedList<ulong> words = new();
     private StatePacking? packing;
+    // The packing the states go to once there are packFrom of them.
+    private StatePacking? later;
+    private int packFrom;
     // log2 of the words per packed state.
     private int shift;
+
+    /// <summary>The number of states from which a graph whose catalog has a packing stores its states packed: 5.5 MB of values.</summary>
+    public const int DefaultPackFrom = 1 << 16;
 
     /// <summary>The number of states.</summary>
     public int Count { get; private set; }
@@ -27,15 +36,15 @@ public sealed class StateList : IReadOnlyList<KernelState>
     /// <summary>The packing the states are stored in, or null when they are stored as values.</summary>
     public StatePacking? Packing => packing;
 
-    /// <summary>Empties the list, keeping the storage of the form it goes on to use.</summary>
+    /// <summary>Empties the list and keeps its storage.</summary>
     /// <param name="packing">The packing of the next catalog's states, or null to store them as values.</param>
-    internal void Reset(StatePacking? packing)
+    /// <param name="packFrom">The number of states from which they are stored packed (0: from the first).</param>
+    internal void Reset(StatePacking? packing, int packFrom)
     {
-        this.packing = packing;
+        this.packing = null;
+        later = packing;
+        this.packFrom = packing is null ? int.MaxValue : packFrom;
         shift = packing is null ? 0 : System.Numerics.BitOperations.Log2((uint)packing.Words);
-        // The form not used lets its memory go.
-        if (packing is null) words = new();
-        else wide = new();
         wide.Clear();
         words.Clear();
         Count = 0;
@@ -72,15 +81,31 @@ public sealed class StateList : IReadOnlyList<KernelState>
     /// <summary>Appends a state.</summary>
     public void Add(in KernelState state)
     {
-        if (packing is null) wide.Add(state);
+        if (packing is null && Count < packFrom) wide.Add(state);
         else
         {
+            if (packing is null) PackAll();
             if ((long)(Count + 1) << shift > int.MaxValue) throw new InvalidOperationException($"more than {int.MaxValue >> shift} packed states");
-            Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
-            packing.Pack(state, packed);
-            for (var w = 0; w < 1 << shift; w++) words.Add(packed[w]);
+            AddPacked(packing!, state);
         }
         Count++;
+    }
+
+    private void AddPacked(StatePacking with, in KernelState state)
+    {
+        Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
+        with.Pack(state, packed);
+        for (var w = 0; w < 1 << shift; w++) words.Add(packed[w]);
+    }
+
+    // Packs the states stored as values and lets the values go. A view taken before keeps
+    // reading the values, which are not written again.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PackAll()
+    {
+        for (var i = 0; i < Count; i++) AddPacked(later!, wide[i]);
+        packing = later;
+        wide = new();
     }
 
     /// <summary>True when the state with this id equals <paramref name="candidate"/>.</summary>

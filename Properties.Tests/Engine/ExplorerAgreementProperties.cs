@@ -17,11 +17,13 @@ namespace Klp.Check.Tests.Engine;
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 100)]
 public class ExplorerAgreementProperties
 {
-    // One explorer for every generated input, recycling each graph, as the verifier uses it.
-    private readonly Explorer explorer = new();
+    // One explorer for every generated input, recycling each graph, as the verifier uses it;
+    // its graphs store their states packed from the first.
+    private readonly Explorer explorer = new() { PackFrom = 0 };
 
-    // The same with every level expanded on two threads (the producing thread's pipeline).
-    private readonly Explorer pipelined = new() { ParallelLevel = 1 };
+    // The same with every level expanded on two threads (the producing thread's pipeline), and
+    // the states packed from the fifth on, in the middle of a search and of a pipelined level.
+    private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5 };
 
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,
@@ -108,6 +110,19 @@ public class ExplorerAgreementProperties
         Assert.Equal(2000, g.States.Count);
         explorer.Recycle(g);
         Assert.Empty(Differences(catalog, reading, cap: 2000, fingerprints: false, threads: 1).Differences);
+    }
+
+    // A graph stores values until it has PackFrom states, then packs them: the same states.
+    [Fact]
+    public void Explorer_PastPackFrom_StoresThePackedStates()
+    {
+        var catalog = Graphs.Stacking(4);
+        var packed = new Explorer { PackFrom = 5 }.Explore(catalog, Klp.Check.Model.Readings.Positional);
+        var values = new Explorer().Explore(catalog, Klp.Check.Model.Readings.Positional);
+        Assert.NotNull(packed.States.Packing);
+        Assert.Null(values.States.Packing);
+        Assert.True(values.States.Count is > 5 and < StateList.DefaultPackFrom);
+        Assert.Equal(values.States, packed.States);
     }
 
     [Property]
