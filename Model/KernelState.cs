@@ -120,6 +120,32 @@ public struct KernelState : IEquatable<KernelState>
 
     internal void FlipTarget() => targetPatched = !targetPatched;
 
+    /// <summary>The i-th 64-bit word of the entry buffer: entries 4i to 4i + 3, 16 bits each, the lowest first.</summary>
+    internal readonly ulong EntryWord(int i)
+    {
+        ReadOnlySpan<ushort> e = entries;
+        return MemoryMarshal.Cast<ushort, ulong>(e)[i];
+    }
+
+    /// <summary>Sets the raw fields, for <see cref="StatePacking"/>: the masks and the transition byte (patch + 1, 0 for none); the count follows from <paramref name="inPatches"/>. The entries are set by <see cref="SetEntryWord"/>.</summary>
+    internal void SetRaw(uint inPatches, uint loaded, uint pinned, uint replacing, int transition, bool targetPatched)
+    {
+        this.inPatches = inPatches;
+        this.loaded = loaded;
+        this.pinned = pinned;
+        this.replacing = replacing;
+        count = (byte)System.Numerics.BitOperations.PopCount(inPatches);
+        this.transition = (byte)transition;
+        this.targetPatched = targetPatched;
+    }
+
+    /// <summary>Sets the i-th 64-bit word of the entry buffer (see <see cref="EntryWord"/>).</summary>
+    internal void SetEntryWord(int i, ulong word)
+    {
+        Span<ushort> e = entries;
+        MemoryMarshal.Cast<ushort, ulong>(e)[i] = word;
+    }
+
     internal void EndTransition()
     {
         transition = 0;

@@ -12,8 +12,8 @@ namespace Klp.Check.Engine;
 /// </remarks>
 public abstract class ExplorationVisitor
 {
-    /// <summary>A state was added to the graph (its id, depth and parent are set).</summary>
-    public virtual void OnState(StateGraph graph, int state) { }
+    /// <summary>A state was added to the graph (its id, depth and parent are set); <paramref name="value"/> is the state, as the search holds it, so that a visitor need not read it back from the graph.</summary>
+    public virtual void OnState(StateGraph graph, int state, in KernelState value) { }
 
     /// <summary>An accepted transition was added to the graph (its target state is in the graph); <paramref name="before"/> and <paramref name="after"/> are the values of its source and target states.</summary>
     public virtual void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after) { }

@@ -27,6 +27,10 @@ public sealed class Explorer
     /// <remarks>Tests lower it to send small catalogs through the parallel expansion.</remarks>
     public int ParallelLevel { get; init; } = 2048;
 
+    /// <summary>The number of states from which a graph is stored packed, when its catalog has a packing (<see cref="StateList"/>).</summary>
+    /// <remarks>Tests lower it to pack small graphs, from the first state or in the middle of a search.</remarks>
+    public int PackFrom { get; init; } = StateList.DefaultPackFrom;
+
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
     /// <param name="catalog">The patches.</param>
     /// <param name="reading">The reading, with its options.</param>
@@ -39,11 +43,11 @@ public sealed class Explorer
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);
-        var g = new StateGraph(catalog, reading, alphabet, spare) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
+        var g = new StateGraph(catalog, reading, alphabet, spare, PackFrom) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
         search.Begin(new GraphStates(g.States), limits, g.Tree, g.Frontier);
         search.AddRoot(KernelState.Empty, KernelState.Empty.Fingerprint());
-        visitor?.OnState(g, 0);
+        visitor?.OnState(g, 0, KernelState.Empty);
         // The sequential levels count into one tally, added to the graph at the end.
         var tally = new Tally(g.RefusedByReason.Length, alphabet.Length);
         search.Run((start, end) =>
@@ -86,11 +90,13 @@ public sealed class Explorer
         {
             // The state expanded two steps on is asked for now: a state read cold stalled the
             // copy that starts its expansion.
-            if (current + 2 < levelEnd) PrefetchState(ref Unsafe.AsRef(in g.States[current + 2]));
+            if (current + 2 < levelEnd) g.States.Prefetch(current + 2);
             var previous = current - 1 >= levelStart && current - 1 < levelEnd ? ring[(current - 1) % 3] : null;
             if (current < levelEnd)
             {
-                Generate(g, current, in g.States[current], ring[current % 3], tally, previous);
+                var batch = ring[current % 3];
+                g.States.Read(current, out batch.Source);
+                Generate(g, current, in batch.Source, batch, tally, previous);
                 ring[current % 3].Depth = g.Depth[current];
             }
             else if (previous is not null) PrefetchCandidates(g, previous, 0);
@@ -124,6 +130,8 @@ public sealed class Explorer
         public int Count;
         public int From;
         public int Depth;
+        // The state expanded, as read from the graph once.
+        public KernelState Source;
         // The refusals the visitor is to be told of, kept by a producing thread.
         public readonly int[] RefusedOps = new int[width];
         public readonly KernelState[] RefusedAfter = new KernelState[width];
@@ -255,30 +263,25 @@ public sealed class Explorer
     {
         if (batch is null || j >= batch.Count) return;
         var id = search.Table.AtHome(batch.Prints[j++]);
-        if (id >= 0) PrefetchState(ref Unsafe.AsRef(in g.States[id]));
+        if (id >= 0) g.States.Prefetch(id);
     }
 
     private void AddSuccessors(StateGraph g, Batch batch)
     {
         for (var j = 0; j < batch.Count; j++)
-            AddSuccessor(g, batch.From, batch.Ops[j], batch.Successors[j], batch.Prints[j], batch.Affected[j], batch.Depth);
+            AddSuccessor(g, batch, j);
     }
 
-    // A state spans two or three cache lines; the comparison starts with the header at byte 64.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchState(ref KernelState state)
+    // Looks the j-th successor of a batch up, adds it when new, and records the transition.
+    private void AddSuccessor(StateGraph g, Batch batch, int j)
     {
-        StateTable<KernelState, GraphStates>.Prefetch(ref state);
-        StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref state, 64));
-    }
-
-    private void AddSuccessor(StateGraph g, int from, int op, in KernelState state, ulong print, ulong affected, int depth)
-    {
-        var id = search.Reach(from, op, depth, state, print, out var added);
+        var (from, op) = (batch.From, batch.Ops[j]);
+        ref readonly var state = ref batch.Successors[j];
+        var id = search.Reach(from, op, batch.Depth, state, batch.Prints[j], out var added);
         if (id < 0) return;
-        if (added) visitor?.OnState(g, id);
+        if (added) visitor?.OnState(g, id, state);
         g.AddEdge(from, id, op);
-        if (toldOf[op]) visitor!.OnTransition(g, new Edge(from, id, op, affected), g.States[from], state);
+        if (toldOf[op]) visitor!.OnTransition(g, new Edge(from, id, op, batch.Affected[j]), batch.Source, state);
     }
 
     // A large level on two threads, as a pipeline: a producing thread applies the operations to
@@ -324,11 +327,13 @@ public sealed class Explorer
                         if (Volatile.Read(ref stop)) return;
                         spin.SpinOnce(sleep1Threshold: -1);
                     }
-                    Generate(g, current, in seen[current], pipe[current % PipeDepth], tally, previous: null);
+                    var batch = pipe[current % PipeDepth];
+                    seen.Read(current, out batch.Source);
+                    Generate(g, current, in batch.Source, batch, tally, previous: null);
                 }
                 if (current - 1 < start) continue;
-                var batch = pipe[(current - 1) % PipeDepth];
-                for (var j = 0; j < batch.Count; j++) batch.Known[j] = search.Table.FindShared(batch.Successors[j], batch.Prints[j], seen);
+                var last = pipe[(current - 1) % PipeDepth];
+                for (var j = 0; j < last.Count; j++) last.Known[j] = search.Table.FindShared(last.Successors[j], last.Prints[j], seen);
                 Volatile.Write(ref produced, current);
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -381,7 +386,7 @@ public sealed class Explorer
         {
             if (batch.Known[j] >= 0) continue;
             var id = search.Table.AtHome(batch.Prints[j]);
-            if (id >= 0) PrefetchState(ref Unsafe.AsRef(in g.States[id]));
+            if (id >= 0) g.States.Prefetch(id);
         }
     }
 
@@ -393,12 +398,12 @@ public sealed class Explorer
             var to = batch.Known[j];
             if (to < 0)
             {
-                AddSuccessor(g, batch.From, batch.Ops[j], batch.Successors[j], batch.Prints[j], batch.Affected[j], batch.Depth);
+                AddSuccessor(g, batch, j);
                 continue;
             }
             var op = batch.Ops[j];
             g.AddEdge(batch.From, to, op);
-            if (toldOf[op]) visitor!.OnTransition(g, new Edge(batch.From, to, op, batch.Affected[j]), g.States[batch.From], batch.Successors[j]);
+            if (toldOf[op]) visitor!.OnTransition(g, new Edge(batch.From, to, op, batch.Affected[j]), batch.Source, batch.Successors[j]);
         }
     }
 
@@ -406,7 +411,7 @@ public sealed class Explorer
     private void TellRefusals(StateGraph g, Batch batch)
     {
         for (var r = 0; r < batch.Refusals; r++)
-            visitor!.OnRefusal(g, batch.From, batch.RefusedOps[r], g.States[batch.From], batch.RefusedAfter[r]);
+            visitor!.OnRefusal(g, batch.From, batch.RefusedOps[r], batch.Source, batch.RefusedAfter[r]);
     }
 
     /// <summary>Hands a graph's storage back for the next exploration; the graph is left empty.</summary>

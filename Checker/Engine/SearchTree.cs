@@ -14,8 +14,12 @@ public sealed class SearchTree
     /// <summary>Per node, the node it was first reached from (-1 for the root).</summary>
     public ChunkedList<int> Parent { get; } = new();
 
-    /// <summary>Per node, the alphabet index of the operation it was first reached by (-1 for the root).</summary>
-    public ChunkedList<int> ParentOp { get; } = new();
+    /// <summary>Per node, the alphabet index of the operation it was first reached by (<see cref="NoOp"/> for the root).</summary>
+    /// <remarks>16 bits: an alphabet has at most a few hundred operations, and two bytes a state count at millions of states.</remarks>
+    public ChunkedList<ushort> ParentOp { get; } = new();
+
+    /// <summary>The root's <see cref="ParentOp"/>: no operation.</summary>
+    public const ushort NoOp = ushort.MaxValue;
 
     /// <summary>Per node, the length of its trace.</summary>
     public ChunkedList<int> Depth { get; } = new();
@@ -29,8 +33,9 @@ public sealed class SearchTree
     /// <summary>Records a node reached from <paramref name="parent"/> by the operation at <paramref name="op"/>; the root has parent -1.</summary>
     public void Add(int parent, int op, int depth)
     {
+        if (op >= NoOp) throw new ArgumentOutOfRangeException(nameof(op), op, $"an alphabet of at most {NoOp} operations");
         Parent.Add(parent);
-        ParentOp.Add(op);
+        ParentOp.Add(op < 0 ? NoOp : (ushort)op);
         Depth.Add(depth);
         if (depth > MaxDepth) MaxDepth = depth;
     }

@@ -5,29 +5,29 @@ using Klp.Check.Model;
 namespace Klp.Check.Engine;
 
 /// <summary>The lists of a graph, handed from one exploration to the next.</summary>
-internal sealed record GraphStorage(ChunkedList<KernelState> States, SearchTree Tree,
+internal sealed record GraphStorage(StateList States, SearchTree Tree,
     ChunkedList<int> EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp);
 
 /// <summary>The states a graph had when a view of them was taken, compared by value from another thread (<see cref="StateTable{TKey, TStore}.FindShared"/>); a state past the view is no match.</summary>
-internal readonly struct StatesSeen(ChunkedList<KernelState>.View states) : INodeStore<KernelState>
+internal readonly struct StatesSeen(StateList.View states) : INodeStore<KernelState>
 {
-    /// <summary>The state with this id, as seen.</summary>
-    public ref readonly KernelState this[int id] => ref states[id];
+    /// <summary>Reads the state with this id, as seen.</summary>
+    public void Read(int id, out KernelState state) => states.Read(id, out state);
 
     /// <summary>True when the state with this id is in the view and equals <paramref name="candidate"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Matches(int id, in KernelState candidate) => id < states.Count && states[id].Same(candidate);
+    public bool Matches(int id, in KernelState candidate) => states.Matches(id, candidate);
 
     /// <summary>Not supported: the view is read only.</summary>
     public void Append(in KernelState value) => throw new NotSupportedException("a view of a graph's states is read only");
 }
 
 /// <summary>A graph's states as the nodes of a <see cref="BreadthFirst{TKey, TStore}"/>, compared by value.</summary>
-internal readonly struct GraphStates(ChunkedList<KernelState> states) : INodeStore<KernelState>
+internal readonly struct GraphStates(StateList states) : INodeStore<KernelState>
 {
     /// <summary>True when the state with this id equals <paramref name="candidate"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Matches(int id, in KernelState candidate) => states[id].Same(candidate);
+    public bool Matches(int id, in KernelState candidate) => states.Matches(id, candidate);
 
     /// <summary>Stores a new state.</summary>
     public void Append(in KernelState value) => states.Add(value);
@@ -36,7 +36,7 @@ internal readonly struct GraphStates(ChunkedList<KernelState> states) : INodeSto
 /// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
 /// <remarks>
 /// Storage is what bounds the size of a catalog that can be checked, so a graph keeps per state
-/// the state and three ints, and per transition its target and operation in 4 bytes while the
+/// the state (packed when the catalog allows: <see cref="StateList"/>) and three ints, and per transition its target and operation in 4 bytes while the
 /// state ids leave room for the operation (6 bytes after), grouped by source state; what an
 /// operation replaced is recomputed with <see cref="Kernel.Apply"/> when asked for
 /// (<see cref="Edges"/>, <see cref="AffectedBy"/>).
@@ -44,18 +44,18 @@ internal readonly struct GraphStates(ChunkedList<KernelState> states) : INodeSto
 public sealed class StateGraph
 {
     /// <summary>An empty graph of a catalog under a reading, over an alphabet, for <see cref="AddEdge"/> to fill; the explorer and <see cref="FromTrace"/> build theirs this way.</summary>
-    public StateGraph(Catalog catalog, Reading reading, Operation[] alphabet) : this(catalog, reading, alphabet, null) { }
+    public StateGraph(Catalog catalog, Reading reading, Operation[] alphabet) : this(catalog, reading, alphabet, null, StateList.DefaultPackFrom) { }
 
-    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage)
+    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage, int packFrom)
     {
         Catalog = catalog;
         Reading = reading;
         Alphabet = alphabet;
         Edges = new EdgeList(this);
         opBits = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)Math.Max(1, alphabet.Length) - 1));
+        if (storage is not null) (States, Tree, edgeStart, edgeTo, edgeOp) = storage;
+        States.Reset(StatePacking.For(catalog), packFrom);
         if (storage is null) return;
-        (States, Tree, edgeStart, edgeTo, edgeOp) = storage;
-        States.Clear();
         Tree.Clear();
         edgeStart.Clear();
         edgeTo.Clear();
@@ -81,7 +81,7 @@ public sealed class StateGraph
     public Operation[] Alphabet { get; }
 
     /// <summary>The distinct states; id 0 is the empty kernel; ids are in breadth-first order.</summary>
-    public ChunkedList<KernelState> States { get; private set; } = new();
+    public StateList States { get; private set; } = new();
 
     /// <summary>The breadth-first tree of the search: how each state was first reached.</summary>
     public SearchTree Tree { get; private set; } = new();
@@ -90,7 +90,7 @@ public sealed class StateGraph
     public ChunkedList<int> Parent => Tree.Parent;
 
     /// <summary>Per state, the alphabet index of the operation it was first reached by.</summary>
-    public ChunkedList<int> ParentOp => Tree.ParentOp;
+    public ChunkedList<ushort> ParentOp => Tree.ParentOp;
 
     /// <summary>Per state, its breadth-first depth.</summary>
     public ChunkedList<int> Depth => Tree.Depth;
@@ -128,8 +128,9 @@ public sealed class StateGraph
     /// <summary>What the operation at <paramref name="op"/> replaced or removed when applied in <paramref name="state"/>, recomputed by <see cref="Kernel.Apply"/>.</summary>
     public ulong AffectedBy(int state, int op)
     {
-        var next = States[state];
-        return Kernel.Apply(Catalog, Reading, States[state], Alphabet[op], ref next).Affected;
+        States.Read(state, out var before);
+        var next = before;
+        return Kernel.Apply(Catalog, Reading, before, Alphabet[op], ref next).Affected;
     }
 
     /// <summary>Adds a transition from state <paramref name="from"/> to <paramref name="to"/> by the operation at alphabet index <paramref name="op"/>; transitions arrive with non-decreasing sources.</summary>
@@ -209,7 +210,7 @@ public sealed class StateGraph
         var run = new BreadthFirst<KernelState, GraphStates>();
         run.Begin(new GraphStates(g.States), new ExploreLimits(MaxStates: int.MaxValue), g.Tree, g.Frontier);
         run.AddRoot(KernelState.Empty, KernelState.Empty.Fingerprint());
-        visitor?.OnState(g, 0);
+        visitor?.OnState(g, 0, KernelState.Empty);
         var edges = new List<Edge>();
         var current = 0;
         var outcomes = trace.Replay();
@@ -224,7 +225,7 @@ public sealed class StateGraph
                 continue;
             }
             var id = run.Reach(current, a, g.Depth[current], o.State, o.State.Fingerprint(), out var added);
-            if (added) visitor?.OnState(g, id);
+            if (added) visitor?.OnState(g, id, o.State);
             edges.Add(new Edge(current, id, a, o.Affected));
             visitor?.OnTransition(g, edges[^1], g.States[edges[^1].From], g.States[id]);
             current = id;

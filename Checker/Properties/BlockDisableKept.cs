@@ -27,10 +27,10 @@ public sealed class BlockDisableKept() : Property("block-disable-kept", Property
 
         public override CheckEvents Events => CheckEvents.States | CheckEvents.Loads | CheckEvents.Disables;
 
-        public override void OnState(StateGraph graph, int state)
+        public override void OnState(StateGraph graph, int state, in KernelState value)
         {
             if (exercised) return;
-            ref readonly var s = ref graph.States[state];
+            ref readonly var s = ref value;
             if (s.InTransition) return;
             var enabled = Observables.EnabledMask(s);
             while (enabled != 0 && !exercised)

@@ -40,7 +40,7 @@ public sealed class DowngradeInstallable() : Property("downgrade-installable", P
             var states = facts.Graph.States;
             return facts.Liveness(restricted: true, s =>
             {
-                ref readonly var st = ref states[s];
+                states.Read(s, out var st);
                 if (st.InTransition) return null;
                 for (var i = 0; i < st.Count; i++)
                 {

@@ -39,7 +39,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
         var reach = LargePages.Allocate<bool>(states.Count);
         for (var s = 0; s < states.Count; s++)
         {
-            ref readonly var st = ref states[s];
+            states.Read(s, out var st);
             reach[s] = !st.InTransition && target(st);
         }
         Reachable(reach, restricted);
@@ -60,7 +60,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
         ulong all = 0;
         for (var s = 0; s < n; s++)
         {
-            ref readonly var st = ref g.States[s];
+            g.States.Read(s, out var st);
             if (!st.InTransition) all |= mask[s] = Observables.EnabledMask(st);
         }
         var usable = restricted ? RestrictedEdges() : null;
@@ -154,7 +154,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
         var recorded = customerLoads?.Order().ToArray();
         for (var s = 0; s < g.States.Count; s++)
         {
-            ref readonly var st = ref g.States[s];
+            g.States.Read(s, out var st);
             var customerIn = (st.InPatches & customers) != 0;
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)

@@ -37,10 +37,10 @@ public sealed class NoLostFix() : Property("no-lost-fix", PropertyKind.Safety, "
 
         public override CheckEvents Events => CheckEvents.States;
 
-        public override void OnState(StateGraph graph, int state)
+        public override void OnState(StateGraph graph, int state, in KernelState value)
         {
             if (found >= 0) return;
-            ref readonly var s = ref graph.States[state];
+            ref readonly var s = ref value;
             if (!s.InTransition) return;
             var t = s.TransitionPatch;
             var others = Observables.EnabledMask(s) & ~s.Replacing & ~(1UL << t);

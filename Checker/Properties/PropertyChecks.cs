@@ -103,14 +103,14 @@ public sealed class PropertyChecks : ExplorationVisitor
     public bool Silent => states.Length + transitions.Length + loads.Length + disables.Length + refusals.Length == 0;
 
     /// <inheritdoc/>
-    public override void OnState(StateGraph graph, int state)
+    public override void OnState(StateGraph graph, int state, in KernelState value)
     {
         if (state == 0)
         {
             searched = graph;
             customerLoads.Clear();
         }
-        foreach (var c in states) c.OnState(graph, state);
+        foreach (var c in states) c.OnState(graph, state, value);
     }
 
     /// <inheritdoc/>

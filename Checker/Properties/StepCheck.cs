@@ -1,4 +1,5 @@
 using Klp.Check.Engine;
+using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
@@ -62,10 +63,10 @@ public abstract class StateCheck : PropertyCheck
     public override CheckEvents Events => CheckEvents.States;
 
     /// <inheritdoc/>
-    public override void OnState(StateGraph graph, int state)
+    public override void OnState(StateGraph graph, int state, in KernelState value)
     {
         if (found >= 0) return;
-        ref readonly var s = ref graph.States[state];
+        ref readonly var s = ref value;
         if (s.InTransition) return;
         if (Shows(s) is { } what)
         {

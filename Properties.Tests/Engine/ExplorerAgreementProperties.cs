@@ -17,11 +17,13 @@ namespace Klp.Check.Tests.Engine;
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 100)]
 public class ExplorerAgreementProperties
 {
-    // One explorer for every generated input, recycling each graph, as the verifier uses it.
-    private readonly Explorer explorer = new();
+    // One explorer for every generated input, recycling each graph, as the verifier uses it;
+    // its graphs store their states packed from the first.
+    private readonly Explorer explorer = new() { PackFrom = 0 };
 
-    // The same with every level expanded on two threads (the producing thread's pipeline).
-    private readonly Explorer pipelined = new() { ParallelLevel = 1 };
+    // The same with every level expanded on two threads (the producing thread's pipeline), and
+    // the states packed from the fifth on, in the middle of a search and of a pipelined level.
+    private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5 };
 
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,
@@ -67,10 +69,17 @@ public class ExplorerAgreementProperties
 
     private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1)
     {
+        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads);
+        return (differences.Count == 0).Label($"{states} states; differ in: {string.Join(", ", differences)}");
+    }
+
+    // What the explorer's graph has that the reference's does not, and the reference's states.
+    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads)
+    {
         var expected = Reference(catalog, reading, cap);
         var explorer = threads == 1 ? this.explorer : pipelined;
         var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints), threads);
-        var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp], [.. g.Depth],
+        var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp.Select(o => o == SearchTree.NoOp ? -1 : o)], [.. g.Depth],
             [.. g.Edges.Select(e => (e.From, e.To, e.Op, e.Affected))], g.RefusedByReason, g.AcceptedCount, g.Transitions, g.CutBy is not null);
         explorer.Recycle(g);
         var differences = new List<string>();
@@ -83,12 +92,38 @@ public class ExplorerAgreementProperties
         if (!expected.Accepted.SequenceEqual(actual.Accepted)) differences.Add("acceptance counts");
         if (expected.Transitions != actual.Transitions) differences.Add($"transitions {expected.Transitions} vs {actual.Transitions}");
         if (expected.Cut != actual.Cut) differences.Add($"cut {expected.Cut} vs {actual.Cut}");
-        return (differences.Count == 0).Label($"{expected.States.Count} states; differ in: {string.Join(", ", differences)}");
+        return (expected.States.Count, differences);
     }
 
     [Property]
     public Property Explorer_OnGeneratedCatalogs_BuildsTheReferenceGraph(Trace run) =>
         Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: false);
+
+    // A catalog whose states have no packing keeps them as values, and explores as any other.
+    [Fact]
+    public void Explorer_CatalogTooWideToPack_BuildsTheReferenceGraph()
+    {
+        var catalog = Tests.Model.StatePackingProperties.Unpackable();
+        var reading = Klp.Check.Model.Readings.Positional;
+        var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: 2000));
+        Assert.Null(g.States.Packing);
+        Assert.Equal(2000, g.States.Count);
+        explorer.Recycle(g);
+        Assert.Empty(Differences(catalog, reading, cap: 2000, fingerprints: false, threads: 1).Differences);
+    }
+
+    // A graph stores values until it has PackFrom states, then packs them: the same states.
+    [Fact]
+    public void Explorer_PastPackFrom_StoresThePackedStates()
+    {
+        var catalog = Graphs.Stacking(4);
+        var packed = new Explorer { PackFrom = 5 }.Explore(catalog, Klp.Check.Model.Readings.Positional);
+        var values = new Explorer().Explore(catalog, Klp.Check.Model.Readings.Positional);
+        Assert.NotNull(packed.States.Packing);
+        Assert.Null(values.States.Packing);
+        Assert.True(values.States.Count is > 5 and < StateList.DefaultPackFrom);
+        Assert.Equal(values.States, packed.States);
+    }
 
     [Property]
     public Property Explorer_WithFingerprints_BuildsTheReferenceGraph(Trace run) =>
@@ -119,7 +154,7 @@ public class ExplorerAgreementProperties
 
         public override bool SeesUnchangedRefusals => unchangedRefusals;
 
-        public override void OnState(StateGraph graph, int state) => Events.Add($"state {state}");
+        public override void OnState(StateGraph graph, int state, in KernelState value) => Events.Add($"state {state}");
 
         public override void OnTransition(StateGraph graph, in Edge edge, in KernelState before, in KernelState after) =>
             Events.Add($"edge {edge.From} {edge.To} {edge.Op} {edge.Affected} {before.Fingerprint()} {after.Fingerprint()}");

@@ -1,0 +1,180 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Klp.Check.Model;
+
+namespace Klp.Check.Engine;
+
+/// <summary>The states of a graph by id, stored packed (<see cref="StatePacking"/>) when the catalog has a packing, else as <see cref="KernelState"/> values; read back as values.</summary>
+/// <remarks>
+/// Which of the two is chosen per exploration, by the catalog and the size the graph grows to
+/// (<see cref="Reset"/>): a graph starts as values and is packed, once, when it reaches
+/// <see cref="DefaultPackFrom"/> states, so that the many small graphs of a <c>compare</c> do
+/// not pay for packing what they would save little memory by. Packed, a
+/// state takes a power of two of 64-bit words (16 bytes for up to 15 patches without
+/// <c>add_sets</c> variants or allocated sets, at most 64), against 84 bytes; it is unpacked
+/// where it is read and compared packed: a candidate is packed once and compared word by word.
+/// Either way the values are those added, so nothing that reads a graph can tell the two apart.
+/// </remarks>
+public sealed class StateList : IReadOnlyList<KernelState>
+{
+    private ChunkedList<KernelState> wide = new();
+    private ChunkedList<ulong> words = new();
+    private StatePacking? packing;
+    // The packing the states go to once there are packFrom of them.
+    private StatePacking? later;
+    private int packFrom;
+    // log2 of the words per packed state.
+    private int shift;
+
+    /// <summary>The number of states from which a graph whose catalog has a packing stores its states packed: 5.5 MB of values.</summary>
+    public const int DefaultPackFrom = 1 << 16;
+
+    /// <summary>The number of states.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The packing the states are stored in, or null when they are stored as values.</summary>
+    public StatePacking? Packing => packing;
+
+    /// <summary>Empties the list and keeps its storage.</summary>
+    /// <param name="packing">The packing of the next catalog's states, or null to store them as values.</param>
+    /// <param name="packFrom">The number of states from which they are stored packed (0: from the first).</param>
+    internal void Reset(StatePacking? packing, int packFrom)
+    {
+        this.packing = null;
+        later = packing;
+        this.packFrom = packing is null ? int.MaxValue : packFrom;
+        shift = packing is null ? 0 : System.Numerics.BitOperations.Log2((uint)packing.Words);
+        wide.Clear();
+        words.Clear();
+        Count = 0;
+    }
+
+    /// <summary>The state with an id.</summary>
+    public KernelState this[int id]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            Read(id, out var state);
+            return state;
+        }
+    }
+
+    /// <summary>Reads the state with an id into <paramref name="state"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Read(int id, out KernelState state)
+    {
+        if ((uint)id >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(id), id, "past the end of the list");
+        if (packing is null) state = wide[id];
+        else packing.Unpack(Packed(words, id), out state);
+    }
+
+    // The words of a packed state: a chunk's length is a multiple of a state's words, so a state
+    // lies in one chunk.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<ulong> Packed(ChunkedList<ulong> list, int id) => Packed(list[id << shift], shift);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<ulong> Packed(in ulong first, int shift) => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.AsRef(in first), 1 << shift);
+
+    /// <summary>Appends a state.</summary>
+    public void Add(in KernelState state)
+    {
+        if (packing is null && Count < packFrom) wide.Add(state);
+        else
+        {
+            if (packing is null) PackAll();
+            if ((long)(Count + 1) << shift > int.MaxValue) throw new InvalidOperationException($"more than {int.MaxValue >> shift} packed states");
+            AddPacked(packing!, state);
+        }
+        Count++;
+    }
+
+    private void AddPacked(StatePacking with, in KernelState state)
+    {
+        Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
+        with.Pack(state, packed);
+        for (var w = 0; w < 1 << shift; w++) words.Add(packed[w]);
+    }
+
+    // Packs the states stored as values and lets the values go. A view taken before keeps
+    // reading the values, which are not written again.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PackAll()
+    {
+        for (var i = 0; i < Count; i++) AddPacked(later!, wide[i]);
+        packing = later;
+        wide = new();
+    }
+
+    /// <summary>True when the state with this id equals <paramref name="candidate"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool Matches(int id, in KernelState candidate) => packing is null ? wide[id].Same(candidate) : SamePacked(packing, Packed(words, id), candidate);
+
+    // True when a candidate, packed, is the packed state stored.
+    private static bool SamePacked(StatePacking packing, ReadOnlySpan<ulong> stored, in KernelState candidate)
+    {
+        Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
+        packing.Pack(candidate, packed);
+        return packed[..stored.Length].SequenceEqual(stored);
+    }
+
+    /// <summary>Asks the memory system for the state with an id, which a comparison or a read will want soon.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Prefetch(int id)
+    {
+        if (packing is not null)
+        {
+            // Words are a power of two, so a packed state lies in one cache line.
+            StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AsRef(in words[id << shift]));
+            return;
+        }
+        // A state spans two or three cache lines; the comparison starts with the header at byte 64.
+        ref var state = ref Unsafe.AsRef(in wide[id]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref state);
+        StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref state, 64));
+    }
+
+    /// <summary>The states added so far, as a view another thread may read while this list is appended to (<see cref="ChunkedList{T}.Snapshot"/>).</summary>
+    internal View Snapshot() => new(this);
+
+    /// <summary>The first states of a list, as they were when <see cref="Snapshot"/> took them.</summary>
+    internal readonly struct View
+    {
+        private readonly ChunkedList<KernelState>.View wide;
+        private readonly ChunkedList<ulong>.View words;
+        private readonly StatePacking? packing;
+        private readonly int shift;
+
+        internal View(StateList list) =>
+            (wide, words, packing, shift, Count) = (list.wide.Snapshot(), list.words.Snapshot(), list.packing, list.shift, list.Count);
+
+        /// <summary>The number of states covered.</summary>
+        public int Count { get; }
+
+        /// <summary>Reads the state with an id into <paramref name="state"/>.</summary>
+        public void Read(int id, out KernelState state)
+        {
+            if ((uint)id >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(id), id, "past the end of the view");
+            if (packing is null) state = wide[id];
+            else packing.Unpack(Packed(words[id << shift], shift), out state);
+        }
+
+        /// <summary>True when the state with this id is in the view and equals <paramref name="candidate"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Matches(int id, in KernelState candidate)
+        {
+            if (id >= Count) return false;
+            return packing is null ? wide[id].Same(candidate) : SamePacked(packing, Packed(words[id << shift], shift), candidate);
+        }
+    }
+
+    /// <summary>The states in id order.</summary>
+    public IEnumerator<KernelState> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++) yield return this[i];
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,156 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace Klp.Check.Model;
+
+/// <summary>The compact stored form of the states of one catalog: every field of a <see cref="KernelState"/> in as few bits as the catalog needs, in a power of two of 64-bit words.</summary>
+/// <remarks>
+/// A <see cref="KernelState"/> is 84 bytes whatever the catalog: 32 entries of 16 bits and 32-bit
+/// masks. A catalog of n patches needs n bits per mask, and per entry the bits of a patch index
+/// below n, of an <c>add_sets</c> variant below the catalog's number of them, and of an allocated
+/// set (none when no patch takes its set from the allocator). In order from bit 0: the loaded,
+/// pinned, replacing and listed masks (n bits each; the number of entries is the number of
+/// listed patches), the transition (patch + 1) and its target, then the entries, the oldest
+/// first. The words are rounded up to a power of two, so that a stored state never straddles
+/// a cache line; a catalog whose states need more than <see cref="MaxWords"/> has no packing.
+/// Only states of the catalog the packing was made for can be packed: those its operations
+/// reach (<see cref="Kernel.Step"/>).
+/// </remarks>
+public sealed class StatePacking
+{
+    /// <summary>The most words a packed state may take: 64 bytes, a cache line, against the 84 bytes of a <see cref="KernelState"/>.</summary>
+    public const int MaxWords = 8;
+
+    private readonly int n, transitionBits, entryBits, groups, entriesAt;
+    private readonly int patchBits, paramsBits, autoBits;
+
+    // The bits of a 16-bit entry the catalog uses, in each of the four entries of a word.
+    private readonly ulong laneMask;
+
+    private readonly bool bitInstructions;
+
+    private StatePacking(int n, int patchBits, int paramsBits, int autoBits, bool bitInstructions)
+    {
+        this.n = n;
+        this.patchBits = patchBits;
+        this.paramsBits = paramsBits;
+        this.autoBits = autoBits;
+        this.bitInstructions = bitInstructions && Bmi2.X64.IsSupported;
+        transitionBits = BitsFor(n);
+        entryBits = patchBits + paramsBits + autoBits;
+        groups = (n + 3) / 4;
+        entriesAt = 4 * n + transitionBits + 1;
+        Bits = entriesAt + n * entryBits;
+        Words = (int)BitOperations.RoundUpToPowerOf2((uint)(Bits + 63) / 64);
+        ulong lane = Low(patchBits) | Low(paramsBits) << 5 | Low(autoBits) << 9;
+        laneMask = lane * 0x0001_0001_0001_0001UL;
+    }
+
+    /// <summary>The packing of a catalog's states, or null when they need more than <see cref="MaxWords"/> words.</summary>
+    /// <param name="catalog">The catalog whose states are packed.</param>
+    /// <param name="bitInstructions">Use the processor's bit extract and deposit instructions where it has them (BMI2); false runs the portable code, as on processors without them, which tests hold to the same results.</param>
+    public static StatePacking? For(Catalog catalog, bool bitInstructions = true)
+    {
+        var n = catalog.Count;
+        // An allocated set is a set bit (below SetNumbers.Length), stored plus one.
+        var autoBits = Array.IndexOf(catalog.IsAuto, true) >= 0 ? BitsFor(catalog.SetNumbers.Length) : 0;
+        var packing = new StatePacking(n, BitsFor(n - 1), BitsFor(catalog.AddSetsVariants.Length - 1), autoBits, bitInstructions);
+        return packing.Words <= MaxWords ? packing : null;
+    }
+
+    /// <summary>The 64-bit words a packed state takes: a power of two, at most <see cref="MaxWords"/>.</summary>
+    public int Words { get; }
+
+    /// <summary>The bits of those words a packed state uses; the others are zero.</summary>
+    public int Bits { get; }
+
+    /// <summary>Writes a state of the catalog, packed, to the first <see cref="Words"/> words of <paramref name="into"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Pack(in KernelState state, Span<ulong> into)
+    {
+        into = into[..Words];
+        into.Clear();
+        Put(into, 0, state.Loaded | state.Pinned << n, 2 * n);
+        Put(into, 2 * n, state.Replacing | state.InPatches << n, 2 * n);
+        Put(into, 4 * n, (uint)(state.TransitionPatch + 1) | (state.TargetPatched ? 1UL : 0) << transitionBits, transitionBits + 1);
+        var groupBits = 4 * entryBits;
+        for (var g = 0; g < groups && 4 * g < state.Count; g++)
+        {
+            var word = state.EntryWord(g);
+            var packed = bitInstructions ? Bmi2.X64.ParallelBitExtract(word, laneMask) : Extract(word);
+            Put(into, entriesAt + g * groupBits, packed, Math.Min(4, n - 4 * g) * entryBits);
+        }
+    }
+
+    /// <summary>The state <see cref="Pack"/> wrote to <paramref name="from"/>.</summary>
+    public void Unpack(ReadOnlySpan<ulong> from, out KernelState state)
+    {
+        var masks = Get(from, 0, 2 * n);
+        var masks2 = Get(from, 2 * n, 2 * n);
+        var transition = Get(from, 4 * n, transitionBits + 1);
+        var low = Low(n);
+        state = default;
+        state.SetRaw((uint)(masks2 >> n), (uint)(masks & low), (uint)(masks >> n), (uint)(masks2 & low),
+            (int)(transition & Low(transitionBits)), (transition >> transitionBits) != 0);
+        var groupBits = 4 * entryBits;
+        for (var g = 0; g < groups && 4 * g < state.Count; g++)
+        {
+            var packed = Get(from, entriesAt + g * groupBits, Math.Min(4, n - 4 * g) * entryBits);
+            state.SetEntryWord(g, bitInstructions ? Bmi2.X64.ParallelBitDeposit(packed, laneMask) : Deposit(packed));
+        }
+    }
+
+    // The used bits of four 16-bit entries, each entry's in eb bits, the lowest entry first: what
+    // the bit extract instruction does with laneMask.
+    private ulong Extract(ulong word)
+    {
+        ulong packed = 0;
+        for (var k = 0; k < 4; k++)
+        {
+            var e = word >> (16 * k);
+            var c = (e & Low(patchBits)) | ((e >> 5) & Low(paramsBits)) << patchBits | ((e >> 9) & Low(autoBits)) << (patchBits + paramsBits);
+            packed |= c << (k * entryBits);
+        }
+        return packed;
+    }
+
+    // The inverse of Extract: what the bit deposit instruction does with laneMask.
+    private ulong Deposit(ulong packed)
+    {
+        ulong word = 0;
+        for (var k = 0; k < 4; k++)
+        {
+            var c = packed >> (k * entryBits);
+            var e = (c & Low(patchBits)) | ((c >> patchBits) & Low(paramsBits)) << 5 | ((c >> (patchBits + paramsBits)) & Low(autoBits)) << 9;
+            word |= e << (16 * k);
+        }
+        return word;
+    }
+
+    // Writes a value of width bits (nothing above them set) at a bit offset.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Span<ulong> words, int at, ulong value, int width)
+    {
+        var (i, b) = (at >> 6, at & 63);
+        words[i] |= value << b;
+        if (b + width > 64) words[i + 1] |= value >> (64 - b);
+    }
+
+    // Reads width bits at a bit offset.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Get(ReadOnlySpan<ulong> words, int at, int width)
+    {
+        var (i, b) = (at >> 6, at & 63);
+        var v = words[i] >> b;
+        if (b + width > 64) v |= words[i + 1] << (64 - b);
+        return v & Low(width);
+    }
+
+    // The lowest bits set, up to all 64.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Low(int bits) => bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1;
+
+    // The bits that hold every value from 0 to max.
+    private static int BitsFor(int max) => max <= 0 ? 0 : 32 - BitOperations.LeadingZeroCount((uint)max);
+}

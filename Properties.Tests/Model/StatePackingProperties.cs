@@ -1,0 +1,87 @@
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using FsCheck;
+using Klp.Check.Engine;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
+using Property = FsCheck.Property;
+
+namespace Klp.Check.Tests.Model;
+
+/// <summary>
+/// <see cref="StatePacking"/> loses nothing: every state the operations of a generated catalog
+/// reach unpacks to itself, the bits past those the packing uses stay zero (packed states are
+/// compared word by word), and the portable code packs exactly as the bit instructions do.
+/// </summary>
+public class StatePackingProperties
+{
+    private readonly Explorer explorer = new();
+
+    // Catalogs of 2 to 10 patches (more, and the generated sets exceed the 64 set numbers a
+    // catalog may use), with allocated sets and add_sets variants as generated, under every reading.
+    private static readonly Arbitrary<(Catalog, Reading)> inputs =
+        Arb.From(from c in Generators.Catalogs(minPatches: 2, maxPatches: 10)
+                 from r in Generators.Readings()
+                 select (c, r));
+
+    [Property(MaxTest = 200)]
+    public Property Unpack_EveryReachableState_GivesTheStatePacked() =>
+        Prop.ForAll(inputs, input =>
+        {
+            var (catalog, reading) = input;
+            var packing = StatePacking.For(catalog);
+            var portable = StatePacking.For(catalog, bitInstructions: false);
+            if (packing is null || portable is null)
+                return (packing is null && portable is null).Label("the two agree that there is no packing").Classify(true, "no packing");
+            var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: 3000));
+            var wrong = new List<string>();
+            Span<ulong> fast = stackalloc ulong[StatePacking.MaxWords];
+            Span<ulong> slow = stackalloc ulong[StatePacking.MaxWords];
+            foreach (var state in g.States)
+            {
+                fast.Fill(ulong.MaxValue);
+                packing.Pack(state, fast);
+                portable.Pack(state, slow);
+                var words = fast[..packing.Words];
+                if (!words.SequenceEqual(slow[..packing.Words])) wrong.Add("the portable code packs differently");
+                for (var bit = packing.Bits; bit < 64 * packing.Words; bit++)
+                    if ((words[bit >> 6] >> bit & 1) != 0) wrong.Add($"bit {bit} past the {packing.Bits} used is set");
+                packing.Unpack(words, out var back);
+                portable.Unpack(words, out var slowBack);
+                if (!back.Equals(state) || !slowBack.Equals(state)) wrong.Add("unpacks to another state");
+                if (wrong.Count > 0) break;
+            }
+            var states = g.States.Count;
+            explorer.Recycle(g);
+            return (wrong.Count == 0).Label($"{states} states, {packing.Words} words: {string.Join("; ", wrong)}")
+                .Classify(packing.Words > 1, "more than one word")
+                .Classify(catalog.AddSetsVariants.Length > 1, "add_sets variants")
+                .Classify(catalog.Patches.Any(p => p.SetSource != SetSource.Fixed), "allocated sets");
+        });
+
+    // 32 patches, one of them allocated its set: with the other 31's sets, 64 set numbers, so an
+    // entry takes 5 + 7 bits and the state 519, more than a packing may take.
+    internal static Catalog Unpackable() => new(
+        Enumerable.Range(0, Catalog.MaxPatches).Select(i => new Patch($"p{i}", Origin.Vendor, PatchKind.Hotfix, i,
+            [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false,
+            i == 0 ? [] : [(uint)(100 + i)], i == 0 ? SetSource.Auto : SetSource.Fixed)));
+
+    [Fact]
+    public void For_CatalogTooWide_HasNoPacking()
+    {
+        Assert.Null(StatePacking.For(Unpackable()));
+        Assert.Null(StatePacking.For(Unpackable(), bitInstructions: false));
+    }
+
+    [Fact]
+    public void For_TimelineOfTwelvePatches_TwoWords()
+    {
+        // positional-12's catalog as far as the packing sees it: 12 patches, fixed sets, no
+        // add_sets variants: 48 bits of masks, 5 of transition, 12 entries of 4 bits.
+        var catalog = new Catalog(Enumerable.Range(0, 12).Select(i => new Patch($"p{i}", Origin.Vendor, PatchKind.Hotfix, i,
+            [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
+        var packing = StatePacking.For(catalog)!;
+        Assert.Equal(101, packing.Bits);
+        Assert.Equal(2, packing.Words);
+    }
+}
