@@ -9,6 +9,8 @@
 #
 # Usage: Benchmarks/prove-cost.sh [N...]            default N: 8 12 16 24 32
 #   READINGS="set flat" PROPERTIES=one-per-set JOBS=2 SOLVER=cvc5 TIMEOUT=1800 Benchmarks/prove-cost.sh 16 32
+# Readings start in the order READINGS gives: put the slowest first (flat-dynamic), so that the
+# others run beside it. Each prove uses --jobs sessions (default: the number of cores).
 # Needs: the .NET 10 SDK, cvc5 (or z3 with SOLVER=z3), GNU time (/usr/bin/time).
 #
 # Times are klp-check's own report lines; the processor time is the solvers' (their processes'

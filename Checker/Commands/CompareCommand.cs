@@ -166,7 +166,7 @@ public static class CompareCommand
             {
                 try
                 {
-                    result = result with { Results = MatrixProofs.Prove(result.Source, result.Results, result.Properties, n, new ProverOptions(SolverChoice.Cvc5), progress), ProvedUpTo = n };
+                    result = result with { Results = MatrixProofs.Prove(result.Source, result.Results, result.Properties, n, new ProverOptions(SolverChoice.Cvc5, Jobs: Environment.ProcessorCount), progress), ProvedUpTo = n };
                 }
                 catch (Exception e) when (e is ProofInternalError or SolverDisagreement or SolverException)
                 {

@@ -25,6 +25,7 @@ public static class ProveCommand
         public readonly Option<int?> VersionBits = Cli.NumberOption("--version-bits", 1, 32, "with --raw, the bits of a state version (default 2: versions 0 to 3)");
         public readonly Option<string> Solver = new("--solver") { Description = "z3, cvc5, or both (every query to both; a disagreement is an error, exit 70)", DefaultValueFactory = _ => "cvc5" };
         public readonly Option<int?> Timeout = Cli.NumberOption("--timeout", 1, 86_400, "seconds a single solver query may take (default 120); a query that takes longer makes its property unknown");
+        public readonly Option<int?> Jobs = Cli.NumberOption("--jobs", 1, 64, "solver sessions answering independent queries at once (default: the number of cores); verdicts do not depend on it");
         public readonly Option<int?> MaxK = Cli.NumberOption("--max-k", 1, 8, "the largest k of k-induction tried (default 3)");
         public readonly Option<int?> Depth = Cli.NumberOption("--depth", 1, 32, "how many operations from the empty kernel the search for a counterexample covers when induction fails (default 6)");
         public readonly Option<string> Format = Cli.FormatOption("html");
@@ -40,7 +41,7 @@ public static class ProveCommand
             });
             var command = new Command("prove", "Prove the safety properties of one reading for every release plan of at most N releases (or, with --raw, every catalog of at most N patches within bounded universes) and every sequence of operations, by k-induction with lemmas proved inductive, solved by z3 or cvc5 (docs/proofs.md). Exit 0 when every property asked is proved (or n/a); 1 when one is violated (with a trace that replays); 3 when one is unknown; 2 on bad input; 4 when a solver is not installed; 70 on an internal error.")
             {
-                Reading, Setting, Mode, Property, Patches, Raw, Functions, SetNumbers, StateIds, VersionBits, Solver, Timeout, MaxK, Depth, Format, Traces,
+                Reading, Setting, Mode, Property, Patches, Raw, Functions, SetNumbers, StateIds, VersionBits, Solver, Timeout, Jobs, MaxK, Depth, Format, Traces,
             };
             return command;
         }
@@ -81,7 +82,7 @@ public static class ProveCommand
                 stderr.WriteLine($"klp-check: {string.Join(" and ", missing)} not found on PATH; install with: apt-get install {string.Join(" ", missing)}");
                 return ExitCodes.Unavailable;
             }
-            var options = new ProverOptions(choice, (parse.GetValue(o.Timeout) ?? 120) * 1000, parse.GetValue(o.MaxK) ?? 3, parse.GetValue(o.Depth) ?? 6);
+            var options = new ProverOptions(choice, (parse.GetValue(o.Timeout) ?? 120) * 1000, parse.GetValue(o.MaxK) ?? 3, parse.GetValue(o.Depth) ?? 6, parse.GetValue(o.Jobs) ?? Environment.ProcessorCount);
 
             var progress = InputOptions.Progress(stderr);
             ReadingProof result;

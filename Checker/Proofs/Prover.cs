@@ -9,7 +9,8 @@ namespace Klp.Check.Proofs;
 /// <param name="TimeoutMs">The limit of one query.</param>
 /// <param name="MaxK">The largest k of k-induction tried.</param>
 /// <param name="MaxDepth">How deep the search for a counterexample from the empty kernel goes when induction fails.</param>
-public sealed record ProverOptions(SolverChoice Solver = SolverChoice.Z3, int TimeoutMs = 120_000, int MaxK = 3, int MaxDepth = 6);
+/// <param name="Jobs">How many sessions answer the independent queries of one step (the lemma search, and induction at k = 1) at once; the verdicts do not depend on it.</param>
+public sealed record ProverOptions(SolverChoice Solver = SolverChoice.Z3, int TimeoutMs = 120_000, int MaxK = 3, int MaxDepth = 6, int Jobs = 1);
 
 /// <summary>Proves the safety properties of one reading within a scope: lemmas by Houdini, then k-induction relative to them, with bounded model checking from the empty kernel for the base cases and for counterexamples.</summary>
 /// <remarks>
@@ -137,9 +138,16 @@ public sealed class Prover : IDisposable
 
     private (int Queries, TimeSpan Time, TimeSpan Cpu) Spent()
     {
-        var (q1, t1, c1) = induction?.Session.Spent ?? (0, TimeSpan.Zero, TimeSpan.Zero);
+        var (q1, t1, c1) = InductionSpent();
         var (q2, t2, c2) = bmc?.Session.Spent ?? (0, TimeSpan.Zero, TimeSpan.Zero);
         return (q1 + q2, t1 + t2, c1 + c2);
+    }
+
+    private (int Queries, TimeSpan Time, TimeSpan Cpu) InductionSpent()
+    {
+        var (q, time, cpu) = induction?.Session.Spent ?? (0, TimeSpan.Zero, TimeSpan.Zero);
+        foreach (var (q2, t2, c2) in twins.Select(s => s.Spent)) (q, time, cpu) = (q + q2, time + t2, cpu + c2);
+        return (q, time, cpu);
     }
 
     private ProofVerdict Finish(ProofVerdict v, Stopwatch clock, (int Queries, TimeSpan Time, TimeSpan Cpu) before)
@@ -177,18 +185,18 @@ public sealed class Prover : IDisposable
         for (var dropped = true; dropped && active.Count > 0;)
         {
             dropped = false;
-            foreach (var (op, outcome) in steps)
-            {
-                // All the lemmas in one query; a counterexample drops every lemma it breaks.
-                var now = t.And(active.Select(l => l.Holds(s0)));
-                var next = active.Select(l => l.Holds(outcome.Next)).ToList();
-                var (answer, model) = u.Session.Query([now, op.InAlphabet(t, TwoPhase), outcome.Accepted, t.Not(t.And(next))], next, $"lemmas after {Describe(op)}");
-                if (answer == SatAnswer.Unsat) continue;
-                // No answer, no lemma: the proofs go on without strengthening.
-                active = answer == SatAnswer.Sat ? [.. active.Where((l, i) => model![next[i].Id] == 1)] : [];
-                dropped = true;
-                break;
-            }
+            // All the lemmas in one query per operation; the first counterexample, in the order of
+            // the operations, drops every lemma it breaks.
+            var now = t.And(active.Select(l => l.Holds(s0)));
+            var next = steps.Select(s => active.Select(l => l.Holds(s.Outcome.Next)).ToList()).ToList();
+            var queries = steps.Select((s, i) => new PendingQuery([now, s.Op.InAlphabet(t, TwoPhase), s.Outcome.Accepted, t.Not(t.And(next[i]))], next[i], $"lemmas after {Describe(s.Op)}")).ToList();
+            var answers = AnswerInOrder(queries, a => a != SatAnswer.Unsat);
+            var first = Array.FindIndex(answers, a => a is { Answer: not SatAnswer.Unsat });
+            if (first < 0) continue;
+            var (answer, model) = answers[first]!.Value;
+            // No answer, no lemma: the proofs go on without strengthening.
+            active = answer == SatAnswer.Sat ? [.. active.Where((l, i) => model![next[first][i].Id] == 1)] : [];
+            dropped = true;
         }
         // A sanity check against a vacuous encoding: some load is accepted in some state the lemmas allow.
         var (load, outcome0) = steps[0];
@@ -198,7 +206,7 @@ public sealed class Prover : IDisposable
         droppedLemmas = [.. candidates.Where(l => !active.Contains(l)).Select(l => l.Name)];
         foreach (var l in active) u.Session.Assert(l.Holds(s0));
         lemmaTime = clock.Elapsed;
-        (lemmaQueries, _, lemmaCpu) = u.Session.Spent;
+        (lemmaQueries, _, lemmaCpu) = InductionSpent();
         return active;
     }
 
@@ -256,7 +264,8 @@ public sealed class Prover : IDisposable
         {
             var s0 = u.States[0];
             steps0 ??= Steps(s0);
-            var unknown = false;
+            var queries = new List<PendingQuery>();
+            var windows = new List<(SymbolicOp Op, SymbolicOutcome Outcome)>();
             foreach (var (op, outcome) in steps0)
             {
                 var cases = shape == PropertyShape.State
@@ -265,12 +274,15 @@ public sealed class Prover : IDisposable
                 foreach (var bad in cases.Where(b => !b.IsFalse))
                 {
                     var wanted = Catalog.Variables.Concat(s0.Fields).Concat(op.Fields).ToList();
-                    var (answer, model) = u.Session.Query([op.InAlphabet(t, TwoPhase), bad], wanted, $"{property.Id} k=1 {Describe(op)}");
-                    if (answer == SatAnswer.Sat) return (answer, new Cti(model!, [s0, outcome.Next], [op]));
-                    unknown |= answer == SatAnswer.Unknown;
+                    queries.Add(new([op.InAlphabet(t, TwoPhase), bad], wanted, $"{property.Id} k=1 {Describe(op)}"));
+                    windows.Add((op, outcome));
                 }
             }
-            return (unknown ? SatAnswer.Unknown : SatAnswer.Unsat, null);
+            // The first counterexample in the order of the queries, as if they were asked one by one.
+            var answers = AnswerInOrder(queries, a => a == SatAnswer.Sat);
+            var first = Array.FindIndex(answers, a => a is { Answer: SatAnswer.Sat });
+            if (first >= 0) return (SatAnswer.Sat, new Cti(answers[first]!.Value.Model!, [s0, windows[first].Outcome.Next], [windows[first].Op]));
+            return (answers.Any(a => a is { Answer: SatAnswer.Unknown }) ? SatAnswer.Unknown : SatAnswer.Unsat, null);
         }
         var states = shape == PropertyShape.State ? k + 1 : k;
         while (u.States.Count < states) u.AddState(s => t.And(invariant!.Select(l => l.Holds(s))));
@@ -296,6 +308,60 @@ public sealed class Prover : IDisposable
             .ToList();
         var (a, m) = u.Session.Query(window, all);
         return (a, m is null ? null : new Cti(m, [.. u.States.Take(states)], [.. u.Ops.Take(k)]));
+    }
+
+    private sealed record PendingQuery(IReadOnlyList<Term> Assumptions, IReadOnlyList<Term> Wanted, string Label);
+
+    private readonly List<SmtSession> twins = [];
+
+    // Answers independent queries over the induction session's assertions, on that session and up
+    // to Jobs - 1 twins at once, each taking the next query in order. Once a query's answer is
+    // final (stop), no later query is started; every earlier one is answered, so the answers up to
+    // the first final one are those the queries asked one by one would give (an entry is null
+    // only after it).
+    private (SatAnswer Answer, Dictionary<int, UInt128>? Model)?[] AnswerInOrder(List<PendingQuery> queries, Func<SatAnswer, bool> stop)
+    {
+        var answers = new (SatAnswer Answer, Dictionary<int, UInt128>? Model)?[queries.Count];
+        var primary = Induction().Session;
+        var width = Math.Min(options.Jobs, queries.Count);
+        if (width <= 1)
+        {
+            for (var i = 0; i < queries.Count; i++)
+            {
+                answers[i] = primary.Query(queries[i].Assumptions, queries[i].Wanted, queries[i].Label);
+                if (stop(answers[i]!.Value.Answer)) break;
+            }
+            return answers;
+        }
+        while (twins.Count < width - 1) twins.Add(primary.Twin());
+        var sessions = new List<SmtSession> { primary };
+        foreach (var twin in twins.Take(width - 1))
+        {
+            twin.CatchUp();
+            sessions.Add(twin);
+        }
+        var taken = -1;
+        var final = int.MaxValue;
+        var workers = sessions.Select(session => Task.Run(() =>
+        {
+            for (var i = Interlocked.Increment(ref taken); i < queries.Count && i < Volatile.Read(ref final); i = Interlocked.Increment(ref taken))
+            {
+                var answer = session.Query(queries[i].Assumptions, queries[i].Wanted, queries[i].Label);
+                answers[i] = answer;
+                if (!stop(answer.Answer)) continue;
+                for (var seen = Volatile.Read(ref final); i < seen; seen = Volatile.Read(ref final))
+                    if (Interlocked.CompareExchange(ref final, i, seen) == seen) break;
+            }
+        })).ToArray();
+        try
+        {
+            Task.WaitAll(workers);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        return answers;
     }
 
     // ---- bounded search from the empty kernel
@@ -331,6 +397,7 @@ public sealed class Prover : IDisposable
     public void Dispose()
     {
         induction?.Session.Dispose();
+        foreach (var twin in twins) twin.Dispose();
         bmc?.Session.Dispose();
     }
 }

@@ -31,12 +31,20 @@ public sealed class SmtSession : IDisposable
     // Commands not sent yet: each item is a term to declare or define, or a command's text.
     private readonly List<object> pending = [];
     private SolverProcess? modelFrom;
+    private readonly SolverChoice choice;
+    private readonly int timeoutMs;
+    // Every permanent assertion in order, so that a twin can hold the same.
+    private readonly List<Term> asserted = [];
+    private SmtSession? twinOf;
+    private int mirrored;
 
     /// <summary>Starts the solvers of a choice with a per-query timeout.</summary>
     /// <exception cref="SolverException">A solver is not installed.</exception>
     public SmtSession(Terms terms, SolverChoice choice, int timeoutMs)
     {
         this.terms = terms;
+        this.choice = choice;
+        this.timeoutMs = timeoutMs;
         var kinds = choice switch
         {
             SolverChoice.Z3 => new[] { SolverKind.Z3 },
@@ -68,10 +76,26 @@ public sealed class SmtSession : IDisposable
     private int queries;
     private readonly Stopwatch clock = new();
 
+    /// <summary>A second session with its own solver processes and the same permanent assertions, to answer queries of this one at the same time; <see cref="CatchUp"/> keeps it in step.</summary>
+    public SmtSession Twin()
+    {
+        var twin = new SmtSession(terms, choice, timeoutMs) { twinOf = this };
+        twin.CatchUp();
+        return twin;
+    }
+
+    /// <summary>Asserts what the session this is a twin of asserted since the last call (nothing for a session that is no twin).</summary>
+    public void CatchUp()
+    {
+        if (twinOf is null) return;
+        while (mirrored < twinOf.asserted.Count) Assert(twinOf.asserted[mirrored++]);
+    }
+
     /// <summary>Asserts a Boolean term permanently.</summary>
     public void Assert(Term t)
     {
         if (t.IsTrue) return;
+        asserted.Add(t);
         Define([t]);
         pending.Add("(assert " + Name(t) + ")");
     }

@@ -105,6 +105,27 @@ public class ProverTests
         }
     }
 
+    // The lemma search and induction at k = 1 ask their independent queries of several sessions at
+    // once; the first counterexample in the order of the queries decides, as when they are asked
+    // one by one, so the verdicts, their k and the lemmas kept do not depend on the sessions.
+    [SkippableTheory]
+    [InlineData("upstream")]
+    [InlineData("flat-dynamic")]
+    [InlineData("set")]
+    public void Prove_TwoSessionsAtOnce_GivesTheVerdictsOfOne(string name)
+    {
+        Skip.If(SolversMissing is not null, SolversMissing);
+        var reading = Readings.Find(name)!;
+        string Verdicts(int jobs) => string.Join("\n", ReadingProof.Run(reading, new ProofScope(4, InputSpace.Plans), new ProverOptions(SolverChoice.Both, 120_000, Jobs: jobs), Safety)
+            .Verdicts.Select(v => $"{v.Property.Id} {v.Word} k={v.K} lemmas={string.Join(",", v.Lemmas)} trace={v.Trace?.Count}"));
+
+        var one = Verdicts(1);
+        var two = Verdicts(2);
+
+        Assert.Equal(one, two);
+        Assert.Contains(" proved ", one, StringComparison.Ordinal);
+    }
+
     // Raw catalogs: every attribute free. At the cutoff a 1-inductive proof holds for every
     // number of patches; below it, the report claims no more than its N.
     [SkippableTheory]
