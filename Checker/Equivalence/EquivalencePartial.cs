@@ -32,7 +32,7 @@ public sealed class PairPartial
         Count += o.Count;
         States += o.States;
         Transitions += o.Transitions;
-        if (o.Index >= 0 && (Index < 0 || o.Features < Features || o.Features == Features && (o.Length < Length || o.Length == Length && o.Index < Index)))
+        if (o.Index >= 0 && (Index < 0 || InputOrder.Before(o.Features, o.Length, o.Index, Features, Length, Index)))
             (Index, Features, Length) = (o.Index, o.Features, o.Length);
     }
 }

@@ -23,7 +23,7 @@ public static class ExploreScenario
         var columns = groups[group];
         var catalog = q.Catalogs[columns[0]];
         var readings = columns.Select(k => q.Columns[k]).ToList();
-        var replay = ExploreView.Replay(q)[columns[0]].Replay;
+        var replay = ExploreView.Replay(q, columns);
         var names = readings.Select(ProposalFile.ScenarioName).ToList();
 
         var sb = new StringBuilder();

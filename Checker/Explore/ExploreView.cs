@@ -25,14 +25,20 @@ public static class ExploreView
         var result = new ColumnReplay[q.Columns.Count];
         foreach (var group in Groups(q))
         {
-            var catalog = q.Catalogs[group[0]];
-            var steps = new List<ScenarioStep>(q.Ops.Count + 1) { new(0, null, "", null, []) };
-            for (var i = 0; i < q.Ops.Count; i++) steps.Add(new ScenarioStep(i + 1, q.Ops[i], q.Ops[i].Format(catalog), null, []));
-            var scenario = new Scenario(q.Catalog.Id, q.Catalog.Title, catalog, steps, null, [], [], q.Mode);
-            var replay = Replayer.Run(scenario, [.. group.Select(k => q.Columns[k])]);
+            var replay = Replay(q, group);
             for (var j = 0; j < group.Count; j++) result[group[j]] = new ColumnReplay(replay, j);
         }
         return result;
+    }
+
+    /// <summary>Replays a query's trace under the columns of one group (<see cref="Groups"/>), in the group's order.</summary>
+    public static ReplayResult Replay(ExploreQuery q, IReadOnlyList<int> group)
+    {
+        var catalog = q.Catalogs[group[0]];
+        var steps = new List<ScenarioStep>(q.Ops.Count + 1) { new(0, null, "", null, []) };
+        for (var i = 0; i < q.Ops.Count; i++) steps.Add(new ScenarioStep(i + 1, q.Ops[i], q.Ops[i].Format(catalog), null, []));
+        var scenario = new Scenario(q.Catalog.Id, q.Catalog.Title, catalog, steps, null, [], [], q.Mode);
+        return Replayer.Run(scenario, [.. group.Select(k => q.Columns[k])]);
     }
 
     /// <summary>The columns that step on one catalog, each group in column order: one group for a scenario's catalog, one per encoding for a plan.</summary>

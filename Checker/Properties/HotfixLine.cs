@@ -9,8 +9,6 @@ public static class HotfixLine
     public static int[] Of(Catalog catalog)
     {
         var n = catalog.Count;
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < n; i++) names.TryAdd(catalog[i].Name, i);
         var lines = new int[n];
         for (var i = 0; i < n; i++)
         {
@@ -18,7 +16,7 @@ public static class HotfixLine
             if (catalog[i].Kind != PatchKind.Hotfix) continue;
             var root = i;
             // A cycle of updates is cut after n hops rather than followed for ever.
-            for (var hops = 0; hops < n && catalog[root].Updates is { } up && names.TryGetValue(up, out var parent); hops++) root = parent;
+            for (var hops = 0; hops < n && catalog[root].Updates is { } up && catalog.IndexOf(up) is var parent and >= 0; hops++) root = parent;
             lines[i] = root;
         }
         return lines;

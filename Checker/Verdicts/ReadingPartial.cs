@@ -13,8 +13,7 @@ namespace Klp.Check.Verdicts;
 public sealed record Candidate(InputFeatures Features, int Length, int Index, IReadOnlyList<Operation> Trace, string Message)
 {
     /// <summary>True when this candidate comes before <paramref name="other"/>: the order one run over every input keeps.</summary>
-    public bool Before(Candidate? other) => other is null || Features < other.Features
-        || Features == other.Features && (Length < other.Length || Length == other.Length && Index < other.Index);
+    public bool Before(Candidate? other) => other is null || InputOrder.Before(Features, Length, Index, other.Features, other.Length, other.Index);
 }
 
 /// <summary>What some inputs say about one property under one reading: sums, minima and bit masks that merge in any order.</summary>

@@ -46,6 +46,11 @@ public static class Verifier
         // records) only when asked (--threads N): whether that pays on this machine's two shared
         // cores is not established yet (docs/performance.md).
         var bfsThreads = source.Count == 1 && threads > 1 ? threads : 1;
+        // The properties that apply to the reading, the same for every input.
+        var applicable = new List<int>(invariants.Count);
+        for (var k = 0; k < invariants.Count; k++)
+            if (invariants[k].NotApplicable(reading) is null) applicable.Add(k);
+        var properties = applicable.ConvertAll(k => invariants[k]);
         var complete = true;
         try
         {
@@ -53,10 +58,7 @@ public static class Verifier
             {
                 var i = inputs?[j] ?? j;
                 var catalog = source.CatalogFor(i, reading);
-                var applicable = new List<int>(invariants.Count);
-                for (var k = 0; k < invariants.Count; k++)
-                    if (invariants[k].NotApplicable(reading) is null) applicable.Add(k);
-                var checks = PropertyChecks.Begin(applicable.Select(k => invariants[k]), catalog, reading);
+                var checks = PropertyChecks.Begin(properties, catalog, reading);
                 var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads, checks.Silent ? null : checks);
                 var found = checks.Finish(g, exercised: true);
                 var row = new CatalogFinding?[invariants.Count];
@@ -77,10 +79,9 @@ public static class Verifier
         }
 
         var partial = new ReadingPartial { Properties = new PropertyPartial?[invariants.Count], InputsChecked = done, Complete = complete };
-        for (var k = 0; k < invariants.Count; k++)
+        foreach (var k in applicable)
         {
             var inv = invariants[k];
-            if (inv.NotApplicable(reading) is not null) continue;
             var p = partial.Properties[k] = new PropertyPartial();
             for (var j = 0; j < count; j++)
             {
