@@ -47,32 +47,38 @@ public static partial class InputFile
             case FileKind.Folder: throw Refuse(path, "is a directory");
             case FileKind.Other: throw Refuse(path, "is not a regular file (a device, FIFO or socket); only regular files are read");
         }
-        var tooLarge = $"is larger than {max:N0} bytes, the most an input file may hold";
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-            if (stream.Length > max) throw Refuse(path, tooLarge);
-            // The size can change between the check and the read: never read more than max + 1 bytes.
-            var buffer = new byte[Math.Min(max + 1L, Math.Max(stream.Length + 1, 4096))];
-            var filled = 0;
-            while (true)
-            {
-                if (filled == buffer.Length)
-                {
-                    if (buffer.Length > max) throw Refuse(path, tooLarge);
-                    Array.Resize(ref buffer, (int)Math.Min(max + 1L, buffer.Length * 2L));
-                }
-                var n = stream.Read(buffer, filled, buffer.Length - filled);
-                if (n == 0) break;
-                filled += n;
-            }
-            if (filled > max) throw Refuse(path, tooLarge);
-            return buffer[..filled];
+            return ReadAtMost(path, max) ?? throw Refuse(path, $"is larger than {max:N0} bytes, the most an input file may hold");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw Refuse(path, $"cannot read file: {e.Message}");
         }
+    }
+
+    /// <summary>The bytes of a file, or null when it holds more than <paramref name="max"/>: never more than <paramref name="max"/> + 1 bytes are read, whatever size the file reports.</summary>
+    /// <remarks>The caller checks that the path names a regular file: opening a FIFO would wait for a writer.</remarks>
+    /// <exception cref="IOException">The file cannot be read (also <see cref="UnauthorizedAccessException"/>, <see cref="ArgumentException"/>, <see cref="NotSupportedException"/>).</exception>
+    public static byte[]? ReadAtMost(string path, int max)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        if (stream.Length > max) return null;
+        // The size can change between the check and the read: never read more than max + 1 bytes.
+        var buffer = new byte[Math.Min(max + 1L, Math.Max(stream.Length + 1, 4096))];
+        var filled = 0;
+        while (true)
+        {
+            if (filled == buffer.Length)
+            {
+                if (buffer.Length > max) return null;
+                Array.Resize(ref buffer, (int)Math.Min(max + 1L, buffer.Length * 2L));
+            }
+            var n = stream.Read(buffer, filled, buffer.Length - filled);
+            if (n == 0) break;
+            filled += n;
+        }
+        return filled > max ? null : buffer[..filled];
     }
 
     /// <summary>What a path names, following symbolic links (a link to a device counts as the device).</summary>

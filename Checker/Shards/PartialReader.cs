@@ -36,23 +36,12 @@ public static class PartialReader
         byte[] bytes;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            // Read at most one byte past the limit, whatever the file claims its length to be.
-            var buffer = new byte[Math.Min(MaxBytes + 1L, stream.CanSeek && stream.Length > 0 ? stream.Length + 1 : 1 << 16)];
-            var length = 0;
-            while (length <= MaxBytes)
-            {
-                if (length == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(MaxBytes + 1L, 2L * buffer.Length));
-                var n = stream.Read(buffer, length, buffer.Length - length);
-                if (n == 0) break;
-                length += n;
-            }
-            if (length > MaxBytes)
+            if (InputFile.ReadAtMost(path, MaxBytes) is not { } read)
             {
                 error = $"{path}: more than {MaxBytes >> 20} MiB, the most merge reads of a partial result";
                 return null;
             }
-            bytes = buffer[..length];
+            bytes = read;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
