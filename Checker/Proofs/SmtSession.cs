@@ -143,9 +143,6 @@ public sealed class SmtSession : IDisposable
         return (answer, model);
     }
 
-    /// <summary>True when some solver's process was killed after a timeout.</summary>
-    public bool Degraded => solvers.Any(s => s.Dead);
-
     // Writes the declarations and definitions the roots need that were not written yet.
     private void Define(IEnumerable<Term> roots)
     {
