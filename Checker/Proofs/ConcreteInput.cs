@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Numerics;
 using Klp.Check.Inputs;
 using Klp.Check.Model;
 
@@ -262,10 +261,4 @@ public sealed class ConcreteInput
 
     /// <summary>The number of set bits.</summary>
     public static int Count(UInt128 mask) => (int)UInt128.PopCount(mask);
-
-    /// <summary>The patches of a mask over catalog indices, lowest first.</summary>
-    public static IEnumerable<int> Bits(ulong mask)
-    {
-        for (; mask != 0; mask &= mask - 1) yield return BitOperations.TrailingZeroCount(mask);
-    }
 }

@@ -78,15 +78,16 @@ internal static class Counterexamples
     /// <summary>What the property's own check says of a trace that replays (every operation but the last accepted), or null.</summary>
     public static string? Check(Catalog catalog, Reading reading, Property property, IReadOnlyList<Operation> trace)
     {
+        var run = new Trace(catalog, reading, trace);
         try
         {
-            new Trace(catalog, reading, trace).End();
+            run.End();
         }
         catch (InvalidOperationException)
         {
             return null;
         }
-        var finding = PropertyChecks.OnTrace([property], new Trace(catalog, reading, trace))[0].Finding;
+        var finding = PropertyChecks.OnTrace([property], run)[0].Finding;
         return finding.Found ? finding.Message ?? property.Id : null;
     }
 
@@ -122,7 +123,7 @@ internal static class Counterexamples
                 if (trace.Any(o => o.Patch == j)) continue;
                 var jj = j;
                 changed = Try([.. patches.Where((_, k) => k != jj)], variants,
-                    [.. trace.Select(o => o.Patch != Operation.NoPatch && o.Patch > jj ? o with { Patch = (byte)(o.Patch - 1) } : o)]);
+                    WithoutPatch(trace, jj));
             }
             for (var v = variants.Count; v >= 1 && !changed; v--)
             {
@@ -141,6 +142,10 @@ internal static class Counterexamples
         }
         return (new Catalog(patches, variants), null, trace, message);
     }
+
+    // The trace on the catalog without patch j (which it does not name): the later patches move down one.
+    private static List<Operation> WithoutPatch(List<Operation> trace, int j) =>
+        [.. trace.Select(o => o.Patch != Operation.NoPatch && o.Patch > j ? o with { Patch = (byte)(o.Patch - 1) } : o)];
 
     // Each patch with one attribute fewer: a function, a state, a set after the first, the replace flag, a block flag, a version.
     private static IEnumerable<Patch> Simpler(Patch p)
@@ -180,7 +185,7 @@ internal static class Counterexamples
                 var jj = j;
                 int Shift(int x) => x > jj ? x - 1 : x;
                 changed = Try([.. releases.Where((_, k) => k != jj).Select(r => r with { Updates = Shift(r.Updates), SharesWith = Shift(r.SharesWith) })],
-                    [.. trace.Select(o => o.Patch != Operation.NoPatch && o.Patch > jj ? o with { Patch = (byte)(o.Patch - 1) } : o)]);
+                    WithoutPatch(trace, jj));
             }
             // An update between two versions goes: the next version updates the one before it.
             for (var j = releases.Count - 1; j >= 0 && !changed; j--)
@@ -191,7 +196,7 @@ internal static class Counterexamples
                 int Shift(int x) => x > jj ? x - 1 : x;
                 changed = Try([.. releases.Where((_, k) => k != jj)
                         .Select(r => r with { Updates = Shift(r.Updates == jj ? target : r.Updates), SharesWith = Shift(r.SharesWith) })],
-                    [.. trace.Select(o => o.Patch != Operation.NoPatch && o.Patch > jj ? o with { Patch = (byte)(o.Patch - 1) } : o)]);
+                    WithoutPatch(trace, jj));
             }
             for (var j = 0; j < releases.Count && !changed; j++)
                 if (releases[j].SharesWith >= 0)

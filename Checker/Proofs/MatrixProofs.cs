@@ -37,7 +37,7 @@ public static class MatrixProofs
             if (p.Outcome == ProofOutcome.Violated && v.Kind == VerdictKind.Holds)
             {
                 inputs ??= [.. Enumerable.Range(0, source.Count).Select(source.Describe)];
-                var trace = string.Join("; ", p.Trace!.Select(o => o.Format(p.Catalog!)));
+                var trace = p.TraceText;
                 if (v.Exhaustive && p.Input is not null && inputs.Contains(p.Input))
                     throw new ProofInternalError($"{v.Property.Id} under {v.Reading.DisplayName}: check explored every state of an input without a violation, "
                         + $"but prove found one there: {Words(p.Input)}{trace}");

@@ -67,6 +67,9 @@ public sealed record ProofVerdict(Property Property, Reading Reading, ProofScope
     /// <summary>For a violation: the shortest trace found, minimized, replayed.</summary>
     public IReadOnlyList<Operation>? Trace { get; init; }
 
+    /// <summary>For a violation: the trace on one line, its operations separated by <c>; </c>; empty otherwise.</summary>
+    public string TraceText => Trace is null || Catalog is null ? "" : string.Join("; ", Trace.Select(o => o.Format(Catalog)));
+
     /// <summary>For a violation: the input in words (a release plan, or the catalog's declarations).</summary>
     public string? Input { get; init; }
 

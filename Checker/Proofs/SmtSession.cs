@@ -143,25 +143,10 @@ public sealed class SmtSession : IDisposable
         return (answer, model);
     }
 
-    /// <summary>True when some solver's process was killed after a timeout.</summary>
-    public bool Degraded => solvers.Any(s => s.Dead);
-
     // Writes the declarations and definitions the roots need that were not written yet.
     private void Define(IEnumerable<Term> roots)
     {
-        var stack = new Stack<Term>(roots.Where(r => !written.Contains(r.Id)));
-        if (stack.Count == 0) return;
-        var todo = new List<Term>();
-        var seen = new HashSet<int>();
-        while (stack.Count > 0)
-        {
-            var t = stack.Pop();
-            if (written.Contains(t.Id) || t.IsConst || !seen.Add(t.Id)) continue;
-            todo.Add(t);
-            foreach (var a in t.Args) stack.Push(a);
-        }
-        todo.Sort((x, y) => x.Id.CompareTo(y.Id));
-        foreach (var t in todo)
+        foreach (var t in Terms.Reachable(roots, n => written.Contains(n.Id) || n.IsConst))
         {
             written.Add(t.Id);
             pending.Add(t);

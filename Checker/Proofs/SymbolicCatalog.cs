@@ -163,11 +163,6 @@ public sealed class SymbolicCatalog
     /// <summary>The customer patches, as a mask.</summary>
     public Term CustomerMask => T.BvNot(VendorMask);
 
-    /// <summary>The vendor hotfixes, as a mask.</summary>
-    public Term VendorHotfixMask => vendorHotfixMask ??= T.FromBits(Per(p => T.And(Vendor[p], T.Not(Cumulative[p]))));
-
-    private Term? vendorHotfixMask;
-
     /// <summary>A term per patch.</summary>
     public Term[] Per(Func<int, Term> make)
     {

@@ -402,8 +402,8 @@ public sealed class Terms
         if (a.IsBool) throw new ArgumentException("expected a bit-vector, got a Boolean");
     }
 
-    /// <summary>Every node reachable from the roots, in increasing id (so arguments first).</summary>
-    public static List<Term> Reachable(IEnumerable<Term> roots)
+    /// <summary>Every node reachable from the roots, in increasing id (so arguments first); a node <paramref name="skip"/> says yes to is left out and not looked into.</summary>
+    public static List<Term> Reachable(IEnumerable<Term> roots, Func<Term, bool>? skip = null)
     {
         var seen = new HashSet<int>();
         var stack = new Stack<Term>(roots);
@@ -411,7 +411,7 @@ public sealed class Terms
         while (stack.Count > 0)
         {
             var t = stack.Pop();
-            if (!seen.Add(t.Id)) continue;
+            if (!seen.Add(t.Id) || skip?.Invoke(t) == true) continue;
             list.Add(t);
             foreach (var a in t.Args) stack.Push(a);
         }

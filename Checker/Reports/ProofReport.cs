@@ -53,7 +53,7 @@ public static class ProofReport
             if (v.Outcome == ProofOutcome.Violated)
             {
                 Paragraph("input: " + v.Input!.TrimEnd().Replace("\n", "; "), "    ");
-                Paragraph("$ " + string.Join("; ", v.Trace!.Select(o => o.Format(v.Catalog!))), "    ");
+                Paragraph("$ " + v.TraceText, "    ");
             }
             if (v.CounterexampleToInduction is { } cti)
             {
@@ -90,7 +90,7 @@ public static class ProofReport
             sb.AppendLine($"#### {MarkdownText.Code(v.Property.Id)} {v.Word}");
             sb.AppendLine();
             var lines = v.Outcome == ProofOutcome.Violated
-                ? [.. v.Input!.TrimEnd().Split('\n'), "$ " + string.Join("; ", v.Trace!.Select(o => o.Format(v.Catalog!)))]
+                ? [.. v.Input!.TrimEnd().Split('\n'), "$ " + v.TraceText]
                 : v.CounterexampleToInduction ?? ["(no counterexample to induction: a solver gave up)"];
             foreach (var l in lines) sb.AppendLine("    " + Terminal.Escape(l, keepLineFeeds: false));
         }

@@ -35,7 +35,7 @@ public static class ProofPage
             if (v.Outcome == ProofOutcome.Violated)
             {
                 sb.AppendLine($"<div class=\"muted\">input</div><pre>{E(v.Input!.TrimEnd())}</pre>");
-                sb.AppendLine($"<p class=\"muted\">trace: <code>{E(string.Join("; ", v.Trace!.Select(o => o.Format(v.Catalog!))))}</code></p>");
+                sb.AppendLine($"<p class=\"muted\">trace: <code>{E(v.TraceText)}</code></p>");
             }
             else sb.AppendLine($"<div class=\"muted\">counterexample to induction</div><pre>{E(string.Join("\n", v.CounterexampleToInduction ?? []))}</pre>");
             sb.AppendLine("</article>");
