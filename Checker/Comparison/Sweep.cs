@@ -214,14 +214,20 @@ public static class Sweeper
 {
     /// <summary>Explores every dimension in order; bounds met twice are explored once. Stops a dimension when <paramref name="budget"/> says its next step
     /// would not fit, and the whole sweep on cancellation (the finished steps are kept).</summary>
-    /// <remarks><paramref name="explore"/> gives the matrix at a point from its inputs (default: <see cref="Comparer.Run"/> over them all);
+    /// <remarks><paramref name="explore"/> gives the matrix at a point from its inputs (default: <see cref="Comparer.Run"/> over them all, or with
+    /// <paramref name="symmetry"/> <see cref="SymmetricComparer.Run"/>, which gives the same matrix with one exploration per class of release plans);
     /// a shard checks its share of them, and merge combines the shards' partials.</remarks>
     public static SweepResult Run(BoundsSpace at, IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<Reading> readings, IReadOnlyList<Property> invariants,
         ExploreLimits limits, SweepBudget? budget = null, int threads = 0, CancellationToken cancel = default,
-        Action<string>? progress = null, Action<SweepStep>? stepDone = null, Func<SweepPoint, InputSource, ComparisonResult>? explore = null)
+        Action<string>? progress = null, Action<SweepStep>? stepDone = null, Func<SweepPoint, InputSource, ComparisonResult>? explore = null, bool symmetry = false)
     {
-        explore ??= (point, source) => Comparer.Run(source, readings, invariants, limits, [], threads, cancel,
-            progress is null ? null : text => progress($"{point.Label}: {text}"));
+        explore ??= (point, source) =>
+        {
+            var stepProgress = progress is null ? null : (Action<string>)(text => progress($"{point.Label}: {text}"));
+            return symmetry
+                ? SymmetricComparer.Run(source, readings, invariants, limits, threads, cancel, stepProgress)
+                : Comparer.Run(source, readings, invariants, limits, [], threads, cancel, stepProgress);
+        };
         var clock = Stopwatch.StartNew();
         var explored = new Dictionary<string, SweepStep>(StringComparer.Ordinal);
         var results = new List<DimensionResult>();
