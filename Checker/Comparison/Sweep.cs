@@ -215,17 +215,19 @@ public static class Sweeper
     /// <summary>Explores every dimension in order; bounds met twice are explored once. Stops a dimension when <paramref name="budget"/> says its next step
     /// would not fit, and the whole sweep on cancellation (the finished steps are kept).</summary>
     /// <remarks><paramref name="explore"/> gives the matrix at a point from its inputs (default: <see cref="Comparer.Run"/> over them all, or with
-    /// <paramref name="symmetry"/> <see cref="SymmetricComparer.Run"/>, which gives the same matrix with one exploration per class of release plans);
+    /// <paramref name="symmetry"/> <see cref="SymmetricComparer"/>, which gives the same matrix with one exploration per class of release plans, none for a
+    /// class an earlier step explored);
     /// a shard checks its share of them, and merge combines the shards' partials.</remarks>
     public static SweepResult Run(BoundsSpace at, IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<Reading> readings, IReadOnlyList<Property> invariants,
         ExploreLimits limits, SweepBudget? budget = null, int threads = 0, CancellationToken cancel = default,
         Action<string>? progress = null, Action<SweepStep>? stepDone = null, Func<SweepPoint, InputSource, ComparisonResult>? explore = null, bool symmetry = false)
     {
+        var classes = symmetry ? new SymmetricComparer(readings, invariants, limits, threads, cancel) : null;
         explore ??= (point, source) =>
         {
             var stepProgress = progress is null ? null : (Action<string>)(text => progress($"{point.Label}: {text}"));
-            return symmetry
-                ? SymmetricComparer.Run(source, readings, invariants, limits, threads, cancel, stepProgress)
+            return classes is not null
+                ? classes.Run(point.Bounds, source, stepProgress)
                 : Comparer.Run(source, readings, invariants, limits, [], threads, cancel, stepProgress);
         };
         var clock = Stopwatch.StartNew();

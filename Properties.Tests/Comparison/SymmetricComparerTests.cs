@@ -62,6 +62,36 @@ public class SymmetricComparerTests
         Assert.Equal(Matrix(plain), Matrix(symmetric));
     }
 
+    // Later steps take the classes earlier steps explored (releases=3 within releases=4, both
+    // within the last step of all), with their traces' inputs renumbered.
+    [Fact]
+    public void Sweep_StepsWithinEarlierSteps_EveryStepTheMatrixOfEveryPlan()
+    {
+        var at = BoundsSpace.Of(new PlanBounds(Releases: 3));
+        var dimensions = SweepDimension.Of(at, [new SweepRange("releases", 2, 4), new SweepRange("customers", 0, 2), new SweepRange("hotfixes", 1, 3)]);
+
+        var plain = Sweeper.Run(at, dimensions, Readings.All, PropertyRegistry.All, default);
+        var symmetric = Sweeper.Run(at, dimensions, Readings.All, PropertyRegistry.All, default, symmetry: true);
+
+        var steps = plain.Dimensions.SelectMany(d => d.Steps).ToList();
+        Assert.Equal(steps.Count, symmetric.Dimensions.Sum(d => d.Steps.Count));
+        Assert.All(steps.Zip(symmetric.Dimensions.SelectMany(d => d.Steps)), s => Assert.Equal(Matrix(s.First.Result), Matrix(s.Second.Result)));
+    }
+
+    // Each run on its own, and one instance whose first run explored smaller bounds, give the same matrix.
+    [Fact]
+    public void Run_AfterSmallerBounds_TheMatrixOfEveryPlan()
+    {
+        var small = BoundsSpace.Of(new PlanBounds(Releases: 3, Customers: 1, Hotfixes: 1));
+        var large = BoundsSpace.Of(new PlanBounds(Releases: 4, Customers: 2, Hotfixes: 1));
+        var classes = new SymmetricComparer(Readings.All, PropertyRegistry.All, default);
+
+        classes.Run(small, small.Source());
+        var after = classes.Run(large, large.Source());
+
+        Assert.Equal(Matrix(Comparer.Run(large.Source(), Readings.All, PropertyRegistry.All, default, [])), Matrix(after));
+    }
+
     [Fact]
     public void Run_RawCatalogs_ThePlainRun()
     {
