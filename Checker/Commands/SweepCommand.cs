@@ -42,7 +42,7 @@ public static class SweepCommand
         public readonly Option<string[]> Setting = Cli.SettingOption();
         public readonly Option<string?> Mode = Cli.ModeOption();
         public readonly Option<string> Format = Cli.FormatOption();
-        public readonly Option<string?> Ranges = new("--bounds-range") { HelpName = "KEY=A..B,...", Description = "the keys to grow and their values, e.g. releases=1..6,hotfixes=0..3 (default: every whole-number bound from its smallest value to one past the base)" };
+        public readonly Option<string?> Ranges = new("--bounds-range") { HelpName = "KEY=A..B,...", Description = "the keys to grow and their values, e.g. releases=1..6,hotfixes=0..3 (default: every whole-number bound from its smallest value to one past the base, releases to two past)" };
         public readonly Option<int?> MaxSeconds = Cli.NumberOption("--max-seconds", 0, int.MaxValue, "stop growing a dimension when its next step is estimated to pass this budget for the whole sweep (default: none; not with --shard, since it depends on the clock)");
         public readonly InputOptions Input = new() { PlanSymmetry = true };
         public readonly ShardOptions Shard = new();

@@ -13,8 +13,9 @@ namespace Klp.Check.Comparison;
 /// <param name="To">The last value, at least <paramref name="From"/>.</param>
 public sealed record SweepRange(string Key, int From, int To)
 {
-    /// <summary>The default range of a key: from its smallest value to one past the base value (or the base value when it is the largest).</summary>
-    public static SweepRange Default(BoundKey key, BoundsSpace at) => new(key.Name, key.Min, Math.Min(key.Max, at.Value(key.Name) + 1));
+    /// <summary>The default range of a key: from its smallest value to <see cref="BoundKey.SweepPast"/> past the base value (one; two for <c>releases</c>),
+    /// or to its largest value when that is nearer.</summary>
+    public static SweepRange Default(BoundKey key, BoundsSpace at) => new(key.Name, key.Min, Math.Min(key.Max, at.Value(key.Name) + key.SweepPast));
 
     /// <summary>Parses <c>KEY=A..B</c> (or <c>KEY=A</c>) settings separated by commas or spaces against the keys of <paramref name="at"/>; null with a one-line message on error.</summary>
     public static IReadOnlyList<SweepRange>? Parse(string text, BoundsSpace at, out string? error)
