@@ -36,7 +36,7 @@ public class PlanSymmetryProperties
     // A cap that large plans under two-phase readings reach: a cut exploration is compared only
     // by being cut (which states a cap keeps depends on the order of the patches, and the sweep
     // explores every plan again when a cap cuts one).
-    private static readonly ExploreLimits cap = new(MaxStates: 100_000);
+    private static readonly ExploreLimits cap = new(MaxStates: 20_000);
 
     // Everything one exploration of a plan says that a verdict or a report counts: per property
     // whether it applies, was exercised and found something, with the trace's length and the
@@ -49,7 +49,7 @@ public class PlanSymmetryProperties
         return $"{string.Join(" ", properties)} | {p.States} {p.Transitions} {p.MaxDepth} | {string.Join(",", p.Accepted)} | {string.Join(",", p.Refused)} | {p.Offered}";
     }
 
-    [Property(MaxTest = 200)]
+    [Property(MaxTest = 150)]
     public Property MovedCustomers_EveryReading_SameFindingsStatesAndOperations() =>
         Prop.ForAll(MovedCustomers(6).ToArbitrary(), Generators.Readings().ToArbitrary(), (c, reading) =>
         {
