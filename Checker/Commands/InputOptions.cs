@@ -28,13 +28,21 @@ public sealed class InputOptions
     private readonly Option<bool> fingerprints = new("--fingerprints") { Description = "de-duplicate states by 64-bit fingerprint (prints the collision probability)" };
     private readonly Option<int?> threads = Cli.NumberOption("--threads", 1, 1024, "worker threads (default: all cores); results do not depend on it");
 
+    /// <summary>True when the command reduces release plans by symmetry too (<c>sweep</c>): <c>--no-symmetry</c> then applies to them.</summary>
+    public bool PlanSymmetry { get; init; }
+
     /// <summary>Adds the options to a command; without <paramref name="singleInputs"/>, <c>--catalog</c> and <c>--plan</c> are left out of its help (the command refuses them itself).</summary>
     public void AddTo(Command command, bool singleInputs = true)
     {
         catalog.Hidden = plan.Hidden = !singleInputs;
+        if (PlanSymmetry)
+            noReduce.Description = "with --raw, do not reduce catalogs by symmetry over set numbers and function names; with release plans, explore every plan, not one per class of plans that differ only in where the customer releases stand";
         foreach (var o in new Option[] { catalog, plan, bounds, raw, noReduce, invariant, maxStates, maxDepth, fingerprints, threads })
             command.Options.Add(o);
     }
+
+    /// <summary>True when <c>--no-symmetry</c> was given.</summary>
+    public bool NoSymmetry(ParseResult parse) => parse.GetValue(noReduce);
 
     /// <summary>Thread count asked for.</summary>
     public int Threads(ParseResult parse) => parse.GetValue(threads) ?? 0;
@@ -99,7 +107,7 @@ public sealed class InputOptions
     {
         var boundsText = parse.GetValue(bounds);
         var isRaw = parse.GetValue(raw);
-        if (!isRaw && parse.GetValue(noReduce)) stderr.WriteLine("klp-check: warning: --no-symmetry is ignored without --raw");
+        if (!isRaw && !PlanSymmetry && parse.GetValue(noReduce)) stderr.WriteLine("klp-check: warning: --no-symmetry is ignored without --raw");
         string? error = null;
         if (isRaw)
         {

@@ -21,8 +21,9 @@ public static class SweepCommand
     /// <param name="Properties">The properties.</param>
     /// <param name="Limits">The caps.</param>
     /// <param name="Threads">Worker threads (0: all cores).</param>
+    /// <param name="Symmetry">Over release plans, one exploration per class of plans that differ only in where the customer releases stand (<see cref="SymmetricComparer"/>); false with <c>--no-symmetry</c>. The results are the same.</param>
     public sealed record SweepRequest(BoundsSpace Base, IReadOnlyList<SweepRange> Ranges, IReadOnlyList<Reading> Readings, IReadOnlyList<Property> Properties,
-        ExploreLimits Limits, int Threads)
+        ExploreLimits Limits, int Threads, bool Symmetry = true)
     {
         /// <summary>The dimensions the ranges give.</summary>
         public IReadOnlyList<SweepDimension> Dimensions => SweepDimension.Of(Base, Ranges);
@@ -41,9 +42,9 @@ public static class SweepCommand
         public readonly Option<string[]> Setting = Cli.SettingOption();
         public readonly Option<string?> Mode = Cli.ModeOption();
         public readonly Option<string> Format = Cli.FormatOption();
-        public readonly Option<string?> Ranges = new("--bounds-range") { HelpName = "KEY=A..B,...", Description = "the keys to grow and their values, e.g. releases=1..6,hotfixes=0..3 (default: every whole-number bound from its smallest value to one past the base)" };
+        public readonly Option<string?> Ranges = new("--bounds-range") { HelpName = "KEY=A..B,...", Description = "the keys to grow and their values, e.g. releases=1..6,hotfixes=0..3 (default: every whole-number bound from its smallest value to one past the base, releases to two past)" };
         public readonly Option<int?> MaxSeconds = Cli.NumberOption("--max-seconds", 0, int.MaxValue, "stop growing a dimension when its next step is estimated to pass this budget for the whole sweep (default: none; not with --shard, since it depends on the clock)");
-        public readonly InputOptions Input = new();
+        public readonly InputOptions Input = new() { PlanSymmetry = true };
         public readonly ShardOptions Shard = new();
 
         public Command Command()
@@ -80,7 +81,8 @@ public static class SweepCommand
                 }
             }
             else chosen = [.. space.Keys.Select(k => SweepRange.Default(k, space))];
-            return new SweepRequest(space, chosen, Cli.WithMode(readings, parse.GetValue(Mode)), invariants, Input.Limits(parse), Input.Threads(parse));
+            return new SweepRequest(space, chosen, Cli.WithMode(readings, parse.GetValue(Mode)), invariants, Input.Limits(parse), Input.Threads(parse),
+                !Input.NoSymmetry(parse));
         }
     }
 
@@ -111,7 +113,7 @@ public static class SweepCommand
                 {
                     InputOptions.EndProgress(stderr);
                     stderr.WriteLine($"klp-check: {step.Point.Label}: {step.Result.Source.Count} inputs, {step.Result.States} states in {step.Elapsed.TotalSeconds:F2} s");
-                });
+                }, symmetry: run.Symmetry);
             InputOptions.EndProgress(stderr);
             foreach (var d in result.Dimensions)
                 if (d.Stopped is { } stop)

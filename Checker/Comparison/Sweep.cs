@@ -13,8 +13,9 @@ namespace Klp.Check.Comparison;
 /// <param name="To">The last value, at least <paramref name="From"/>.</param>
 public sealed record SweepRange(string Key, int From, int To)
 {
-    /// <summary>The default range of a key: from its smallest value to one past the base value (or the base value when it is the largest).</summary>
-    public static SweepRange Default(BoundKey key, BoundsSpace at) => new(key.Name, key.Min, Math.Min(key.Max, at.Value(key.Name) + 1));
+    /// <summary>The default range of a key: from its smallest value to <see cref="BoundKey.SweepPast"/> past the base value (one; two for <c>releases</c>),
+    /// or to its largest value when that is nearer.</summary>
+    public static SweepRange Default(BoundKey key, BoundsSpace at) => new(key.Name, key.Min, Math.Min(key.Max, at.Value(key.Name) + key.SweepPast));
 
     /// <summary>Parses <c>KEY=A..B</c> (or <c>KEY=A</c>) settings separated by commas or spaces against the keys of <paramref name="at"/>; null with a one-line message on error.</summary>
     public static IReadOnlyList<SweepRange>? Parse(string text, BoundsSpace at, out string? error)
@@ -214,14 +215,22 @@ public static class Sweeper
 {
     /// <summary>Explores every dimension in order; bounds met twice are explored once. Stops a dimension when <paramref name="budget"/> says its next step
     /// would not fit, and the whole sweep on cancellation (the finished steps are kept).</summary>
-    /// <remarks><paramref name="explore"/> gives the matrix at a point from its inputs (default: <see cref="Comparer.Run"/> over them all);
+    /// <remarks><paramref name="explore"/> gives the matrix at a point from its inputs (default: <see cref="Comparer.Run"/> over them all, or with
+    /// <paramref name="symmetry"/> <see cref="SymmetricComparer"/>, which gives the same matrix with one exploration per class of release plans, none for a
+    /// class an earlier step explored);
     /// a shard checks its share of them, and merge combines the shards' partials.</remarks>
     public static SweepResult Run(BoundsSpace at, IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<Reading> readings, IReadOnlyList<Property> invariants,
         ExploreLimits limits, SweepBudget? budget = null, int threads = 0, CancellationToken cancel = default,
-        Action<string>? progress = null, Action<SweepStep>? stepDone = null, Func<SweepPoint, InputSource, ComparisonResult>? explore = null)
+        Action<string>? progress = null, Action<SweepStep>? stepDone = null, Func<SweepPoint, InputSource, ComparisonResult>? explore = null, bool symmetry = false)
     {
-        explore ??= (point, source) => Comparer.Run(source, readings, invariants, limits, [], threads, cancel,
-            progress is null ? null : text => progress($"{point.Label}: {text}"));
+        var classes = symmetry ? new SymmetricComparer(readings, invariants, limits, threads, cancel) : null;
+        explore ??= (point, source) =>
+        {
+            var stepProgress = progress is null ? null : (Action<string>)(text => progress($"{point.Label}: {text}"));
+            return classes is not null
+                ? classes.Run(point.Bounds, source, stepProgress)
+                : Comparer.Run(source, readings, invariants, limits, [], threads, cancel, stepProgress);
+        };
         var clock = Stopwatch.StartNew();
         var explored = new Dictionary<string, SweepStep>(StringComparer.Ordinal);
         var results = new List<DimensionResult>();

@@ -106,7 +106,7 @@ public sealed record PlanBounds(int Releases = 4, int Customers = 1, int Hotfixe
 
     /// <summary>The whole-number bounds, in the order <c>--bounds</c> lists them, with the values they take.</summary>
     public static IReadOnlyList<BoundKey> Keys { get; } =
-        [new("releases", 1, 8), new("customers", 0, 3), new("hotfixes", 0, 4), new("updates", 0, 4)];
+        [new("releases", 1, 8, SweepPast: 2), new("customers", 0, 3), new("hotfixes", 0, 4), new("updates", 0, 4)];
 
     /// <summary>The value of one of <see cref="Keys"/>.</summary>
     public int Value(string key) => key switch
@@ -388,4 +388,6 @@ internal static class BoundsText
 /// <param name="Name">The key as written in <c>--bounds</c>.</param>
 /// <param name="Min">The smallest value.</param>
 /// <param name="Max">The largest value.</param>
-public sealed record BoundKey(string Name, int Min, int Max);
+/// <param name="SweepPast">How far past its base value a sweep grows the key by default (<c>releases</c>: 2, so that the default sweep reaches
+/// <c>releases=6</c>; the others: 1).</param>
+public sealed record BoundKey(string Name, int Min, int Max, int SweepPast = 1);

@@ -21,9 +21,12 @@ public sealed class InputSource
     private readonly Func<int, Reading, Catalog> catalogFor;
     private readonly Func<int, string> describe;
     private readonly Func<int, InputFeatures> features;
+    private readonly Lazy<int[]>? representatives;
 
-    private InputSource(string kind, string bound, int count, int maxPatches, Func<int, Reading, Catalog> catalogFor, Func<int, string> describe, Func<int, InputFeatures> features)
+    private InputSource(string kind, string bound, int count, int maxPatches, Func<int, Reading, Catalog> catalogFor, Func<int, string> describe, Func<int, InputFeatures> features,
+        Func<int[]>? representatives = null)
     {
+        this.representatives = representatives is null ? null : new Lazy<int[]>(representatives);
         MaxPatches = maxPatches;
         this.features = features;
         Kind = kind;
@@ -65,6 +68,10 @@ public sealed class InputSource
         return (customer & vendor) != 0 ? f | InputFeatures.SharedFunction : f;
     }
 
+    /// <summary>For release plans, per input the index of the first input whose catalog under every reading holds the same patches in another order
+    /// (<see cref="PlanSymmetry"/>); null for other sources.</summary>
+    public IReadOnlyList<int>? Representatives => representatives?.Value;
+
     /// <summary>A description of one input (the plan, or the catalog's patches).</summary>
     public string Describe(int index) => describe(index);
 
@@ -72,7 +79,8 @@ public sealed class InputSource
     public static InputSource Plans(PlanBounds bounds)
     {
         var plans = bounds.Enumerate().ToArray();
-        return new InputSource("release plans", bounds.ToString(), plans.Length, plans.Length == 0 ? 0 : plans.Max(p => p.Releases.Length), (i, r) => plans[i].Encode(r), i => plans[i].ToString(), i => plans[i].Features);
+        return new InputSource("release plans", bounds.ToString(), plans.Length, plans.Length == 0 ? 0 : plans.Max(p => p.Releases.Length), (i, r) => plans[i].Encode(r), i => plans[i].ToString(), i => plans[i].Features,
+            () => PlanSymmetry.Representatives(plans));
     }
 
     /// <summary>One release plan.</summary>

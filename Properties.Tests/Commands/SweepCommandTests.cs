@@ -24,6 +24,21 @@ public class SweepCommandTests
         Assert.All(lines, l => Assert.True(l.Length <= 80, $"wider than 80 columns: {l}"));
     }
 
+    // --no-symmetry explores every release plan rather than one per class: the same report,
+    // and the option is not "ignored without --raw" here.
+    [Fact]
+    public void Sweep_NoSymmetryOnReleasePlans_SameReportWithoutAWarning()
+    {
+        string[] args = ["sweep", "--reading", "upstream", "--reading", "flat", "--bounds-range", "releases=1..3,customers=0..2", "--format", "json"];
+
+        var (code, output, _) = Run(args);
+        var (plainCode, plain, err) = Run([.. args, "--no-symmetry"]);
+
+        Assert.Equal(code, plainCode);
+        Assert.Equal(output, plain);
+        Assert.DoesNotContain("ignored", err);
+    }
+
     [Fact]
     public void Sweep_VerdictChangesAtTheLargestBound_FlagsNotSettledAndExitsOne()
     {

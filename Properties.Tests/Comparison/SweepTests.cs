@@ -33,9 +33,11 @@ public class SweepTests
     }
 
     [Fact]
-    public void DefaultRange_FromTheSmallestValueToOnePastTheBase_CappedAtTheLargest()
+    public void DefaultRange_FromTheSmallestValueToOnePastTheBaseTwoForReleases_CappedAtTheLargest()
     {
-        Assert.Equal(new SweepRange("releases", 1, 5), SweepRange.Default(PlanBounds.Keys[0], defaults));
+        Assert.Equal(new SweepRange("releases", 1, 6), SweepRange.Default(PlanBounds.Keys[0], defaults));
+        Assert.Equal(new SweepRange("releases", 1, 8), SweepRange.Default(PlanBounds.Keys[0], defaults.With("releases", 7)));
+        Assert.Equal(new SweepRange("patches", 1, 4), SweepRange.Default(RawBounds.Keys[0], BoundsSpace.Of(new RawBounds(), reduce: true)));
         Assert.Equal(new SweepRange("customers", 0, 2), SweepRange.Default(PlanBounds.Keys[1], defaults));
         Assert.Equal(new SweepRange("releases", 1, 8), SweepRange.Default(PlanBounds.Keys[0], defaults.With("releases", 8)));
     }
