@@ -262,6 +262,13 @@ public sealed class Explorer
     private void PrefetchCandidate(StateGraph g, Batch? batch, ref int j)
     {
         if (batch is null || j >= batch.Count) return;
+        // A producing thread reads the table and the states as shared: the search's thread is
+        // adding to both.
+        if (producing)
+        {
+            seen.Prefetch(search.Table.AtHomeShared(batch.Prints[j++]));
+            return;
+        }
         var id = search.Table.AtHome(batch.Prints[j++]);
         if (id >= 0) g.States.Prefetch(id);
     }
@@ -302,23 +309,27 @@ public sealed class Explorer
     private readonly Batch[] pipe = new Batch[PipeDepth];
     private bool producing;
     private int produced, released;
+    // The states the graph had when the pipelined level began, as the producing thread reads them.
+    private StatesSeen seen;
 
     private void ExpandPipelined(StateGraph g, int start, int end, Tally tally)
     {
         var width = g.Alphabet.Length + 1;
         for (var b = 0; b < pipe.Length; b++)
             if (pipe[b] is null || pipe[b].Successors.Length < width) pipe[b] = new Batch(width);
-        var seen = new StatesSeen(g.States.Snapshot());
+        seen = new StatesSeen(g.States.Snapshot());
         search.Table.Share();
         produced = released = start;
         var stop = false;
         producing = true;
         var producer = Task.Factory.StartNew(() =>
         {
-            // Generates state current while the successors of current - 1, their slots
-            // prefetched meanwhile, are looked up.
-            for (var current = start; current <= end; current++)
+            // The stages of ExpandLevel, on the states the graph had: state current is generated
+            // (its successors' slots prefetched) while the candidates of current - 1 are
+            // prefetched, then the successors of current - 2 are looked up.
+            for (var current = start; current < end + 2; current++)
             {
+                var previous = current - 1 >= start && current - 1 < end ? pipe[(current - 1) % PipeDepth] : null;
                 if (current < end)
                 {
                     var spin = new SpinWait();
@@ -329,12 +340,13 @@ public sealed class Explorer
                     }
                     var batch = pipe[current % PipeDepth];
                     seen.Read(current, out batch.Source);
-                    Generate(g, current, in batch.Source, batch, tally, previous: null);
+                    Generate(g, current, in batch.Source, batch, tally, previous);
                 }
-                if (current - 1 < start) continue;
-                var last = pipe[(current - 1) % PipeDepth];
+                else if (previous is not null) PrefetchCandidates(g, previous, 0);
+                if (current - 2 < start) continue;
+                var last = pipe[(current - 2) % PipeDepth];
                 for (var j = 0; j < last.Count; j++) last.Known[j] = search.Table.FindShared(last.Successors[j], last.Prints[j], seen);
-                Volatile.Write(ref produced, current);
+                Volatile.Write(ref produced, current - 1);
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
@@ -375,6 +387,7 @@ public sealed class Explorer
             finally
             {
                 producing = false;
+                seen = default;
             }
         }
     }

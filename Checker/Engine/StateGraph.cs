@@ -18,6 +18,10 @@ internal readonly struct StatesSeen(StateList.View states) : INodeStore<KernelSt
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Matches(int id, in KernelState candidate) => states.Matches(id, candidate);
 
+    /// <summary>Asks the memory system for the state with this id, when the view covers it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int id) => states.Prefetch(id);
+
     /// <summary>Not supported: the view is read only.</summary>
     public void Append(in KernelState value) => throw new NotSupportedException("a view of a graph's states is read only");
 }

@@ -165,6 +165,21 @@ public sealed class StateList : IReadOnlyList<KernelState>
             else packing.Unpack(Packed(words[id << shift], shift), out state);
         }
 
+        /// <summary>Asks the memory system for the state with an id, when the view covers it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal void Prefetch(int id)
+        {
+            if ((uint)id >= (uint)Count) return;
+            if (packing is not null)
+            {
+                StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AsRef(in words[id << shift]));
+                return;
+            }
+            ref var state = ref Unsafe.AsRef(in wide[id]);
+            StateTable<KernelState, GraphStates>.Prefetch(ref state);
+            StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref state, 64));
+        }
+
         /// <summary>True when the state with this id is in the view and equals <paramref name="candidate"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Matches(int id, in KernelState candidate)

@@ -138,6 +138,18 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         if (table is not null) Prefetch(ref table.Slots[(int)Tag(print) & (table.Size - 1)]);
     }
 
+    /// <summary>The id in the slot a <see cref="FindShared"/> of <paramref name="print"/> starts at, when its tag matches; -1 otherwise.</summary>
+    /// <remarks>For prefetching, from another thread, the node such a lookup will most likely compare with.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int AtHomeShared(ulong print)
+    {
+        var table = Volatile.Read(ref shared);
+        if (table is null) return -1;
+        var tag = Tag(print);
+        var slot = Volatile.Read(ref table.Slots[(int)tag & (table.Size - 1)]);
+        return slot != 0 && Tag(slot) == tag ? IdOf(slot) : -1;
+    }
+
     /// <summary>Appends a node to the store and records it under its fingerprint; its id is the number of nodes before it.</summary>
     public int Add(in TKey value, ulong print)
     {

@@ -60,7 +60,7 @@ public static class Verifier
                 var catalog = source.CatalogFor(i, reading);
                 var checks = PropertyChecks.Begin(properties, catalog, reading);
                 var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads, checks.Silent ? null : checks);
-                var found = checks.Finish(g, exercised: true);
+                var found = checks.Finish(g, exercised: true, bfsThreads);
                 var row = new CatalogFinding?[invariants.Count];
                 var seen = new bool?[invariants.Count];
                 for (var a = 0; a < applicable.Count; a++)
