@@ -241,7 +241,7 @@ public sealed class Explorer
         batch.Ops[k] = a;
         batch.Affected[k] = e.Affected;
         // A producing thread reads the table only as shared: the search's thread is adding to it.
-        if (producing) search.Table.PrefetchShared(print);
+        if (producing) published!.PrefetchHome(print);
         else search.Table.PrefetchHome(print);
         // Through a reference: an array element assigned a struct directly was filled from a
         // stack copy of it, written by overlapping 32-byte stores and read back at once, loads
@@ -266,7 +266,7 @@ public sealed class Explorer
         // adding to both.
         if (producing)
         {
-            seen.Prefetch(search.Table.AtHomeShared(batch.Prints[j++]));
+            seen.Prefetch(published!.AtHome(batch.Prints[j++]));
             return;
         }
         var id = search.Table.AtHome(batch.Prints[j++]);
@@ -302,15 +302,29 @@ public sealed class Explorer
     // are those of ExpandLevel: a state the producer found has that id in any search, and the
     // others are looked up here as ExpandLevel looks them up. The producer only reads: the
     // level's states through a view that stays valid while this thread appends, the table
-    // through StateTable.FindShared; it keeps the refusals the visitor is to be told of in its
+    // through StateTable.Shared; it keeps the refusals the visitor is to be told of in its
     // batches. The threads hand batches over through a ring, each side waiting only when it is a
     // ring ahead of or behind the other.
     private const int PipeDepth = 64;
     private readonly Batch[] pipe = new Batch[PipeDepth];
     private bool producing;
-    private int produced, released;
-    // The states the graph had when the pipelined level began, as the producing thread reads them.
+    private Cursors cursors;
+
+    // How far each side of a pipelined level has got: the batches before Produced are ready, those
+    // before Released are free again. Each on a cache line of its own, away from the fields both
+    // threads read: written once a state, they would otherwise take those fields' line from the
+    // other core every time. Each side reads the other's only when the copy it keeps says it
+    // must wait.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 192)]
+    private struct Cursors
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)] public int Produced;
+        [System.Runtime.InteropServices.FieldOffset(128)] public int Released;
+    }
+    // The states the graph had when the pipelined level began, and the table as last published,
+    // as the producing thread reads them; it takes the table again every PipeDepth states.
     private StatesSeen seen;
+    private StateTable<KernelState, GraphStates>.Shared? published;
 
     private void ExpandPipelined(StateGraph g, int start, int end, Tally tally)
     {
@@ -319,7 +333,8 @@ public sealed class Explorer
             if (pipe[b] is null || pipe[b].Successors.Length < width) pipe[b] = new Batch(width);
         seen = new StatesSeen(g.States.Snapshot());
         search.Table.Share();
-        produced = released = start;
+        published = search.Table.Published;
+        cursors.Produced = cursors.Released = start;
         var stop = false;
         producing = true;
         var producer = Task.Factory.StartNew(() =>
@@ -327,40 +342,43 @@ public sealed class Explorer
             // The stages of ExpandLevel, on the states the graph had: state current is generated
             // (its successors' slots prefetched) while the candidates of current - 1 are
             // prefetched, then the successors of current - 2 are looked up.
+            var released = start;
             for (var current = start; current < end + 2; current++)
             {
                 var previous = current - 1 >= start && current - 1 < end ? pipe[(current - 1) % PipeDepth] : null;
                 if (current < end)
                 {
                     var spin = new SpinWait();
-                    while (current - Volatile.Read(ref released) >= PipeDepth)
+                    while (current - released >= PipeDepth && current - (released = Volatile.Read(ref cursors.Released)) >= PipeDepth)
                     {
                         if (Volatile.Read(ref stop)) return;
                         spin.SpinOnce(sleep1Threshold: -1);
                     }
                     var batch = pipe[current % PipeDepth];
+                    if ((current - start) % PipeDepth == 0) published = search.Table.Published;
                     seen.Read(current, out batch.Source);
                     Generate(g, current, in batch.Source, batch, tally, previous);
                 }
                 else if (previous is not null) PrefetchCandidates(g, previous, 0);
                 if (current - 2 < start) continue;
                 var last = pipe[(current - 2) % PipeDepth];
-                for (var j = 0; j < last.Count; j++) last.Known[j] = search.Table.FindShared(last.Successors[j], last.Prints[j], seen);
-                Volatile.Write(ref produced, current - 1);
+                for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
+                Volatile.Write(ref cursors.Produced, current - 1);
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
+            var produced = start;
             for (var current = start; current < end + 2; current++)
             {
                 if (current < end)
                 {
                     // Spun and yielded, never slept: a millisecond's sleep is a hundred states.
                     var spin = new SpinWait();
-                    while (Volatile.Read(ref produced) <= current)
+                    while (produced <= current && (produced = Volatile.Read(ref cursors.Produced)) <= current)
                     {
                         // A producer that stopped early threw: Wait below says why.
-                        if (producer.IsCompleted && Volatile.Read(ref produced) <= current) return;
+                        if (producer.IsCompleted && Volatile.Read(ref cursors.Produced) <= current) return;
                         spin.SpinOnce(sleep1Threshold: -1);
                     }
                     var batch = pipe[current % PipeDepth];
@@ -373,7 +391,7 @@ public sealed class Explorer
                 if (current - 2 >= start)
                 {
                     AddResolved(g, pipe[(current - 2) % PipeDepth]);
-                    Volatile.Write(ref released, current - 1);
+                    Volatile.Write(ref cursors.Released, current - 1);
                 }
             }
         }
@@ -388,6 +406,7 @@ public sealed class Explorer
             {
                 producing = false;
                 seen = default;
+                published = null;
             }
         }
     }

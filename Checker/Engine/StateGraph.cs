@@ -8,7 +8,7 @@ namespace Klp.Check.Engine;
 internal sealed record GraphStorage(StateList States, SearchTree Tree,
     ChunkedList<int> EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp);
 
-/// <summary>The states a graph had when a view of them was taken, compared by value from another thread (<see cref="StateTable{TKey, TStore}.FindShared"/>); a state past the view is no match.</summary>
+/// <summary>The states a graph had when a view of them was taken, compared by value from another thread (<see cref="StateTable{TKey, TStore}.Shared.Find"/>); a state past the view is no match.</summary>
 internal readonly struct StatesSeen(StateList.View states) : INodeStore<KernelState>
 {
     /// <summary>Reads the state with this id, as seen.</summary>
