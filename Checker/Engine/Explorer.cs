@@ -321,6 +321,16 @@ public sealed class Explorer
         [System.Runtime.InteropServices.FieldOffset(64)] public int Produced;
         [System.Runtime.InteropServices.FieldOffset(128)] public int Released;
     }
+
+    // The work is shared out whichever side is the slower: the producer leaves the lookups of a
+    // batch to the search's thread when fewer than this many batches wait for that thread, which
+    // is then about to wait for the producer. It reads how far that thread has got every Polled
+    // states.
+    private const int Starving = 8, Polled = 8;
+
+    /// <summary>Whether the producing thread of a pipelined level leaves its lookups to the search's thread when that thread is about to wait for batches.</summary>
+    /// <remarks>Tests turn it on and off; either way the graph and the visitor's events are the same.</remarks>
+    public bool Balance { get; init; } = true;
     // The states the graph had when the pipelined level began, and the table as last published,
     // as the producing thread reads them; it takes the table again every PipeDepth states.
     private StatesSeen seen;
@@ -362,7 +372,9 @@ public sealed class Explorer
                 else if (previous is not null) PrefetchCandidates(g, previous, 0);
                 if (current - 2 < start) continue;
                 var last = pipe[(current - 2) % PipeDepth];
-                for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
+                if ((current - start) % Polled == 0) released = Volatile.Read(ref cursors.Released);
+                if (Balance && current - 2 - released < Starving) last.Known.AsSpan(0, last.Count).Fill(-1);
+                else for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
                 Volatile.Write(ref cursors.Produced, current - 1);
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -386,6 +398,9 @@ public sealed class Explorer
                     TellRefusals(g, batch);
                     for (var j = 0; j < batch.Count; j++)
                         if (batch.Known[j] < 0) search.Table.PrefetchHome(batch.Prints[j]);
+                    // The next batch, when ready, is asked for now: its lines were written on the
+                    // other core, and read cold they stalled each stage that first touched them.
+                    if (current + 1 < produced) PrefetchBatch(pipe[(current + 1) % PipeDepth]);
                 }
                 if (current - 1 >= start && current - 1 < end) PrefetchUnknown(g, pipe[(current - 1) % PipeDepth]);
                 if (current - 2 >= start)
@@ -411,15 +426,41 @@ public sealed class Explorer
         }
     }
 
-    // Prefetches the states the successors a producer did not find will most likely be compared with.
+    // Prefetches the states the successors a producer did not find will most likely be compared
+    // with, and the successors the next stage will read: those to look up, and those whose
+    // transitions the visitor is told of.
     private void PrefetchUnknown(StateGraph g, Batch batch)
     {
         for (var j = 0; j < batch.Count; j++)
         {
-            if (batch.Known[j] >= 0) continue;
+            if (batch.Known[j] >= 0)
+            {
+                if (toldOf[batch.Ops[j]]) PrefetchState(ref batch.Successors[j]);
+                continue;
+            }
+            PrefetchState(ref batch.Successors[j]);
             var id = search.Table.AtHome(batch.Prints[j]);
             if (id >= 0) g.States.Prefetch(id);
         }
+    }
+
+    // Asks for the lines of a batch that the first stage reads: its counts, and what each successor is known as.
+    private static void PrefetchBatch(Batch batch)
+    {
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Count);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Known[0]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Ops[0]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Prints[0]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Prints[Math.Min(8, batch.Prints.Length - 1)]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Affected[0]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Affected[Math.Min(8, batch.Affected.Length - 1)]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchState(ref KernelState state)
+    {
+        StateTable<KernelState, GraphStates>.Prefetch(ref state);
+        StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref state, 64));
     }
 
     // Records a pipelined batch's successors as AddSuccessors does, those a producer found by their ids.
