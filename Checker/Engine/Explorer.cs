@@ -304,8 +304,10 @@ public sealed class Explorer
     // level's states through a view that stays valid while this thread appends, the table
     // through StateTable.Shared; it keeps the refusals the visitor is to be told of in its
     // batches. The threads hand batches over through a ring, each side waiting only when it is a
-    // ring ahead of or behind the other.
-    private const int PipeDepth = 64;
+    // ring ahead of or behind the other. A batch's lines are written on one core and read on the
+    // other: a ring of 32 batches kept the two threads' work at 1.12-1.17x one thread's by perf
+    // on positional-12, against 1.24-1.28x with 64 (docs/performance.md).
+    private const int PipeDepth = 32;
     private readonly Batch[] pipe = new Batch[PipeDepth];
     private bool producing;
     private Cursors cursors;
