@@ -128,16 +128,18 @@ public sealed class StateList : IReadOnlyList<KernelState>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Prefetch(int id)
     {
-        if (packing is not null)
-        {
-            // Words are a power of two, so a packed state lies in one cache line.
-            StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AsRef(in words[id << shift]));
-            return;
-        }
-        // A state spans two or three cache lines; the comparison starts with the header at byte 64.
-        ref var state = ref Unsafe.AsRef(in wide[id]);
-        StateTable<KernelState, GraphStates>.Prefetch(ref state);
-        StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref state, 64));
+        if (packing is not null) PrefetchStored(in words[id << shift], value: false);
+        else PrefetchStored(in wide[id], value: true);
+    }
+
+    // Words are a power of two, so a packed state lies in one cache line; a value spans two or
+    // three, and the comparison starts with the header at byte 64.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchStored<T>(ref readonly T first, bool value)
+    {
+        ref var at = ref Unsafe.AsRef(in first);
+        StateTable<KernelState, GraphStates>.Prefetch(ref at);
+        if (value) StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref at, 64));
     }
 
     /// <summary>The states added so far, as a view another thread may read while this list is appended to (<see cref="ChunkedList{T}.Snapshot"/>).</summary>
@@ -170,14 +172,8 @@ public sealed class StateList : IReadOnlyList<KernelState>
         internal void Prefetch(int id)
         {
             if ((uint)id >= (uint)Count) return;
-            if (packing is not null)
-            {
-                StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AsRef(in words[id << shift]));
-                return;
-            }
-            ref var state = ref Unsafe.AsRef(in wide[id]);
-            StateTable<KernelState, GraphStates>.Prefetch(ref state);
-            StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref state, 64));
+            if (packing is not null) PrefetchStored(in words[id << shift], value: false);
+            else PrefetchStored(in wide[id], value: true);
         }
 
         /// <summary>True when the state with this id is in the view and equals <paramref name="candidate"/>.</summary>
