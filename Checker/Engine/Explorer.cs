@@ -316,12 +316,43 @@ public sealed class Explorer
     // before Released are free again. Each on a cache line of its own, away from the fields both
     // threads read: written once a state, they would otherwise take those fields' line from the
     // other core every time. Each side reads the other's only when the copy it keeps says it
-    // must wait.
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 192)]
+    // must wait. A side that must wait spins for a few microseconds, then sleeps with its Asleep
+    // flag set, and the other wakes it when it moves on: on a machine whose cores are busy with
+    // other work, a thread spinning and yielding for the other took the time the other needed
+    // (the two-thread check's CPU time was twice one thread's).
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 320)]
     private struct Cursors
     {
         [System.Runtime.InteropServices.FieldOffset(64)] public int Produced;
         [System.Runtime.InteropServices.FieldOffset(128)] public int Released;
+        [System.Runtime.InteropServices.FieldOffset(192)] public int SearchAsleep;
+        [System.Runtime.InteropServices.FieldOffset(256)] public int ProducerAsleep;
+    }
+
+    private readonly SemaphoreSlim searchWake = new(0), producerWake = new(0);
+
+    // Publishes how far one side has got (a full fence, so that the flag read after it and the
+    // other side's own flag-then-cursor reads cannot both miss), and wakes the other if it sleeps.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MoveOn(ref int cursor, int to, ref int otherAsleep, SemaphoreSlim wakeOther)
+    {
+        Interlocked.Exchange(ref cursor, to);
+        if (Volatile.Read(ref otherAsleep) != 0 && Interlocked.Exchange(ref otherAsleep, 0) != 0) wakeOther.Release();
+    }
+
+    // One turn of a wait: a spin while the spinning is short, then, with the flag set and the
+    // condition read again after it, a sleep until the other side moves on.
+    private static void WaitTurn(ref SpinWait spin, ref int asleep, SemaphoreSlim wake, Func<bool> over)
+    {
+        if (!spin.NextSpinWillYield)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+            return;
+        }
+        Interlocked.Exchange(ref asleep, 1);
+        if (!over()) wake.Wait();
+        Volatile.Write(ref asleep, 0);
+        spin = default;
     }
 
     // The work is shared out whichever side is the slower: the producer leaves the lookups of a
@@ -348,36 +379,48 @@ public sealed class Explorer
         published = search.Table.Published;
         cursors.Produced = cursors.Released = start;
         var stop = false;
+        var finished = false;
         producing = true;
         var producer = Task.Factory.StartNew(() =>
         {
-            // The stages of ExpandLevel, on the states the graph had: state current is generated
-            // (its successors' slots prefetched) while the candidates of current - 1 are
-            // prefetched, then the successors of current - 2 are looked up.
-            var released = start;
-            for (var current = start; current < end + 2; current++)
+            try
             {
-                var previous = current - 1 >= start && current - 1 < end ? pipe[(current - 1) % PipeDepth] : null;
-                if (current < end)
+                // The stages of ExpandLevel, on the states the graph had: state current is generated
+                // (its successors' slots prefetched) while the candidates of current - 1 are
+                // prefetched, then the successors of current - 2 are looked up.
+                var released = start;
+                for (var current = start; current < end + 2; current++)
                 {
-                    var spin = new SpinWait();
-                    while (current - released >= PipeDepth && current - (released = Volatile.Read(ref cursors.Released)) >= PipeDepth)
+                    var previous = current - 1 >= start && current - 1 < end ? pipe[(current - 1) % PipeDepth] : null;
+                    if (current < end)
                     {
-                        if (Volatile.Read(ref stop)) return;
-                        spin.SpinOnce(sleep1Threshold: -1);
+                        var spin = new SpinWait();
+                        while (current - released >= PipeDepth && current - (released = Volatile.Read(ref cursors.Released)) >= PipeDepth)
+                        {
+                            if (Volatile.Read(ref stop)) return;
+                            var at = current;
+                            WaitTurn(ref spin, ref cursors.ProducerAsleep, producerWake,
+                                () => Volatile.Read(ref stop) || at - Volatile.Read(ref cursors.Released) < PipeDepth);
+                        }
+                        var batch = pipe[current % PipeDepth];
+                        if ((current - start) % PipeDepth == 0) published = search.Table.Published;
+                        seen.Read(current, out batch.Source);
+                        Generate(g, current, in batch.Source, batch, tally, previous);
                     }
-                    var batch = pipe[current % PipeDepth];
-                    if ((current - start) % PipeDepth == 0) published = search.Table.Published;
-                    seen.Read(current, out batch.Source);
-                    Generate(g, current, in batch.Source, batch, tally, previous);
+                    else if (previous is not null) PrefetchCandidates(g, previous, 0);
+                    if (current - 2 < start) continue;
+                    var last = pipe[(current - 2) % PipeDepth];
+                    if ((current - start) % Polled == 0) released = Volatile.Read(ref cursors.Released);
+                    if (Balance && current - 2 - released < Starving) last.Known.AsSpan(0, last.Count).Fill(-1);
+                    else for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
+                    MoveOn(ref cursors.Produced, current - 1, ref cursors.SearchAsleep, searchWake);
                 }
-                else if (previous is not null) PrefetchCandidates(g, previous, 0);
-                if (current - 2 < start) continue;
-                var last = pipe[(current - 2) % PipeDepth];
-                if ((current - start) % Polled == 0) released = Volatile.Read(ref cursors.Released);
-                if (Balance && current - 2 - released < Starving) last.Known.AsSpan(0, last.Count).Fill(-1);
-                else for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
-                Volatile.Write(ref cursors.Produced, current - 1);
+            }
+            finally
+            {
+                // A producer that stopped early threw: the search's thread is woken to find out.
+                Volatile.Write(ref finished, true);
+                searchWake.Release();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
@@ -387,13 +430,14 @@ public sealed class Explorer
             {
                 if (current < end)
                 {
-                    // Spun and yielded, never slept: a millisecond's sleep is a hundred states.
                     var spin = new SpinWait();
                     while (produced <= current && (produced = Volatile.Read(ref cursors.Produced)) <= current)
                     {
                         // A producer that stopped early threw: Wait below says why.
-                        if (producer.IsCompleted && Volatile.Read(ref cursors.Produced) <= current) return;
-                        spin.SpinOnce(sleep1Threshold: -1);
+                        if (Volatile.Read(ref finished) && Volatile.Read(ref cursors.Produced) <= current) return;
+                        var at = current;
+                        WaitTurn(ref spin, ref cursors.SearchAsleep, searchWake,
+                            () => Volatile.Read(ref finished) || Volatile.Read(ref cursors.Produced) > at);
                     }
                     var batch = pipe[current % PipeDepth];
                     batch.Depth = g.Depth[current];
@@ -408,13 +452,14 @@ public sealed class Explorer
                 if (current - 2 >= start)
                 {
                     AddResolved(g, pipe[(current - 2) % PipeDepth]);
-                    Volatile.Write(ref cursors.Released, current - 1);
+                    MoveOn(ref cursors.Released, current - 1, ref cursors.ProducerAsleep, producerWake);
                 }
             }
         }
         finally
         {
             Volatile.Write(ref stop, true);
+            producerWake.Release();
             try
             {
                 producer.Wait();
