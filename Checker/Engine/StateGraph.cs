@@ -8,7 +8,7 @@ namespace Klp.Check.Engine;
 internal sealed record GraphStorage(StateList States, SearchTree Tree,
     ChunkedList<int> EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp);
 
-/// <summary>The states a graph had when a view of them was taken, compared by value from another thread (<see cref="StateTable{TKey, TStore}.FindShared"/>); a state past the view is no match.</summary>
+/// <summary>The states a graph had when a view of them was taken, compared by value from another thread (<see cref="StateTable{TKey, TStore}.Shared.Find"/>); a state past the view is no match.</summary>
 internal readonly struct StatesSeen(StateList.View states) : INodeStore<KernelState>
 {
     /// <summary>Reads the state with this id, as seen.</summary>
@@ -17,6 +17,10 @@ internal readonly struct StatesSeen(StateList.View states) : INodeStore<KernelSt
     /// <summary>True when the state with this id is in the view and equals <paramref name="candidate"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Matches(int id, in KernelState candidate) => states.Matches(id, candidate);
+
+    /// <summary>Asks the memory system for the state with this id, when the view covers it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int id) => states.Prefetch(id);
 
     /// <summary>Not supported: the view is read only.</summary>
     public void Append(in KernelState value) => throw new NotSupportedException("a view of a graph's states is read only");

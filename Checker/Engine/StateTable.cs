@@ -88,54 +88,67 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         }
     }
 
-    // The slots and their number as a reader on another thread sees them: replaced as one when the
-    // table grows, so that such a reader never pairs an array with another array's size. Null
-    // until Share.
-    private sealed class Shared(ulong[] slots, int size)
-    {
-        public readonly ulong[] Slots = slots;
-        public readonly int Size = size;
-    }
-
     private Shared? shared;
 
-    // A probe longer than this gives up: a reader on a table being grown into may read an array
-    // that is being refilled.
-    private const int SharedProbes = 64;
+    /// <summary>Lets other threads look nodes up (<see cref="Published"/>) while this one adds them, until the next <see cref="Reset"/>.</summary>
+    public void Share() => Volatile.Write(ref shared, new Shared(slots, size, byPrint));
 
-    /// <summary>Lets other threads look nodes up (<see cref="FindShared"/>) while this one adds them, until the next <see cref="Reset"/>.</summary>
-    public void Share() => Volatile.Write(ref shared, new Shared(slots, size));
-
-    /// <summary>The id of a node holding <paramref name="candidate"/> as <paramref name="nodes"/> has it, looked up from another thread while nodes are being added; -1 when it finds none.</summary>
+    /// <summary>The table as last published for other threads (by <see cref="Share"/>, and again at each growth after it); null before.</summary>
     /// <remarks>
-    /// After <see cref="Share"/>. A node being added, or one <paramref name="nodes"/> does not
-    /// cover (its comparison says no), may be missed, so -1 says only that this lookup found
-    /// nothing; an id found is the node's. Never by fingerprint alone: -1 when de-duplicating by
-    /// fingerprint.
+    /// A reader may keep one for a while: a table that has grown since only misses the nodes
+    /// added since, and the slot arrays it reads are never shorter than it thinks. Kept rather
+    /// than read from here on every lookup, it does not share a cache line with the fields this
+    /// thread writes as it adds.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int FindShared<TNodes>(in TKey candidate, ulong print, in TNodes nodes) where TNodes : struct, INodeStore<TKey>
-    {
-        var table = Volatile.Read(ref shared);
-        if (table is null || byPrint) return -1;
-        var (array, mask) = (table.Slots, table.Size - 1);
-        var tag = Tag(print);
-        var i = (int)tag & mask;
-        for (var probes = 0; probes < SharedProbes; probes++, i = (i + 1) & mask)
-        {
-            var slot = Volatile.Read(ref array[i]);
-            if (slot == 0) return -1;
-            if (Tag(slot) == tag && nodes.Matches(IdOf(slot), candidate)) return IdOf(slot);
-        }
-        return -1;
-    }
+    public Shared? Published => Volatile.Read(ref shared);
 
-    /// <summary>Asks the memory system for the slot a <see cref="FindShared"/> of <paramref name="print"/> starts at.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void PrefetchShared(ulong print)
+    /// <summary>The slots and their number as a reader on another thread sees them: replaced as one when the table grows, so that such a reader never pairs an array with another array's size.</summary>
+    public sealed class Shared
     {
-        var table = Volatile.Read(ref shared);
-        if (table is not null) Prefetch(ref table.Slots[(int)Tag(print) & (table.Size - 1)]);
+        private readonly ulong[] slots;
+        private readonly int mask;
+        private readonly bool byPrint;
+
+        internal Shared(ulong[] slots, int size, bool byPrint) => (this.slots, mask, this.byPrint) = (slots, size - 1, byPrint);
+
+        // A probe longer than this gives up: a reader on a table being grown into may read an
+        // array that is being refilled.
+        private const int Probes = 64;
+
+        /// <summary>The id of a node holding <paramref name="candidate"/> as <paramref name="nodes"/> has it, looked up from another thread while nodes are being added; -1 when it finds none.</summary>
+        /// <remarks>
+        /// A node being added, or one <paramref name="nodes"/> does not cover (its comparison says
+        /// no), may be missed, so -1 says only that this lookup found nothing; an id found is the
+        /// node's. Never by fingerprint alone: -1 when de-duplicating by fingerprint.
+        /// </remarks>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Find<TNodes>(in TKey candidate, ulong print, in TNodes nodes) where TNodes : struct, INodeStore<TKey>
+        {
+            if (byPrint) return -1;
+            var tag = Tag(print);
+            var i = (int)tag & mask;
+            for (var probes = 0; probes < Probes; probes++, i = (i + 1) & mask)
+            {
+                var slot = Volatile.Read(ref slots[i]);
+                if (slot == 0) return -1;
+                if (Tag(slot) == tag && nodes.Matches(IdOf(slot), candidate)) return IdOf(slot);
+            }
+            return -1;
+        }
+
+        /// <summary>Asks the memory system for the slot a <see cref="Find"/> of <paramref name="print"/> starts at.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PrefetchHome(ulong print) => Prefetch(ref slots[(int)Tag(print) & mask]);
+
+        /// <summary>The id in the slot a <see cref="Find"/> of <paramref name="print"/> starts at, when its tag matches; -1 otherwise.</summary>
+        /// <remarks>For prefetching the node such a lookup will most likely compare with.</remarks>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int AtHome(ulong print)
+        {
+            var tag = Tag(print);
+            var slot = Volatile.Read(ref slots[(int)tag & mask]);
+            return slot != 0 && Tag(slot) == tag ? IdOf(slot) : -1;
+        }
     }
 
     /// <summary>Appends a node to the store and records it under its fingerprint; its id is the number of nodes before it.</summary>

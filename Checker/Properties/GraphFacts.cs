@@ -12,14 +12,20 @@ namespace Klp.Check.Properties;
 /// is a bit or a mask per state. Breadth-first ids make a few passes enough (see
 /// docs/performance.md); no reverse graph is built.
 /// </remarks>
+/// <para>
+/// Several properties may ask at once, from several threads (<see cref="PropertyChecks.Finish"/>
+/// with more than one thread): each cached fact is computed once, under a lock of its own, by the
+/// first thread that asks, and the others wait for it; what is computed does not depend on which.
+/// </para>
 /// <param name="graph">The explored graph.</param>
 /// <param name="customerLoads">The loads that replaced a customer patch, recorded during the search (<see cref="PropertyChecks.CustomerLoads"/>); null to apply the loads again when asked.</param>
-public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoads = null)
+/// <param name="threads">Threads a fact that splits by state ranges may be computed on.</param>
+public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoads = null, int threads = 1)
 {
     private ulong[]? restrictedEdges;
     private bool[]? frontier, restrictedFrontier;
     private ulong[]? enabledAhead, restrictedEnabledAhead;
-    private ulong? customers;
+    private readonly Lock edgesGate = new(), aheadGate = new(), restrictedAheadGate = new(), frontierGate = new(), restrictedFrontierGate = new();
 
     /// <summary>The graph.</summary>
     public StateGraph Graph { get; } = graph;
@@ -28,7 +34,18 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
     public Catalog Catalog => Graph.Catalog;
 
     /// <summary>The customer patches, as a mask over catalog indices.</summary>
-    public ulong Customers => customers ??= CatalogMasks.Customers(Catalog);
+    public ulong Customers { get; } = CatalogMasks.Customers(graph.Catalog);
+
+    // A cached fact: computed by the first thread that asks, under its lock; the others wait.
+    private static T Once<T>(ref T? cached, Lock gate, Func<T> compute) where T : class
+    {
+        if (Volatile.Read(ref cached) is { } known) return known;
+        lock (gate)
+        {
+            if (cached is null) Volatile.Write(ref cached, compute());
+            return cached!;
+        }
+    }
 
     /// <summary>Per state, whether a state matching <paramref name="target"/> (quiescent) is reachable from it.</summary>
     /// <param name="target">The states to reach.</param>
@@ -48,10 +65,12 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
 
     /// <summary>Per state, the patches (a mask over catalog indices) enabled in some quiescent state reachable from it, over the same operations as <see cref="CanReach"/>.</summary>
     /// <remarks>One fixpoint for every patch at once: a state's mask is the union of its own and its successors'.</remarks>
-    public ulong[] EnabledAhead(bool restricted)
+    public ulong[] EnabledAhead(bool restricted) => restricted
+        ? Once(ref restrictedEnabledAhead, restrictedAheadGate, () => ComputeEnabledAhead(restricted: true))
+        : Once(ref enabledAhead, aheadGate, () => ComputeEnabledAhead(restricted: false));
+
+    private ulong[] ComputeEnabledAhead(bool restricted)
     {
-        var cached = restricted ? restrictedEnabledAhead : enabledAhead;
-        if (cached is not null) return cached;
         var g = Graph;
         var n = g.States.Count;
         var mask = LargePages.Allocate<ulong>(n);
@@ -75,21 +94,19 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
             mask[s] = m;
             return true;
         });
-        if (restricted) restrictedEnabledAhead = mask;
-        else enabledAhead = mask;
         return mask;
     }
 
     /// <summary>Per state, whether a frontier state (one a cap left partly unexplored) is reachable from it over the same operations as <see cref="CanReach"/>.</summary>
-    public bool[] ReachesFrontier(bool restricted)
+    public bool[] ReachesFrontier(bool restricted) => restricted
+        ? Once(ref restrictedFrontier, restrictedFrontierGate, () => ComputeReachesFrontier(restricted: true))
+        : Once(ref frontier, frontierGate, () => ComputeReachesFrontier(restricted: false));
+
+    private bool[] ComputeReachesFrontier(bool restricted)
     {
-        var cached = restricted ? restrictedFrontier : frontier;
-        if (cached is not null) return cached;
         var reach = LargePages.Allocate<bool>(Graph.States.Count);
         foreach (var s in Graph.Frontier) reach[s] = true;
         Reachable(reach, restricted);
-        if (restricted) restrictedFrontier = reach;
-        else frontier = reach;
         return reach;
     }
 
@@ -144,15 +161,34 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
     // that replace no customer patch, a Complete that patches, unloads. A load replaces only
     // patches in the list, so what it replaced is looked up only when a customer patch is there:
     // in the record of the search, sorted once and searched by halves, or by applying it again.
-    private ulong[] RestrictedEdges()
+    // With more than one thread, the states are split into ranges computed in parallel; a range
+    // gathers each word's bits locally and ORs the word in as one, so two ranges sharing a word
+    // at their boundary both land.
+    private ulong[] RestrictedEdges() => Once(ref restrictedEdges, edgesGate, () =>
     {
-        if (restrictedEdges is not null) return restrictedEdges;
         var g = Graph;
         var bits = LargePages.Allocate<ulong>((g.EdgeCount + 63) / 64);
         var kinds = Array.ConvertAll(g.Alphabet, op => op.Kind);
-        var customers = Customers;
         var recorded = customerLoads?.Order().ToArray();
-        for (var s = 0; s < g.States.Count; s++)
+        var n = g.States.Count;
+        var parts = threads > 1 && n >= ParallelStates ? threads : 1;
+        if (parts == 1) RestrictedEdges(bits, kinds, recorded, 0, n);
+        else Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
+            p => RestrictedEdges(bits, kinds, recorded, (int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)));
+        return bits;
+    });
+
+    /// <summary>The fewest states for which a fact that splits by state ranges is computed on several threads.</summary>
+    /// <remarks>Tests lower it to send small graphs through the split.</remarks>
+    public int ParallelStates { get; init; } = 1 << 16;
+
+    private void RestrictedEdges(ulong[] bits, OpKind[] kinds, long[]? recorded, int from, int to)
+    {
+        var g = Graph;
+        var customers = Customers;
+        var word = -1;
+        ulong gathered = 0;
+        for (var s = from; s < to; s++)
         {
             g.States.Read(s, out var st);
             var customerIn = (st.InPatches & customers) != 0;
@@ -169,9 +205,15 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
                     OpKind.Unload => true,
                     _ => false,
                 };
-                if (usable) bits[e >> 6] |= 1UL << e;
+                if (!usable) continue;
+                if (e >> 6 != word)
+                {
+                    if (gathered != 0) Interlocked.Or(ref bits[word], gathered);
+                    (word, gathered) = (e >> 6, 0);
+                }
+                gathered |= 1UL << e;
             }
         }
-        return restrictedEdges = bits;
+        if (gathered != 0) Interlocked.Or(ref bits[word], gathered);
     }
 }

@@ -30,15 +30,35 @@ public sealed class PropertyChecks : ExplorationVisitor
     }
 
     /// <summary>The finding of every check, in the order begun, on the graph the search this visitor watched built; with <paramref name="exercised"/>, whether the case of each that found nothing happened.</summary>
-    public GraphFinding[] Finish(StateGraph graph, bool exercised = false)
+    /// <param name="graph">The graph the search built.</param>
+    /// <param name="exercised">Whether to ask each check that found nothing whether its case happened.</param>
+    /// <param name="threads">Threads to finish the checks on: with more than one, the checks finish in parallel, taken in order as threads come free, over facts computed once for all of them (<see cref="GraphFacts"/>); the findings are the same.</param>
+    /// <param name="facts">The graph's facts, when the caller has them; by default new ones.</param>
+    public GraphFinding[] Finish(StateGraph graph, bool exercised = false, int threads = 1, GraphFacts? facts = null)
     {
-        var facts = new GraphFacts(graph, CustomerLoads(graph));
+        facts ??= new GraphFacts(graph, CustomerLoads(graph), threads);
         var result = new GraphFinding[all.Length];
-        for (var k = 0; k < all.Length; k++)
+        void FinishOne(int k)
         {
             var f = all[k].Finish(facts);
             result[k] = new GraphFinding(f, exercised && f.Applicable && !f.Found ? all[k].Exercised(facts) : null);
         }
+        if (threads <= 1 || all.Length < 2)
+        {
+            for (var k = 0; k < all.Length; k++) FinishOne(k);
+            return result;
+        }
+        // Each thread takes the next check not yet taken: a check that waits for a fact another
+        // is computing holds one thread, and the others go on with the rest.
+        var next = -1;
+        void Work()
+        {
+            for (var k = Interlocked.Increment(ref next); k < all.Length; k = Interlocked.Increment(ref next)) FinishOne(k);
+        }
+        var helpers = new Task[Math.Min(threads, all.Length) - 1];
+        for (var t = 0; t < helpers.Length; t++) helpers[t] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Work();
+        Task.WaitAll(helpers);
         return result;
     }
 

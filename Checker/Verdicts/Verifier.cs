@@ -43,8 +43,8 @@ public static class Verifier
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
         // Many inputs run in parallel. A single input expands its large breadth-first levels on two
         // threads (Explorer: one applies the operations and finds known successors, the other
-        // records) only when asked (--threads N): whether that pays on this machine's two shared
-        // cores is not established yet (docs/performance.md).
+        // records) and finishes its checks in parallel only when asked (--threads N): what that
+        // gives on two free cores is measured in docs/performance.md.
         var bfsThreads = source.Count == 1 && threads > 1 ? threads : 1;
         // The properties that apply to the reading, the same for every input.
         var applicable = new List<int>(invariants.Count);
@@ -60,7 +60,7 @@ public static class Verifier
                 var catalog = source.CatalogFor(i, reading);
                 var checks = PropertyChecks.Begin(properties, catalog, reading);
                 var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads, checks.Silent ? null : checks);
-                var found = checks.Finish(g, exercised: true);
+                var found = checks.Finish(g, exercised: true, bfsThreads);
                 var row = new CatalogFinding?[invariants.Count];
                 var seen = new bool?[invariants.Count];
                 for (var a = 0; a < applicable.Count; a++)

@@ -25,6 +25,10 @@ public class ExplorerAgreementProperties
     // the states packed from the fifth on, in the middle of a search and of a pipelined level.
     private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5 };
 
+    // The same whose producing thread looks every successor up, however far ahead it is: on
+    // levels this small the balanced one leaves most lookups to the search's thread.
+    private readonly Explorer looking = new() { ParallelLevel = 1, PackFrom = 5, Balance = false };
+
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,
         List<(int From, int To, int Op, ulong Affected)> Edges, long[] Refused, long[] Accepted, long Transitions, bool Cut);
@@ -67,17 +71,17 @@ public class ExplorerAgreementProperties
         return g with { Transitions = transitions, Cut = cut };
     }
 
-    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1)
+    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1, bool balance = true)
     {
-        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads);
+        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads, balance);
         return (differences.Count == 0).Label($"{states} states; differ in: {string.Join(", ", differences)}");
     }
 
     // What the explorer's graph has that the reference's does not, and the reference's states.
-    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads)
+    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads, bool balance = true)
     {
         var expected = Reference(catalog, reading, cap);
-        var explorer = threads == 1 ? this.explorer : pipelined;
+        var explorer = threads == 1 ? this.explorer : balance ? pipelined : looking;
         var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints), threads);
         var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp.Select(o => o == SearchTree.NoOp ? -1 : o)], [.. g.Depth],
             [.. g.Edges.Select(e => (e.From, e.To, e.Op, e.Affected))], g.RefusedByReason, g.AcceptedCount, g.Transitions, g.CutBy is not null);
@@ -145,6 +149,10 @@ public class ExplorerAgreementProperties
     public Property Explorer_EveryLevelOnTwoThreadsCutByAStateCap_BuildsTheReferenceGraphUpToIt(Trace run, PositiveInt cap) =>
         Agrees(run.Catalog, run.Reading, cap: 1 + cap.Get % 300, fingerprints: false, threads: 2);
 
+    [Property]
+    public Property Explorer_EveryLevelOnTwoThreadsProducerLookingUpAll_BuildsTheReferenceGraph(Trace run, PositiveInt cap, bool capped) =>
+        Agrees(run.Catalog, run.Reading, cap: capped ? 1 + cap.Get % 300 : 20_000, fingerprints: false, threads: 2, balance: false);
+
     // Two threads tell a visitor exactly what one thread tells it, in the same order, and every
     // property finds the same (verdicts, shortest traces, messages). The recorder keeps every
     // event a search tells a visitor, as text, in the order told.
@@ -174,15 +182,18 @@ public class ExplorerAgreementProperties
     {
         var checks = PropertyChecks.Begin(PropertyRegistry.All.Where(p => p.NotApplicable(run.Reading) is null), run.Catalog, run.Reading);
         var g = explorer.Explore(run.Catalog, run.Reading, limits, threads, checks.Silent ? null : checks);
-        var found = checks.Finish(g, exercised: true);
+        // On several threads the checks finish in parallel too, with the facts that split by
+        // state ranges split even on these small graphs.
+        var facts = threads > 1 ? new GraphFacts(g, checks.CustomerLoads(g), threads) { ParallelStates = 1 } : null;
+        var found = checks.Finish(g, exercised: true, threads, facts);
         explorer.Recycle(g);
         return [.. found.Select(f => $"{f.Finding.Applicable} {f.Finding.Found} {f.Finding.Inconclusive} {f.Exercised} {f.Finding.Message} [{string.Join(", ", f.Finding.Trace ?? [])}]")];
     }
 
-    private Property SameEvents(Trace run, ExploreLimits limits, bool unchangedRefusals)
+    private Property SameEvents(Trace run, ExploreLimits limits, bool unchangedRefusals, bool balance = true)
     {
         var one = Events(explorer, run, limits, 1, unchangedRefusals);
-        var two = Events(pipelined, run, limits, 2, unchangedRefusals);
+        var two = Events(balance ? pipelined : looking, run, limits, 2, unchangedRefusals);
         var first = Enumerable.Range(0, Math.Min(one.Count, two.Count)).FirstOrDefault(i => one[i] != two[i], -1);
         return one.SequenceEqual(two).Label($"{one.Count} and {two.Count} events; first difference at {first}");
     }
@@ -194,6 +205,10 @@ public class ExplorerAgreementProperties
     [Property]
     public Property Visitor_TwoThreadsEveryRefusal_ToldWhatOneThreadIsTold(Trace run) =>
         SameEvents(run, new ExploreLimits(MaxStates: 20_000), unchangedRefusals: true);
+
+    [Property]
+    public Property Visitor_TwoThreadsProducerLookingUpAll_ToldWhatOneThreadIsTold(Trace run, bool unchangedRefusals) =>
+        SameEvents(run, new ExploreLimits(MaxStates: 20_000), unchangedRefusals, balance: false);
 
     [Property]
     public Property Visitor_TwoThreadsCutByAStateCap_ToldWhatOneThreadIsTold(Trace run, PositiveInt cap) =>

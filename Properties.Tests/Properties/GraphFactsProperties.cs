@@ -34,6 +34,23 @@ public class GraphFactsProperties
             .Classify(recorded.Count > 0, "a load replaced a customer patch");
     }
 
+    // With several threads the atomic install's edges are computed by state ranges, each range's
+    // words ORed in: the facts over them are those of one thread, whatever the number of ranges.
+    [Property]
+    public Property FactsOnSeveralThreads_AreThoseOfOneThread(Trace run, bool twoPhase, bool record, PositiveInt threads)
+    {
+        var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
+        var checks = PropertyRegistry.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
+        var visitor = new PropertyChecks(checks, run.Catalog, reading);
+        var g = new Explorer().Explore(run.Catalog, reading, new ExploreLimits(MaxStates: 1 + threads.Get * 97 % 3000), visitor: visitor);
+        var recorded = record ? visitor.CustomerLoads(g) : null;
+        var one = new GraphFacts(g, recorded);
+        var several = new GraphFacts(g, recorded, 2 + threads.Get % 5) { ParallelStates = 1 };
+        return (several.EnabledAhead(restricted: true).SequenceEqual(one.EnabledAhead(restricted: true))
+                && several.ReachesFrontier(restricted: true).SequenceEqual(one.ReachesFrontier(restricted: true)))
+            .Label($"{g.States.Count} states, {g.Frontier.Count} on the frontier");
+    }
+
     [Fact]
     public void CustomerLoads_OfAnotherGraph_IsNull()
     {
