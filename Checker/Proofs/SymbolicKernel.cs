@@ -12,7 +12,8 @@ public sealed record SymbolicOutcome(Term Accepted, Term Affected, SymbolicState
 /// <remarks>
 /// Each private method mirrors the method of the same name in Model/Step.cs. The refusal reason is
 /// not encoded: a refusal leaves the state as it was whatever its reason, and no safety property
-/// reads it.
+/// reads it. One difference, in no state of the scope: a load the allocator finds no free number
+/// for is refused, where Step.cs gives it the last number (see Allocate).
 /// </remarks>
 public sealed class SymbolicKernel
 {
