@@ -263,6 +263,12 @@ public sealed class Prover : IDisposable
         if (k == 1)
         {
             var s0 = u.States[0];
+            // A state property the lemmas imply holds after every step, since every step from a
+            // state the lemmas allow leads to one they allow (the lemma search proved it): one
+            // query on one state then stands for the step's queries, which all have no solution.
+            if (shape == PropertyShape.State
+                && u.Session.Query([t.Not(Properties.StateHolds(property.Id, s0))], [], $"{property.Id} implied by the lemmas").Answer == SatAnswer.Unsat)
+                return (SatAnswer.Unsat, null);
             steps0 ??= Steps(s0);
             var queries = new List<PendingQuery>();
             var windows = new List<(SymbolicOp Op, SymbolicOutcome Outcome)>();

@@ -121,7 +121,7 @@ public sealed class SmtSession : IDisposable
         var answers = solvers.Select(s => s.ReadAnswer()).ToArray();
         clock.Stop();
         transcript?.Write(text);
-        transcript?.WriteLine($"(check-sat) ; {label} {string.Join(" ", answers)} after {clock.Elapsed.TotalSeconds:F2} s in all\n(pop 1)");
+        transcript?.WriteLine($"(check-sat) ; {label} {string.Join(" ", answers)} after {clock.Elapsed.TotalSeconds:F2} s in all, processor {Spent.Cpu.TotalSeconds:F2} s\n(pop 1)");
         transcript?.Flush();
         if (answers.Contains(SatAnswer.Sat) && answers.Contains(SatAnswer.Unsat))
         {

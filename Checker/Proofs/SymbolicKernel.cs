@@ -12,7 +12,8 @@ public sealed record SymbolicOutcome(Term Accepted, Term Affected, SymbolicState
 /// <remarks>
 /// Each private method mirrors the method of the same name in Model/Step.cs. The refusal reason is
 /// not encoded: a refusal leaves the state as it was whatever its reason, and no safety property
-/// reads it.
+/// reads it. One difference, in no state of the scope: a load the allocator finds no free number
+/// for is refused, where Step.cs gives it the last number (see Allocate).
 /// </remarks>
 public sealed class SymbolicKernel
 {
@@ -127,7 +128,10 @@ public sealed class SymbolicKernel
             if (r.Arity == SetArity.Single) refusals.Add(a.Multi);
             if (r.Zero == ZeroRule.OnlyByZero)
                 refusals.Add(t.Or(a.ZeroMisused, t.Bit(param, 0), t.And(a.ZeroOnly, op.HasParam)));
-            auto = t.When(a.IsAuto, Allocate(s, a.AutoOf));
+            var (allocated, full) = Allocate(s, a.AutoOf);
+            auto = t.When(a.IsAuto, allocated);
+            // No free number: never within the scope (see Allocate), so refusing costs no state.
+            refusals.Add(t.And(a.IsAuto, full));
         }
         var listed = Listed(a.Listed, param, auto);
         var replaceAll = ReplacesAll(a.Replace, a.OwnIsZero);
@@ -197,17 +201,20 @@ public sealed class SymbolicKernel
         return t.False;
     }
 
-    // The allocator: the set of auto(H)'s H if it is in the list, else the smallest free number >= 1.
-    private Term Allocate(SymbolicState s, Term autoOf)
+    // The allocator: the set of auto(H)'s H if it is in the list, else the smallest free number >= 1;
+    // and whether no number of the universe is free. Step.cs then takes the last number, but no
+    // state of the scope has all of them taken: at most N entries, each occupying one number but
+    // a cumulative, which lists at most 1..N, so at most 2N - 1 of the numbers 1 to 2N are taken
+    // (docs/proofs.md). The symbolic step refuses that load instead, which changes no state the
+    // proofs reach, and spares the solver the counting argument in every state the lemmas allow.
+    private (Term Set, Term Full) Allocate(SymbolicState s, Term autoOf)
     {
         var occupied = t.Zero(c.U);
         for (var q = 0; q < c.N; q++) occupied = t.BvOr(occupied, t.When(t.Bit(s.InList, q), Occupied(s, q)));
         var follow = t.Select(autoOf, c.Per(q => Occupied(s, q)));
         var following = t.And(t.Meets(autoOf, s.InList), t.NonZero(follow));
         var free = t.LowestClearBit(t.BvOr(occupied, t.BitConst(c.U, 0)));
-        // Past the universe (which the scope's bound rules out) the last number, as Step.cs does.
-        var candidate = t.Ite(t.IsZero(free), t.BitConst(c.U, c.U - 1), free);
-        return t.Ite(following, t.LowestBit(follow), candidate);
+        return (t.Ite(following, t.LowestBit(follow), free), t.And(t.Not(following), t.IsZero(free)));
     }
 
     // Appends P at the end of the list with its add_sets value and allocated set.
