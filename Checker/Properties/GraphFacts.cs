@@ -70,7 +70,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
             if (m == all) return false;
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                if (usable is null || (usable[e >> 6] >> e & 1) != 0) m |= mask[g.TargetOf(e)];
+                if (usable is null || (usable[e >> 6] >> (int)e & 1) != 0) m |= mask[g.TargetOf(e)];
             if (m == mask[s]) return false;
             mask[s] = m;
             return true;
@@ -121,7 +121,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
             if (reach[s]) return false;
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                if (reach[g.TargetOf(e)] && (usable is null || (usable[e >> 6] >> e & 1) != 0)) return reach[s] = true;
+                if (reach[g.TargetOf(e)] && (usable is null || (usable[e >> 6] >> (int)e & 1) != 0)) return reach[s] = true;
             return false;
         });
     }
@@ -148,7 +148,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
     {
         if (restrictedEdges is not null) return restrictedEdges;
         var g = Graph;
-        var bits = LargePages.Allocate<ulong>((g.EdgeCount + 63) / 64);
+        var bits = LargePages.Allocate<ulong>(checked((int)((g.EdgeCount + 63) / 64)));
         var kinds = Array.ConvertAll(g.Alphabet, op => op.Kind);
         var customers = Customers;
         var recorded = customerLoads?.Order().ToArray();
@@ -159,7 +159,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
             {
-                var op = g.OpOf(e);
+                var op = g.OpOf(s, e);
                 var usable = kinds[op] switch
                 {
                     OpKind.Load => !customerIn || (recorded is null
@@ -169,7 +169,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
                     OpKind.Unload => true,
                     _ => false,
                 };
-                if (usable) bits[e >> 6] |= 1UL << e;
+                if (usable) bits[e >> 6] |= 1UL << (int)e;
             }
         }
         return restrictedEdges = bits;

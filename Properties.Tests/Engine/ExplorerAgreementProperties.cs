@@ -22,8 +22,14 @@ public class ExplorerAgreementProperties
     private readonly Explorer explorer = new() { PackFrom = 0 };
 
     // The same with every level expanded on two threads (the producing thread's pipeline), and
-    // the states packed from the fifth on, in the middle of a search and of a pipelined level.
-    private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5 };
+    // the states packed from the fifth on, in the middle of a search and of a pipelined level;
+    // a transition to state 5 or later moves the graph's transitions from targets packed with
+    // their operations to targets with a set of operations per state (StateGraph), as a graph
+    // of more than 2^26 states does.
+    private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5 };
+
+    // One thread, with the transitions kept as the largest graphs keep them from the first.
+    private readonly Explorer unpacked = new() { PackedTargets = 0 };
 
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,
@@ -67,17 +73,17 @@ public class ExplorerAgreementProperties
         return g with { Transitions = transitions, Cut = cut };
     }
 
-    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1)
+    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1, Explorer? with = null)
     {
-        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads);
+        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads, with);
         return (differences.Count == 0).Label($"{states} states; differ in: {string.Join(", ", differences)}");
     }
 
     // What the explorer's graph has that the reference's does not, and the reference's states.
-    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads)
+    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads, Explorer? with = null)
     {
         var expected = Reference(catalog, reading, cap);
-        var explorer = threads == 1 ? this.explorer : pipelined;
+        var explorer = with ?? (threads == 1 ? this.explorer : pipelined);
         var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints), threads);
         var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp.Select(o => o == SearchTree.NoOp ? -1 : o)], [.. g.Depth],
             [.. g.Edges.Select(e => (e.From, e.To, e.Op, e.Affected))], g.RefusedByReason, g.AcceptedCount, g.Transitions, g.CutBy is not null);
@@ -124,6 +130,10 @@ public class ExplorerAgreementProperties
         Assert.True(values.States.Count is > 5 and < StateList.DefaultPackFrom);
         Assert.Equal(values.States, packed.States);
     }
+
+    [Property]
+    public Property Explorer_TransitionsUnpackedFromTheFirst_BuildsTheReferenceGraph(Trace run) =>
+        Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: false, with: unpacked);
 
     [Property]
     public Property Explorer_WithFingerprints_BuildsTheReferenceGraph(Trace run) =>
@@ -208,6 +218,20 @@ public class ExplorerAgreementProperties
         return one.SequenceEqual(two)
             .Label($"one thread: {string.Join("; ", one)}\ntwo threads: {string.Join("; ", two)}")
             .Classify(one.Any(f => f.StartsWith("True True")), "a property found something")
+            .Classify(capped, "capped");
+    }
+
+    // The liveness properties read the transitions after the search: kept unpacked from the
+    // first, they find what they find on packed transitions.
+    [Property]
+    public Property EveryProperty_TransitionsUnpacked_FindsWhatPackedFinds(Trace run, PositiveInt cap, bool capped)
+    {
+        var limits = new ExploreLimits(MaxStates: capped ? 1 + cap.Get % 300 : 20_000);
+        var packed = Findings(explorer, run, limits, 1);
+        var unpackedFindings = Findings(unpacked, run, limits, 1);
+        return packed.SequenceEqual(unpackedFindings)
+            .Label($"packed: {string.Join("; ", packed)}\nunpacked: {string.Join("; ", unpackedFindings)}")
+            .Classify(packed.Any(f => f.StartsWith("True True")), "a property found something")
             .Classify(capped, "capped");
     }
 }
