@@ -209,29 +209,25 @@ public class ExplorerAgreementProperties
     public Property Visitor_TwoThreadsCutByAStateCap_ToldWhatOneThreadIsTold(Trace run, PositiveInt cap) =>
         SameEvents(run, new ExploreLimits(MaxStates: 1 + cap.Get % 300), unchangedRefusals: true);
 
-    [Property]
-    public Property EveryProperty_TwoThreads_FindsWhatOneThreadFinds(Trace run, PositiveInt cap, bool capped)
+    // Every property finds the same with the second explorer (on its thread count) as with the first.
+    private static Property SameFindings(Trace run, PositiveInt cap, bool capped, (Explorer Explorer, int Threads, string Name) first, (Explorer Explorer, int Threads, string Name) second)
     {
         var limits = new ExploreLimits(MaxStates: capped ? 1 + cap.Get % 300 : 20_000);
-        var one = Findings(explorer, run, limits, 1);
-        var two = Findings(pipelined, run, limits, 2);
+        var one = Findings(first.Explorer, run, limits, first.Threads);
+        var two = Findings(second.Explorer, run, limits, second.Threads);
         return one.SequenceEqual(two)
-            .Label($"one thread: {string.Join("; ", one)}\ntwo threads: {string.Join("; ", two)}")
+            .Label($"{first.Name}: {string.Join("; ", one)}\n{second.Name}: {string.Join("; ", two)}")
             .Classify(one.Any(f => f.StartsWith("True True")), "a property found something")
             .Classify(capped, "capped");
     }
 
+    [Property]
+    public Property EveryProperty_TwoThreads_FindsWhatOneThreadFinds(Trace run, PositiveInt cap, bool capped) =>
+        SameFindings(run, cap, capped, (explorer, 1, "one thread"), (pipelined, 2, "two threads"));
+
     // The liveness properties read the transitions after the search: kept unpacked from the
     // first, they find what they find on packed transitions.
     [Property]
-    public Property EveryProperty_TransitionsUnpacked_FindsWhatPackedFinds(Trace run, PositiveInt cap, bool capped)
-    {
-        var limits = new ExploreLimits(MaxStates: capped ? 1 + cap.Get % 300 : 20_000);
-        var packed = Findings(explorer, run, limits, 1);
-        var unpackedFindings = Findings(unpacked, run, limits, 1);
-        return packed.SequenceEqual(unpackedFindings)
-            .Label($"packed: {string.Join("; ", packed)}\nunpacked: {string.Join("; ", unpackedFindings)}")
-            .Classify(packed.Any(f => f.StartsWith("True True")), "a property found something")
-            .Classify(capped, "capped");
-    }
+    public Property EveryProperty_TransitionsUnpacked_FindsWhatPackedFinds(Trace run, PositiveInt cap, bool capped) =>
+        SameFindings(run, cap, capped, (explorer, 1, "packed"), (unpacked, 1, "unpacked"));
 }
