@@ -5,7 +5,7 @@ namespace Klp.Check.Engine;
 
 /// <summary>The depth of each node of a search tree, kept once per run of equal depths: a breadth-first search, whose nodes come level by level, keeps a few entries for millions of nodes.</summary>
 /// <remarks>
-/// Four bytes per node were 640 MB of a 160 M-state graph. Nodes added in any other order (the
+/// Four bytes per node were 708 MB of positional-14's 177 M states. Nodes added in any other order (the
 /// graph of a replayed run revisits earlier states) take an entry per change of depth, at most
 /// one per node.
 /// </remarks>

@@ -2,8 +2,8 @@ namespace Klp.Check.Engine;
 
 /// <summary>A non-decreasing list of 64-bit offsets (where each state's transitions begin) in 4 bytes each: the low bits per entry, the high part once per change.</summary>
 /// <remarks>
-/// A graph of 160 M states has more than 2^31 transitions, so where a state's transitions begin
-/// no longer fits an int; 8 bytes per state would cost 1.3 GB there. The offsets only grow, so
+/// positional-14's graph (177 M states) has more than 2^31 transitions, so where a state's
+/// transitions begin no longer fits an int; 8 bytes per state would cost 1.4 GB there. The offsets only grow, so
 /// their high part changes a few times in the whole list: it is kept once per change, with the
 /// index from which it holds, and each entry keeps the low <see cref="LowBits"/> bits.
 /// </remarks>

@@ -205,7 +205,7 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         if (shared is not null) Share();
         // A large table's old array would be kept only for the next search, and Trim drops it
         // then: let it go now, so that the largest search does not carry half a table more
-        // (1 GB of its 3 at 160 M states).
+        // (1 GB of its 3 on positional-14).
         if (oldSize > KeptTable)
         {
             spareSlots = new ulong[MinTable];
