@@ -63,8 +63,14 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
 
     private Chunk[] chunks = [new Chunk(new T[16], 0, 16)];
 
-    /// <summary>The number of elements.</summary>
-    public int Count { get; private set; }
+    // The number of elements: past int.MaxValue for the transitions of the largest graphs.
+    private long count;
+
+    /// <summary>The number of elements; an <see cref="OverflowException"/> past <see cref="int.MaxValue"/> (see <see cref="LongCount"/>).</summary>
+    public int Count => checked((int)count);
+
+    /// <summary>The number of elements, however many.</summary>
+    public long LongCount => count;
 
     /// <summary>The element at an index, by reference.</summary>
     public ref readonly T this[int index]
@@ -72,10 +78,21 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            if ((uint)index >= (uint)Count) ThrowOutOfRange(index);
-            // Every index below Count lies in an allocated chunk, so the arrays' own bounds
+            if ((ulong)(long)index >= (ulong)count) ThrowOutOfRange(index);
+            // Every index below the count lies in an allocated chunk, so the arrays' own bounds
             // checks (two per read, on the explorer's hottest path) can be left out.
             return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunks), index >> Shift).At(index & Mask);
+        }
+    }
+
+    /// <summary>The element at an index past <see cref="int.MaxValue"/> or not, by reference.</summary>
+    public ref readonly T this[long index]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if ((ulong)index >= (ulong)count) ThrowOutOfRange(index);
+            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunks), (int)(index >> Shift)).At((int)index & Mask);
         }
     }
 
@@ -112,10 +129,10 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     }
 
     /// <summary>Replaces the element at an index.</summary>
-    internal void Set(int index, T value) => Unsafe.AsRef(in this[index]) = value;
+    internal void Set(long index, T value) => Unsafe.AsRef(in this[index]) = value;
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void ThrowOutOfRange(int index) => throw new ArgumentOutOfRangeException(nameof(index), index, "past the end of the list");
+    private static void ThrowOutOfRange(long index) => throw new ArgumentOutOfRangeException(nameof(index), index, "past the end of the list");
 
     /// <summary>Appends an element.</summary>
     /// <remarks>
@@ -126,19 +143,19 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(T item)
     {
-        var c = Count >> Shift;
-        var i = Count & Mask;
+        var c = (int)(count >> Shift);
+        var i = (int)count & Mask;
         if (c < chunks.Length && i < chunks[c].Capacity) chunks[c].At(i) = item;
         else AddSlow(item);
-        Count++;
+        count++;
     }
 
     // Room for one more element: a new chunk, or the first chunk grown.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void AddSlow(T item)
     {
-        var c = Count >> Shift;
-        var i = Count & Mask;
+        var c = (int)(count >> Shift);
+        var i = (int)count & Mask;
         if (c == chunks.Length) Array.Resize(ref chunks, chunks.Length * 2);
         ref var chunk = ref chunks[c];
         if (chunk.Items is null) chunk = Full();
@@ -159,18 +176,18 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     /// <summary>Empties the list and keeps its storage.</summary>
     public void Clear()
     {
-        var full = Count >> Shift;
-        // Values without references need no clearing: nothing past Count is ever read.
+        var full = (int)(count >> Shift);
+        // Values without references need no clearing: nothing past the count is ever read.
         if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>())
             for (var c = 0; c <= full && c < chunks.Length && chunks[c].Items is not null; c++)
-                chunks[c].Span(c < full ? ChunkLength : Count & Mask).Clear();
-        Count = 0;
+                chunks[c].Span(c < full ? ChunkLength : (int)count & Mask).Clear();
+        count = 0;
     }
 
     /// <summary>The elements in order.</summary>
     public IEnumerator<T> GetEnumerator()
     {
-        for (var i = 0; i < Count; i++) yield return this[i];
+        for (var i = 0L; i < count; i++) yield return this[i];
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -6,8 +6,8 @@ namespace Klp.Check.Engine;
 /// <param name="graph">The graph whose transitions these are.</param>
 public sealed class EdgeList(StateGraph graph) : IReadOnlyCollection<Edge>
 {
-    /// <summary>The number of transitions.</summary>
-    public int Count => graph.EdgeCount;
+    /// <summary>The number of transitions; an <see cref="OverflowException"/> past <see cref="int.MaxValue"/> (see <see cref="StateGraph.EdgeCount"/>).</summary>
+    public int Count => checked((int)graph.EdgeCount);
 
     /// <summary>The transitions in order.</summary>
     public IEnumerator<Edge> GetEnumerator()
@@ -18,7 +18,7 @@ public sealed class EdgeList(StateGraph graph) : IReadOnlyCollection<Edge>
             var end = graph.FirstEdge(s + 1);
             for (var e = graph.FirstEdge(s); e < end; e++)
             {
-                var op = graph.OpOf(e);
+                var op = graph.OpOf(s, e);
                 yield return new Edge(s, graph.TargetOf(e), op, graph.AffectedBy(s, op));
             }
         }

@@ -31,6 +31,10 @@ public sealed class Explorer
     /// <remarks>Tests lower it to pack small graphs, from the first state or in the middle of a search.</remarks>
     public int PackFrom { get; init; } = StateList.DefaultPackFrom;
 
+    /// <summary>The state ids below which a transition's target is packed beside its operation, as far as the operation's bits leave it room (<see cref="StateGraph"/>).</summary>
+    /// <remarks>Tests lower it to store small graphs' transitions as the largest graphs store theirs.</remarks>
+    public int PackedTargets { get; init; } = int.MaxValue;
+
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
     /// <param name="catalog">The patches.</param>
     /// <param name="reading">The reading, with its options.</param>
@@ -43,7 +47,7 @@ public sealed class Explorer
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);
-        var g = new StateGraph(catalog, reading, alphabet, spare, PackFrom) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
+        var g = new StateGraph(catalog, reading, alphabet, spare, PackFrom, PackedTargets) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
         search.Begin(new GraphStates(g.States), limits, g.Tree, g.Frontier);
         search.AddRoot(KernelState.Empty, KernelState.Empty.Fingerprint());

@@ -22,7 +22,7 @@ public sealed class SearchTree
     public const ushort NoOp = ushort.MaxValue;
 
     /// <summary>Per node, the length of its trace.</summary>
-    public ChunkedList<int> Depth { get; } = new();
+    public DepthList Depth { get; } = new();
 
     /// <summary>The number of nodes.</summary>
     public int Count => Parent.Count;

@@ -6,7 +6,7 @@ namespace Klp.Check.Engine;
 
 /// <summary>The lists of a graph, handed from one exploration to the next.</summary>
 internal sealed record GraphStorage(StateList States, SearchTree Tree,
-    ChunkedList<int> EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp);
+    OffsetList EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp, ChunkedList<ulong> EdgeOps);
 
 /// <summary>The states a graph had when a view of them was taken, compared by value from another thread (<see cref="StateTable{TKey, TStore}.Shared.Find"/>); a state past the view is no match.</summary>
 internal readonly struct StatesSeen(StateList.View states) : INodeStore<KernelState>
@@ -40,38 +40,49 @@ internal readonly struct GraphStates(StateList states) : INodeStore<KernelState>
 /// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
 /// <remarks>
 /// Storage is what bounds the size of a catalog that can be checked, so a graph keeps per state
-/// the state (packed when the catalog allows: <see cref="StateList"/>) and three ints, and per transition its target and operation in 4 bytes while the
-/// state ids leave room for the operation (6 bytes after), grouped by source state; what an
-/// operation replaced is recomputed with <see cref="Kernel.Apply"/> when asked for
-/// (<see cref="Edges"/>, <see cref="AffectedBy"/>).
+/// the state (packed when the catalog allows: <see cref="StateList"/>), its place in the search
+/// tree and where its transitions begin (<see cref="OffsetList"/>), and per transition its
+/// target and operation in 4 bytes while the state ids leave room for the operation, grouped by
+/// source state. Past that, a transition keeps its target in 4 bytes and each state the set of
+/// its transitions' operations in 8 (the explorer finds them in alphabet order, so the k-th
+/// transition's operation is the k-th of the set), or, for an alphabet of more than 64
+/// operations or transitions out of order, 2 bytes for the operation. What an operation
+/// replaced is recomputed with <see cref="Kernel.Apply"/> when asked for (<see cref="Edges"/>,
+/// <see cref="AffectedBy"/>). Transitions are numbered by <see cref="long"/>: the largest
+/// graphs have more than 2^31.
 /// </remarks>
 public sealed class StateGraph
 {
     /// <summary>An empty graph of a catalog under a reading, over an alphabet, for <see cref="AddEdge"/> to fill; the explorer and <see cref="FromTrace"/> build theirs this way.</summary>
-    public StateGraph(Catalog catalog, Reading reading, Operation[] alphabet) : this(catalog, reading, alphabet, null, StateList.DefaultPackFrom) { }
+    public StateGraph(Catalog catalog, Reading reading, Operation[] alphabet) : this(catalog, reading, alphabet, null, StateList.DefaultPackFrom, int.MaxValue) { }
 
-    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage, int packFrom)
+    /// <summary>An empty graph as <see cref="StateGraph(Catalog, Reading, Operation[])"/>, whose transitions are packed only while their targets are below <paramref name="packedTargets"/> (and the operation's bits leave them room): tests lower it to store a small graph's transitions as a large one's.</summary>
+    public StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, int packedTargets) : this(catalog, reading, alphabet, null, StateList.DefaultPackFrom, packedTargets) { }
+
+    internal StateGraph(Catalog catalog, Reading reading, Operation[] alphabet, GraphStorage? storage, int packFrom, int packedTargets)
     {
         Catalog = catalog;
         Reading = reading;
         Alphabet = alphabet;
         Edges = new EdgeList(this);
         opBits = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)Math.Max(1, alphabet.Length) - 1));
-        if (storage is not null) (States, Tree, edgeStart, edgeTo, edgeOp) = storage;
+        packedBelow = (uint)Math.Min(Math.Max(0, packedTargets), 1L << (32 - opBits));
+        if (storage is not null) (States, Tree, edgeStart, edgeTo, edgeOp, edgeOps) = storage;
         States.Reset(StatePacking.For(catalog), packFrom);
         if (storage is null) return;
         Tree.Clear();
         edgeStart.Clear();
         edgeTo.Clear();
         edgeOp.Clear();
+        edgeOps.Clear();
     }
 
     // Gives the lists away for reuse and leaves the graph empty, so a stale graph shows nothing
     // rather than another catalog's states.
     internal GraphStorage Release()
     {
-        var storage = new GraphStorage(States, Tree, edgeStart, edgeTo, edgeOp);
-        (States, Tree, edgeStart, edgeTo, edgeOp) = (new(), new(), new(), new(), new());
+        var storage = new GraphStorage(States, Tree, edgeStart, edgeTo, edgeOp, edgeOps);
+        (States, Tree, edgeStart, edgeTo, edgeOp, edgeOps) = (new(), new(), new(), new(), new(), new());
         return storage;
     }
 
@@ -97,37 +108,67 @@ public sealed class StateGraph
     public ChunkedList<ushort> ParentOp => Tree.ParentOp;
 
     /// <summary>Per state, its breadth-first depth.</summary>
-    public ChunkedList<int> Depth => Tree.Depth;
+    public DepthList Depth => Tree.Depth;
 
     // The transitions grouped by source: those of state s are edgeStart[s]..edgeStart[s + 1] in
-    // edgeTo and edgeOp. edgeStart has an entry per state that has been given edges, and one
-    // more once the graph is sealed. While packed, edgeTo holds each transition's target shifted
-    // left by opBits with its operation below, and edgeOp is empty: 4 bytes per transition
-    // instead of 6, so less fresh memory to fault in. The first target too large for that
-    // unpacks them, for good.
-    private ChunkedList<int> edgeStart = new();
+    // edgeTo. edgeStart has an entry per state that has been given edges, and one more once the
+    // graph is sealed. How an operation is kept depends on the layout:
+    // - Packed: edgeTo holds each transition's target shifted left by opBits with its operation
+    //   below: 4 bytes per transition, while the targets leave the operation its bits.
+    // - OpSets: edgeTo holds the target; edgeOps, per state with an entry in edgeStart, the set of
+    //   its transitions' operations, which came in increasing alphabet order (as the explorer
+    //   finds them), so the k-th transition's operation is the set's k-th.
+    // - Wide: edgeTo holds the target, edgeOp the operation.
+    // A graph starts packed; the first target too large for that moves it to OpSets when the
+    // alphabet has at most 64 operations and every state's operations so far increase, else to
+    // Wide; the first operation out of order moves OpSets to Wide. Each move is for good.
+    private OffsetList edgeStart = new();
     private ChunkedList<int> edgeTo = new();
     private ChunkedList<ushort> edgeOp = new();
+    private ChunkedList<ulong> edgeOps = new();
     private readonly int opBits;
-    private bool packed = true;
+    // The targets packed beside their operation are those below this.
+    private readonly uint packedBelow;
+    private EdgeLayout layout = EdgeLayout.Packed;
+
+    private enum EdgeLayout { Packed, OpSets, Wide }
 
     /// <summary>Every accepted transition, grouped by source state in id order, in the order found within a state.</summary>
     public EdgeList Edges { get; }
 
     /// <summary>The number of accepted transitions stored.</summary>
-    public int EdgeCount => edgeTo.Count;
+    public long EdgeCount => edgeTo.LongCount;
 
     /// <summary>The index of the first transition out of a state; those of state s end where those of s + 1 begin.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int FirstEdge(int state) => state < edgeStart.Count ? edgeStart[state] : edgeTo.Count;
+    public long FirstEdge(int state) => state < edgeStart.Count ? edgeStart[state] : edgeTo.LongCount;
 
     /// <summary>The target state of a transition.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int TargetOf(int edge) => packed ? (int)((uint)edgeTo[edge] >> opBits) : edgeTo[edge];
+    public int TargetOf(long edge) => layout == EdgeLayout.Packed ? (int)((uint)edgeTo[edge] >> opBits) : edgeTo[edge];
 
     /// <summary>The alphabet index of a transition's operation.</summary>
+    /// <remarks>With the operations kept per state, the transition's source is found first, by halves; <see cref="OpOf(int, long)"/> is given it.</remarks>
+    public int OpOf(long edge) => layout == EdgeLayout.OpSets ? OpOf(edgeStart.LastAtOrBelow(edge, edgeStart.Count), edge) : OpOf(-1, edge);
+
+    /// <summary>The alphabet index of the operation of a transition out of <paramref name="state"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int OpOf(int edge) => packed ? (int)((uint)edgeTo[edge] & ((1u << opBits) - 1)) : edgeOp[edge];
+    public int OpOf(int state, long edge) => layout switch
+    {
+        EdgeLayout.Packed => (int)((uint)edgeTo[edge] & ((1u << opBits) - 1)),
+        EdgeLayout.OpSets => NthOp(edgeOps[state], (int)(edge - edgeStart[state])),
+        _ => edgeOp[edge],
+    };
+
+    // The alphabet index of the n-th operation (from 0) of a set.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NthOp(ulong set, int n)
+    {
+        if (System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported)
+            return System.Numerics.BitOperations.TrailingZeroCount(System.Runtime.Intrinsics.X86.Bmi2.X64.ParallelBitDeposit(1UL << n, set));
+        for (var k = 0; k < n; k++) set &= set - 1;
+        return System.Numerics.BitOperations.TrailingZeroCount(set);
+    }
 
     /// <summary>What the operation at <paramref name="op"/> replaced or removed when applied in <paramref name="state"/>, recomputed by <see cref="Kernel.Apply"/>.</summary>
     public ulong AffectedBy(int state, int op)
@@ -141,36 +182,83 @@ public sealed class StateGraph
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddEdge(int from, int to, int op)
     {
-        while (edgeStart.Count <= from) edgeStart.Add(edgeTo.Count);
-        if (packed)
+        while (edgeStart.Count <= from) StartState();
+        if (layout == EdgeLayout.Packed)
         {
-            if ((uint)to < 1u << (32 - opBits))
+            if ((uint)to < packedBelow)
             {
                 edgeTo.Add((int)((uint)to << opBits | (uint)op));
                 return;
             }
             Unpack();
         }
+        if (layout == EdgeLayout.OpSets)
+        {
+            ref var set = ref Unsafe.AsRef(in edgeOps[from]);
+            if (from == edgeStart.Count - 1 && set >> op == 0)
+            {
+                set |= 1UL << op;
+                edgeTo.Add(to);
+                return;
+            }
+            ToWide();
+        }
         edgeTo.Add(to);
         edgeOp.Add((ushort)op);
     }
 
-    // Splits the packed transitions into targets and operations, when a target no longer fits.
+    // The next state's transitions begin here.
+    private void StartState()
+    {
+        edgeStart.Add(edgeTo.LongCount);
+        if (layout == EdgeLayout.OpSets) edgeOps.Add(0);
+    }
+
+    // Takes the packed transitions apart when a target no longer fits beside its operation: into
+    // targets and per-state sets of operations when they allow it, else into targets and operations.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Unpack()
     {
-        for (var e = 0; e < edgeTo.Count; e++)
+        var ordered = Alphabet.Length <= 64;
+        for (var s = 0; ordered && s < edgeStart.Count; s++)
         {
-            edgeOp.Add((ushort)OpOf(e));
-            edgeTo.Set(e, TargetOf(e));
+            ulong set = 0;
+            for (long e = edgeStart[s], end = FirstEdge(s + 1); e < end; e++)
+            {
+                var op = OpOf(s, e);
+                if (set >> op != 0)
+                {
+                    ordered = false;
+                    break;
+                }
+                set |= 1UL << op;
+            }
+            if (ordered) edgeOps.Add(set);
         }
-        packed = false;
+        if (!ordered)
+        {
+            edgeOps.Clear();
+            for (var e = 0L; e < edgeTo.LongCount; e++) edgeOp.Add((ushort)OpOf(-1, e));
+        }
+        for (var e = 0L; e < edgeTo.LongCount; e++) edgeTo.Set(e, TargetOf(e));
+        layout = ordered ? EdgeLayout.OpSets : EdgeLayout.Wide;
+    }
+
+    // Keeps every transition's operation apart, when one came out of order.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ToWide()
+    {
+        for (var s = 0; s < edgeStart.Count; s++)
+            for (long e = edgeStart[s], end = FirstEdge(s + 1); e < end; e++)
+                edgeOp.Add((ushort)OpOf(s, e));
+        edgeOps.Clear();
+        layout = EdgeLayout.Wide;
     }
 
     // Closes the edge lists: every state gets its start, and one more entry ends the last.
     internal void SealEdges()
     {
-        while (edgeStart.Count <= States.Count) edgeStart.Add(edgeTo.Count);
+        while (edgeStart.Count <= States.Count) StartState();
     }
 
     /// <summary>Per alphabet entry, how often it was accepted.</summary>

@@ -26,7 +26,8 @@ internal interface INodeStore<TKey>
 /// when de-duplicating by fingerprint, against the full 64-bit fingerprint kept per id. The
 /// table is the first <c>size</c> slots of its array; the array and a spare one of the same
 /// size are kept across searches, so a large search pays for its memory once and a small one
-/// clears only what it used. Growing rehashes into the spare array (on 2 MB pages when large).
+/// clears only what it used. Growing rehashes into the spare array (on 2 MB pages when large);
+/// past 2^20 slots the old array is let go instead of kept as the spare.
 /// </remarks>
 /// <typeparam name="TKey">The value of a node as a search hands it over.</typeparam>
 /// <typeparam name="TStore">Where the nodes' values are, and how one is compared with a candidate.</typeparam>
@@ -215,5 +216,16 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         foreach (var slot in old.AsSpan(0, oldSize))
             if (slot != 0) Place(slot);
         if (shared is not null) Share();
+        // A large table's old array would be kept only for the next search, and Trim drops it
+        // then: let it go now, so that the largest search does not carry half a table more
+        // (1 GB of its 3 on positional-14).
+        if (oldSize > KeptTable)
+        {
+            spareSlots = new ulong[MinTable];
+            if (oldSize >= CollectFrom) GC.Collect();
+        }
     }
+
+    // The old array from which growing returns it to the runtime at once: 128 MB.
+    private const int CollectFrom = 1 << 24;
 }

@@ -89,7 +89,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
             if (m == all) return false;
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                if (usable is null || (usable[e >> 6] >> e & 1) != 0) m |= mask[g.TargetOf(e)];
+                if (usable is null || (usable[e >> 6] >> (int)e & 1) != 0) m |= mask[g.TargetOf(e)];
             if (m == mask[s]) return false;
             mask[s] = m;
             return true;
@@ -138,7 +138,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
             if (reach[s]) return false;
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                if (reach[g.TargetOf(e)] && (usable is null || (usable[e >> 6] >> e & 1) != 0)) return reach[s] = true;
+                if (reach[g.TargetOf(e)] && (usable is null || (usable[e >> 6] >> (int)e & 1) != 0)) return reach[s] = true;
             return false;
         });
     }
@@ -167,7 +167,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
     private ulong[] RestrictedEdges() => Once(ref restrictedEdges, edgesGate, () =>
     {
         var g = Graph;
-        var bits = LargePages.Allocate<ulong>((g.EdgeCount + 63) / 64);
+        var bits = LargePages.Allocate<ulong>(checked((int)((g.EdgeCount + 63) / 64)));
         var kinds = Array.ConvertAll(g.Alphabet, op => op.Kind);
         var recorded = customerLoads?.Order().ToArray();
         var n = g.States.Count;
@@ -195,7 +195,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
             {
-                var op = g.OpOf(e);
+                var op = g.OpOf(s, e);
                 var usable = kinds[op] switch
                 {
                     OpKind.Load => !customerIn || (recorded is null
@@ -206,12 +206,12 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
                     _ => false,
                 };
                 if (!usable) continue;
-                if (e >> 6 != word)
+                if ((int)(e >> 6) != word)
                 {
                     if (gathered != 0) Interlocked.Or(ref bits[word], gathered);
-                    (word, gathered) = (e >> 6, 0);
+                    (word, gathered) = ((int)(e >> 6), 0);
                 }
-                gathered |= 1UL << e;
+                gathered |= 1UL << (int)e;
             }
         }
         if (gathered != 0) Interlocked.Or(ref bits[word], gathered);

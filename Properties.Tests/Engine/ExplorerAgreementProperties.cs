@@ -22,12 +22,18 @@ public class ExplorerAgreementProperties
     private readonly Explorer explorer = new() { PackFrom = 0 };
 
     // The same with every level expanded on two threads (the producing thread's pipeline), and
-    // the states packed from the fifth on, in the middle of a search and of a pipelined level.
-    private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5 };
+    // the states packed from the fifth on, in the middle of a search and of a pipelined level;
+    // a transition to state 5 or later moves the graph's transitions from targets packed with
+    // their operations to targets with a set of operations per state (StateGraph), as a graph
+    // of more than 2^26 states does.
+    private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5 };
+
+    // One thread, with the transitions kept as the largest graphs keep them from the first.
+    private readonly Explorer unpacked = new() { PackedTargets = 0 };
 
     // The same whose producing thread looks every successor up, however far ahead it is: on
     // levels this small the balanced one leaves most lookups to the search's thread.
-    private readonly Explorer looking = new() { ParallelLevel = 1, PackFrom = 5, Balance = false };
+    private readonly Explorer looking = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, Balance = false };
 
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,
@@ -71,17 +77,17 @@ public class ExplorerAgreementProperties
         return g with { Transitions = transitions, Cut = cut };
     }
 
-    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1, bool balance = true)
+    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1, Explorer? with = null)
     {
-        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads, balance);
+        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads, with);
         return (differences.Count == 0).Label($"{states} states; differ in: {string.Join(", ", differences)}");
     }
 
     // What the explorer's graph has that the reference's does not, and the reference's states.
-    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads, bool balance = true)
+    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads, Explorer? with = null)
     {
         var expected = Reference(catalog, reading, cap);
-        var explorer = threads == 1 ? this.explorer : balance ? pipelined : looking;
+        var explorer = with ?? (threads == 1 ? this.explorer : pipelined);
         var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints), threads);
         var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp.Select(o => o == SearchTree.NoOp ? -1 : o)], [.. g.Depth],
             [.. g.Edges.Select(e => (e.From, e.To, e.Op, e.Affected))], g.RefusedByReason, g.AcceptedCount, g.Transitions, g.CutBy is not null);
@@ -130,6 +136,10 @@ public class ExplorerAgreementProperties
     }
 
     [Property]
+    public Property Explorer_TransitionsUnpackedFromTheFirst_BuildsTheReferenceGraph(Trace run) =>
+        Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: false, with: unpacked);
+
+    [Property]
     public Property Explorer_WithFingerprints_BuildsTheReferenceGraph(Trace run) =>
         Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints: true);
 
@@ -151,7 +161,7 @@ public class ExplorerAgreementProperties
 
     [Property]
     public Property Explorer_EveryLevelOnTwoThreadsProducerLookingUpAll_BuildsTheReferenceGraph(Trace run, PositiveInt cap, bool capped) =>
-        Agrees(run.Catalog, run.Reading, cap: capped ? 1 + cap.Get % 300 : 20_000, fingerprints: false, threads: 2, balance: false);
+        Agrees(run.Catalog, run.Reading, cap: capped ? 1 + cap.Get % 300 : 20_000, fingerprints: false, threads: 2, with: looking);
 
     // Two threads tell a visitor exactly what one thread tells it, in the same order, and every
     // property finds the same (verdicts, shortest traces, messages). The recorder keeps every
@@ -214,15 +224,25 @@ public class ExplorerAgreementProperties
     public Property Visitor_TwoThreadsCutByAStateCap_ToldWhatOneThreadIsTold(Trace run, PositiveInt cap) =>
         SameEvents(run, new ExploreLimits(MaxStates: 1 + cap.Get % 300), unchangedRefusals: true);
 
-    [Property]
-    public Property EveryProperty_TwoThreads_FindsWhatOneThreadFinds(Trace run, PositiveInt cap, bool capped)
+    // Every property finds the same with the second explorer (on its thread count) as with the first.
+    private static Property SameFindings(Trace run, PositiveInt cap, bool capped, (Explorer Explorer, int Threads, string Name) first, (Explorer Explorer, int Threads, string Name) second)
     {
         var limits = new ExploreLimits(MaxStates: capped ? 1 + cap.Get % 300 : 20_000);
-        var one = Findings(explorer, run, limits, 1);
-        var two = Findings(pipelined, run, limits, 2);
+        var one = Findings(first.Explorer, run, limits, first.Threads);
+        var two = Findings(second.Explorer, run, limits, second.Threads);
         return one.SequenceEqual(two)
-            .Label($"one thread: {string.Join("; ", one)}\ntwo threads: {string.Join("; ", two)}")
+            .Label($"{first.Name}: {string.Join("; ", one)}\n{second.Name}: {string.Join("; ", two)}")
             .Classify(one.Any(f => f.StartsWith("True True")), "a property found something")
             .Classify(capped, "capped");
     }
+
+    [Property]
+    public Property EveryProperty_TwoThreads_FindsWhatOneThreadFinds(Trace run, PositiveInt cap, bool capped) =>
+        SameFindings(run, cap, capped, (explorer, 1, "one thread"), (pipelined, 2, "two threads"));
+
+    // The liveness properties read the transitions after the search: kept unpacked from the
+    // first, they find what they find on packed transitions.
+    [Property]
+    public Property EveryProperty_TransitionsUnpacked_FindsWhatPackedFinds(Trace run, PositiveInt cap, bool capped) =>
+        SameFindings(run, cap, capped, (explorer, 1, "packed"), (unpacked, 1, "unpacked"));
 }

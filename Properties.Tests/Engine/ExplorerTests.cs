@@ -276,14 +276,25 @@ public class RefusalCheckTests
 
 public class EdgePackingTests
 {
+    private static readonly Catalog OnePatch = new([new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "f", 0)], [], false, [1u])]);
+
+    // Every transition's target and operation as the graph reads them back, by index alone and
+    // with its source, and where each state's transitions begin.
+    private static void AssertReadsBack(StateGraph g, (int From, int To, int Op)[] edges, int states)
+    {
+        Assert.Equal(edges.Length, g.EdgeCount);
+        Assert.Equal(edges.Select(e => (e.To, e.Op)), Enumerable.Range(0, edges.Length).Select(e => (g.TargetOf(e), g.OpOf(e))));
+        Assert.Equal(edges.Select(e => e.Op), edges.Select((e, i) => g.OpOf(e.From, i)));
+        Assert.Equal(Enumerable.Range(0, states + 1).Select(s => (long)edges.Count(e => e.From < s)), Enumerable.Range(0, states + 1).Select(g.FirstEdge));
+    }
+
     // A transition is one packed int (target above the operation's bits) while the targets fit;
     // the first that does not splits them all into targets and operations. With 40,000
-    // operations (16 bits) a target from 65,536 on does not fit.
+    // operations (16 bits, more than a set of 64 holds) a target from 65,536 on does not fit.
     [Fact]
     public void AddEdge_TargetPastWhatPackingHolds_EveryTransitionReadsBackTheSame()
     {
-        var catalog = new Catalog([new Patch("a", Origin.Vendor, PatchKind.Hotfix, 0, [new FunctionId(FunctionId.Vmlinux, "f", 0)], [], false, [1u])]);
-        var g = new StateGraph(catalog, Readings.Flat, new Operation[40000]);
+        var g = new StateGraph(OnePatch, Readings.Flat, new Operation[40000]);
         (int From, int To, int Op)[] edges = [(0, 5, 7), (0, 65535, 39999), (1, 3, 0), (2, 65536, 12345), (2, 9, 39999), (4, int.MaxValue, 1)];
 
         var before = new List<(int, int)>();
@@ -294,7 +305,118 @@ public class EdgePackingTests
         }
 
         Assert.Equal(edges.Take(3).Select(e => (e.To, e.Op)), before);
-        Assert.Equal(edges.Select(e => (e.To, e.Op)), Enumerable.Range(0, g.EdgeCount).Select(e => (g.TargetOf(e), g.OpOf(e))));
-        Assert.Equal([0, 2, 3, 5, 5], Enumerable.Range(0, 5).Select(g.FirstEdge));
+        AssertReadsBack(g, edges, 4);
+    }
+
+    // With 42 operations (6 bits) a target from 2^26 on does not fit beside its operation: the
+    // targets go apart, and each state keeps the set of its operations, which came in order.
+    [Fact]
+    public void AddEdge_TargetPastWhatPackingHoldsOperationsInOrder_EveryTransitionReadsBackTheSame()
+    {
+        var g = new StateGraph(OnePatch, Readings.Flat, new Operation[42]);
+        (int From, int To, int Op)[] edges = [(0, 5, 0), (0, 7, 3), (0, 1 << 26, 41), (2, 9, 40), (2, int.MaxValue, 41), (3, 0, 0), (3, 1, 1), (5, 1 << 30, 17)];
+
+        foreach (var (from, to, op) in edges) g.AddEdge(from, to, op);
+
+        AssertReadsBack(g, edges, 5);
+    }
+
+    // Past packing, an operation that does not come after the ones before it in its state (the
+    // graph of a replayed run) keeps every operation apart from then on.
+    [Theory]
+    [InlineData(2)]
+    [InlineData(30)]
+    public void AddEdge_OperationOutOfOrderPastPacking_EveryTransitionReadsBackTheSame(int repeated)
+    {
+        var g = new StateGraph(OnePatch, Readings.Flat, new Operation[42], packedTargets: 4);
+        (int From, int To, int Op)[] edges = [(0, 1, 2), (0, 4, 5), (1, 2, 7), (1, 5, 30), (1, 0, repeated), (1, 6, 8), (2, 3, 0)];
+
+        foreach (var (from, to, op) in edges) g.AddEdge(from, to, op);
+
+        AssertReadsBack(g, edges, 3);
+    }
+
+    // Transitions that came out of order while packed never use the sets.
+    [Fact]
+    public void AddEdge_OperationsOutOfOrderBeforeUnpacking_EveryTransitionReadsBackTheSame()
+    {
+        var g = new StateGraph(OnePatch, Readings.Flat, new Operation[42], packedTargets: 4);
+        (int From, int To, int Op)[] edges = [(0, 1, 9), (0, 2, 9), (1, 3, 1), (2, 7, 4)];
+
+        foreach (var (from, to, op) in edges) g.AddEdge(from, to, op);
+
+        AssertReadsBack(g, edges, 3);
+    }
+}
+
+public class OffsetListTests
+{
+    // Four bits per entry: the offsets cross their high part's changes every 16, as 32 bits
+    // cross them every 2^32 transitions of the largest graphs.
+    [Fact]
+    public void OffsetList_AcrossManyChangesOfTheHighPart_ReadsEveryOffsetBack()
+    {
+        var list = new OffsetList(lowBits: 4);
+        var offsets = new List<long>();
+        var offset = 0L;
+        for (var i = 0; i < 500; i++)
+        {
+            offset += i % 7 == 0 ? 0 : i % 5 == 0 ? 40 : i % 3;
+            offsets.Add(offset);
+            list.Add(offset);
+        }
+
+        Assert.Equal(offsets, Enumerable.Range(0, list.Count).Select(i => list[i]));
+        Assert.Equal(offset, list.Last);
+    }
+
+    [Fact]
+    public void OffsetList_PastThirtyTwoBits_ReadsEveryOffsetBack()
+    {
+        var list = new OffsetList();
+        long[] offsets = [0, 5, uint.MaxValue, 1L << 32, (1L << 32) + 3, (1L << 33) + 1, (1L << 33) + 1, 1L << 40];
+        foreach (var o in offsets) list.Add(o);
+
+        Assert.Equal(offsets, Enumerable.Range(0, list.Count).Select(i => list[i]));
+    }
+
+    // For a transition, the state it leaves: the last whose first transition is at or before it.
+    [Fact]
+    public void LastAtOrBelow_EachTransition_IsTheStateItLeaves()
+    {
+        var list = new OffsetList(lowBits: 2);
+        long[] starts = [0, 0, 3, 3, 3, 9, 10, 17];
+        foreach (var o in starts) list.Add(o);
+
+        for (var e = 0L; e < 17; e++)
+            Assert.Equal(Array.FindLastIndex(starts, s => s <= e), list.LastAtOrBelow(e, list.Count));
+    }
+
+    [Fact]
+    public void Add_SmallerThanTheLast_Throws()
+    {
+        var list = new OffsetList();
+        list.Add(7);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => list.Add(6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OffsetList(lowBits: 33));
+    }
+}
+
+public class DepthListTests
+{
+    // Breadth-first depths take an entry per level; any other order, one per change.
+    [Theory]
+    [InlineData(new[] { 0, 1, 1, 1, 2, 2, 3, 3, 3, 3, 4 }, 5)]
+    [InlineData(new[] { 0, 1, 2, 1, 2, 3, 1, 1, 0, 5 }, 9)]
+    public void DepthList_AnyOrder_ReadsEveryDepthBack(int[] depths, int runs)
+    {
+        var list = new DepthList();
+        foreach (var d in depths) list.Add(d);
+
+        Assert.Equal(depths, Enumerable.Range(0, list.Count).Select(i => list[i]));
+        Assert.Equal(depths, list);
+        Assert.Equal(runs, list.Runs);
+        Assert.Throws<ArgumentOutOfRangeException>(() => list[depths.Length]);
     }
 }

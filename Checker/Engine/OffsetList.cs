@@ -1,0 +1,91 @@
+namespace Klp.Check.Engine;
+
+/// <summary>A non-decreasing list of 64-bit offsets (where each state's transitions begin) in 4 bytes each: the low bits per entry, the high part once per change.</summary>
+/// <remarks>
+/// positional-14's graph (177 M states) has more than 2^31 transitions, so where a state's
+/// transitions begin no longer fits an int; 8 bytes per state would cost 1.4 GB there. The offsets only grow, so
+/// their high part changes a few times in the whole list: it is kept once per change, with the
+/// index from which it holds, and each entry keeps the low <see cref="LowBits"/> bits.
+/// </remarks>
+public sealed class OffsetList
+{
+    private readonly ChunkedList<uint> low = new();
+    // Per change of the high part, the first index it holds for and the high part, in index order.
+    private readonly List<(int From, long High)> highs = [];
+    private readonly ulong lowMask;
+
+    /// <summary>An empty list keeping <paramref name="lowBits"/> bits per entry (32: the most a <see cref="uint"/> holds; tests use fewer, to cross many changes of the high part with few entries).</summary>
+    public OffsetList(int lowBits = 32)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lowBits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lowBits, 32);
+        LowBits = lowBits;
+        lowMask = lowBits == 32 ? uint.MaxValue : (1UL << lowBits) - 1;
+    }
+
+    /// <summary>The bits of an offset kept per entry.</summary>
+    public int LowBits { get; }
+
+    /// <summary>The number of offsets.</summary>
+    public int Count => low.Count;
+
+    /// <summary>The last offset added (0 when empty).</summary>
+    public long Last { get; private set; }
+
+    /// <summary>Appends an offset, no smaller than the last one.</summary>
+    public void Add(long offset)
+    {
+        if (offset < Last || offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offsets only grow: {Last} came before");
+        var high = offset >> LowBits;
+        if (highs.Count == 0 || highs[^1].High != high) highs.Add((low.Count, high));
+        low.Add((uint)((ulong)offset & lowMask));
+        Last = offset;
+    }
+
+    /// <summary>The offset at an index.</summary>
+    public long this[int index]
+    {
+        get
+        {
+            var bits = low[index];
+            // Nearly always one or two changes: the last one that starts at or before the index.
+            var h = highs.Count - 1;
+            if (highs[h].From > index) h = FindHigh(index);
+            return highs[h].High << LowBits | bits;
+        }
+    }
+
+    // The change in force at an index: the last that starts at or before it, found by halves.
+    private int FindHigh(int index)
+    {
+        var (lo, hi) = (0, highs.Count - 1);
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (highs[mid].From <= index) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    /// <summary>The index of the last offset at or below <paramref name="offset"/> among those at indices below <paramref name="count"/>, -1 when none: for a transition, the state it leaves.</summary>
+    public int LastAtOrBelow(long offset, int count)
+    {
+        var (lo, hi) = (-1, count - 1);
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (this[mid] <= offset) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    /// <summary>Empties the list and keeps its storage.</summary>
+    public void Clear()
+    {
+        low.Clear();
+        highs.Clear();
+        Last = 0;
+    }
+}
