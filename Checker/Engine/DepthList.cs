@@ -12,7 +12,7 @@ namespace Klp.Check.Engine;
 public sealed class DepthList : IReadOnlyList<int>
 {
     // Per run, its first node and the depth of its nodes, in node order.
-    private readonly List<(int From, int Depth)> runs = [];
+    private readonly RunList<int> runs = new();
 
     /// <summary>The number of nodes.</summary>
     public int Count { get; private set; }
@@ -23,7 +23,7 @@ public sealed class DepthList : IReadOnlyList<int>
     /// <summary>Records the next node's depth.</summary>
     public void Add(int depth)
     {
-        if (runs.Count == 0 || runs[^1].Depth != depth) runs.Add((Count, depth));
+        runs.Add(Count, depth);
         Count++;
     }
 
@@ -35,24 +35,8 @@ public sealed class DepthList : IReadOnlyList<int>
         {
             if ((uint)node >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(node), node, "past the end of the list");
             // A search reads the level it expands, the last run or the one before it.
-            var h = runs.Count - 1;
-            if (runs[h].From <= node) return runs[h].Depth;
-            if (runs[h - 1].From <= node) return runs[h - 1].Depth;
-            return runs[RunOf(node, h - 1)].Depth;
+            return runs.ValueAt(node);
         }
-    }
-
-    // The last run before hi that starts at or before a node, found by halves.
-    private int RunOf(int node, int hi)
-    {
-        var lo = 0;
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) / 2;
-            if (runs[mid].From <= node) lo = mid;
-            else hi = mid - 1;
-        }
-        return lo;
     }
 
     /// <summary>Forgets every node.</summary>
@@ -68,7 +52,7 @@ public sealed class DepthList : IReadOnlyList<int>
         for (var r = 0; r < runs.Count; r++)
         {
             var end = r + 1 < runs.Count ? runs[r + 1].From : Count;
-            for (var i = runs[r].From; i < end; i++) yield return runs[r].Depth;
+            for (var i = runs[r].From; i < end; i++) yield return runs[r].Value;
         }
     }
 

@@ -11,7 +11,7 @@ public sealed class OffsetList
 {
     private readonly ChunkedList<uint> low = new();
     // Per change of the high part, the first index it holds for and the high part, in index order.
-    private readonly List<(int From, long High)> highs = [];
+    private readonly RunList<long> highs = new();
     private readonly ulong lowMask;
 
     /// <summary>An empty list keeping <paramref name="lowBits"/> bits per entry (32: the most a <see cref="uint"/> holds; tests use fewer, to cross many changes of the high part with few entries).</summary>
@@ -36,8 +36,7 @@ public sealed class OffsetList
     public void Add(long offset)
     {
         if (offset < Last || offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offsets only grow: {Last} came before");
-        var high = offset >> LowBits;
-        if (highs.Count == 0 || highs[^1].High != high) highs.Add((low.Count, high));
+        highs.Add(low.Count, offset >> LowBits);
         low.Add((uint)((ulong)offset & lowMask));
         Last = offset;
     }
@@ -48,24 +47,8 @@ public sealed class OffsetList
         get
         {
             var bits = low[index];
-            // Nearly always one or two changes: the last one that starts at or before the index.
-            var h = highs.Count - 1;
-            if (highs[h].From > index) h = FindHigh(index);
-            return highs[h].High << LowBits | bits;
+            return highs.ValueAt(index) << LowBits | bits;
         }
-    }
-
-    // The change in force at an index: the last that starts at or before it, found by halves.
-    private int FindHigh(int index)
-    {
-        var (lo, hi) = (0, highs.Count - 1);
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) / 2;
-            if (highs[mid].From <= index) lo = mid;
-            else hi = mid - 1;
-        }
-        return lo;
     }
 
     /// <summary>The index of the last offset at or below <paramref name="offset"/> among those at indices below <paramref name="count"/>, -1 when none: for a transition, the state it leaves.</summary>
