@@ -1,0 +1,253 @@
+using System.Runtime.CompilerServices;
+using Klp.Check.Model;
+
+namespace Klp.Check.Engine;
+
+// The expansion of one large level on two threads (Explore with threads > 1): a producing
+// thread applies the operations and resolves the successors it can among the earlier levels'
+// states, the search's thread records everything in the sequential order.
+public sealed partial class Explorer
+{
+    // A large level on two threads, as a pipeline: a producing thread applies the operations to
+    // each state of the level in order (Generate: the transition function and the fingerprints)
+    // and looks each successor up among the states the graph had when the level began (most
+    // successors are states of earlier levels); this thread, the search's, takes the batches in
+    // the same order through the stages of ExpandLevel for the successors still unknown (their
+    // table slots and candidates prefetched, then the lookups and the new states) and records
+    // every edge and tells the visitor. Everything the search records is thus recorded on one
+    // thread in exactly the sequential order, so ids, parents, edges and what the visitor is told
+    // are those of ExpandLevel: a state the producer found has that id in any search, and the
+    // others are looked up here as ExpandLevel looks them up. The producer only reads: the
+    // level's states through a view that stays valid while this thread appends, the table
+    // through StateTable.Shared; it keeps the refusals the visitor is to be told of in its
+    // batches. The threads hand batches over through a ring, each side waiting only when it is a
+    // ring ahead of or behind the other. A batch's lines are written on one core and read on the
+    // other: a ring of 32 batches kept the two threads' work at 1.12-1.17x one thread's by perf
+    // on positional-12, against 1.24-1.28x with 64 (docs/performance.md).
+    private const int PipeDepth = 32;
+    private readonly Batch[] pipe = new Batch[PipeDepth];
+    private bool producing;
+    private Cursors cursors;
+
+    // How far each side of a pipelined level has got: the batches before Produced are ready, those
+    // before Released are free again. Each on a cache line of its own, away from the fields both
+    // threads read: written once a state, they would otherwise take those fields' line from the
+    // other core every time. Each side reads the other's only when the copy it keeps says it
+    // must wait. A side that must wait spins for a few microseconds, then sleeps with its Asleep
+    // flag set, and the other wakes it when it moves on: on a machine whose cores are busy with
+    // other work, a thread spinning and yielding for the other took the time the other needed
+    // (the two-thread check's CPU time was twice one thread's).
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 320)]
+    private struct Cursors
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)] public int Produced;
+        [System.Runtime.InteropServices.FieldOffset(128)] public int Released;
+        [System.Runtime.InteropServices.FieldOffset(192)] public int SearchAsleep;
+        [System.Runtime.InteropServices.FieldOffset(256)] public int ProducerAsleep;
+    }
+
+    private readonly SemaphoreSlim searchWake = new(0), producerWake = new(0);
+
+    // Publishes how far one side has got (a full fence, so that the flag read after it and the
+    // other side's own flag-then-cursor reads cannot both miss), and wakes the other if it sleeps.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MoveOn(ref int cursor, int to, ref int otherAsleep, SemaphoreSlim wakeOther)
+    {
+        Interlocked.Exchange(ref cursor, to);
+        if (Volatile.Read(ref otherAsleep) != 0 && Interlocked.Exchange(ref otherAsleep, 0) != 0) wakeOther.Release();
+    }
+
+    // One turn of a wait: a spin while the spinning is short, then, with the flag set and the
+    // condition read again after it, a sleep until the other side moves on.
+    private static void WaitTurn(ref SpinWait spin, ref int asleep, SemaphoreSlim wake, Func<bool> over)
+    {
+        if (!spin.NextSpinWillYield)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+            return;
+        }
+        Interlocked.Exchange(ref asleep, 1);
+        if (!over()) wake.Wait();
+        Volatile.Write(ref asleep, 0);
+        spin = default;
+    }
+
+    // The work is shared out whichever side is the slower: the producer leaves the lookups of a
+    // batch to the search's thread when fewer than this many batches wait for that thread, which
+    // is then about to wait for the producer. It reads how far that thread has got every Polled
+    // states.
+    private const int Starving = 8, Polled = 8;
+
+    /// <summary>Whether the producing thread of a pipelined level leaves its lookups to the search's thread when that thread is about to wait for batches.</summary>
+    /// <remarks>Tests turn it on and off; either way the graph and the visitor's events are the same.</remarks>
+    public bool Balance { get; init; } = true;
+    // The states the graph had when the pipelined level began, and the table as last published,
+    // as the producing thread reads them; it takes the table again every PipeDepth states.
+    private StatesSeen seen;
+    private StateTable<KernelState, GraphStates>.Shared? published;
+
+    private void ExpandPipelined(StateGraph g, int start, int end, Tally tally)
+    {
+        var width = g.Alphabet.Length + 1;
+        for (var b = 0; b < pipe.Length; b++)
+            if (pipe[b] is null || pipe[b].Successors.Length < width) pipe[b] = new Batch(width);
+        seen = new StatesSeen(g.States.Snapshot());
+        search.Table.Share();
+        published = search.Table.Published;
+        cursors.Produced = cursors.Released = start;
+        var stop = false;
+        var finished = false;
+        producing = true;
+        var producer = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                // The stages of ExpandLevel, on the states the graph had: state current is generated
+                // (its successors' slots prefetched) while the candidates of current - 1 are
+                // prefetched, then the successors of current - 2 are looked up.
+                var released = start;
+                for (var current = start; current < end + 2; current++)
+                {
+                    var previous = current - 1 >= start && current - 1 < end ? pipe[(current - 1) % PipeDepth] : null;
+                    if (current < end)
+                    {
+                        var spin = new SpinWait();
+                        while (current - released >= PipeDepth && current - (released = Volatile.Read(ref cursors.Released)) >= PipeDepth)
+                        {
+                            if (Volatile.Read(ref stop)) return;
+                            var at = current;
+                            WaitTurn(ref spin, ref cursors.ProducerAsleep, producerWake,
+                                () => Volatile.Read(ref stop) || at - Volatile.Read(ref cursors.Released) < PipeDepth);
+                        }
+                        var batch = pipe[current % PipeDepth];
+                        if ((current - start) % PipeDepth == 0) published = search.Table.Published;
+                        seen.Read(current, out batch.Source);
+                        Generate(g, current, in batch.Source, batch, tally, previous);
+                    }
+                    else if (previous is not null) PrefetchCandidates(g, previous, 0);
+                    if (current - 2 < start) continue;
+                    var last = pipe[(current - 2) % PipeDepth];
+                    if ((current - start) % Polled == 0) released = Volatile.Read(ref cursors.Released);
+                    if (Balance && current - 2 - released < Starving) last.Known.AsSpan(0, last.Count).Fill(-1);
+                    else for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
+                    MoveOn(ref cursors.Produced, current - 1, ref cursors.SearchAsleep, searchWake);
+                }
+            }
+            finally
+            {
+                // A producer that stopped early threw: the search's thread is woken to find out.
+                Volatile.Write(ref finished, true);
+                searchWake.Release();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            var produced = start;
+            for (var current = start; current < end + 2; current++)
+            {
+                if (current < end)
+                {
+                    var spin = new SpinWait();
+                    while (produced <= current && (produced = Volatile.Read(ref cursors.Produced)) <= current)
+                    {
+                        // A producer that stopped early threw: Wait below says why.
+                        if (Volatile.Read(ref finished) && Volatile.Read(ref cursors.Produced) <= current) return;
+                        var at = current;
+                        WaitTurn(ref spin, ref cursors.SearchAsleep, searchWake,
+                            () => Volatile.Read(ref finished) || Volatile.Read(ref cursors.Produced) > at);
+                    }
+                    var batch = pipe[current % PipeDepth];
+                    batch.Depth = g.Depth[current];
+                    TellRefusals(g, batch);
+                    for (var j = 0; j < batch.Count; j++)
+                        if (batch.Known[j] < 0) search.Table.PrefetchHome(batch.Prints[j]);
+                    // The next batch, when ready, is asked for now: its lines were written on the
+                    // other core, and read cold they stalled each stage that first touched them.
+                    if (current + 1 < produced) PrefetchBatch(pipe[(current + 1) % PipeDepth]);
+                }
+                if (current - 1 >= start && current - 1 < end) PrefetchUnknown(g, pipe[(current - 1) % PipeDepth]);
+                if (current - 2 >= start)
+                {
+                    AddResolved(g, pipe[(current - 2) % PipeDepth]);
+                    MoveOn(ref cursors.Released, current - 1, ref cursors.ProducerAsleep, producerWake);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            producerWake.Release();
+            try
+            {
+                producer.Wait();
+            }
+            finally
+            {
+                producing = false;
+                seen = default;
+                published = null;
+            }
+        }
+    }
+
+    // Prefetches the states the successors a producer did not find will most likely be compared
+    // with, and the successors the next stage will read: those to look up, and those whose
+    // transitions the visitor is told of.
+    private void PrefetchUnknown(StateGraph g, Batch batch)
+    {
+        for (var j = 0; j < batch.Count; j++)
+        {
+            if (batch.Known[j] >= 0)
+            {
+                if (toldOf[batch.Ops[j]]) PrefetchState(ref batch.Successors[j]);
+                continue;
+            }
+            PrefetchState(ref batch.Successors[j]);
+            var id = search.Table.AtHome(batch.Prints[j]);
+            if (id >= 0) g.States.Prefetch(id);
+        }
+    }
+
+    // Asks for the lines of a batch that the first stage reads: its counts, and what each successor is known as.
+    private static void PrefetchBatch(Batch batch)
+    {
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Count);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Known[0]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Ops[0]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Prints[0]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Prints[Math.Min(8, batch.Prints.Length - 1)]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Affected[0]);
+        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Affected[Math.Min(8, batch.Affected.Length - 1)]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchState(ref KernelState state)
+    {
+        StateTable<KernelState, GraphStates>.Prefetch(ref state);
+        StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref state, 64));
+    }
+
+    // Records a pipelined batch's successors as AddSuccessors does, those a producer found by their ids.
+    private void AddResolved(StateGraph g, Batch batch)
+    {
+        for (var j = 0; j < batch.Count; j++)
+        {
+            var to = batch.Known[j];
+            if (to < 0)
+            {
+                AddSuccessor(g, batch, j);
+                continue;
+            }
+            var op = batch.Ops[j];
+            g.AddEdge(batch.From, to, op);
+            if (toldOf[op]) visitor!.OnTransition(g, new Edge(batch.From, to, op, batch.Affected[j]), batch.Source, batch.Successors[j]);
+        }
+    }
+
+    // The refusals a producing thread kept in a batch, told to the visitor in operation order.
+    private void TellRefusals(StateGraph g, Batch batch)
+    {
+        for (var r = 0; r < batch.Refusals; r++)
+            visitor!.OnRefusal(g, batch.From, batch.RefusedOps[r], batch.Source, batch.RefusedAfter[r]);
+    }
+}
