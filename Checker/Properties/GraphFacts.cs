@@ -11,41 +11,44 @@ namespace Klp.Check.Properties;
 /// grouped by source, so a pass reads it front to back, and what a pass looks up per successor
 /// is a bit or a mask per state. Breadth-first ids make a few passes enough (see
 /// docs/performance.md); no reverse graph is built.
-/// </remarks>
 /// <para>
 /// Several properties may ask at once, from several threads (<see cref="PropertyChecks.Finish"/>
 /// with more than one thread): each cached fact is computed once, under a lock of its own, by the
 /// first thread that asks, and the others wait for it; what is computed does not depend on which.
 /// </para>
-/// <param name="graph">The explored graph.</param>
-/// <param name="customerLoads">The loads that replaced a customer patch, recorded during the search (<see cref="PropertyChecks.CustomerLoads"/>); null to apply the loads again when asked.</param>
-/// <param name="threads">Threads a fact that splits by state ranges may be computed on.</param>
-public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoads = null, int threads = 1)
+/// </remarks>
+public sealed class GraphFacts
 {
-    private ulong[]? restrictedEdges;
-    private bool[]? frontier, restrictedFrontier;
-    private ulong[]? enabledAhead, restrictedEnabledAhead;
-    private readonly Lock edgesGate = new(), aheadGate = new(), restrictedAheadGate = new(), frontierGate = new(), restrictedFrontierGate = new();
+    private readonly IReadOnlySet<long>? customerLoads;
+    private readonly int threads;
+    // Each cached fact is computed by the first thread that asks; the others wait for it.
+    private readonly Lazy<ulong[]> restrictedEdges, enabledAhead, restrictedEnabledAhead;
+    private readonly Lazy<bool[]> frontier, restrictedFrontier;
+
+    /// <summary>Facts about a graph, none computed yet.</summary>
+    /// <param name="graph">The explored graph.</param>
+    /// <param name="customerLoads">The loads that replaced a customer patch, recorded during the search (<see cref="PropertyChecks.CustomerLoads"/>); null to apply the loads again when asked.</param>
+    /// <param name="threads">Threads a fact that splits by state ranges may be computed on.</param>
+    public GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoads = null, int threads = 1)
+    {
+        (Graph, this.customerLoads, this.threads) = (graph, customerLoads, threads);
+        Customers = CatalogMasks.Customers(graph.Catalog);
+        const LazyThreadSafetyMode once = LazyThreadSafetyMode.ExecutionAndPublication;
+        restrictedEdges = new(ComputeRestrictedEdges, once);
+        enabledAhead = new(() => ComputeEnabledAhead(restricted: false), once);
+        restrictedEnabledAhead = new(() => ComputeEnabledAhead(restricted: true), once);
+        frontier = new(() => ComputeReachesFrontier(restricted: false), once);
+        restrictedFrontier = new(() => ComputeReachesFrontier(restricted: true), once);
+    }
 
     /// <summary>The graph.</summary>
-    public StateGraph Graph { get; } = graph;
+    public StateGraph Graph { get; }
 
     /// <summary>The catalog explored.</summary>
     public Catalog Catalog => Graph.Catalog;
 
     /// <summary>The customer patches, as a mask over catalog indices.</summary>
-    public ulong Customers { get; } = CatalogMasks.Customers(graph.Catalog);
-
-    // A cached fact: computed by the first thread that asks, under its lock; the others wait.
-    private static T Once<T>(ref T? cached, Lock gate, Func<T> compute) where T : class
-    {
-        if (Volatile.Read(ref cached) is { } known) return known;
-        lock (gate)
-        {
-            if (cached is null) Volatile.Write(ref cached, compute());
-            return cached!;
-        }
-    }
+    public ulong Customers { get; }
 
     /// <summary>Per state, whether a state matching <paramref name="target"/> (quiescent) is reachable from it.</summary>
     /// <param name="target">The states to reach.</param>
@@ -65,9 +68,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
 
     /// <summary>Per state, the patches (a mask over catalog indices) enabled in some quiescent state reachable from it, over the same operations as <see cref="CanReach"/>.</summary>
     /// <remarks>One fixpoint for every patch at once: a state's mask is the union of its own and its successors'.</remarks>
-    public ulong[] EnabledAhead(bool restricted) => restricted
-        ? Once(ref restrictedEnabledAhead, restrictedAheadGate, () => ComputeEnabledAhead(restricted: true))
-        : Once(ref enabledAhead, aheadGate, () => ComputeEnabledAhead(restricted: false));
+    public ulong[] EnabledAhead(bool restricted) => (restricted ? restrictedEnabledAhead : enabledAhead).Value;
 
     private ulong[] ComputeEnabledAhead(bool restricted)
     {
@@ -98,9 +99,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
     }
 
     /// <summary>Per state, whether a frontier state (one a cap left partly unexplored) is reachable from it over the same operations as <see cref="CanReach"/>.</summary>
-    public bool[] ReachesFrontier(bool restricted) => restricted
-        ? Once(ref restrictedFrontier, restrictedFrontierGate, () => ComputeReachesFrontier(restricted: true))
-        : Once(ref frontier, frontierGate, () => ComputeReachesFrontier(restricted: false));
+    public bool[] ReachesFrontier(bool restricted) => (restricted ? restrictedFrontier : frontier).Value;
 
     private bool[] ComputeReachesFrontier(bool restricted)
     {
@@ -164,7 +163,9 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
     // With more than one thread, the states are split into ranges computed in parallel; a range
     // gathers each word's bits locally and ORs the word in as one, so two ranges sharing a word
     // at their boundary both land.
-    private ulong[] RestrictedEdges() => Once(ref restrictedEdges, edgesGate, () =>
+    private ulong[] RestrictedEdges() => restrictedEdges.Value;
+
+    private ulong[] ComputeRestrictedEdges()
     {
         var g = Graph;
         var bits = LargePages.Allocate<ulong>(checked((int)((g.EdgeCount + 63) / 64)));
@@ -176,7 +177,7 @@ public sealed class GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoa
         else Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
             p => RestrictedEdges(bits, kinds, recorded, (int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)));
         return bits;
-    });
+    }
 
     /// <summary>The fewest states for which a fact that splits by state ranges is computed on several threads.</summary>
     /// <remarks>Tests lower it to send small graphs through the split.</remarks>
