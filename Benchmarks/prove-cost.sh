@@ -54,11 +54,16 @@ property_times() {
 }
 summary() { sed -nE 's/^klp-check: [0-9]+ properties of .* in ([0-9.]+) s \(lemmas ([0-9.]+) s, solver processor time ([0-9.]+) s.*/\1 \2 \3/p' "${1%.out}.err"; }
 
+# A table's two header lines: the first column's name, then one column per N.
+header() {
+  printf '| %s |' "$1"; for n in "${sizes[@]}"; do printf ' N=%s |' "$n"; done; echo
+  printf '|---|'; for _ in "${sizes[@]}"; do printf -- '---:|'; done; echo
+}
+
 echo
 echo "### Per property: seconds of its own queries, summed over the readings it applies to"
 echo
-printf '| property |'; for n in "${sizes[@]}"; do printf ' N=%s |' "$n"; done; echo
-printf '|---|'; for _ in "${sizes[@]}"; do printf -- '---:|'; done; echo
+header property
 ids=$(for f in "$work"/*.out; do property_times "$f"; done | awk '{ print $1 }' | awk '!seen[$0]++')
 for id in $ids lemmas; do
   printf '| %s |' "$id"
@@ -78,8 +83,7 @@ done
 echo
 echo "### Per reading: wall-clock seconds (solvers' processor seconds)"
 echo
-printf '| reading |'; for n in "${sizes[@]}"; do printf ' N=%s |' "$n"; done; echo
-printf '|---|'; for _ in "${sizes[@]}"; do printf -- '---:|'; done; echo
+header reading
 for r in "${readings[@]}"; do
   printf '| %s |' "$r"
   for n in "${sizes[@]}"; do
