@@ -120,7 +120,14 @@ public sealed partial class Explorer
                                 () => Volatile.Read(ref stop) || at - Volatile.Read(ref cursors.Released) < PipeDepth);
                         }
                         var batch = pipe[current % PipeDepth];
-                        if ((current - start) % PipeDepth == 0) published = search.Table.Published;
+                        if ((current - start) % PipeDepth == 0)
+                        {
+                            published = search.Table.Published;
+                            // The pages the search's thread will append into next are faulted
+                            // in here, so that the kernel clears them on this core.
+                            g.PrepareNext();
+                            search.Table.PrepareGrowth();
+                        }
                         seen.Read(current, out batch.Source);
                         Generate(g, current, in batch.Source, batch, tally, previous);
                     }
