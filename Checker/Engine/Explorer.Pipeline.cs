@@ -34,11 +34,9 @@ public sealed partial class Explorer
     // threads read: written once a state, they would otherwise take those fields' line from the
     // other core every time. Each side reads the other's only when the copy it keeps says it
     // must wait. A side that must wait spins for a few microseconds, then sleeps with its Asleep
-    // field set to the cursor it waits for (plus one), and the other wakes it when its cursor gets
-    // there: on a machine whose cores are busy with other work, a thread spinning and yielding for
-    // the other took the time the other needed (the two-thread check's CPU time was twice one
-    // thread's). A sleeping side waits for half a ring, not for one batch: woken for each batch,
-    // the two sides could fall into taking turns, each waking the other once a state.
+    // flag set, and the other wakes it when it moves on: on a machine whose cores are busy with
+    // other work, a thread spinning and yielding for the other took the time the other needed
+    // (the two-thread check's CPU time was twice one thread's).
     [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 320)]
     private struct Cursors
     {
@@ -50,29 +48,26 @@ public sealed partial class Explorer
 
     private readonly SemaphoreSlim searchWake = new(0), producerWake = new(0);
 
-    // Publishes how far one side has got (a full fence, so that the field read after it and the
-    // other side's own field-then-cursor reads cannot both miss), and wakes the other if it
-    // sleeps waiting for this cursor to get where it now is.
+    // Publishes how far one side has got (a full fence, so that the flag read after it and the
+    // other side's own flag-then-cursor reads cannot both miss), and wakes the other if it sleeps.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MoveOn(ref int cursor, int to, ref int otherAsleep, SemaphoreSlim wakeOther)
     {
         Interlocked.Exchange(ref cursor, to);
-        var waitsFor = Volatile.Read(ref otherAsleep);
-        if (waitsFor != 0 && to >= waitsFor - 1 && Interlocked.CompareExchange(ref otherAsleep, 0, waitsFor) == waitsFor) wakeOther.Release();
+        if (Volatile.Read(ref otherAsleep) != 0 && Interlocked.Exchange(ref otherAsleep, 0) != 0) wakeOther.Release();
     }
 
-    // One turn of a wait: a spin while the spinning is short, then, with Asleep set and the
-    // cursor read again after it, a sleep until the other side's cursor reaches wakeAt (or the
-    // other side stops).
-    private static void WaitTurn(ref SpinWait spin, ref int asleep, SemaphoreSlim wake, ref int cursor, int wakeAt, Func<bool> stopped)
+    // One turn of a wait: a spin while the spinning is short, then, with the flag set and the
+    // condition read again after it, a sleep until the other side moves on.
+    private static void WaitTurn(ref SpinWait spin, ref int asleep, SemaphoreSlim wake, Func<bool> over)
     {
         if (!spin.NextSpinWillYield)
         {
             spin.SpinOnce(sleep1Threshold: -1);
             return;
         }
-        Interlocked.Exchange(ref asleep, wakeAt + 1);
-        if (!stopped() && Volatile.Read(ref cursor) < wakeAt) wake.Wait();
+        Interlocked.Exchange(ref asleep, 1);
+        if (!over()) wake.Wait();
         Volatile.Write(ref asleep, 0);
         spin = default;
     }
@@ -127,9 +122,9 @@ public sealed partial class Explorer
                         while (current - released >= PipeDepth && current - (released = Volatile.Read(ref cursors.Released)) >= PipeDepth)
                         {
                             if (Volatile.Read(ref stop)) return;
-                            // Woken when half the ring is free again.
-                            WaitTurn(ref spin, ref cursors.ProducerAsleep, producerWake, ref cursors.Released, current - PipeDepth / 2,
-                                () => Volatile.Read(ref stop));
+                            var at = current;
+                            WaitTurn(ref spin, ref cursors.ProducerAsleep, producerWake,
+                                () => Volatile.Read(ref stop) || at - Volatile.Read(ref cursors.Released) < PipeDepth);
                         }
                         var batch = pipe[current % PipeDepth];
                         if ((current - start) % PipeDepth == 0)
@@ -172,9 +167,9 @@ public sealed partial class Explorer
                     {
                         // A producer that stopped early threw: Wait below says why.
                         if (Volatile.Read(ref finished) && Volatile.Read(ref cursors.Produced) <= current) return;
-                        // Woken when half a ring of batches is ready, or the rest of the level.
-                        WaitTurn(ref spin, ref cursors.SearchAsleep, searchWake, ref cursors.Produced, Math.Min(current + PipeDepth / 2, end),
-                            () => Volatile.Read(ref finished));
+                        var at = current;
+                        WaitTurn(ref spin, ref cursors.SearchAsleep, searchWake,
+                            () => Volatile.Read(ref finished) || Volatile.Read(ref cursors.Produced) > at);
                     }
                     var batch = pipe[current % PipeDepth];
                     batch.Depth = g.Depth[current];
