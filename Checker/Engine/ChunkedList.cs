@@ -164,7 +164,7 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
         var i = (int)count & Mask;
         if (c == chunks.Length) Array.Resize(ref chunks, chunks.Length * 2);
         ref var chunk = ref chunks[c];
-        if (chunk.Items is null) chunk = Interlocked.Exchange(ref ready, null) is { } made ? new Chunk(made.Items, made.Start, ChunkLength) : Full();
+        if (chunk.Items is null) chunk = Full();
         else if (i == chunk.Capacity)
         {
             // The first chunk, full at a size under a full chunk's.
@@ -178,35 +178,6 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     }
 
     private static Chunk Full() => new(LargePages.AllocateAligned<T>(ChunkLength, out var start), start, ChunkLength);
-
-    // A full chunk made ready by another thread (PrepareNext), which the next new chunk is.
-    private sealed class Ready(T[] items, int start)
-    {
-        public readonly T[] Items = items;
-        public readonly int Start = start;
-    }
-
-    private Ready? ready;
-
-    /// <summary>True while a chunk made ready by <see cref="PrepareNext"/> waits to be the next one.</summary>
-    public bool NextChunkReady => Volatile.Read(ref ready) is not null;
-
-    /// <summary>Makes the next chunk ready, its memory faulted in, once the last one is three quarters full; for another thread than the one appending.</summary>
-    /// <remarks>
-    /// The kernel clears every page a process touches first, and that clearing is otherwise done
-    /// by the appending thread as it crosses into a new chunk: on the explorer's two-thread
-    /// pipeline, the search's thread (docs/performance.md). Called from the other thread, it is
-    /// done there. Reads only the count and the ready chunk, so it may run while elements are
-    /// appended; a chunk made ready and never needed is the most it costs.
-    /// </remarks>
-    public void PrepareNext()
-    {
-        var n = Volatile.Read(ref count);
-        if (n < ChunkLength || (n & Mask) < ChunkLength / 4 * 3 || Volatile.Read(ref ready) is not null) return;
-        var items = LargePages.AllocateAligned<T>(ChunkLength, out var start);
-        LargePages.Touch(items, start, ChunkLength);
-        Interlocked.CompareExchange(ref ready, new Ready(items, start), null);
-    }
 
     /// <summary>Empties the list and keeps its storage.</summary>
     public void Clear()

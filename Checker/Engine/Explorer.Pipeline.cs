@@ -131,10 +131,6 @@ public sealed partial class Explorer
                         {
                             published = search.Table.Published;
                             if (growing) seen = new StatesSeen(g.States.Snapshot());
-                            // The pages the search's thread will append into next are faulted
-                            // in here, so that the kernel clears them on this core.
-                            g.PrepareNext();
-                            search.Table.PrepareGrowth();
                         }
                         seen.Read(current, out batch.Source);
                         Generate(g, current, in batch.Source, batch, tally, previous);

@@ -61,19 +61,6 @@ public static partial class LargePages
         return array;
     }
 
-    /// <summary>Faults in the memory of <paramref name="length"/> elements of an array from element <paramref name="start"/>: writes a zero into each 4 KB page they cover, so that the kernel clears and maps the pages now, on this thread.</summary>
-    /// <remarks>For arrays whose contents past what has been written are never read (<see cref="AllocateAligned{T}"/>'s) or are zero already; an array of a type with references is left alone.</remarks>
-    public static void Touch<T>(T[] array, int start, int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)start + length, array.Length);
-        if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>()) return;
-        ref var first = ref System.Runtime.CompilerServices.Unsafe.As<T, byte>(ref System.Runtime.CompilerServices.Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), start));
-        var size = (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        for (long at = 0; at < size; at += Page) System.Runtime.CompilerServices.Unsafe.AddByteOffset(ref first, (nint)at) = 0;
-    }
-
-    private const int Page = 4096;
-
     // Asks for huge pages on [from, to), both on 2 MB boundaries; without a libc, nothing.
     private static void Advise(nuint from, nuint to)
     {

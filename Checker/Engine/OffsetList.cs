@@ -64,9 +64,6 @@ public sealed class OffsetList
         return lo;
     }
 
-    /// <summary>Makes the next chunk ready from another thread (<see cref="ChunkedList{T}.PrepareNext"/>).</summary>
-    internal void PrepareNext() => low.PrepareNext();
-
     /// <summary>Empties the list and keeps its storage.</summary>
     public void Clear()
     {

@@ -24,13 +24,6 @@ public sealed class SearchTree
     /// <summary>Per node, the length of its trace.</summary>
     public DepthList Depth { get; } = new();
 
-    /// <summary>Makes the next chunks of the parents and operations ready from another thread (<see cref="ChunkedList{T}.PrepareNext"/>).</summary>
-    internal void PrepareNext()
-    {
-        Parent.PrepareNext();
-        ParentOp.PrepareNext();
-    }
-
     /// <summary>The number of nodes.</summary>
     public int Count => Parent.Count;
 

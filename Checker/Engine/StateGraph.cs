@@ -255,17 +255,6 @@ public sealed class StateGraph
         layout = EdgeLayout.Wide;
     }
 
-    /// <summary>Makes the next chunks of the lists a search appends to ready, their memory faulted in, from another thread than the search's (<see cref="ChunkedList{T}.PrepareNext"/>).</summary>
-    internal void PrepareNext()
-    {
-        States.PrepareNext();
-        Tree.PrepareNext();
-        edgeStart.PrepareNext();
-        edgeTo.PrepareNext();
-        edgeOp.PrepareNext();
-        edgeOps.PrepareNext();
-    }
-
     // Closes the edge lists: every state gets its start, and one more entry ends the last.
     internal void SealEdges()
     {

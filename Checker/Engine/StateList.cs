@@ -149,12 +149,6 @@ public sealed class StateList : IReadOnlyList<KernelState>
         if (value) StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref at, 64));
     }
 
-    /// <summary>Makes the next chunk of packed states ready from another thread (<see cref="ChunkedList{T}.PrepareNext"/>); nothing while the states are values.</summary>
-    internal void PrepareNext()
-    {
-        if (Volatile.Read(ref packing) is not null) words.PrepareNext();
-    }
-
     /// <summary>The states added so far, as a view another thread may read while this list is appended to (<see cref="ChunkedList{T}.Snapshot"/>).</summary>
     internal View Snapshot() => new(this);
 

@@ -184,7 +184,6 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         store = default;
         // The shared view holds the slots too: a table dropped must not live on through it.
         shared = null;
-        prepared = null;
         if (size <= KeptTable) return;
         (slots, spareSlots, size) = (new ulong[MinTable], new ulong[MinTable], MinTable);
         GC.Collect();
@@ -210,8 +209,7 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         var old = slots;
         var oldSize = size;
         size *= 2;
-        if (Interlocked.Exchange(ref prepared, null) is { } made && made.Length >= size && spareSlots.Length < size) spareSlots = made;
-        else if (spareSlots.Length < size) spareSlots = LargePages.Allocate<ulong>(size);
+        if (spareSlots.Length < size) spareSlots = LargePages.Allocate<ulong>(size);
         else Array.Clear(spareSlots, 0, size);
         slots = spareSlots;
         spareSlots = old;
@@ -226,25 +224,6 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
             spareSlots = new ulong[MinTable];
             if (oldSize >= CollectFrom) GC.Collect();
         }
-    }
-
-    // An array of zeros for the next growth, made by another thread (PrepareGrowth).
-    private ulong[]? prepared;
-
-    /// <summary>Makes the array the next growth rehashes into, its memory faulted in, when the table is within a thirty-second of growing into a new one; for another thread than the one adding.</summary>
-    /// <remarks>
-    /// As <see cref="ChunkedList{T}.PrepareNext"/> does for the lists: the kernel clears the new
-    /// array's pages on the calling thread rather than in the rehash. Reads only the counts, so
-    /// it may run while nodes are added; so near the growth, an array made ready for a search
-    /// that ends first is rare.
-    /// </remarks>
-    public void PrepareGrowth()
-    {
-        var (n, s) = (Volatile.Read(ref used), Volatile.Read(ref size));
-        if ((long)n * 4 * 32 <= (long)s * 3 * 31 || spareSlots.Length >= 2 * s || Volatile.Read(ref prepared) is { } p && p.Length >= 2 * s) return;
-        var array = LargePages.Allocate<ulong>(2 * s);
-        LargePages.Touch(array, 0, array.Length);
-        Interlocked.Exchange(ref prepared, array);
     }
 
     // The old array from which growing returns it to the runtime at once: 128 MB.

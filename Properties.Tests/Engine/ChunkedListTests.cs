@@ -20,45 +20,6 @@ public class ChunkedListTests
     }
 
     [Fact]
-    public void ChunkedList_NextChunkPrepared_OnlyOnceTheLastIsThreeQuartersFull_AndTakenAsTheNextChunk()
-    {
-        var list = new ChunkedList<int>();
-        var chunk = ChunkedList<int>.ChunkLength;
-        for (var i = 0; i < chunk + chunk / 2; i++) list.Add(i);
-
-        list.PrepareNext();
-        Assert.False(list.NextChunkReady);
-
-        for (var i = list.Count; i < chunk + chunk / 4 * 3; i++) list.Add(i);
-        list.PrepareNext();
-        Assert.True(list.NextChunkReady);
-
-        for (var i = list.Count; i < 2 * chunk + 3; i++) list.Add(i);
-        Assert.False(list.NextChunkReady);
-        Assert.Equal(Enumerable.Range(0, 2 * chunk + 3), list);
-    }
-
-    [Fact]
-    public async Task ChunkedList_NextChunksPreparedOnAnotherThreadWhileAppending_HoldsEveryElement()
-    {
-        var list = new ChunkedList<long>();
-        var n = 6 * ChunkedList<long>.ChunkLength + 11;
-        using var done = new CancellationTokenSource();
-        var preparer = Task.Run(() =>
-        {
-            while (!done.IsCancellationRequested) list.PrepareNext();
-        });
-
-        for (var i = 0; i < n; i++) list.Add(i * 7L);
-        done.Cancel();
-        await preparer;
-
-        Assert.Equal(n, list.Count);
-        for (var i = 0; i < n; i++)
-            if (list[i] != i * 7L) Assert.Fail($"element {i} is {list[i]}");
-    }
-
-    [Fact]
     public void ChunkedList_ClearedAndRefilled_HoldsOnlyTheNewElements()
     {
         var list = new ChunkedList<string>();
