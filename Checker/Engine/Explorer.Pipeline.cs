@@ -9,8 +9,9 @@ namespace Klp.Check.Engine;
 public sealed partial class Explorer
 {
     // A large level on two threads, as a pipeline: a producing thread applies the operations to
-    // each state of the level in order (Generate: the transition function and the fingerprints)
-    // and looks each successor up among the states the graph had when the level began (most
+    // the states of the level in order (Generate: the transition function and the fingerprints),
+    // all but one in SearchExpandsEvery, which this thread expands itself in its place, and looks
+    // each successor up among the states the graph had when the level began (most
     // successors are states of earlier levels); this thread, the search's, takes the batches in
     // the same order through the stages of ExpandLevel for the successors still unknown (their
     // table slots and candidates prefetched, then the lookups and the new states) and records
@@ -72,6 +73,21 @@ public sealed partial class Explorer
         spin = default;
     }
 
+    /// <summary>Of every this many states of a pipelined level, the search's thread expands the last itself (0: the producing thread expands them all).</summary>
+    /// <remarks>
+    /// The producing thread is the slower side: with it expanding every state, the search's
+    /// thread waited for it at nearly every batch, and on positional-12 one run in three took
+    /// twice as long with both threads busy (docs/performance.md). One state in four expanded on
+    /// the search's thread, in its place in the order, balances the two. Which thread expands a
+    /// state changes no id, edge or event: the search's thread records every batch in order
+    /// either way. Tests vary it.
+    /// </remarks>
+    public int SearchExpandsEvery { get; init; } = 4;
+
+    // True when the search's thread expands the state at this index of a level starting at start.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Own(int index, int start) => SearchExpandsEvery > 0 && (index - start) % SearchExpandsEvery == SearchExpandsEvery - 1;
+
     // The work is shared out whichever side is the slower: the producer leaves the lookups of a
     // batch to the search's thread when fewer than this many batches wait for that thread, which
     // is then about to wait for the producer. It reads how far that thread has got every Polled
@@ -97,6 +113,7 @@ public sealed partial class Explorer
         cursors.Produced = cursors.Released = start;
         var stop = false;
         var finished = false;
+        var ownTally = new Tally(tally.Refused.Length, tally.Accepted.Length);
         producing = true;
         var producer = Task.Factory.StartNew(() =>
         {
@@ -108,8 +125,8 @@ public sealed partial class Explorer
                 var released = start;
                 for (var current = start; current < end + 2; current++)
                 {
-                    var previous = current - 1 >= start && current - 1 < end ? pipe[(current - 1) % PipeDepth] : null;
-                    if (current < end)
+                    var previous = current - 1 >= start && current - 1 < end && !Own(current - 1, start) ? pipe[(current - 1) % PipeDepth] : null;
+                    if (current < end && !Own(current, start))
                     {
                         var spin = new SpinWait();
                         while (current - released >= PipeDepth && current - (released = Volatile.Read(ref cursors.Released)) >= PipeDepth)
@@ -127,6 +144,11 @@ public sealed partial class Explorer
                     else if (previous is not null) PrefetchCandidates(g, previous, 0);
                     if (current - 2 < start) continue;
                     var last = pipe[(current - 2) % PipeDepth];
+                    if (Own(current - 2, start))
+                    {
+                        MoveOn(ref cursors.Produced, current - 1, ref cursors.SearchAsleep, searchWake);
+                        continue;
+                    }
                     if ((current - start) % Polled == 0) released = Volatile.Read(ref cursors.Released);
                     if (Balance && current - 2 - released < Starving) last.Known.AsSpan(0, last.Count).Fill(-1);
                     else for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
@@ -145,7 +167,19 @@ public sealed partial class Explorer
             var produced = start;
             for (var current = start; current < end + 2; current++)
             {
-                if (current < end)
+                if (current < end && Own(current, start))
+                {
+                    // A state this thread expands: its batch's slot is free (the producer is at
+                    // most a ring ahead of the batches released, and skips it), and every
+                    // successor is looked up here.
+                    var batch = pipe[current % PipeDepth];
+                    g.States.Read(current, out batch.Source);
+                    Generate(g, current, in batch.Source, batch, ownTally, null);
+                    batch.Known.AsSpan(0, batch.Count).Fill(-1);
+                    batch.Depth = g.Depth[current];
+                    TellRefusals(g, batch);
+                }
+                else if (current < end)
                 {
                     var spin = new SpinWait();
                     while (produced <= current && (produced = Volatile.Read(ref cursors.Produced)) <= current)
@@ -186,6 +220,7 @@ public sealed partial class Explorer
                 producing = false;
                 seen = default;
                 published = null;
+                tally.Add(ownTally);
             }
         }
     }

@@ -116,6 +116,13 @@ public sealed partial class Explorer
         public readonly long[] Refused = new long[reasons];
         public readonly long[] Accepted = new long[operations];
 
+        public void Add(Tally other)
+        {
+            Transitions += other.Transitions;
+            for (var r = 0; r < Refused.Length; r++) Refused[r] += other.Refused[r];
+            for (var a = 0; a < Accepted.Length; a++) Accepted[a] += other.Accepted[a];
+        }
+
         public void AddTo(StateGraph g, BreadthFirst<KernelState, GraphStates> search)
         {
             search.Transitions += Transitions;

@@ -31,9 +31,10 @@ public class ExplorerAgreementProperties
     // One thread, with the transitions kept as the largest graphs keep them from the first.
     private readonly Explorer unpacked = new() { PackedTargets = 0 };
 
-    // The same whose producing thread looks every successor up, however far ahead it is: on
-    // levels this small the balanced one leaves most lookups to the search's thread.
-    private readonly Explorer looking = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, Balance = false };
+    // The same whose producing thread expands every state and looks every successor up, however
+    // far ahead it is: on levels this small the balanced one leaves most lookups to the search's
+    // thread, which also expands one state in four itself.
+    private readonly Explorer looking = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, Balance = false, SearchExpandsEvery = 0 };
 
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,

@@ -164,6 +164,25 @@ public class ParallelExplorerTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void ParallelLevels_WhicheverThreadExpandsAState_GiveExactlyTheSequentialGraph(int searchExpandsEvery)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, SearchExpandsEvery = searchExpandsEvery };
+
+        var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
+        var parallel = explorer.Explore(catalog, Readings.Positional, threads: 2);
+        var capped = explorer.Explore(catalog, Readings.Positional, new ExploreLimits(MaxStates: 4000), threads: 2);
+
+        Graphs.AssertSame(sequential, parallel);
+        Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Positional, new ExploreLimits(MaxStates: 4000), threads: 1), capped);
+    }
+
+    [Theory]
     [InlineData(3000, false)]
     [InlineData(5000, false)]
     [InlineData(5000, true)]
