@@ -75,12 +75,11 @@ public sealed partial class Explorer
 
     /// <summary>Of every this many states of a pipelined level, the search's thread expands the last itself (0: the producing thread expands them all).</summary>
     /// <remarks>
-    /// The producing thread is the slower side: with it expanding every state, the search's
-    /// thread waited for it at nearly every batch, and on positional-12 one run in three took
-    /// twice as long with both threads busy (docs/performance.md). One state in four expanded on
-    /// the search's thread, in its place in the order, balances the two. Which thread expands a
-    /// state changes no id, edge or event: the search's thread records every batch in order
-    /// either way. Tests vary it.
+    /// With the producing thread expanding every state it is the slower side: the search's
+    /// thread waited for it at nearly every batch. One state in four expanded on the search's
+    /// thread, in its place in the order, brings the two close to balance on positional-12 and
+    /// positional-13 (docs/performance.md). Which thread expands a state changes no id, edge or
+    /// event: the search's thread records every batch in order either way. Tests vary it.
     /// </remarks>
     public int SearchExpandsEvery { get; init; } = 4;
 
