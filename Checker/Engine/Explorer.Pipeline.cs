@@ -142,15 +142,13 @@ public sealed partial class Explorer
                     }
                     else if (previous is not null) PrefetchCandidates(g, previous, 0);
                     if (current - 2 < start) continue;
-                    var last = pipe[(current - 2) % PipeDepth];
-                    if (Own(current - 2, start))
+                    if (!Own(current - 2, start))
                     {
-                        MoveOn(ref cursors.Produced, current - 1, ref cursors.SearchAsleep, searchWake);
-                        continue;
+                        var last = pipe[(current - 2) % PipeDepth];
+                        if ((current - start) % Polled == 0) released = Volatile.Read(ref cursors.Released);
+                        if (Balance && current - 2 - released < Starving) last.Known.AsSpan(0, last.Count).Fill(-1);
+                        else for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
                     }
-                    if ((current - start) % Polled == 0) released = Volatile.Read(ref cursors.Released);
-                    if (Balance && current - 2 - released < Starving) last.Known.AsSpan(0, last.Count).Fill(-1);
-                    else for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
                     MoveOn(ref cursors.Produced, current - 1, ref cursors.SearchAsleep, searchWake);
                 }
             }
@@ -166,37 +164,37 @@ public sealed partial class Explorer
             var produced = start;
             for (var current = start; current < end + 2; current++)
             {
-                if (current < end && Own(current, start))
+                if (current < end)
                 {
-                    // A state this thread expands: its batch's slot is free (the producer is at
-                    // most a ring ahead of the batches released, and skips it), and every
-                    // successor is looked up here.
                     var batch = pipe[current % PipeDepth];
-                    g.States.Read(current, out batch.Source);
-                    Generate(g, current, in batch.Source, batch, ownTally, null);
-                    batch.Known.AsSpan(0, batch.Count).Fill(-1);
-                    batch.Depth = g.Depth[current];
-                    TellRefusals(g, batch);
-                }
-                else if (current < end)
-                {
-                    var spin = new SpinWait();
-                    while (produced <= current && (produced = Volatile.Read(ref cursors.Produced)) <= current)
+                    if (Own(current, start))
                     {
-                        // A producer that stopped early threw: Wait below says why.
-                        if (Volatile.Read(ref finished) && Volatile.Read(ref cursors.Produced) <= current) return;
-                        var at = current;
-                        WaitTurn(ref spin, ref cursors.SearchAsleep, searchWake,
-                            () => Volatile.Read(ref finished) || Volatile.Read(ref cursors.Produced) > at);
+                        // A state this thread expands: its batch's slot is free (the producer is at
+                        // most a ring ahead of the batches released, and skips it), and every
+                        // successor is looked up here.
+                        g.States.Read(current, out batch.Source);
+                        Generate(g, current, in batch.Source, batch, ownTally, null);
+                        batch.Known.AsSpan(0, batch.Count).Fill(-1);
                     }
-                    var batch = pipe[current % PipeDepth];
+                    else
+                    {
+                        var spin = new SpinWait();
+                        while (produced <= current && (produced = Volatile.Read(ref cursors.Produced)) <= current)
+                        {
+                            // A producer that stopped early threw: Wait below says why.
+                            if (Volatile.Read(ref finished) && Volatile.Read(ref cursors.Produced) <= current) return;
+                            var at = current;
+                            WaitTurn(ref spin, ref cursors.SearchAsleep, searchWake,
+                                () => Volatile.Read(ref finished) || Volatile.Read(ref cursors.Produced) > at);
+                        }
+                        for (var j = 0; j < batch.Count; j++)
+                            if (batch.Known[j] < 0) search.Table.PrefetchHome(batch.Prints[j]);
+                        // The next batch, when ready, is asked for now: its lines were written on the
+                        // other core, and read cold they stalled each stage that first touched them.
+                        if (current + 1 < produced) PrefetchBatch(pipe[(current + 1) % PipeDepth]);
+                    }
                     batch.Depth = g.Depth[current];
                     TellRefusals(g, batch);
-                    for (var j = 0; j < batch.Count; j++)
-                        if (batch.Known[j] < 0) search.Table.PrefetchHome(batch.Prints[j]);
-                    // The next batch, when ready, is asked for now: its lines were written on the
-                    // other core, and read cold they stalled each stage that first touched them.
-                    if (current + 1 < produced) PrefetchBatch(pipe[(current + 1) % PipeDepth]);
                 }
                 if (current - 1 >= start && current - 1 < end) PrefetchUnknown(g, pipe[(current - 1) % PipeDepth]);
                 if (current - 2 >= start)
