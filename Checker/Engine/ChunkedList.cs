@@ -123,7 +123,13 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     {
         private readonly Chunk[] chunks;
 
-        internal View(ChunkedList<T> list) => (chunks, Count) = ((Chunk[])list.chunks.Clone(), list.Count);
+        // The count is read first, then the table of chunks: taken while another thread appends,
+        // the table read then holds every chunk the count covers.
+        internal View(ChunkedList<T> list)
+        {
+            Count = checked((int)Volatile.Read(ref list.count));
+            chunks = (Chunk[])Volatile.Read(ref list.chunks).Clone();
+        }
 
         /// <summary>The number of elements covered.</summary>
         public int Count { get; }
