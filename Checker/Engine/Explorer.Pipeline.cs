@@ -76,12 +76,13 @@ public sealed partial class Explorer
     /// <summary>Of every this many states of a pipelined level, the search's thread expands the last itself (0: the producing thread expands them all).</summary>
     /// <remarks>
     /// With the producing thread expanding every state it is the slower side: the search's
-    /// thread waited for it at nearly every batch. One state in four expanded on the search's
+    /// thread waited for it at nearly every batch. One state in three expanded on the search's
     /// thread, in its place in the order, brings the two close to balance on positional-12 and
-    /// positional-13 (docs/performance.md). Which thread expands a state changes no id, edge or
-    /// event: the search's thread records every batch in order either way. Tests vary it.
+    /// positional-13 now that the producer finds the states added earlier in the level too (one
+    /// in four did before; docs/performance.md). Which thread expands a state changes no id,
+    /// edge or event: the search's thread records every batch in order either way. Tests vary it.
     /// </remarks>
-    public int SearchExpandsEvery { get; init; } = 4;
+    public int SearchExpandsEvery { get; init; } = 3;
 
     // True when the search's thread expands the state at this index of a level starting at start.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
