@@ -9,9 +9,9 @@ namespace Klp.Check.Engine;
 /// A <see cref="List{T}"/> doubles its array when full, so while it grows it holds the old array
 /// and one twice as large: a graph of millions of states peaks at three times its size. Here
 /// only the first chunk grows (by doubling, up to 1 MB, so that small graphs stay small); then
-/// chunks of about 4 MB are allocated full, on huge pages where the kernel allows it
-/// (<see cref="LargePages.AllocateAligned{T}"/>), and never moved. <see cref="Clear"/> keeps the
-/// chunks for the next use.
+/// chunks of about 4 MB are allocated full and never moved: on huge pages where the kernel allows
+/// it (<see cref="LargePages.AllocateAligned{T}"/>), or, for a list written and read in order, on
+/// ordinary pages (see the constructor). <see cref="Clear"/> keeps the chunks for the next use.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class ChunkedList<T> : IReadOnlyList<T>
@@ -63,6 +63,18 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
 
     private Chunk[] chunks = [new Chunk(new T[16], 0, 16)];
 
+    private readonly bool hugePages;
+
+    /// <summary>An empty list.</summary>
+    /// <param name="hugePages">
+    /// Whether full chunks ask for huge pages. They pay for a list read at random, whose reads
+    /// would otherwise miss the TLB nearly every time; a list appended to and read in order
+    /// misses it once per 4 KB page, little next to its cache misses. And on the virtual machine
+    /// the figures come from, a fresh huge page cost three to five times what the same memory in
+    /// 4 KB pages did (docs/performance.md, "Fresh memory").
+    /// </param>
+    public ChunkedList(bool hugePages = true) => this.hugePages = hugePages;
+
     // The number of elements: past int.MaxValue for the transitions of the largest graphs.
     private long count;
 
@@ -111,7 +123,13 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     {
         private readonly Chunk[] chunks;
 
-        internal View(ChunkedList<T> list) => (chunks, Count) = ((Chunk[])list.chunks.Clone(), list.Count);
+        // The count is read first, then the table of chunks: taken while another thread appends,
+        // the table read then holds every chunk the count covers.
+        internal View(ChunkedList<T> list)
+        {
+            Count = checked((int)Volatile.Read(ref list.count));
+            chunks = (Chunk[])Volatile.Read(ref list.chunks).Clone();
+        }
 
         /// <summary>The number of elements covered.</summary>
         public int Count { get; }
@@ -171,7 +189,11 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
         chunk.At(i) = item;
     }
 
-    private static Chunk Full() => new(LargePages.AllocateAligned<T>(ChunkLength, out var start), start, ChunkLength);
+    // Pinned either way: on the large-object heap, ordinary chunks left the two-thread check of
+    // positional-12 15-30 MB higher at its peak than on the pinned heap, where the huge-page ones are.
+    private Chunk Full() => hugePages
+        ? new(LargePages.AllocateAligned<T>(ChunkLength, out var start), start, ChunkLength)
+        : new(GC.AllocateUninitializedArray<T>(ChunkLength, pinned: true), 0, ChunkLength);
 
     /// <summary>Empties the list and keeps its storage.</summary>
     public void Clear()

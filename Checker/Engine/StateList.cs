@@ -31,7 +31,13 @@ public sealed class StateList : IReadOnlyList<KernelState>
     public const int DefaultPackFrom = 1 << 16;
 
     /// <summary>The number of states.</summary>
-    public int Count { get; private set; }
+    public int Count
+    {
+        get => count;
+        private set => count = value;
+    }
+
+    private int count;
 
     /// <summary>The packing the states are stored in, or null when they are stored as values.</summary>
     public StatePacking? Packing => packing;
@@ -88,7 +94,8 @@ public sealed class StateList : IReadOnlyList<KernelState>
             if ((long)(Count + 1) << shift > int.MaxValue) throw new InvalidOperationException($"more than {int.MaxValue >> shift} packed states");
             AddPacked(packing!, state);
         }
-        Count++;
+        // Counted once written: a view taken on another thread reads the count first.
+        Volatile.Write(ref count, count + 1);
     }
 
     private void AddPacked(StatePacking with, in KernelState state)
@@ -153,8 +160,14 @@ public sealed class StateList : IReadOnlyList<KernelState>
         private readonly StatePacking? packing;
         private readonly int shift;
 
-        internal View(StateList list) =>
-            (wide, words, packing, shift, Count) = (list.wide.Snapshot(), list.words.Snapshot(), list.packing, list.shift, list.Count);
+        internal View(StateList list)
+        {
+            // The count first: taken while the list is appended to (packed, so that what stores
+            // the states no longer changes), the views of the words then cover every state it
+            // counts, each written before it was counted.
+            Count = Volatile.Read(ref list.count);
+            (wide, words, packing, shift) = (list.wide.Snapshot(), list.words.Snapshot(), list.packing, list.shift);
+        }
 
         /// <summary>The number of states covered.</summary>
         public int Count { get; }

@@ -6,10 +6,12 @@ namespace Klp.Check.Tests.Engine;
 
 public class ChunkedListTests
 {
-    [Fact]
-    public void ChunkedList_PastSeveralChunks_ReadsEveryElementBack()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ChunkedList_PastSeveralChunks_ReadsEveryElementBack(bool hugePages)
     {
-        var list = new ChunkedList<long>();
+        var list = new ChunkedList<long>(hugePages);
         var n = 3 * ChunkedList<long>.ChunkLength + 17;
         for (var i = 0; i < n; i++) list.Add(i * 3L);
 
@@ -31,6 +33,24 @@ public class ChunkedListTests
 
         Assert.Equal(["a", "b"], list);
         Assert.Throws<ArgumentOutOfRangeException>(() => list[2]);
+    }
+
+    // The edges and the search tree are kept on ordinary pages, in uninitialized chunks that a
+    // graph recycled for the next exploration fills again: what it reads back is only what the
+    // second filling wrote, across the growing first chunk and the full ones.
+    [Fact]
+    public void ChunkedList_OnOrdinaryPages_ClearedAndRefilled_ReadsOnlyTheNewElements()
+    {
+        var list = new ChunkedList<int>(hugePages: false);
+        var n = 2 * ChunkedList<int>.ChunkLength + 5;
+        for (var i = 0; i < n; i++) list.Add(-1 - i);
+
+        list.Clear();
+        for (var i = 0; i < n / 2; i++) list.Add(i * 7);
+
+        Assert.Equal(n / 2, list.Count);
+        Assert.Equal(Enumerable.Range(0, n / 2).Select(i => i * 7), list);
+        Assert.Throws<ArgumentOutOfRangeException>(() => list[n / 2]);
     }
 
     // Chunks of 84-byte states are above the size that asks for huge pages; both paths must

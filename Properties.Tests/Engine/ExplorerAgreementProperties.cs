@@ -33,7 +33,7 @@ public class ExplorerAgreementProperties
 
     // The same whose producing thread expands every state and looks every successor up, however
     // far ahead it is: on levels this small the balanced one leaves most lookups to the search's
-    // thread, which also expands one state in four itself.
+    // thread, which also expands one state in three itself.
     private readonly Explorer looking = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, Balance = false, SearchExpandsEvery = 0 };
 
     private sealed record Graph(

@@ -168,6 +168,7 @@ public class ParallelExplorerTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(4)]
     [InlineData(7)]
     public void ParallelLevels_WhicheverThreadExpandsAState_GiveExactlyTheSequentialGraph(int searchExpandsEvery)
     {
@@ -180,6 +181,26 @@ public class ParallelExplorerTests
 
         Graphs.AssertSame(sequential, parallel);
         Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Positional, new ExploreLimits(MaxStates: 4000), threads: 1), capped);
+    }
+
+    // Packed from early on, the producing thread takes a view of the states again every few
+    // states while the search's thread appends to them, and so finds the successors added
+    // earlier in the level: what it finds, and when, must change nothing.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void ParallelLevels_PackedGraph_ProducerSeeingTheStatesAddedInTheLevel_GiveExactlyTheSequentialGraph(int searchExpandsEvery)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, PackFrom = 100, SearchExpandsEvery = searchExpandsEvery };
+
+        var sequential = new Explorer { PackFrom = 100 }.Explore(catalog, Readings.Upstream, threads: 1);
+        var parallel = explorer.Explore(catalog, Readings.Upstream, threads: 2);
+
+        Assert.NotNull(parallel.States.Packing);
+        Assert.True(WidestLevel(sequential) > 16 * Threshold, $"widest level {WidestLevel(sequential)}");
+        Graphs.AssertSame(sequential, parallel);
+        Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Upstream, threads: 1), parallel);
     }
 
     [Theory]
