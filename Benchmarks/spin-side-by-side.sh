@@ -22,6 +22,10 @@
 # SPIN runs on one core. The last two columns compare with the rows of the same round: SPIN's time
 # over the full check's (by SPIN's elapsed time and klp-check's timing line, then by CPU time),
 # and the first thread count's full check over this row's (its speed-up, by the timing lines).
+# "line ns" is the time a cache line takes to go from one vCPU to the other and back, measured
+# by Benchmarks/line-pingpong.c right before the row's full check: on a virtual machine it is
+# 50-60 ns most of the time and a few hundred while the host places the vCPUs far apart, a slow
+# spell in which a two-thread check takes up to twice as long (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reading=${READING:-positional}
@@ -52,6 +56,12 @@ dotnet build -c Release Checker >/dev/null
 klp=(dotnet Checker/bin/Release/net10.0/klp-check.dll)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+gcc -O2 -pthread -o "$work/line-pingpong" Benchmarks/line-pingpong.c
+# The round trip in ns; "n/a" on a single CPU, where the probe's two threads would take turns.
+line() {
+  if [ "$(nproc)" -lt 2 ]; then echo n/a; return; fi
+  "$work/line-pingpong" | sed -nE 's/^([0-9]+) ns round trip$/\1/p'
+}
 
 # GNU time -v fields: wall clock as [h:]m:s, maximum resident set size in KB.
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s }' "$1"; }
@@ -64,8 +74,8 @@ states() { sed -nE 's/^klp-check: ([0-9]+) states in .*/\1/p' "$1"; }
 
 echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| run | catalog | threads | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state | SPIN / full check (timing, CPU) | speed-up |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| run | catalog | threads | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state | SPIN / full check (timing, CPU) | speed-up | line ns |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for run in $(seq 1 "$runs"); do
 for c in "${catalogs[@]}"; do
   name=$(basename "$c" .klp)
@@ -73,13 +83,14 @@ for c in "${catalogs[@]}"; do
   first=
   for t in "${threads[@]}"; do
     /usr/bin/time -v -o "$work/explore.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --invariant refusal-is-atomic --max-states 200000000 --threads "$t" >/dev/null 2>"$work/explore.err" || true
+    ns=$(line)
     /usr/bin/time -v -o "$work/check.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 --threads "$t" >/dev/null 2>"$work/check.err" || true
     n=$(states "$work/check.err")
     s=$(seconds "$work/check.err")
     first=${first:-$s}
     kb=$(rss "$work/check.time")
     ccpu=$(cpu "$work/check.time")
-    rows+=("$t|$ccpu|$n|$(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time"))|$s ($(wall "$work/check.time"), $(cpu "$work/check.time"))|$(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }')|$(mb "$kb")|$((kb * 1024 / n))|$s|$(awk -v a="$first" -v b="$s" 'BEGIN { printf "%.2f", a / b }')")
+    rows+=("$t|$ccpu|$n|$(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time"))|$s ($(wall "$work/check.time"), $(cpu "$work/check.time"))|$(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }')|$(mb "$kb")|$((kb * 1024 / n))|$s|$(awk -v a="$first" -v b="$s" 'BEGIN { printf "%.2f", a / b }')|$ns")
   done
   # SPIN searches depth first: its stack (-m) must hold the deepest path, at most one entry per
   # state; its hash table (-w) gets about two slots per state.
@@ -93,8 +104,8 @@ for c in "${catalogs[@]}"; do
   spin_kb=$(rss "$work/spin.time")
   spin_cpu=$(cpu "$work/spin.time")
   for r in "${rows[@]}"; do
-    IFS='|' read -r t ccpu n explore check ratio peak per s speedup <<<"$r"
-    echo "| $run | $name | $t | $n | $explore | $check | $ratio | $peak | $per | $spin_states | $spin_s ($(wall "$work/spin.time"), $spin_cpu) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) | $(awk -v a="$spin_s" -v b="$s" -v c="$spin_cpu" -v d="$ccpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $speedup |"
+    IFS='|' read -r t ccpu n explore check ratio peak per s speedup ns <<<"$r"
+    echo "| $run | $name | $t | $n | $explore | $check | $ratio | $peak | $per | $spin_states | $spin_s ($(wall "$work/spin.time"), $spin_cpu) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) | $(awk -v a="$spin_s" -v b="$s" -v c="$spin_cpu" -v d="$ccpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $speedup | $ns |"
   done
 done
 done
