@@ -11,8 +11,8 @@ public sealed partial class Explorer
     // A large level on two threads, as a pipeline: a producing thread applies the operations to
     // the states of the level in order (Generate: the transition function and the fingerprints),
     // all but one in SearchExpandsEvery, which this thread expands itself in its place, and looks
-    // each successor up among the states the graph had when the level began (most
-    // successors are states of earlier levels); this thread, the search's, takes the batches in
+    // each successor up among the states of its last view of the graph (most successors are
+    // states of earlier levels, or, packed, a few states back in this one); this thread, the search's, takes the batches in
     // the same order through the stages of ExpandLevel for the successors still unknown (their
     // table slots and candidates prefetched, then the lookups and the new states) and records
     // every edge and tells the visitor. Everything the search records is thus recorded on one
@@ -97,12 +97,11 @@ public sealed partial class Explorer
     /// <summary>Whether the producing thread of a pipelined level leaves its lookups to the search's thread when that thread is about to wait for batches.</summary>
     /// <remarks>Tests turn it on and off; either way the graph and the visitor's events are the same.</remarks>
     public bool Balance { get; init; } = true;
-    // The states the graph had when the pipelined level began, and the table as last published,
-    // as the producing thread reads them; it takes the table again every PipeDepth states, and,
-    // when the states are stored packed, the states too: then it also finds the successors that
-    // are states the search's thread has added since the level began (most of them a few states
-    // earlier in this level): on positional-12, 35% of the successors were left unknown to it
-    // instead of 60%.
+    // The graph's states and its table as the producing thread last took them: both when the
+    // pipelined level begins, then the table every PipeDepth states, and, when the states are
+    // stored packed, the states too; it then also finds the successors that are states the
+    // search's thread has added since the level began (most of them a few states earlier in this
+    // level): on positional-12, 35% of the successors were left unknown to it instead of 60%.
     private StatesSeen seen;
     private StateTable<KernelState, GraphStates>.Shared? published;
 
@@ -113,8 +112,8 @@ public sealed partial class Explorer
             if (pipe[b] is null || pipe[b].Successors.Length < width) pipe[b] = new Batch(width);
         seen = new StatesSeen(g.States.Snapshot());
         // Packed, the list no longer changes how it stores the states, so the producer may take a
-        // view of it while the search's thread appends (StateList.Snapshot).
-        var growing = g.States.Packing is not null;
+        // view of it again while the search's thread appends (StateList.Snapshot).
+        var viewsAgain = g.States.Packing is not null;
         search.Table.Share();
         published = search.Table.Published;
         cursors.Produced = cursors.Released = start;
@@ -147,7 +146,7 @@ public sealed partial class Explorer
                         if ((current - start) % PipeDepth == 0)
                         {
                             published = search.Table.Published;
-                            if (growing) seen = new StatesSeen(g.States.Snapshot());
+                            if (viewsAgain) seen = new StatesSeen(g.States.Snapshot());
                         }
                         seen.Read(current, out batch.Source);
                         Generate(g, current, in batch.Source, batch, tally, previous);

@@ -31,11 +31,7 @@ public sealed class StateList : IReadOnlyList<KernelState>
     public const int DefaultPackFrom = 1 << 16;
 
     /// <summary>The number of states.</summary>
-    public int Count
-    {
-        get => count;
-        private set => count = value;
-    }
+    public int Count => count;
 
     private int count;
 
@@ -53,7 +49,7 @@ public sealed class StateList : IReadOnlyList<KernelState>
         shift = packing is null ? 0 : System.Numerics.BitOperations.Log2((uint)packing.Words);
         wide.Clear();
         words.Clear();
-        Count = 0;
+        count = 0;
     }
 
     /// <summary>The state with an id.</summary>
