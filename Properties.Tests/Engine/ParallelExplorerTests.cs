@@ -1,0 +1,99 @@
+using Klp.Check.Engine;
+using Klp.Check.Model;
+
+namespace Klp.Check.Tests.Engine;
+
+public class ParallelExplorerTests
+{
+    // Levels of this many states or more are expanded in parallel: far below the widest levels
+    // of the catalog below, so that every share of a level holds many states.
+    private const int Threshold = 64;
+
+    private static Explorer Parallel() => new() { ParallelLevel = Threshold };
+
+    private static int WidestLevel(StateGraph g) => g.Depth.GroupBy(d => d).Max(l => l.Count());
+
+    [Theory]
+    [InlineData("upstream")]
+    [InlineData("positional")]
+    public void ParallelLevels_GiveExactlyTheSequentialGraph(string reading)
+    {
+        var catalog = Graphs.Stacking(6);
+        var r = Readings.Find(reading)!;
+
+        var sequential = new Explorer().Explore(catalog, r, threads: 1);
+        var parallel = Parallel().Explore(catalog, r, threads: 4);
+
+        Assert.True(WidestLevel(sequential) > 16 * Threshold, $"widest level {WidestLevel(sequential)}");
+        Graphs.AssertSame(sequential, parallel);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void ParallelLevels_WhicheverThreadExpandsAState_GiveExactlyTheSequentialGraph(int searchExpandsEvery)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, SearchExpandsEvery = searchExpandsEvery };
+
+        var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
+        var parallel = explorer.Explore(catalog, Readings.Positional, threads: 2);
+        var capped = explorer.Explore(catalog, Readings.Positional, new ExploreLimits(MaxStates: 4000), threads: 2);
+
+        Graphs.AssertSame(sequential, parallel);
+        Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Positional, new ExploreLimits(MaxStates: 4000), threads: 1), capped);
+    }
+
+    // Packed from early on, the producing thread takes a view of the states again every few
+    // states while the search's thread appends to them, and so finds the successors added
+    // earlier in the level: what it finds, and when, must change nothing.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void ParallelLevels_PackedGraph_ProducerSeeingTheStatesAddedInTheLevel_GiveExactlyTheSequentialGraph(int searchExpandsEvery)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, PackFrom = 100, SearchExpandsEvery = searchExpandsEvery };
+
+        var sequential = new Explorer { PackFrom = 100 }.Explore(catalog, Readings.Upstream, threads: 1);
+        var parallel = explorer.Explore(catalog, Readings.Upstream, threads: 2);
+
+        Assert.NotNull(parallel.States.Packing);
+        Assert.True(WidestLevel(sequential) > 16 * Threshold, $"widest level {WidestLevel(sequential)}");
+        Graphs.AssertSame(sequential, parallel);
+        Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Upstream, threads: 1), parallel);
+    }
+
+    [Theory]
+    [InlineData(3000, false)]
+    [InlineData(5000, false)]
+    [InlineData(5000, true)]
+    public void ParallelLevels_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap, bool fingerprints)
+    {
+        var catalog = Graphs.Stacking(6);
+        var limits = new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints);
+
+        var sequential = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 1);
+        var parallel = Parallel().Explore(catalog, Readings.Upstream, limits, threads: 4);
+
+        Assert.Equal(cap, sequential.States.Count);
+        Graphs.AssertSame(sequential, parallel);
+        Assert.Equal($"state cap {cap}", parallel.CutBy);
+        Assert.NotEmpty(parallel.Frontier);
+        Assert.Equal(sequential.Frontier, parallel.Frontier);
+    }
+
+    [Fact]
+    public void OneExplorer_ParallelThenSequentialThenParallel_GivesFreshExplorersGraphs()
+    {
+        // The shares' lists and tables are reused from level to level and dropped after each
+        // exploration; a second exploration must not see the first one's successors.
+        var explorer = Parallel();
+        foreach (var (catalog, threads) in new[] { (Graphs.Stacking(6), 4), (Graphs.Stacking(5), 1), (Graphs.Stacking(5), 2), (Graphs.Stacking(6), 4) })
+            Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Upstream), explorer.Explore(catalog, Readings.Upstream, threads: threads));
+    }
+}
