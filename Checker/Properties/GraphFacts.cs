@@ -146,14 +146,52 @@ public sealed class GraphFacts
     // in which it changed nothing.
     // Reverse order first: on positional-12 a reverse first pass settles most states of both
     // fixpoints, where a forward first pass settled 5% of the states that reach the empty kernel.
+    // With more than one thread, a pass deals the states out in blocks, block b to part
+    // b % parts, each part taking its blocks in the pass's order: the parts move through the ids
+    // side by side, so a pass settles about what one thread's pass settles (a state's successors
+    // are mostly a level on, far from the block beside it). A relax writes only its own state's
+    // entry and a fact only grows, so an entry read while another part writes it is its value
+    // before or after, either below the fixpoint; a pass in which no part changed anything was
+    // read throughout at its final values, so the fixpoint and the result are those of one thread.
     private void Fixpoint(Func<int, bool> relax)
     {
         var n = Graph.States.Count;
+        var parts = threads > 1 && n >= ParallelStates ? threads : 1;
+        // Blocks of at most 4,096 states (32 KB of masks), and at least four per part, so that
+        // small graphs are dealt out too.
+        var block = Math.Clamp(n / (4 * parts), 1, 4096);
+        var blocks = (n + block - 1) / block;
         for (var (changed, forward) = (true, false); changed; forward = !forward)
         {
-            changed = false;
-            for (var i = 0; i < n; i++) changed |= relax(forward ? i : n - 1 - i);
+            if (parts == 1)
+            {
+                changed = Pass(relax, forward, 0, 1, block, blocks, n);
+                continue;
+            }
+            var any = 0;
+            var direction = forward;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
+            {
+                if (Pass(relax, direction, p, parts, block, blocks, n)) Volatile.Write(ref any, 1);
+            });
+            changed = any != 0;
         }
+    }
+
+    // One pass of part p of parts over its blocks, in id order or in reverse; true when a relax changed something.
+    private static bool Pass(Func<int, bool> relax, bool forward, int p, int parts, int block, int blocks, int n)
+    {
+        var changed = false;
+        for (var k = p; k < blocks; k += parts)
+        {
+            var b = forward ? k : blocks - 1 - k;
+            var (low, high) = (b * block, Math.Min(n, (b + 1) * block));
+            if (forward)
+                for (var s = low; s < high; s++) changed |= relax(s);
+            else
+                for (var s = high - 1; s >= low; s--) changed |= relax(s);
+        }
+        return changed;
     }
 
     // Per transition, one bit: set when it is one of the operations of an atomic install: loads
@@ -179,7 +217,7 @@ public sealed class GraphFacts
         return bits;
     }
 
-    /// <summary>The fewest states for which a fact that splits by state ranges is computed on several threads.</summary>
+    /// <summary>The fewest states for which a fact that splits by state ranges or blocks (the atomic install's edges, the fixpoints) is computed on several threads.</summary>
     /// <remarks>Tests lower it to send small graphs through the split.</remarks>
     public int ParallelStates { get; init; } = 1 << 16;
 
