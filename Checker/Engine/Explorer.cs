@@ -28,24 +28,19 @@ public sealed partial class Explorer
     /// <remarks>Tests lower it to send small catalogs through the parallel expansion.</remarks>
     public int ParallelLevel { get; init; } = 2048;
 
-    /// <summary>The round trip of a cache line between two cores, in nanoseconds, above which a large level is expanded on one thread rather than two (<see cref="CrossCore"/>); infinity to expand on two without measuring.</summary>
+    /// <summary>The round trip of a cache line between the two threads of a large level, in nanoseconds, above which the level is expanded on one thread rather than two (<see cref="CrossCore"/>); infinity to expand on two without measuring.</summary>
     /// <remarks>
-    /// Measured before each such level. The pipeline paid off at 50-60 ns and lost at about
-    /// 330 ns on the machine of docs/performance.md. Which thread count a level is expanded with
-    /// changes no id, edge or event. Tests set infinity to hold the pipeline to the sequential
-    /// search whatever the machine is doing, and 0 to keep every level on one thread.
+    /// Measured as each such level begins, by the two threads that would expand it. The pipeline
+    /// paid off at 50-60 ns and lost at about 330 ns on the machine of docs/performance.md. A
+    /// measurement the producing thread did not answer in time (it got no core) keeps the
+    /// level on two. Which thread count a level is expanded with changes no id, edge or event.
+    /// Infinity keeps every such level on two threads without measuring (tests hold the pipeline
+    /// to the sequential search that way, whatever the machine is doing), 0 every one on one.
     /// </remarks>
     public double SlowRoundTrip { get; init; } = 200;
 
     /// <summary>The levels of the last exploration large enough for two threads that were expanded on one, the cores being slow to exchange a cache line (<see cref="SlowRoundTrip"/>).</summary>
     public int LevelsKeptOnOneThread { get; private set; }
-
-    private bool CoresFast()
-    {
-        if (double.IsPositiveInfinity(SlowRoundTrip) || CrossCore.RoundTripNanoseconds() <= SlowRoundTrip) return true;
-        LevelsKeptOnOneThread++;
-        return false;
-    }
 
     /// <summary>The number of states from which a graph is stored packed, when its catalog has a packing (<see cref="StateList"/>).</summary>
     /// <remarks>Tests lower it to pack small graphs, from the first state or in the middle of a search.</remarks>
@@ -77,7 +72,7 @@ public sealed partial class Explorer
         var tally = new Tally(g.RefusedByReason.Length, alphabet.Length);
         search.Run((start, end) =>
         {
-            if (threads > 1 && end - start >= ParallelLevel && CoresFast()) ExpandPipelined(g, start, end, tally);
+            if (threads > 1 && end - start >= ParallelLevel) ExpandPipelined(g, start, end, tally);
             else ExpandLevel(g, start, end, tally);
             return true;
         });

@@ -49,8 +49,8 @@ public class ParallelExplorerTests
         Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Positional, new ExploreLimits(MaxStates: 4000), threads: 1), capped);
     }
 
-    // With the cores taken as slow to exchange a cache line, every level large enough for two
-    // threads is expanded on one, and told as such; taken as fast, none is.
+    // With no round trip fast enough, every level large enough for two threads is expanded on
+    // one, and counted; without measuring, none is.
     [Fact]
     public void ParallelLevels_SlowCores_KeptOnOneThread_GiveExactlyTheSequentialGraph()
     {
@@ -63,10 +63,29 @@ public class ParallelExplorerTests
         var parallel = fast.Explore(catalog, Readings.Positional, threads: 2);
 
         var large = sequential.Depth.GroupBy(d => d).Count(l => l.Count() >= Threshold);
+        Assert.True(large > 1, $"{large} large levels");
         Assert.Equal(large, slow.LevelsKeptOnOneThread);
         Assert.Equal(0, fast.LevelsKeptOnOneThread);
         Graphs.AssertSame(sequential, kept);
         Graphs.AssertSame(sequential, parallel);
+    }
+
+    // Measured at each large level by the two threads: a limit no round trip reaches keeps every
+    // level on two, one every round trip exceeds sends the levels whose measurement was
+    // answered in time to one; the graph is the sequential search's either way.
+    [Theory]
+    [InlineData(1e9)]
+    [InlineData(1e-3)]
+    public void ParallelLevels_RoundTripMeasured_GiveExactlyTheSequentialGraph(double limit)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, SlowRoundTrip = limit };
+
+        var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
+        var measured = explorer.Explore(catalog, Readings.Positional, threads: 2);
+
+        if (limit > 1e6) Assert.Equal(0, explorer.LevelsKeptOnOneThread);
+        Graphs.AssertSame(sequential, measured);
     }
 
     // Packed from early on, the producing thread takes a view of the states again every few
