@@ -107,6 +107,13 @@ public sealed partial class Explorer
 
     private void ExpandPipelined(StateGraph g, int start, int end, Tally tally)
     {
+        if (SlowRoundTrip <= 0)
+        {
+            // No round trip is that fast: the level is not worth measuring.
+            LevelsKeptOnOneThread++;
+            ExpandLevel(g, start, end, tally);
+            return;
+        }
         var width = g.Alphabet.Length + 1;
         for (var b = 0; b < pipe.Length; b++)
             if (pipe[b] is null || pipe[b].Successors.Length < width) pipe[b] = new Batch(width);
@@ -120,11 +127,23 @@ public sealed partial class Explorer
         var stop = false;
         var finished = false;
         var ownTally = new Tally(tally.Refused.Length, tally.Accepted.Length);
+        // The two threads first time a cache line's round trip between them; the search's
+        // thread decides (1: on two threads, 2: on one) and the producer waits to hear it.
+        var measure = !double.IsPositiveInfinity(SlowRoundTrip);
+        var line = new CrossCore.Line();
+        var decision = measure ? 0 : 1;
         producing = true;
         var producer = Task.Factory.StartNew(() =>
         {
             try
             {
+                if (measure)
+                {
+                    CrossCore.Answer(line);
+                    var spin = new SpinWait();
+                    while (Volatile.Read(ref decision) == 0) spin.SpinOnce(sleep1Threshold: -1);
+                    if (decision == 2) return;
+                }
                 // The stages of ExpandLevel, on the states the graph had: state current is generated
                 // (its successors' slots prefetched) while the candidates of current - 1 are
                 // prefetched, then the successors of current - 2 are looked up.
@@ -170,6 +189,22 @@ public sealed partial class Explorer
                 searchWake.Release();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (measure)
+        {
+            // NaN (no answer in time) is not above the limit: the level stays on two threads.
+            var alone = CrossCore.Measure(line) > SlowRoundTrip;
+            Volatile.Write(ref decision, alone ? 2 : 1);
+            if (alone)
+            {
+                producer.Wait();
+                producing = false;
+                seen = default;
+                published = null;
+                LevelsKeptOnOneThread++;
+                ExpandLevel(g, start, end, tally);
+                return;
+            }
+        }
         try
         {
             var produced = start;

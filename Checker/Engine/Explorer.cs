@@ -13,7 +13,8 @@ namespace Klp.Check.Engine;
 /// pipeline that prefetches the table slots and candidate states a lookup will read
 /// (docs/performance.md). With more than one thread, a large
 /// level is expanded on two: one applies the operations, the search's own looks the successors
-/// up and records them in state and operation order. Either way ids, parents, edges and what the
+/// up and records them in state and operation order; unless the two cores are found slow to
+/// exchange a cache line just before (<see cref="SlowRoundTrip"/>), when the level stays on one. Either way ids, parents, edges and what the
 /// visitor is told are exactly those of a plain sequential search, whatever the number of
 /// threads. An explorer is not thread-safe: use one per thread.
 /// </remarks>
@@ -26,6 +27,20 @@ public sealed partial class Explorer
     /// <summary>The fewest states a level must have to be expanded on several threads; smaller levels are not worth the hand-over.</summary>
     /// <remarks>Tests lower it to send small catalogs through the parallel expansion.</remarks>
     public int ParallelLevel { get; init; } = 2048;
+
+    /// <summary>The round trip of a cache line between the two threads of a large level, in nanoseconds, above which the level is expanded on one thread rather than two (<see cref="CrossCore"/>); infinity to expand on two without measuring.</summary>
+    /// <remarks>
+    /// Measured as each such level begins, by the two threads that would expand it. The pipeline
+    /// paid off at 50-60 ns and lost at about 330 ns on the machine of docs/performance.md. A
+    /// measurement the producing thread did not answer in time (it got no core) keeps the
+    /// level on two. Which thread count a level is expanded with changes no id, edge or event.
+    /// Infinity keeps every such level on two threads without measuring (tests hold the pipeline
+    /// to the sequential search that way, whatever the machine is doing), 0 every one on one.
+    /// </remarks>
+    public double SlowRoundTrip { get; init; } = 200;
+
+    /// <summary>The levels of the last exploration large enough for two threads that were expanded on one, the cores being slow to exchange a cache line (<see cref="SlowRoundTrip"/>).</summary>
+    public int LevelsKeptOnOneThread { get; private set; }
 
     /// <summary>The number of states from which a graph is stored packed, when its catalog has a packing (<see cref="StateList"/>).</summary>
     /// <remarks>Tests lower it to pack small graphs, from the first state or in the middle of a search.</remarks>
@@ -44,6 +59,7 @@ public sealed partial class Explorer
     public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1, ExplorationVisitor? visitor = null)
     {
         this.visitor = visitor;
+        LevelsKeptOnOneThread = 0;
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);

@@ -26,7 +26,7 @@ public class ExplorerAgreementProperties
     // a transition to state 5 or later moves the graph's transitions from targets packed with
     // their operations to targets with a set of operations per state (StateGraph), as a graph
     // of more than 2^26 states does.
-    private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5 };
+    private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SlowRoundTrip = double.PositiveInfinity };
 
     // One thread, with the transitions kept as the largest graphs keep them from the first.
     private readonly Explorer unpacked = new() { PackedTargets = 0 };
@@ -34,7 +34,7 @@ public class ExplorerAgreementProperties
     // The same whose producing thread expands every state and looks every successor up, however
     // far ahead it is: on levels this small the balanced one leaves most lookups to the search's
     // thread, which also expands one state in three itself.
-    private readonly Explorer looking = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, Balance = false, SearchExpandsEvery = 0 };
+    private readonly Explorer looking = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, Balance = false, SearchExpandsEvery = 0, SlowRoundTrip = double.PositiveInfinity };
 
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,

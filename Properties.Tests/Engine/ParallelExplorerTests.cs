@@ -9,7 +9,8 @@ public class ParallelExplorerTests
     // of the catalog below, so that every share of a level holds many states.
     private const int Threshold = 64;
 
-    private static Explorer Parallel() => new() { ParallelLevel = Threshold };
+    // Whatever the machine is doing, the levels go through the pipeline: not measured first.
+    private static Explorer Parallel() => new() { ParallelLevel = Threshold, SlowRoundTrip = double.PositiveInfinity };
 
     private static int WidestLevel(StateGraph g) => g.Depth.GroupBy(d => d).Max(l => l.Count());
 
@@ -38,7 +39,7 @@ public class ParallelExplorerTests
     public void ParallelLevels_WhicheverThreadExpandsAState_GiveExactlyTheSequentialGraph(int searchExpandsEvery)
     {
         var catalog = Graphs.Stacking(6);
-        var explorer = new Explorer { ParallelLevel = Threshold, SearchExpandsEvery = searchExpandsEvery };
+        var explorer = new Explorer { ParallelLevel = Threshold, SearchExpandsEvery = searchExpandsEvery, SlowRoundTrip = double.PositiveInfinity };
 
         var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
         var parallel = explorer.Explore(catalog, Readings.Positional, threads: 2);
@@ -46,6 +47,45 @@ public class ParallelExplorerTests
 
         Graphs.AssertSame(sequential, parallel);
         Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Positional, new ExploreLimits(MaxStates: 4000), threads: 1), capped);
+    }
+
+    // With no round trip fast enough, every level large enough for two threads is expanded on
+    // one, and counted; without measuring, none is.
+    [Fact]
+    public void ParallelLevels_SlowCores_KeptOnOneThread_GiveExactlyTheSequentialGraph()
+    {
+        var catalog = Graphs.Stacking(6);
+        var slow = new Explorer { ParallelLevel = Threshold, SlowRoundTrip = 0 };
+        var fast = Parallel();
+
+        var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
+        var kept = slow.Explore(catalog, Readings.Positional, threads: 2);
+        var parallel = fast.Explore(catalog, Readings.Positional, threads: 2);
+
+        var large = sequential.Depth.GroupBy(d => d).Count(l => l.Count() >= Threshold);
+        Assert.True(large > 1, $"{large} large levels");
+        Assert.Equal(large, slow.LevelsKeptOnOneThread);
+        Assert.Equal(0, fast.LevelsKeptOnOneThread);
+        Graphs.AssertSame(sequential, kept);
+        Graphs.AssertSame(sequential, parallel);
+    }
+
+    // Measured at each large level by the two threads: a limit no round trip reaches keeps every
+    // level on two, one every round trip exceeds sends the levels whose measurement was
+    // answered in time to one; the graph is the sequential search's either way.
+    [Theory]
+    [InlineData(1e9)]
+    [InlineData(1e-3)]
+    public void ParallelLevels_RoundTripMeasured_GiveExactlyTheSequentialGraph(double limit)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, SlowRoundTrip = limit };
+
+        var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
+        var measured = explorer.Explore(catalog, Readings.Positional, threads: 2);
+
+        if (limit > 1e6) Assert.Equal(0, explorer.LevelsKeptOnOneThread);
+        Graphs.AssertSame(sequential, measured);
     }
 
     // Packed from early on, the producing thread takes a view of the states again every few
@@ -57,7 +97,7 @@ public class ParallelExplorerTests
     public void ParallelLevels_PackedGraph_ProducerSeeingTheStatesAddedInTheLevel_GiveExactlyTheSequentialGraph(int searchExpandsEvery)
     {
         var catalog = Graphs.Stacking(6);
-        var explorer = new Explorer { ParallelLevel = Threshold, PackFrom = 100, SearchExpandsEvery = searchExpandsEvery };
+        var explorer = new Explorer { ParallelLevel = Threshold, PackFrom = 100, SearchExpandsEvery = searchExpandsEvery, SlowRoundTrip = double.PositiveInfinity };
 
         var sequential = new Explorer { PackFrom = 100 }.Explore(catalog, Readings.Upstream, threads: 1);
         var parallel = explorer.Explore(catalog, Readings.Upstream, threads: 2);

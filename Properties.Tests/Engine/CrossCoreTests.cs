@@ -1,0 +1,36 @@
+using Klp.Check.Engine;
+
+namespace Klp.Check.Tests.Engine;
+
+public class CrossCoreTests
+{
+    // A time, or NaN when the other thread got no core in time: never zero, negative or infinite.
+    [Fact]
+    public void RoundTripNanoseconds_TwoThreads_IsAPositiveTimeOrNothing()
+    {
+        var ns = CrossCore.RoundTripNanoseconds(exchanges: 16, batches: 2);
+
+        Assert.True(double.IsNaN(ns) || (ns > 0 && double.IsFinite(ns)), $"{ns} ns");
+    }
+
+    // Unanswered, the measuring thread gives up and says it measured nothing; an answering
+    // thread that comes late is told so and stops at once, rather than wait for a throw.
+    [Fact]
+    public async Task Measure_NobodyAnswers_GivesUpAndTheLateAnswererStops()
+    {
+        var line = new CrossCore.Line();
+
+        var ns = CrossCore.Measure(line, exchanges: 4, batches: 1);
+        var answered = await Task.Run(() => CrossCore.Answer(line, exchanges: 4, batches: 1)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(double.IsNaN(ns), $"{ns} ns");
+        Assert.False(answered);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 0)]
+    [InlineData(-1, 4)]
+    public void RoundTripNanoseconds_NoExchangeOrNoBatch_Refused(int exchanges, int batches) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => CrossCore.RoundTripNanoseconds(exchanges, batches));
+}
