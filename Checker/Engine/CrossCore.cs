@@ -25,7 +25,7 @@ public static class CrossCore
     /// <summary>The exchanges of a batch, and the batches, of a measurement.</summary>
     public const int Exchanges = 64, Batches = 4;
 
-    /// <summary>The round trip in nanoseconds, measured with a thread started for it; NaN when that thread got no core within a few milliseconds, which says nothing of the line.</summary>
+    /// <summary>The round trip in nanoseconds, measured with a thread started for it, as <see cref="Measure"/> gives it.</summary>
     /// <param name="exchanges">Round trips per batch.</param>
     /// <param name="batches">Batches: the fastest counts, so that a batch in which either thread was descheduled does not.</param>
     public static double RoundTripNanoseconds(int exchanges = Exchanges, int batches = Batches)
@@ -38,7 +38,7 @@ public static class CrossCore
         return Measure(line, exchanges, batches);
     }
 
-    /// <summary>On the measuring thread: throws the ball to the thread answering on <paramref name="line"/> and times the returns; the fastest batch's round trip in nanoseconds, or NaN when the other thread did not answer within a few milliseconds (it is then told to stop).</summary>
+    /// <summary>On the measuring thread: throws the ball to the thread answering on <paramref name="line"/> and times the returns; the fastest batch's round trip in nanoseconds. NaN when the other thread did not answer the first throw within a few milliseconds (it got no core: nothing is known of the line); infinity when it answered that one but not the others in that time (the two threads do not both have a core). Either way the other thread is told to stop.</summary>
     public static double Measure(Line line, int exchanges = Exchanges, int batches = Batches)
     {
         var clock = Stopwatch.StartNew();
@@ -57,7 +57,11 @@ public static class CrossCore
         {
             var from = Stopwatch.GetTimestamp();
             for (var e = 0; e < exchanges; e++, next++)
-                if (!Exchange(line, next, clock)) return GiveUp(line);
+                if (!Exchange(line, next, clock))
+                {
+                    GiveUp(line);
+                    return double.PositiveInfinity;
+                }
             fastest = Math.Min(fastest, Stopwatch.GetElapsedTime(from).TotalNanoseconds / exchanges);
         }
         return fastest;
@@ -97,6 +101,7 @@ public static class CrossCore
     }
 
     // How long a measurement may take: a thread that has not answered by then did not get a
-    // core (a new thread took 10-13 ms now and then on the machine of docs/performance.md).
+    // core (a new thread waited 10-20 ms for one now and then on the machine of
+    // docs/performance.md).
     private const int GiveUpMilliseconds = 20;
 }

@@ -127,8 +127,8 @@ public sealed partial class Explorer
         var stop = false;
         var finished = false;
         var ownTally = new Tally(tally.Refused.Length, tally.Accepted.Length);
-        // The two threads first time a cache line's round trip between them; the search's
-        // thread decides (1: on two threads, 2: on one) and the producer waits to hear it.
+        // First the two threads time a cache line's round trip between them; the search's thread
+        // decides (1: on two threads, 2: on one) and the producer waits to hear it.
         var measure = !double.IsPositiveInfinity(SlowRoundTrip);
         var line = new CrossCore.Line();
         var decision = measure ? 0 : 1;
@@ -191,7 +191,8 @@ public sealed partial class Explorer
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (measure)
         {
-            // NaN (no answer in time) is not above the limit: the level stays on two threads.
+            // NaN (the producer not running in time) is not above the limit: the level stays on
+            // two threads. Infinity (the producer running, then not answering) is.
             var alone = CrossCore.Measure(line) > SlowRoundTrip;
             Volatile.Write(ref decision, alone ? 2 : 1);
             if (alone)

@@ -13,10 +13,10 @@ namespace Klp.Check.Engine;
 /// pipeline that prefetches the table slots and candidate states a lookup will read
 /// (docs/performance.md). With more than one thread, a large
 /// level is expanded on two: one applies the operations, the search's own looks the successors
-/// up and records them in state and operation order; unless the two cores are found slow to
-/// exchange a cache line just before (<see cref="SlowRoundTrip"/>), when the level stays on one. Either way ids, parents, edges and what the
-/// visitor is told are exactly those of a plain sequential search, whatever the number of
-/// threads. An explorer is not thread-safe: use one per thread.
+/// up and records them in state and operation order, unless the two threads find their cores
+/// slow to exchange a cache line as the level begins (<see cref="SlowRoundTrip"/>), when the
+/// level stays on one. Either way ids, parents, edges and what the visitor is told are exactly
+/// those of a plain sequential search, whatever the number of threads. An explorer is not thread-safe: use one per thread.
 /// </remarks>
 public sealed partial class Explorer
 {
@@ -32,8 +32,8 @@ public sealed partial class Explorer
     /// <remarks>
     /// Measured as each such level begins, by the two threads that would expand it. The pipeline
     /// paid off at 50-60 ns and lost at about 330 ns on the machine of docs/performance.md. A
-    /// measurement the producing thread did not answer in time (it got no core) keeps the
-    /// level on two. Which thread count a level is expanded with changes no id, edge or event.
+    /// producing thread that does not start answering in time (it got no core) keeps the level
+    /// on two; one that starts and then stops (its core taken) sends it to one. Which thread count a level is expanded with changes no id, edge or event.
     /// Infinity keeps every such level on two threads without measuring (tests hold the pipeline
     /// to the sequential search that way, whatever the machine is doing), 0 every one on one.
     /// </remarks>

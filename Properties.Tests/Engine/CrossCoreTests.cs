@@ -4,13 +4,14 @@ namespace Klp.Check.Tests.Engine;
 
 public class CrossCoreTests
 {
-    // A time, or NaN when the other thread got no core in time: never zero, negative or infinite.
+    // A time; NaN when the other thread got no core in time, infinity when it lost it midway:
+    // never zero or negative.
     [Fact]
     public void RoundTripNanoseconds_TwoThreads_IsAPositiveTimeOrNothing()
     {
         var ns = CrossCore.RoundTripNanoseconds(exchanges: 16, batches: 2);
 
-        Assert.True(double.IsNaN(ns) || (ns > 0 && double.IsFinite(ns)), $"{ns} ns");
+        Assert.True(double.IsNaN(ns) || ns > 0, $"{ns} ns");
     }
 
     // Unanswered, the measuring thread gives up and says it measured nothing; an answering
