@@ -70,9 +70,11 @@ public class ParallelExplorerTests
         Graphs.AssertSame(sequential, parallel);
     }
 
-    // Measured at each large level by the two threads: a limit no round trip reaches keeps every
-    // level on two, one every round trip exceeds sends the levels whose measurement was
-    // answered in time to one; the graph is the sequential search's either way.
+    // Measured at each large level by the two threads: with a limit no round trip reaches, a
+    // level goes to one thread only when the producer lost its core during the measurement (the
+    // suite's other tests keep both cores busy); with one every round trip exceeds, every level
+    // whose producer started in time does. Which levels went where depends on the machine at
+    // that moment; the graph is the sequential search's either way.
     [Theory]
     [InlineData(1e9)]
     [InlineData(1e-3)]
@@ -84,7 +86,6 @@ public class ParallelExplorerTests
         var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
         var measured = explorer.Explore(catalog, Readings.Positional, threads: 2);
 
-        if (limit > 1e6) Assert.Equal(0, explorer.LevelsKeptOnOneThread);
         Graphs.AssertSame(sequential, measured);
     }
 
