@@ -25,22 +25,13 @@ public static class CrossCore
     /// <summary>The exchanges of a batch, and the batches, of a measurement.</summary>
     public const int Exchanges = 64, Batches = 4;
 
-    /// <summary>The round trip in nanoseconds, measured with a thread started for it, as <see cref="Measure"/> gives it.</summary>
+    /// <summary>On the measuring thread: throws the ball to the thread answering on <paramref name="line"/> (<see cref="Answer"/>, with the same counts) and times the returns; the fastest batch's round trip in nanoseconds. NaN when the other thread did not answer the first throw within a few milliseconds (it got no core: nothing is known of the line); infinity when it answered that one but not the others in that time (the two threads do not both have a core). Either way the other thread is told to stop.</summary>
+    /// <param name="line">The line the two threads share.</param>
     /// <param name="exchanges">Round trips per batch.</param>
     /// <param name="batches">Batches: the fastest counts, so that a batch in which either thread was descheduled does not.</param>
-    public static double RoundTripNanoseconds(int exchanges = Exchanges, int batches = Batches)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(exchanges, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batches, 1);
-        var line = new Line();
-        var other = new Thread(() => Answer(line, exchanges, batches)) { IsBackground = true, Name = "klp-check round trip" };
-        other.Start();
-        return Measure(line, exchanges, batches);
-    }
-
-    /// <summary>On the measuring thread: throws the ball to the thread answering on <paramref name="line"/> and times the returns; the fastest batch's round trip in nanoseconds. NaN when the other thread did not answer the first throw within a few milliseconds (it got no core: nothing is known of the line); infinity when it answered that one but not the others in that time (the two threads do not both have a core). Either way the other thread is told to stop.</summary>
     public static double Measure(Line line, int exchanges = Exchanges, int batches = Batches)
     {
+        CheckCounts(exchanges, batches);
         var clock = Stopwatch.StartNew();
         // The first exchange waits for the other thread to be running, yielding this thread's
         // core now and then: a new thread may be waiting for it.
@@ -48,7 +39,7 @@ public static class CrossCore
         var spin = new SpinWait();
         while (Volatile.Read(ref line.Ball) != 2)
         {
-            if (clock.ElapsedMilliseconds > GiveUpMilliseconds) return GiveUp(line);
+            if (clock.ElapsedMilliseconds > GiveUpMilliseconds) return GiveUp(line, double.NaN);
             spin.SpinOnce(sleep1Threshold: -1);
         }
         // The exchanges timed have their own time, whatever the start took.
@@ -59,11 +50,7 @@ public static class CrossCore
         {
             var from = Stopwatch.GetTimestamp();
             for (var e = 0; e < exchanges; e++, next++)
-                if (!Exchange(line, next, clock))
-                {
-                    GiveUp(line);
-                    return double.PositiveInfinity;
-                }
+                if (!Exchange(line, next, clock)) return GiveUp(line, double.PositiveInfinity);
             fastest = Math.Min(fastest, Stopwatch.GetElapsedTime(from).TotalNanoseconds / exchanges);
         }
         return fastest;
@@ -72,6 +59,7 @@ public static class CrossCore
     /// <summary>On the answering thread: returns every throw of a measurement of <paramref name="exchanges"/> by <paramref name="batches"/>; false when the measuring thread gave up.</summary>
     public static bool Answer(Line line, int exchanges = Exchanges, int batches = Batches)
     {
+        CheckCounts(exchanges, batches);
         var total = (long)exchanges * batches;
         for (var i = 0L; i <= total; i++)
         {
@@ -85,10 +73,17 @@ public static class CrossCore
         return true;
     }
 
-    private static double GiveUp(Line line)
+    private static void CheckCounts(int exchanges, int batches)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(exchanges, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batches, 1);
+    }
+
+    // Tells the other thread the measurement is over, and gives what it came to.
+    private static double GiveUp(Line line, double result)
     {
         Interlocked.Exchange(ref line.Ball, -1);
-        return double.NaN;
+        return result;
     }
 
     // Throws the ball for the i-th time and waits for it to come back; false when the whole

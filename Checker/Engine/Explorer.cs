@@ -16,7 +16,8 @@ namespace Klp.Check.Engine;
 /// up and records them in state and operation order, unless the two threads find their cores
 /// slow to exchange a cache line as the level begins (<see cref="SlowRoundTrip"/>), when the
 /// level stays on one. Either way ids, parents, edges and what the visitor is told are exactly
-/// those of a plain sequential search, whatever the number of threads. An explorer is not thread-safe: use one per thread.
+/// those of a plain sequential search, whatever the number of threads. An explorer is not
+/// thread-safe: use one per thread.
 /// </remarks>
 public sealed partial class Explorer
 {
@@ -33,7 +34,8 @@ public sealed partial class Explorer
     /// Measured as each such level begins, by the two threads that would expand it. The pipeline
     /// paid off at 50-60 ns and lost at about 330 ns on the machine of docs/performance.md. A
     /// producing thread that does not start answering in time (it got no core) keeps the level
-    /// on two; one that starts and then stops (its core taken) sends it to one. Which thread count a level is expanded with changes no id, edge or event.
+    /// on two; one that starts and then stops (its core taken) sends it to one. Which thread
+    /// count a level is expanded with changes no id, edge or event.
     /// Infinity keeps every such level on two threads without measuring (tests hold the pipeline
     /// to the sequential search that way, whatever the machine is doing), 0 every one on one.
     /// </remarks>

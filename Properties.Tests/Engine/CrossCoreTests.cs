@@ -7,9 +7,13 @@ public class CrossCoreTests
     // A time; NaN when the other thread got no core in time, infinity when it lost it midway:
     // never zero or negative.
     [Fact]
-    public void RoundTripNanoseconds_TwoThreads_IsAPositiveTimeOrNothing()
+    public async Task Measure_TwoThreads_IsAPositiveTimeOrNothing()
     {
-        var ns = CrossCore.RoundTripNanoseconds(exchanges: 16, batches: 2);
+        var line = new CrossCore.Line();
+
+        var answer = Task.Factory.StartNew(() => CrossCore.Answer(line, exchanges: 16, batches: 2), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var ns = CrossCore.Measure(line, exchanges: 16, batches: 2);
+        await answer.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(double.IsNaN(ns) || ns > 0, $"{ns} ns");
     }
@@ -32,6 +36,9 @@ public class CrossCoreTests
     [InlineData(0, 1)]
     [InlineData(1, 0)]
     [InlineData(-1, 4)]
-    public void RoundTripNanoseconds_NoExchangeOrNoBatch_Refused(int exchanges, int batches) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => CrossCore.RoundTripNanoseconds(exchanges, batches));
+    public void MeasureAndAnswer_NoExchangeOrNoBatch_Refused(int exchanges, int batches)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => CrossCore.Measure(new CrossCore.Line(), exchanges, batches));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CrossCore.Answer(new CrossCore.Line(), exchanges, batches));
+    }
 }
