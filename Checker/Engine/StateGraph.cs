@@ -161,6 +161,20 @@ public sealed class StateGraph
         _ => edgeOp[edge],
     };
 
+    /// <summary>The target state of a transition out of <paramref name="state"/>, and in <paramref name="op"/> the alphabet index of its operation: <see cref="TargetOf(long)"/> and <see cref="OpOf(int, long)"/> in one read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int TargetOf(int state, long edge, out int op)
+    {
+        var word = edgeTo[edge];
+        if (layout == EdgeLayout.Packed)
+        {
+            op = (int)((uint)word & ((1u << opBits) - 1));
+            return (int)((uint)word >> opBits);
+        }
+        op = layout == EdgeLayout.OpSets ? NthOp(edgeOps[state], (int)(edge - edgeStart[state])) : edgeOp[edge];
+        return word;
+    }
+
     // The alphabet index of the n-th operation (from 0) of a set.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NthOp(ulong set, int n)

@@ -38,8 +38,11 @@ public sealed class DowngradeInstallable() : Property("downgrade-installable", P
         {
             var ahead = facts.EnabledAhead(restricted: true);
             var states = facts.Graph.States;
+            var anyOlder = older.Aggregate(0UL, (a, b) => a | b);
             return facts.Liveness(restricted: true, s =>
             {
+                // Nothing can be missing where every older release of every line is ahead.
+                if ((anyOlder & ~ahead[s]) == 0) return null;
                 states.Read(s, out var st);
                 if (st.InTransition) return null;
                 for (var i = 0; i < st.Count; i++)

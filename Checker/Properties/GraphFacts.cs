@@ -22,7 +22,9 @@ public sealed class GraphFacts
     private readonly IReadOnlySet<long>? customerLoads;
     private readonly int threads;
     // Each cached fact is computed by the first thread that asks; the others wait for it.
-    private readonly Lazy<ulong[]> restrictedEdges, enabledAhead, restrictedEnabledAhead;
+    private readonly Lazy<Scanned> scanned;
+    private readonly Lazy<InstallEdges> installEdges;
+    private readonly Lazy<ulong[]> enabledAhead, restrictedEnabledAhead;
     private readonly Lazy<bool[]> frontier, restrictedFrontier;
 
     /// <summary>Facts about a graph, none computed yet.</summary>
@@ -34,7 +36,8 @@ public sealed class GraphFacts
         (Graph, this.customerLoads, this.threads) = (graph, customerLoads, threads);
         Customers = CatalogMasks.Customers(graph.Catalog);
         const LazyThreadSafetyMode once = LazyThreadSafetyMode.ExecutionAndPublication;
-        restrictedEdges = new(ComputeRestrictedEdges, once);
+        scanned = new(Scan, once);
+        installEdges = new(ComputeInstallEdges, once);
         enabledAhead = new(() => ComputeEnabledAhead(restricted: false), once);
         restrictedEnabledAhead = new(() => ComputeEnabledAhead(restricted: true), once);
         frontier = new(() => ComputeReachesFrontier(restricted: false), once);
@@ -51,20 +54,40 @@ public sealed class GraphFacts
     public ulong Customers { get; }
 
     /// <summary>Per state, whether a state matching <paramref name="target"/> (quiescent) is reachable from it.</summary>
-    /// <param name="target">The states to reach.</param>
+    /// <param name="target">The states to reach; with several threads it is called from each of them.</param>
     /// <param name="restricted">Only over the operations of an atomic install: loads that replace no customer patch, a Complete that patches, unloads.</param>
     public bool[] CanReach(Func<KernelState, bool> target, bool restricted)
     {
         var states = Graph.States;
         var reach = LargePages.Allocate<bool>(states.Count);
-        for (var s = 0; s < states.Count; s++)
+        ForRanges((_, from, to) =>
         {
-            states.Read(s, out var st);
-            reach[s] = !st.InTransition && target(st);
-        }
+            for (var s = from; s < to; s++)
+            {
+                states.Read(s, out var st);
+                reach[s] = !st.InTransition && target(st);
+            }
+        });
         Reachable(reach, restricted);
         return reach;
     }
+
+    /// <summary>Per state, whether a quiescent state with no patch enabled is reachable from it: <see cref="CanReach"/> for that target, from flags kept per state.</summary>
+    /// <param name="restricted">As for <see cref="CanReach"/>.</param>
+    public bool[] CanReachNothingEnabled(bool restricted)
+    {
+        var flags = scanned.Value.Flags;
+        var reach = LargePages.Allocate<bool>(flags.Length);
+        ForRanges((_, from, to) =>
+        {
+            for (var s = from; s < to; s++) reach[s] = (flags[s] & NothingEnabled) != 0;
+        });
+        Reachable(reach, restricted);
+        return reach;
+    }
+
+    /// <summary>Whether state <paramref name="s"/> is in a transition (not quiescent), from flags kept per state.</summary>
+    public bool InTransition(int s) => (scanned.Value.Flags[s] & Quiescent) == 0;
 
     /// <summary>Per state, the patches (a mask over catalog indices) enabled in some quiescent state reachable from it, over the same operations as <see cref="CanReach"/>.</summary>
     /// <remarks>One fixpoint for every patch at once: a state's mask is the union of its own and its successors'.</remarks>
@@ -73,28 +96,29 @@ public sealed class GraphFacts
     private ulong[] ComputeEnabledAhead(bool restricted)
     {
         var g = Graph;
-        var n = g.States.Count;
-        var mask = LargePages.Allocate<ulong>(n);
         // No state's mask can grow past the union of all of them: a state that has it all is
         // not read again.
-        ulong all = 0;
-        for (var s = 0; s < n; s++)
-        {
-            g.States.Read(s, out var st);
-            if (!st.InTransition) all |= mask[s] = Observables.EnabledMask(st);
-        }
-        var usable = restricted ? RestrictedEdges() : null;
+        var (mask, all) = EnabledMasks();
+        var install = restricted ? installEdges.Value : null;
         Fixpoint(s =>
         {
             var m = mask[s];
-            if (m == all) return false;
+            var allowed = install?.Allowed(s) ?? ulong.MaxValue;
+            if (m == all || allowed == 0) return false;
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                if (usable is null || (usable[e >> 6] >> (int)e & 1) != 0) m |= mask[g.TargetOf(e)];
+            {
+                var t = g.TargetOf(s, e, out var op);
+                if (install is null || install.Takes(s, op, allowed))
+                {
+                    m |= mask[t];
+                    if (m == all) break;
+                }
+            }
             if (m == mask[s]) return false;
             mask[s] = m;
             return true;
-        });
+        }, forwardFirst: true);
         return mask;
     }
 
@@ -131,21 +155,25 @@ public sealed class GraphFacts
     private void Reachable(bool[] reach, bool restricted)
     {
         var g = Graph;
-        var usable = restricted ? RestrictedEdges() : null;
+        var install = restricted ? installEdges.Value : null;
         Fixpoint(s =>
         {
-            if (reach[s]) return false;
+            var allowed = install?.Allowed(s) ?? ulong.MaxValue;
+            if (reach[s] || allowed == 0) return false;
             var end = g.FirstEdge(s + 1);
             for (var e = g.FirstEdge(s); e < end; e++)
-                if (reach[g.TargetOf(e)] && (usable is null || (usable[e >> 6] >> (int)e & 1) != 0)) return reach[s] = true;
+                if (reach[g.TargetOf(s, e, out var op)] && (install is null || install.Takes(s, op, allowed))) return reach[s] = true;
             return false;
-        });
+        }, forwardFirst: false);
     }
 
-    // Applies relax to every state, in reverse id order and in id order by turns, until a pass
-    // in which it changed nothing.
-    // Reverse order first: on positional-12 a reverse first pass settles most states of both
-    // fixpoints, where a forward first pass settled 5% of the states that reach the empty kernel.
+    // Applies relax to every state, in id order and in reverse by turns, the first pass forward
+    // or not, until a pass in which it changed nothing.
+    // Which first is the fixpoint's: on positional-12, a reverse first pass settles most states
+    // that reach a state with nothing enabled, where a forward one settled 5%; what is enabled
+    // ahead (which stops reading a state's transitions once its mask is the union) took four
+    // passes forward first and three reverse first, but about 0.19 s against 0.26 s in all (see
+    // docs/performance.md).
     // With more than one thread, a pass deals the states out in blocks, block b to part
     // b % parts, each part taking its blocks in the pass's order: the parts move through the ids
     // side by side, so a pass settles about what one thread's pass settles (a state's successors
@@ -153,15 +181,15 @@ public sealed class GraphFacts
     // entry and a fact only grows, so an entry read while another part writes it is its value
     // before or after, either below the fixpoint; a pass in which no part changed anything was
     // read throughout at its final values, so the fixpoint and the result are those of one thread.
-    private void Fixpoint(Func<int, bool> relax)
+    private void Fixpoint(Func<int, bool> relax, bool forwardFirst)
     {
         var n = Graph.States.Count;
-        var parts = threads > 1 && n >= ParallelStates ? threads : 1;
+        var parts = Parts;
         // Blocks of at most 4,096 states (32 KB of masks), and at least four per part, so that
         // small graphs are dealt out too.
         var block = Math.Clamp(n / (4 * parts), 1, 4096);
         var blocks = (n + block - 1) / block;
-        for (var (changed, forward) = (true, false); changed; forward = !forward)
+        for (var (changed, forward) = (true, forwardFirst); changed; forward = !forward)
         {
             if (parts == 1)
             {
@@ -194,65 +222,163 @@ public sealed class GraphFacts
         return changed;
     }
 
-    // Per transition, one bit: set when it is one of the operations of an atomic install: loads
-    // that replace no customer patch, a Complete that patches, unloads. A load replaces only
-    // patches in the list, so what it replaced is looked up only when a customer patch is there:
-    // in the record of the search, sorted once and searched by halves, or by applying it again.
-    // With more than one thread, the states are split into ranges computed in parallel; a range
-    // gathers each word's bits locally and ORs the word in as one, so two ranges sharing a word
-    // at their boundary both land.
-    private ulong[] RestrictedEdges() => restrictedEdges.Value;
-
-    private ulong[] ComputeRestrictedEdges()
+    // The states split into one range per part, the body run on each (part, first, end): on
+    // several threads when the graph is large enough.
+    private void ForRanges(Action<int, int, int> body)
     {
-        var g = Graph;
-        var bits = LargePages.Allocate<ulong>(checked((int)((g.EdgeCount + 63) / 64)));
-        var kinds = Array.ConvertAll(g.Alphabet, op => op.Kind);
-        var recorded = customerLoads?.Order().ToArray();
-        var n = g.States.Count;
-        var parts = threads > 1 && n >= ParallelStates ? threads : 1;
-        if (parts == 1) RestrictedEdges(bits, kinds, recorded, 0, n);
+        var n = Graph.States.Count;
+        var parts = Parts;
+        if (parts == 1) body(0, 0, n);
         else Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
-            p => RestrictedEdges(bits, kinds, recorded, (int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)));
-        return bits;
+            p => body(p, (int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)));
     }
 
-    /// <summary>The fewest states for which a fact that splits by state ranges or blocks (the atomic install's edges, the fixpoints) is computed on several threads.</summary>
+    /// <summary>The fewest states for which a pass over the states (the flags kept per state, the fixpoints) is split among several threads.</summary>
     /// <remarks>Tests lower it to send small graphs through the split.</remarks>
     public int ParallelStates { get; init; } = 1 << 16;
 
-    private void RestrictedEdges(ulong[] bits, OpKind[] kinds, long[]? recorded, int from, int to)
+    // The parts a pass over the states is split into.
+    private int Parts => threads > 1 && Graph.States.Count >= ParallelStates ? threads : 1;
+
+    // The flags kept per state (Scan): quiescent; quiescent with no patch enabled; a customer
+    // patch in its list; its transition's target patched; one of its loads replaced a customer patch.
+    private const byte Quiescent = 1, NothingEnabled = 2, CustomerIn = 4, TargetPatched = 8, Replaced = 16;
+
+    // What one pass over the states gives: the flags of each; its enabled patches while
+    // quiescent, taken by the first fixpoint of what is enabled ahead to start from (a second
+    // reads the states again); and the loads that replaced a customer patch, sorted.
+    private sealed class Scanned(byte[] flags, ulong[] enabled, ulong union, long[] replaced)
+    {
+        public byte[] Flags { get; } = flags;
+        public long[] Replaced { get; } = replaced;
+        private ulong[]? enabled = enabled;
+        public (ulong[]? Masks, ulong Union) Take() => (Interlocked.Exchange(ref enabled, null), union);
+    }
+
+    // The states read once: the flags of each, its enabled patches, and the loads that replaced
+    // a customer patch. Without the search's record, the loads out of a state with a customer
+    // patch are applied again here, once, and the record is made of those that replaced one.
+    private Scanned Scan()
     {
         var g = Graph;
         var customers = Customers;
-        var word = -1;
-        ulong gathered = 0;
-        for (var s = from; s < to; s++)
+        var n = g.States.Count;
+        var flags = LargePages.Allocate<byte>(n);
+        var enabled = LargePages.Allocate<ulong>(n);
+        var kinds = Array.ConvertAll(g.Alphabet, op => op.Kind);
+        var found = new List<long>[Parts];
+        var union = new ulong[Parts];
+        ForRanges((p, from, to) =>
         {
-            g.States.Read(s, out var st);
-            var customerIn = (st.InPatches & customers) != 0;
-            var end = g.FirstEdge(s + 1);
-            for (var e = g.FirstEdge(s); e < end; e++)
+            var mine = found[p] = [];
+            ulong any = 0;
+            for (var s = from; s < to; s++)
             {
-                var op = g.OpOf(s, e);
-                var usable = kinds[op] switch
+                g.States.Read(s, out var st);
+                var customerIn = (st.InPatches & customers) != 0;
+                var f = (customerIn ? CustomerIn : 0) | (st.TargetPatched ? TargetPatched : 0);
+                if (!st.InTransition)
                 {
-                    OpKind.Load => !customerIn || (recorded is null
-                        ? (g.AffectedBy(s, op) & customers) == 0
-                        : recorded.Length == 0 || Array.BinarySearch(recorded, (long)s << 32 | (uint)op) < 0),
-                    OpKind.Complete => st.TargetPatched,
-                    OpKind.Unload => true,
-                    _ => false,
-                };
-                if (!usable) continue;
-                if ((int)(e >> 6) != word)
-                {
-                    if (gathered != 0) Interlocked.Or(ref bits[word], gathered);
-                    (word, gathered) = ((int)(e >> 6), 0);
+                    var m = enabled[s] = Observables.EnabledMask(st);
+                    any |= m;
+                    f |= Quiescent | (m == 0 ? NothingEnabled : 0);
                 }
-                gathered |= 1UL << (int)e;
+                flags[s] = (byte)f;
+                if (!customerIn || customerLoads is not null) continue;
+                for (long e = g.FirstEdge(s), end = g.FirstEdge(s + 1); e < end; e++)
+                {
+                    var op = g.OpOf(s, e);
+                    if (kinds[op] == OpKind.Load && (g.AffectedBy(s, op) & customers) != 0) mine.Add((long)s << 32 | (uint)op);
+                }
             }
+            union[p] = any;
+        });
+        var replaced = customerLoads?.ToArray() ?? [.. found.SelectMany(f => f)];
+        Array.Sort(replaced);
+        foreach (var key in replaced) flags[(int)(key >> 32)] |= Replaced;
+        return new Scanned(flags, enabled, union.Aggregate(0UL, (a, b) => a | b), replaced);
+    }
+
+    // The enabled patches of each quiescent state (0 in a transition) in an array of its own, and their union.
+    private (ulong[] Masks, ulong Union) EnabledMasks()
+    {
+        var (masks, union) = scanned.Value.Take();
+        if (masks is not null) return (masks, union);
+        var g = Graph;
+        masks = LargePages.Allocate<ulong>(g.States.Count);
+        ForRanges((_, from, to) =>
+        {
+            for (var s = from; s < to; s++)
+            {
+                g.States.Read(s, out var st);
+                if (!st.InTransition) masks[s] = Observables.EnabledMask(st);
+            }
+        });
+        return (masks, union);
+    }
+
+    private InstallEdges ComputeInstallEdges()
+    {
+        var scan = scanned.Value;
+        return new InstallEdges(scan.Flags, scan.Replaced, Array.ConvertAll(Graph.Alphabet, op => op.Kind));
+    }
+
+    // Which transitions an atomic install may use: loads that replace no customer patch, a
+    // Complete that patches, unloads. What decides it is in each state's flags: whether a
+    // customer patch is in its list (only then can a load replace one), whether its transition's
+    // target is patched, and whether one of its loads replaced a customer patch (those loads, as
+    // state << 32 | alphabet index, are kept sorted and searched by halves). A table per
+    // operation and combination of the first two flags says the rest; with at most 64 operations,
+    // a mask per combination says it for a whole state at once.
+    private sealed class InstallEdges
+    {
+        private const byte No = 0, Yes = 1, UnlessReplaced = 2;
+        private readonly byte[] flags;
+        private readonly long[] replaced;
+        private readonly byte[] table;
+        private readonly int width;
+        private readonly ulong[]? allowed;
+
+        internal InstallEdges(byte[] flags, long[] replaced, OpKind[] kinds)
+        {
+            (this.flags, this.replaced, width) = (flags, replaced, kinds.Length);
+            table = new byte[4 * width];
+            for (var f = 0; f < 4; f++)
+                for (var op = 0; op < width; op++)
+                    table[f * width + op] = kinds[op] switch
+                    {
+                        OpKind.Load => (f << 2 & CustomerIn) == 0 ? Yes : UnlessReplaced,
+                        OpKind.Complete => (f << 2 & TargetPatched) != 0 ? Yes : No,
+                        OpKind.Unload => Yes,
+                        _ => No,
+                    };
+            if (width > 64) return;
+            allowed = new ulong[4];
+            for (var f = 0; f < 4; f++)
+                for (var op = 0; op < width; op++)
+                    if (table[f * width + op] != No) allowed[f] |= 1UL << op;
         }
-        if (gathered != 0) Interlocked.Or(ref bits[word], gathered);
+
+        // The operations usable from state s as a mask over the alphabet (0: none), or every bit
+        // set when Takes must look at each (a state with a replacing load, or more than 64
+        // operations; a state whose 64 operations are all usable gives the same answers either way).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        internal ulong Allowed(int s)
+        {
+            var f = flags[s];
+            return allowed is null || (f & Replaced) != 0 ? ulong.MaxValue : allowed[f >> 2 & 3];
+        }
+
+        // Whether the transition by operation op out of state s is usable, given Allowed(s).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        internal bool Takes(int s, int op, ulong allowedHere) =>
+            allowedHere != ulong.MaxValue ? (allowedHere >> op & 1) != 0 : Looked(s, op);
+
+        private bool Looked(int s, int op)
+        {
+            var f = flags[s];
+            var v = table[(f >> 2 & 3) * width + op];
+            return v == Yes || v == UnlessReplaced && ((f & Replaced) == 0 || Array.BinarySearch(replaced, (long)s << 32 | (uint)op) < 0);
+        }
     }
 }

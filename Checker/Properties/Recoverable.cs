@@ -12,7 +12,7 @@ public sealed class Recoverable() : Property("recoverable", PropertyKind.Livenes
     {
         public override CatalogFinding Finish(GraphFacts facts)
         {
-            var reach = facts.CanReach(s => Observables.EnabledMask(s) == 0, restricted: false);
+            var reach = facts.CanReachNothingEnabled(restricted: false);
             return facts.Liveness(restricted: false, s => reach[s] ? null : "from here no state without enabled patches is reachable");
         }
     }

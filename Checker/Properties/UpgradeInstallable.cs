@@ -19,8 +19,7 @@ public sealed class UpgradeInstallable() : Property("upgrade-installable", Prope
         public override CatalogFinding Finish(GraphFacts facts)
         {
             var ahead = facts.EnabledAhead(restricted: true);
-            var states = facts.Graph.States;
-            return facts.Liveness(restricted: true, s => states[s].InTransition || (ahead[s] >> newest & 1) != 0 ? null : $"{c[newest].Name} cannot be installed by an atomic upgrade from here");
+            return facts.Liveness(restricted: true, s => (ahead[s] >> newest & 1) != 0 || facts.InTransition(s) ? null : $"{c[newest].Name} cannot be installed by an atomic upgrade from here");
         }
     }
 }

@@ -54,8 +54,29 @@ public class GraphFactsProperties
                 && several.ReachesFrontier(restricted: true).SequenceEqual(one.ReachesFrontier(restricted: true))
                 && several.ReachesFrontier(restricted: false).SequenceEqual(one.ReachesFrontier(restricted: false))
                 && several.CanReach(Quiet, restricted: false).SequenceEqual(one.CanReach(Quiet, restricted: false))
-                && several.CanReach(Quiet, restricted: true).SequenceEqual(one.CanReach(Quiet, restricted: true)))
+                && several.CanReach(Quiet, restricted: true).SequenceEqual(one.CanReach(Quiet, restricted: true))
+                && several.CanReachNothingEnabled(restricted: false).SequenceEqual(one.CanReachNothingEnabled(restricted: false))
+                && several.CanReachNothingEnabled(restricted: true).SequenceEqual(one.CanReachNothingEnabled(restricted: true)))
             .Label($"{g.States.Count} states, {g.Frontier.Count} on the frontier");
+    }
+
+    // The flags kept per state from one pass over the states answer what the states themselves
+    // answer: whether a state is in a transition, and whether a quiescent state with nothing
+    // enabled is reachable (CanReach with that target).
+    [Property]
+    public Property FlagsKeptPerState_AnswerWhatTheStatesAnswer(Trace run, bool twoPhase, bool record, PositiveInt threads)
+    {
+        var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
+        var checks = PropertyRegistry.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
+        var visitor = new PropertyChecks(checks, run.Catalog, reading);
+        var g = new Explorer().Explore(run.Catalog, reading, new ExploreLimits(MaxStates: 1 + threads.Get * 97 % 3000), visitor: visitor);
+        var facts = new GraphFacts(g, record ? visitor.CustomerLoads(g) : null, 1 + threads.Get % 4) { ParallelStates = 1 };
+        static bool Quiet(KernelState s) => Observables.EnabledMask(s) == 0;
+        return (Enumerable.Range(0, g.States.Count).All(s => facts.InTransition(s) == g.States[s].InTransition)
+                && facts.CanReachNothingEnabled(restricted: false).SequenceEqual(facts.CanReach(Quiet, restricted: false))
+                && facts.CanReachNothingEnabled(restricted: true).SequenceEqual(facts.CanReach(Quiet, restricted: true)))
+            .Label($"{g.States.Count} states, {g.Frontier.Count} on the frontier")
+            .Classify(g.States.Count > 1 && Enumerable.Range(0, g.States.Count).Any(s => g.States[s].InTransition), "some state in a transition");
     }
 
     [Fact]
