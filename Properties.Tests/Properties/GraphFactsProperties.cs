@@ -15,15 +15,22 @@ namespace Klp.Check.Tests.Properties;
 [Properties(Arbitrary = new[] { typeof(Arbitraries) }, MaxTest = 100)]
 public class GraphFactsProperties
 {
+    // The run's catalog searched under its reading, atomic or two-phase, by at most maxStates
+    // states, with every property that applies watching: the graph and what the checks recorded.
+    private static (StateGraph Graph, PropertyChecks Visitor) Search(Trace run, bool twoPhase, int maxStates)
+    {
+        var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
+        var checks = PropertyRegistry.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
+        var visitor = new PropertyChecks(checks, run.Catalog, reading);
+        return (new Explorer().Explore(run.Catalog, reading, new ExploreLimits(MaxStates: maxStates), visitor: visitor), visitor);
+    }
+
     // The loads that replaced a customer patch are recorded while searching; without the record
     // the facts apply each load again. Both must give the same atomic-install facts.
     [Property]
     public Property CustomerLoadsRecordedDuringTheSearch_GiveTheFactsOfAppliedLoads(Trace run, bool twoPhase)
     {
-        var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
-        var checks = PropertyRegistry.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
-        var visitor = new PropertyChecks(checks, run.Catalog, reading);
-        var g = new Explorer().Explore(run.Catalog, reading, new ExploreLimits(MaxStates: 20_000), visitor: visitor);
+        var (g, visitor) = Search(run, twoPhase, 20_000);
         var recorded = visitor.CustomerLoads(g);
         if (recorded is null) return false.Label("the visitor did not see the search");
         var withRecord = new GraphFacts(g, recorded);
@@ -34,17 +41,13 @@ public class GraphFactsProperties
             .Classify(recorded.Count > 0, "a load replaced a customer patch");
     }
 
-    // With several threads the atomic install's edges are computed by state ranges, each range's
-    // words ORed in, and the fixpoints by blocks of states dealt out to the threads, each reading
-    // the others' entries as they grow: the facts are those of one thread, whatever the number
-    // of threads.
+    // With several threads the flags kept per state are computed by state ranges, and the
+    // fixpoints by blocks of states dealt out to the threads, each reading the others' entries as
+    // they grow: the facts are those of one thread, whatever the number of threads.
     [Property]
     public Property FactsOnSeveralThreads_AreThoseOfOneThread(Trace run, bool twoPhase, bool record, PositiveInt threads)
     {
-        var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
-        var checks = PropertyRegistry.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
-        var visitor = new PropertyChecks(checks, run.Catalog, reading);
-        var g = new Explorer().Explore(run.Catalog, reading, new ExploreLimits(MaxStates: 1 + threads.Get * 97 % 3000), visitor: visitor);
+        var (g, visitor) = Search(run, twoPhase, 1 + threads.Get * 97 % 3000);
         var recorded = record ? visitor.CustomerLoads(g) : null;
         var one = new GraphFacts(g, recorded);
         var several = new GraphFacts(g, recorded, 2 + threads.Get % 5) { ParallelStates = 1 };
@@ -66,10 +69,7 @@ public class GraphFactsProperties
     [Property]
     public Property FlagsKeptPerState_AnswerWhatTheStatesAnswer(Trace run, bool twoPhase, bool record, PositiveInt threads)
     {
-        var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
-        var checks = PropertyRegistry.All.Where(i => i.NotApplicable(reading) is null).Select(i => i.Begin(run.Catalog, reading));
-        var visitor = new PropertyChecks(checks, run.Catalog, reading);
-        var g = new Explorer().Explore(run.Catalog, reading, new ExploreLimits(MaxStates: 1 + threads.Get * 97 % 3000), visitor: visitor);
+        var (g, visitor) = Search(run, twoPhase, 1 + threads.Get * 97 % 3000);
         var facts = new GraphFacts(g, record ? visitor.CustomerLoads(g) : null, 1 + threads.Get % 4) { ParallelStates = 1 };
         static bool Quiet(KernelState s) => Observables.EnabledMask(s) == 0;
         return (Enumerable.Range(0, g.States.Count).All(s => facts.InTransition(s) == g.States[s].InTransition)
