@@ -229,6 +229,7 @@ public class EdgePackingTests
         Assert.Equal(edges.Length, g.EdgeCount);
         Assert.Equal(edges.Select(e => (e.To, e.Op)), Enumerable.Range(0, edges.Length).Select(e => (g.TargetOf(e), g.OpOf(e))));
         Assert.Equal(edges.Select(e => e.Op), edges.Select((e, i) => g.OpOf(e.From, i)));
+        Assert.Equal(edges.Select(e => (e.To, e.Op)), edges.Select((e, i) => (g.TargetOf(e.From, i, out var op), op)));
         Assert.Equal(Enumerable.Range(0, states + 1).Select(s => (long)edges.Count(e => e.From < s)), Enumerable.Range(0, states + 1).Select(g.FirstEdge));
     }
 

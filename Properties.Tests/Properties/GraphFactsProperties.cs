@@ -63,6 +63,23 @@ public class GraphFactsProperties
             .Label($"{g.States.Count} states, {g.Frontier.Count} on the frontier");
     }
 
+    // The fixpoints read a transition's target and operation in one go, however the graph keeps
+    // them: packed together, or the targets apart with a set of operations per state. The facts
+    // of a graph whose transitions were never packed are those of the packed one.
+    [Property]
+    public Property Facts_OfTransitionsNeverPacked_AreThoseOfPackedOnes(Trace run, bool twoPhase)
+    {
+        var (packed, visitor) = Search(run, twoPhase, 3000);
+        var apart = new Explorer { PackedTargets = 0 }.Explore(packed.Catalog, packed.Reading, new ExploreLimits(MaxStates: 3000));
+        var recorded = visitor.CustomerLoads(packed);
+        var (one, other) = (new GraphFacts(packed, recorded), new GraphFacts(apart, recorded));
+        return (one.EnabledAhead(restricted: true).SequenceEqual(other.EnabledAhead(restricted: true))
+                && one.EnabledAhead(restricted: false).SequenceEqual(other.EnabledAhead(restricted: false))
+                && one.CanReachNothingEnabled(restricted: true).SequenceEqual(other.CanReachNothingEnabled(restricted: true))
+                && one.ReachesFrontier(restricted: true).SequenceEqual(other.ReachesFrontier(restricted: true)))
+            .Label($"{packed.States.Count} states, {packed.EdgeCount} transitions");
+    }
+
     // The flags kept per state from one pass over the states answer what the states themselves
     // answer: whether a state is in a transition, and whether a quiescent state with nothing
     // enabled is reachable (CanReach with that target).
