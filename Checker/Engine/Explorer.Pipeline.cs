@@ -197,10 +197,14 @@ public sealed partial class Explorer
             Volatile.Write(ref decision, alone ? 2 : 1);
             if (alone)
             {
-                producer.Wait();
-                producing = false;
-                seen = default;
-                published = null;
+                try
+                {
+                    producer.Wait();
+                }
+                finally
+                {
+                    EndProducing();
+                }
                 LevelsKeptOnOneThread++;
                 ExpandLevel(g, start, end, tally);
                 return;
@@ -261,12 +265,19 @@ public sealed partial class Explorer
             }
             finally
             {
-                producing = false;
-                seen = default;
-                published = null;
+                EndProducing();
                 tally.Add(ownTally);
             }
         }
+    }
+
+    // Once the producing thread has ended: refusals are told to the visitor at once again, and
+    // the views it read are let go.
+    private void EndProducing()
+    {
+        producing = false;
+        seen = default;
+        published = null;
     }
 
     // Prefetches the states the successors a producer did not find will most likely be compared

@@ -146,7 +146,7 @@ public sealed class StateGraph
 
     /// <summary>The target state of a transition.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int TargetOf(long edge) => layout == EdgeLayout.Packed ? (int)((uint)edgeTo[edge] >> opBits) : edgeTo[edge];
+    public int TargetOf(long edge) => layout == EdgeLayout.Packed ? PackedTarget(edgeTo[edge]) : edgeTo[edge];
 
     /// <summary>The alphabet index of a transition's operation.</summary>
     /// <remarks>With the operations kept per state, the transition's source is found first, by halves; <see cref="OpOf(int, long)"/> is given it.</remarks>
@@ -156,7 +156,7 @@ public sealed class StateGraph
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int OpOf(int state, long edge) => layout switch
     {
-        EdgeLayout.Packed => (int)((uint)edgeTo[edge] & ((1u << opBits) - 1)),
+        EdgeLayout.Packed => PackedOp(edgeTo[edge]),
         EdgeLayout.OpSets => NthOp(edgeOps[state], (int)(edge - edgeStart[state])),
         _ => edgeOp[edge],
     };
@@ -168,12 +168,19 @@ public sealed class StateGraph
         var word = edgeTo[edge];
         if (layout == EdgeLayout.Packed)
         {
-            op = (int)((uint)word & ((1u << opBits) - 1));
-            return (int)((uint)word >> opBits);
+            op = PackedOp(word);
+            return PackedTarget(word);
         }
-        op = layout == EdgeLayout.OpSets ? NthOp(edgeOps[state], (int)(edge - edgeStart[state])) : edgeOp[edge];
+        op = OpOf(state, edge);
         return word;
     }
+
+    // A packed transition's target, above its operation's bits, and its operation.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int PackedTarget(int word) => (int)((uint)word >> opBits);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int PackedOp(int word) => (int)((uint)word & ((1u << opBits) - 1));
 
     // The alphabet index of the n-th operation (from 0) of a set.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
