@@ -106,6 +106,9 @@ public sealed partial class Explorer
     private StatesSeen seen;
     private StateTable<KernelState, GraphStates>.Shared? published;
 
+    // The thread the producers of this exploration's parts run on, started with the first.
+    private ProducerThread? producerThread;
+
     // A large level as parts of at most PartLength states and about equal length, each
     // pipelined (or kept on one thread) on its own, in order.
     private void ExpandParts(StateGraph g, int start, int end, Tally tally)
@@ -144,7 +147,8 @@ public sealed partial class Explorer
         var line = new CrossCore.Line();
         var decision = measure ? 0 : 1;
         producing = true;
-        var producer = Task.Factory.StartNew(() =>
+        producerThread ??= new ProducerThread();
+        var producer = producerThread.Run(() =>
         {
             try
             {
@@ -199,7 +203,7 @@ public sealed partial class Explorer
                 Volatile.Write(ref finished, true);
                 searchWake.Release();
             }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        });
         if (measure)
         {
             // NaN (the producer not running in time) is not above the limit: the part stays on

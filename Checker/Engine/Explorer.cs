@@ -82,12 +82,20 @@ public sealed partial class Explorer
         visitor?.OnState(g, 0, KernelState.Empty);
         // The sequential levels count into one tally, added to the graph at the end.
         var tally = new Tally(g.RefusedByReason.Length, alphabet.Length);
-        search.Run((start, end) =>
+        try
         {
-            if (threads > 1 && end - start >= ParallelLevel) ExpandParts(g, start, end, tally);
-            else ExpandLevel(g, start, end, tally);
-            return true;
-        });
+            search.Run((start, end) =>
+            {
+                if (threads > 1 && end - start >= ParallelLevel) ExpandParts(g, start, end, tally);
+                else ExpandLevel(g, start, end, tally);
+                return true;
+            });
+        }
+        finally
+        {
+            producerThread?.Dispose();
+            producerThread = null;
+        }
         g.SealEdges();
         tally.AddTo(g, search);
         g.Transitions = search.Transitions;
