@@ -3,16 +3,17 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Engine;
 
-// The expansion of one large level on two threads (Explore with threads > 1): a producing
-// thread applies the operations and resolves the successors it can among the earlier levels'
+// The expansion of a large level on two threads (Explore with threads > 1), part by part: a
+// producing thread applies the operations and resolves the successors it can among the earlier
 // states, the search's thread records everything in the sequential order.
 public sealed partial class Explorer
 {
-    // A large level on two threads, as a pipeline: a producing thread applies the operations to
-    // the states of the level in order (Generate: the transition function and the fingerprints),
-    // all but one in SearchExpandsEvery, which this thread expands itself in its place, and looks
-    // each successor up among the states of its last view of the graph (most successors are
-    // states of earlier levels, or, packed, a few states back in this one); this thread, the
+    // A part of a large level (ExpandParts) on two threads, as a pipeline: a producing thread
+    // applies the operations to the states of the part in order (Generate: the transition
+    // function and the fingerprints), all but one in SearchExpandsEvery, which this thread
+    // expands itself in its place, and looks each successor up among the states of its last
+    // view of the graph (most successors are states of earlier levels, or, packed, a few states
+    // back in this one); this thread, the
     // search's, takes the batches in the same order through the stages of ExpandLevel for the
     // successors still unknown (their table slots and candidates prefetched, then the lookups and
     // the new states) and records every edge and tells the visitor. Everything the search records is thus recorded on one
@@ -105,12 +106,25 @@ public sealed partial class Explorer
     private StatesSeen seen;
     private StateTable<KernelState, GraphStates>.Shared? published;
 
+    // The thread the producers of this exploration's parts run on, started with the first.
+    private ProducerThread? producerThread;
+
+    // A large level as parts of at most PartLength states and about equal length, each
+    // pipelined (or kept on one thread) on its own, in order.
+    private void ExpandParts(StateGraph g, int start, int end, Tally tally)
+    {
+        var length = (long)end - start;
+        var parts = (int)((length + Math.Max(1, PartLength) - 1) / Math.Max(1, PartLength));
+        for (var k = 0; k < parts; k++)
+            ExpandPipelined(g, start + (int)(length * k / parts), start + (int)(length * (k + 1) / parts), tally);
+    }
+
     private void ExpandPipelined(StateGraph g, int start, int end, Tally tally)
     {
         if (SlowRoundTrip <= 0)
         {
-            // No round trip is that fast: the level is not worth measuring.
-            LevelsKeptOnOneThread++;
+            // No round trip is that fast: the part is not worth measuring.
+            PartsKeptOnOneThread++;
             ExpandLevel(g, start, end, tally);
             return;
         }
@@ -133,7 +147,8 @@ public sealed partial class Explorer
         var line = new CrossCore.Line();
         var decision = measure ? 0 : 1;
         producing = true;
-        var producer = Task.Factory.StartNew(() =>
+        producerThread ??= new ProducerThread();
+        var producer = producerThread.Run(() =>
         {
             try
             {
@@ -188,10 +203,10 @@ public sealed partial class Explorer
                 Volatile.Write(ref finished, true);
                 searchWake.Release();
             }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        });
         if (measure)
         {
-            // NaN (the producer not running in time) is not above the limit: the level stays on
+            // NaN (the producer not running in time) is not above the limit: the part stays on
             // two threads. Infinity (the producer running, then not answering) is.
             var alone = CrossCore.Measure(line) > SlowRoundTrip;
             Volatile.Write(ref decision, alone ? 2 : 1);
@@ -205,7 +220,7 @@ public sealed partial class Explorer
                 {
                     EndProducing();
                 }
-                LevelsKeptOnOneThread++;
+                PartsKeptOnOneThread++;
                 ExpandLevel(g, start, end, tally);
                 return;
             }

@@ -29,20 +29,30 @@ public sealed partial class Explorer
     /// <remarks>Tests lower it to send small catalogs through the parallel expansion.</remarks>
     public int ParallelLevel { get; init; } = 2048;
 
-    /// <summary>The round trip of a cache line between the two threads of a large level, in nanoseconds, above which the level is expanded on one thread rather than two (<see cref="CrossCore"/>); infinity to expand on two without measuring.</summary>
+    /// <summary>The most states of a large level expanded as one part: a longer level is expanded as several parts of about equal length, one after the other, each of which decides for itself whether two threads expand it (<see cref="SlowRoundTrip"/>).</summary>
     /// <remarks>
-    /// Measured as each such level begins, by the two threads that would expand it. The pipeline
+    /// A slow spell (docs/performance.md) that begins or ends within a level thus costs at most
+    /// the rest of one part: about 0.3-0.5 s of one thread's work on the machine of those figures,
+    /// where the largest levels of positional-13 and positional-14 take seconds to minutes.
+    /// Parts are expanded in the order of their states, so the ids, edges and events are those of
+    /// the level expanded whole. Tests lower it to split small levels.
+    /// </remarks>
+    public int PartLength { get; init; } = 1 << 18;
+
+    /// <summary>The round trip of a cache line between the two threads of a large level's part, in nanoseconds, above which the part is expanded on one thread rather than two (<see cref="CrossCore"/>); infinity to expand on two without measuring.</summary>
+    /// <remarks>
+    /// Measured as each such part begins, by the two threads that would expand it. The pipeline
     /// paid off at 50-60 ns and lost at about 330 ns on the machine of docs/performance.md. A
-    /// producing thread that does not start answering in time (it got no core) keeps the level
+    /// producing thread that does not start answering in time (it got no core) keeps the part
     /// on two; one that starts and then stops (its core taken) sends it to one. Which thread
-    /// count a level is expanded with changes no id, edge or event.
-    /// Infinity keeps every such level on two threads without measuring (tests hold the pipeline
+    /// count a part is expanded with changes no id, edge or event.
+    /// Infinity keeps every such part on two threads without measuring (tests hold the pipeline
     /// to the sequential search that way, whatever the machine is doing), 0 every one on one.
     /// </remarks>
     public double SlowRoundTrip { get; init; } = 200;
 
-    /// <summary>The levels of the last exploration large enough for two threads that were expanded on one, the cores being slow to exchange a cache line (<see cref="SlowRoundTrip"/>).</summary>
-    public int LevelsKeptOnOneThread { get; private set; }
+    /// <summary>The parts of large levels (<see cref="PartLength"/>) of the last exploration that were expanded on one thread, the cores being slow to exchange a cache line (<see cref="SlowRoundTrip"/>).</summary>
+    public int PartsKeptOnOneThread { get; private set; }
 
     /// <summary>The number of states from which a graph is stored packed, when its catalog has a packing (<see cref="StateList"/>).</summary>
     /// <remarks>Tests lower it to pack small graphs, from the first state or in the middle of a search.</remarks>
@@ -61,7 +71,7 @@ public sealed partial class Explorer
     public StateGraph Explore(Catalog catalog, Reading reading, ExploreLimits limits = default, int threads = 1, ExplorationVisitor? visitor = null)
     {
         this.visitor = visitor;
-        LevelsKeptOnOneThread = 0;
+        PartsKeptOnOneThread = 0;
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);
@@ -72,12 +82,20 @@ public sealed partial class Explorer
         visitor?.OnState(g, 0, KernelState.Empty);
         // The sequential levels count into one tally, added to the graph at the end.
         var tally = new Tally(g.RefusedByReason.Length, alphabet.Length);
-        search.Run((start, end) =>
+        try
         {
-            if (threads > 1 && end - start >= ParallelLevel) ExpandPipelined(g, start, end, tally);
-            else ExpandLevel(g, start, end, tally);
-            return true;
-        });
+            search.Run((start, end) =>
+            {
+                if (threads > 1 && end - start >= ParallelLevel) ExpandParts(g, start, end, tally);
+                else ExpandLevel(g, start, end, tally);
+                return true;
+            });
+        }
+        finally
+        {
+            producerThread?.Dispose();
+            producerThread = null;
+        }
         g.SealEdges();
         tally.AddTo(g, search);
         g.Transitions = search.Transitions;

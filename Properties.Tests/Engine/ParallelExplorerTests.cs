@@ -64,10 +64,36 @@ public class ParallelExplorerTests
 
         var large = sequential.Depth.GroupBy(d => d).Count(l => l.Count() >= Threshold);
         Assert.True(large > 1, $"{large} large levels");
-        Assert.Equal(large, slow.LevelsKeptOnOneThread);
-        Assert.Equal(0, fast.LevelsKeptOnOneThread);
+        Assert.Equal(large, slow.PartsKeptOnOneThread);
+        Assert.Equal(0, fast.PartsKeptOnOneThread);
         Graphs.AssertSame(sequential, kept);
         Graphs.AssertSame(sequential, parallel);
+    }
+
+    // A level longer than PartLength is expanded as parts of about equal length, one after the
+    // other, each kept on one thread or pipelined on its own (and, packed, each taking its own
+    // view of the states): the graph is the one the level expanded whole gives, and with no round
+    // trip fast enough every part is counted as kept on one thread.
+    [Theory]
+    [InlineData(100, 0.0, int.MaxValue)]
+    [InlineData(100, double.PositiveInfinity, int.MaxValue)]
+    [InlineData(37, double.PositiveInfinity, 100)]
+    [InlineData(1000, double.PositiveInfinity, 100)]
+    [InlineData(100, 1e9, 100)]
+    public void LevelsInParts_GiveExactlyTheSequentialGraph(int partLength, double slowRoundTrip, int packFrom)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, PartLength = partLength, SlowRoundTrip = slowRoundTrip, PackFrom = packFrom };
+
+        var sequential = new Explorer { PackFrom = packFrom }.Explore(catalog, Readings.Positional, threads: 1);
+        var inParts = explorer.Explore(catalog, Readings.Positional, threads: 2);
+
+        var levels = sequential.Depth.GroupBy(d => d).Select(l => l.Count()).Where(n => n >= Threshold).ToList();
+        var parts = levels.Sum(n => (n + partLength - 1) / partLength);
+        Assert.True(parts > levels.Count, $"{parts} parts in {levels.Count} large levels");
+        Graphs.AssertSame(sequential, inParts);
+        if (slowRoundTrip <= 0) Assert.Equal(parts, explorer.PartsKeptOnOneThread);
+        if (double.IsPositiveInfinity(slowRoundTrip)) Assert.Equal(0, explorer.PartsKeptOnOneThread);
     }
 
     // Measured at each large level by the two threads: with a limit no round trip reaches, a
@@ -110,16 +136,18 @@ public class ParallelExplorerTests
     }
 
     [Theory]
-    [InlineData(3000, false)]
-    [InlineData(5000, false)]
-    [InlineData(5000, true)]
-    public void ParallelLevels_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap, bool fingerprints)
+    [InlineData(3000, false, int.MaxValue)]
+    [InlineData(5000, false, int.MaxValue)]
+    [InlineData(5000, true, int.MaxValue)]
+    [InlineData(3000, false, 50)]
+    [InlineData(5000, true, 50)]
+    public void ParallelLevels_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap, bool fingerprints, int partLength)
     {
         var catalog = Graphs.Stacking(6);
         var limits = new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints);
 
         var sequential = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 1);
-        var parallel = Parallel().Explore(catalog, Readings.Upstream, limits, threads: 4);
+        var parallel = new Explorer { ParallelLevel = Threshold, PartLength = partLength, SlowRoundTrip = double.PositiveInfinity }.Explore(catalog, Readings.Upstream, limits, threads: 4);
 
         Assert.Equal(cap, sequential.States.Count);
         Graphs.AssertSame(sequential, parallel);
