@@ -20,7 +20,13 @@ public static class Kernel
     public static Effect Apply(Catalog catalog, Reading reading, in KernelState state, in Operation op, ref KernelState next)
     {
         var early = EarlyRefusal(catalog, state, op);
-        if (!early.Accepted) return early;
+        return early.Accepted ? ApplyScreened(catalog, reading, state, op, ref next) : early;
+    }
+
+    /// <summary><see cref="Apply"/> for an operation that gets past <see cref="EarlyRefusal"/> in this state (as <see cref="EarlyScreen"/>'s masks tell an explorer): the same effect, without those checks made again.</summary>
+    /// <remarks>For an operation <see cref="EarlyRefusal"/> refuses, the effect is undefined.</remarks>
+    public static Effect ApplyScreened(Catalog catalog, Reading reading, in KernelState state, in Operation op, ref KernelState next)
+    {
         switch (op.Kind)
         {
             case OpKind.Load: return Load(catalog, reading, state, op.Patch, op.Params, ref next);

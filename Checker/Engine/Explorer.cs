@@ -275,7 +275,8 @@ public sealed partial class Explorer
     private void Try(StateGraph g, int current, in KernelState state, int a, Batch batch, Tally tally, ref int k)
     {
         ref var next = ref batch.Successors[k];
-        var e = Kernel.Apply(g.Catalog, g.Reading, state, g.Alphabet[a], ref next);
+        // Only operations past the early checks come here (EarlyScreen's masks, or EarlyRefusal).
+        var e = Kernel.ApplyScreened(g.Catalog, g.Reading, state, g.Alphabet[a], ref next);
         if (!e.Accepted)
         {
             tally.Refused[(int)e.Reason]++;
