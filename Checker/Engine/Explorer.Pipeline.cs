@@ -109,6 +109,13 @@ public sealed partial class Explorer
     // The thread the producers of this exploration's parts run on, started with the first.
     private ProducerThread? producerThread;
 
+    // WakeProducer as a delegate, made once.
+    private Action? wakeProducer;
+
+    /// <summary>The fewest slots of the search's table whose growth, during a part expanded on two threads, the producing thread helps with while it waits for the search's thread.</summary>
+    /// <remarks>Where an entry lies in a run of slots then depends on the two threads' timing; which id a lookup finds does not. Tests lower it to send small tables through the shared growth.</remarks>
+    public int GrowHelpedFrom { get; init; } = StateTable<KernelState, GraphStates>.DefaultHelpedFrom;
+
     // A large level as parts of at most PartLength states and about equal length, each
     // pipelined (or kept on one thread) on its own, in order.
     private void ExpandParts(StateGraph g, int start, int end, Tally tally)
@@ -137,6 +144,9 @@ public sealed partial class Explorer
         var viewsAgain = g.States.Packing is not null;
         search.Table.Share();
         published = search.Table.Published;
+        // The producer, waiting for the ring while the search's thread grows the table, helps.
+        search.Table.HelpedFrom = GrowHelpedFrom;
+        search.Table.GrowthBegins = wakeProducer ??= WakeProducer;
         cursors.Produced = cursors.Released = start;
         var stop = false;
         var finished = false;
@@ -172,9 +182,10 @@ public sealed partial class Explorer
                         while (current - released >= PipeDepth && current - (released = Volatile.Read(ref cursors.Released)) >= PipeDepth)
                         {
                             if (Volatile.Read(ref stop)) return;
+                            search.Table.HelpGrow();
                             var at = current;
                             WaitTurn(ref spin, ref cursors.ProducerAsleep, producerWake,
-                                () => Volatile.Read(ref stop) || at - Volatile.Read(ref cursors.Released) < PipeDepth);
+                                () => Volatile.Read(ref stop) || search.Table.Growing || at - Volatile.Read(ref cursors.Released) < PipeDepth);
                         }
                         var batch = pipe[current % PipeDepth];
                         if ((current - start) % PipeDepth == 0)
@@ -286,10 +297,17 @@ public sealed partial class Explorer
         }
     }
 
-    // Once the producing thread has ended: refusals are told to the visitor at once again, and
-    // the views it read are let go.
+    // Wakes the producer if it sleeps: the table has begun a growth it can help with.
+    private void WakeProducer()
+    {
+        if (Volatile.Read(ref cursors.ProducerAsleep) != 0 && Interlocked.Exchange(ref cursors.ProducerAsleep, 0) != 0) producerWake.Release();
+    }
+
+    // Once the producing thread has ended: refusals are told to the visitor at once again, the
+    // table no longer asks it for help, and the views it read are let go.
     private void EndProducing()
     {
+        search.Table.GrowthBegins = null;
         producing = false;
         seen = default;
         published = null;

@@ -27,7 +27,8 @@ internal interface INodeStore<TKey>
 /// table is the first <c>size</c> slots of its array; the array and a spare one of the same
 /// size are kept across searches, so a large search pays for its memory once and a small one
 /// clears only what it used. Growing rehashes into the spare array (on 2 MB pages when large);
-/// past 2^20 slots the old array is let go instead of kept as the spare.
+/// past 2^20 slots the old array is let go instead of kept as the spare. While another thread
+/// waits on the adding one (<see cref="GrowthBegins"/>), it helps place the old slots.
 /// </remarks>
 /// <typeparam name="TKey">The value of a node as a search hands it over.</typeparam>
 /// <typeparam name="TStore">Where the nodes' values are, and how one is compared with a candidate.</typeparam>
@@ -204,6 +205,62 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         slots[i] = slot;
     }
 
+    /// <summary>Told, on the thread that adds, when a growth of at least <see cref="HelpedFrom"/> slots begins that other threads may help with (<see cref="HelpGrow"/>); null when no other thread is there to help.</summary>
+    /// <remarks>Growing a table of millions of slots takes the adding thread hundreds of milliseconds, most of it the memory's first touch (docs/performance.md); meanwhile a thread that waits for it has nothing else to do.</remarks>
+    public Action? GrowthBegins { get; set; }
+
+    /// <summary>The fewest slots of a table whose growth other threads are asked to help with.</summary>
+    public int HelpedFrom { get; set; } = DefaultHelpedFrom;
+
+    /// <summary>The default <see cref="HelpedFrom"/>: 2^18 slots, a table of 2 MB.</summary>
+    public const int DefaultHelpedFrom = 1 << 18;
+
+    private Rehash? rehash;
+
+    /// <summary>On another thread: helps the growth in progress, if any, until every part of it is taken; returns at once when none runs.</summary>
+    public void HelpGrow() => Volatile.Read(ref rehash)?.Run();
+
+    /// <summary>True while a growth others may help with runs.</summary>
+    public bool Growing => Volatile.Read(ref rehash) is not null;
+
+    // The old slots of a growth, placed into the new array in blocks that the adding thread and
+    // its helpers take in turn. A slot is claimed by compare-and-swap, so two threads placing into
+    // one probe sequence never overwrite each other; the order they place in changes where in a
+    // run of slots an entry lies, never which id a lookup finds (one entry per state, or per
+    // fingerprint when de-duplicating by fingerprint).
+    private sealed class Rehash(ulong[] from, int fromSize, ulong[] to, int toSize)
+    {
+        // Blocks of 256 to 65,536 slots, about 64 of them, so that small tables are shared too.
+        private readonly int block = Math.Clamp(fromSize / 64, 256, 1 << 16);
+
+        private int Blocks => (fromSize + block - 1) / block;
+        private int next = -1, done;
+
+        public void Run()
+        {
+            var mask = toSize - 1;
+            for (var b = Interlocked.Increment(ref next); b < Blocks; b = Interlocked.Increment(ref next))
+            {
+                var end = Math.Min(fromSize, (b + 1) * block);
+                for (var i = b * block; i < end; i++)
+                {
+                    var slot = from[i];
+                    if (slot == 0) continue;
+                    var j = (int)Tag(slot) & mask;
+                    while (Volatile.Read(ref to[j]) != 0 || Interlocked.CompareExchange(ref to[j], slot, 0) != 0) j = (j + 1) & mask;
+                }
+                Interlocked.Increment(ref done);
+            }
+        }
+
+        // Until the blocks the helpers took are placed too.
+        public void Finish()
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref done) < Blocks) spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
     private void Grow()
     {
         var old = slots;
@@ -213,8 +270,20 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
         else Array.Clear(spareSlots, 0, size);
         slots = spareSlots;
         spareSlots = old;
-        foreach (var slot in old.AsSpan(0, oldSize))
-            if (slot != 0) Place(slot);
+        if (GrowthBegins is { } begins && oldSize >= HelpedFrom)
+        {
+            var r = new Rehash(old, oldSize, slots, size);
+            // A full fence: a helper about to sleep reads the growth after saying so, and begins
+            // reads whether it sleeps after the growth is there to see.
+            Interlocked.Exchange(ref rehash, r);
+            begins();
+            r.Run();
+            r.Finish();
+            Volatile.Write(ref rehash, null);
+        }
+        else
+            foreach (var slot in old.AsSpan(0, oldSize))
+                if (slot != 0) Place(slot);
         if (shared is not null) Share();
         // A large table's old array would be kept only for the next search, and Trim drops it
         // then: let it go now, so that the largest search does not carry half a table more
