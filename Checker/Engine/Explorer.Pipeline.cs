@@ -13,10 +13,10 @@ public sealed partial class Explorer
     // function and the fingerprints), all but one in SearchExpandsEvery, which this thread
     // expands itself in its place, and looks each successor up among the states of its last
     // view of the graph (most successors are states of earlier levels, or, packed, a few states
-    // back in this one); this thread, the
-    // search's, takes the batches in the same order through the stages of ExpandLevel for the
-    // successors still unknown (their table slots and candidates prefetched, then the lookups and
-    // the new states) and records every edge and tells the visitor. Everything the search records is thus recorded on one
+    // back in this one); this thread, the search's, takes the batches in the same order through
+    // the stages of ExpandLevel for the successors still unknown (their table slots and
+    // candidates prefetched, then the lookups and the new states) and records every edge and
+    // tells the visitor. Everything the search records is thus recorded on one
     // thread in exactly the sequential order, so ids, parents, edges and what the visitor is told
     // are those of ExpandLevel: a state the producer found has that id in any search, and the
     // others are looked up here as ExpandLevel looks them up. The producer only reads: the

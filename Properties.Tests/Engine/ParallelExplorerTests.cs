@@ -80,7 +80,7 @@ public class ParallelExplorerTests
     [InlineData(37, double.PositiveInfinity, 100)]
     [InlineData(1000, double.PositiveInfinity, 100)]
     [InlineData(100, 1e9, 100)]
-    public void LevelsInParts_GiveExactlyTheSequentialGraph(int partLength, double slowRoundTrip, int packFrom)
+    public void ParallelLevels_InParts_GiveExactlyTheSequentialGraph(int partLength, double slowRoundTrip, int packFrom)
     {
         var catalog = Graphs.Stacking(6);
         var explorer = new Explorer { ParallelLevel = Threshold, PartLength = partLength, SlowRoundTrip = slowRoundTrip, PackFrom = packFrom };
@@ -116,11 +116,11 @@ public class ParallelExplorerTests
             Graphs.AssertSame(sequential, explorer.Explore(catalog, Readings.Positional, limits, threads: 2));
     }
 
-    // Measured at each large level by the two threads: with a limit no round trip reaches, a
-    // level goes to one thread only when the producer lost its core during the measurement (the
-    // suite's other tests keep both cores busy); with one every round trip exceeds, every level
-    // whose producer started in time does. Which levels went where depends on the machine at
-    // that moment; the graph is the sequential search's either way.
+    // Measured at each part of a large level by the two threads: with a limit no round trip
+    // reaches, a part goes to one thread only when the producer lost its core during the
+    // measurement (the suite's other tests keep both cores busy); with one every round trip
+    // exceeds, every part whose producer started in time does. Which parts went where depends on
+    // the machine at that moment; the graph is the sequential search's either way.
     [Theory]
     [InlineData(1e9)]
     [InlineData(1e-3)]
