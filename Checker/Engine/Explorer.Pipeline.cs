@@ -56,7 +56,14 @@ public sealed partial class Explorer
     private static void MoveOn(ref int cursor, int to, ref int otherAsleep, SemaphoreSlim wakeOther)
     {
         Interlocked.Exchange(ref cursor, to);
-        if (Volatile.Read(ref otherAsleep) != 0 && Interlocked.Exchange(ref otherAsleep, 0) != 0) wakeOther.Release();
+        Wake(ref otherAsleep, wakeOther);
+    }
+
+    // Wakes a side that sleeps with its Asleep flag set, once, whoever else tries to.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Wake(ref int asleep, SemaphoreSlim wake)
+    {
+        if (Volatile.Read(ref asleep) != 0 && Interlocked.Exchange(ref asleep, 0) != 0) wake.Release();
     }
 
     // One turn of a wait: a spin while the spinning is short, then, with the flag set and the
@@ -120,8 +127,8 @@ public sealed partial class Explorer
     // pipelined (or kept on one thread) on its own, in order.
     private void ExpandParts(StateGraph g, int start, int end, Tally tally)
     {
-        var length = (long)end - start;
-        var parts = (int)((length + Math.Max(1, PartLength) - 1) / Math.Max(1, PartLength));
+        var (length, most) = ((long)end - start, Math.Max(1, PartLength));
+        var parts = (int)((length + most - 1) / most);
         for (var k = 0; k < parts; k++)
             ExpandPipelined(g, start + (int)(length * k / parts), start + (int)(length * (k + 1) / parts), tally);
     }
@@ -298,10 +305,7 @@ public sealed partial class Explorer
     }
 
     // Wakes the producer if it sleeps: the table has begun a growth it can help with.
-    private void WakeProducer()
-    {
-        if (Volatile.Read(ref cursors.ProducerAsleep) != 0 && Interlocked.Exchange(ref cursors.ProducerAsleep, 0) != 0) producerWake.Release();
-    }
+    private void WakeProducer() => Wake(ref cursors.ProducerAsleep, producerWake);
 
     // Once the producing thread has ended: refusals are told to the visitor at once again, the
     // table no longer asks it for help, and the views it read are let go.
