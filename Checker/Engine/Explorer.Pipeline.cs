@@ -39,13 +39,17 @@ public sealed partial class Explorer
     // flag set, and the other wakes it when it moves on: on a machine whose cores are busy with
     // other work, a thread spinning and yielding for the other took the time the other needed
     // (the two-thread check's CPU time was twice one thread's).
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 320)]
+    // Stop (the search's thread is done with the part) and Finished (the producer has ended) are
+    // written once a part and read only by a side that waits.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 384)]
     private struct Cursors
     {
         [System.Runtime.InteropServices.FieldOffset(64)] public int Produced;
         [System.Runtime.InteropServices.FieldOffset(128)] public int Released;
         [System.Runtime.InteropServices.FieldOffset(192)] public int SearchAsleep;
         [System.Runtime.InteropServices.FieldOffset(256)] public int ProducerAsleep;
+        [System.Runtime.InteropServices.FieldOffset(320)] public bool Stop;
+        [System.Runtime.InteropServices.FieldOffset(324)] public bool Finished;
     }
 
     private readonly SemaphoreSlim searchWake = new(0), producerWake = new(0);
@@ -66,9 +70,13 @@ public sealed partial class Explorer
         if (Volatile.Read(ref asleep) != 0 && Interlocked.Exchange(ref asleep, 0) != 0) wake.Release();
     }
 
-    // One turn of a wait: a spin while the spinning is short, then, with the flag set and the
-    // condition read again after it, a sleep until the other side moves on.
-    private static void WaitTurn(ref SpinWait spin, ref int asleep, SemaphoreSlim wake, Func<bool> over)
+    // One turn of a wait for the state at index at: a spin while the spinning is short, then, with
+    // the flag set and the condition read again after it, a sleep until the other side moves on.
+    // The condition is a method of this explorer, not a closure: a wait made a closure at every
+    // turn, and on positional-12 those turns allocated about 200 MB, which a machine with a large
+    // last-level cache lets pile up in a large first generation before collecting (72 MB more
+    // resident at the peak; docs/performance.md).
+    private void WaitTurn(ref SpinWait spin, ref int asleep, SemaphoreSlim wake, Func<Explorer, int, bool> over, int at)
     {
         if (!spin.NextSpinWillYield)
         {
@@ -76,7 +84,7 @@ public sealed partial class Explorer
             return;
         }
         Interlocked.Exchange(ref asleep, 1);
-        if (!over()) wake.Wait();
+        if (!over(this, at)) wake.Wait();
         Volatile.Write(ref asleep, 0);
         spin = default;
     }
@@ -155,8 +163,7 @@ public sealed partial class Explorer
         search.Table.HelpedFrom = GrowHelpedFrom;
         search.Table.GrowthBegins = wakeProducer ??= WakeProducer;
         cursors.Produced = cursors.Released = start;
-        var stop = false;
-        var finished = false;
+        cursors.Stop = cursors.Finished = false;
         var ownTally = new Tally(tally.Refused.Length, tally.Accepted.Length);
         // First the two threads time a cache line's round trip between them; the search's thread
         // decides (1: on two threads, 2: on one) and the producer waits to hear it.
@@ -188,11 +195,9 @@ public sealed partial class Explorer
                         var spin = new SpinWait();
                         while (current - released >= PipeDepth && current - (released = Volatile.Read(ref cursors.Released)) >= PipeDepth)
                         {
-                            if (Volatile.Read(ref stop)) return;
+                            if (Volatile.Read(ref cursors.Stop)) return;
                             search.Table.HelpGrow();
-                            var at = current;
-                            WaitTurn(ref spin, ref cursors.ProducerAsleep, producerWake,
-                                () => Volatile.Read(ref stop) || search.Table.Growing || at - Volatile.Read(ref cursors.Released) < PipeDepth);
+                            WaitTurn(ref spin, ref cursors.ProducerAsleep, producerWake, static (e, at) => e.ProducerMayGo(at), current);
                         }
                         var batch = pipe[current % PipeDepth];
                         if ((current - start) % PipeDepth == 0)
@@ -218,7 +223,7 @@ public sealed partial class Explorer
             finally
             {
                 // A producer that stopped early threw: the search's thread is woken to find out.
-                Volatile.Write(ref finished, true);
+                Volatile.Write(ref cursors.Finished, true);
                 searchWake.Release();
             }
         });
@@ -266,10 +271,8 @@ public sealed partial class Explorer
                         while (produced <= current && (produced = Volatile.Read(ref cursors.Produced)) <= current)
                         {
                             // A producer that stopped early threw: Wait below says why.
-                            if (Volatile.Read(ref finished) && Volatile.Read(ref cursors.Produced) <= current) return;
-                            var at = current;
-                            WaitTurn(ref spin, ref cursors.SearchAsleep, searchWake,
-                                () => Volatile.Read(ref finished) || Volatile.Read(ref cursors.Produced) > at);
+                            if (Volatile.Read(ref cursors.Finished) && Volatile.Read(ref cursors.Produced) <= current) return;
+                            WaitTurn(ref spin, ref cursors.SearchAsleep, searchWake, static (e, at) => e.SearchMayGo(at), current);
                         }
                         for (var j = 0; j < batch.Count; j++)
                             if (batch.Known[j] < 0) search.Table.PrefetchHome(batch.Prints[j]);
@@ -290,7 +293,7 @@ public sealed partial class Explorer
         }
         finally
         {
-            Volatile.Write(ref stop, true);
+            Volatile.Write(ref cursors.Stop, true);
             producerWake.Release();
             try
             {
@@ -303,6 +306,15 @@ public sealed partial class Explorer
             }
         }
     }
+
+    // True when the producer, waiting to generate the state at index at, may go on: the part is
+    // over, the table grows (and it can help), or the search's thread has freed that state's batch.
+    private bool ProducerMayGo(int at) =>
+        Volatile.Read(ref cursors.Stop) || search.Table.Growing || at - Volatile.Read(ref cursors.Released) < PipeDepth;
+
+    // True when the search's thread, waiting for the batch of the state at index at, may go on:
+    // the batch is ready, or the producer has ended.
+    private bool SearchMayGo(int at) => Volatile.Read(ref cursors.Finished) || Volatile.Read(ref cursors.Produced) > at;
 
     // Wakes the producer if it sleeps: the table has begun a growth it can help with.
     private void WakeProducer() => Wake(ref cursors.ProducerAsleep, producerWake);
