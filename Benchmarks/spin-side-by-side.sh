@@ -23,9 +23,10 @@
 # over the full check's (by SPIN's elapsed time and klp-check's timing line, then by CPU time),
 # and the first thread count's full check over this row's (its speed-up, by the timing lines).
 # "line ns" is the time a cache line takes to go from one vCPU to the other and back, measured
-# by Benchmarks/line-pingpong.c right before the row's full check: on a virtual machine it is
-# 50-60 ns most of the time and a few hundred while the host places the vCPUs far apart, a slow
-# spell in which a two-thread check takes up to twice as long (docs/performance.md).
+# by Benchmarks/line-pingpong.c right before the row's full check. On a virtual machine it depends
+# on the host: on one machine of docs/performance.md 50-60 ns most of the time and a few hundred
+# while the host places the vCPUs far apart, a slow spell in which a two-thread check takes up to
+# twice as long; on another 150-250 ns nearly all the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reading=${READING:-positional}

@@ -42,7 +42,9 @@ public sealed partial class Explorer
     /// <summary>The round trip of a cache line between the two threads of a large level's part, in nanoseconds, above which the part is expanded on one thread rather than two (<see cref="CrossCore"/>); infinity to expand on two without measuring.</summary>
     /// <remarks>
     /// Measured as each such part begins, by the two threads that would expand it. The pipeline
-    /// paid off at 50-60 ns and lost at about 330 ns on the machine of docs/performance.md. A
+    /// paid off at 50-60 ns and lost at about 330 ns on the first machine of docs/performance.md;
+    /// on the second, whose round trips lie around this limit (150-280 ns), it paid off a little
+    /// (1.1-1.3x), and parts went either way with the same result in time. A
     /// producing thread that does not start answering in time (it got no core) keeps the part
     /// on two; one that starts and then stops (its core taken) sends it to one. Which thread
     /// count a part is expanded with changes no id, edge or event.
