@@ -10,7 +10,7 @@ namespace Klp.Check.Engine;
 /// the two vCPUs at the moment: on the first machine of docs/performance.md, 50-60 ns most of
 /// the time and about 330 ns in spells of seconds to minutes, in which two threads checked
 /// positional-12 at 0.5-1.0x the speed of one; on the second, 150-250 ns nearly all the time,
-/// at which two threads still checked it at 1.1-1.3x. The pipeline measures it with its two
+/// at which two threads checked it at 0.85-1.3x. The pipeline measures it with its two
 /// threads before each part of a level, and expands the part on one when the line is slow.
 /// </remarks>
 public static class CrossCore

@@ -43,8 +43,8 @@ public sealed partial class Explorer
     /// <remarks>
     /// Measured as each such part begins, by the two threads that would expand it. The pipeline
     /// paid off at 50-60 ns and lost at about 330 ns on the first machine of docs/performance.md;
-    /// on the second, whose round trips lie around this limit (150-280 ns), it paid off a little
-    /// (1.1-1.3x), and parts went either way with the same result in time. A
+    /// on the second, whose round trips lie around this limit (150-280 ns), it gave 0.85-1.3x,
+    /// and parts sent either way, or all to two, gave the same times within the noise. A
     /// producing thread that does not start answering in time (it got no core) keeps the part
     /// on two; one that starts and then stops (its core taken) sends it to one. Which thread
     /// count a part is expanded with changes no id, edge or event.
