@@ -130,7 +130,7 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
         // the table read then holds every chunk the count covers. Only the first chunk is ever
         // replaced in place, while it grows, and a view could then read it half written: the
         // table is copied until the count shows that chunk full (a producing thread takes a view
-        // every few dozen states, which copied 11.6 MB of tables on positional-12).
+        // every 32 states: 11.2 MB of copied tables on positional-12).
         internal View(ChunkedList<T> list)
         {
             Count = checked((int)Volatile.Read(ref list.count));
