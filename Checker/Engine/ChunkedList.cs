@@ -113,22 +113,29 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     /// <summary>The elements stored so far, as a view another thread may read while this list is appended to.</summary>
     /// <remarks>
     /// Appending may replace the first chunk with a larger copy and the table of chunks with a
-    /// longer one; the view keeps its own table, and the arrays it points to keep the elements it
-    /// covers, which are never written again.
+    /// longer one. A view of a list whose first chunk may still be replaced keeps a copy of the
+    /// table; once the list has no elements or fills its first chunk, the table's entries a view
+    /// reads are never written again (a longer table is a new array), and the view shares it
+    /// without allocating. Either way the arrays it points to keep the elements it covers, which
+    /// are never written again.
     /// </remarks>
-    internal View Snapshot() => new(this);
+    public View Snapshot() => new(this);
 
     /// <summary>The first elements of a list, as they were when <see cref="Snapshot"/> took them.</summary>
-    internal readonly struct View
+    public readonly struct View
     {
         private readonly Chunk[] chunks;
 
         // The count is read first, then the table of chunks: taken while another thread appends,
-        // the table read then holds every chunk the count covers.
+        // the table read then holds every chunk the count covers. Only the first chunk is ever
+        // replaced in place, while it grows, and a view could then read it half written: the
+        // table is copied until the count shows that chunk full (a producing thread takes a view
+        // every 32 states: 11.2 MB of copied tables on positional-12).
         internal View(ChunkedList<T> list)
         {
             Count = checked((int)Volatile.Read(ref list.count));
-            chunks = (Chunk[])Volatile.Read(ref list.chunks).Clone();
+            var table = Volatile.Read(ref list.chunks);
+            chunks = Count == 0 || Count >= ChunkLength ? table : (Chunk[])table.Clone();
         }
 
         /// <summary>The number of elements covered.</summary>

@@ -100,4 +100,80 @@ public class ChunkedListTests
         Assert.InRange(start, 0, states.Length - length);
         states[start + length - 1] = KernelState.Empty;
     }
+
+    // A view covers the elements the list had when it was taken, whatever is appended after:
+    // the first chunk replaced by larger copies, new chunks, the table of chunks grown.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(1000)]
+    [InlineData(1 << 19)]
+    [InlineData((1 << 19) + 1)]
+    [InlineData(3 << 19)]
+    public void ChunkedList_Snapshot_ReadsWhatItCoveredWhileTheListGrows(int taken)
+    {
+        var list = new ChunkedList<ulong>();
+        for (var i = 0; i < taken; i++) list.Add((ulong)i * 3);
+        var view = list.Snapshot();
+
+        var n = 9 * ChunkedList<ulong>.ChunkLength + 7;
+        for (var i = taken; i < n; i++) list.Add((ulong)i * 3);
+
+        Assert.Equal(taken, view.Count);
+        for (var i = 0; i < taken; i++)
+            if (view[i] != (ulong)i * 3) Assert.Fail($"element {i} of {taken} read {view[i]}");
+        Assert.Throws<ArgumentOutOfRangeException>(() => { _ = view[taken]; });
+    }
+
+    // The producing thread of a pipelined level takes a view of the states every few dozen
+    // states while the search's thread appends to them: each view reads every element it
+    // covers as written, across the first chunk's growth and the table's.
+    [Fact]
+    public async Task ChunkedList_SnapshotOnAnotherThread_ReadsEveryElementItCovers()
+    {
+        var list = new ChunkedList<ulong>();
+        var n = 6 * ChunkedList<ulong>.ChunkLength;
+        var done = false;
+        var checkedViews = 0;
+        using var started = new ManualResetEventSlim();
+        var reader = Task.Run(() =>
+        {
+            started.Set();
+            while (!Volatile.Read(ref done))
+            {
+                var view = list.Snapshot();
+                // The first and last elements, and a stride between, of each view.
+                for (var i = 0; i < view.Count; i += 1 + view.Count / 64)
+                    if (view[i] != (ulong)i * 3 + 1) throw new InvalidOperationException($"element {i} of a view of {view.Count} read {view[i]}");
+                if (view.Count > 0 && view[view.Count - 1] != (ulong)(view.Count - 1) * 3 + 1) throw new InvalidOperationException($"the last element of a view of {view.Count}");
+                checkedViews++;
+            }
+        });
+        started.Wait();
+        for (var i = 0; i < n; i++) list.Add((ulong)i * 3 + 1);
+        Volatile.Write(ref done, true);
+        await reader;
+
+        Assert.True(checkedViews > 0);
+    }
+
+    // Regression: each view copied the list's table of chunks, so the producing thread of a
+    // two-thread check allocated a table every few dozen states. Past the first chunk, which is
+    // the only one replaced in place, a view shares the table.
+    [Fact]
+    public void ChunkedList_SnapshotPastTheFirstChunk_AllocatesNothing()
+    {
+        var list = new ChunkedList<ulong>();
+        var n = 5 * ChunkedList<ulong>.ChunkLength + 3;
+        for (var i = 0; i < n; i++) list.Add((ulong)i);
+        long count = list.Snapshot().Count;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var k = 0; k < 1000; k++) count += list.Snapshot().Count;
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(1001L * n, count);
+        Assert.Equal(0, allocated);
+    }
 }
