@@ -27,8 +27,9 @@ internal interface INodeStore<TKey>
 /// table is the first <c>size</c> slots of its array; the array and a spare one of the same
 /// size are kept across searches, so a large search pays for its memory once and a small one
 /// clears only what it used. Growing rehashes into the spare array (on 2 MB pages when large);
-/// from 2^20 slots the old array is let go, and collected, instead of kept as the spare. While another thread
-/// waits on the adding one (<see cref="GrowthBegins"/>), it helps place the old slots.
+/// from 2^20 slots the old array is let go, and collected, instead of kept as the spare. While
+/// another thread waits on the adding one (<see cref="GrowthBegins"/>), it helps place the old
+/// slots.
 /// </remarks>
 /// <typeparam name="TKey">The value of a node as a search hands it over.</typeparam>
 /// <typeparam name="TStore">Where the nodes' values are, and how one is compared with a candidate.</typeparam>
