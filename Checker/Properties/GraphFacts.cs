@@ -19,7 +19,7 @@ namespace Klp.Check.Properties;
 /// </remarks>
 public sealed class GraphFacts
 {
-    private readonly IReadOnlySet<long>? customerLoads;
+    private readonly IReadOnlyList<long>? customerLoads;
     private readonly int threads;
     // Each cached fact is computed by the first thread that asks; the others wait for it.
     private readonly Lazy<Scanned> scanned;
@@ -29,9 +29,9 @@ public sealed class GraphFacts
 
     /// <summary>Facts about a graph, none computed yet.</summary>
     /// <param name="graph">The explored graph.</param>
-    /// <param name="customerLoads">The loads that replaced a customer patch, recorded during the search (<see cref="PropertyChecks.CustomerLoads"/>); null to apply the loads again when asked.</param>
+    /// <param name="customerLoads">The loads that replaced a customer patch, recorded during the search (<see cref="PropertyChecks.CustomerLoads"/>), in any order; null to apply the loads again when asked.</param>
     /// <param name="threads">Threads a fact that splits by state ranges may be computed on.</param>
-    public GraphFacts(StateGraph graph, IReadOnlySet<long>? customerLoads = null, int threads = 1)
+    public GraphFacts(StateGraph graph, IReadOnlyList<long>? customerLoads = null, int threads = 1)
     {
         (Graph, this.customerLoads, this.threads) = (graph, customerLoads, threads);
         Customers = CatalogMasks.Customers(graph.Catalog);
@@ -247,10 +247,10 @@ public sealed class GraphFacts
     // What one pass over the states gives: the flags of each; its enabled patches while
     // quiescent, taken by the first fixpoint of what is enabled ahead to start from (a second
     // reads the states again); and the loads that replaced a customer patch, sorted.
-    private sealed class Scanned(byte[] flags, ulong[] enabled, ulong union, long[] replaced)
+    private sealed class Scanned(byte[] flags, ulong[] enabled, ulong union, ChunkedList<long> replaced)
     {
         public byte[] Flags { get; } = flags;
-        public long[] Replaced { get; } = replaced;
+        public ChunkedList<long> Replaced { get; } = replaced;
         private ulong[]? enabled = enabled;
         public (ulong[]? Masks, ulong Union) Take() => (Interlocked.Exchange(ref enabled, null), union);
     }
@@ -293,10 +293,41 @@ public sealed class GraphFacts
             }
             union[p] = any;
         });
-        var replaced = customerLoads?.ToArray() ?? [.. found.SelectMany(f => f)];
-        Array.Sort(replaced);
-        foreach (var key in replaced) flags[(int)(key >> 32)] |= Replaced;
+        var replaced = customerLoads is ChunkedList<long> list && Increasing(list) ? list : Sorted(customerLoads ?? [.. found.SelectMany(f => f)]);
+        for (var k = 0; k < replaced.Count; k++) flags[(int)(replaced[k] >> 32)] |= Replaced;
         return new Scanned(flags, enabled, union.Aggregate(0UL, (a, b) => a | b), replaced);
+    }
+
+    // True when the keys are in increasing order, as the search records them.
+    private static bool Increasing(ChunkedList<long> keys)
+    {
+        for (var k = 1; k < keys.Count; k++)
+            if (keys[k - 1] >= keys[k]) return false;
+        return true;
+    }
+
+    private static ChunkedList<long> Sorted(IEnumerable<long> keys)
+    {
+        long[] sorted = [.. keys];
+        Array.Sort(sorted);
+        var list = new ChunkedList<long>();
+        foreach (var key in sorted) list.Add(key);
+        return list;
+    }
+
+    // Whether increasing keys hold a key, searched by halves.
+    private static bool Contains(ChunkedList<long> keys, long key)
+    {
+        var (low, high) = (0, keys.Count - 1);
+        while (low <= high)
+        {
+            var middle = low + ((high - low) >> 1);
+            var at = keys[middle];
+            if (at == key) return true;
+            if (at < key) low = middle + 1;
+            else high = middle - 1;
+        }
+        return false;
     }
 
     // The enabled patches of each quiescent state (0 in a transition) in an array of its own, and their union.
@@ -334,12 +365,12 @@ public sealed class GraphFacts
     {
         private const byte No = 0, Yes = 1, UnlessReplaced = 2;
         private readonly byte[] flags;
-        private readonly long[] replaced;
+        private readonly ChunkedList<long> replaced;
         private readonly byte[] table;
         private readonly int width;
         private readonly ulong[]? allowed;
 
-        internal InstallEdges(byte[] flags, long[] replaced, OpKind[] kinds)
+        internal InstallEdges(byte[] flags, ChunkedList<long> replaced, OpKind[] kinds)
         {
             (this.flags, this.replaced, width) = (flags, replaced, kinds.Length);
             table = new byte[4 * width];
@@ -378,7 +409,7 @@ public sealed class GraphFacts
         {
             var f = flags[s];
             var v = table[(f >> 2 & 3) * width + op];
-            return v == Yes || v == UnlessReplaced && ((f & Replaced) == 0 || Array.BinarySearch(replaced, (long)s << 32 | (uint)op) < 0);
+            return v == Yes || v == UnlessReplaced && ((f & Replaced) == 0 || !Contains(replaced, (long)s << 32 | (uint)op));
         }
     }
 }

@@ -85,7 +85,9 @@ public sealed class PropertyChecks : ExplorationVisitor
     }
 
     private readonly ulong customers;
-    private readonly HashSet<long> customerLoads = [];
+    // Appended in the order the search reports transitions, source state then alphabet index, so
+    // in increasing order: 8 bytes a load, where a set took three to four times that.
+    private readonly ChunkedList<long> customerLoads = new();
     private StateGraph? searched;
 
     // Per alphabet index of concernedFor's alphabet, the checks a settled step of that operation is handed to.
@@ -111,13 +113,15 @@ public sealed class PropertyChecks : ExplorationVisitor
         return [.. group.Where(c => c.Concerns(op))];
     }
 
-    /// <summary>The loads that replaced a customer patch in <paramref name="graph"/>, as (source state &lt;&lt; 32 | alphabet index), recorded as the search went; null when this visitor did not see that search from its root.</summary>
+    /// <summary>The loads that replaced a customer patch in <paramref name="graph"/>, as (source state &lt;&lt; 32 | alphabet index) in increasing order, recorded as the search went; null when this visitor did not see that search from its root.</summary>
     /// <remarks>
     /// What a load replaced is known while searching and not stored in the graph; with this record
     /// the operations of an atomic install (<see cref="GraphFacts"/>) are told apart without
-    /// applying a load again. Few loads replace a customer patch, so the record is small.
+    /// applying a load again. Under a reading whose cumulative patches replace every other patch
+    /// (upstream's <c>replace</c>), most loads out of a state with a customer patch replace it:
+    /// 8,782,080 of them on positional-12 under upstream, so the record is kept as a list, 8 bytes a load.
     /// </remarks>
-    public IReadOnlySet<long>? CustomerLoads(StateGraph graph) => ReferenceEquals(searched, graph) ? customerLoads : null;
+    public IReadOnlyList<long>? CustomerLoads(StateGraph graph) => ReferenceEquals(searched, graph) ? customerLoads : null;
 
     /// <summary>True when no check subscribes to any event: the explorer need not be told anything.</summary>
     public bool Silent => states.Length + transitions.Length + loads.Length + disables.Length + refusals.Length == 0;
