@@ -315,19 +315,18 @@ public sealed class GraphFacts
         return list;
     }
 
-    // Whether increasing keys hold a key, searched by halves.
-    private static bool Contains(ChunkedList<long> keys, long key)
+    // The index of the first of increasing keys at or above a key (their count when none is),
+    // searched by halves.
+    private static int FirstAtOrAbove(ChunkedList<long> keys, long key)
     {
-        var (low, high) = (0, keys.Count - 1);
-        while (low <= high)
+        var (low, high) = (0, keys.Count);
+        while (low < high)
         {
             var middle = low + ((high - low) >> 1);
-            var at = keys[middle];
-            if (at == key) return true;
-            if (at < key) low = middle + 1;
-            else high = middle - 1;
+            if (keys[middle] < key) low = middle + 1;
+            else high = middle;
         }
-        return false;
+        return low;
     }
 
     // The enabled patches of each quiescent state (0 in a transition) in an array of its own, and their union.
@@ -409,16 +408,8 @@ public sealed class GraphFacts
         // record's keys of s, which lie side by side in it.
         private ulong ReplacedOps(int s)
         {
-            var first = (long)s << 32;
-            var (low, high) = (0, replaced.Count);
-            while (low < high)
-            {
-                var middle = low + ((high - low) >> 1);
-                if (replaced[middle] < first) low = middle + 1;
-                else high = middle;
-            }
             ulong ops = 0;
-            for (var k = low; k < replaced.Count && replaced[k] >> 32 == s; k++) ops |= 1UL << (int)(uint)replaced[k];
+            for (var k = FirstAtOrAbove(replaced, (long)s << 32); k < replaced.Count && replaced[k] >> 32 == s; k++) ops |= 1UL << (int)(uint)replaced[k];
             return ops;
         }
 
@@ -431,7 +422,15 @@ public sealed class GraphFacts
         {
             var f = flags[s];
             var v = table[(f >> 2 & 3) * width + op];
-            return v == Yes || v == UnlessReplaced && ((f & Replaced) == 0 || !Contains(replaced, (long)s << 32 | (uint)op));
+            return v == Yes || v == UnlessReplaced && ((f & Replaced) == 0 || !Replacing(s, op));
+        }
+
+        // Whether the load by operation op out of state s replaced a customer patch.
+        private bool Replacing(int s, int op)
+        {
+            var key = (long)s << 32 | (uint)op;
+            var k = FirstAtOrAbove(replaced, key);
+            return k < replaced.Count && replaced[k] == key;
         }
     }
 }
