@@ -19,7 +19,7 @@ namespace Klp.Check.Properties;
 /// </remarks>
 public sealed class GraphFacts
 {
-    private readonly IReadOnlyList<long>? customerLoads;
+    private readonly IReadOnlyCollection<long>? customerLoads;
     private readonly int threads;
     // Each cached fact is computed by the first thread that asks; the others wait for it.
     private readonly Lazy<Scanned> scanned;
@@ -29,9 +29,9 @@ public sealed class GraphFacts
 
     /// <summary>Facts about a graph, none computed yet.</summary>
     /// <param name="graph">The explored graph.</param>
-    /// <param name="customerLoads">The loads that replaced a customer patch, recorded during the search (<see cref="PropertyChecks.CustomerLoads"/>), in any order; null to apply the loads again when asked.</param>
+    /// <param name="customerLoads">The loads that replaced a customer patch, recorded during the search (<see cref="PropertyChecks.CustomerLoads"/>), or their keys (source state &lt;&lt; 32 | alphabet index) in any order; null to apply the loads again when asked.</param>
     /// <param name="threads">Threads a fact that splits by state ranges may be computed on.</param>
-    public GraphFacts(StateGraph graph, IReadOnlyList<long>? customerLoads = null, int threads = 1)
+    public GraphFacts(StateGraph graph, IReadOnlyCollection<long>? customerLoads = null, int threads = 1)
     {
         (Graph, this.customerLoads, this.threads) = (graph, customerLoads, threads);
         Customers = CatalogMasks.Customers(graph.Catalog);
@@ -246,11 +246,11 @@ public sealed class GraphFacts
 
     // What one pass over the states gives: the flags of each; its enabled patches while
     // quiescent, taken by the first fixpoint of what is enabled ahead to start from (a second
-    // reads the states again); and the loads that replaced a customer patch, sorted.
-    private sealed class Scanned(byte[] flags, ulong[] enabled, ulong union, ChunkedList<long> replaced)
+    // reads the states again); and the loads that replaced a customer patch.
+    private sealed class Scanned(byte[] flags, ulong[] enabled, ulong union, ReplacingLoads.Lookup replaced)
     {
         public byte[] Flags { get; } = flags;
-        public ChunkedList<long> Replaced { get; } = replaced;
+        public ReplacingLoads.Lookup Replaced { get; } = replaced;
         private ulong[]? enabled = enabled;
         public (ulong[]? Masks, ulong Union) Take() => (Interlocked.Exchange(ref enabled, null), union);
     }
@@ -293,40 +293,10 @@ public sealed class GraphFacts
             }
             union[p] = any;
         });
-        var replaced = customerLoads is ChunkedList<long> list && Increasing(list) ? list : Sorted(customerLoads ?? [.. found.SelectMany(f => f)]);
-        for (var k = 0; k < replaced.Count; k++) flags[(int)(replaced[k] >> 32)] |= Replaced;
+        var record = customerLoads as ReplacingLoads ?? ReplacingLoads.From(customerLoads ?? found.SelectMany(f => f), g.Alphabet.Length);
+        var replaced = record.Seal();
+        foreach (var s in replaced.Sources()) flags[s] |= Replaced;
         return new Scanned(flags, enabled, union.Aggregate(0UL, (a, b) => a | b), replaced);
-    }
-
-    // True when the keys are in increasing order, as the search records them.
-    private static bool Increasing(ChunkedList<long> keys)
-    {
-        for (var k = 1; k < keys.Count; k++)
-            if (keys[k - 1] >= keys[k]) return false;
-        return true;
-    }
-
-    private static ChunkedList<long> Sorted(IEnumerable<long> keys)
-    {
-        long[] sorted = [.. keys];
-        Array.Sort(sorted);
-        var list = new ChunkedList<long>();
-        foreach (var key in sorted) list.Add(key);
-        return list;
-    }
-
-    // The index of the first of increasing keys at or above a key (their count when none is),
-    // searched by halves.
-    private static int FirstAtOrAbove(ChunkedList<long> keys, long key)
-    {
-        var (low, high) = (0, keys.Count);
-        while (low < high)
-        {
-            var middle = low + ((high - low) >> 1);
-            if (keys[middle] < key) low = middle + 1;
-            else high = middle;
-        }
-        return low;
     }
 
     // The enabled patches of each quiescent state (0 in a transition) in an array of its own, and their union.
@@ -356,20 +326,20 @@ public sealed class GraphFacts
     // Which transitions an atomic install may use: loads that replace no customer patch, a
     // Complete that patches, unloads. What decides it is in each state's flags: whether a
     // customer patch is in its list (only then can a load replace one), whether its transition's
-    // target is patched, and whether one of its loads replaced a customer patch (those loads, as
-    // state << 32 | alphabet index, are kept sorted and searched by halves). A table per
-    // operation and combination of the first two flags says the rest; with at most 64 operations,
-    // a mask per combination says it for a whole state at once.
+    // target is patched, and whether one of its loads replaced a customer patch (those loads are
+    // the record, ReplacingLoads). A table per operation and combination of the first two flags
+    // says the rest; with at most 64 operations, a mask per combination says it for a whole state
+    // at once, less the state's mask of replacing loads.
     private sealed class InstallEdges
     {
         private const byte No = 0, Yes = 1, UnlessReplaced = 2;
         private readonly byte[] flags;
-        private readonly ChunkedList<long> replaced;
+        private readonly ReplacingLoads.Lookup replaced;
         private readonly byte[] table;
         private readonly int width;
         private readonly ulong[]? allowed;
 
-        internal InstallEdges(byte[] flags, ChunkedList<long> replaced, OpKind[] kinds)
+        internal InstallEdges(byte[] flags, ReplacingLoads.Lookup replaced, OpKind[] kinds)
         {
             (this.flags, this.replaced, width) = (flags, replaced, kinds.Length);
             table = new byte[4 * width];
@@ -392,25 +362,16 @@ public sealed class GraphFacts
         // The operations usable from state s as a mask over the alphabet (0: none), or every bit
         // set when Takes must look at each (more than 64 operations; a state whose 64 operations
         // are all usable gives the same answers either way). A state with a replacing load has
-        // those loads taken out of its mask, found in one search by halves for the state: under
-        // upstream, searching for each load out of such a state in each pass of a fixpoint was a
-        // fifth of the check of positional-12.
+        // those loads taken out of its mask, found by the state's rank in the record: under
+        // upstream, a search of the record by halves per load out of such a state, in each pass
+        // of a fixpoint, was a fifth of the check of positional-12, and one per state still 9%.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         internal ulong Allowed(int s)
         {
             var f = flags[s];
             if (allowed is null) return ulong.MaxValue;
             var mask = allowed[f >> 2 & 3];
-            return (f & Replaced) == 0 ? mask : mask & ~ReplacedOps(s);
-        }
-
-        // The alphabet indices of the loads out of state s that replaced a customer patch: the
-        // record's keys of s, which lie side by side in it.
-        private ulong ReplacedOps(int s)
-        {
-            ulong ops = 0;
-            for (var k = FirstAtOrAbove(replaced, (long)s << 32); k < replaced.Count && replaced[k] >> 32 == s; k++) ops |= 1UL << (int)(uint)replaced[k];
-            return ops;
+            return (f & Replaced) == 0 ? mask : mask & ~replaced.OpsOf(s);
         }
 
         // Whether the transition by operation op out of state s is usable, given Allowed(s).
@@ -422,15 +383,7 @@ public sealed class GraphFacts
         {
             var f = flags[s];
             var v = table[(f >> 2 & 3) * width + op];
-            return v == Yes || v == UnlessReplaced && ((f & Replaced) == 0 || !Replacing(s, op));
-        }
-
-        // Whether the load by operation op out of state s replaced a customer patch.
-        private bool Replacing(int s, int op)
-        {
-            var key = (long)s << 32 | (uint)op;
-            var k = FirstAtOrAbove(replaced, key);
-            return k < replaced.Count && replaced[k] == key;
+            return v == Yes || v == UnlessReplaced && ((f & Replaced) == 0 || !replaced.Replacing(s, op));
         }
     }
 }

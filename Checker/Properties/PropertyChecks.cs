@@ -85,9 +85,8 @@ public sealed class PropertyChecks : ExplorationVisitor
     }
 
     private readonly ulong customers;
-    // Appended in the order the search reports transitions, source state then alphabet index, so
-    // in increasing order: 8 bytes a load, where a set took three to four times that.
-    private readonly ChunkedList<long> customerLoads = new();
+    // Appended in the order the search reports transitions, source state then alphabet index.
+    private readonly ReplacingLoads customerLoads = new(0);
     private StateGraph? searched;
 
     // Per alphabet index of concernedFor's alphabet, the checks a settled step of that operation is handed to.
@@ -113,15 +112,13 @@ public sealed class PropertyChecks : ExplorationVisitor
         return [.. group.Where(c => c.Concerns(op))];
     }
 
-    /// <summary>The loads that replaced a customer patch in <paramref name="graph"/>, as (source state &lt;&lt; 32 | alphabet index) in increasing order, recorded as the search went; null when this visitor did not see that search from its root.</summary>
+    /// <summary>The loads that replaced a customer patch in <paramref name="graph"/>, recorded as the search went; null when this visitor did not see that search from its root.</summary>
     /// <remarks>
     /// What a load replaced is known while searching and not stored in the graph; with this record
     /// the operations of an atomic install (<see cref="GraphFacts"/>) are told apart without
-    /// applying a load again. Under a reading whose cumulative patches replace every other patch
-    /// (upstream's <c>replace</c>), most loads out of a state with a customer patch replace it:
-    /// 8,782,080 of them on positional-12 under upstream, so the record is kept as a list, 8 bytes a load.
+    /// applying a load again.
     /// </remarks>
-    public IReadOnlyList<long>? CustomerLoads(StateGraph graph) => ReferenceEquals(searched, graph) ? customerLoads : null;
+    public ReplacingLoads? CustomerLoads(StateGraph graph) => ReferenceEquals(searched, graph) ? customerLoads : null;
 
     /// <summary>True when no check subscribes to any event: the explorer need not be told anything.</summary>
     public bool Silent => states.Length + transitions.Length + loads.Length + disables.Length + refusals.Length == 0;
@@ -132,7 +129,7 @@ public sealed class PropertyChecks : ExplorationVisitor
         if (state == 0)
         {
             searched = graph;
-            customerLoads.Clear();
+            customerLoads.Clear(graph.Alphabet.Length);
         }
         foreach (var c in states) c.OnState(graph, state, value);
     }
@@ -156,7 +153,7 @@ public sealed class PropertyChecks : ExplorationVisitor
     {
         foreach (var c in transitions) c.OnTransition(graph, edge, before, after);
         var kind = graph.Alphabet[edge.Op].Kind;
-        if (kind == OpKind.Load && (edge.Affected & customers) != 0) customerLoads.Add((long)edge.From << 32 | (uint)edge.Op);
+        if (kind == OpKind.Load && (edge.Affected & customers) != 0) customerLoads.Add(edge.From, edge.Op);
         if (kind is not (OpKind.Load or OpKind.Disable) || Concerned(graph, edge.Op) is not { Length: > 0 } to) return;
         Settle(graph, edge, before, after, to, always: kind == OpKind.Load);
     }

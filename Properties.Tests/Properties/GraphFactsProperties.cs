@@ -42,8 +42,8 @@ public class GraphFactsProperties
     }
 
     // The search reports transitions by source state, then alphabet index, so the record is in
-    // increasing order, which the facts search by halves without sorting a copy; given in any
-    // other order (a caller's own list), they sort it first and find the same facts.
+    // increasing order, as it must be to be kept a mask per state; keys given in any other order
+    // (a caller's own list) are sorted first and give the same facts.
     [Property]
     public Property CustomerLoads_AreIncreasing_AndInAnyOrderGiveTheSameFacts(Trace run, bool twoPhase, bool threads)
     {
@@ -114,6 +114,47 @@ public class GraphFactsProperties
                 && facts.CanReachNothingEnabled(restricted: true).SequenceEqual(facts.CanReach(Quiet, restricted: true)))
             .Label($"{g.States.Count} states, {g.Frontier.Count} on the frontier")
             .Classify(g.States.Count > 1 && Enumerable.Range(0, g.States.Count).Any(s => g.States[s].InTransition), "some state in a transition");
+    }
+
+    // What an atomic install may reach, from the graph alone and by the plainest search: a load
+    // is usable when it replaced no customer patch (its effect, recomputed), a Complete when its
+    // transition patches, an unload always; a state reaches a quiescent target when one of its
+    // usable transitions leads to a state that does, until nothing changes. The facts keep the
+    // loads that replaced a customer patch as one mask per state found by its rank, which tests
+    // the rank only on graphs with such states past the first 64 ids: mostly under upstream,
+    // where cumulative patches replace customer patches, so half the runs are taken there.
+    [Property(MaxTest = 40)]
+    public Property RestrictedReach_IsThatOfAPlainSearchOverTheUsableTransitions(Trace run, bool ownReading, bool record, bool threads)
+    {
+        var (g, visitor) = Search(ownReading ? run : run with { Reading = Readings.Upstream }, twoPhase: false, 20_000);
+        var facts = new GraphFacts(g, record ? visitor.CustomerLoads(g) : null, threads ? 3 : 1) { ParallelStates = 1 };
+        var kinds = Array.ConvertAll(g.Alphabet, o => o.Kind);
+        bool Usable(int s, int op) => kinds[op] switch
+        {
+            OpKind.Load => (g.AffectedBy(s, op) & facts.Customers) == 0,
+            OpKind.Complete => g.States[s].TargetPatched,
+            OpKind.Unload => true,
+            _ => false,
+        };
+        static bool Quiet(KernelState s) => Observables.EnabledMask(s) == 0;
+        var reach = Enumerable.Range(0, g.States.Count).Select(s => !g.States[s].InTransition && Quiet(g.States[s])).ToArray();
+        var ahead = Enumerable.Range(0, g.States.Count).Select(s => g.States[s].InTransition ? 0UL : Observables.EnabledMask(g.States[s])).ToArray();
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var e in g.Edges)
+            {
+                if (!Usable(e.From, e.Op)) continue;
+                if (reach[e.To] && !reach[e.From]) (reach[e.From], changed) = (true, true);
+                if ((ahead[e.To] & ~ahead[e.From]) != 0) (ahead[e.From], changed) = (ahead[e.From] | ahead[e.To], true);
+            }
+        }
+        var late = g.Edges.Where(e => e.From >= 64 && kinds[e.Op] == OpKind.Load && !Usable(e.From, e.Op)).Select(e => e.From).Distinct().Count();
+        return (facts.CanReach(Quiet, restricted: true).SequenceEqual(reach)
+                && facts.CanReachNothingEnabled(restricted: true).SequenceEqual(reach)
+                && facts.EnabledAhead(restricted: true).SequenceEqual(ahead))
+            .Label($"{g.States.Count} states, {late} past the first 64 with a load that replaced a customer patch")
+            .Classify(late > 0, "a load replaced a customer patch past the first 64 states");
     }
 
     [Fact]
