@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Klp.Check.Model;
@@ -66,29 +67,34 @@ public sealed class StatePacking
     public int Bits { get; }
 
     /// <summary>Writes a state of the catalog, packed, to the first <see cref="Words"/> words of <paramref name="into"/>.</summary>
+    /// <remarks>The fields are appended one after another to a word kept in a register, which is stored each time it fills: a state of 12 patches is two words, written once each.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Pack(in KernelState state, Span<ulong> into)
     {
-        into = into[..Words];
-        into.Clear();
-        Put(into, 0, state.Loaded | state.Pinned << n, 2 * n);
-        Put(into, 2 * n, state.Replacing | state.InPatches << n, 2 * n);
-        Put(into, 4 * n, (uint)(state.TransitionPatch + 1) | (state.TargetPatched ? 1UL : 0) << transitionBits, transitionBits + 1);
+        if ((uint)into.Length < (uint)Words) throw new ArgumentException($"{into.Length} words are fewer than the {Words} of a packed state", nameof(into));
+        var w = new BitWriter(ref MemoryMarshal.GetReference(into));
+        w.Append(state.Loaded | state.Pinned << n, 2 * n);
+        w.Append(state.Replacing | state.InPatches << n, 2 * n);
+        w.Append((uint)(state.TransitionPatch + 1) | (state.TargetPatched ? 1UL : 0) << transitionBits, transitionBits + 1);
         var groupBits = 4 * entryBits;
-        for (var g = 0; g < groups && 4 * g < state.Count; g++)
+        var g = 0;
+        for (; g < groups && 4 * g < state.Count; g++)
         {
             var word = state.EntryWord(g);
             var packed = bitInstructions ? Bmi2.X64.ParallelBitExtract(word, laneMask) : Extract(word);
-            Put(into, entriesAt + g * groupBits, packed, Math.Min(4, n - 4 * g) * entryBits);
+            w.Append(packed, g == groups - 1 ? (n - 4 * g) * entryBits : groupBits);
         }
+        w.Finish(Words);
     }
 
     /// <summary>The state <see cref="Pack"/> wrote to <paramref name="from"/>.</summary>
     public void Unpack(ReadOnlySpan<ulong> from, out KernelState state)
     {
-        var masks = Get(from, 0, 2 * n);
-        var masks2 = Get(from, 2 * n, 2 * n);
-        var transition = Get(from, 4 * n, transitionBits + 1);
+        if ((uint)from.Length < (uint)Words) throw new ArgumentException($"{from.Length} words are fewer than the {Words} of a packed state", nameof(from));
+        var r = new BitReader(ref MemoryMarshal.GetReference(from));
+        var masks = r.Take(2 * n);
+        var masks2 = r.Take(2 * n);
+        var transition = r.Take(transitionBits + 1);
         var low = Low(n);
         state = default;
         state.SetRaw((uint)(masks2 >> n), (uint)(masks & low), (uint)(masks >> n), (uint)(masks2 & low),
@@ -96,8 +102,75 @@ public sealed class StatePacking
         var groupBits = 4 * entryBits;
         for (var g = 0; g < groups && 4 * g < state.Count; g++)
         {
-            var packed = Get(from, entriesAt + g * groupBits, Math.Min(4, n - 4 * g) * entryBits);
+            var packed = r.Take(g == groups - 1 ? (n - 4 * g) * entryBits : groupBits);
             state.SetEntryWord(g, bitInstructions ? Bmi2.X64.ParallelBitDeposit(packed, laneMask) : Deposit(packed));
+        }
+    }
+
+    // Appends fields of up to 64 bits to words from a first one: the bits not yet stored are kept
+    // in a register, and a word is stored once full.
+    private ref struct BitWriter(ref ulong first)
+    {
+        private ref ulong next = ref first;
+        private ulong pending;
+        private int used, stored;
+
+        // Appends the low width bits of value (nothing above them set).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Append(ulong value, int width)
+        {
+            pending |= value << used;
+            used += width;
+            if (used < 64) return;
+            next = pending;
+            next = ref Unsafe.Add(ref next, 1);
+            stored++;
+            used -= 64;
+            // The bits of value that did not fit; none when it ended the word exactly.
+            pending = used == 0 ? 0 : value >> (width - used);
+        }
+
+        // Stores what is pending and zeroes the words up to the count.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Finish(int words)
+        {
+            if (stored == words) return;
+            next = pending;
+            for (var i = stored + 1; i < words; i++) Unsafe.Add(ref next, i - stored) = 0;
+        }
+    }
+
+    // Reads fields of up to 64 bits from words, in the order a BitWriter appended them. A word is
+    // read only when a field begins or goes on in it, so nothing past a packed state's words is.
+    private ref struct BitReader(ref readonly ulong first)
+    {
+        private ref readonly ulong next = ref first;
+        private ulong current = first;
+        private int used;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ulong Take(int width)
+        {
+            if (used == 64) Advance();
+            var at = used;
+            var v = current >> at;
+            var end = at + width;
+            if (end > 64)
+            {
+                // The field goes on into the next word (at is 1 to 63 here).
+                Advance();
+                v |= current << (64 - at);
+                used = end - 64;
+            }
+            else used = end;
+            return v & Low(width);
+        }
+
+        private void Advance()
+        {
+            next = ref Unsafe.Add(ref Unsafe.AsRef(in next), 1);
+            current = next;
+            used = 0;
         }
     }
 
@@ -126,25 +199,6 @@ public sealed class StatePacking
             word |= e << (16 * k);
         }
         return word;
-    }
-
-    // Writes a value of width bits (nothing above them set) at a bit offset.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(Span<ulong> words, int at, ulong value, int width)
-    {
-        var (i, b) = (at >> 6, at & 63);
-        words[i] |= value << b;
-        if (b + width > 64) words[i + 1] |= value >> (64 - b);
-    }
-
-    // Reads width bits at a bit offset.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Get(ReadOnlySpan<ulong> words, int at, int width)
-    {
-        var (i, b) = (at >> 6, at & 63);
-        var v = words[i] >> b;
-        if (b + width > 64) v |= words[i + 1] << (64 - b);
-        return v & Low(width);
     }
 
     // The lowest bits set, up to all 64.

@@ -66,6 +66,38 @@ public class StatePackingProperties
             [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false,
             i == 0 ? [] : [(uint)(100 + i)], i == 0 ? SetSource.Auto : SetSource.Fixed)));
 
+    // Every width of catalog up to the most patches, with states drawn at random rather than
+    // reached: where the fields fall in the words depends on the number of patches (16 patches
+    // end the masks exactly at bit 64, so the transition begins a word), and a search of
+    // catalogs that large would take long.
+    [Property(MaxTest = 300)]
+    public Property Unpack_StatesOfEveryWidth_GivesTheStatePacked(PositiveInt size, int seed)
+    {
+        var n = 1 + (size.Get - 1) % Catalog.MaxPatches;
+        var catalog = new Catalog(Enumerable.Range(0, n).Select(i => new Patch($"p{i}", Origin.Vendor, PatchKind.Hotfix, i,
+            [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
+        var random = new Random(seed);
+        var order = Enumerable.Range(0, n).OrderBy(_ => random.Next()).Take(random.Next(n + 1)).ToArray();
+        var listed = order.Aggregate(0UL, (m, p) => m | 1UL << p);
+        var all = n == 64 ? ulong.MaxValue : (1UL << n) - 1;
+        var loaded = listed | (ulong)random.NextInt64() & all;
+        var transition = random.Next(2) == 0 ? -1 : random.Next(n);
+        var state = KernelState.Of([.. order.Select(p => (p, 0, -1))], loaded, (ulong)random.NextInt64() & loaded, transition,
+            transition >= 0 && random.Next(2) == 0, transition >= 0 ? (ulong)random.NextInt64() & listed : 0);
+        var wrong = new List<string>();
+        Span<ulong> words = stackalloc ulong[StatePacking.MaxWords];
+        foreach (var packing in new[] { StatePacking.For(catalog)!, StatePacking.For(catalog, bitInstructions: false)! })
+        {
+            words.Fill(ulong.MaxValue);
+            packing.Pack(state, words);
+            for (var bit = packing.Bits; bit < 64 * packing.Words; bit++)
+                if ((words[bit >> 6] >> bit & 1) != 0) wrong.Add($"bit {bit} past the {packing.Bits} used is set");
+            packing.Unpack(words[..packing.Words], out var back);
+            if (!back.Equals(state)) wrong.Add("unpacks to another state");
+        }
+        return (wrong.Count == 0).Label($"{n} patches, {order.Length} listed: {string.Join("; ", wrong.Distinct())}");
+    }
+
     [Fact]
     public void For_CatalogTooWide_HasNoPacking()
     {
