@@ -7,8 +7,11 @@ namespace Klp.Check.Properties;
 /// <summary>The loads of a graph that replaced a customer patch, as keys (source state &lt;&lt; 32 | alphabet index) in increasing order: the loads an atomic install may not use.</summary>
 /// <remarks>
 /// The search reports transitions by source state, then alphabet index, so the keys come in
-/// increasing order. Under a reading whose cumulative patches replace every other patch
-/// (upstream's <c>replace</c>), most loads out of a state with a customer patch replace it:
+/// increasing order; a trace's graph (<see cref="PropertyChecks.OnTrace"/>) reports them in the
+/// order the trace takes them, and a record given a key out of order keeps its keys in a sorted
+/// set from then on, made into the compact form when sealed. Under a reading whose cumulative
+/// patches replace every other patch (upstream's <c>replace</c>), most loads out of a state with
+/// a customer patch replace it:
 /// 8,782,080 of them on positional-12 under upstream. For an alphabet of at most 64 operations
 /// they are kept as a bit per state (whether it has such a load) and, per state that has, the
 /// mask of those loads, in id order: 8 bytes a state rather than 8 a load, and a state's mask is
@@ -22,10 +25,12 @@ public sealed class ReplacingLoads : IReadOnlyCollection<long>
     private readonly ChunkedList<long> keys = new(hugePages: false);
     private bool wide;
     private long last = -1;
-    // The word of marked and the mask being filled, appended once a later state comes (Flush).
+    // The word of marked and the mask being filled, appended once a later state comes, or when sealed.
     private ulong word, mask;
     private int wordAt, maskOf = -1;
     private Lookup? sealedAs;
+    // Every key, once one came out of order.
+    private SortedSet<long>? unordered;
 
     /// <summary>An empty record for an alphabet of <paramref name="operations"/> operations.</summary>
     public ReplacingLoads(int operations) => Clear(operations);
@@ -41,8 +46,10 @@ public sealed class ReplacingLoads : IReadOnlyCollection<long>
         return record;
     }
 
-    /// <summary>The number of loads recorded.</summary>
-    public int Count { get; private set; }
+    /// <summary>The number of loads recorded (a load recorded twice counts once).</summary>
+    public int Count => unordered?.Count ?? count;
+
+    private int count;
 
     /// <summary>Empties the record for an alphabet of <paramref name="operations"/> operations.</summary>
     public void Clear(int operations)
@@ -51,17 +58,24 @@ public sealed class ReplacingLoads : IReadOnlyCollection<long>
         masks.Clear();
         keys.Clear();
         wide = operations > 64;
-        (last, word, mask, wordAt, maskOf, Count, sealedAs) = (-1, 0, 0, 0, -1, 0, null);
+        (last, word, mask, wordAt, maskOf, count, sealedAs, unordered) = (-1, 0, 0, 0, -1, 0, null, null);
     }
 
-    /// <summary>Records the load by alphabet index <paramref name="op"/> out of state <paramref name="state"/>; loads come in increasing (state, operation) order.</summary>
-    /// <exception cref="ArgumentException">The load is not after the last one recorded.</exception>
+    /// <summary>Records the load by alphabet index <paramref name="op"/> out of state <paramref name="state"/>; in increasing (state, operation) order, as a search reports them, the record stays compact.</summary>
+    /// <exception cref="ArgumentException">The state or the operation is negative, or the operation past 64 in a record for at most 64.</exception>
+    /// <exception cref="InvalidOperationException">The record was sealed.</exception>
     public void Add(int state, int op)
     {
-        var key = (long)state << 32 | (uint)op;
-        if (key <= last || state < 0 || op < 0 || !wide && op >= 64) throw new ArgumentException($"load {op} out of state {state} is not after the last one recorded, or not in the alphabet");
+        if (state < 0 || op < 0 || !wide && op >= 64) throw new ArgumentException($"load {op} out of state {state} is not in the record's alphabet");
         if (sealedAs is not null) throw new InvalidOperationException("the record was sealed");
-        (last, Count) = (key, Count + 1);
+        var key = (long)state << 32 | (uint)op;
+        if (unordered is null && key <= last) unordered = new SortedSet<long>(Keys(pending: true));
+        if (unordered is not null)
+        {
+            unordered.Add(key);
+            return;
+        }
+        (last, count) = (key, count + 1);
         if (wide)
         {
             keys.Add(key);
@@ -83,6 +97,11 @@ public sealed class ReplacingLoads : IReadOnlyCollection<long>
         lock (keys)
         {
             if (sealedAs is not null) return sealedAs;
+            if (unordered is { } sorted)
+            {
+                Clear(wide ? 65 : 64);
+                foreach (var key in sorted) Add((int)(key >> 32), (int)(uint)key);
+            }
             if (!wide && maskOf >= 0)
             {
                 masks.Add(mask);
@@ -93,21 +112,35 @@ public sealed class ReplacingLoads : IReadOnlyCollection<long>
         }
     }
 
-    /// <summary>The keys in increasing order.</summary>
+    /// <summary>The keys in increasing order; the record is sealed (<see cref="Seal"/>) when they are asked for.</summary>
     public IEnumerator<long> GetEnumerator()
+    {
+        Seal();
+        return Keys(pending: false).GetEnumerator();
+    }
+
+    // The keys of the ordered form, the state being filled among them when pending is true.
+    private IEnumerable<long> Keys(bool pending)
     {
         if (wide)
         {
             for (var k = 0; k < keys.Count; k++) yield return keys[k];
             yield break;
         }
-        var lookup = Seal();
-        for (var w = 0; w < lookup.Words; w++)
-            for (var bits = marked[w]; bits != 0; bits &= bits - 1)
-            {
-                var s = w << 6 | BitOperations.TrailingZeroCount(bits);
-                for (var ops = lookup.OpsOf(s); ops != 0; ops &= ops - 1) yield return (long)s << 32 | (uint)BitOperations.TrailingZeroCount(ops);
-            }
+        var m = 0;
+        for (var w = 0; w < marked.Count; w++)
+            for (var bits = marked[w]; bits != 0; bits &= bits - 1, m++)
+                foreach (var key in KeysOf(w << 6 | BitOperations.TrailingZeroCount(bits), masks[m])) yield return key;
+        if (!pending || maskOf < 0) yield break;
+        // The word being filled: its states before the last have their masks stored already.
+        for (var bits = word & ~(1UL << maskOf); bits != 0; bits &= bits - 1, m++)
+            foreach (var key in KeysOf(wordAt << 6 | BitOperations.TrailingZeroCount(bits), masks[m])) yield return key;
+        foreach (var key in KeysOf(maskOf, mask)) yield return key;
+    }
+
+    private static IEnumerable<long> KeysOf(int state, ulong ops)
+    {
+        for (; ops != 0; ops &= ops - 1) yield return (long)state << 32 | (uint)BitOperations.TrailingZeroCount(ops);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -1,6 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Klp.Check.Engine;
+using Klp.Check.Model;
 using Klp.Check.Properties;
 using Property = FsCheck.Property;
 
@@ -39,17 +41,70 @@ public class ReplacingLoadsProperties
     }
 
     [Fact]
-    public void Add_OutOfOrder_IsRefused()
+    public void Add_OutsideTheAlphabetOrAfterSealing_IsRefused()
     {
         var record = new ReplacingLoads(10);
         record.Add(70, 3);
-        Assert.Throws<ArgumentException>(() => record.Add(70, 3));
-        Assert.Throws<ArgumentException>(() => record.Add(69, 9));
         Assert.Throws<ArgumentException>(() => record.Add(71, 64));
+        Assert.Throws<ArgumentException>(() => record.Add(-1, 2));
         record.Add(200, 1);
         Assert.Equal([70L << 32 | 3, 200L << 32 | 1], record.ToArray());
         Assert.Equal(1UL << 1, record.Seal().OpsOf(200));
         Assert.Throws<InvalidOperationException>(() => record.Add(300, 0));
+    }
+
+    // A trace (PropertyChecks.OnTrace: random runs, counterexamples, replayed claims) tells its
+    // transitions in the order it takes them, which may go back to an earlier state and take the
+    // same load again: load a customer patch, load a cumulative patch that replaces it, take both
+    // away, and do it again.
+    [Fact]
+    public void OnTrace_ReplacingTheSameCustomerPatchTwice_Holds()
+    {
+        Patch Of(string name, Origin origin, int release, bool replace) =>
+            new(name, origin, PatchKind.Hotfix, release, [new FunctionId(FunctionId.Vmlinux, name + "_fn", 0)], [], replace, Patch.DefaultSets);
+        var catalog = new Catalog([Of("cust", Origin.Customer, 0, false), Of("cumulative", Origin.Vendor, 1, true)]);
+        Operation[] once = [Operation.Load(0), Operation.Load(1), Operation.Disable(1), Operation.Unload(1), Operation.Unload(0)];
+        var trace = new Trace(catalog, Readings.Upstream, [.. once, .. once]);
+
+        var checks = PropertyChecks.Begin(PropertyRegistry.All, catalog, Readings.Upstream);
+        var g = StateGraph.FromTrace(trace, checks);
+        var loads = checks.CustomerLoads(g)!;
+        var findings = checks.Finish(g);
+
+        Assert.Equal(1L << 32 | (uint)Array.IndexOf(g.Alphabet, Operation.Load(1)), Assert.Single(loads));
+        Assert.Equal(PropertyRegistry.All.Count, findings.Length);
+        Assert.Equal(findings.Select(f => f.Finding.Found), PropertyChecks.OnTrace(PropertyRegistry.All, trace).Select(f => f.Finding.Found));
+    }
+
+    [Property(MaxTest = 100)]
+    public Property Add_InAnyOrder_GivesTheRecordOfTheKeysSorted(bool wide, int seed)
+    {
+        var operations = wide ? 100 : 64;
+        var random = new Random(seed);
+        // Over a few states or thousands, so that several share a word of the record's bits; the
+        // first ones in order, so that the record is compact until one comes out of order.
+        var states = 1 + random.Next(3000);
+        var keys = Enumerable.Range(0, random.Next(300)).Select(_ => (long)random.Next(states) << 32 | (uint)random.Next(operations)).ToArray();
+        Array.Sort(keys, 0, random.Next(keys.Length + 1));
+        var record = new ReplacingLoads(operations);
+        foreach (var k in keys) record.Add((int)(k >> 32), (int)(uint)k);
+        var sorted = keys.Distinct().Order().ToArray();
+        var lookup = record.Seal();
+        return (record.Count == sorted.Length && record.SequenceEqual(sorted) && sorted.All(k => lookup.Replacing((int)(k >> 32), (int)(uint)k))
+                && lookup.Sources().SequenceEqual(sorted.Select(k => (int)(k >> 32)).Distinct()))
+            .Label($"{keys.Length} keys, {sorted.Length} distinct");
+    }
+
+    [Fact]
+    public void Add_OutOfOrderWhileAWordIsFilled_KeepsTheWordsStates()
+    {
+        var record = new ReplacingLoads(10);
+        record.Add(3, 1);
+        record.Add(5, 2);
+        record.Add(7, 0);
+        record.Add(4, 0);
+        Assert.Equal([3L << 32 | 1, 4L << 32 | 0, 5L << 32 | 2, 7L << 32 | 0], record.ToArray());
+        Assert.Equal(1UL << 2, record.Seal().OpsOf(5));
     }
 
     [Fact]
