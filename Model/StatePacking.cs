@@ -23,7 +23,7 @@ public sealed class StatePacking
     /// <summary>The most words a packed state may take: 64 bytes, a cache line, against the 84 bytes of a <see cref="KernelState"/>.</summary>
     public const int MaxWords = 8;
 
-    private readonly int n, transitionBits, entryBits, groups, entriesAt;
+    private readonly int n, transitionBits, entryBits, groups;
     private readonly int patchBits, paramsBits, autoBits;
 
     // The bits of a 16-bit entry the catalog uses, in each of the four entries of a word.
@@ -41,8 +41,7 @@ public sealed class StatePacking
         transitionBits = BitsFor(n);
         entryBits = patchBits + paramsBits + autoBits;
         groups = (n + 3) / 4;
-        entriesAt = 4 * n + transitionBits + 1;
-        Bits = entriesAt + n * entryBits;
+        Bits = 4 * n + transitionBits + 1 + n * entryBits;
         Words = (int)BitOperations.RoundUpToPowerOf2((uint)(Bits + 63) / 64);
         ulong lane = Low(patchBits) | Low(paramsBits) << 5 | Low(autoBits) << 9;
         laneMask = lane * 0x0001_0001_0001_0001UL;
@@ -76,13 +75,11 @@ public sealed class StatePacking
         w.Append(state.Loaded | state.Pinned << n, 2 * n);
         w.Append(state.Replacing | state.InPatches << n, 2 * n);
         w.Append((uint)(state.TransitionPatch + 1) | (state.TargetPatched ? 1UL : 0) << transitionBits, transitionBits + 1);
-        var groupBits = 4 * entryBits;
-        var g = 0;
-        for (; g < groups && 4 * g < state.Count; g++)
+        for (var g = 0; g < groups && 4 * g < state.Count; g++)
         {
             var word = state.EntryWord(g);
             var packed = bitInstructions ? Bmi2.X64.ParallelBitExtract(word, laneMask) : Extract(word);
-            w.Append(packed, g == groups - 1 ? (n - 4 * g) * entryBits : groupBits);
+            w.Append(packed, GroupBits(g));
         }
         w.Finish(Words);
     }
@@ -99,13 +96,16 @@ public sealed class StatePacking
         state = default;
         state.SetRaw((uint)(masks2 >> n), (uint)(masks & low), (uint)(masks >> n), (uint)(masks2 & low),
             (int)(transition & Low(transitionBits)), (transition >> transitionBits) != 0);
-        var groupBits = 4 * entryBits;
         for (var g = 0; g < groups && 4 * g < state.Count; g++)
         {
-            var packed = r.Take(g == groups - 1 ? (n - 4 * g) * entryBits : groupBits);
+            var packed = r.Take(GroupBits(g));
             state.SetEntryWord(g, bitInstructions ? Bmi2.X64.ParallelBitDeposit(packed, laneMask) : Deposit(packed));
         }
     }
+
+    // The bits of the g-th group of four entries: four entries' worth, fewer in the last group.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int GroupBits(int g) => Math.Min(4, n - 4 * g) * entryBits;
 
     // Appends fields of up to 64 bits to words from a first one: the bits not yet stored are kept
     // in a register, and a word is stored once full.

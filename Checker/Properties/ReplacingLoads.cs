@@ -54,10 +54,16 @@ public sealed class ReplacingLoads : IReadOnlyCollection<long>
     /// <summary>Empties the record for an alphabet of <paramref name="operations"/> operations.</summary>
     public void Clear(int operations)
     {
+        wide = operations > 64;
+        Empty();
+    }
+
+    // Forgets every load, for an alphabet as wide as before.
+    private void Empty()
+    {
         marked.Clear();
         masks.Clear();
         keys.Clear();
-        wide = operations > 64;
         (last, word, mask, wordAt, maskOf, count, sealedAs, unordered) = (-1, 0, 0, 0, -1, 0, null, null);
     }
 
@@ -99,7 +105,7 @@ public sealed class ReplacingLoads : IReadOnlyCollection<long>
             if (sealedAs is not null) return sealedAs;
             if (unordered is { } sorted)
             {
-                Clear(wide ? 65 : 64);
+                Empty();
                 foreach (var key in sorted) Add((int)(key >> 32), (int)(uint)key);
             }
             if (!wide && maskOf >= 0)

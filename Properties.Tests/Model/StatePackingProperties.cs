@@ -66,6 +66,10 @@ public class StatePackingProperties
             [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false,
             i == 0 ? [] : [(uint)(100 + i)], i == 0 ? SetSource.Auto : SetSource.Fixed)));
 
+    // n vendor hotfixes, each with a function and a fixed set of its own.
+    private static Catalog Hotfixes(int n) => new(Enumerable.Range(0, n).Select(i => new Patch($"p{i}", Origin.Vendor, PatchKind.Hotfix, i,
+        [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
+
     // Every width of catalog up to the most patches, with states drawn at random rather than
     // reached: where the fields fall in the words depends on the number of patches (16 patches
     // end the masks exactly at bit 64, so the transition begins a word), and a search of
@@ -74,8 +78,7 @@ public class StatePackingProperties
     public Property Unpack_StatesOfEveryWidth_GivesTheStatePacked(PositiveInt size, int seed)
     {
         var n = 1 + (size.Get - 1) % Catalog.MaxPatches;
-        var catalog = new Catalog(Enumerable.Range(0, n).Select(i => new Patch($"p{i}", Origin.Vendor, PatchKind.Hotfix, i,
-            [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
+        var catalog = Hotfixes(n);
         var random = new Random(seed);
         var order = Enumerable.Range(0, n).OrderBy(_ => random.Next()).Take(random.Next(n + 1)).ToArray();
         var listed = order.Aggregate(0UL, (m, p) => m | 1UL << p);
@@ -110,9 +113,7 @@ public class StatePackingProperties
     {
         // positional-12's catalog as far as the packing sees it: 12 patches, fixed sets, no
         // add_sets variants: 48 bits of masks, 5 of transition, 12 entries of 4 bits.
-        var catalog = new Catalog(Enumerable.Range(0, 12).Select(i => new Patch($"p{i}", Origin.Vendor, PatchKind.Hotfix, i,
-            [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
-        var packing = StatePacking.For(catalog)!;
+        var packing = StatePacking.For(Hotfixes(12))!;
         Assert.Equal(101, packing.Bits);
         Assert.Equal(2, packing.Words);
     }

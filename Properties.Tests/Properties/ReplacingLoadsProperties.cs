@@ -27,8 +27,8 @@ public class ReplacingLoadsProperties
             var lookup = record.Seal();
             var sorted = set.Order().ToArray();
             var states = sorted.Select(k => (int)(k >> 32)).Distinct().ToArray();
-            var opsRight = wide || Enumerable.Range(-1, 5003).All(s =>
-                lookup.OpsOf(s < 0 ? 0 : s) == set.Where(k => k >> 32 == (s < 0 ? 0 : s)).Aggregate(0UL, (m, k) => m | 1UL << (int)(uint)k));
+            var opsRight = wide || Enumerable.Range(0, 5003).All(s =>
+                lookup.OpsOf(s) == set.Where(k => k >> 32 == s).Aggregate(0UL, (m, k) => m | 1UL << (int)(uint)k));
             var replacing = Enumerable.Range(0, 400).All(i =>
             {
                 var (s, op) = (i * 13 % 5003, i * 7 % operations);
