@@ -90,10 +90,8 @@ public static class Classifier
                 return asked & ~Observed.Sets;
             }
         var sameEncoding = readings.All(r => r.Encoding == readings[0].Encoding);
-        if (sameEncoding || source.Count == 0) return asked;
-        // A raw catalog is one object shared by every reading; a release plan is encoded anew by each.
-        var first = source.CatalogFor(0, readings[0]);
-        if (readings.All(r => ReferenceEquals(source.CatalogFor(0, r), first))) return asked;
+        // A raw catalog is the same for every reading; a release plan is encoded anew by each.
+        if (sameEncoding || source.Count == 0 || source.SharedByReadings) return asked;
         note = "occupied sets not compared: the readings encode release plans with different set numbers";
         return asked & ~Observed.Sets;
     }
@@ -103,14 +101,14 @@ public static class Classifier
         int threads = 0, CancellationToken cancel = default, Observed observed = Observed.All, Action<string>? progress = null) =>
         EquivalencePartial.Check(source, readings, limits, null, alone: true, threads, cancel, observed, progress).Finish(source, readings, limits, observed);
 
-    /// <summary>One catalog per reading for an input; readings with the same encoder share one (a raw source returns the same object anyway).</summary>
+    /// <summary>One catalog per reading for an input; readings with the same encoder share one, and every reading one of a source whose readings share catalogs.</summary>
     public static Catalog[] Catalogs(InputSource source, int input, IReadOnlyList<Reading> readings)
     {
         var result = new Catalog[readings.Count];
         for (var k = 0; k < readings.Count; k++)
         {
             for (var j = 0; j < k && result[k] is null; j++)
-                if (readings[j].Encoding == readings[k].Encoding) result[k] = result[j];
+                if (source.SharedByReadings || readings[j].Encoding == readings[k].Encoding) result[k] = result[j];
             result[k] ??= source.CatalogFor(input, readings[k]);
         }
         return result;

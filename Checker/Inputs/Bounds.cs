@@ -165,28 +165,22 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
     public readonly record struct RawPatch(Origin Origin, PatchKind Kind, ImmutableArray<uint> Sets, int Funcs, int State);
 
     /// <summary>Every raw catalog within the bounds; with <paramref name="reduce"/>, one per symmetry class.</summary>
+    /// <remarks>The catalogs are those of <see cref="RawCatalogs"/>, built one at a time.</remarks>
     public IEnumerable<Catalog> Enumerate(bool reduce = true)
     {
-        var menu = PatchMenu();
-        var choice = new int[Patches];
-        while (true)
-        {
-            var patches = choice.Select(k => menu[k]).ToArray();
-            if (!reduce || Symmetry.IsCanonical(patches, Functions)) yield return Build(patches);
-            var j = 0;
-            while (j < choice.Length && ++choice[j] == menu.Count) choice[j++] = 0;
-            if (j == choice.Length) yield break;
-        }
+        var catalogs = new RawCatalogs(this, reduce);
+        for (var i = 0; i < catalogs.Count; i++) yield return catalogs[i];
     }
 
     /// <summary>Random raw catalogs within the bounds: 1 to <see cref="Patches"/> patches, each drawn from the patches the enumeration combines.</summary>
     public FsCheck.Gen<Catalog> Random()
     {
-        var menu = PatchMenu().ToArray();
+        var menu = Menu();
         return FsCheck.Fluent.Gen.SelectMany(FsCheck.Fluent.Gen.Choose(1, Patches), n => FsCheck.Fluent.Gen.Select(FsCheck.Fluent.Gen.ArrayOf(FsCheck.Fluent.Gen.Elements(menu), n), patches => Build(patches)));
     }
 
-    private List<RawPatch> PatchMenu()
+    /// <summary>Every patch a raw catalog may hold, in the order the enumeration combines them: origin, kind, sets list, functions mask, state, the last counting fastest.</summary>
+    public RawPatch[] Menu()
     {
         var lists = new List<ImmutableArray<uint>>();
         void Lists(List<uint> prefix)
@@ -209,7 +203,7 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
                     for (var f = 1; f < 1 << Functions; f++)
                         for (var s = 0; s < (States ? 4 : 1); s++)
                             menu.Add(new RawPatch(origin, kind, l, f, s));
-        return menu;
+        return [.. menu];
     }
 
     /// <summary>Names and builds a raw catalog: p1, p2...; a vendor cumulative is <c>replace = true</c>.</summary>
@@ -220,20 +214,28 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
         for (var i = 0; i < patches.Count; i++)
         {
             var p = patches[i];
-            var funcs = Enumerable.Range(0, 8).Where(b => (p.Funcs & (1 << b)) != 0)
-                .Select(b => new FunctionId(FunctionId.Vmlinux, $"f{b + 1}", 0)).ToImmutableArray();
-            ImmutableArray<KlpState> states = p.State switch
-            {
-                1 => [new KlpState(1, 0, false)],
-                2 => [new KlpState(1, 1, false)],
-                3 => [new KlpState(1, 0, true)],
-                _ => [],
-            };
             var isCustomer = p.Origin == Origin.Customer;
-            list.Add(new Patch($"p{i + 1}", p.Origin, p.Kind, isCustomer ? customer++ : vendor++, funcs, states,
+            list.Add(new Patch(i < Names.Length ? Names[i] : $"p{i + 1}", p.Origin, p.Kind, isCustomer ? customer++ : vendor++, FunctionsOf(p.Funcs), StatesOf[p.State],
                 p.Kind == PatchKind.Cumulative && !isCustomer, p.Sets));
         }
         return new Catalog(list);
+    }
+
+    // What Build gives every catalog alike, made once: the first names, the functions of each
+    // mask over f1..f8, the state of each choice.
+    private static readonly string[] Names = [.. Enumerable.Range(1, Catalog.MaxPatches).Select(i => $"p{i}")];
+    private static readonly ImmutableArray<FunctionId>[] FunctionsByMask = new ImmutableArray<FunctionId>[256];
+    private static readonly ImmutableArray<KlpState>[] StatesOf =
+        [[], [new KlpState(1, 0, false)], [new KlpState(1, 1, false)], [new KlpState(1, 0, true)]];
+
+    private static ImmutableArray<FunctionId> FunctionsOf(int mask)
+    {
+        var mine = FunctionsByMask[mask & 0xFF];
+        if (!mine.IsDefault) return mine;
+        mine = [.. Enumerable.Range(0, 8).Where(b => (mask & (1 << b)) != 0).Select(b => new FunctionId(FunctionId.Vmlinux, $"f{b + 1}", 0))];
+        // Another thread may store its equal array too; either serves.
+        FunctionsByMask[mask & 0xFF] = mine;
+        return mine;
     }
 
     /// <summary>The whole-number bounds, in the order <c>--bounds</c> lists them, with the values they take.</summary>
@@ -288,7 +290,7 @@ public static class Symmetry
     {
         var renumbered = RenumberSets(patches);
         RawBounds.RawPatch[]? best = null;
-        foreach (var perm in Permutations(functions))
+        foreach (var perm in Relabellings(functions))
         {
             var candidate = renumbered.Select(p => p with { Funcs = Permute(p.Funcs, perm) }).ToArray();
             if (best is null || Compare(candidate, best) < 0) best = candidate;
@@ -310,7 +312,8 @@ public static class Symmetry
         })];
     }
 
-    private static int Permute(int mask, int[] perm)
+    /// <summary>A functions mask with each function's bit moved to its place in a relabelling.</summary>
+    internal static int Permute(int mask, int[] perm)
     {
         var result = 0;
         for (var b = 0; b < perm.Length; b++)
@@ -318,7 +321,8 @@ public static class Symmetry
         return result;
     }
 
-    private static IEnumerable<int[]> Permutations(int n)
+    /// <summary>Every relabelling of n functions, as the place each function's bit goes to; the identity first.</summary>
+    internal static IEnumerable<int[]> Relabellings(int n)
     {
         var a = Enumerable.Range(0, n).ToArray();
         yield return [.. a];

@@ -24,8 +24,9 @@ public sealed class InputSource
     private readonly Lazy<int[]>? representatives;
 
     private InputSource(string kind, string bound, int count, int maxPatches, Func<int, Reading, Catalog> catalogFor, Func<int, string> describe, Func<int, InputFeatures> features,
-        Func<int[]>? representatives = null)
+        Func<int[]>? representatives = null, bool sharedByReadings = false)
     {
+        SharedByReadings = sharedByReadings;
         this.representatives = representatives is null ? null : new Lazy<int[]>(representatives);
         MaxPatches = maxPatches;
         this.features = features;
@@ -47,6 +48,9 @@ public sealed class InputSource
 
     /// <summary>The most patches any input's catalog has (a release plan encodes one patch per release).</summary>
     public int MaxPatches { get; }
+
+    /// <summary>True when every reading sees the same catalog of an input (raw catalogs, a catalog file); false when each reading encodes it (release plans).</summary>
+    public bool SharedByReadings { get; }
 
     /// <summary>The catalog of one input under one reading.</summary>
     public Catalog CatalogFor(int index, Reading reading) => catalogFor(index, reading);
@@ -88,10 +92,12 @@ public sealed class InputSource
         new($"release plan {file}", "1 plan", 1, plan.Releases.Length, (_, r) => plan.Encode(r), _ => plan.ToString(), _ => plan.Features);
 
     /// <summary>Every raw catalog within bounds, the same for every reading.</summary>
+    /// <remarks>The catalogs are kept as <see cref="RawCatalogs"/> keeps them, and built when asked for.</remarks>
     public static InputSource Raw(RawBounds bounds, bool reduce = true)
     {
-        var catalogs = bounds.Enumerate(reduce).ToArray();
-        return new InputSource("raw catalogs", RawBound(bounds, reduce), catalogs.Length, catalogs.Length == 0 ? 0 : catalogs.Max(c => c.Count), (i, _) => catalogs[i], i => CatalogText.Describe(catalogs[i]), i => FeaturesOf(catalogs[i]));
+        var catalogs = new RawCatalogs(bounds, reduce);
+        return new InputSource("raw catalogs", RawBound(bounds, reduce), catalogs.Count, catalogs.Count == 0 ? 0 : catalogs.Width, (i, _) => catalogs[i],
+            i => CatalogText.Describe(catalogs[i]), i => FeaturesOf(catalogs[i]), sharedByReadings: true);
     }
 
     /// <summary>Raw bounds as <see cref="Bound"/> writes them, saying whether catalogs are reduced by symmetry.</summary>
@@ -99,5 +105,5 @@ public sealed class InputSource
 
     /// <summary>One raw catalog.</summary>
     public static InputSource Single(Catalog catalog, string file) =>
-        new($"catalog {file}", "1 catalog", 1, catalog.Count, (_, _) => catalog, _ => CatalogText.Describe(catalog), _ => FeaturesOf(catalog));
+        new($"catalog {file}", "1 catalog", 1, catalog.Count, (_, _) => catalog, _ => CatalogText.Describe(catalog), _ => FeaturesOf(catalog), sharedByReadings: true);
 }

@@ -116,12 +116,7 @@ public static class DesignSpace
     }
 
     /// <summary>True when the readings of a source see catalogs built by their own encoders (release plans), false when they share one.</summary>
-    public static bool EncodingMatters(InputSource source)
-    {
-        if (source.Count == 0) return false;
-        var a = source.CatalogFor(0, Readings.Positional);
-        return !ReferenceEquals(a, source.CatalogFor(0, Readings.ReplaceSet));
-    }
+    public static bool EncodingMatters(InputSource source) => source.Count > 0 && !source.SharedByReadings;
 
     /// <summary>Every meaningful combination for the inputs of a source, with the policies that can matter, simplest first.</summary>
     public static IReadOnlyList<(Reading Reading, Policies Relevant)> Combinations(InputSource source, Granularity granularity)

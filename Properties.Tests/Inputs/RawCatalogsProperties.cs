@@ -1,0 +1,146 @@
+using Klp.Check.Equivalence;
+using Klp.Check.Inputs;
+using Klp.Check.Model;
+using Klp.Check.Verdicts;
+
+namespace Klp.Check.Tests.Inputs;
+
+public class RawCatalogsProperties
+{
+    // Every combination of the menu's patches, the first patch counting fastest, kept when the
+    // slow test of Symmetry (which builds every relabelling) says it is canonical.
+    private static List<string> Reference(RawBounds bounds, bool reduce)
+    {
+        var menu = bounds.Menu();
+        var choice = new int[bounds.Patches];
+        var kept = new List<string>();
+        while (true)
+        {
+            var patches = choice.Select(k => menu[k]).ToArray();
+            if (!reduce || Symmetry.IsCanonical(patches, bounds.Functions)) kept.Add(Key(patches));
+            var j = 0;
+            while (j < choice.Length && ++choice[j] == menu.Length) choice[j++] = 0;
+            if (j == choice.Length) return kept;
+        }
+    }
+
+    private static string Key(IEnumerable<RawBounds.RawPatch> ps) =>
+        string.Join(";", ps.Select(p => $"{p.Origin}/{p.Kind}/{string.Join(",", p.Sets)}/{p.Funcs}/{p.State}"));
+
+    private static RawBounds Bounds(string text) => RawBounds.Parse(text, out var error) ?? throw new ArgumentException(error);
+
+    // Each case has 10^4 to 10^5 combinations: relabellings of one to three functions, lists of
+    // one to three sets, set 0 and states.
+    public static TheoryData<string> Cases() =>
+    [
+        "patches=2,numbers=3,sets=2,functions=3",
+        "patches=3,numbers=2,sets=1,functions=2,states=yes,customers=no",
+        "patches=2,numbers=4,sets=3,functions=2,customers=no",
+        "patches=3,numbers=3,sets=2,functions=1,customers=no",
+        "patches=1,numbers=6,sets=2,functions=4",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Reduced_KeepsWhatTheSymmetryTestKeeps_InTheSameOrder(string text)
+    {
+        var bounds = Bounds(text);
+
+        var catalogs = new RawCatalogs(bounds, reduce: true);
+
+        var kept = Enumerable.Range(0, catalogs.Count).Select(i => Key(catalogs.Patches(i))).ToList();
+        var expected = Reference(bounds, reduce: true);
+        Assert.True(expected.Count > 1, $"{expected.Count} catalogs");
+        Assert.Equal(expected, kept);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Unreduced_IsEveryCombination_InTheSameOrder(string text)
+    {
+        var bounds = Bounds(text);
+
+        var catalogs = new RawCatalogs(bounds, reduce: false);
+
+        Assert.Equal(Reference(bounds, reduce: false), Enumerable.Range(0, catalogs.Count).Select(i => Key(catalogs.Patches(i))));
+    }
+
+    [Fact]
+    public void Catalog_IsTheBuildOfItsPatches_AndTheSameObjectWhenAskedAgain()
+    {
+        var catalogs = new RawCatalogs(new RawBounds(), reduce: true);
+
+        for (var i = 0; i < catalogs.Count; i += 997)
+        {
+            var built = catalogs[i];
+            Assert.Same(built, catalogs[i]);
+            Assert.Equal(CatalogText.Describe(RawBounds.Build(catalogs.Patches(i))), CatalogText.Describe(built));
+        }
+    }
+
+    [Fact]
+    public void Catalogs_AskedForFromSeveralThreads_AreEachTheirOwnIndex()
+    {
+        var catalogs = new RawCatalogs(Bounds("patches=2,numbers=3,sets=2,functions=2"), reduce: true);
+        var expected = Enumerable.Range(0, catalogs.Count).Select(i => CatalogText.Describe(RawBounds.Build(catalogs.Patches(i)))).ToArray();
+
+        var seen = new string[catalogs.Count];
+        Parallel.For(0, 4 * catalogs.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
+        {
+            var i = k * 7919 % catalogs.Count;
+            seen[i] = CatalogText.Describe(catalogs[i]);
+        });
+
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
+    public void Bounds_OfMoreCatalogsThanAnIndexCounts_AreRefused()
+    {
+        var bounds = Bounds("patches=5,numbers=6,sets=4,functions=4,states=yes");
+
+        var e = Assert.Throws<ArgumentException>(() => new RawCatalogs(bounds, reduce: false));
+
+        Assert.Contains("more than 2147483647 raw catalogs", e.Message);
+    }
+
+    [Fact]
+    public void Sources_SayWhetherTheReadingsShareACatalog()
+    {
+        var raw = InputSource.Raw(new RawBounds(Patches: 2));
+        var plans = InputSource.Plans(new PlanBounds(Releases: 2));
+
+        Assert.True(raw.SharedByReadings);
+        Assert.False(plans.SharedByReadings);
+        Assert.False(DesignSpace.EncodingMatters(raw));
+        Assert.True(DesignSpace.EncodingMatters(plans));
+    }
+
+    // Occupied sets are compared across readings of different encoders only when they share the
+    // catalog: always on raw catalogs, never on release plans.
+    [Fact]
+    public void Sets_AreComparedAcrossEncodersOnRawCatalogsOnly()
+    {
+        var readings = new[] { Readings.Positional, Readings.ReplaceSet };
+        Assert.NotEqual(readings[0].Encoding, readings[1].Encoding);
+
+        var onRaw = Classifier.Comparable(InputSource.Raw(new RawBounds(Patches: 2)), readings, Observed.All, out var rawNote);
+        var onPlans = Classifier.Comparable(InputSource.Plans(new PlanBounds(Releases: 2)), readings, Observed.All, out var planNote);
+
+        Assert.Equal(Observed.All, onRaw);
+        Assert.Null(rawNote);
+        Assert.Equal(Observed.All & ~Observed.Sets, onPlans);
+        Assert.Contains("different set numbers", planNote);
+    }
+
+    [Fact]
+    public void Catalogs_OfOneInput_AreOneObjectForEveryReadingOfARawSource()
+    {
+        var source = InputSource.Raw(new RawBounds(Patches: 2));
+        var readings = Readings.All.ToArray();
+
+        var catalogs = Classifier.Catalogs(source, source.Count / 2, readings);
+
+        Assert.All(catalogs, c => Assert.Same(catalogs[0], c));
+    }
+}
