@@ -34,9 +34,6 @@ public static class Verifier
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var count = inputs?.Count ?? source.Count;
-        var findings = new CatalogFinding?[count][];
-        var exercised = new bool?[count][];
-        var graphs = new (long States, long Transitions, int Depth, long[] Accepted, Operation[] Alphabet, long[] Refused, string? Cut, int Frontier, double Collision)[count];
         var explorer = new ThreadLocal<Explorer>(() => new Explorer());
         var done = 0;
         var workers = threads > 0 ? threads : Environment.ProcessorCount;
@@ -51,86 +48,104 @@ public static class Verifier
         for (var k = 0; k < invariants.Count; k++)
             if (invariants[k].NotApplicable(reading) is null) applicable.Add(k);
         var properties = applicable.ConvertAll(k => invariants[k]);
+        // Each worker adds what its inputs say to a partial of its own as each input is done, so
+        // that nothing is kept per input; partials merge in any order into the same result
+        // (ReadingPartial.Add), so the result does not depend on which worker took which input.
+        var parts = new List<ReadingPartial>();
+        ReadingPartial Part()
+        {
+            var part = Empty(invariants.Count, applicable);
+            lock (parts) parts.Add(part);
+            return part;
+        }
         var complete = true;
         try
         {
-            Parallel.For(0, count, options, j =>
+            Parallel.For(0, count, options, Part, (j, _, part) =>
             {
                 var i = inputs?[j] ?? j;
                 var catalog = source.CatalogFor(i, reading);
                 var checks = PropertyChecks.Begin(properties, catalog, reading);
                 var g = explorer.Value!.Explore(catalog, reading, limits, bfsThreads, checks.Silent ? null : checks);
                 var found = checks.Finish(g, exercised: true, bfsThreads);
-                var row = new CatalogFinding?[invariants.Count];
-                var seen = new bool?[invariants.Count];
                 for (var a = 0; a < applicable.Count; a++)
-                    (row[applicable[a]], seen[applicable[a]]) = (found[a].Finding, found[a].Exercised);
-                exercised[j] = seen;
-                findings[j] = row;
-                graphs[j] = (g.States.Count, g.Transitions, g.MaxDepth, g.AcceptedCount, g.Alphabet, g.RefusedByReason, g.CutBy, g.Frontier.Count, g.CollisionProbability);
+                    Add(part.Properties[applicable[a]]!, invariants[applicable[a]], source, i, found[a].Finding, found[a].Exercised, g);
+                AddCoverage(part, i, g);
                 explorer.Value.Recycle(g);
                 var n = Interlocked.Increment(ref done);
                 progress?.Invoke(n);
-            });
+                return part;
+            }, _ => { });
         }
         catch (OperationCanceledException)
         {
             complete = false;
         }
 
-        var partial = new ReadingPartial { Properties = new PropertyPartial?[invariants.Count], InputsChecked = done, Complete = complete };
-        foreach (var k in applicable)
-        {
-            var inv = invariants[k];
-            var p = partial.Properties[k] = new PropertyPartial();
-            for (var j = 0; j < count; j++)
-            {
-                var i = inputs?[j] ?? j;
-                if (findings[j] is not { } row || row[k] is not { } f) continue;
-                if (exercised[j] is { } seen && seen[k] is { } e)
-                {
-                    p.Tracked = true;
-                    if (e) p.Cases++;
-                }
-                if (!f.Applicable) continue;
-                p.Applicable++;
-                // Nothing found where a cap cut the search: a safety or liveness property may be
-                // violated, a witness reached, in what the cap left unexplored.
-                if (!f.Found && graphs[j].Cut is not null)
-                {
-                    p.Undecided++;
-                    p.UndecidedFeatures &= source.Features(i);
-                    p.Frontier += graphs[j].Frontier;
-                    if (p.FirstUndecided < 0 || i < p.FirstUndecided) (p.FirstUndecided, p.FirstCap) = (i, graphs[j].Cut);
-                }
-                if (!f.Found) continue;
-                // The fewest features first (a violation on plain releases says more), then the shortest trace.
-                var features = inv.IsWitness ? InputFeatures.None : source.Features(i);
-                p.Needed &= features;
-                var candidate = new Candidate(features, f.Trace!.Count, i, f.Trace, f.Message!);
-                if (candidate.Before(p.Best)) p.Best = candidate;
-            }
-        }
-        for (var j = 0; j < count; j++)
-        {
-            var g = graphs[j];
-            if (g.Accepted is null) continue;
-            var i = inputs?[j] ?? j;
-            partial.Catalogs++;
-            partial.States += g.States;
-            partial.Transitions += g.Transitions;
-            partial.MaxDepth = Math.Max(partial.MaxDepth, g.Depth);
-            if (g.Collision != 0) partial.Collisions.Add((i, g.Collision));
-            for (var a = 0; a < g.Alphabet.Length; a++)
-            {
-                partial.Accepted[(int)g.Alphabet[a].Kind] += g.Accepted[a];
-                partial.Offered |= 1 << (int)g.Alphabet[a].Kind;
-            }
-            for (var rr = 1; rr < g.Refused.Length; rr++)
-                partial.Refused[rr] += g.Refused[rr];
-            if (g.Cut is not null) partial.Cut.Add((i, g.Cut, g.Frontier));
-        }
+        // Every worker is done here, whether the loop ended or was interrupted.
+        var partial = Empty(invariants.Count, applicable);
+        foreach (var part in parts) partial.Add(part);
+        partial.InputsChecked = done;
+        partial.Complete = complete;
+        // The lists by index, as their documentation says, whichever worker added each entry.
+        partial.Cut.Sort((a, b) => a.Index.CompareTo(b.Index));
+        partial.Collisions.Sort((a, b) => a.Index.CompareTo(b.Index));
         partial.Elapsed = clock.Elapsed;
         return partial;
+    }
+
+    // A partial of no input yet, with a property partial for each applicable property.
+    private static ReadingPartial Empty(int properties, List<int> applicable)
+    {
+        var partial = new ReadingPartial { Properties = new PropertyPartial?[properties] };
+        foreach (var k in applicable) partial.Properties[k] = new PropertyPartial();
+        return partial;
+    }
+
+    // Adds what one input says about one property: its finding, whether its case happened, and
+    // whether a cap left its answer undecided.
+    private static void Add(PropertyPartial p, Property inv, InputSource source, int i, CatalogFinding? finding, bool? exercised, StateGraph g)
+    {
+        if (finding is not { } f) return;
+        if (exercised is { } e)
+        {
+            p.Tracked = true;
+            if (e) p.Cases++;
+        }
+        if (!f.Applicable) return;
+        p.Applicable++;
+        // Nothing found where a cap cut the search: a safety or liveness property may be
+        // violated, a witness reached, in what the cap left unexplored.
+        if (!f.Found && g.CutBy is not null)
+        {
+            p.Undecided++;
+            p.UndecidedFeatures &= source.Features(i);
+            p.Frontier += g.Frontier.Count;
+            if (p.FirstUndecided < 0 || i < p.FirstUndecided) (p.FirstUndecided, p.FirstCap) = (i, g.CutBy);
+        }
+        if (!f.Found) return;
+        // The fewest features first (a violation on plain releases says more), then the shortest trace.
+        var features = inv.IsWitness ? InputFeatures.None : source.Features(i);
+        p.Needed &= features;
+        var candidate = new Candidate(features, f.Trace!.Count, i, f.Trace, f.Message!);
+        if (candidate.Before(p.Best)) p.Best = candidate;
+    }
+
+    // Adds one input's graph to the coverage.
+    private static void AddCoverage(ReadingPartial partial, int i, StateGraph g)
+    {
+        partial.Catalogs++;
+        partial.States += g.States.Count;
+        partial.Transitions += g.Transitions;
+        partial.MaxDepth = Math.Max(partial.MaxDepth, g.MaxDepth);
+        if (g.CollisionProbability != 0) partial.Collisions.Add((i, g.CollisionProbability));
+        for (var a = 0; a < g.Alphabet.Length; a++)
+        {
+            partial.Accepted[(int)g.Alphabet[a].Kind] += g.AcceptedCount[a];
+            partial.Offered |= 1 << (int)g.Alphabet[a].Kind;
+        }
+        for (var r = 1; r < g.RefusedByReason.Length; r++)
+            partial.Refused[r] += g.RefusedByReason[r];
+        if (g.CutBy is not null) partial.Cut.Add((i, g.CutBy, g.Frontier.Count));
     }
 }
