@@ -61,7 +61,7 @@ public sealed class EquivalencePartial
     /// <summary>Product transitions of phase 1.</summary>
     public long PhaseTransitions { get; set; }
 
-    /// <summary>The inputs a cap cut in phase 1, with the cap.</summary>
+    /// <summary>The inputs a cap cut in phase 1, with the cap, by index.</summary>
     public List<(int Index, string Cap)> Cut { get; init; } = [];
 
     /// <summary>Per pair of readings (x * Readings + y, x &lt; y) whose lockstep ran on some input, the evidence; null where none ran.</summary>
@@ -88,66 +88,78 @@ public sealed class EquivalencePartial
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancel };
         var result = new EquivalencePartial { Readings = n, Apart = new bool[n * n], Joined = new long[n], Pairs = new PairPartial?[n * n] };
 
-        // Phase 1, per input: the partition of the readings, each compared with the first reading of every block until one agrees.
-        var block = new int[count][];
-        var joinStates = new long[count][];
-        var phaseStates = new long[count];
-        var phaseTransitions = new long[count];
-        var cuts = new string?[count];
+        // Phase 1, per input: the partition of the readings, each compared with the first reading of
+        // every block until one agrees. Each input's blocks are kept, a reading's block as the
+        // number of its first reading, for phase 2; the rest is summed per worker as each input is
+        // done, in sums, flags and lists that merge in any order.
+        if (n > ushort.MaxValue) throw new ArgumentException($"at most {ushort.MaxValue} readings are compared at once, not {n}", nameof(readings));
+        var block = new ushort[(long)count * n];
+        var firstPhase = new List<PhaseOne>();
         var done = 0;
         try
         {
-            Parallel.For(0, count, options, j =>
+            Parallel.For(0, count, options, () =>
             {
-                var catalogs = Classifier.Catalogs(source, inputs?[j] ?? j, readings);
-                var own = new int[n];
-                var joined = new long[n];
-                var reps = new List<int>();
+                var worker = new PhaseOne(n);
+                lock (firstPhase) firstPhase.Add(worker);
+                return worker;
+            }, (j, _, w) =>
+            {
+                var i = inputs?[j] ?? j;
+                var catalogs = Classifier.Catalogs(source, i, readings);
+                var own = w.Own;
+                var reps = w.Representatives;
+                reps.Clear();
+                string? cut = null;
                 for (var r = 0; r < n; r++)
                 {
                     own[r] = r;
                     foreach (var rep in reps)
                     {
                         var res = engine.Value!.Run([catalogs[rep], catalogs[r]], [readings[rep], readings[r]], comparable, limits);
-                        phaseStates[j] += res.ProductStates;
-                        phaseTransitions[j] += res.Transitions;
-                        if (res.CutBy is not null) cuts[j] ??= res.CutBy;
+                        w.States += res.ProductStates;
+                        w.Transitions += res.Transitions;
+                        cut ??= res.CutBy;
                         if (res.Divergence is null)
                         {
                             own[r] = rep;
-                            joined[r] = res.ProductStates;
+                            w.Joined[r] += res.ProductStates;
                             break;
                         }
                     }
                     if (own[r] == r) reps.Add(r);
+                    block[(long)j * n + r] = (ushort)own[r];
+                    for (var x = 0; x < r; x++)
+                        if (own[x] != own[r]) w.Apart[x * n + r] = true;
                 }
-                block[j] = own;
-                joinStates[j] = joined;
+                if (cut is not null) w.Cut.Add((i, cut));
                 var m = Interlocked.Increment(ref done);
                 if (m % 64 == 0 || m == count) progress?.Invoke($"classes: {m}/{count} inputs");
-            });
+                return w;
+            }, _ => { });
         }
         catch (OperationCanceledException)
         {
             result.Partitioned = result.Complete = false;
         }
-        result.PhaseStates = phaseStates.Sum();
-        result.PhaseTransitions = phaseTransitions.Sum();
+        // Every worker is done here, whether the loop ended or was interrupted.
+        foreach (var w in firstPhase)
+        {
+            result.PhaseStates += w.States;
+            result.PhaseTransitions += w.Transitions;
+        }
         if (!result.Partitioned)
         {
             result.Elapsed = clock.Elapsed;
             return result;
         }
-        for (var j = 0; j < count; j++)
+        foreach (var w in firstPhase)
         {
-            if (cuts[j] is { } c) result.Cut.Add((inputs?[j] ?? j, c));
-            for (var r = 0; r < n; r++)
-            {
-                result.Joined[r] += joinStates[j][r];
-                for (var x = 0; x < r; x++)
-                    if (block[j][x] != block[j][r]) result.Apart[x * n + r] = true;
-            }
+            result.Cut.AddRange(w.Cut);
+            for (var r = 0; r < n; r++) result.Joined[r] += w.Joined[r];
+            for (var s = 0; s < w.Apart.Length; s++) result.Apart[s] |= w.Apart[s];
         }
+        result.Cut.Sort((a, b) => a.Index.CompareTo(b.Index));
 
         // Phase 2: the pairs that may be pairs of class representatives, on the inputs where they differ.
         var candidates = new List<int>();
@@ -157,46 +169,62 @@ public sealed class EquivalencePartial
         foreach (var x in candidates)
             foreach (var y in candidates)
                 if (x < y && result.Apart[x * n + y]) pairs.Add((x, y));
-        var rows = new PairPartial?[count][];
+        // Per worker, per pair, the evidence of the inputs the worker took.
+        var secondPhase = new List<PairPartial?[]>();
         done = 0;
         try
         {
-            Parallel.For(0, count, options, j =>
+            Parallel.For(0, count, options, () =>
+            {
+                var row = new PairPartial?[pairs.Count];
+                lock (secondPhase) secondPhase.Add(row);
+                return row;
+            }, (j, _, row) =>
             {
                 var i = inputs?[j] ?? j;
-                var row = new PairPartial?[pairs.Count];
                 Catalog[]? catalogs = null;
                 for (var k = 0; k < pairs.Count; k++)
                 {
                     var (x, y) = pairs[k];
-                    if (block[j][x] == block[j][y]) continue;
+                    if (block[(long)j * n + x] == block[(long)j * n + y]) continue;
                     catalogs ??= Classifier.Catalogs(source, i, readings);
                     var res = engine.Value!.Run([catalogs[x], catalogs[y]], [readings[x], readings[y]], comparable, limits);
                     var length = res.Divergence?.Length ?? 0;
-                    row[k] = new PairPartial
+                    (row[k] ??= new PairPartial()).Add(new PairPartial
                     {
                         Count = length > 0 ? 1 : 0, States = res.ProductStates, Transitions = res.Transitions,
                         Index = length > 0 ? i : -1, Features = length > 0 ? source.Features(i) : InputFeatures.None, Length = length,
-                    };
+                    });
                 }
-                rows[j] = row;
                 var m = Interlocked.Increment(ref done);
                 if (pairs.Count > 0 && (m % 64 == 0 || m == count)) progress?.Invoke($"distinguishing traces: {m}/{count} inputs");
-            });
+                return row;
+            }, _ => { });
         }
         catch (OperationCanceledException)
         {
             result.Complete = false;
         }
-        for (var j = 0; j < count; j++)
+        foreach (var row in secondPhase)
             for (var k = 0; k < pairs.Count; k++)
-                if (rows[j]?[k] is { } p)
+                if (row[k] is { } p)
                 {
                     var slot = pairs[k].X * n + pairs[k].Y;
                     (result.Pairs[slot] ??= new PairPartial()).Add(p);
                 }
         result.Elapsed = clock.Elapsed;
         return result;
+    }
+
+    // What one worker of phase 1 sums over the inputs it takes, and the arrays it reuses for each.
+    private sealed class PhaseOne(int readings)
+    {
+        public readonly int[] Own = new int[readings];
+        public readonly List<int> Representatives = [];
+        public readonly long[] Joined = new long[readings];
+        public readonly bool[] Apart = new bool[readings * readings];
+        public readonly List<(int Index, string Cap)> Cut = [];
+        public long States, Transitions;
     }
 
     /// <summary>Adds the partial of the same readings over other inputs.</summary>
