@@ -113,7 +113,13 @@ public sealed class InputOptions
         {
             var rb = boundsText is null ? DefaultRaw : RawBounds.Parse(boundsText, out error);
             if (rb is null) stderr.WriteLine($"klp-check: --bounds: {error}");
-            return rb is null ? null : BoundsSpace.Of(rb, !parse.GetValue(noReduce));
+            var space = rb is null ? null : BoundsSpace.Of(rb, !parse.GetValue(noReduce));
+            if (space?.TooMany() is { } tooMany)
+            {
+                stderr.WriteLine($"klp-check: --bounds: {tooMany}");
+                return null;
+            }
+            return space;
         }
         var pb = boundsText is null ? DefaultPlans : PlanBounds.Parse(boundsText, out error);
         if (pb is null) stderr.WriteLine($"klp-check: --bounds: {error}");

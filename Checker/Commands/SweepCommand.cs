@@ -81,6 +81,13 @@ public static class SweepCommand
                 }
             }
             else chosen = [.. space.Keys.Select(k => SweepRange.Default(k, space))];
+            // Every step is known before the first runs: one too large to enumerate is refused now.
+            var tooLarge = SweepDimension.Of(space, chosen).SelectMany(d => d.Points).Select(p => (p.Label, Reason: p.Bounds.TooMany())).FirstOrDefault(p => p.Reason is not null);
+            if (tooLarge.Reason is not null)
+            {
+                stderr.WriteLine($"klp-check: --bounds-range: the step {tooLarge.Label}: {tooLarge.Reason}");
+                return null;
+            }
             return new SweepRequest(space, chosen, Cli.WithMode(readings, parse.GetValue(Mode)), invariants, Input.Limits(parse), Input.Threads(parse),
                 !Input.NoSymmetry(parse));
         }

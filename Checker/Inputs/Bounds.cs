@@ -172,6 +172,27 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
         for (var i = 0; i < catalogs.Count; i++) yield return catalogs[i];
     }
 
+    /// <summary>Why the catalogs within these bounds cannot be enumerated, or null when they can: more of them than an index counts (2^31 - 1).</summary>
+    /// <param name="reduce">Whether catalogs are reduced by symmetry.</param>
+    /// <remarks>
+    /// Decided without enumerating. Unreduced, the catalogs are every combination of the menu's
+    /// patches. Reduced, a symmetry class holds at most one catalog per renumbering of the set
+    /// numbers other than 0 and per relabelling of the functions, so there are at least the
+    /// combinations divided by (numbers - 1)! x functions! classes: bounds refused here have
+    /// too many either way, while bounds between that floor and the combinations may still have
+    /// too many, which <see cref="RawCatalogs"/> finds as it enumerates.
+    /// </remarks>
+    public string? TooMany(bool reduce)
+    {
+        var combinations = Math.Pow(Menu().Length, Patches);
+        var classSize = reduce ? Factorial(Numbers - 1) * Factorial(Functions) : 1;
+        if (combinations / classSize <= int.MaxValue) return null;
+        return $"the bounds {this} hold more than {int.MaxValue} raw catalogs{(reduce ? ", even reduced by symmetry" : "")} "
+            + $"({combinations.ToString("G3", CultureInfo.InvariantCulture)} combinations of {Patches} patches, each one of {Menu().Length}); lower patches, numbers, sets or functions";
+    }
+
+    private static double Factorial(int n) => n <= 1 ? 1 : n * Factorial(n - 1);
+
     /// <summary>Random raw catalogs within the bounds: 1 to <see cref="Patches"/> patches, each drawn from the patches the enumeration combines.</summary>
     public FsCheck.Gen<Catalog> Random()
     {

@@ -32,6 +32,9 @@ public sealed class BoundsSpace
     /// <summary>This point with one key moved.</summary>
     public BoundsSpace With(string key, int value) => raw is not null ? new(null, raw.With(key, value), reduce) : new(plans!.With(key, value), null, false);
 
+    /// <summary>Why the inputs within these bounds cannot be enumerated (<see cref="RawBounds.TooMany"/>), or null when they can.</summary>
+    public string? TooMany() => raw?.TooMany(reduce);
+
     /// <summary>Every input within the bounds.</summary>
     public InputSource Source() => raw is not null ? InputSource.Raw(raw, reduce) : InputSource.Plans(plans!);
 

@@ -144,3 +144,56 @@ public class RawCatalogsProperties
         Assert.All(catalogs, c => Assert.Same(catalogs[0], c));
     }
 }
+
+public class RawBoundsTooManyTests
+{
+    private static RawBounds Bounds(string text) => RawBounds.Parse(text, out var error) ?? throw new ArgumentException(error);
+
+    // The count of the catalogs is the floor TooMany reasons with, or above it: bounds that pass
+    // are enumerated, and the floor holds on each.
+    [Theory]
+    [InlineData("patches=2,numbers=3,sets=2,functions=3")]
+    [InlineData("patches=3,numbers=4,sets=2,functions=2,customers=no")]
+    [InlineData("patches=1,numbers=6,sets=4,functions=4,states=yes")]
+    public void Bounds_ThatPass_HoldAtLeastTheFloorOfCatalogs(string text)
+    {
+        var bounds = Bounds(text);
+        Assert.Null(bounds.TooMany(reduce: true));
+        Assert.Null(bounds.TooMany(reduce: false));
+
+        var all = new RawCatalogs(bounds, reduce: false).Count;
+        var reduced = new RawCatalogs(bounds, reduce: true).Count;
+
+        Assert.Equal(Math.Pow(bounds.Menu().Length, bounds.Patches), all);
+        var classSize = Enumerable.Range(1, bounds.Numbers - 1).Aggregate(1, (a, b) => a * b) * Enumerable.Range(1, bounds.Functions).Aggregate(1, (a, b) => a * b);
+        Assert.True(reduced * classSize >= all, $"{reduced} classes of at most {classSize} hold {all}");
+    }
+
+    [Theory]
+    [InlineData("patches=5,numbers=3,sets=2,functions=2", true)]
+    [InlineData("patches=5,numbers=6,sets=4,functions=4,states=yes", true)]
+    [InlineData("patches=4,numbers=4,sets=3,functions=3", false)]
+    public void Bounds_BeyondAnIndex_AreRefusedBeforeEnumerating(string text, bool reduce)
+    {
+        var reason = Bounds(text).TooMany(reduce);
+
+        Assert.NotNull(reason);
+        Assert.Contains("more than 2147483647 raw catalogs", reason);
+    }
+
+    [Fact]
+    public void Check_OfBoundsBeyondAnIndex_IsRefusedWithOneLine()
+    {
+        var line = Klp.Check.Tests.Shards.ShardFiles.RefusedWithOneLine("check", "--raw", "--bounds", "patches=5,numbers=6,sets=4,functions=4", "-r", "flat");
+
+        Assert.StartsWith("klp-check: --bounds: the bounds patches=5,numbers=6,sets=4,functions=4,states=no,customers=yes hold more than 2147483647 raw catalogs, even reduced by symmetry", line);
+    }
+
+    [Fact]
+    public void Sweep_WithAStepBeyondAnIndex_IsRefusedWithOneLineNamingIt()
+    {
+        var line = Klp.Check.Tests.Shards.ShardFiles.RefusedWithOneLine("sweep", "--raw", "-r", "flat", "--bounds", "functions=2", "--bounds-range", "patches=1..5");
+
+        Assert.StartsWith("klp-check: --bounds-range: the step patches=5: the bounds patches=5,numbers=3,sets=2,functions=2", line);
+    }
+}
