@@ -155,7 +155,8 @@ public sealed class Catalog
             }
             // A patch that writes both spellings patches both: no nop for either.
             SymposAliases[i] &= ~FuncsExact[i];
-            DuplicateFunction[i] = p.Funcs.Select(f => f.Normalized).Distinct().Count() < p.Funcs.Length;
+            // A bit per distinct function under normalized identity: fewer bits than functions is a duplicate.
+            DuplicateFunction[i] = System.Numerics.BitOperations.PopCount(FuncsNormalized[i]) < p.Funcs.Length;
             foreach (var s in p.States)
             {
                 var b = states[s.Id];

@@ -25,9 +25,19 @@ internal sealed class Observation
         stateIn = new int[n][];
         sameNumbers = new bool[n];
         var c0 = c[0];
+        int[]? sameFunctions = null, sameStates = null;
         for (var k = 0; k < n; k++)
         {
             var ck = c[k];
+            // The first catalog itself (every reading's, on raw catalogs): each function and state
+            // is at its own bit, as the searches below would find one by one.
+            if (ReferenceEquals(ck, c0))
+            {
+                functionIn[k] = sameFunctions ??= [.. Enumerable.Range(0, c0.Functions.Length)];
+                stateIn[k] = sameStates ??= [.. Enumerable.Range(0, c0.StateIds.Length)];
+                sameNumbers[k] = alike[k] = true;
+                continue;
+            }
             if (ck.Count != c0.Count || ck.AddSetsVariants.Length != c0.AddSetsVariants.Length)
                 throw new ArgumentException("lockstep catalogs must have the same patches and add_sets values");
             for (var p = 0; p < c0.Count; p++)
