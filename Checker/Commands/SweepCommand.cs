@@ -79,15 +79,16 @@ public static class SweepCommand
                     stderr.WriteLine($"klp-check: --bounds-range: {error}");
                     return null;
                 }
+                // A range asked for whose step is too large to enumerate is refused now; the
+                // default ranges stop a dimension before such a step instead (Sweeper.Run).
+                var tooLarge = SweepDimension.Of(space, chosen).SelectMany(d => d.Points).Select(p => (p.Label, Reason: p.Bounds.TooMany())).FirstOrDefault(p => p.Reason is not null);
+                if (tooLarge.Reason is not null)
+                {
+                    stderr.WriteLine($"klp-check: --bounds-range: the step {tooLarge.Label}: {tooLarge.Reason}");
+                    return null;
+                }
             }
             else chosen = [.. space.Keys.Select(k => SweepRange.Default(k, space))];
-            // Every step is known before the first runs: one too large to enumerate is refused now.
-            var tooLarge = SweepDimension.Of(space, chosen).SelectMany(d => d.Points).Select(p => (p.Label, Reason: p.Bounds.TooMany())).FirstOrDefault(p => p.Reason is not null);
-            if (tooLarge.Reason is not null)
-            {
-                stderr.WriteLine($"klp-check: --bounds-range: the step {tooLarge.Label}: {tooLarge.Reason}");
-                return null;
-            }
             return new SweepRequest(space, chosen, Cli.WithMode(readings, parse.GetValue(Mode)), invariants, Input.Limits(parse), Input.Threads(parse),
                 !Input.NoSymmetry(parse));
         }
@@ -124,7 +125,9 @@ public static class SweepCommand
             InputOptions.EndProgress(stderr);
             foreach (var d in result.Dimensions)
                 if (d.Stopped is { } stop)
-                    stderr.WriteLine($"klp-check: {d.Dimension.Name}: stopped before {stop.Before.Label}, estimated at {stop.Estimate:F2} s with {stop.Used:F2} s of the {stop.Budget} s budget used");
+                    stderr.WriteLine(stop.TooMany is not null
+                        ? $"klp-check: {d.Dimension.Name}: stopped before {stop.Before.Label}, whose inputs are too many to enumerate"
+                        : $"klp-check: {d.Dimension.Name}: stopped before {stop.Before.Label}, estimated at {stop.Estimate:F2} s with {stop.Used:F2} s of the {stop.Budget} s budget used");
             return Report(result, parse.GetValue(o.Format) ?? "text", stdout, stderr);
         });
         return command;
@@ -177,7 +180,8 @@ public static class SweepCommand
             }
             steps[bounds] = ReadingPartial.Sum(each!);
         }
-        var missing = run.Dimensions.SelectMany(d => d.Points).FirstOrDefault(p => !steps.ContainsKey(p.Bounds.ToString()));
+        // A step too large to enumerate stops its dimension in every run, so no shard has it or the steps after it.
+        var missing = run.Dimensions.SelectMany(d => d.Points.TakeWhile(p => p.Bounds.TooMany() is null)).FirstOrDefault(p => !steps.ContainsKey(p.Bounds.ToString()));
         if (missing is not null)
         {
             stderr.WriteLine($"klp-check: merge: no shard has the step at {missing.Label}");

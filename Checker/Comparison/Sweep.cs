@@ -95,7 +95,14 @@ public sealed record SweepStep(SweepPoint Point, ComparisonResult Result, TimeSp
 /// <param name="Estimate">The estimated seconds of that step.</param>
 /// <param name="Used">Seconds of the sweep used when it stopped.</param>
 /// <param name="Budget">The budget (<c>--max-seconds</c>).</param>
-public sealed record SweepStop(SweepPoint Before, double Estimate, double Used, double Budget);
+public sealed record SweepStop(SweepPoint Before, double Estimate, double Used, double Budget)
+{
+    /// <summary>Why the step's bounds cannot be enumerated (<see cref="BoundsSpace.TooMany"/>), when that and not the budget stopped the dimension; null for the budget.</summary>
+    public string? TooMany { get; init; }
+
+    /// <summary>What stopped the dimension, as the JSON report names it: <c>max-seconds</c> or <c>too-many-catalogs</c>.</summary>
+    public string Reason => TooMany is null ? "max-seconds" : "too-many-catalogs";
+}
 
 /// <summary>The steps of one dimension that were explored.</summary>
 /// <param name="Dimension">The dimension.</param>
@@ -246,6 +253,13 @@ public static class Sweeper
                 {
                     steps.Add(earlier with { Point = point, Reused = true });
                     continue;
+                }
+                // A step whose inputs cannot be enumerated stops its dimension, as the budget does:
+                // the steps before it are the dimension's evidence.
+                if (point.Bounds.TooMany() is { } tooMany)
+                {
+                    stop = new SweepStop(point, 0, clock.Elapsed.TotalSeconds, budget?.Seconds ?? 0) { TooMany = tooMany };
+                    break;
                 }
                 var source = point.Bounds.Source();
                 if (budget is not null && budget.Estimate(new SweepEstimateInput(steps, latest, point, source.Count)) is { } estimate

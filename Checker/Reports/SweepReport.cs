@@ -68,8 +68,9 @@ public static class SweepReport
         ? $"{d.Name} (the other bounds at the base)"
         : $"all: {string.Join(", ", d.Keys)} together (the others at the base)";
 
-    private static string StopText(SweepStop stop) =>
-        $"stopped before {stop.Before.Label}: that step is estimated to pass the --max-seconds budget";
+    private static string StopText(SweepStop stop) => stop.TooMany is { } tooMany
+        ? $"stopped before {stop.Before.Label}: {tooMany}"
+        : $"stopped before {stop.Before.Label}: that step is estimated to pass the --max-seconds budget";
 
     /// <summary>Plain text for an 80-column email: the steps of each dimension with their inputs and states, a table of the cells that change, each change in full, and what is not settled.</summary>
     public static string Text(SweepResult s)
@@ -166,8 +167,10 @@ public static class SweepReport
                 open == 0 ? null : $"{Words.Count(open, "cell")} not settled: the verdict changed at the largest bound of its dimension",
                 undecided == 0 ? null : $"{Words.Count(undecided, "cell")} not decided: a cap cut an exploration its verdict at the largest bound or the one before depends on",
             }.OfType<string>());
-        var stopped = s.Dimensions.Count(d => d.Stopped is not null);
+        var stopped = s.Dimensions.Count(d => d.Stopped is { TooMany: null });
         if (stopped > 0) text += $"; {Words.Count(stopped, "dimension")} stopped by --max-seconds";
+        var tooLarge = s.Dimensions.Count(d => d.Stopped is { TooMany: not null });
+        if (tooLarge > 0) text += $"; {Words.Count(tooLarge, "dimension")} stopped before a step with too many inputs to enumerate";
         if (s.Interrupted is { } p) text += $"; interrupted during {p.Label}, the finished steps are kept";
         return text;
     }
@@ -270,7 +273,7 @@ public static class SweepReport
         {
             w.WriteStartObject("stopped");
             w.WriteString("before", stop.Before.Label);
-            w.WriteString("reason", "max-seconds");
+            w.WriteString("reason", stop.Reason);
             w.WriteEndObject();
         }
         else w.WriteNull("stopped");

@@ -73,6 +73,34 @@ public class SweepTests
         Assert.True(result.Complete);
     }
 
+    // The default raw ranges end, all together, at bounds of more raw catalogs than an index
+    // counts: the dimension stops before that step, as the budget stops one, and says why.
+    [Fact]
+    public void Run_AStepTooLargeToEnumerate_StopsTheDimensionBeforeIt()
+    {
+        // 123,840 catalogs of one patch, unreduced; 1.5 x 10^10 of two.
+        var at = BoundsSpace.Of(new RawBounds(Patches: 1, Numbers: 6, Sets: 4, Functions: 4, States: true), reduce: false);
+        var dimensions = SweepDimension.Of(at, [new SweepRange("patches", 1, 3)]);
+        var explored = new List<string>();
+
+        var result = Sweeper.Run(at, dimensions, [Readings.Flat], [PropertyRegistry.Find("one-per-set")!], new ExploreLimits(),
+            explore: (point, source) =>
+            {
+                explored.Add(point.Label);
+                return Comparer.Run(source, [Readings.Flat], [PropertyRegistry.Find("one-per-set")!], new ExploreLimits(), [], 1);
+            }, budget: null);
+
+        var d = Assert.Single(result.Dimensions);
+        Assert.Equal(["patches=1"], explored);
+        Assert.Equal(["patches=1"], d.Steps.Select(s => s.Point.Label));
+        Assert.Equal("patches=2", d.Stopped!.Before.Label);
+        Assert.Equal("too-many-catalogs", d.Stopped.Reason);
+        Assert.Contains("more than 2147483647 raw catalogs", d.Stopped.TooMany);
+        Assert.True(result.Complete);
+        Assert.Contains("1 dimension stopped before a step with too many inputs to enumerate", Klp.Check.Reports.SweepReport.Closing(result));
+        Assert.Contains("stopped before patches=2: the bounds patches=2,", Klp.Check.Reports.SweepReport.Text(result).Replace("\n  ", " "));
+    }
+
     [Fact]
     public void Run_CancelledAfterTheFirstStep_KeepsItAndNamesTheStepLost()
     {
