@@ -99,7 +99,16 @@ public sealed class InputOptions
             foreach (var d in e.Diagnostics) stderr.WriteLine(d);
             return null;
         }
-        return Space(parse, stderr)?.Source();
+        try
+        {
+            return Space(parse, stderr)?.Source();
+        }
+        catch (TooManyCatalogsException e)
+        {
+            // Bounds found, as their catalogs were enumerated, to hold more than can be kept.
+            stderr.WriteLine($"klp-check: --bounds: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>The bounds asked for with <c>--bounds</c>, <c>--raw</c> and <c>--no-symmetry</c> (defaults when not given), or null with a message.</summary>

@@ -256,12 +256,22 @@ public static class Sweeper
                 }
                 // A step whose inputs cannot be enumerated stops its dimension, as the budget does:
                 // the steps before it are the dimension's evidence.
-                if (point.Bounds.TooMany() is { } tooMany)
+                var tooMany = point.Bounds.TooMany();
+                InputSource? source = null;
+                try
+                {
+                    if (tooMany is null) source = point.Bounds.Source();
+                }
+                catch (TooManyCatalogsException e)
+                {
+                    // Found to be too many only as they were enumerated.
+                    tooMany = e.Message;
+                }
+                if (source is null)
                 {
                     stop = new SweepStop(point, 0, clock.Elapsed.TotalSeconds, budget?.Seconds ?? 0) { TooMany = tooMany };
                     break;
                 }
-                var source = point.Bounds.Source();
                 if (budget is not null && budget.Estimate(new SweepEstimateInput(steps, latest, point, source.Count)) is { } estimate
                     && clock.Elapsed.TotalSeconds + estimate > budget.Seconds)
                 {

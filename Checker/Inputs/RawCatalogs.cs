@@ -36,7 +36,7 @@ public sealed class RawCatalogs
     /// <summary>Enumerates the raw catalogs within bounds, keeping their places.</summary>
     /// <param name="bounds">The bounds.</param>
     /// <param name="reduce">Keep one catalog per symmetry class (<see cref="Symmetry"/>).</param>
-    /// <exception cref="ArgumentException">The bounds hold more catalogs than an index can count.</exception>
+    /// <exception cref="TooManyCatalogsException">The bounds hold more catalogs than an index can count or an array keep (<see cref="RawBounds.TooMany"/> finds most such bounds without enumerating).</exception>
     public RawCatalogs(RawBounds bounds, bool reduce)
     {
         ArgumentNullException.ThrowIfNull(bounds);
@@ -46,7 +46,7 @@ public sealed class RawCatalogs
         for (var i = 0; i < width && all <= int.MaxValue; i++) all *= menu.Length;
         if (!reduce)
         {
-            if (all > int.MaxValue) throw new ArgumentException($"the bounds {bounds} hold more than {int.MaxValue} raw catalogs", nameof(bounds));
+            if (all > int.MaxValue) throw new TooManyCatalogsException(bounds.TooMany(reduce) ?? $"the bounds {bounds} hold more than {int.MaxValue} raw catalogs");
             Count = (int)all;
             return;
         }
@@ -57,7 +57,9 @@ public sealed class RawCatalogs
         {
             if (test.Holds(choice))
             {
-                if (kept.Count / width == int.MaxValue) throw new ArgumentException($"the bounds {bounds} hold more than {int.MaxValue} raw catalogs", nameof(bounds));
+                // The places of every catalog are kept in one array.
+                if (kept.Count > Array.MaxLength - width)
+                    throw new TooManyCatalogsException($"the bounds {bounds} hold more than the {Array.MaxLength / width} raw catalogs of {width} patches that can be kept; lower patches, numbers, sets or functions");
                 kept.AddRange(choice);
             }
             var j = 0;
@@ -149,3 +151,6 @@ public sealed class RawCatalogs
         }
     }
 }
+
+/// <summary>Raw bounds that hold more catalogs than can be counted or kept; the message says which bounds and what to lower.</summary>
+public sealed class TooManyCatalogsException(string message) : Exception(message);

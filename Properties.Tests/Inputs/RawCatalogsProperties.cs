@@ -99,7 +99,7 @@ public class RawCatalogsProperties
     {
         var bounds = Bounds("patches=5,numbers=6,sets=4,functions=4,states=yes");
 
-        var e = Assert.Throws<ArgumentException>(() => new RawCatalogs(bounds, reduce: false));
+        var e = Assert.Throws<TooManyCatalogsException>(() => new RawCatalogs(bounds, reduce: false));
 
         Assert.Contains("more than 2147483647 raw catalogs", e.Message);
     }
