@@ -116,23 +116,6 @@ public class RawCatalogsProperties
         Assert.True(DesignSpace.EncodingMatters(plans));
     }
 
-    // Occupied sets are compared across readings of different encoders only when they share the
-    // catalog: always on raw catalogs, never on release plans.
-    [Fact]
-    public void Sets_AreComparedAcrossEncodersOnRawCatalogsOnly()
-    {
-        var readings = new[] { Readings.Positional, Readings.ReplaceSet };
-        Assert.NotEqual(readings[0].Encoding, readings[1].Encoding);
-
-        var onRaw = Classifier.Comparable(InputSource.Raw(new RawBounds(Patches: 2)), readings, Observed.All, out var rawNote);
-        var onPlans = Classifier.Comparable(InputSource.Plans(new PlanBounds(Releases: 2)), readings, Observed.All, out var planNote);
-
-        Assert.Equal(Observed.All, onRaw);
-        Assert.Null(rawNote);
-        Assert.Equal(Observed.All & ~Observed.Sets, onPlans);
-        Assert.Contains("different set numbers", planNote);
-    }
-
     [Fact]
     public void Catalogs_OfOneInput_AreOneObjectForEveryReadingOfARawSource()
     {
