@@ -66,28 +66,42 @@ public sealed class Catalog
         }
         indexByName = names;
 
-        var funcs = new Dictionary<FunctionId, int>();
-        var display = new List<FunctionId>();
-        var exact = new Dictionary<FunctionId, int>();
-        var states = new Dictionary<uint, int>();
+        // The distinct functions as written (exact bits) and under normalized identity (normalized
+        // bits), and the distinct state ids, each in order of first appearance. A catalog has few
+        // of each (at most 64), so they are found by searching in order rather than by hashing.
+        var exact = new List<FunctionId>();
+        var normalizedOf = new List<int>();     // per exact bit, its normalized bit
+        var normalized = new List<FunctionId>();
+        var display = new List<FunctionId>();   // per normalized bit, the function as first written
+        var states = new List<uint>();
         foreach (var p in Patches)
         {
             foreach (var f in p.Funcs)
             {
-                if (funcs.TryAdd(f.Normalized, funcs.Count)) display.Add(f);
-                exact.TryAdd(f, exact.Count);
+                if (exact.Contains(f)) continue;
+                var norm = f.Normalized;
+                var bit = normalized.IndexOf(norm);
+                if (bit < 0)
+                {
+                    bit = normalized.Count;
+                    normalized.Add(norm);
+                    display.Add(f);
+                }
+                exact.Add(f);
+                normalizedOf.Add(bit);
             }
-            foreach (var s in p.States) states.TryAdd(s.Id, states.Count);
+            foreach (var s in p.States)
+                if (!states.Contains(s.Id)) states.Add(s.Id);
         }
         if (exact.Count > 64) throw new CatalogException($"a catalog patches at most 64 distinct functions, this one {exact.Count}");
         if (states.Count > 64) throw new CatalogException($"a catalog declares at most 64 distinct state ids, this one {states.Count}");
         Functions = [.. display];
-        StateIds = [.. states.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
+        StateIds = [.. states];
 
-        var setNumbers = new SortedSet<uint>();
+        var numbers = new List<uint>();
         foreach (var p in Patches)
-            if (p.SetSource == SetSource.Fixed) setNumbers.UnionWith(p.Sets);
-        foreach (var v in AddSetsVariants) setNumbers.UnionWith(v);
+            if (p.SetSource == SetSource.Fixed) numbers.AddRange(p.Sets);
+        foreach (var v in AddSetsVariants) numbers.AddRange(v);
         AutoOf = new int[n];
         var anyAuto = false;
         for (var i = 0; i < n; i++)
@@ -103,7 +117,8 @@ public sealed class Catalog
                 AutoOf[i] = h;
             }
         }
-        var maxParam = AddSetsVariants.Max(v => v.Length);
+        var maxParam = 0;
+        foreach (var v in AddSetsVariants) maxParam = Math.Max(maxParam, v.Length);
         var autoBound = 0;
         if (anyAuto)
         {
@@ -111,18 +126,24 @@ public sealed class Catalog
             // number of sets all entries together occupy, plus one.
             autoBound = 1;
             foreach (var p in Patches) autoBound += (p.SetSource == SetSource.Fixed ? p.Sets.Length : 1) + maxParam;
-            for (var k = 1u; k <= autoBound; k++) setNumbers.Add(k);
+            for (var k = 1u; k <= autoBound; k++) numbers.Add(k);
         }
-        if (setNumbers.Count > 64) throw new CatalogException($"a catalog uses at most 64 distinct set numbers, this one needs {setNumbers.Count}");
-        SetNumbers = [.. setNumbers];
-        var setIndex = new Dictionary<uint, int>();
-        for (var i = 0; i < SetNumbers.Length; i++) setIndex[SetNumbers[i]] = i;
+        // The distinct numbers, in increasing order: a number's bit is its place among them.
+        numbers.Sort();
+        var distinct = 0;
+        for (var k = 0; k < numbers.Count; k++)
+            if (k == 0 || numbers[k] != numbers[distinct - 1]) numbers[distinct++] = numbers[k];
+        numbers.RemoveRange(distinct, numbers.Count - distinct);
+        if (numbers.Count > 64) throw new CatalogException($"a catalog uses at most 64 distinct set numbers, this one needs {numbers.Count}");
+        SetNumbers = [.. numbers];
+        int SetBit(uint number) => numbers.BinarySearch(number);
         AutoCandidates = new byte[autoBound];
-        for (var k = 0; k < autoBound; k++) AutoCandidates[k] = (byte)setIndex[(uint)k + 1];
+        for (var k = 0; k < autoBound; k++) AutoCandidates[k] = (byte)SetBit((uint)k + 1);
 
+        // Per exact bit, the bit of the same function written with the other of sympos 0 and 1.
         ExactTwin = new ulong[exact.Count];
-        foreach (var (f, bit) in exact)
-            if (f.Sympos <= 1 && exact.TryGetValue(f with { Sympos = 1 - f.Sympos }, out var twin)) ExactTwin[bit] = 1UL << twin;
+        for (var bit = 0; bit < exact.Count; bit++)
+            if (exact[bit].Sympos <= 1 && exact.IndexOf(exact[bit] with { Sympos = 1 - exact[bit].Sympos }) is var twin and >= 0) ExactTwin[bit] = 1UL << twin;
         FuncsNormalized = new ulong[n];
         FuncsExact = new ulong[n];
         SymposAliases = new ulong[n];
@@ -145,13 +166,15 @@ public sealed class Catalog
             ReplaceFlag[i] = p.Replace;
             IsAuto[i] = p.SetSource != SetSource.Fixed;
             OwnIsZero[i] = p.SetSource == SetSource.Fixed && p.Sets[0] == 0;
-            StateOrder[i] = [.. p.States.Select(s => (byte)states[s.Id])];
+            StateOrder[i] = new byte[p.States.Length];
+            for (var k = 0; k < p.States.Length; k++) StateOrder[i][k] = (byte)states.IndexOf(p.States[k].Id);
             foreach (var f in p.Funcs)
             {
-                FuncsNormalized[i] |= 1UL << funcs[f.Normalized];
-                FuncsExact[i] |= 1UL << exact[f];
+                var bit = exact.IndexOf(f);
+                FuncsNormalized[i] |= 1UL << normalizedOf[bit];
+                FuncsExact[i] |= 1UL << bit;
                 // The same function written with the other of sympos 0 and 1, if some patch does.
-                if (f.Sympos <= 1 && exact.TryGetValue(f with { Sympos = 1 - f.Sympos }, out var alias)) SymposAliases[i] |= 1UL << alias;
+                SymposAliases[i] |= ExactTwin[bit];
             }
             // A patch that writes both spellings patches both: no nop for either.
             SymposAliases[i] &= ~FuncsExact[i];
@@ -159,7 +182,7 @@ public sealed class Catalog
             DuplicateFunction[i] = System.Numerics.BitOperations.PopCount(FuncsNormalized[i]) < p.Funcs.Length;
             foreach (var s in p.States)
             {
-                var b = states[s.Id];
+                var b = states.IndexOf(s.Id);
                 if ((StateMask[i] & (1UL << b)) != 0) throw new CatalogException($"patch '{p.Name}' declares state {s.Id} twice", i);
                 StateMask[i] |= 1UL << b;
                 if (s.BlockDisable) BlockMask[i] |= 1UL << b;
@@ -171,8 +194,8 @@ public sealed class Catalog
                 continue;
             }
             ListCount[i] = p.Sets.Length;
-            OwnSet[i] = (byte)setIndex[p.Sets[0]];
-            foreach (var set in p.Sets) SetsMask[i] |= 1UL << setIndex[set];
+            OwnSet[i] = (byte)SetBit(p.Sets[0]);
+            foreach (var set in p.Sets) SetsMask[i] |= 1UL << SetBit(set);
             var hasZero = p.Sets.Contains(0u);
             ZeroOnly[i] = hasZero && p.Sets.All(s => s == 0);
             ZeroMisused[i] = hasZero && !ZeroOnly[i];
@@ -181,7 +204,7 @@ public sealed class Catalog
         ParamHasZero = new bool[AddSetsVariants.Length];
         for (var v = 0; v < AddSetsVariants.Length; v++)
         {
-            foreach (var s in AddSetsVariants[v]) ParamMask[v] |= 1UL << setIndex[s];
+            foreach (var s in AddSetsVariants[v]) ParamMask[v] |= 1UL << SetBit(s);
             ParamHasZero[v] = AddSetsVariants[v].Contains(0u);
         }
     }
