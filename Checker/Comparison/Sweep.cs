@@ -256,20 +256,14 @@ public static class Sweeper
                 }
                 // A step whose inputs cannot be enumerated stops its dimension, as the budget does:
                 // the steps before it are the dimension's evidence.
-                var tooMany = point.Bounds.TooMany();
-                InputSource? source = null;
+                InputSource source;
                 try
                 {
-                    if (tooMany is null) source = point.Bounds.Source();
+                    source = point.Bounds.Source();
                 }
                 catch (TooManyCatalogsException e)
                 {
-                    // Found to be too many only as they were enumerated.
-                    tooMany = e.Message;
-                }
-                if (source is null)
-                {
-                    stop = new SweepStop(point, 0, clock.Elapsed.TotalSeconds, budget?.Seconds ?? 0) { TooMany = tooMany };
+                    stop = new SweepStop(point, 0, clock.Elapsed.TotalSeconds, budget?.Seconds ?? 0) { TooMany = e.Message };
                     break;
                 }
                 if (budget is not null && budget.Estimate(new SweepEstimateInput(steps, latest, point, source.Count)) is { } estimate

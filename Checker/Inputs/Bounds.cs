@@ -184,11 +184,12 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
     /// </remarks>
     public string? TooMany(bool reduce)
     {
-        var combinations = Math.Pow(Menu().Length, Patches);
+        var kinds = Menu().Length;
+        var combinations = Math.Pow(kinds, Patches);
         var classSize = reduce ? Factorial(Numbers - 1) * Factorial(Functions) : 1;
         if (combinations / classSize <= int.MaxValue) return null;
         return $"the bounds {this} hold more than {int.MaxValue} raw catalogs{(reduce ? ", even reduced by symmetry" : "")} "
-            + $"({combinations.ToString("G3", CultureInfo.InvariantCulture)} combinations of {Patches} patches, each one of {Menu().Length}); lower patches, numbers, sets or functions";
+            + $"({combinations.ToString("G3", CultureInfo.InvariantCulture)} combinations of {Patches} patches, each one of {kinds}); lower patches, numbers, sets or functions";
     }
 
     private static double Factorial(int n) => n <= 1 ? 1 : n * Factorial(n - 1);

@@ -36,17 +36,18 @@ public sealed class RawCatalogs
     /// <summary>Enumerates the raw catalogs within bounds, keeping their places.</summary>
     /// <param name="bounds">The bounds.</param>
     /// <param name="reduce">Keep one catalog per symmetry class (<see cref="Symmetry"/>).</param>
-    /// <exception cref="TooManyCatalogsException">The bounds hold more catalogs than an index can count or an array keep (<see cref="RawBounds.TooMany"/> finds most such bounds without enumerating).</exception>
+    /// <exception cref="TooManyCatalogsException">The bounds hold more catalogs than an index can count or an array keep: at once when <see cref="RawBounds.TooMany"/> says so, otherwise as the enumeration finds it.</exception>
     public RawCatalogs(RawBounds bounds, bool reduce)
     {
         ArgumentNullException.ThrowIfNull(bounds);
+        if (bounds.TooMany(reduce) is { } reason) throw new TooManyCatalogsException(reason);
         menu = bounds.Menu();
         width = bounds.Patches;
-        var all = 1L;
-        for (var i = 0; i < width && all <= int.MaxValue; i++) all *= menu.Length;
         if (!reduce)
         {
-            if (all > int.MaxValue) throw new TooManyCatalogsException(bounds.TooMany(reduce) ?? $"the bounds {bounds} hold more than {int.MaxValue} raw catalogs");
+            // Every combination, at most int.MaxValue of them (TooMany).
+            var all = 1L;
+            for (var i = 0; i < width; i++) all *= menu.Length;
             Count = (int)all;
             return;
         }
