@@ -216,6 +216,11 @@ public static class SweepCommand
             stderr.WriteLine($"klp-check: a cap cut the exploration: not exhaustive, {Words.Count(undecided, "cell")} not decided (exit 3)");
             return ExitCodes.Inconclusive;
         }
+        if (result.Short().Any())
+        {
+            stderr.WriteLine($"klp-check: {string.Join(", ", result.Short().Select(d => d.Dimension.Name))}: fewer than two steps explored, so whether the verdicts settled is not known (exit 3)");
+            return ExitCodes.Inconclusive;
+        }
         return ExitCodes.Ok;
     }
 }

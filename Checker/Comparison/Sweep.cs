@@ -169,6 +169,10 @@ public sealed record SweepResult(BoundsSpace Base, IReadOnlyList<Reading> Readin
     public IEnumerable<(DimensionResult Dimension, SweepCell Cell)> Undecided() =>
         Dimensions.SelectMany(d => Cells(d).Where(c => c.Undecided).Select(c => (d, c)));
 
+    /// <summary>The dimensions that explored fewer than two steps (stopped by the budget, or before a step too large, or given a range of one step):
+    /// with no step to compare the last one with, whether their cells settled is not known.</summary>
+    public IEnumerable<DimensionResult> Short() => Dimensions.Where(d => d.Steps.Count < 2);
+
     /// <summary>True when no cap cut an exploration at any step.</summary>
     public bool Exhaustive => Dimensions.All(d => d.Steps.All(s => s.Result.Exhaustive));
 }
@@ -199,8 +203,9 @@ public sealed record SweepCell(Reading Reading, Property Property, IReadOnlyList
     /// <summary>True when the verdict changed at the largest bound, both verdicts established: a larger bound might change it again.</summary>
     public bool Changed => !Undecided && Verdicts.Count > 1 && Since == Verdicts.Count - 1;
 
-    /// <summary>True when the verdict did not change at the largest bound, and neither verdict there nor at the bound before depends on what a cap left unexplored.</summary>
-    public bool Settled => !Undecided && !Changed;
+    /// <summary>True when there is a bound before the largest, the verdict did not change at the largest bound, and neither verdict there nor at the bound before
+    /// depends on what a cap left unexplored. A cell of one step is never settled: there is nothing to compare its verdict with.</summary>
+    public bool Settled => Verdicts.Count > 1 && !Undecided && !Changed;
 
     /// <summary>The verdict words as runs of equal steps: (word, first step, last step).</summary>
     public IReadOnlyList<(string Word, int First, int Last)> Runs()

@@ -160,12 +160,14 @@ public static class SweepReport
     {
         var open = s.NotSettled().Count();
         var undecided = s.Undecided().Count();
-        var text = open == 0 && undecided == 0
+        var single = s.Short().ToList();
+        var text = open == 0 && undecided == 0 && single.Count == 0
             ? "every cell is settled: no verdict changed at the largest bound of its dimension"
             : string.Join("; ", new[]
             {
                 open == 0 ? null : $"{Words.Count(open, "cell")} not settled: the verdict changed at the largest bound of its dimension",
                 undecided == 0 ? null : $"{Words.Count(undecided, "cell")} not decided: a cap cut an exploration its verdict at the largest bound or the one before depends on",
+                single.Count == 0 ? null : $"{string.Join(", ", single.Select(d => d.Dimension.Name))} explored {(single.Count == 1 ? Words.Count(single[0].Steps.Count, "step") : "fewer than two steps")}: whether {(single.Count == 1 ? "its" : "their")} cells settled is not known",
             }.OfType<string>());
         var stopped = s.Dimensions.Count(d => d.Stopped is { TooMany: null });
         if (stopped > 0) text += $"; {Words.Count(stopped, "dimension")} stopped by --max-seconds";
@@ -241,6 +243,9 @@ public static class SweepReport
         w.WriteEndArray();
         w.WriteNumber("notSettled", s.NotSettled().Count());
         w.WriteNumber("undecided", s.Undecided().Count());
+        w.WriteStartArray("short");
+        foreach (var d in s.Short()) w.WriteStringValue(d.Dimension.Name);
+        w.WriteEndArray();
     });
 
     private static void WriteDimension(Utf8JsonWriter w, DimensionResult d)

@@ -85,7 +85,7 @@ public class SweepCommandTests
 
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
-        Assert.Equal(["tool", "command", "schema", "complete", "interrupted", "base", "scope", "exhaustive", "mode", "readings", "properties", "dimensions", "notSettled", "undecided"],
+        Assert.Equal(["tool", "command", "schema", "complete", "interrupted", "base", "scope", "exhaustive", "mode", "readings", "properties", "dimensions", "notSettled", "undecided", "short"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("sweep", root.GetProperty("command").GetString());
         Assert.Equal("release plans", root.GetProperty("base").GetProperty("kind").GetString());
@@ -136,9 +136,37 @@ public class SweepCommandTests
 
         // Nothing is known before the first step, so it runs; the next is estimated past a budget of 0.
         Assert.Contains("stopped before releases=2: that step is estimated to pass the --max-seconds\n  budget", output);
-        Assert.Contains("1 dimension stopped by --max-seconds", output);
+        var flat = output.ReplaceLineEndings(" ");
+        Assert.Contains("1 dimension stopped by --max-seconds", flat);
         Assert.Contains("klp-check: releases: stopped before releases=2, estimated at", err);
-        Assert.Equal(0, code);
+        // Regression: one step has nothing to compare its verdicts with, yet this sweep said
+        // "every cell is settled" and exited 0.
+        Assert.DoesNotContain("every cell is settled", output);
+        Assert.Contains("releases explored 1 step: whether its cells settled is not known", flat);
+        Assert.Contains("klp-check: releases: fewer than two steps explored, so whether the verdicts settled is not known (exit 3)", err);
+        Assert.Equal(3, code);
+    }
+
+    [Fact]
+    public void Sweep_RangeOfOneStep_NoCellSettledExitsThree()
+    {
+        var (code, output, _) = Run("sweep", "--reading", "upstream", "--invariant", "no-shared-function", "--bounds-range", "releases=2..2");
+        var (jsonCode, json, _) = Run("sweep", "--reading", "upstream", "--invariant", "no-shared-function", "--bounds-range", "releases=2..2", "--format", "json");
+        var (twoCode, two, _) = Run("sweep", "--reading", "upstream", "--invariant", "no-shared-function", "--bounds-range", "releases=2..3", "--format", "json");
+
+        Assert.Equal(3, code);
+        Assert.Contains("releases explored 1 step: whether its cells settled is not known", output.ReplaceLineEndings(" "));
+        Assert.Equal(3, jsonCode);
+        using var doc = JsonDocument.Parse(json);
+        var cell = doc.RootElement.GetProperty("dimensions")[0].GetProperty("cells")[0];
+        Assert.False(cell.GetProperty("settled").GetBoolean());
+        Assert.True(cell.GetProperty("decided").GetBoolean());
+        Assert.Equal(["releases"], doc.RootElement.GetProperty("short").EnumerateArray().Select(e => e.GetString()));
+        // Two steps with the same verdict are settled.
+        Assert.Equal(0, twoCode);
+        using var twoDoc = JsonDocument.Parse(two);
+        Assert.True(twoDoc.RootElement.GetProperty("dimensions")[0].GetProperty("cells")[0].GetProperty("settled").GetBoolean());
+        Assert.Empty(twoDoc.RootElement.GetProperty("short").EnumerateArray());
     }
 
     [Fact]
