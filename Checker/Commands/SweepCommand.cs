@@ -180,15 +180,26 @@ public static class SweepCommand
             }
             steps[bounds] = ReadingPartial.Sum(each!);
         }
-        // A step too large to enumerate stops its dimension in every run, so no shard has it or the steps after it.
-        var missing = run.Dimensions.SelectMany(d => d.Points.TakeWhile(p => p.Bounds.TooMany() is null)).FirstOrDefault(p => !steps.ContainsKey(p.Bounds.ToString()));
-        if (missing is not null)
+        // The sweep again, each step's matrix from the shards. A step too large to enumerate stops
+        // its dimension here as in every shard (the sweep does not ask for it), however it was found.
+        try
         {
-            stderr.WriteLine($"klp-check: merge: no shard has the step at {missing.Label}");
+            return Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Properties, run.Limits, explore: (point, source) =>
+                steps.TryGetValue(point.Bounds.ToString(), out var partials)
+                    ? Comparer.Finish(source, run.Readings, run.Properties, partials, [])
+                    : throw new StepMissing(point));
+        }
+        catch (StepMissing e)
+        {
+            stderr.WriteLine($"klp-check: merge: no shard has the step at {e.Point.Label}");
             return null;
         }
-        return Sweeper.Run(run.Base, run.Dimensions, run.Readings, run.Properties, run.Limits, explore: (point, source) =>
-            Comparer.Finish(source, run.Readings, run.Properties, steps[point.Bounds.ToString()], []));
+    }
+
+    // A step the sweep explores that no shard has.
+    private sealed class StepMissing(SweepPoint point) : Exception($"no shard has the step at {point.Label}")
+    {
+        public SweepPoint Point { get; } = point;
     }
 
     /// <summary>Prints a sweep in a format (text, markdown, json); returns the exit code of sweep.</summary>

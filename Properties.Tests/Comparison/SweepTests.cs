@@ -102,6 +102,28 @@ public class SweepTests
     }
 
     [Fact]
+    public void Steps_AStepTooLargeToEnumerate_EndsItsDimensionAsRunDoes()
+    {
+        // Regression: merge built the inputs of every step of every dimension, and the shards of
+        // `sweep --raw` (whose default ranges end past what can be enumerated) made it throw.
+        var at = BoundsSpace.Of(new RawBounds(Patches: 1, Numbers: 6, Sets: 4, Functions: 4, States: true), reduce: false);
+        var dimensions = SweepDimension.Of(at, [new SweepRange("patches", 1, 3), new SweepRange("numbers", 5, 6)]);
+        var explored = new List<string>();
+
+        Sweeper.Run(at, dimensions, [Readings.Flat], [], new ExploreLimits(), explore: (point, source) =>
+        {
+            explored.Add(point.Bounds.ToString());
+            return new ComparisonResult(source, [], [], [], true, TimeSpan.Zero);
+        });
+        var steps = Sweeper.Steps(dimensions);
+
+        Assert.Equal(explored, steps.Select(s => s.Point.Bounds.ToString()));
+        // numbers=6 and the first step of all are bounds met before; the second step of all has two patches.
+        Assert.Equal(["patches=1", "numbers=5"], steps.Select(s => s.Point.Label));
+        Assert.All(steps, s => Assert.Equal(s.Point.Bounds.Source().Count, s.Source.Count));
+    }
+
+    [Fact]
     public void Run_CancelledAfterTheFirstStep_KeepsItAndNamesTheStepLost()
     {
         using var cts = new CancellationTokenSource();
