@@ -29,8 +29,10 @@ public sealed class Lockstep
     private IReadOnlyList<Reading> readings = [];
     private Observation? compare;
     private Operation[] alphabet = [];
-    private Outcome[] outcomes = [];
-    private KernelState[] candidate = [];
+    // Per reading, the state after the operation being applied (the candidate product state when
+    // any reading accepts it) and the operation's effect.
+    private KernelState[] after = [];
+    private Effect[] effects = [];
     private Divergence? divergence;
 
     /// <summary>Creates an engine with empty buffers.</summary>
@@ -54,12 +56,12 @@ public sealed class Lockstep
         this.readings = readings;
         alphabet = AlphabetFor(catalogs, readings);
         var n = readings.Count;
-        if (outcomes.Length != n) (outcomes, candidate) = (new Outcome[n], new KernelState[n]);
+        if (after.Length != n) (after, effects) = (new KernelState[n], new Effect[n]);
         divergence = null;
         store.Clear();
         search.Begin(new Tuples(store, n), limits, tree, frontier);
-        Array.Fill(candidate, KernelState.Empty);
-        search.AddRoot(candidate, Fingerprint(candidate));
+        Array.Fill(after, KernelState.Empty);
+        search.AddRoot(after, Fingerprint(after));
         search.Run(expandLevel);
         var result = new LockstepResult(divergence, tree.Count, search.Transitions, divergence is null ? search.CutBy : null);
         (this.catalogs, this.readings, compare, divergence) = ([], [], null, null);
@@ -69,7 +71,7 @@ public sealed class Lockstep
     // Expands the product states of one level; false at the first divergence.
     private bool ExpandLevel(int start, int end)
     {
-        var n = outcomes.Length;
+        var n = after.Length;
         for (var current = start; current < end; current++)
         {
             var d = tree.Depth[current];
@@ -78,23 +80,26 @@ public sealed class Lockstep
                 var accepted = false;
                 for (var k = 0; k < n; k++)
                 {
-                    outcomes[k] = Kernel.Step(catalogs[k], readings[k], store[current * n + k], alphabet[a]);
-                    accepted |= outcomes[k].Accepted;
+                    // As Kernel.Step, without the copies of its outcome: the state is written in place.
+                    ref readonly var before = ref store[current * n + k];
+                    after[k] = before;
+                    effects[k] = Kernel.Apply(catalogs[k], readings[k], before, alphabet[a], ref after[k]);
+                    accepted |= effects[k].Accepted;
                 }
                 search.Transitions++;
-                var differs = compare!.Differences(outcomes, accepted);
+                var differs = compare!.Differences(after, effects, accepted);
                 if (differs != Observed.None)
                 {
                     var trace = tree.PathTo(current, alphabet, alphabet[a]);
                     var views = new LockstepView[n];
-                    for (var k = 0; k < n; k++) views[k] = new LockstepView(readings[k], catalogs[k], store[current * n + k], outcomes[k]);
+                    for (var k = 0; k < n; k++)
+                        views[k] = new LockstepView(readings[k], catalogs[k], store[current * n + k], new Outcome(after[k], effects[k].Errno, effects[k].Reason, effects[k].Affected));
                     divergence = new Divergence(trace, differs, views);
                     return false;
                 }
                 // A refusal leaves a state unchanged: when every reading refuses, there is no new tuple.
                 if (!accepted) continue;
-                for (var k = 0; k < n; k++) candidate[k] = outcomes[k].State;
-                search.Reach(current, a, d, candidate, Fingerprint(candidate), out _);
+                search.Reach(current, a, d, after, Fingerprint(after), out _);
             }
         }
         return true;

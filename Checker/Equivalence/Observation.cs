@@ -76,30 +76,32 @@ internal sealed class Observation
         return true;
     }
 
-    public Observed Differences(Outcome[] outcomes, bool anyAccepted)
+    /// <summary>The observables that differ between the first reading's outcome and any other's: each reading's state after the operation and its effect.</summary>
+    public Observed Differences(ReadOnlySpan<KernelState> after, ReadOnlySpan<Effect> effects, bool anyAccepted)
     {
         var result = Observed.None;
-        for (var k = 1; k < outcomes.Length; k++) result |= Differences(outcomes, 0, k, anyAccepted);
+        for (var k = 1; k < after.Length; k++) result |= Differences(after, effects, 0, k, anyAccepted);
         return result;
     }
 
     /// <summary>The observables that differ between the outcomes of readings i and k.</summary>
-    public Observed Differences(Outcome[] outcomes, int i, int k, bool anyAccepted)
+    public Observed Differences(ReadOnlySpan<KernelState> after, ReadOnlySpan<Effect> effects, int i, int k, bool anyAccepted)
     {
-        ref readonly var a = ref outcomes[i];
-        ref readonly var b = ref outcomes[k];
+        ref readonly var a = ref after[i];
+        ref readonly var b = ref after[k];
         var d = Observed.None;
-        if ((observed & Observed.Outcome) != 0 && (a.Errno != b.Errno || a.Reason != b.Reason || a.Affected != b.Affected))
+        if ((observed & Observed.Outcome) != 0
+            && (effects[i].Errno != effects[k].Errno || effects[i].Reason != effects[k].Reason || effects[i].Affected != effects[k].Affected))
             d |= Observed.Outcome;
         // Every reading refused: every state is as it was, and the states agreed before.
         if (!anyAccepted) return d;
-        var enabledEqual = SameEnabled(a.State, b.State);
+        var enabledEqual = SameEnabled(a, b);
         if (!enabledEqual && (observed & Observed.Enabled) != 0) d |= Observed.Enabled;
         var derive = !enabledEqual || !alike[i] || !alike[k];
-        if (derive && (observed & Observed.Active) != 0 && !SameActive(i, a.State, k, b.State)) d |= Observed.Active;
-        if (derive && (observed & Observed.States) != 0 && !SameStates(i, a.State, k, b.State)) d |= Observed.States;
-        if ((observed & Observed.Sets) != 0 && !SameSets(i, a.State, k, b.State)) d |= Observed.Sets;
-        if ((observed & Observed.Runs) != 0 && (a.State.InTransition || b.State.InTransition) && !SameRuns(i, a.State, k, b.State))
+        if (derive && (observed & Observed.Active) != 0 && !SameActive(i, a, k, b)) d |= Observed.Active;
+        if (derive && (observed & Observed.States) != 0 && !SameStates(i, a, k, b)) d |= Observed.States;
+        if ((observed & Observed.Sets) != 0 && !SameSets(i, a, k, b)) d |= Observed.Sets;
+        if ((observed & Observed.Runs) != 0 && (a.InTransition || b.InTransition) && !SameRuns(i, a, k, b))
             d |= Observed.Runs;
         return d;
     }
