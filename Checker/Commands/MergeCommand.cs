@@ -89,7 +89,7 @@ public static class MergeCommand
                     var run = SweepCommand.Rebuild(first.Arguments, stderr);
                     if (run is null || !Unchanged(shards, run.Identity, stderr)) return ExitCodes.Usage;
                     // The steps the sweep explores: a dimension stops before a step with too many inputs to enumerate.
-                    var steps = Sweeper.Steps(run.Dimensions).Select(s => new RunStep(s.Point.Bounds.ToString(), s.Source)).ToList();
+                    var steps = Sweeper.Steps(run.Base, run.Dimensions).Select(s => new RunStep(s.Point.Bounds.ToString(), s.Source)).ToList();
                     (audited, threads) = (new AuditedRun("sweep", steps, run.Readings, run.Properties, run.Limits), run.Threads);
                     report = () => SweepCommand.Merge(run, partials, stderr) is { } result ? SweepCommand.Report(result, fmt, stdout, stderr) : ExitCodes.Usage;
                     break;

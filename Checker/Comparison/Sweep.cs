@@ -225,30 +225,19 @@ public sealed record SweepCell(Reading Reading, Property Property, IReadOnlyList
 /// <summary>Runs a sweep: each step is one <see cref="Comparer.Run"/> of the verdict matrix at one point.</summary>
 public static class Sweeper
 {
-    /// <summary>The steps a sweep over these dimensions explores, in its order, each with its inputs: every bounds once, each dimension up to the first step
-    /// whose inputs are too many to enumerate, where <see cref="Run"/> stops it.</summary>
-    /// <remarks>Without a budget, as a sharded sweep runs. Merge checks the shards against these steps; a step too large stops its dimension in every shard,
-    /// whether its bounds are refused by their floor (<see cref="BoundsSpace.TooMany"/>) or only once enumerated.</remarks>
-    public static IReadOnlyList<(SweepPoint Point, InputSource Source)> Steps(IReadOnlyList<SweepDimension> dimensions)
+    /// <summary>The steps a sweep from <paramref name="at"/> over these dimensions explores, in its order, each with its inputs: every bounds once, each dimension
+    /// up to the first step whose inputs are too many to enumerate, where <see cref="Run"/> stops it.</summary>
+    /// <remarks>Without a budget, as a sharded sweep runs: <see cref="Run"/> itself, handing each step to a list instead of exploring it. Merge checks the
+    /// shards against these steps; a step too large stops its dimension in every shard, whether its bounds are refused by their floor
+    /// (<see cref="BoundsSpace.TooMany"/>) or only once enumerated.</remarks>
+    public static IReadOnlyList<(SweepPoint Point, InputSource Source)> Steps(BoundsSpace at, IReadOnlyList<SweepDimension> dimensions)
     {
         var steps = new List<(SweepPoint, InputSource)>();
-        var explored = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var d in dimensions)
-            foreach (var point in d.Points)
-            {
-                if (explored.Contains(point.Bounds.ToString())) continue;
-                InputSource source;
-                try
-                {
-                    source = point.Bounds.Source();
-                }
-                catch (TooManyCatalogsException)
-                {
-                    break;
-                }
-                explored.Add(point.Bounds.ToString());
-                steps.Add((point, source));
-            }
+        Run(at, dimensions, [], [], new ExploreLimits(), explore: (point, source) =>
+        {
+            steps.Add((point, source));
+            return new ComparisonResult(source, [], [], [], true, TimeSpan.Zero);
+        });
         return steps;
     }
 

@@ -115,7 +115,7 @@ public class SweepTests
             explored.Add(point.Bounds.ToString());
             return new ComparisonResult(source, [], [], [], true, TimeSpan.Zero);
         });
-        var steps = Sweeper.Steps(dimensions);
+        var steps = Sweeper.Steps(at, dimensions);
 
         Assert.Equal(explored, steps.Select(s => s.Point.Bounds.ToString()));
         // numbers=6 and the first step of all are bounds met before; the second step of all has two patches.
