@@ -182,9 +182,11 @@ public sealed record RawBounds(int Patches = 3, int Numbers = 3, int Sets = 2, i
     /// too many either way, while bounds between that floor and the combinations may still have
     /// too many, which <see cref="RawCatalogs"/> finds as it enumerates.
     /// </remarks>
-    public string? TooMany(bool reduce)
+    public string? TooMany(bool reduce) => TooMany(reduce, Menu().Length);
+
+    // TooMany for bounds whose menu holds this many patches, for a caller that has built the menu.
+    internal string? TooMany(bool reduce, int kinds)
     {
-        var kinds = Menu().Length;
         var combinations = Math.Pow(kinds, Patches);
         var classSize = reduce ? Factorial(Numbers - 1) * Factorial(Functions) : 1;
         if (combinations / classSize <= int.MaxValue) return null;

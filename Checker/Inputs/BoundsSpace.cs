@@ -32,7 +32,7 @@ public sealed class BoundsSpace
     /// <summary>This point with one key moved.</summary>
     public BoundsSpace With(string key, int value) => raw is not null ? new(null, raw.With(key, value), reduce) : new(plans!.With(key, value), null, false);
 
-    /// <summary>Why the inputs within these bounds cannot be enumerated (<see cref="RawBounds.TooMany"/>), or null when they can.</summary>
+    /// <summary>Why the inputs within these bounds cannot be enumerated (<see cref="RawBounds.TooMany(bool)"/>), or null when they can.</summary>
     public string? TooMany() => raw?.TooMany(reduce);
 
     /// <summary>Every input within the bounds.</summary>

@@ -36,12 +36,12 @@ public sealed class RawCatalogs
     /// <summary>Enumerates the raw catalogs within bounds, keeping their places.</summary>
     /// <param name="bounds">The bounds.</param>
     /// <param name="reduce">Keep one catalog per symmetry class (<see cref="Symmetry"/>).</param>
-    /// <exception cref="TooManyCatalogsException">The bounds hold more catalogs than an index can count or an array keep: at once when <see cref="RawBounds.TooMany"/> says so, otherwise as the enumeration finds it.</exception>
+    /// <exception cref="TooManyCatalogsException">The bounds hold more catalogs than an index can count or an array keep: at once when <see cref="RawBounds.TooMany(bool)"/> says so, otherwise as the enumeration finds it.</exception>
     public RawCatalogs(RawBounds bounds, bool reduce)
     {
         ArgumentNullException.ThrowIfNull(bounds);
-        if (bounds.TooMany(reduce) is { } reason) throw new TooManyCatalogsException(reason);
         menu = bounds.Menu();
+        if (bounds.TooMany(reduce, menu.Length) is { } reason) throw new TooManyCatalogsException(reason);
         width = bounds.Patches;
         if (!reduce)
         {
