@@ -3,9 +3,10 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Engine;
 
-// The expansion of a large level on two threads (Explore with threads > 1), part by part: a
-// producing thread applies the operations and resolves the successors it can among the earlier
-// states, the search's thread records everything in the sequential order.
+// The expansion of a large level on two threads as a pipeline (Explore with threads > 1 and
+// LevelExpansion.Pipeline), part by part: a producing thread applies the operations and
+// resolves the successors it can among the earlier states, the search's thread records
+// everything in the sequential order.
 public sealed partial class Explorer
 {
     // A part of a large level (ExpandParts) on two threads, as a pipeline: a producing thread
@@ -127,7 +128,7 @@ public sealed partial class Explorer
     // WakeProducer as a delegate, made once.
     private Action? wakeProducer;
 
-    /// <summary>The fewest slots of the search's table whose growth, during a part expanded on two threads, the producing thread helps with while it waits for the search's thread.</summary>
+    /// <summary>With <see cref="LevelExpansion.Pipeline"/>, the fewest slots of the search's table whose growth, during a part expanded on two threads, the producing thread helps with while it waits for the search's thread.</summary>
     /// <remarks>Where an entry lies in a run of slots then depends on the two threads' timing; which id a lookup finds does not. Tests lower it to send small tables through the shared growth.</remarks>
     public int GrowHelpedFrom { get; init; } = StateTable<KernelState, GraphStates>.DefaultHelpedFrom;
 
@@ -135,6 +136,11 @@ public sealed partial class Explorer
     // pipelined (or kept on one thread) on its own, in order.
     private void ExpandParts(StateGraph g, int start, int end, Tally tally)
     {
+        if (Expansion == LevelExpansion.Split)
+        {
+            ExpandSplit(g, start, end, tally);
+            return;
+        }
         var (length, most) = ((long)end - start, Math.Max(1, PartLength));
         var parts = (int)((length + most - 1) / most);
         for (var k = 0; k < parts; k++)

@@ -12,12 +12,14 @@ namespace Klp.Check.Engine;
 /// frontier are the graph's. What is the explorer's own is how a level is expanded: as a
 /// pipeline that prefetches the table slots and candidate states a lookup will read
 /// (docs/performance.md). With more than one thread, a large
-/// level is expanded on two: one applies the operations, the search's own looks the successors
-/// up and records them in state and operation order, unless the two threads find their cores
-/// slow to exchange a cache line as the level begins (<see cref="SlowRoundTrip"/>), when the
-/// level stays on one. Either way ids, parents, edges and what the visitor is told are exactly
-/// those of a plain sequential search, whatever the number of threads. An explorer is not
-/// thread-safe: use one per thread.
+/// level is expanded on two (<see cref="Expansion"/>): by default each part of it is split, the
+/// search's thread expanding the first share of its states and a producing thread the rest into
+/// a buffer the search's thread then records; as a pipeline, a producing thread applies the
+/// operations state by state and the search's own looks the successors up and records them,
+/// unless the two threads find their cores slow to exchange a cache line as the level begins
+/// (<see cref="SlowRoundTrip"/>), when the level stays on one. Either way ids, parents, edges and
+/// what the visitor is told are exactly those of a plain sequential search, whatever the number
+/// of threads. An explorer is not thread-safe: use one per thread.
 /// </remarks>
 public sealed partial class Explorer
 {
@@ -29,7 +31,7 @@ public sealed partial class Explorer
     /// <remarks>Tests lower it to send small catalogs through the parallel expansion.</remarks>
     public int ParallelLevel { get; init; } = 2048;
 
-    /// <summary>The most states of a large level expanded as one part: a longer level is expanded as several parts of about equal length, one after the other, each of which decides for itself whether two threads expand it (<see cref="SlowRoundTrip"/>).</summary>
+    /// <summary>With <see cref="LevelExpansion.Pipeline"/>, the most states of a large level expanded as one part: a longer level is expanded as several parts of about equal length, one after the other, each of which decides for itself whether two threads expand it (<see cref="SlowRoundTrip"/>).</summary>
     /// <remarks>
     /// A slow spell (docs/performance.md) that begins or ends within a level thus costs at most
     /// the rest of one part: about 0.3-0.5 s of one thread's work on the machine of those figures,
@@ -39,7 +41,7 @@ public sealed partial class Explorer
     /// </remarks>
     public int PartLength { get; init; } = 1 << 18;
 
-    /// <summary>The round trip of a cache line between the two threads of a large level's part, in nanoseconds, above which the part is expanded on one thread rather than two (<see cref="CrossCore"/>); infinity to expand on two without measuring.</summary>
+    /// <summary>With <see cref="LevelExpansion.Pipeline"/>, the round trip of a cache line between the two threads of a large level's part, in nanoseconds, above which the part is expanded on one thread rather than two (<see cref="CrossCore"/>); infinity to expand on two without measuring.</summary>
     /// <remarks>
     /// Measured as each such part begins, by the two threads that would expand it. The pipeline
     /// paid off at 50-60 ns and lost at about 330 ns on the first machine of docs/performance.md;
@@ -53,7 +55,7 @@ public sealed partial class Explorer
     /// </remarks>
     public double SlowRoundTrip { get; init; } = 200;
 
-    /// <summary>The parts of large levels (<see cref="PartLength"/>) of the last exploration that were expanded on one thread, the cores being slow to exchange a cache line (<see cref="SlowRoundTrip"/>).</summary>
+    /// <summary>The parts of large levels (<see cref="PartLength"/>) of the last exploration that were expanded on one thread, the cores being slow to exchange a cache line (<see cref="SlowRoundTrip"/>); always 0 with <see cref="LevelExpansion.Split"/>, which does not measure.</summary>
     public int PartsKeptOnOneThread { get; private set; }
 
     /// <summary>The number of states from which a graph is stored packed, when its catalog has a packing (<see cref="StateList"/>).</summary>

@@ -10,7 +10,7 @@ using Property = FsCheck.Property;
 namespace Klp.Check.Tests.Engine;
 
 /// <summary>
-/// The explorer (prefetching, pipelined, reusing its table and lists, on one thread or two)
+/// The explorer (prefetching, split or pipelined, reusing its table and lists, on one thread or two)
 /// builds exactly the graph of a plain breadth-first search over <see cref="Kernel.Step"/> with a
 /// dictionary of states; on two threads it tells the properties what one thread tells them.
 /// </summary>
@@ -26,7 +26,14 @@ public class ExplorerAgreementProperties
     // a transition to state 5 or later moves the graph's transitions from targets packed with
     // their operations to targets with a set of operations per state (StateGraph), as a graph
     // of more than 2^26 states does.
-    private readonly Explorer pipelined = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SlowRoundTrip = double.PositiveInfinity };
+    private readonly Explorer pipelined = new() { Expansion = LevelExpansion.Pipeline, ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SlowRoundTrip = double.PositiveInfinity };
+
+    // Every level on two threads as split parts of three states each, whose share moves as the
+    // threads wait, packed from the fifth state on as above.
+    private readonly Explorer split = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SplitPart = 3 };
+
+    // The same with the producing thread expanding every state of every part of five.
+    private readonly Explorer producerSplit = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SplitPart = 5, SplitShare = 0, SplitAdapts = false };
 
     // One thread, with the transitions kept as the largest graphs keep them from the first.
     private readonly Explorer unpacked = new() { PackedTargets = 0 };
@@ -34,7 +41,7 @@ public class ExplorerAgreementProperties
     // The same whose producing thread expands every state and looks every successor up, however
     // far ahead it is: on levels this small the balanced one leaves most lookups to the search's
     // thread, which also expands one state in three itself.
-    private readonly Explorer looking = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, Balance = false, SearchExpandsEvery = 0, SlowRoundTrip = double.PositiveInfinity };
+    private readonly Explorer looking = new() { Expansion = LevelExpansion.Pipeline, ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, Balance = false, SearchExpandsEvery = 0, SlowRoundTrip = double.PositiveInfinity };
 
     private sealed record Graph(
         List<KernelState> States, List<int> Parent, List<int> ParentOp, List<int> Depth,
@@ -201,10 +208,10 @@ public class ExplorerAgreementProperties
         return [.. found.Select(f => $"{f.Finding.Applicable} {f.Finding.Found} {f.Finding.Inconclusive} {f.Exercised} {f.Finding.Message} [{string.Join(", ", f.Finding.Trace ?? [])}]")];
     }
 
-    private Property SameEvents(Trace run, ExploreLimits limits, bool unchangedRefusals, bool balance = true)
+    private Property SameEvents(Trace run, ExploreLimits limits, bool unchangedRefusals, bool balance = true, Explorer? with = null)
     {
         var one = Events(explorer, run, limits, 1, unchangedRefusals);
-        var two = Events(balance ? pipelined : looking, run, limits, 2, unchangedRefusals);
+        var two = Events(with ?? (balance ? pipelined : looking), run, limits, 2, unchangedRefusals);
         var first = Enumerable.Range(0, Math.Min(one.Count, two.Count)).FirstOrDefault(i => one[i] != two[i], -1);
         return one.SequenceEqual(two).Label($"{one.Count} and {two.Count} events; first difference at {first}");
     }
@@ -225,6 +232,22 @@ public class ExplorerAgreementProperties
     public Property Visitor_TwoThreadsCutByAStateCap_ToldWhatOneThreadIsTold(Trace run, PositiveInt cap) =>
         SameEvents(run, new ExploreLimits(MaxStates: 1 + cap.Get % 300), unchangedRefusals: true);
 
+    [Property]
+    public Property Explorer_EveryLevelSplit_BuildsTheReferenceGraph(Trace run, PositiveInt cap, bool capped, bool fingerprints) =>
+        Agrees(run.Catalog, run.Reading, cap: capped ? 1 + cap.Get % 300 : 20_000, fingerprints, threads: 2, with: split);
+
+    [Property]
+    public Property Explorer_EveryLevelSplitProducerExpandingAll_BuildsTheReferenceGraph(Trace run, PositiveInt cap, bool capped) =>
+        Agrees(run.Catalog, run.Reading, cap: capped ? 1 + cap.Get % 300 : 20_000, fingerprints: false, threads: 2, with: producerSplit);
+
+    [Property]
+    public Property Visitor_Split_ToldWhatOneThreadIsTold(Trace run, PositiveInt cap, bool capped, bool unchangedRefusals) =>
+        SameEvents(run, new ExploreLimits(MaxStates: capped ? 1 + cap.Get % 300 : 20_000), unchangedRefusals, with: split);
+
+    [Property]
+    public Property Visitor_SplitProducerExpandingAll_ToldWhatOneThreadIsTold(Trace run, bool unchangedRefusals) =>
+        SameEvents(run, new ExploreLimits(MaxStates: 20_000), unchangedRefusals, with: producerSplit);
+
     // Every property finds the same with the second explorer (on its thread count) as with the first.
     private static Property SameFindings(Trace run, PositiveInt cap, bool capped, (Explorer Explorer, int Threads, string Name) first, (Explorer Explorer, int Threads, string Name) second)
     {
@@ -240,6 +263,10 @@ public class ExplorerAgreementProperties
     [Property]
     public Property EveryProperty_TwoThreads_FindsWhatOneThreadFinds(Trace run, PositiveInt cap, bool capped) =>
         SameFindings(run, cap, capped, (explorer, 1, "one thread"), (pipelined, 2, "two threads"));
+
+    [Property]
+    public Property EveryProperty_TwoThreadsSplit_FindsWhatOneThreadFinds(Trace run, PositiveInt cap, bool capped) =>
+        SameFindings(run, cap, capped, (explorer, 1, "one thread"), (split, 2, "two threads, split"));
 
     // The liveness properties read the transitions after the search: kept unpacked from the
     // first, they find what they find on packed transitions.

@@ -10,7 +10,7 @@ public class ParallelExplorerTests
     private const int Threshold = 64;
 
     // Whatever the machine is doing, the levels go through the pipeline: not measured first.
-    private static Explorer Parallel() => new() { ParallelLevel = Threshold, SlowRoundTrip = double.PositiveInfinity };
+    private static Explorer Pipelined() => new() { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, SlowRoundTrip = double.PositiveInfinity };
 
     private static int WidestLevel(StateGraph g) => g.Depth.GroupBy(d => d).Max(l => l.Count());
 
@@ -23,7 +23,7 @@ public class ParallelExplorerTests
         var r = Readings.Find(reading)!;
 
         var sequential = new Explorer().Explore(catalog, r, threads: 1);
-        var parallel = Parallel().Explore(catalog, r, threads: 4);
+        var parallel = Pipelined().Explore(catalog, r, threads: 4);
 
         Assert.True(WidestLevel(sequential) > 16 * Threshold, $"widest level {WidestLevel(sequential)}");
         Graphs.AssertSame(sequential, parallel);
@@ -39,7 +39,7 @@ public class ParallelExplorerTests
     public void ParallelLevels_WhicheverThreadExpandsAState_GiveExactlyTheSequentialGraph(int searchExpandsEvery)
     {
         var catalog = Graphs.Stacking(6);
-        var explorer = new Explorer { ParallelLevel = Threshold, SearchExpandsEvery = searchExpandsEvery, SlowRoundTrip = double.PositiveInfinity };
+        var explorer = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, SearchExpandsEvery = searchExpandsEvery, SlowRoundTrip = double.PositiveInfinity };
 
         var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
         var parallel = explorer.Explore(catalog, Readings.Positional, threads: 2);
@@ -55,8 +55,8 @@ public class ParallelExplorerTests
     public void ParallelLevels_SlowCores_KeptOnOneThread_GiveExactlyTheSequentialGraph()
     {
         var catalog = Graphs.Stacking(6);
-        var slow = new Explorer { ParallelLevel = Threshold, SlowRoundTrip = 0 };
-        var fast = Parallel();
+        var slow = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, SlowRoundTrip = 0 };
+        var fast = Pipelined();
 
         var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
         var kept = slow.Explore(catalog, Readings.Positional, threads: 2);
@@ -83,7 +83,7 @@ public class ParallelExplorerTests
     public void ParallelLevels_InParts_GiveExactlyTheSequentialGraph(int partLength, double slowRoundTrip, int packFrom)
     {
         var catalog = Graphs.Stacking(6);
-        var explorer = new Explorer { ParallelLevel = Threshold, PartLength = partLength, SlowRoundTrip = slowRoundTrip, PackFrom = packFrom };
+        var explorer = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, PartLength = partLength, SlowRoundTrip = slowRoundTrip, PackFrom = packFrom };
 
         var sequential = new Explorer { PackFrom = packFrom }.Explore(catalog, Readings.Positional, threads: 1);
         var inParts = explorer.Explore(catalog, Readings.Positional, threads: 2);
@@ -106,8 +106,8 @@ public class ParallelExplorerTests
     public void ParallelLevels_Waiting_AllocatesNothingPerWait()
     {
         var catalog = Graphs.Stacking(6);
-        var pipelined = new Explorer { ParallelLevel = Threshold, PartLength = 1000, SearchExpandsEvery = 0, SlowRoundTrip = double.PositiveInfinity };
-        var alone = new Explorer { ParallelLevel = Threshold, PartLength = 1000, SlowRoundTrip = 0 };
+        var pipelined = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, PartLength = 1000, SearchExpandsEvery = 0, SlowRoundTrip = double.PositiveInfinity };
+        var alone = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, PartLength = 1000, SlowRoundTrip = 0 };
 
         // Warm: the rings, the producing thread and the compiled code.
         pipelined.Explore(catalog, Readings.Positional, threads: 2);
@@ -136,7 +136,7 @@ public class ParallelExplorerTests
     {
         var catalog = Graphs.Stacking(6);
         var limits = new ExploreLimits(Fingerprints: fingerprints);
-        var explorer = new Explorer { ParallelLevel = Threshold, PartLength = 100, GrowHelpedFrom = 0, SlowRoundTrip = double.PositiveInfinity };
+        var explorer = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, PartLength = 100, GrowHelpedFrom = 0, SlowRoundTrip = double.PositiveInfinity };
 
         var sequential = new Explorer().Explore(catalog, Readings.Positional, limits, threads: 1);
 
@@ -156,7 +156,7 @@ public class ParallelExplorerTests
     public void ParallelLevels_RoundTripMeasured_GiveExactlyTheSequentialGraph(double limit)
     {
         var catalog = Graphs.Stacking(6);
-        var explorer = new Explorer { ParallelLevel = Threshold, SlowRoundTrip = limit };
+        var explorer = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, SlowRoundTrip = limit };
 
         var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
         var measured = explorer.Explore(catalog, Readings.Positional, threads: 2);
@@ -173,7 +173,7 @@ public class ParallelExplorerTests
     public void ParallelLevels_PackedGraph_ProducerSeeingTheStatesAddedInTheLevel_GiveExactlyTheSequentialGraph(int searchExpandsEvery)
     {
         var catalog = Graphs.Stacking(6);
-        var explorer = new Explorer { ParallelLevel = Threshold, PackFrom = 100, SearchExpandsEvery = searchExpandsEvery, SlowRoundTrip = double.PositiveInfinity };
+        var explorer = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, PackFrom = 100, SearchExpandsEvery = searchExpandsEvery, SlowRoundTrip = double.PositiveInfinity };
 
         var sequential = new Explorer { PackFrom = 100 }.Explore(catalog, Readings.Upstream, threads: 1);
         var parallel = explorer.Explore(catalog, Readings.Upstream, threads: 2);
@@ -196,7 +196,7 @@ public class ParallelExplorerTests
         var limits = new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints);
 
         var sequential = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 1);
-        var parallel = new Explorer { ParallelLevel = Threshold, PartLength = partLength, SlowRoundTrip = double.PositiveInfinity }.Explore(catalog, Readings.Upstream, limits, threads: 4);
+        var parallel = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, PartLength = partLength, SlowRoundTrip = double.PositiveInfinity }.Explore(catalog, Readings.Upstream, limits, threads: 4);
 
         Assert.Equal(cap, sequential.States.Count);
         Graphs.AssertSame(sequential, parallel);
@@ -210,7 +210,102 @@ public class ParallelExplorerTests
     {
         // The shares' lists and tables are reused from level to level and dropped after each
         // exploration; a second exploration must not see the first one's successors.
-        var explorer = Parallel();
+        var explorer = Pipelined();
+        foreach (var (catalog, threads) in new[] { (Graphs.Stacking(6), 4), (Graphs.Stacking(5), 1), (Graphs.Stacking(5), 2), (Graphs.Stacking(6), 4) })
+            Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Upstream), explorer.Explore(catalog, Readings.Upstream, threads: threads));
+    }
+
+    // Split: of each part of a large level the search's thread expands a share itself and the
+    // producing thread the rest into a buffer the search's thread then records. Whatever the part
+    // length, the share and whether it moves, the graph is the sequential search's, states packed
+    // or not.
+    // Regression (the last row): with parts of one state, the three states the search's thread
+    // holds in its stages lay in three parts; with two buffers, it read a part's buffer before the
+    // producer had made it (an index out of range), and could not have waited for it without
+    // first releasing a part it still held.
+    [Theory]
+    [InlineData(64, 100, true, int.MaxValue)]
+    [InlineData(37, 0, false, 100)]
+    [InlineData(37, 256, false, int.MaxValue)]
+    [InlineData(1000, 128, false, 100)]
+    [InlineData(10, 100, true, 100)]
+    [InlineData(1, 128, false, int.MaxValue)]
+    public void Split_GivesExactlyTheSequentialGraph(int splitPart, int share, bool adapts, int packFrom)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = splitPart, SplitShare = share, SplitAdapts = adapts, PackFrom = packFrom };
+
+        var sequential = new Explorer { PackFrom = packFrom }.Explore(catalog, Readings.Positional, threads: 1);
+        var split = explorer.Explore(catalog, Readings.Positional, threads: 2);
+
+        var levels = sequential.Depth.GroupBy(d => d).Select(l => l.Count()).Where(n => n >= Threshold).ToList();
+        Assert.True(levels.Sum(n => (n + splitPart - 1) / splitPart) > levels.Count, $"{levels.Count} large levels, none in several parts");
+        Graphs.AssertSame(sequential, split);
+        Assert.Equal(0, explorer.PartsKeptOnOneThread);
+    }
+
+    [Theory]
+    [InlineData("upstream")]
+    [InlineData("positional")]
+    public void Split_ByDefault_GivesExactlyTheSequentialGraph(string reading)
+    {
+        var catalog = Graphs.Stacking(6);
+        var r = Readings.Find(reading)!;
+
+        var sequential = new Explorer().Explore(catalog, r, threads: 1);
+        var split = new Explorer { ParallelLevel = Threshold }.Explore(catalog, r, threads: 4);
+
+        Assert.Equal(LevelExpansion.Split, new Explorer().Expansion);
+        Assert.True(WidestLevel(sequential) > 16 * Threshold, $"widest level {WidestLevel(sequential)}");
+        Graphs.AssertSame(sequential, split);
+    }
+
+    [Theory]
+    [InlineData(3000, false, 4096)]
+    [InlineData(5000, true, 4096)]
+    [InlineData(3000, false, 50)]
+    [InlineData(5000, true, 7)]
+    public void Split_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap, bool fingerprints, int splitPart)
+    {
+        var catalog = Graphs.Stacking(6);
+        var limits = new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints);
+
+        var sequential = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 1);
+        var split = new Explorer { ParallelLevel = Threshold, SplitPart = splitPart }.Explore(catalog, Readings.Upstream, limits, threads: 2);
+
+        Assert.Equal(cap, sequential.States.Count);
+        Graphs.AssertSame(sequential, split);
+        Assert.Equal($"state cap {cap}", split.CutBy);
+        Assert.NotEmpty(split.Frontier);
+        Assert.Equal(sequential.Frontier, split.Frontier);
+    }
+
+    // The buffers and the producing thread are kept from level to level and from one exploration
+    // to the next; what the search's thread allocates is what the one-thread search allocates,
+    // give or take what each level sets up.
+    [Fact]
+    public void Split_Parts_AllocateNothingPerPart()
+    {
+        var catalog = Graphs.Stacking(6);
+        var split = new Explorer { ParallelLevel = Threshold, SplitPart = 16 };
+        var alone = new Explorer { ParallelLevel = Threshold };
+
+        split.Explore(catalog, Readings.Positional, threads: 2);
+        alone.Explore(catalog, Readings.Positional, threads: 1);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        split.Explore(catalog, Readings.Positional, threads: 2);
+        var two = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        alone.Explore(catalog, Readings.Positional, threads: 1);
+        var one = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(two - one < 64 * 1024, $"the split search's thread allocated {two:N0} bytes, the one-thread search {one:N0}");
+    }
+
+    [Fact]
+    public void OneExplorer_SplitThenSequentialThenSplit_GivesFreshExplorersGraphs()
+    {
+        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = 100 };
         foreach (var (catalog, threads) in new[] { (Graphs.Stacking(6), 4), (Graphs.Stacking(5), 1), (Graphs.Stacking(5), 2), (Graphs.Stacking(6), 4) })
             Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Upstream), explorer.Explore(catalog, Readings.Upstream, threads: threads));
     }

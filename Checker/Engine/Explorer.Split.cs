@@ -1,0 +1,399 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Klp.Check.Model;
+
+namespace Klp.Check.Engine;
+
+/// <summary>How the explorer expands a large level on two threads (<see cref="Explorer.Expansion"/>).</summary>
+public enum LevelExpansion
+{
+    /// <summary>Each part of the level split in two: the search's thread expands the first share itself, a producing thread the rest into a buffer that the search's thread records; the threads exchange one buffer per part.</summary>
+    Split,
+
+    /// <summary>A pipeline: a producing thread expands the states one by one and hands each one's successors over through a ring; the threads exchange a batch per state.</summary>
+    Pipeline,
+}
+
+// The expansion of a large level on two threads as split parts (LevelExpansion.Split): the level
+// is cut into parts of about SplitPart states; of each part the search's thread expands the
+// first share itself, as ExpandLevel does, while the producing thread, up to three parts ahead,
+// applies the operations to the rest of the part and looks the successors up among the states
+// it sees, into a buffer of the part's own. The search's thread then takes the buffer's states
+// in their place in the order, through the same stages as its own: it tells the refusals, looks
+// up the successors still unknown, adds the new states, records the edges and tells the
+// visitor. Everything is recorded on one thread in exactly the sequential order, so ids,
+// parents, edges and what the visitor is told are those of ExpandLevel over the whole level.
+// The pipeline hands a batch from one core to the other for every state, and on a machine whose
+// cores take 150-250 ns to pass a cache line that crossing took what the second thread gave;
+// here the threads exchange two counters per part, and the buffer's lines once
+// (docs/performance.md).
+public sealed partial class Explorer
+{
+    /// <summary>How a large level is expanded on two threads: as split parts (the default) or as a pipeline (<see cref="LevelExpansion"/>); either way ids, parents, edges and the visitor's events are those of the sequential search.</summary>
+    public LevelExpansion Expansion { get; init; } = LevelExpansion.Split;
+
+    /// <summary>With <see cref="LevelExpansion.Split"/>, the number of states of a part: a large level is cut into parts of about this many, each split between the two threads.</summary>
+    /// <remarks>Small enough that a part's buffer stays in the caches between the two threads (about 2 MB on positional-12); tests lower it to cut small levels into many parts.</remarks>
+    public int SplitPart { get; init; } = 4096;
+
+    /// <summary>With <see cref="LevelExpansion.Split"/>, the share of each part's states the search's thread expands itself at first, in 1/256ths; from there it moves toward the share that keeps either thread from waiting for the other, unless <see cref="SplitAdapts"/> is false.</summary>
+    public int SplitShare { get; init; } = 100;
+
+    /// <summary>Whether the share of <see cref="SplitShare"/> moves with what each thread waits for.</summary>
+    /// <remarks>Which thread expands a state changes no id, edge or event; tests fix the share at its ends.</remarks>
+    public bool SplitAdapts { get; init; } = true;
+
+    // What the producing thread made of its share of one part: per state, its accepted successors
+    // (value, fingerprint, operation, affected patches, and the id the producer found, or -1),
+    // and the refusals the visitor is to be told of, in flat arrays indexed through First and
+    // RefusalFirst.
+    private sealed class SplitBuffer(int reasons, int operations)
+    {
+        public KernelState[] Successors = [];
+        public ulong[] Prints = [], Affected = [];
+        public int[] Ops = [], Known = [], First = [], RefusalFirst = [], RefusedOps = [];
+        public KernelState[] RefusedAfter = [];
+        // The part's states from Mid to End are the producer's.
+        public int Mid, End;
+        public readonly Tally Tally = new(reasons, operations);
+
+        public void Begin(int mid, int end)
+        {
+            (Mid, End) = (mid, end);
+            Grow(ref First, end - mid + 1);
+            Grow(ref RefusalFirst, end - mid + 1);
+            First[0] = RefusalFirst[0] = 0;
+            Tally.Transitions = 0;
+            Array.Clear(Tally.Refused);
+            Array.Clear(Tally.Accepted);
+        }
+
+        // Room for one more state's successors and refusals, after the k and r written so far.
+        public void Reserve(int k, int r, int width)
+        {
+            Grow(ref Successors, k + width);
+            Grow(ref Prints, k + width);
+            Grow(ref Affected, k + width);
+            Grow(ref Ops, k + width);
+            Grow(ref Known, k + width);
+            Grow(ref RefusedOps, r + width);
+            Grow(ref RefusedAfter, r + width);
+        }
+
+        private static void Grow<T>(ref T[] array, int length)
+        {
+            if (array.Length < length) Array.Resize(ref array, Math.Max(length, 2 * array.Length));
+        }
+    }
+
+    // The buffers of the parts in hand: the stages of the search's thread reach over three states,
+    // which may lie in three parts, so the producer may make a part while the two before it are
+    // still being recorded.
+    private const int SplitLead = 3;
+    private readonly SplitBuffer?[] splitBuffers = new SplitBuffer?[SplitLead];
+
+    // Where the share of the parts stands (1/256ths), kept from level to level.
+    private int splitShare = -1;
+
+    // The search's thread and the producing thread of a split level: the parts the producer has
+    // made (Made) and those the search's thread is done with (Released), each on a line of its own.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 256)]
+    private struct SplitCounters
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)] public int Made;
+        [System.Runtime.InteropServices.FieldOffset(128)] public int Released;
+        [System.Runtime.InteropServices.FieldOffset(192)] public int ProducerWaited;
+        [System.Runtime.InteropServices.FieldOffset(196)] public bool Stop;
+    }
+
+    private SplitCounters split;
+
+    private void ExpandSplit(StateGraph g, int start, int end, Tally tally)
+    {
+        var parts = (int)(((long)end - start + Math.Max(1, SplitPart) - 1) / Math.Max(1, SplitPart));
+        var width = g.Alphabet.Length + 1;
+        for (var b = 0; b < splitBuffers.Length; b++)
+            if (splitBuffers[b] is null || splitBuffers[b]!.Tally.Accepted.Length != tally.Accepted.Length)
+                splitBuffers[b] = new SplitBuffer(tally.Refused.Length, tally.Accepted.Length);
+        for (var b = 0; b < ring.Length; b++)
+            if (ring[b] is null || ring[b].Successors.Length < width) ring[b] = new Batch(width);
+        if (splitShare < 0 || !SplitAdapts) splitShare = Math.Clamp(SplitShare, 0, 256);
+        // Where each part begins, and where its producer's share begins: the search's thread sets
+        // the latter for part k + SplitLead before it releases part k, which lets the producer
+        // begin that part.
+        var begins = new int[parts + 1];
+        var mids = new int[parts];
+        for (var k = 0; k <= parts; k++) begins[k] = start + (int)(((long)end - start) * k / parts);
+        for (var k = 0; k < Math.Min(SplitLead, parts); k++) mids[k] = Mid(begins[k], begins[k + 1]);
+        split.Made = split.Released = split.ProducerWaited = 0;
+        split.Stop = false;
+        search.Table.Share();
+        var tell = visitor is not null;
+        producerThread ??= new ProducerThread();
+        // Packed, the list no longer changes how it stores the states, so the producer may take
+        // a view of it again while the search's thread appends (StateList.Snapshot); unpacked, it
+        // keeps the view of the level's start, which holds every state it expands.
+        var packed = g.States.Packing is not null;
+        var levelView = new StatesSeen(g.States.Snapshot());
+        var producer = splitProducer = producerThread.Run(() =>
+        {
+            for (var k = 0; k < parts; k++)
+            {
+                var spin = new SpinWait();
+                if (k - Volatile.Read(ref split.Released) >= SplitLead)
+                {
+                    Volatile.Write(ref split.ProducerWaited, 1);
+                    while (k - Volatile.Read(ref split.Released) >= SplitLead)
+                    {
+                        if (Volatile.Read(ref split.Stop)) return;
+                        spin.SpinOnce(sleep1Threshold: -1);
+                    }
+                }
+                if (Volatile.Read(ref split.Stop)) return;
+                // Taken again each part: the table and, packed, the states the search's thread has
+                // added since, which the lookups then find.
+                var seen = packed ? new StatesSeen(g.States.Snapshot()) : levelView;
+                Produce(g, splitBuffers[k % SplitLead]!, Volatile.Read(ref mids[k]), begins[k + 1], width, search.Table.Published!, seen, tell);
+                Volatile.Write(ref split.Made, k + 1);
+            }
+        });
+        try
+        {
+            Record(g, start, end, parts, begins, mids, tally);
+        }
+        finally
+        {
+            Volatile.Write(ref split.Stop, true);
+            splitProducer = null;
+            producer.Wait();
+        }
+    }
+
+    // The producing thread's work on the level being split, while it runs.
+    private Task? splitProducer;
+
+    // The first state of a part's producer's share, at the share the search's thread has now.
+    private int Mid(int begin, int end) => begin + (int)(((long)end - begin) * splitShare / 256);
+
+    // The search's thread over a split level: the stages of ExpandLevel (state current generated
+    // or, when the producer's, its refusals told and its unknown successors' slots prefetched;
+    // current - 1's candidates prefetched; current - 2's successors added and recorded), each state
+    // taken from the ring when its own and from its part's buffer when the producer's.
+    private void Record(StateGraph g, int start, int end, int parts, int[] begins, int[] mids, Tally tally)
+    {
+        var part = 0;
+        for (var current = start; current < end + 2; current++)
+        {
+            if (current < end)
+            {
+                while (current >= begins[part + 1]) part++;
+                if (current < mids[part])
+                {
+                    var batch = ring[current % 3];
+                    g.States.Read(current, out batch.Source);
+                    Generate(g, current, in batch.Source, batch, tally, OwnBatch(current - 1, begins, mids, part));
+                    batch.Depth = g.Depth[current];
+                }
+                else
+                {
+                    if (current == mids[part]) WaitMade(part, tally);
+                    var h = splitBuffers[part % SplitLead]!;
+                    var i = current - h.Mid;
+                    TellRefusals(g, h, i, current);
+                    for (var j = h.First[i]; j < h.First[i + 1]; j++)
+                        if (h.Known[j] < 0) search.Table.PrefetchHome(h.Prints[j]);
+                    if (OwnBatch(current - 1, begins, mids, part) is { } previous) PrefetchCandidates(g, previous, 0);
+                }
+            }
+            else if (OwnBatch(current - 1, begins, mids, part) is { } previous) PrefetchCandidates(g, previous, 0);
+            if (current - 1 >= start && current - 1 < end && BufferOf(current - 1, begins, mids, part) is { } before)
+                PrefetchUnknownCandidates(g, before, current - 1 - before.Mid);
+            if (current - 2 < start) continue;
+            var at = current - 2;
+            if (BufferOf(at, begins, mids, part) is { } h2) RecordState(g, h2, at - h2.Mid, at);
+            else AddSuccessors(g, ring[at % 3]);
+            // The last state of a part recorded: its buffer is free for the part SplitLead on.
+            var ended = PartOf(at, begins, part);
+            if (at == begins[ended + 1] - 1)
+            {
+                if (ended + SplitLead < parts) Volatile.Write(ref mids[ended + SplitLead], Mid(begins[ended + SplitLead], begins[ended + SplitLead + 1]));
+                Volatile.Write(ref split.Released, ended + 1);
+            }
+        }
+    }
+
+    // The part a state at most two back from the current part lies in.
+    private static int PartOf(int state, int[] begins, int part)
+    {
+        while (part > 0 && state < begins[part]) part--;
+        return part;
+    }
+
+    // The ring's batch of a state of the search's thread's share, or null when the producer's (or before the level).
+    private Batch? OwnBatch(int state, int[] begins, int[] mids, int part)
+    {
+        if (state < begins[0]) return null;
+        var p = PartOf(state, begins, part);
+        return state < mids[p] ? ring[state % 3] : null;
+    }
+
+    // The buffer holding a state of the producer's share, or null when the search's thread's.
+    private SplitBuffer? BufferOf(int state, int[] begins, int[] mids, int part)
+    {
+        var p = PartOf(state, begins, part);
+        return state < mids[p] ? null : splitBuffers[p % SplitLead];
+    }
+
+    // Waits for the producer to have made a part; moves the share toward whichever thread waits.
+    private void WaitMade(int part, Tally tally)
+    {
+        var waited = false;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref split.Made) <= part)
+        {
+            waited = true;
+            // A producer that stopped early threw: Wait says why.
+            if (splitProducer!.IsCompleted && Volatile.Read(ref split.Made) <= part)
+            {
+                splitProducer.Wait();
+                throw new InvalidOperationException($"the producing thread ended before part {part}");
+            }
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        tally.Add(splitBuffers[part % SplitLead]!.Tally);
+        if (!SplitAdapts) return;
+        if (waited) splitShare = Math.Min(240, splitShare + 2);
+        else if (Interlocked.Exchange(ref split.ProducerWaited, 0) != 0) splitShare = Math.Max(16, splitShare - 2);
+    }
+
+    private void TellRefusals(StateGraph g, SplitBuffer h, int i, int state)
+    {
+        if (h.RefusalFirst[i + 1] == h.RefusalFirst[i]) return;
+        g.States.Read(state, out var source);
+        for (var q = h.RefusalFirst[i]; q < h.RefusalFirst[i + 1]; q++) visitor!.OnRefusal(g, state, h.RefusedOps[q], source, h.RefusedAfter[q]);
+    }
+
+    // Prefetches the states the unknown successors of a buffer's state will most likely be compared with.
+    private void PrefetchUnknownCandidates(StateGraph g, SplitBuffer h, int i)
+    {
+        for (var j = h.First[i]; j < h.First[i + 1]; j++)
+        {
+            if (h.Known[j] >= 0) continue;
+            var id = search.Table.AtHome(h.Prints[j]);
+            if (id >= 0) g.States.Prefetch(id);
+        }
+    }
+
+    // Records a buffer's state as AddSuccessors records a batch, the successors the producer found by their ids.
+    private void RecordState(StateGraph g, SplitBuffer h, int i, int from)
+    {
+        var depth = g.Depth[from];
+        var sourceRead = false;
+        KernelState source = default;
+        for (var j = h.First[i]; j < h.First[i + 1]; j++)
+        {
+            var op = h.Ops[j];
+            var to = h.Known[j];
+            if (to < 0)
+            {
+                to = search.Reach(from, op, depth, h.Successors[j], h.Prints[j], out var added);
+                if (to < 0) continue;
+                if (added) visitor?.OnState(g, to, h.Successors[j]);
+            }
+            g.AddEdge(from, to, op);
+            if (!toldOf[op]) continue;
+            if (!sourceRead)
+            {
+                g.States.Read(from, out source);
+                sourceRead = true;
+            }
+            visitor!.OnTransition(g, new Edge(from, to, op, h.Affected[j]), source, h.Successors[j]);
+        }
+    }
+
+    // The producer's share of a part, states mid to end, into its buffer, in the three stages of
+    // ExpandLevel: state i's operations applied and its successors' slots prefetched, i - 1's
+    // candidates prefetched, i - 2's successors looked up among the states seen. Reads the graph
+    // and the table only, as the search's thread adds to them.
+    private void Produce(StateGraph g, SplitBuffer h, int mid, int end, int width, StateTable<KernelState, GraphStates>.Shared table, StatesSeen seen, bool tell)
+    {
+        var n = end - mid;
+        h.Begin(mid, end);
+        var catalog = g.Catalog;
+        var alphabet = g.Alphabet;
+        var variants = catalog.AddSetsVariants.Length;
+        var count = catalog.Count;
+        var all = allRefusals;
+        var (k, r) = (0, 0);
+        for (var i = 0; i < n + 2; i++)
+        {
+            if (i < n)
+            {
+                seen.Read(mid + i, out var state);
+                h.Reserve(k, r, width);
+                h.Tally.Transitions += alphabet.Length;
+                var a = 0;
+                if (!all)
+                {
+                    // As Generate: the operations the state's masks refuse are counted at once.
+                    Kernel.EarlyScreen(catalog, state, out var loads, out var disables, out var unloads, h.Tally.Refused);
+                    for (var m = loads; m != 0; m &= m - 1)
+                    {
+                        var first = BitOperations.TrailingZeroCount(m) * variants;
+                        for (var v = 0; v < variants; v++) SplitTry(g, h, in state, first + v, table, tell, ref k, ref r);
+                    }
+                    for (var m = disables; m != 0; m &= m - 1) SplitTry(g, h, in state, count * variants + BitOperations.TrailingZeroCount(m), table, tell, ref k, ref r);
+                    for (var m = unloads; m != 0; m &= m - 1) SplitTry(g, h, in state, count * (variants + 1) + BitOperations.TrailingZeroCount(m), table, tell, ref k, ref r);
+                    a = count * (variants + 2);
+                }
+                for (; a < alphabet.Length; a++)
+                {
+                    var early = Kernel.EarlyRefusal(catalog, state, alphabet[a]);
+                    if (early.Accepted)
+                    {
+                        SplitTry(g, h, in state, a, table, tell, ref k, ref r);
+                        continue;
+                    }
+                    h.Tally.Refused[(int)early.Reason]++;
+                    if (all)
+                    {
+                        h.RefusedOps[r] = a;
+                        h.RefusedAfter[r++] = state;
+                    }
+                }
+                h.First[i + 1] = k;
+                h.RefusalFirst[i + 1] = r;
+            }
+            if (i - 1 >= 0 && i - 1 < n)
+                for (var j = h.First[i - 1]; j < h.First[i]; j++) seen.Prefetch(table.AtHome(h.Prints[j]));
+            if (i - 2 >= 0)
+                for (var j = h.First[i - 2]; j < h.First[i - 1]; j++) h.Known[j] = table.Find(h.Successors[j], h.Prints[j], seen);
+        }
+    }
+
+    // Applies the operation at alphabet index a, past the early checks, as Try does, into the buffer.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SplitTry(StateGraph g, SplitBuffer h, in KernelState state, int a, StateTable<KernelState, GraphStates>.Shared table, bool tell, ref int k, ref int r)
+    {
+        ref var next = ref h.Successors[k];
+        next = state;
+        var e = Kernel.ApplyScreened(g.Catalog, g.Reading, state, g.Alphabet[a], ref next);
+        if (!e.Accepted)
+        {
+            h.Tally.Refused[(int)e.Reason]++;
+            if (tell && (allRefusals || !next.Same(state)))
+            {
+                h.RefusedOps[r] = a;
+                h.RefusedAfter[r++] = next;
+            }
+            return;
+        }
+        h.Tally.Accepted[a]++;
+        var print = next.Fingerprint();
+        h.Prints[k] = print;
+        h.Ops[k] = a;
+        h.Affected[k] = e.Affected;
+        table.PrefetchHome(print);
+        k++;
+    }
+}
