@@ -82,7 +82,9 @@ public sealed partial class Explorer
 
         private static void Grow<T>(ref T[] array, int length)
         {
-            if (array.Length < length) Array.Resize(ref array, Math.Max(length, 2 * array.Length));
+            // By a quarter: the parts of a level are about as long, so the first part's buffer
+            // is close to the size every later one needs.
+            if (array.Length < length) Array.Resize(ref array, Math.Max(length, array.Length + array.Length / 4));
         }
     }
 
