@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Klp.Check.Engine;
 
-/// <summary>One thread kept for the producing side of an exploration's pipelined parts: each part's producer runs on it as a task, one after another.</summary>
+/// <summary>One thread kept for the producing side of an exploration's two-thread levels (split or pipelined): each level's or part's producer runs on it as a task, one after another.</summary>
 /// <remarks>
 /// The search's thread waits for a part's producer to run and answer the round-trip measurement
 /// (<see cref="CrossCore"/>). A thread started for each part took 0.3-0.4 ms to run, and now and
