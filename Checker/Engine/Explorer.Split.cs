@@ -130,6 +130,7 @@ public sealed partial class Explorer
         split.Made = split.Released = split.ProducerWaited = 0;
         split.Stop = false;
         search.Table.Share();
+        var sharedFirst = search.Table.Published;
         var tell = visitor is not null;
         producerThread ??= new ProducerThread();
         // Packed, the list no longer changes how it stores the states, so the producer may take
@@ -169,6 +170,10 @@ public sealed partial class Explorer
             splitProducer = null;
             producer.Wait();
         }
+        // A table that grew during the level collected its old array while the producer's view
+        // still held it (StateTable.Grow): collected now that the view is gone, it does not stay
+        // until some later collection, at the peak of a large search.
+        if (!ReferenceEquals(sharedFirst, search.Table.Published) && search.Table.Large) GC.Collect();
     }
 
     // The producing thread's work on the level being split, while it runs.

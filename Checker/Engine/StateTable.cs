@@ -57,6 +57,9 @@ internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Home(uint tag) => (int)tag & (size - 1);
 
+    /// <summary>True when the table has grown past the size from which a growth lets its old array go (and collects it).</summary>
+    public bool Large => size > KeptTable;
+
     /// <summary>The store the nodes' values are kept in.</summary>
     public ref TStore Store => ref store;
 
