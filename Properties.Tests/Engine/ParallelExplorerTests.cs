@@ -14,17 +14,21 @@ public class ParallelExplorerTests
 
     private static int WidestLevel(StateGraph g) => g.Depth.GroupBy(d => d).Max(l => l.Count());
 
+    // The explorer as built expands large levels as split parts; the pipeline as asked for.
     [Theory]
-    [InlineData("upstream")]
-    [InlineData("positional")]
-    public void ParallelLevels_GiveExactlyTheSequentialGraph(string reading)
+    [InlineData("upstream", false)]
+    [InlineData("positional", false)]
+    [InlineData("upstream", true)]
+    [InlineData("positional", true)]
+    public void ParallelLevels_GiveExactlyTheSequentialGraph(string reading, bool pipelined)
     {
         var catalog = Graphs.Stacking(6);
         var r = Readings.Find(reading)!;
 
         var sequential = new Explorer().Explore(catalog, r, threads: 1);
-        var parallel = Pipelined().Explore(catalog, r, threads: 4);
+        var parallel = (pipelined ? Pipelined() : new Explorer { ParallelLevel = Threshold }).Explore(catalog, r, threads: 4);
 
+        Assert.Equal(LevelExpansion.Split, new Explorer().Expansion);
         Assert.True(WidestLevel(sequential) > 16 * Threshold, $"widest level {WidestLevel(sequential)}");
         Graphs.AssertSame(sequential, parallel);
     }
@@ -184,19 +188,27 @@ public class ParallelExplorerTests
         Graphs.AssertSame(new Explorer().Explore(catalog, Readings.Upstream, threads: 1), parallel);
     }
 
+    // The part length is the pipeline's PartLength or the split's SplitPart.
     [Theory]
-    [InlineData(3000, false, int.MaxValue)]
-    [InlineData(5000, false, int.MaxValue)]
-    [InlineData(5000, true, int.MaxValue)]
-    [InlineData(3000, false, 50)]
-    [InlineData(5000, true, 50)]
-    public void ParallelLevels_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap, bool fingerprints, int partLength)
+    [InlineData(LevelExpansion.Pipeline, 3000, false, int.MaxValue)]
+    [InlineData(LevelExpansion.Pipeline, 5000, false, int.MaxValue)]
+    [InlineData(LevelExpansion.Pipeline, 5000, true, int.MaxValue)]
+    [InlineData(LevelExpansion.Pipeline, 3000, false, 50)]
+    [InlineData(LevelExpansion.Pipeline, 5000, true, 50)]
+    [InlineData(LevelExpansion.Split, 3000, false, 4096)]
+    [InlineData(LevelExpansion.Split, 5000, true, 4096)]
+    [InlineData(LevelExpansion.Split, 3000, false, 50)]
+    [InlineData(LevelExpansion.Split, 5000, true, 7)]
+    public void ParallelLevels_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(LevelExpansion expansion, int cap, bool fingerprints, int partLength)
     {
         var catalog = Graphs.Stacking(6);
         var limits = new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints);
+        var explorer = expansion == LevelExpansion.Pipeline
+            ? new Explorer { Expansion = expansion, ParallelLevel = Threshold, PartLength = partLength, SlowRoundTrip = double.PositiveInfinity }
+            : new Explorer { Expansion = expansion, ParallelLevel = Threshold, SplitPart = partLength };
 
         var sequential = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 1);
-        var parallel = new Explorer { Expansion = LevelExpansion.Pipeline, ParallelLevel = Threshold, PartLength = partLength, SlowRoundTrip = double.PositiveInfinity }.Explore(catalog, Readings.Upstream, limits, threads: 4);
+        var parallel = explorer.Explore(catalog, Readings.Upstream, limits, threads: 4);
 
         Assert.Equal(cap, sequential.States.Count);
         Graphs.AssertSame(sequential, parallel);
@@ -242,42 +254,6 @@ public class ParallelExplorerTests
         Assert.True(levels.Sum(n => (n + splitPart - 1) / splitPart) > levels.Count, $"{levels.Count} large levels, none in several parts");
         Graphs.AssertSame(sequential, split);
         Assert.Equal(0, explorer.PartsKeptOnOneThread);
-    }
-
-    [Theory]
-    [InlineData("upstream")]
-    [InlineData("positional")]
-    public void Split_ByDefault_GivesExactlyTheSequentialGraph(string reading)
-    {
-        var catalog = Graphs.Stacking(6);
-        var r = Readings.Find(reading)!;
-
-        var sequential = new Explorer().Explore(catalog, r, threads: 1);
-        var split = new Explorer { ParallelLevel = Threshold }.Explore(catalog, r, threads: 4);
-
-        Assert.Equal(LevelExpansion.Split, new Explorer().Expansion);
-        Assert.True(WidestLevel(sequential) > 16 * Threshold, $"widest level {WidestLevel(sequential)}");
-        Graphs.AssertSame(sequential, split);
-    }
-
-    [Theory]
-    [InlineData(3000, false, 4096)]
-    [InlineData(5000, true, 4096)]
-    [InlineData(3000, false, 50)]
-    [InlineData(5000, true, 7)]
-    public void Split_StateCapInsideAWideLevel_CutWhereTheSequentialSearchCuts(int cap, bool fingerprints, int splitPart)
-    {
-        var catalog = Graphs.Stacking(6);
-        var limits = new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints);
-
-        var sequential = new Explorer().Explore(catalog, Readings.Upstream, limits, threads: 1);
-        var split = new Explorer { ParallelLevel = Threshold, SplitPart = splitPart }.Explore(catalog, Readings.Upstream, limits, threads: 2);
-
-        Assert.Equal(cap, sequential.States.Count);
-        Graphs.AssertSame(sequential, split);
-        Assert.Equal($"state cap {cap}", split.CutBy);
-        Assert.NotEmpty(split.Frontier);
-        Assert.Equal(sequential.Frontier, split.Frontier);
     }
 
     // The buffers and the producing thread are kept from level to level and from one exploration
