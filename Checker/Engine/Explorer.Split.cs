@@ -4,16 +4,6 @@ using Klp.Check.Model;
 
 namespace Klp.Check.Engine;
 
-/// <summary>How the explorer expands a large level on two threads (<see cref="Explorer.Expansion"/>).</summary>
-public enum LevelExpansion
-{
-    /// <summary>Each part of the level split in two: the search's thread expands the first share itself, a producing thread the rest into a buffer that the search's thread records; the threads exchange one buffer per part.</summary>
-    Split,
-
-    /// <summary>A pipeline: a producing thread expands the states one by one and hands each one's successors over through a ring; the threads exchange a batch per state.</summary>
-    Pipeline,
-}
-
 // The expansion of a large level on two threads as split parts (LevelExpansion.Split): the level
 // is cut into parts of about SplitPart states; of each part the search's thread expands the
 // first share itself, as ExpandLevel does, while the producing thread, up to three parts ahead,
@@ -33,7 +23,7 @@ public sealed partial class Explorer
     public LevelExpansion Expansion { get; init; } = LevelExpansion.Split;
 
     /// <summary>With <see cref="LevelExpansion.Split"/>, the number of states of a part: a large level is cut into parts of about this many, each split between the two threads.</summary>
-    /// <remarks>Small enough that a part's buffer stays in the caches between the two threads (about 2 MB on positional-12); tests lower it to cut small levels into many parts.</remarks>
+    /// <remarks>Small enough that a part's buffer stays in the caches between the two threads (a few MB on positional-12); tests lower it to cut small levels into many parts.</remarks>
     public int SplitPart { get; init; } = 4096;
 
     /// <summary>With <see cref="LevelExpansion.Split"/>, the share of each part's states the search's thread expands itself at first, in 1/256ths; from there it moves toward the share that keeps either thread from waiting for the other, unless <see cref="SplitAdapts"/> is false.</summary>
@@ -98,7 +88,9 @@ public sealed partial class Explorer
     private int splitShare = -1;
 
     // The search's thread and the producing thread of a split level: the parts the producer has
-    // made (Made) and those the search's thread is done with (Released), each on a line of its own.
+    // made (Made) and those the search's thread is done with (Released), each on a line of its own;
+    // whether the producer waited for a buffer since the search's thread last asked, and whether
+    // the search's thread is done with the level, written rarely, share a third.
     [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 256)]
     private struct SplitCounters
     {
