@@ -41,7 +41,9 @@ public sealed partial class Explorer
     // other work, a thread spinning and yielding for the other took the time the other needed
     // (the two-thread check's CPU time was twice one thread's).
     // Stop (the search's thread is done with the part) and Finished (the producer has ended) are
-    // written once a part and read only by a side that waits.
+    // written once a part and read only by a side that waits. A split level (Explorer.Split.cs)
+    // counts parts made and released in the same cursors, and notes in ProducerWaited that the
+    // producer waited for a buffer.
     [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 384)]
     private struct Cursors
     {
@@ -51,6 +53,7 @@ public sealed partial class Explorer
         [System.Runtime.InteropServices.FieldOffset(256)] public int ProducerAsleep;
         [System.Runtime.InteropServices.FieldOffset(320)] public bool Stop;
         [System.Runtime.InteropServices.FieldOffset(324)] public bool Finished;
+        [System.Runtime.InteropServices.FieldOffset(328)] public int ProducerWaited;
     }
 
     private readonly SemaphoreSlim searchWake = new(0), producerWake = new(0);
@@ -84,10 +87,17 @@ public sealed partial class Explorer
             spin.SpinOnce(sleep1Threshold: -1);
             return;
         }
+        Sleep(ref asleep, wake, over, at);
+        spin = default;
+    }
+
+    // A side's sleep: with its flag set and the condition read again after it (the other side
+    // moves on, then reads the flag), until the other side wakes it.
+    private void Sleep(ref int asleep, SemaphoreSlim wake, Func<Explorer, int, bool> over, int at)
+    {
         Interlocked.Exchange(ref asleep, 1);
         if (!over(this, at)) wake.Wait();
         Volatile.Write(ref asleep, 0);
-        spin = default;
     }
 
     /// <summary>Of every this many states of a pipelined level, the search's thread expands the last itself (0: the producing thread expands them all).</summary>

@@ -87,27 +87,11 @@ public sealed partial class Explorer
     // Where the share of the parts stands (1/256ths), kept from level to level.
     private int splitShare = -1;
 
-    // The search's thread and the producing thread of a split level: the parts the producer has
-    // made (Made) and those the search's thread is done with (Released), each on a line of its own;
-    // the rest, written about once a part or once a level, share a third: whether the producer
-    // waited for a buffer since the search's thread last asked, whether each side sleeps (a side
-    // that must wait spins a little, then sleeps until the other moves on, as the pipeline's
-    // sides do: on a machine busy with other work, a spinning side took the core the other
-    // needed), whether the search's thread is done with the level (Stop) and whether the
-    // producer has ended (Finished).
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 256)]
-    private struct SplitCounters
-    {
-        [System.Runtime.InteropServices.FieldOffset(64)] public int Made;
-        [System.Runtime.InteropServices.FieldOffset(128)] public int Released;
-        [System.Runtime.InteropServices.FieldOffset(192)] public int ProducerWaited;
-        [System.Runtime.InteropServices.FieldOffset(196)] public int SearchAsleep;
-        [System.Runtime.InteropServices.FieldOffset(200)] public int ProducerAsleep;
-        [System.Runtime.InteropServices.FieldOffset(204)] public bool Stop;
-        [System.Runtime.InteropServices.FieldOffset(205)] public bool Finished;
-    }
-
-    private SplitCounters split;
+    // The two threads of a split level share the pipeline's cursors (Explorer.Pipeline.cs), which
+    // never runs at the same time: Produced counts the parts made, Released the parts the search's
+    // thread is done with. A side that must wait spins a little, then sleeps until the other moves
+    // on, as the pipeline's sides do: on a machine busy with other work, a spinning side took the
+    // core the other needed.
 
     private void ExpandSplit(StateGraph g, int start, int end, Tally tally)
     {
@@ -126,8 +110,8 @@ public sealed partial class Explorer
         var mids = new int[parts];
         for (var k = 0; k <= parts; k++) begins[k] = start + (int)(((long)end - start) * k / parts);
         for (var k = 0; k < Math.Min(SplitLead, parts); k++) mids[k] = Mid(begins[k], begins[k + 1]);
-        split.Made = split.Released = split.ProducerWaited = split.SearchAsleep = split.ProducerAsleep = 0;
-        split.Stop = split.Finished = false;
+        cursors.Produced = cursors.Released = cursors.ProducerWaited = cursors.SearchAsleep = cursors.ProducerAsleep = 0;
+        cursors.Stop = cursors.Finished = false;
         search.Table.Share();
         var sharedFirst = search.Table.Published;
         var tell = visitor is not null;
@@ -137,35 +121,35 @@ public sealed partial class Explorer
         // keeps the view of the level's start, which holds every state it expands.
         var packed = g.States.Packing is not null;
         var levelView = new StatesSeen(g.States.Snapshot());
-        var producer = splitProducer = producerThread.Run(() =>
+        var producer = producerThread.Run(() =>
         {
             try
             {
                 for (var k = 0; k < parts; k++)
                 {
                     var since = 0L;
-                    if (k - Volatile.Read(ref split.Released) >= SplitLead)
+                    if (k - Volatile.Read(ref cursors.Released) >= SplitLead)
                     {
-                        Volatile.Write(ref split.ProducerWaited, 1);
-                        while (k - Volatile.Read(ref split.Released) >= SplitLead)
+                        Volatile.Write(ref cursors.ProducerWaited, 1);
+                        while (k - Volatile.Read(ref cursors.Released) >= SplitLead)
                         {
-                            if (Volatile.Read(ref split.Stop)) return;
-                            SplitWaitTurn(ref since, ref split.ProducerAsleep, producerWake, static (e, at) => e.SplitProducerMayGo(at), k);
+                            if (Volatile.Read(ref cursors.Stop)) return;
+                            SplitWaitTurn(ref since, ref cursors.ProducerAsleep, producerWake, static (e, at) => e.SplitProducerMayGo(at), k);
                         }
                     }
-                    if (Volatile.Read(ref split.Stop)) return;
+                    if (Volatile.Read(ref cursors.Stop)) return;
                     // Taken again each part: the table and, packed, the states the search's thread
                     // has added since, which the lookups then find.
                     var seen = packed ? new StatesSeen(g.States.Snapshot()) : levelView;
                     Produce(g, splitBuffers[k % SplitLead]!, Volatile.Read(ref mids[k]), begins[k + 1], width, search.Table.Published!, seen, tell);
-                    MoveOn(ref split.Made, k + 1, ref split.SearchAsleep, searchWake);
+                    MoveOn(ref cursors.Produced, k + 1, ref cursors.SearchAsleep, searchWake);
                 }
             }
             finally
             {
                 // A producer that stopped early threw: the search's thread is woken to find out.
-                Volatile.Write(ref split.Finished, true);
-                Wake(ref split.SearchAsleep, searchWake);
+                Volatile.Write(ref cursors.Finished, true);
+                Wake(ref cursors.SearchAsleep, searchWake);
             }
         });
         try
@@ -174,9 +158,8 @@ public sealed partial class Explorer
         }
         finally
         {
-            Volatile.Write(ref split.Stop, true);
+            Volatile.Write(ref cursors.Stop, true);
             producerWake.Release();
-            splitProducer = null;
             producer.Wait();
         }
         // A table that grew during the level collected its old array while the producer's view
@@ -184,9 +167,6 @@ public sealed partial class Explorer
         // until some later collection, at the peak of a large search.
         if (!ReferenceEquals(sharedFirst, search.Table.Published) && search.Table.Large) GC.Collect();
     }
-
-    // The producing thread's work on the level being split, while it runs.
-    private Task? splitProducer;
 
     // The first state of a part's producer's share, at the share the search's thread has now.
     private int Mid(int begin, int end) => begin + (int)(((long)end - begin) * splitShare / 256);
@@ -233,7 +213,7 @@ public sealed partial class Explorer
             if (at == begins[ended + 1] - 1)
             {
                 if (ended + SplitLead < parts) Volatile.Write(ref mids[ended + SplitLead], Mid(begins[ended + SplitLead], begins[ended + SplitLead + 1]));
-                MoveOn(ref split.Released, ended + 1, ref split.ProducerAsleep, producerWake);
+                MoveOn(ref cursors.Released, ended + 1, ref cursors.ProducerAsleep, producerWake);
             }
         }
     }
@@ -265,21 +245,18 @@ public sealed partial class Explorer
     {
         var waited = false;
         var since = 0L;
-        while (Volatile.Read(ref split.Made) <= part)
+        while (Volatile.Read(ref cursors.Produced) <= part)
         {
             waited = true;
-            // A producer that stopped early threw: Wait says why.
-            if (Volatile.Read(ref split.Finished) && Volatile.Read(ref split.Made) <= part)
-            {
-                splitProducer!.Wait();
+            // A producer that stopped early threw: ExpandSplit's wait for it says why.
+            if (Volatile.Read(ref cursors.Finished) && Volatile.Read(ref cursors.Produced) <= part)
                 throw new InvalidOperationException($"the producing thread ended before part {part}");
-            }
-            SplitWaitTurn(ref since, ref split.SearchAsleep, searchWake, static (e, at) => e.SplitSearchMayGo(at), part);
+            SplitWaitTurn(ref since, ref cursors.SearchAsleep, searchWake, static (e, at) => e.SplitSearchMayGo(at), part);
         }
         tally.Add(splitBuffers[part % SplitLead]!.Tally);
         if (!SplitAdapts) return;
         if (waited) splitShare = Math.Min(240, splitShare + 2);
-        else if (Interlocked.Exchange(ref split.ProducerWaited, 0) != 0) splitShare = Math.Max(16, splitShare - 2);
+        else if (Interlocked.Exchange(ref cursors.ProducerWaited, 0) != 0) splitShare = Math.Max(16, splitShare - 2);
     }
 
     // One turn of a split level's wait: a spin for the first SplitSpin of the wait (since, 0 before
@@ -298,9 +275,7 @@ public sealed partial class Explorer
             Thread.SpinWait(20);
             return;
         }
-        Interlocked.Exchange(ref asleep, 1);
-        if (!over(this, at)) wake.Wait();
-        Volatile.Write(ref asleep, 0);
+        Sleep(ref asleep, wake, over, at);
         since = 0;
     }
 
@@ -308,10 +283,10 @@ public sealed partial class Explorer
     private static readonly long SplitSpin = System.Diagnostics.Stopwatch.Frequency / 1000;
 
     // True when the search's thread, waiting for the part at, may go on: it is made, or the producer has ended.
-    private bool SplitSearchMayGo(int at) => Volatile.Read(ref split.Finished) || Volatile.Read(ref split.Made) > at;
+    private bool SplitSearchMayGo(int at) => Volatile.Read(ref cursors.Finished) || Volatile.Read(ref cursors.Produced) > at;
 
     // True when the producer, waiting to make the part at, may go on: its buffer is free, or the level is over.
-    private bool SplitProducerMayGo(int at) => Volatile.Read(ref split.Stop) || at - Volatile.Read(ref split.Released) < SplitLead;
+    private bool SplitProducerMayGo(int at) => Volatile.Read(ref cursors.Stop) || at - Volatile.Read(ref cursors.Released) < SplitLead;
 
     private void TellRefusals(StateGraph g, SplitBuffer h, int i, int state)
     {
