@@ -150,4 +150,7 @@ public readonly struct Effect
 
     /// <summary>An acceptance that replaced or removed the patches of <paramref name="affected"/> (a mask over catalog indices).</summary>
     public static Effect Accept(ulong affected) => new((ulong)(uint)affected << 32);
+
+    /// <summary>This effect as an <see cref="Outcome"/>, with the state the operation left.</summary>
+    public Outcome With(in KernelState state) => new(state, Errno, Reason, Affected);
 }

@@ -11,8 +11,7 @@ public static class Kernel
     public static Outcome Step(Catalog catalog, Reading reading, in KernelState state, Operation op)
     {
         var next = state;
-        var e = Apply(catalog, reading, state, op, ref next);
-        return new Outcome(next, e.Errno, e.Reason, e.Affected);
+        return Apply(catalog, reading, state, op, ref next).With(next);
     }
 
     /// <summary>The hot-path form of <see cref="Step"/>: writes the successor into <paramref name="next"/> only when accepted.</summary>

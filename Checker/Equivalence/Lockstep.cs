@@ -93,7 +93,7 @@ public sealed class Lockstep
                     var trace = tree.PathTo(current, alphabet, alphabet[a]);
                     var views = new LockstepView[n];
                     for (var k = 0; k < n; k++)
-                        views[k] = new LockstepView(readings[k], catalogs[k], store[current * n + k], new Outcome(after[k], effects[k].Errno, effects[k].Reason, effects[k].Affected));
+                        views[k] = new LockstepView(readings[k], catalogs[k], store[current * n + k], effects[k].With(after[k]));
                     divergence = new Divergence(trace, differs, views);
                     return false;
                 }
