@@ -23,8 +23,8 @@ public sealed partial class Explorer
     public LevelExpansion Expansion { get; init; } = LevelExpansion.Split;
 
     /// <summary>With <see cref="LevelExpansion.Split"/>, the number of states of a part: a large level is cut into parts of about this many, each split between the two threads.</summary>
-    /// <remarks>Small enough that a part's buffer stays in the caches between the two threads (a few MB on positional-12); tests lower it to cut small levels into many parts.</remarks>
-    public int SplitPart { get; init; } = 4096;
+    /// <remarks>Small enough that a part's buffer stays in the caches between the two threads (about 1.3 MB written per part on positional-12), and that the three buffers add little to the peak (about 5 MB there, against 16-17 MB with parts of 4,096 states); tests lower it to cut small levels into many parts.</remarks>
+    public int SplitPart { get; init; } = 1024;
 
     /// <summary>With <see cref="LevelExpansion.Split"/>, the share of each part's states the search's thread expands itself at first, in 1/256ths; from there it moves toward the share that keeps either thread from waiting for the other, unless <see cref="SplitAdapts"/> is false.</summary>
     public int SplitShare { get; init; } = 100;
@@ -37,12 +37,22 @@ public sealed partial class Explorer
     // (value, fingerprint, operation, affected patches, and the id the producer found, or -1),
     // and the refusals the visitor is to be told of, in flat arrays indexed through First and
     // RefusalFirst.
-    private sealed class SplitBuffer(int reasons, int operations)
+    //
+    // The successors' arrays are made once, for every state of a part with every operation
+    // accepted, and not zeroed: only what the producer writes is ever touched, and they never
+    // grow. Grown as the parts needed, by a quarter at a time, the arrays they replaced stayed on
+    // the large object heap as free space: 11-21 MB of it at the end of positional-12's check
+    // with parts of 1,024 states (docs/performance.md, "The buffers' memory").
+    private sealed class SplitBuffer(int reasons, int operations, int states, int width)
     {
-        public KernelState[] Successors = [];
-        public ulong[] Prints = [], Affected = [];
-        public int[] Ops = [], Known = [], First = [], RefusalFirst = [], RefusedOps = [];
+        public readonly KernelState[] Successors = GC.AllocateUninitializedArray<KernelState>(states * width);
+        public readonly ulong[] Prints = GC.AllocateUninitializedArray<ulong>(states * width), Affected = GC.AllocateUninitializedArray<ulong>(states * width);
+        public readonly int[] Ops = GC.AllocateUninitializedArray<int>(states * width), Known = GC.AllocateUninitializedArray<int>(states * width);
+        public readonly int[] First = new int[states + 1], RefusalFirst = new int[states + 1];
+        // The refusals the visitor is told of: none unless it asks for them, so these grow.
+        public int[] RefusedOps = [];
         public KernelState[] RefusedAfter = [];
+        public readonly int States = states, Width = width;
         // The part's states from Mid to End are the producer's.
         public int Mid, End;
         public readonly Tally Tally = new(reasons, operations);
@@ -50,31 +60,19 @@ public sealed partial class Explorer
         public void Begin(int mid, int end)
         {
             (Mid, End) = (mid, end);
-            Grow(ref First, end - mid + 1);
-            Grow(ref RefusalFirst, end - mid + 1);
             First[0] = RefusalFirst[0] = 0;
             Tally.Transitions = 0;
             Array.Clear(Tally.Refused);
             Array.Clear(Tally.Accepted);
         }
 
-        // Room for one more state's successors and refusals, after the k and r written so far.
-        public void Reserve(int k, int r, int width)
+        // Room for one more state's refusals, after the r written so far.
+        public void Reserve(int r)
         {
-            Grow(ref Successors, k + width);
-            Grow(ref Prints, k + width);
-            Grow(ref Affected, k + width);
-            Grow(ref Ops, k + width);
-            Grow(ref Known, k + width);
-            Grow(ref RefusedOps, r + width);
-            Grow(ref RefusedAfter, r + width);
-        }
-
-        private static void Grow<T>(ref T[] array, int length)
-        {
-            // By a quarter: the parts of a level are about as long, so the first part's buffer
-            // is close to the size every later one needs.
-            if (array.Length < length) Array.Resize(ref array, Math.Max(length, array.Length + array.Length / 4));
+            if (RefusedOps.Length >= r + Width) return;
+            var length = Math.Max(r + Width, 2 * RefusedOps.Length);
+            Array.Resize(ref RefusedOps, length);
+            Array.Resize(ref RefusedAfter, length);
         }
     }
 
@@ -97,9 +95,12 @@ public sealed partial class Explorer
     {
         var parts = (int)(((long)end - start + Math.Max(1, SplitPart) - 1) / Math.Max(1, SplitPart));
         var width = g.Alphabet.Length + 1;
+        // A part holds at most SplitPart states, and a state at most width - 1 successors; the
+        // buffers are made again for a larger part or another alphabet (whose length the tally's is).
+        var partStates = (int)Math.Min(end - start, Math.Max(1, SplitPart));
         for (var b = 0; b < splitBuffers.Length; b++)
-            if (splitBuffers[b] is null || splitBuffers[b]!.Tally.Accepted.Length != tally.Accepted.Length)
-                splitBuffers[b] = new SplitBuffer(tally.Refused.Length, tally.Accepted.Length);
+            if (splitBuffers[b] is not { } h || h.Tally.Accepted.Length != tally.Accepted.Length || h.States < partStates)
+                splitBuffers[b] = new SplitBuffer(tally.Refused.Length, tally.Accepted.Length, Math.Max(partStates, splitBuffers[b]?.States ?? 0), width);
         for (var b = 0; b < ring.Length; b++)
             if (ring[b] is null || ring[b].Successors.Length < width) ring[b] = new Batch(width);
         if (splitShare < 0 || !SplitAdapts) splitShare = Math.Clamp(SplitShare, 0, 256);
@@ -352,7 +353,7 @@ public sealed partial class Explorer
             if (i < n)
             {
                 seen.Read(mid + i, out var state);
-                h.Reserve(k, r, width);
+                h.Reserve(r);
                 h.Tally.Transitions += alphabet.Length;
                 var a = 0;
                 if (!all)
