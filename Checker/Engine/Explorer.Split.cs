@@ -29,6 +29,19 @@ public sealed partial class Explorer
     /// <summary>With <see cref="LevelExpansion.Split"/>, the share of each part's states the search's thread expands itself at first, in 1/256ths; from there it moves toward the share that keeps either thread from waiting for the other, unless <see cref="SplitAdapts"/> is false.</summary>
     public int SplitShare { get; init; } = 100;
 
+    /// <summary>With <see cref="LevelExpansion.Split"/>, the share of a level's time, in 1/256ths, the search's thread may spend waiting for the producing thread: once a wait outlasts its spin and the waits together pass this share, the search's thread expands the rest of the level alone. 0: at the first wait; 256 or more: never.</summary>
+    /// <remarks>
+    /// On a machine whose other work holds a core, the producing thread runs in the scheduler's
+    /// slices and the search's thread waits for it part after part: with one core kept busy, the
+    /// two-thread check of positional-12 took 5.8 s against 4.4-5.1 s on one thread
+    /// (docs/performance.md, "A busy machine"). Which thread expands a state changes no id,
+    /// edge or event.
+    /// </remarks>
+    public int SplitPatience { get; init; } = 32;
+
+    /// <summary>The large levels of the last exploration whose rest the search's thread expanded alone, having waited for the producing thread longer than <see cref="SplitPatience"/> allows.</summary>
+    public int LevelsFinishedAlone { get; private set; }
+
     /// <summary>Whether the share of <see cref="SplitShare"/> moves with what each thread waits for.</summary>
     /// <remarks>Which thread expands a state changes no id, edge or event; tests fix the share at its ends.</remarks>
     public bool SplitAdapts { get; init; } = true;
@@ -85,6 +98,11 @@ public sealed partial class Explorer
     // Where the share of the parts stands (1/256ths), kept from level to level.
     private int splitShare = -1;
 
+    // The level in hand: when it began, how long the search's thread has waited for the producer
+    // in it (timestamps), and whether the search's thread now expands the rest alone.
+    private long splitBegan, splitWaited;
+    private bool splitAlone;
+
     // The two threads of a split level share the pipeline's cursors (Explorer.Pipeline.cs), which
     // never runs at the same time: Produced counts the parts made, Released the parts the search's
     // thread is done with. A side that must wait spins a little, then sleeps until the other moves
@@ -113,6 +131,7 @@ public sealed partial class Explorer
         for (var k = 0; k < Math.Min(SplitLead, parts); k++) mids[k] = Mid(begins[k], begins[k + 1]);
         cursors.Produced = cursors.Released = cursors.ProducerWaited = cursors.SearchAsleep = cursors.ProducerAsleep = 0;
         cursors.Stop = cursors.Finished = false;
+        (splitBegan, splitWaited, splitAlone) = (System.Diagnostics.Stopwatch.GetTimestamp(), 0, false);
         search.Table.Share();
         var sharedFirst = search.Table.Published;
         var tell = visitor is not null;
@@ -184,6 +203,10 @@ public sealed partial class Explorer
             if (current < end)
             {
                 while (current >= begins[part + 1]) part++;
+                // Where the producer's share begins, its buffer is awaited; if the search's thread
+                // gives up waiting, the part's states from here are its own (mids[part] moves to
+                // the part's end).
+                if (current == mids[part]) WaitMade(part, parts, begins, mids, tally);
                 if (current < mids[part])
                 {
                     var batch = ring[current % 3];
@@ -193,7 +216,6 @@ public sealed partial class Explorer
                 }
                 else
                 {
-                    if (current == mids[part]) WaitMade(part, tally);
                     var h = splitBuffers[part % SplitLead]!;
                     var i = current - h.Mid;
                     TellRefusals(g, h, i, current);
@@ -213,7 +235,7 @@ public sealed partial class Explorer
             var ended = PartOf(at, begins, part);
             if (at == begins[ended + 1] - 1)
             {
-                if (ended + SplitLead < parts) Volatile.Write(ref mids[ended + SplitLead], Mid(begins[ended + SplitLead], begins[ended + SplitLead + 1]));
+                if (ended + SplitLead < parts && !splitAlone) Volatile.Write(ref mids[ended + SplitLead], Mid(begins[ended + SplitLead], begins[ended + SplitLead + 1]));
                 MoveOn(ref cursors.Released, ended + 1, ref cursors.ProducerAsleep, producerWake);
             }
         }
@@ -242,22 +264,57 @@ public sealed partial class Explorer
     }
 
     // Waits for the producer to have made a part; moves the share toward whichever thread waits.
-    private void WaitMade(int part, Tally tally)
+    // A wait past the search's thread's patience (SplitPatience) ends the producing instead: the
+    // parts the producer has not made are then the search's thread's own, this one perhaps too.
+    private void WaitMade(int part, int parts, int[] begins, int[] mids, Tally tally)
     {
         var waited = false;
         var since = 0L;
+        var began = 0L;
         while (Volatile.Read(ref cursors.Produced) <= part)
         {
+            if (!waited) began = System.Diagnostics.Stopwatch.GetTimestamp();
             waited = true;
             // A producer that stopped early threw: ExpandSplit's wait for it says why.
             if (Volatile.Read(ref cursors.Finished) && Volatile.Read(ref cursors.Produced) <= part)
                 throw new InvalidOperationException($"the producing thread ended before part {part}");
+            if (OutOfPatience(began))
+            {
+                FinishAlone(parts, begins, mids);
+                if (Volatile.Read(ref cursors.Produced) <= part) return;
+                break;
+            }
             SplitWaitTurn(ref since, ref cursors.SearchAsleep, searchWake, static (e, at) => e.SplitSearchMayGo(at), part);
         }
+        if (waited) splitWaited += System.Diagnostics.Stopwatch.GetTimestamp() - began;
         tally.Add(splitBuffers[part % SplitLead]!.Tally);
-        if (!SplitAdapts) return;
+        if (!SplitAdapts || splitAlone) return;
         if (waited) splitShare = Math.Min(240, splitShare + 2);
         else if (Interlocked.Exchange(ref cursors.ProducerWaited, 0) != 0) splitShare = Math.Max(16, splitShare - 2);
+    }
+
+    // True when a wait begun at began has outlasted its spin and the level's waits together pass
+    // SplitPatience of the level's time; with SplitPatience 0, at once.
+    private bool OutOfPatience(long began)
+    {
+        if (SplitPatience <= 0) return true;
+        if (SplitPatience >= 256) return false;
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        return now - began > SplitSpin && (splitWaited + now - began) * 256 > (now - splitBegan) * SplitPatience;
+    }
+
+    // Ends the producing for the rest of the level: the producer finishes the part in hand and
+    // stops, and every part it has not made is expanded by the search's thread alone.
+    private void FinishAlone(int parts, int[] begins, int[] mids)
+    {
+        Volatile.Write(ref cursors.Stop, true);
+        Wake(ref cursors.ProducerAsleep, producerWake);
+        var since = 0L;
+        while (!Volatile.Read(ref cursors.Finished))
+            SplitWaitTurn(ref since, ref cursors.SearchAsleep, searchWake, static (e, _) => Volatile.Read(ref e.cursors.Finished), 0);
+        for (var p = Volatile.Read(ref cursors.Produced); p < parts; p++) mids[p] = begins[p + 1];
+        splitAlone = true;
+        LevelsFinishedAlone++;
     }
 
     // One turn of a split level's wait: a spin for the first SplitSpin of the wait (since, 0 before

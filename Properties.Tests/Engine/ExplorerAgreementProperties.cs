@@ -35,6 +35,10 @@ public class ExplorerAgreementProperties
     // The same with the producing thread expanding every state of every part of five.
     private readonly Explorer producerSplit = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SplitPart = 5, SplitShare = 0, SplitAdapts = false };
 
+    // The same with a search's thread that expands the rest of a level alone at its first wait,
+    // wherever in the level that comes: some parts from the producer's buffers, the rest its own.
+    private readonly Explorer impatientSplit = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SplitPart = 4, SplitShare = 64, SplitAdapts = false, SplitPatience = 0 };
+
     // One thread, with the transitions kept as the largest graphs keep them from the first.
     private readonly Explorer unpacked = new() { PackedTargets = 0 };
 
@@ -247,6 +251,14 @@ public class ExplorerAgreementProperties
     [Property]
     public Property Visitor_SplitProducerExpandingAll_ToldWhatOneThreadIsTold(Trace run, bool unchangedRefusals) =>
         SameEvents(run, new ExploreLimits(MaxStates: 20_000), unchangedRefusals, with: producerSplit);
+
+    [Property]
+    public Property Explorer_EveryLevelSplitSearchGivingUp_BuildsTheReferenceGraph(Trace run, PositiveInt cap, bool capped, bool fingerprints) =>
+        Agrees(run.Catalog, run.Reading, cap: capped ? 1 + cap.Get % 300 : 20_000, fingerprints, threads: 2, with: impatientSplit);
+
+    [Property]
+    public Property Visitor_SplitSearchGivingUp_ToldWhatOneThreadIsTold(Trace run, PositiveInt cap, bool capped, bool unchangedRefusals) =>
+        SameEvents(run, new ExploreLimits(MaxStates: capped ? 1 + cap.Get % 300 : 20_000), unchangedRefusals, with: impatientSplit);
 
     // Every property finds the same with the second explorer (on its thread count) as with the first.
     private static Property SameFindings(Trace run, PositiveInt cap, bool capped, (Explorer Explorer, int Threads, string Name) first, (Explorer Explorer, int Threads, string Name) second)

@@ -256,6 +256,38 @@ public class ParallelExplorerTests
         Assert.Equal(0, explorer.PartsKeptOnOneThread);
     }
 
+    // A search's thread out of patience lets the producer finish the part in hand and expands the
+    // rest of the level alone; with a patience of 0 it gives up at its first wait. With the
+    // producer expanding every state that comes at each level's first state, before the producer
+    // can have made a part; with a share of its own, wherever the producer falls behind, if it
+    // does. Levels before and after still split.
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(0, true)]
+    [InlineData(64, false)]
+    public void Split_SearchThreadGivingUp_GivesExactlyTheSequentialGraph(int share, bool adapts)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = 16, SplitShare = share, SplitAdapts = adapts, SplitPatience = 0 };
+
+        var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
+        var split = explorer.Explore(catalog, Readings.Positional, threads: 2);
+        var again = explorer.Explore(catalog, Readings.Positional, threads: 2);
+
+        Graphs.AssertSame(sequential, split);
+        Graphs.AssertSame(sequential, again);
+        if (share == 0) Assert.True(explorer.LevelsFinishedAlone > 0, "no level finished alone");
+    }
+
+    [Fact]
+    public void Split_PatientSearchThread_NeverFinishesALevelAlone()
+    {
+        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = 16, SplitShare = 0, SplitAdapts = false, SplitPatience = 256 };
+
+        Graphs.AssertSame(new Explorer().Explore(Graphs.Stacking(6), Readings.Positional, threads: 1), explorer.Explore(Graphs.Stacking(6), Readings.Positional, threads: 2));
+        Assert.Equal(0, explorer.LevelsFinishedAlone);
+    }
+
     // The buffers and the producing thread are kept from level to level and from one exploration
     // to the next; what the search's thread allocates is what the one-thread search allocates,
     // give or take what each level sets up.
