@@ -29,7 +29,7 @@ public sealed partial class Explorer
     /// <summary>With <see cref="LevelExpansion.Split"/>, the share of each part's states the search's thread expands itself at first, in 1/256ths; from there it moves toward the share that keeps either thread from waiting for the other, unless <see cref="SplitAdapts"/> is false.</summary>
     public int SplitShare { get; init; } = 100;
 
-    /// <summary>With <see cref="LevelExpansion.Split"/>, the share of a level's time, in 1/256ths, the search's thread may spend waiting for the producing thread: once a wait outlasts its spin and the waits together pass this share, the search's thread expands the rest of the level alone. 0: at the first wait; 256 or more: never.</summary>
+    /// <summary>With <see cref="LevelExpansion.Split"/>, the share of a level's time, in 1/256ths, the search's thread may spend waiting for the producing thread: once a wait outlasts its spin and the waits together pass this share, the search's thread expands the rest of the level alone (<see cref="SplitPatienceRule"/>: the first part's wait and the level's first 64 ms are not judged). 0: at the first wait; 256 or more: never.</summary>
     /// <remarks>
     /// On a machine whose other work holds a core, the producing thread runs in the scheduler's
     /// slices and the search's thread waits for it part after part: with one core kept busy, the
@@ -278,7 +278,7 @@ public sealed partial class Explorer
             // A producer that stopped early threw: ExpandSplit's wait for it says why.
             if (Volatile.Read(ref cursors.Finished) && Volatile.Read(ref cursors.Produced) <= part)
                 throw new InvalidOperationException($"the producing thread ended before part {part}");
-            if (OutOfPatience(began))
+            if (OutOfPatience(began, part))
             {
                 FinishAlone(parts, begins, mids);
                 if (Volatile.Read(ref cursors.Produced) <= part) return;
@@ -286,22 +286,22 @@ public sealed partial class Explorer
             }
             SplitWaitTurn(ref since, ref cursors.SearchAsleep, searchWake, static (e, at) => e.SplitSearchMayGo(at), part);
         }
-        if (waited) splitWaited += System.Diagnostics.Stopwatch.GetTimestamp() - began;
+        if (waited && part > 0) splitWaited += System.Diagnostics.Stopwatch.GetTimestamp() - began;
         tally.Add(splitBuffers[part % SplitLead]!.Tally);
         if (!SplitAdapts || splitAlone) return;
         if (waited) splitShare = Math.Min(240, splitShare + 2);
         else if (Interlocked.Exchange(ref cursors.ProducerWaited, 0) != 0) splitShare = Math.Max(16, splitShare - 2);
     }
 
-    // True when a wait begun at began has outlasted its spin and the level's waits together pass
-    // SplitPatience of the level's time; with SplitPatience 0, at once.
-    private bool OutOfPatience(long began)
+    // Whether the search's thread, waiting for a part since began, gives up (SplitPatienceRule).
+    private bool OutOfPatience(long began, int part)
     {
-        if (SplitPatience <= 0) return true;
-        if (SplitPatience >= 256) return false;
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        return now - began > SplitSpin && (splitWaited + now - began) * 256 > (now - splitBegan) * SplitPatience;
+        return SplitPatienceRule.OutOfPatience(SplitPatience, part, now - began, now - splitBegan, splitWaited, SplitSpin, PatienceAfter);
     }
+
+    // How far into a level the search's thread first judges its waits: 64 ms.
+    private static readonly long PatienceAfter = System.Diagnostics.Stopwatch.Frequency * 64 / 1000;
 
     // Ends the producing for the rest of the level: the producer finishes the part in hand and
     // stops, and every part it has not made is expanded by the search's thread alone.

@@ -279,6 +279,18 @@ public class ParallelExplorerTests
         if (share == 0) Assert.True(explorer.LevelsFinishedAlone > 0, "no level finished alone");
     }
 
+    // The rule, in milliseconds: a spin of 1, judged from 64 on, a patience of 32/256 (1/8).
+    [Theory]
+    [InlineData(32, 5, 2, 200, 30, true)]     // 32 of 200 waited: more than an eighth (25)
+    [InlineData(32, 5, 2, 200, 10, false)]    // 12 of 200: less
+    [InlineData(32, 5, 1, 200, 40, false)]    // this wait still within its spin
+    [InlineData(32, 5, 2, 60, 20, false)]     // before the level is judged
+    [InlineData(32, 0, 50, 100, 0, false)]    // the first part's wait, however long (regression: every large level of positional-13 went alone)
+    [InlineData(0, 0, 0, 0, 0, true)]         // a patience of 0 gives up at once
+    [InlineData(256, 5, 100, 100, 100, false)] // 256 never
+    public void SplitPatienceRule_GivesUpOnlyOnLongWaitsAfterTheStart(int patience, int part, long wait, long level, long waited, bool givesUp) =>
+        Assert.Equal(givesUp, SplitPatienceRule.OutOfPatience(patience, part, wait, level, waited, spin: 1, judgedAfter: 64));
+
     [Fact]
     public void Split_PatientSearchThread_NeverFinishesALevelAlone()
     {
