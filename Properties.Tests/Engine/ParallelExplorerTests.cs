@@ -257,10 +257,10 @@ public class ParallelExplorerTests
     }
 
     // A search's thread out of patience lets the producer finish the part in hand and expands the
-    // rest of the level alone; with a patience of 0 it gives up at its first wait. With the
-    // producer expanding every state that comes at each level's first state, before the producer
-    // can have made a part; with a share of its own, wherever the producer falls behind, if it
-    // does. Levels before and after still split.
+    // rest of the level alone; with a patience of 0 it gives up at its first wait. When the
+    // producer expands every state, that wait comes at each level's first state, before the
+    // producer can have made a part; when the search's thread has a share of its own, wherever
+    // the producer falls behind, if it does. Levels before and after still split.
     [Theory]
     [InlineData(0, false)]
     [InlineData(0, true)]
