@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
 using Klp.Check.Model;
 
 namespace Klp.Check.Engine;
@@ -46,49 +44,6 @@ public sealed partial class Explorer
     /// <remarks>Which thread expands a state changes no id, edge or event; tests fix the share at its ends.</remarks>
     public bool SplitAdapts { get; init; } = true;
 
-    // What the producing thread made of its share of one part: per state, its accepted successors
-    // (value, fingerprint, operation, affected patches, and the id the producer found, or -1),
-    // and the refusals the visitor is to be told of, in flat arrays indexed through First and
-    // RefusalFirst.
-    //
-    // The successors' arrays are made once, for every state of a part with every operation
-    // accepted, and not zeroed: only what the producer writes is ever touched, and they never
-    // grow. Grown as the parts needed, by a quarter at a time, the arrays they replaced stayed on
-    // the large object heap as free space: 11-21 MB of it at the end of positional-12's check
-    // with parts of 1,024 states (docs/performance.md, "The buffers' memory").
-    private sealed class SplitBuffer(int reasons, int operations, int states, int width)
-    {
-        public readonly KernelState[] Successors = GC.AllocateUninitializedArray<KernelState>(states * width);
-        public readonly ulong[] Prints = GC.AllocateUninitializedArray<ulong>(states * width), Affected = GC.AllocateUninitializedArray<ulong>(states * width);
-        public readonly int[] Ops = GC.AllocateUninitializedArray<int>(states * width), Known = GC.AllocateUninitializedArray<int>(states * width);
-        public readonly int[] First = new int[states + 1], RefusalFirst = new int[states + 1];
-        // The refusals the visitor is told of: none unless it asks for them, so these grow.
-        public int[] RefusedOps = [];
-        public KernelState[] RefusedAfter = [];
-        public readonly int States = states, Width = width;
-        // The part's states from Mid to End are the producer's.
-        public int Mid, End;
-        public readonly Tally Tally = new(reasons, operations);
-
-        public void Begin(int mid, int end)
-        {
-            (Mid, End) = (mid, end);
-            First[0] = RefusalFirst[0] = 0;
-            Tally.Transitions = 0;
-            Array.Clear(Tally.Refused);
-            Array.Clear(Tally.Accepted);
-        }
-
-        // Room for one more state's refusals, after the r written so far.
-        public void Reserve(int r)
-        {
-            if (RefusedOps.Length >= r + Width) return;
-            var length = Math.Max(r + Width, 2 * RefusedOps.Length);
-            Array.Resize(ref RefusedOps, length);
-            Array.Resize(ref RefusedAfter, length);
-        }
-    }
-
     // The buffers of the parts in hand: the stages of the search's thread reach over three states,
     // which may lie in three parts, so the producer may make a part while the two before it are
     // still being recorded.
@@ -99,7 +54,7 @@ public sealed partial class Explorer
     private int splitShare = -1;
 
     // The level in hand: when it began, how long the search's thread has waited for the producer
-    // in it (timestamps), and whether the search's thread now expands the rest alone.
+    // in it (in timestamp ticks), and whether the search's thread now expands the rest alone.
     private long splitBegan, splitWaited;
     private bool splitAlone;
 
@@ -161,7 +116,7 @@ public sealed partial class Explorer
                     // Taken again each part: the table and, packed, the states the search's thread
                     // has added since, which the lookups then find.
                     var seen = packed ? new StatesSeen(g.States.Snapshot()) : levelView;
-                    Produce(g, splitBuffers[k % SplitLead]!, Volatile.Read(ref mids[k]), begins[k + 1], width, search.Table.Published!, seen, tell);
+                    Produce(g, splitBuffers[k % SplitLead]!, Volatile.Read(ref mids[k]), begins[k + 1], search.Table.Published!, seen, tell);
                     MoveOn(ref cursors.Produced, k + 1, ref cursors.SearchAsleep, searchWake);
                 }
             }
@@ -389,91 +344,5 @@ public sealed partial class Explorer
             }
             visitor!.OnTransition(g, new Edge(from, to, op, h.Affected[j]), source, h.Successors[j]);
         }
-    }
-
-    // The producer's share of a part, states mid to end, into its buffer, in the three stages of
-    // ExpandLevel: state i's operations applied and its successors' slots prefetched, i - 1's
-    // candidates prefetched, i - 2's successors looked up among the states seen. Reads the graph
-    // and the table only, as the search's thread adds to them.
-    private void Produce(StateGraph g, SplitBuffer h, int mid, int end, int width, StateTable<KernelState, GraphStates>.Shared table, StatesSeen seen, bool tell)
-    {
-        var n = end - mid;
-        h.Begin(mid, end);
-        var catalog = g.Catalog;
-        var alphabet = g.Alphabet;
-        var variants = catalog.AddSetsVariants.Length;
-        var count = catalog.Count;
-        var all = allRefusals;
-        var (k, r) = (0, 0);
-        for (var i = 0; i < n + 2; i++)
-        {
-            if (i < n)
-            {
-                seen.Read(mid + i, out var state);
-                h.Reserve(r);
-                h.Tally.Transitions += alphabet.Length;
-                var a = 0;
-                if (!all)
-                {
-                    // As Generate: the operations the state's masks refuse are counted at once.
-                    Kernel.EarlyScreen(catalog, state, out var loads, out var disables, out var unloads, h.Tally.Refused);
-                    for (var m = loads; m != 0; m &= m - 1)
-                    {
-                        var first = BitOperations.TrailingZeroCount(m) * variants;
-                        for (var v = 0; v < variants; v++) SplitTry(g, h, in state, first + v, table, tell, ref k, ref r);
-                    }
-                    for (var m = disables; m != 0; m &= m - 1) SplitTry(g, h, in state, count * variants + BitOperations.TrailingZeroCount(m), table, tell, ref k, ref r);
-                    for (var m = unloads; m != 0; m &= m - 1) SplitTry(g, h, in state, count * (variants + 1) + BitOperations.TrailingZeroCount(m), table, tell, ref k, ref r);
-                    a = count * (variants + 2);
-                }
-                for (; a < alphabet.Length; a++)
-                {
-                    var early = Kernel.EarlyRefusal(catalog, state, alphabet[a]);
-                    if (early.Accepted)
-                    {
-                        SplitTry(g, h, in state, a, table, tell, ref k, ref r);
-                        continue;
-                    }
-                    h.Tally.Refused[(int)early.Reason]++;
-                    if (all)
-                    {
-                        h.RefusedOps[r] = a;
-                        h.RefusedAfter[r++] = state;
-                    }
-                }
-                h.First[i + 1] = k;
-                h.RefusalFirst[i + 1] = r;
-            }
-            if (i - 1 >= 0 && i - 1 < n)
-                for (var j = h.First[i - 1]; j < h.First[i]; j++) seen.Prefetch(table.AtHome(h.Prints[j]));
-            if (i - 2 >= 0)
-                for (var j = h.First[i - 2]; j < h.First[i - 1]; j++) h.Known[j] = table.Find(h.Successors[j], h.Prints[j], seen);
-        }
-    }
-
-    // Applies the operation at alphabet index a, past the early checks, as Try does, into the buffer.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void SplitTry(StateGraph g, SplitBuffer h, in KernelState state, int a, StateTable<KernelState, GraphStates>.Shared table, bool tell, ref int k, ref int r)
-    {
-        ref var next = ref h.Successors[k];
-        next = state;
-        var e = Kernel.ApplyScreened(g.Catalog, g.Reading, state, g.Alphabet[a], ref next);
-        if (!e.Accepted)
-        {
-            h.Tally.Refused[(int)e.Reason]++;
-            if (tell && (allRefusals || !next.Same(state)))
-            {
-                h.RefusedOps[r] = a;
-                h.RefusedAfter[r++] = next;
-            }
-            return;
-        }
-        h.Tally.Accepted[a]++;
-        var print = next.Fingerprint();
-        h.Prints[k] = print;
-        h.Ops[k] = a;
-        h.Affected[k] = e.Affected;
-        table.PrefetchHome(print);
-        k++;
     }
 }
