@@ -26,7 +26,7 @@ public sealed class InputOptions
     private readonly Option<int?> maxStates = Cli.NumberOption("--max-states", 1, int.MaxValue, $"cap on distinct states per catalog (default {ExploreLimits.DefaultMaxStates:N0})");
     private readonly Option<int?> maxDepth = Cli.NumberOption("--max-depth", 1, int.MaxValue, "cap on the depth explored (default: none)");
     private readonly Option<bool> fingerprints = new("--fingerprints") { Description = "de-duplicate states by 64-bit fingerprint (prints the collision probability)" };
-    private readonly Option<int?> threads = Cli.NumberOption("--threads", 1, 1024, "worker threads (default: all cores); results do not depend on it");
+    private readonly Option<int?> threads = Cli.NumberOption("--threads", 1, 1024, "worker threads (default: all cores): inputs side by side, or one input's search on two and its checks on all; results do not depend on it");
 
     /// <summary>True when the command reduces release plans by symmetry too (<c>sweep</c>): <c>--no-symmetry</c> then applies to them.</summary>
     public bool PlanSymmetry { get; init; }

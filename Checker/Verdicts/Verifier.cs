@@ -40,9 +40,10 @@ public static class Verifier
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
         // Many inputs run in parallel. A single input expands its large breadth-first levels on two
         // threads (Explorer: one applies the operations and finds known successors, the other
-        // records) and finishes its checks in parallel only when asked (--threads N): what that
-        // gives on two free cores is measured in docs/performance.md.
-        var bfsThreads = source.Count == 1 && threads > 1 ? threads : 1;
+        // records) and finishes its checks in parallel, on every worker (all cores unless told
+        // otherwise): what that gives on two cores, free or busy, is measured in
+        // docs/performance.md.
+        var bfsThreads = SearchThreads(source.Count, threads);
         // The properties that apply to the reading, the same for every input.
         var applicable = new List<int>(invariants.Count);
         for (var k = 0; k < invariants.Count; k++)
@@ -93,6 +94,9 @@ public static class Verifier
         partial.Elapsed = clock.Elapsed;
         return partial;
     }
+
+    /// <summary>The threads a single input's search and checks run on, for a source of this many inputs and a thread count (0: all cores): every worker when there is one input; one when there are several, which run in parallel instead.</summary>
+    public static int SearchThreads(int inputs, int threads) => inputs == 1 ? (threads > 0 ? threads : Environment.ProcessorCount) : 1;
 
     // A partial of no input yet, with a property partial for each applicable property.
     private static ReadingPartial Empty(int properties, List<int> applicable)

@@ -20,16 +20,20 @@ public class CheckAndCompareCommandTests
     [Theory]
     [InlineData("text")]
     [InlineData("json")]
-    public void CheckOneLargeCatalog_TwoThreads_GivesByteIdenticalOutput(string format)
+    public void CheckOneLargeCatalog_TwoThreadsOrDefault_GivesByteIdenticalOutput(string format)
     {
         // positional-10's widest levels (over 2,048 states) are expanded on two threads.
         var catalog = RepositoryFiles.Full("Benchmarks/catalogs/positional-10.klp");
         var one = Run("check", "--reading", "positional", "--catalog", catalog, "--format", format, "--threads", "1");
         var two = Run("check", "--reading", "positional", "--catalog", catalog, "--format", format, "--threads", "2");
+        // Without --threads, one catalog's search runs on every core.
+        var all = Run("check", "--reading", "positional", "--catalog", catalog, "--format", format);
 
         Assert.Equal(one.Code, two.Code);
         Assert.Contains("57856", one.Out.Replace(",", ""));
         Assert.Equal(one.Out, two.Out);
+        Assert.Equal(one.Code, all.Code);
+        Assert.Equal(one.Out, all.Out);
     }
 
     [Fact]

@@ -52,6 +52,22 @@ public class WorkerPartialTests
         if (depth == 0) Assert.Contains(four.Properties, p => p?.Best is not null);
     }
 
+    // One input's search and checks take every worker: all cores when no count is given; several
+    // inputs run side by side, each on one thread.
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(1, 2, 2)]
+    [InlineData(1, 3, 3)]
+    [InlineData(2, 0, 1)]
+    [InlineData(5, 2, 1)]
+    [InlineData(5, 1, 1)]
+    public void SearchThreads_OneInputTakesEveryWorker(int inputs, int threads, int expected) =>
+        Assert.Equal(expected, Verifier.SearchThreads(inputs, threads));
+
+    [Fact]
+    public void SearchThreads_OneInputWithoutACount_TakesEveryCore() =>
+        Assert.Equal(Environment.ProcessorCount, Verifier.SearchThreads(1, 0));
+
     private static string Key(EquivalencePartial p) =>
         $"states {p.PhaseStates} transitions {p.PhaseTransitions} joined {string.Join(",", p.Joined)} apart {string.Join("", p.Apart.Select(a => a ? 1 : 0))}\n" +
         $"cut {string.Join(";", p.Cut)}\n" +
