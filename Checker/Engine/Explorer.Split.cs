@@ -27,7 +27,7 @@ public sealed partial class Explorer
     /// <summary>With <see cref="LevelExpansion.Split"/>, the share of each part's states the search's thread expands itself at first, in 1/256ths; from there it moves toward the share that keeps either thread from waiting for the other, unless <see cref="SplitAdapts"/> is false.</summary>
     public int SplitShare { get; init; } = 100;
 
-    /// <summary>With <see cref="LevelExpansion.Split"/>, the share of a level's time, in 1/256ths, the search's thread may spend waiting for the producing thread: once a wait outlasts its spin and the waits together pass this share, the search's thread expands the rest of the level alone (<see cref="SplitPatienceRule"/>: the first part's wait and the level's first 64 ms are not judged). 0: at the first wait; 256 or more: never.</summary>
+    /// <summary>With <see cref="LevelExpansion.Split"/>, the share of a level's time, in 1/256ths, the search's thread may spend waiting for the producing thread: once a wait outlasts its spin and the waits together pass this share, the search's thread stops the producer and expands the next <see cref="SplitStretch"/> parts alone (<see cref="SplitPatienceRule"/>: the first part's wait and the level's first 64 ms are not judged). 0: at the first wait; 256 or more: never.</summary>
     /// <remarks>
     /// On a machine whose other work holds a core, the producing thread runs in the scheduler's
     /// slices and the search's thread waits for it part after part: with one core kept busy, the
@@ -37,8 +37,23 @@ public sealed partial class Explorer
     /// </remarks>
     public int SplitPatience { get; init; } = 32;
 
-    /// <summary>The large levels of the last exploration whose rest the search's thread expanded alone, having waited for the producing thread longer than <see cref="SplitPatience"/> allows.</summary>
-    public int LevelsFinishedAlone { get; private set; }
+    /// <summary>With <see cref="LevelExpansion.Split"/>, how many parts the search's thread expands alone once it has run out of patience, before the producing thread starts again; doubled each time within a level. <see cref="int.MaxValue"/>: the rest of the level.</summary>
+    /// <remarks>
+    /// A machine busy with other work keeps the producer slow, and the search's thread gives up
+    /// again soon after each start, for twice as long; a wait that came once (the host taking
+    /// the core for a while) costs a few parts on one thread. Finishing the level alone, one
+    /// such run of waits in the first 0.4 s of a level of 4,064,421 states of positional-13 left
+    /// 11.6 s of it on one thread where the levels beside it took about 5 s (docs/performance.md, "Giving up for a
+    /// while"). After a start, the first part's wait is not judged, and the others are judged
+    /// against the time since the start.
+    /// </remarks>
+    public int SplitStretch { get; init; } = 16;
+
+    /// <summary>How many times in the last exploration the search's thread ran out of patience (<see cref="SplitPatience"/>) and went on alone.</summary>
+    public int SplitGiveUps { get; private set; }
+
+    /// <summary>How many times in the last exploration the producing thread started again after the search's thread had gone on alone (<see cref="SplitStretch"/>).</summary>
+    public int SplitResumes { get; private set; }
 
     /// <summary>Whether the share of <see cref="SplitShare"/> moves with what each thread waits for.</summary>
     /// <remarks>Which thread expands a state changes no id, edge or event; tests fix the share at its ends.</remarks>
@@ -53,10 +68,17 @@ public sealed partial class Explorer
     // Where the share of the parts stands (1/256ths), kept from level to level.
     private int splitShare = -1;
 
-    // The level in hand: when it began, how long the search's thread has waited for the producer
-    // in it (in timestamp ticks), and whether the search's thread now expands the rest alone.
-    private long splitBegan, splitWaited;
+    // The level in hand, since it began or the producer last started again: when that was, how
+    // long the search's thread has waited for the producer since (in timestamp ticks), the first
+    // part the producer made, and how far into that time waits are first judged. Whether the
+    // search's thread now expands its parts alone, the part at which the producer starts again,
+    // and for how many parts the search's thread goes alone the next time it gives up.
+    private long splitBegan, splitWaited, splitJudgedAfter;
+    private int splitFirstPart, splitResumeAt, splitStretch;
     private bool splitAlone;
+
+    // The producer's run in hand.
+    private Task? splitProducer;
 
     // The two threads of a split level share the pipeline's cursors (Explorer.Pipeline.cs), which
     // never runs at the same time: Produced counts the parts made, Released the parts the search's
@@ -84,23 +106,53 @@ public sealed partial class Explorer
         var mids = new int[parts];
         for (var k = 0; k <= parts; k++) begins[k] = start + (int)(((long)end - start) * k / parts);
         for (var k = 0; k < Math.Min(SplitLead, parts); k++) mids[k] = Mid(begins[k], begins[k + 1]);
-        cursors.Produced = cursors.Released = cursors.ProducerWaited = cursors.SearchAsleep = cursors.ProducerAsleep = 0;
-        cursors.Stop = cursors.Finished = false;
-        (splitBegan, splitWaited, splitAlone) = (System.Diagnostics.Stopwatch.GetTimestamp(), 0, false);
+        cursors.Released = cursors.SearchAsleep = cursors.ProducerAsleep = 0;
+        (splitAlone, splitStretch) = (false, Math.Max(1, SplitStretch));
         search.Table.Share();
         var sharedFirst = search.Table.Published;
-        var tell = visitor is not null;
+        var level = new SplitLevel(g, parts, begins, mids, g.States.Packing is not null, new StatesSeen(g.States.Snapshot()), visitor is not null);
+        StartProducer(level, 0, PatienceAfter);
+        try
+        {
+            Record(g, start, end, level, tally);
+        }
+        finally
+        {
+            Volatile.Write(ref cursors.Stop, true);
+            producerWake.Release();
+            splitProducer!.Wait();
+            splitProducer = null;
+        }
+        // A table that grew during the level collected its old array while the producer's view
+        // still held it (StateTable.Grow): collected now that the view is gone, it does not stay
+        // until some later collection, at the peak of a large search.
+        if (!ReferenceEquals(sharedFirst, search.Table.Published) && search.Table.Large) GC.Collect();
+    }
+
+    // What the two threads of a split level share: where its parts begin and where the producer's
+    // share of each begins, and what the producer reads. Packed, the list no longer changes how it
+    // stores the states, so the producer may take a view of it again while the search's thread
+    // appends (StateList.Snapshot); unpacked, it keeps the view of the level's start (LevelView),
+    // which holds every state it expands.
+    private sealed record SplitLevel(StateGraph Graph, int Parts, int[] Begins, int[] Mids, bool Packed, StatesSeen LevelView, bool Tell);
+
+    // Starts the producer on a split level's parts from first on; the search's thread is at the
+    // beginning of that part or before it, and no producer runs. Waits from then on are judged
+    // against the time since, from judgedAfter on.
+    private void StartProducer(SplitLevel level, int first, long judgedAfter)
+    {
+        var (g, parts, begins, mids) = (level.Graph, level.Parts, level.Begins, level.Mids);
+        for (var k = first; k < Math.Min(first + SplitLead, parts); k++) mids[k] = Mid(begins[k], begins[k + 1]);
+        cursors.Produced = first;
+        cursors.ProducerWaited = 0;
+        cursors.Stop = cursors.Finished = false;
+        (splitBegan, splitWaited, splitJudgedAfter, splitFirstPart, splitAlone) = (System.Diagnostics.Stopwatch.GetTimestamp(), 0, judgedAfter, first, false);
         producerThread ??= new ProducerThread();
-        // Packed, the list no longer changes how it stores the states, so the producer may take
-        // a view of it again while the search's thread appends (StateList.Snapshot); unpacked, it
-        // keeps the view of the level's start, which holds every state it expands.
-        var packed = g.States.Packing is not null;
-        var levelView = new StatesSeen(g.States.Snapshot());
-        var producer = producerThread.Run(() =>
+        splitProducer = producerThread.Run(() =>
         {
             try
             {
-                for (var k = 0; k < parts; k++)
+                for (var k = first; k < parts; k++)
                 {
                     var since = 0L;
                     if (k - Volatile.Read(ref cursors.Released) >= SplitLead)
@@ -115,8 +167,8 @@ public sealed partial class Explorer
                     if (Volatile.Read(ref cursors.Stop)) return;
                     // Taken again each part: the table and, packed, the states the search's thread
                     // has added since, which the lookups then find.
-                    var seen = packed ? new StatesSeen(g.States.Snapshot()) : levelView;
-                    Produce(g, splitBuffers[k % SplitLead]!, Volatile.Read(ref mids[k]), begins[k + 1], search.Table.Published!, seen, tell);
+                    var seen = level.Packed ? new StatesSeen(g.States.Snapshot()) : level.LevelView;
+                    Produce(g, splitBuffers[k % SplitLead]!, Volatile.Read(ref mids[k]), begins[k + 1], search.Table.Published!, seen, level.Tell);
                     MoveOn(ref cursors.Produced, k + 1, ref cursors.SearchAsleep, searchWake);
                 }
             }
@@ -127,20 +179,6 @@ public sealed partial class Explorer
                 Wake(ref cursors.SearchAsleep, searchWake);
             }
         });
-        try
-        {
-            Record(g, start, end, parts, begins, mids, tally);
-        }
-        finally
-        {
-            Volatile.Write(ref cursors.Stop, true);
-            producerWake.Release();
-            producer.Wait();
-        }
-        // A table that grew during the level collected its old array while the producer's view
-        // still held it (StateTable.Grow): collected now that the view is gone, it does not stay
-        // until some later collection, at the peak of a large search.
-        if (!ReferenceEquals(sharedFirst, search.Table.Published) && search.Table.Large) GC.Collect();
     }
 
     // The first state of a part's producer's share, at the share the search's thread has now.
@@ -150,18 +188,27 @@ public sealed partial class Explorer
     // or, when the producer's, its refusals told and its unknown successors' slots prefetched;
     // current - 1's candidates prefetched; current - 2's successors added and recorded), each state
     // taken from the ring when its own and from its part's buffer when the producer's.
-    private void Record(StateGraph g, int start, int end, int parts, int[] begins, int[] mids, Tally tally)
+    private void Record(StateGraph g, int start, int end, SplitLevel level, Tally tally)
     {
+        var (parts, begins, mids) = (level.Parts, level.Begins, level.Mids);
         var part = 0;
         for (var current = start; current < end + 2; current++)
         {
             if (current < end)
             {
                 while (current >= begins[part + 1]) part++;
+                // Alone for its stretch, the search's thread starts the producer again as it
+                // enters the part where the stretch ends: the parts before it are its own, and
+                // the producer's earlier run has ended (GoAlone).
+                if (splitAlone && part == splitResumeAt && current == begins[part])
+                {
+                    StartProducer(level, part, 0);
+                    SplitResumes++;
+                }
                 // Where the producer's share begins, its buffer is awaited; if the search's thread
                 // gives up waiting, the part's states from here are its own (mids[part] moves to
                 // the part's end).
-                if (current == mids[part]) WaitMade(part, parts, begins, mids, tally);
+                if (current == mids[part]) WaitMade(part, level, tally);
                 if (current < mids[part])
                 {
                     var batch = ring[current % 3];
@@ -220,8 +267,9 @@ public sealed partial class Explorer
 
     // Waits for the producer to have made a part; moves the share toward whichever thread waits.
     // A wait past the search's thread's patience (SplitPatience) ends the producing instead: the
-    // parts the producer has not made are then the search's thread's own, this one perhaps too.
-    private void WaitMade(int part, int parts, int[] begins, int[] mids, Tally tally)
+    // parts the producer has not made are then the search's thread's own for a stretch, this one
+    // perhaps too.
+    private void WaitMade(int part, SplitLevel level, Tally tally)
     {
         var waited = false;
         var since = 0L;
@@ -235,13 +283,13 @@ public sealed partial class Explorer
                 throw new InvalidOperationException($"the producing thread ended before part {part}");
             if (OutOfPatience(began, part))
             {
-                FinishAlone(parts, begins, mids);
+                GoAlone(part, level);
                 if (Volatile.Read(ref cursors.Produced) <= part) return;
                 break;
             }
             SplitWaitTurn(ref since, ref cursors.SearchAsleep, searchWake, static (e, at) => e.SplitSearchMayGo(at), part);
         }
-        if (waited && part > 0) splitWaited += System.Diagnostics.Stopwatch.GetTimestamp() - began;
+        if (waited && part > splitFirstPart) splitWaited += System.Diagnostics.Stopwatch.GetTimestamp() - began;
         tally.Add(splitBuffers[part % SplitLead]!.Tally);
         if (!SplitAdapts || splitAlone) return;
         if (waited) splitShare = Math.Min(240, splitShare + 2);
@@ -252,24 +300,29 @@ public sealed partial class Explorer
     private bool OutOfPatience(long began, int part)
     {
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        return SplitPatienceRule.OutOfPatience(SplitPatience, part, now - began, now - splitBegan, splitWaited, SplitSpin, PatienceAfter);
+        return SplitPatienceRule.OutOfPatience(SplitPatience, part - splitFirstPart, now - began, now - splitBegan, splitWaited, SplitSpin, splitJudgedAfter);
     }
 
     // How far into a level the search's thread first judges its waits: 64 ms.
     private static readonly long PatienceAfter = System.Diagnostics.Stopwatch.Frequency * 64 / 1000;
 
-    // Ends the producing for the rest of the level: the producer finishes the part in hand and
-    // stops, and every part it has not made is expanded by the search's thread alone.
-    private void FinishAlone(int parts, int[] begins, int[] mids)
+    // Ends the producing for a stretch of parts from the one waited for: the producer finishes the
+    // part in hand and stops, and every part it has not made is the search's thread's own until
+    // the producer starts again (Record), at the first part it has not made after the stretch.
+    private void GoAlone(int part, SplitLevel level)
     {
+        var (parts, begins, mids) = (level.Parts, level.Begins, level.Mids);
         Volatile.Write(ref cursors.Stop, true);
         Wake(ref cursors.ProducerAsleep, producerWake);
         var since = 0L;
         while (!Volatile.Read(ref cursors.Finished))
             SplitWaitTurn(ref since, ref cursors.SearchAsleep, searchWake, static (e, _) => Volatile.Read(ref e.cursors.Finished), 0);
-        for (var p = Volatile.Read(ref cursors.Produced); p < parts; p++) mids[p] = begins[p + 1];
+        var made = Volatile.Read(ref cursors.Produced);
+        for (var p = made; p < parts; p++) mids[p] = begins[p + 1];
         splitAlone = true;
-        LevelsFinishedAlone++;
+        splitResumeAt = (int)Math.Min(parts, Math.Max(made, (long)part + splitStretch));
+        splitStretch = (int)Math.Min(int.MaxValue, 2L * splitStretch);
+        SplitGiveUps++;
     }
 
     // One turn of a split level's wait: a spin for the first SplitSpin of the wait (since, 0 before

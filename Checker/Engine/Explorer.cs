@@ -76,7 +76,7 @@ public sealed partial class Explorer
     {
         this.visitor = visitor;
         PartsKeptOnOneThread = 0;
-        LevelsFinishedAlone = 0;
+        SplitGiveUps = SplitResumes = 0;
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);

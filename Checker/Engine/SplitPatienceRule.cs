@@ -1,9 +1,11 @@
 namespace Klp.Check.Engine;
 
-/// <summary>When the search's thread of a split level stops waiting for the producing thread and expands the rest of the level alone (<see cref="Explorer.SplitPatience"/>).</summary>
+/// <summary>When the search's thread of a split level stops waiting for the producing thread and expands the next parts alone (<see cref="Explorer.SplitPatience"/>, <see cref="Explorer.SplitStretch"/>).</summary>
 /// <remarks>
 /// A wait for a part counts once it has outlasted its spin; then the search's thread gives up when
 /// the level's waits together come to more than <c>patience</c>/256 of the level's time so far.
+/// Once the producer starts again after a stretch alone, the time, the waits and the parts are
+/// counted from that start.
 /// Two waits are never judged: the first part's, which is the producer starting (the search's
 /// thread, with the smaller share, waits for it at every level, on a quiet machine too, for a
 /// millisecond or more when its share is small), and any before the level's first

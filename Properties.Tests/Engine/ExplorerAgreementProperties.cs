@@ -35,9 +35,10 @@ public class ExplorerAgreementProperties
     // The same with the producing thread expanding every state of every part of five.
     private readonly Explorer producerSplit = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SplitPart = 5, SplitShare = 0, SplitAdapts = false };
 
-    // The same with a search's thread that expands the rest of a level alone at its first wait,
-    // wherever in the level that comes: some parts from the producer's buffers, the rest its own.
-    private readonly Explorer impatientSplit = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SplitPart = 4, SplitShare = 64, SplitAdapts = false, SplitPatience = 0 };
+    // The same with a search's thread that goes alone at every wait, wherever in the level that
+    // comes, for two parts, then four...: some parts from the producer's buffers, some its own,
+    // and the producer started again within the level.
+    private readonly Explorer impatientSplit = new() { ParallelLevel = 1, PackFrom = 5, PackedTargets = 5, SplitPart = 4, SplitShare = 64, SplitAdapts = false, SplitPatience = 0, SplitStretch = 2 };
 
     // One thread, with the transitions kept as the largest graphs keep them from the first.
     private readonly Explorer unpacked = new() { PackedTargets = 0 };

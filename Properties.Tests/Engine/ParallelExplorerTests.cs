@@ -256,19 +256,24 @@ public class ParallelExplorerTests
         Assert.Equal(0, explorer.PartsKeptOnOneThread);
     }
 
-    // A search's thread out of patience lets the producer finish the part in hand and expands the
-    // rest of the level alone; with a patience of 0 it gives up at its first wait. When the
-    // producer expands every state, that wait comes at each level's first state, before the
-    // producer can have made a part; when the search's thread has a share of its own, wherever
-    // the producer falls behind, if it does. Levels before and after still split.
+    // A search's thread out of patience lets the producer finish the part in hand and expands a
+    // stretch of parts alone, then starts the producer again; with a patience of 0 it gives up at
+    // its first wait. When the producer expands every state, that wait comes at each level's first
+    // state and at each start, before the producer can have made a part; when the search's thread
+    // has a share of its own, wherever the producer falls behind, if it does. A stretch of one part
+    // starts the producer again at nearly every part, one of int.MaxValue never (the rest of the
+    // level alone). Levels before and after still split.
     [Theory]
-    [InlineData(0, false)]
-    [InlineData(0, true)]
-    [InlineData(64, false)]
-    public void Split_SearchThreadGivingUp_GivesExactlyTheSequentialGraph(int share, bool adapts)
+    [InlineData(0, false, 16)]
+    [InlineData(0, true, 16)]
+    [InlineData(64, false, 16)]
+    [InlineData(0, false, 1)]
+    [InlineData(0, true, 2)]
+    [InlineData(0, false, int.MaxValue)]
+    public void Split_SearchThreadGivingUp_GivesExactlyTheSequentialGraph(int share, bool adapts, int stretch)
     {
         var catalog = Graphs.Stacking(6);
-        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = 16, SplitShare = share, SplitAdapts = adapts, SplitPatience = 0 };
+        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = 16, SplitShare = share, SplitAdapts = adapts, SplitPatience = 0, SplitStretch = stretch };
 
         var sequential = new Explorer().Explore(catalog, Readings.Positional, threads: 1);
         var split = explorer.Explore(catalog, Readings.Positional, threads: 2);
@@ -276,7 +281,30 @@ public class ParallelExplorerTests
 
         Graphs.AssertSame(sequential, split);
         Graphs.AssertSame(sequential, again);
-        if (share == 0) Assert.True(explorer.LevelsFinishedAlone > 0, "no level finished alone");
+        if (share != 0) return;
+        Assert.True(explorer.SplitGiveUps > 0, "the search's thread never gave up");
+        if (stretch == int.MaxValue) Assert.Equal(0, explorer.SplitResumes);
+        else Assert.True(explorer.SplitResumes > 0, "the producer never started again");
+    }
+
+    // With a stretch of one part, a search's thread that gives up at every wait, and waits at
+    // every part (its share is none), goes alone for one part, then two, four...: in a level of p
+    // parts it gives up at most floor(log2(p)) + 1 times, and each give-up but perhaps a level's
+    // last is followed by a start of the producer.
+    [Fact]
+    public void Split_SearchThreadGivingUp_GoesAloneForLongerEachTime()
+    {
+        const int part = 16;
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = part, SplitShare = 0, SplitAdapts = false, SplitPatience = 0, SplitStretch = 1 };
+        var g = explorer.Explore(catalog, Readings.Positional, threads: 2);
+
+        var large = Enumerable.Range(0, g.States.Count).GroupBy(s => g.Depth[s]).Select(l => l.Count()).Where(n => n >= Threshold).ToList();
+        var most = large.Sum(n => (int)Math.Log2((n + part - 1) / part) + 1);
+        Assert.True(large.Count > 1, "no two large levels");
+        Assert.InRange(explorer.SplitGiveUps, 1, most);
+        Assert.InRange(explorer.SplitResumes, explorer.SplitGiveUps - large.Count, explorer.SplitGiveUps);
+        Assert.True(explorer.SplitGiveUps > large.Count, $"{explorer.SplitGiveUps} give-ups on {large.Count} levels: never two in a level");
     }
 
     // The rule, in milliseconds: a spin of 1, judged from 64 on, a patience of 32/256 (1/8).
@@ -297,7 +325,8 @@ public class ParallelExplorerTests
         var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = 16, SplitShare = 0, SplitAdapts = false, SplitPatience = 256 };
 
         Graphs.AssertSame(new Explorer().Explore(Graphs.Stacking(6), Readings.Positional, threads: 1), explorer.Explore(Graphs.Stacking(6), Readings.Positional, threads: 2));
-        Assert.Equal(0, explorer.LevelsFinishedAlone);
+        Assert.Equal(0, explorer.SplitGiveUps);
+        Assert.Equal(0, explorer.SplitResumes);
     }
 
     // The buffers and the producing thread are kept from level to level and from one exploration
