@@ -43,9 +43,9 @@ public sealed partial class Explorer
     /// again soon after each start, for twice as long; a wait that came once (the host taking
     /// the core for a while) costs a few parts on one thread. Finishing the level alone, one
     /// such run of waits in the first 0.4 s of a level of 4,064,421 states of positional-13 left
-    /// 11.6 s of it on one thread where the levels beside it took about 5 s (docs/performance.md, "Giving up for a
-    /// while"). After a start, the first part's wait is not judged, and the others are judged
-    /// against the time since the start.
+    /// 11.6 s of it on one thread where the levels beside it took about 5 s (docs/performance.md,
+    /// "Giving up for a while"). After a start, the first part's wait is not judged, and the others
+    /// are judged against the time since the start.
     /// </remarks>
     public int SplitStretch { get; init; } = 16;
 
@@ -99,13 +99,12 @@ public sealed partial class Explorer
         for (var b = 0; b < ring.Length; b++)
             if (ring[b] is null || ring[b].Successors.Length < width) ring[b] = new Batch(width);
         if (splitShare < 0 || !SplitAdapts) splitShare = Math.Clamp(SplitShare, 0, 256);
-        // Where each part begins, and where its producer's share begins: the search's thread sets
-        // the latter for part k + SplitLead before it releases part k, which lets the producer
-        // begin that part.
+        // Where each part begins, and where its producer's share begins: the producer's start sets
+        // the latter for its first SplitLead parts, and the search's thread for part k + SplitLead
+        // before it releases part k, which lets the producer begin that part.
         var begins = new int[parts + 1];
         var mids = new int[parts];
         for (var k = 0; k <= parts; k++) begins[k] = start + (int)(((long)end - start) * k / parts);
-        for (var k = 0; k < Math.Min(SplitLead, parts); k++) mids[k] = Mid(begins[k], begins[k + 1]);
         cursors.Released = cursors.SearchAsleep = cursors.ProducerAsleep = 0;
         (splitAlone, splitStretch) = (false, Math.Max(1, SplitStretch));
         search.Table.Share();
