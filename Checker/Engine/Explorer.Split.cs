@@ -69,11 +69,11 @@ public sealed partial class Explorer
     private int splitShare = -1;
 
     // The level in hand, since it began or the producer last started again: when that was, how
-    // long the search's thread has waited for the producer since (in timestamp ticks), the first
-    // part the producer made, and how far into that time waits are first judged. Whether the
-    // search's thread now expands its parts alone, the part at which the producer starts again,
-    // and for how many parts the search's thread goes alone the next time it gives up.
-    private long splitBegan, splitWaited, splitJudgedAfter;
+    // long the search's thread has waited for the producer since (in timestamp ticks), and the
+    // first part the producer made (0 at the level's beginning). Whether the search's thread now
+    // expands its parts alone, the part at which the producer starts again, and for how many parts
+    // the search's thread goes alone the next time it gives up.
+    private long splitBegan, splitWaited;
     private int splitFirstPart, splitResumeAt, splitStretch;
     private bool splitAlone;
 
@@ -110,7 +110,7 @@ public sealed partial class Explorer
         search.Table.Share();
         var sharedFirst = search.Table.Published;
         var level = new SplitLevel(g, parts, begins, mids, g.States.Packing is not null, new StatesSeen(g.States.Snapshot()), visitor is not null);
-        StartProducer(level, 0, PatienceAfter);
+        StartProducer(level, 0);
         try
         {
             Record(g, start, end, level, tally);
@@ -137,15 +137,15 @@ public sealed partial class Explorer
 
     // Starts the producer on a split level's parts from first on; the search's thread is at the
     // beginning of that part or before it, and no producer runs. Waits from then on are judged
-    // against the time since, from judgedAfter on.
-    private void StartProducer(SplitLevel level, int first, long judgedAfter)
+    // against the time since.
+    private void StartProducer(SplitLevel level, int first)
     {
         var (g, parts, begins, mids) = (level.Graph, level.Parts, level.Begins, level.Mids);
         for (var k = first; k < Math.Min(first + SplitLead, parts); k++) mids[k] = Mid(begins[k], begins[k + 1]);
         cursors.Produced = first;
         cursors.ProducerWaited = 0;
         cursors.Stop = cursors.Finished = false;
-        (splitBegan, splitWaited, splitJudgedAfter, splitFirstPart, splitAlone) = (System.Diagnostics.Stopwatch.GetTimestamp(), 0, judgedAfter, first, false);
+        (splitBegan, splitWaited, splitFirstPart, splitAlone) = (System.Diagnostics.Stopwatch.GetTimestamp(), 0, first, false);
         producerThread ??= new ProducerThread();
         splitProducer = producerThread.Run(() =>
         {
@@ -201,7 +201,7 @@ public sealed partial class Explorer
                 // the producer's earlier run has ended (GoAlone).
                 if (splitAlone && part == splitResumeAt && current == begins[part])
                 {
-                    StartProducer(level, part, 0);
+                    StartProducer(level, part);
                     SplitResumes++;
                 }
                 // Where the producer's share begins, its buffer is awaited; if the search's thread
@@ -299,10 +299,11 @@ public sealed partial class Explorer
     private bool OutOfPatience(long began, int part)
     {
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        return SplitPatienceRule.OutOfPatience(SplitPatience, part - splitFirstPart, now - began, now - splitBegan, splitWaited, SplitSpin, splitJudgedAfter);
+        return SplitPatienceRule.OutOfPatience(SplitPatience, part - splitFirstPart, now - began, now - splitBegan, splitWaited, SplitSpin, splitFirstPart == 0 ? PatienceAfter : 0);
     }
 
-    // How far into a level the search's thread first judges its waits: 64 ms.
+    // How far into a level the search's thread first judges its waits: 64 ms. After a start of the
+    // producer within the level, from the first wait on.
     private static readonly long PatienceAfter = System.Diagnostics.Stopwatch.Frequency * 64 / 1000;
 
     // Ends the producing for a stretch of parts from the one waited for: the producer finishes the
