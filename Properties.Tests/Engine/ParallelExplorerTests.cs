@@ -320,7 +320,7 @@ public class ParallelExplorerTests
         Assert.Equal(givesUp, SplitPatienceRule.OutOfPatience(patience, part, wait, level, waited, spin: 1, judgedAfter: 64));
 
     [Fact]
-    public void Split_PatientSearchThread_NeverFinishesALevelAlone()
+    public void Split_PatientSearchThread_NeverGivesUp()
     {
         var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = 16, SplitShare = 0, SplitAdapts = false, SplitPatience = 256 };
 
