@@ -24,11 +24,19 @@ public static class Kernel
 
     /// <summary><see cref="Apply"/> for an operation that gets past <see cref="EarlyRefusal"/> in this state (as <see cref="EarlyScreen"/>'s masks tell an explorer): the same effect, without those checks made again.</summary>
     /// <remarks>For an operation <see cref="EarlyRefusal"/> refuses, the effect is undefined.</remarks>
-    public static Effect ApplyScreened(Catalog catalog, Reading reading, in KernelState state, in Operation op, ref KernelState next)
+    public static Effect ApplyScreened(Catalog catalog, Reading reading, in KernelState state, in Operation op, ref KernelState next) =>
+        ApplyScreened(catalog, reading, null, state, op, ref next);
+
+    /// <summary><see cref="ApplyScreened(Catalog, Reading, in KernelState, in Operation, ref KernelState)"/> with the loads' compatibility checks read from <paramref name="loads"/>, made for this catalog and reading (<see cref="LoadMasks.For"/>): the same effect and successor, with a load's entries looked at only when one refuses it.</summary>
+    /// <remarks>With <paramref name="loads"/> null, every load walks the entries.</remarks>
+    public static Effect ApplyScreened(Catalog catalog, Reading reading, LoadMasks? loads, in KernelState state, in Operation op, ref KernelState next)
     {
         switch (op.Kind)
         {
-            case OpKind.Load: return Load(catalog, reading, state, op.Patch, op.Params, ref next);
+            case OpKind.Load:
+                return loads is null
+                    ? Load(catalog, reading, state, op.Patch, op.Params, ref next)
+                    : LoadByMasks(catalog, reading, loads, state, op.Patch, op.Params, ref next);
             case OpKind.Complete: return Complete(state, ref next);
             case OpKind.Reverse: return ReverseWrite(catalog, reading, state, ref next);
             case OpKind.Force: return Force(catalog, reading, state, op.Patch, ref next);
@@ -126,7 +134,7 @@ public static class Kernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Occupancy(Catalog catalog, Reading reading, int p, int @params, int auto) => reading.Membership switch
+    internal static ulong Occupancy(Catalog catalog, Reading reading, int p, int @params, int auto) => reading.Membership switch
     {
         Membership.None => 0,
         Membership.OwnSet => 1UL << (auto >= 0 ? auto : catalog.OwnSet[p]),
@@ -136,19 +144,10 @@ public static class Kernel
     private static Effect Load(Catalog c, Reading r, in KernelState s, int p, int v, ref KernelState next)
     {
         // 1. The module (EarlyRefusal).
-        var bit = 1UL << p;
-
         // 2. Attributes and parameters the reading can express.
-        if (v != 0 && !r.AddSetsParameter) return Effect.Refuse(Errno.EINVAL, Reason.UnsupportedParameter);
-        var auto = -1;
-        if (r.HasSets)
-        {
-            if (r.Arity == SetArity.Single && c.ListCount[p] != 1)
-                return Effect.Refuse(Errno.EINVAL, Reason.UnexpressibleAttributes);
-            if (r.Zero == ZeroRule.OnlyByZero && (c.ZeroMisused[p] || c.ParamHasZero[v] || (c.ZeroOnly[p] && v != 0)))
-                return Effect.Refuse(Errno.EINVAL, Reason.UnexpressibleAttributes);
-            if (c.IsAuto[p]) auto = Allocate(c, r, s, p);
-        }
+        var attributes = Attributes(c, r, p, v);
+        if (attributes != Reason.None) return Effect.Refuse(Errno.EINVAL, attributes);
+        var auto = r.HasSets && c.IsAuto[p] ? Allocate(c, r, s, p) : -1;
 
         var listed = Listed(c, p, v, auto);
         var replaceAll = ReplacesAll(c, r, p);
@@ -161,31 +160,74 @@ public static class Kernel
         for (var i = 0; i < s.Count; i++)
         {
             var q = s.PatchAt(i);
-            var inR = InReplaced(c, r, s, i, listed, replaceAll, out var partialRefused);
-            if (partialRefused) return Effect.Refuse(Errno.EINVAL, Reason.PartialSetOverlap);
-
-            // Both state rules are about Q's states: an entry without any passes them.
-            if (c.StateMask[q] != 0)
-            {
-                var reason = inR ? ReplacedStates(c, r, p, q) : OtherStates(c, r, p, q);
-                if (reason != Reason.None) return Effect.Refuse(Errno.EINVAL, reason);
-            }
-            if (!inR && r.Options.Isolation != Isolation.None)
-            {
-                var funcsQ = exact ? c.FuncsExact[q] : c.FuncsNormalized[q];
-                if ((funcsP & funcsQ) != 0) return Effect.Refuse(Errno.EINVAL, Reason.FunctionConflict);
-            }
-            if (inR)
-            {
-                replaced |= 1UL << q;
-                // klp_add_object_nops() matches Q's functions by exact sympos: f at sympos 0
-                // against P's f at sympos 1 gets a nop, and both sysfs dirs are named "f,1".
-                clash |= exact && (c.SymposAliases[p] & c.FuncsExact[q]) != 0;
-            }
+            var reason = CheckEntry(c, r, p, listed, replaceAll, funcsP, exact, q, Occupied(c, r, s, i), out var inR, out var aliases);
+            if (reason != Reason.None) return Effect.Refuse(Errno.EINVAL, reason);
+            if (inR) replaced |= 1UL << q;
+            clash |= aliases;
         }
-
         clash |= exact && NopsClash(c, replaced, funcsP);
+        return Admit(c, r, s, p, v, auto, replaced, clash, ref next);
+    }
 
+    // Load with the compatibility check read from masks made for the catalog and reading: only a
+    // refusal looks at the entries, for the oldest that refuses.
+    private static Effect LoadByMasks(Catalog c, Reading r, LoadMasks m, in KernelState s, int p, int v, ref KernelState next)
+    {
+        var k = m.Index(p, v);
+        var attributes = m.Attributes[k];
+        if (attributes != Reason.None) return Effect.Refuse(Errno.EINVAL, attributes);
+        var present = s.InPatches;
+        if ((m.Refusing[k] & present) != 0) return Effect.Refuse(Errno.EINVAL, m.OldestRefusal(k, s));
+        var replaced = m.Replaced[k] & present;
+        var clash = (m.Clashing[k] & present) != 0;
+        if (r.Options.FunctionIdentity == FunctionIdentity.Exact) clash |= NopsClash(c, replaced, c.FuncsExact[p]);
+        return Admit(c, r, s, p, v, -1, replaced, clash, ref next);
+    }
+
+    // A load's checks that read only the patch and the add_sets variant, whatever is loaded: a
+    // parameter the reading does not have, and sets lists it cannot express.
+    internal static Reason Attributes(Catalog c, Reading r, int p, int v)
+    {
+        if (v != 0 && !r.AddSetsParameter) return Reason.UnsupportedParameter;
+        if (!r.HasSets) return Reason.None;
+        if (r.Arity == SetArity.Single && c.ListCount[p] != 1) return Reason.UnexpressibleAttributes;
+        if (r.Zero == ZeroRule.OnlyByZero && (c.ZeroMisused[p] || c.ParamHasZero[v] || (c.ZeroOnly[p] && v != 0)))
+            return Reason.UnexpressibleAttributes;
+        return Reason.None;
+    }
+
+    // The compatibility check of a load of P (listing these sets, with these functions) against
+    // one entry, patch Q occupying occ: the refusal it gives, or None with whether P replaces Q
+    // and whether a nop for Q's functions would take the sysfs name of one of P's.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Reason CheckEntry(Catalog c, Reading r, int p, ulong listed, bool replaceAll, ulong funcsP, bool exact, int q, ulong occ, out bool inR, out bool clash)
+    {
+        clash = false;
+        inR = InReplaced(r, occ, listed, replaceAll, out var partialRefused);
+        if (partialRefused) return Reason.PartialSetOverlap;
+
+        // Both state rules are about Q's states: an entry without any passes them.
+        if (c.StateMask[q] != 0)
+        {
+            var reason = inR ? ReplacedStates(c, r, p, q) : OtherStates(c, r, p, q);
+            if (reason != Reason.None) return reason;
+        }
+        if (!inR && r.Options.Isolation != Isolation.None)
+        {
+            var funcsQ = exact ? c.FuncsExact[q] : c.FuncsNormalized[q];
+            if ((funcsP & funcsQ) != 0) return Reason.FunctionConflict;
+        }
+        // klp_add_object_nops() matches Q's functions by exact sympos: f at sympos 0 against
+        // P's f at sympos 1 gets a nop, and both sysfs dirs are named "f,1".
+        if (inR) clash = exact && (c.SymposAliases[p] & c.FuncsExact[q]) != 0;
+        return Reason.None;
+    }
+
+    // The rest of a load past the compatibility check: the sysfs directories, the transition
+    // check, and the successor.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Effect Admit(Catalog c, Reading r, in KernelState s, int p, int v, int auto, ulong replaced, bool clash, ref KernelState next)
+    {
         // klp_init_patch() makes a sysfs directory per function after the compatibility check,
         // before the transition check: the patch's own functions come before the nops added to
         // their object, so a patch naming one function twice fails first.
@@ -196,7 +238,7 @@ public static class Kernel
         if (s.InTransition) return Effect.Refuse(Errno.EBUSY, Reason.TransitionInProgress);
 
         next = s;
-        next.SetLoaded(s.Loaded | bit);
+        next.SetLoaded(s.Loaded | (1UL << p));
         next.Append(KernelState.Pack(p, v, auto));
         if (r.Options.Granularity == Granularity.Atomic) next.RemoveMask(replaced);
         else next.StartTransition(p, toPatched: true, replaced);
@@ -204,10 +246,10 @@ public static class Kernel
     }
 
     // The sets a patch lists when loaded with an add_sets variant and an allocated set.
-    private static ulong Listed(Catalog c, int p, int @params, int auto) => (auto >= 0 ? 1UL << auto : c.SetsMask[p]) | c.ParamMask[@params];
+    internal static ulong Listed(Catalog c, int p, int @params, int auto) => (auto >= 0 ? 1UL << auto : c.SetsMask[p]) | c.ParamMask[@params];
 
     // True when P replaces every entry: upstream's replace flag, or the global set 0.
-    private static bool ReplacesAll(Catalog c, Reading r, int p) =>
+    internal static bool ReplacesAll(Catalog c, Reading r, int p) =>
         r.Replace == ReplaceRule.ByReplaceFlag ? c.ReplaceFlag[p] : r.Zero == ZeroRule.ReplacesAll && c.OwnIsZero[p];
 
     // Whether the entry at a position is in R(P), for a patch that lists these sets; a partial
@@ -226,12 +268,11 @@ public static class Kernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool InReplaced(Catalog c, Reading r, in KernelState s, int position, ulong listed, bool replaceAll, out bool partialRefused)
+    private static bool InReplaced(Reading r, ulong occ, ulong listed, bool replaceAll, out bool partialRefused)
     {
         partialRefused = false;
         if (replaceAll) return true;
         if (r.Replace == ReplaceRule.ByReplaceFlag) return false;
-        var occ = Occupied(c, r, s, position);
         if (r.Replace == ReplaceRule.Intersecting) return (occ & listed) != 0;
         if ((occ & ~listed) == 0) return true;
         if ((occ & listed) == 0) return false;
@@ -339,7 +380,7 @@ public static class Kernel
         var replaceAll = ReplacesAll(c, r, t);
         ulong forced = 0;
         for (var i = 0; i < s.Count; i++)
-            if (i != position && InReplaced(c, r, s, i, listed, replaceAll, out _)) forced |= 1UL << s.PatchAt(i);
+            if (i != position && InReplaced(r, Occupied(c, r, s, i), listed, replaceAll, out _)) forced |= 1UL << s.PatchAt(i);
         return forced;
     }
 

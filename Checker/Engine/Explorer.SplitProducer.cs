@@ -117,7 +117,7 @@ public sealed partial class Explorer
     {
         ref var next = ref h.Successors[k];
         next = state;
-        var e = Kernel.ApplyScreened(g.Catalog, g.Reading, state, g.Alphabet[a], ref next);
+        var e = Kernel.ApplyScreened(g.Catalog, g.Reading, loadMasks, state, g.Alphabet[a], ref next);
         if (!e.Accepted)
         {
             h.Tally.Refused[(int)e.Reason]++;

@@ -79,6 +79,7 @@ public sealed partial class Explorer
         SplitGiveUps = SplitResumes = 0;
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
+        loadMasks = LoadMasks.For(catalog, reading);
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);
         var g = new StateGraph(catalog, reading, alphabet, spare, PackFrom, PackedTargets) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
@@ -111,6 +112,11 @@ public sealed partial class Explorer
     }
 
     private ExplorationVisitor? visitor;
+
+    // The loads' compatibility checks as masks, for catalogs and readings that have them
+    // (LoadMasks.For): the same successors, without walking the entries of each state for each
+    // load tried.
+    private LoadMasks? loadMasks;
 
     // Per alphabet index, whether the visitor is told of its accepted transitions.
     private bool[] toldOf = [];
@@ -281,7 +287,7 @@ public sealed partial class Explorer
     {
         ref var next = ref batch.Successors[k];
         // Only operations past the early checks come here (EarlyScreen's masks, or EarlyRefusal).
-        var e = Kernel.ApplyScreened(g.Catalog, g.Reading, state, g.Alphabet[a], ref next);
+        var e = Kernel.ApplyScreened(g.Catalog, g.Reading, loadMasks, state, g.Alphabet[a], ref next);
         if (!e.Accepted)
         {
             tally.Refused[(int)e.Reason]++;

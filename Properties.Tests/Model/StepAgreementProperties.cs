@@ -82,6 +82,53 @@ public class StepAgreementProperties
         return true.ToProperty();
     }
 
+    // The explorer answers loads from LoadMasks where a catalog and reading have them: in every
+    // state of a run, every load past the early checks must get Apply's effect and successor
+    // from the masks, and the reference's refusal.
+    [Property]
+    public Property LoadByMasks_InEveryStateOfARun_IsApplysEffectAndSuccessor(Trace run) => MasksAgree(run);
+
+    [Property(MaxTest = 200)]
+    public Property LoadByMasks_OverSymposTwinsUnderExactIdentity_IsApplysEffectAndSuccessor() =>
+        Prop.ForAll(Arb.From(symposTwinRuns, Generators.ShrinkTrace), MasksAgree);
+
+    private static Property MasksAgree(Trace run)
+    {
+        var catalog = run.Catalog;
+        var masks = LoadMasks.For(catalog, run.Reading);
+        if (masks is null) return true.Label("no masks").Classify(true, "no masks");
+        var alphabet = Alphabet.For(catalog, run.Reading.Options.Granularity);
+        var state = KernelState.Empty;
+        var refState = RefState.Empty;
+        var accepted = 0;
+        var refused = 0;
+        for (var i = 0; i <= run.Operations.Count; i++)
+        {
+            foreach (var op in alphabet)
+            {
+                if (op.Kind != OpKind.Load || !Kernel.EarlyRefusal(catalog, state, op).Accepted) continue;
+                KernelState byMasks = state, byEntries = state;
+                var m = Kernel.ApplyScreened(catalog, run.Reading, masks, state, op, ref byMasks);
+                var e = Kernel.ApplyScreened(catalog, run.Reading, null, state, op, ref byEntries);
+                var r = ReferenceKernel.Step(catalog, run.Reading, refState, op);
+                var where = $"{op.Format(catalog)} after step {i}";
+                if ((m.Accepted, m.Errno, m.Reason, m.Affected) != (e.Accepted, e.Errno, e.Reason, e.Affected))
+                    return false.Label($"{where}: masks {m.Errno} {m.Reason.Name()} {m.Affected:x}, entries {e.Errno} {e.Reason.Name()} {e.Affected:x}");
+                if (!byMasks.Same(byEntries)) return false.Label($"{where}: the successors differ");
+                if ((m.Errno, m.Reason) != (r.Errno, r.Reason))
+                    return false.Label($"{where}: masks {m.Errno} {m.Reason.Name()}, reference {r.Errno} {r.Reason.Name()}");
+                if (m.Accepted) accepted++;
+                else refused++;
+            }
+            if (i == run.Operations.Count) break;
+            state = Kernel.Step(catalog, run.Reading, state, run.Operations[i]).State;
+            refState = ReferenceKernel.Step(catalog, run.Reading, refState, run.Operations[i]).State;
+        }
+        return true.Label("agrees")
+            .Classify(accepted > 0, "a load accepted")
+            .Classify(refused > 0, "a load refused");
+    }
+
     // Regression: Kernel.Step once walked a replaced patch's states in the catalog's interning
     // order, so the reason (state-dropped or state-downgrade) depended on unrelated patches.
     // The kernel walks the replaced patch's own declaration order (klp_for_each_state).
