@@ -108,6 +108,36 @@ public struct KernelState : IEquatable<KernelState>
         inPatches &= ~m;
     }
 
+    /// <summary>Sets this state to <paramref name="from"/> without the entries of the patches in a mask: <c>this = from; RemoveMask(mask)</c>, with the entries read from <paramref name="from"/> rather than from the copy just written.</summary>
+    /// <remarks>
+    /// Read back at once, a copy's entries wait on the stores that wrote them: the processor
+    /// cannot forward the 32-byte stores of a state's copy to the loads of its 16-bit entries.
+    /// Each entry is written at the next free position and kept there only if its patch stays, so
+    /// the loop has no branch on the entries; the positions after the last kept are zeroed.
+    /// Safe when both are the same state: an entry is written at or before the position it was read from.
+    /// </remarks>
+    internal void CopyWithout(in KernelState from, ulong mask)
+    {
+        var m = (uint)mask;
+        var present = from.inPatches;
+        var n = (int)from.count;
+        this = from;
+        if ((present & m) == 0) return;
+        ref var source = ref Unsafe.As<EntryBuffer, ushort>(ref Unsafe.AsRef(in from.entries));
+        ref var target = ref Unsafe.As<EntryBuffer, ushort>(ref entries);
+        var w = 0;
+        // count <= MaxPatches, the buffers' length.
+        for (var r = 0; r < n; r++)
+        {
+            var e = Unsafe.Add(ref source, r);
+            Unsafe.Add(ref target, w) = e;
+            w += (int)((~m >> (e & 0x1F)) & 1);
+        }
+        for (var r = w; r < n; r++) Unsafe.Add(ref target, r) = 0;
+        count = (byte)w;
+        inPatches = present & ~m;
+    }
+
     internal void SetLoaded(ulong mask) => loaded = (uint)mask;
     internal void SetPinned(ulong mask) => pinned = (uint)mask;
 

@@ -237,11 +237,13 @@ public static class Kernel
         // 4. One transition at a time.
         if (s.InTransition) return Effect.Refuse(Errno.EBUSY, Reason.TransitionInProgress);
 
-        next = s;
+        // P is not an entry (its module is not loaded), so it is appended after the replaced
+        // entries are taken out.
+        var atomic = r.Options.Granularity == Granularity.Atomic;
+        next.CopyWithout(s, atomic ? replaced : 0);
         next.SetLoaded(s.Loaded | (1UL << p));
         next.Append(KernelState.Pack(p, v, auto));
-        if (r.Options.Granularity == Granularity.Atomic) next.RemoveMask(replaced);
-        else next.StartTransition(p, toPatched: true, replaced);
+        if (!atomic) next.StartTransition(p, toPatched: true, replaced);
         return Effect.Accept(replaced);
     }
 
@@ -398,12 +400,12 @@ public static class Kernel
         if (DisableBlocked(c, r, p)) return Effect.Refuse(Errno.EINVAL, Reason.DisableBlocked);
         if (isTransition) return Reverse(s, ref next);
         if (s.InTransition) return Effect.Refuse(Errno.EBUSY, Reason.TransitionInProgress);
-        next = s;
         if (r.Options.Granularity == Granularity.Atomic)
         {
-            next.RemoveMask(bit);
+            next.CopyWithout(s, bit);
             return Effect.Accept(bit);
         }
+        next = s;
         next.StartTransition(p, toPatched: false, 0);
         return Effect.Accept(0);
     }

@@ -82,6 +82,25 @@ public class StepAgreementProperties
         return true.ToProperty();
     }
 
+    // States are compared and hashed whole, the entries past Count included: every state a run
+    // reaches must be the state built from its fields, whatever the operations took out of its
+    // list (a replacing load, a disable, a completed transition) and however they did it.
+    [Property]
+    public Property Step_EveryStateOfARun_IsTheStateBuiltFromItsFields(Trace run)
+    {
+        var state = KernelState.Empty;
+        for (var i = 0; i < run.Operations.Count; i++)
+        {
+            state = Kernel.Step(run.Catalog, run.Reading, state, run.Operations[i]).State;
+            var entries = new (int, int, int)[state.Count];
+            for (var k = 0; k < entries.Length; k++) entries[k] = (state.PatchAt(k), state.ParamsAt(k), state.AutoSetAt(k));
+            var built = KernelState.Of(entries, state.Loaded, state.Pinned, state.TransitionPatch, state.TargetPatched, state.Replacing);
+            if (!state.Same(built) || state.Fingerprint() != built.Fingerprint())
+                return false.Label($"after step {i + 1} ({run.Operations[i].Format(run.Catalog)}) the state is not the one built from its fields");
+        }
+        return true.ToProperty();
+    }
+
     // The explorer answers loads from LoadMasks where a catalog and reading have them: in every
     // state of a run, every load past the early checks must get Apply's effect and successor
     // from the masks, and the reference's refusal.
