@@ -258,7 +258,7 @@ public static class CompareCommand
             _ => ComparisonReport.Text(result),
         });
         var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);
-        stderr.WriteLine($"klp-check: {result.States} states in {result.Elapsed.TotalSeconds:F2} s ({result.States / seconds:N0} states/s) on {(threads > 0 ? threads : Environment.ProcessorCount)} threads"
+        stderr.WriteLine($"klp-check: {result.States} states in {result.Elapsed.TotalSeconds:F2} s ({result.States / seconds:N0} states/s) on {Threads.Workers(threads)} threads"
             + (classes is null ? "" : $"; equivalence classes: {classes.ProductStates} product states in {classes.Elapsed.TotalSeconds:F2} s"));
         if (!result.Complete)
         {

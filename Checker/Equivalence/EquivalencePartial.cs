@@ -85,7 +85,7 @@ public sealed class EquivalencePartial
         var n = readings.Count;
         var count = inputs?.Count ?? source.Count;
         using var engine = new ThreadLocal<Lockstep>(() => new Lockstep());
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancel };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Threads.Workers(threads), CancellationToken = cancel };
         var result = new EquivalencePartial { Readings = n, Apart = new bool[n * n], Joined = new long[n], Pairs = new PairPartial?[n * n] };
 
         // Phase 1, per input: the partition of the readings, each compared with the first reading of

@@ -40,7 +40,7 @@ public sealed class ClaimReplay(AuditedRun run)
     /// <summary>Replays every claim added; null when all replay, else one line <c>FILE: merge: where: what</c> for the first that does not (in the order added).</summary>
     public string? Run(int threads)
     {
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Threads.Workers(threads) };
         var traceErrors = new string?[traces.Count];
         Parallel.For(0, traces.Count, options, i =>
         {

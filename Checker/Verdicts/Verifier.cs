@@ -36,7 +36,7 @@ public static class Verifier
         var count = inputs?.Count ?? source.Count;
         var explorer = new ThreadLocal<Explorer>(() => new Explorer());
         var done = 0;
-        var workers = Workers(threads);
+        var workers = Threads.Workers(threads);
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancel };
         // Many inputs run in parallel. A single input expands its large breadth-first levels on two
         // threads (Explorer: one applies the operations and finds known successors, the other
@@ -96,10 +96,7 @@ public static class Verifier
     }
 
     /// <summary>The threads a single input's search and checks run on, for a source of this many inputs and a thread count (0: all cores): every worker when there is one input; one when there are several, which run in parallel instead.</summary>
-    public static int SearchThreads(int inputs, int threads) => inputs == 1 ? Workers(threads) : 1;
-
-    // The workers for a thread count: 0 means all cores.
-    private static int Workers(int threads) => threads > 0 ? threads : Environment.ProcessorCount;
+    public static int SearchThreads(int inputs, int threads) => inputs == 1 ? Threads.Workers(threads) : 1;
 
     // A partial of no input yet, with a property partial for each applicable property.
     private static ReadingPartial Empty(int properties, List<int> applicable)
