@@ -55,6 +55,15 @@ public sealed partial class Explorer
     /// <summary>How many times in the last exploration the producing thread started again after the search's thread had gone on alone (<see cref="SplitStretch"/>).</summary>
     public int SplitResumes { get; private set; }
 
+    /// <summary>How many successors in the last exploration the producing thread, not finding them among the states seen, found equal to an earlier successor of its share of the part, so that the search's thread recorded them by that one's id without a lookup.</summary>
+    /// <remarks>
+    /// On positional-12, about a third of the producer's successors are not among the states it
+    /// sees (they are new, or were added after it looked), and three in five of those are a state
+    /// an earlier successor of the same part already is (docs/performance.md, "Successors seen
+    /// twice in a part").
+    /// </remarks>
+    public long SplitRepeats { get; private set; }
+
     /// <summary>Whether the share of <see cref="SplitShare"/> moves with what each thread waits for.</summary>
     /// <remarks>Which thread expands a state changes no id, edge or event; tests fix the share at its ends.</remarks>
     public bool SplitAdapts { get; init; } = true;
@@ -221,7 +230,7 @@ public sealed partial class Explorer
                     var i = current - h.Mid;
                     TellRefusals(g, h, i, current);
                     for (var j = h.First[i]; j < h.First[i + 1]; j++)
-                        if (h.Known[j] < 0) search.Table.PrefetchHome(h.Prints[j]);
+                        if (h.Known[j] == -1) search.Table.PrefetchHome(h.Prints[j]);
                     if (OwnBatch(current - 1, begins, mids, part) is { } previous) PrefetchCandidates(g, previous, 0);
                 }
             }
@@ -366,13 +375,16 @@ public sealed partial class Explorer
     {
         for (var j = h.First[i]; j < h.First[i + 1]; j++)
         {
-            if (h.Known[j] >= 0) continue;
+            if (h.Known[j] != -1) continue;
             var id = search.Table.AtHome(h.Prints[j]);
             if (id >= 0) g.States.Prefetch(id);
         }
     }
 
-    // Records a buffer's state as AddSuccessors records a batch, the successors the producer found by their ids.
+    // Records a buffer's state as AddSuccessors records a batch, the successors the producer found
+    // by their ids, and those equal to an earlier successor of the part by the id that one got.
+    // Each successor looked up is given its id in Known, for those after it that equal it; one
+    // the state cap cut off keeps -1, and those are looked up again, as the sequential search does.
     private void RecordState(StateGraph g, SplitBuffer h, int i, int from)
     {
         var depth = g.Depth[from];
@@ -382,9 +394,15 @@ public sealed partial class Explorer
         {
             var op = h.Ops[j];
             var to = h.Known[j];
+            if (to < -1)
+            {
+                to = h.Known[SplitBuffer.Earlier(to)];
+                SplitRepeats++;
+            }
             if (to < 0)
             {
                 to = search.Reach(from, op, depth, h.Successors[j], h.Prints[j], out var added);
+                h.Known[j] = to;
                 if (to < 0) continue;
                 if (added) visitor?.OnState(g, to, h.Successors[j]);
             }

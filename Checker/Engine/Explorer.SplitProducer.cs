@@ -9,7 +9,7 @@ namespace Klp.Check.Engine;
 public sealed partial class Explorer
 {
     // What the producing thread made of its share of one part: per state, its accepted successors
-    // (value, fingerprint, operation, affected patches, and the id the producer found, or -1),
+    // (value, fingerprint, operation, affected patches, and what the producer found of it: Known),
     // and the refusals the visitor is to be told of, in flat arrays indexed through First and
     // RefusalFirst.
     //
@@ -24,6 +24,11 @@ public sealed partial class Explorer
         public readonly ulong[] Prints = GC.AllocateUninitializedArray<ulong>(states * width), Affected = GC.AllocateUninitializedArray<ulong>(states * width);
         public readonly int[] Ops = GC.AllocateUninitializedArray<int>(states * width), Known = GC.AllocateUninitializedArray<int>(states * width);
         public readonly int[] First = new int[states + 1], RefusalFirst = new int[states + 1];
+        // The successors the producer did not find among the states seen, by fingerprint, as
+        // (part number << 32 | index in the buffer): an entry of another part is an empty slot,
+        // so the table is never cleared. At most half full; past that, no more are entered.
+        public readonly long[] Unfound = NewUnfound(states * width);
+        public int Entered, PartNumber;
         // The refusals the visitor is told of: none unless it asks for them, so these grow.
         public int[] RefusedOps = [];
         public KernelState[] RefusedAfter = [];
@@ -35,11 +40,52 @@ public sealed partial class Explorer
         public void Begin(int mid, int end)
         {
             (Mid, End) = (mid, end);
+            PartNumber++;
+            Entered = 0;
             First[0] = RefusalFirst[0] = 0;
             Tally.Transitions = 0;
             Array.Clear(Tally.Refused);
             Array.Clear(Tally.Accepted);
         }
+
+        // A slot for every two successors a part can have, at most 16,384 (128 KB): the unfound
+        // are about a third of a part's successors on positional-12.
+        private static long[] NewUnfound(int successors)
+        {
+            var slots = (int)Math.Min(1 << 14, BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, 2 * successors)));
+            var table = new long[slots];
+            Array.Fill(table, -1L << 32);
+            return table;
+        }
+
+        // What the producer makes of successor j, which it did not find among the states seen:
+        // Known's "same as" for an earlier successor of this part equal to it, or -1 (the search's
+        // thread looks it up), entering it for those after it.
+        public int Unknown(int j)
+        {
+            var mask = Unfound.Length - 1;
+            var print = Prints[j];
+            for (var slot = (int)(print >> 40) & mask; ; slot = (slot + 1) & mask)
+            {
+                var entry = Unfound[slot];
+                if ((int)(entry >> 32) != PartNumber)
+                {
+                    if (2 * Entered >= Unfound.Length) return -1;
+                    Unfound[slot] = ((long)PartNumber << 32) | (uint)j;
+                    Entered++;
+                    return -1;
+                }
+                var earlier = (int)entry;
+                if (Prints[earlier] == print && Successors[earlier].Same(Successors[j])) return SameAs(earlier);
+            }
+        }
+
+        // Known for a successor equal to the buffer's successor j, which the search's thread
+        // records before it; the inverse of Earlier.
+        public static int SameAs(int j) => -2 - j;
+
+        // For a Known of -2 or less, the earlier successor of the buffer it equals.
+        public static int Earlier(int known) => -2 - known;
 
         // Room for one more state's refusals, after the r written so far.
         public void Reserve(int r)
@@ -107,7 +153,11 @@ public sealed partial class Explorer
             if (i - 1 >= 0 && i - 1 < n)
                 for (var j = h.First[i - 1]; j < h.First[i]; j++) seen.Prefetch(table.AtHome(h.Prints[j]));
             if (i - 2 >= 0)
-                for (var j = h.First[i - 2]; j < h.First[i - 1]; j++) h.Known[j] = table.Find(h.Successors[j], h.Prints[j], seen);
+                for (var j = h.First[i - 2]; j < h.First[i - 1]; j++)
+                {
+                    var id = table.Find(h.Successors[j], h.Prints[j], seen);
+                    h.Known[j] = id >= 0 ? id : h.Unknown(j);
+                }
         }
     }
 

@@ -77,6 +77,7 @@ public sealed partial class Explorer
         this.visitor = visitor;
         PartsKeptOnOneThread = 0;
         SplitGiveUps = SplitResumes = 0;
+        SplitRepeats = 0;
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         loadMasks = LoadMasks.For(catalog, reading);

@@ -217,6 +217,28 @@ public class ParallelExplorerTests
         Assert.Equal(sequential.Frontier, parallel.Frontier);
     }
 
+    // The producing thread resolves a successor it does not find among the states seen by an
+    // earlier successor of its part equal to it; the search's thread records it by the id that
+    // one got, or, when the state cap cut that one off, looks it up as the sequential search does.
+    [Theory]
+    [InlineData(int.MaxValue, 1024)]
+    [InlineData(int.MaxValue, 7)]
+    [InlineData(3000, 50)]
+    [InlineData(5000, 1024)]
+    public void Split_SuccessorsEqualWithinAPart_RecordedByTheEarlierOnesId_GiveExactlyTheSequentialGraph(int cap, int partLength)
+    {
+        var catalog = Graphs.Stacking(6);
+        var limits = new ExploreLimits(MaxStates: cap);
+        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = partLength };
+
+        var sequential = new Explorer().Explore(catalog, Readings.Positional, limits, threads: 1);
+        var parallel = explorer.Explore(catalog, Readings.Positional, limits, threads: 2);
+
+        Graphs.AssertSame(sequential, parallel);
+        Assert.Equal(sequential.Frontier, parallel.Frontier);
+        Assert.True(explorer.SplitRepeats > 0, "no successor was recorded by an earlier one's id");
+    }
+
     [Fact]
     public void OneExplorer_ParallelThenSequentialThenParallel_GivesFreshExplorersGraphs()
     {
