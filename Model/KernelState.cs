@@ -93,22 +93,7 @@ public struct KernelState : IEquatable<KernelState>
         inPatches |= 1u << (entry & 0x1F);
     }
 
-    internal void RemoveMask(ulong mask)
-    {
-        var m = (uint)mask;
-        if ((inPatches & m) == 0) return;
-        var w = 0;
-        for (var r = 0; r < count; r++)
-        {
-            var e = entries[r];
-            if ((m & (1u << (e & 0x1F))) == 0) entries[w++] = e;
-        }
-        for (var r = w; r < count; r++) entries[r] = 0;
-        count = (byte)w;
-        inPatches &= ~m;
-    }
-
-    /// <summary>Sets this state to <paramref name="from"/> without the entries of the patches in a mask: <c>this = from; RemoveMask(mask)</c>, with the entries read from <paramref name="from"/> rather than from the copy just written.</summary>
+    /// <summary>Sets this state to <paramref name="from"/> without the entries of the patches in a mask (their order kept), with the entries read from <paramref name="from"/> rather than from the copy just written.</summary>
     /// <remarks>
     /// Read back at once, a copy's entries wait on the stores that wrote them: the processor
     /// cannot forward the 32-byte stores of a state's copy to the loads of its 16-bit entries.

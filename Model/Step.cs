@@ -331,9 +331,8 @@ public static class Kernel
 
     private static Effect Complete(in KernelState s, ref KernelState next)
     {
-        next = s;
         var removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
-        next.RemoveMask(removed);
+        next.CopyWithout(s, removed);
         next.EndTransition();
         return Effect.Accept(removed);
     }
@@ -362,10 +361,10 @@ public static class Kernel
 
     private static Effect Force(Catalog c, Reading r, in KernelState s, int patch, ref KernelState next)
     {
-        next = s;
         var removed = s.TargetPatched ? s.Replacing : 1UL << s.TransitionPatch;
-        next.SetPinned(s.Pinned | removed | (s.TargetPatched ? ForcedBeside(c, r, s) : 0));
-        next.RemoveMask(removed);
+        var pinned = s.Pinned | removed | (s.TargetPatched ? ForcedBeside(c, r, s) : 0);
+        next.CopyWithout(s, removed);
+        next.SetPinned(pinned);
         next.EndTransition();
         return Effect.Accept(removed);
     }
