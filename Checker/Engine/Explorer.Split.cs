@@ -115,7 +115,7 @@ public sealed partial class Explorer
         var mids = new int[parts];
         for (var k = 0; k <= parts; k++) begins[k] = start + (int)(((long)end - start) * k / parts);
         cursors.Released = cursors.SearchAsleep = cursors.ProducerAsleep = 0;
-        (splitAlone, splitStretch) = (false, Math.Max(1, SplitStretch));
+        splitStretch = Math.Max(1, SplitStretch);
         search.Table.Share();
         var sharedFirst = search.Table.Published;
         var level = new SplitLevel(g, parts, begins, mids, g.States.Packing is not null, new StatesSeen(g.States.Snapshot()), visitor is not null);
