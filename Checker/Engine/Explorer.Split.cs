@@ -64,6 +64,29 @@ public sealed partial class Explorer
     /// </remarks>
     public long SplitRepeats { get; private set; }
 
+    /// <summary>Where the two threads' time went in the levels of the last exploration expanded as split parts, and the states each expanded (<see cref="Engine.SplitTimes"/>); all zero when none was.</summary>
+    public SplitTimes SplitTimes => new(Span(splitOwn), Span(splitWait), Span(splitRecord), Span(splitProduce), Span(splitProducerWait), splitOwnStates, splitProducedStates, splitLevels);
+
+    private static TimeSpan Span(long ticks) => System.Diagnostics.Stopwatch.GetElapsedTime(0, ticks);
+
+    // What SplitTimes reports, in timestamp ticks, added up by the search's thread; the producer's
+    // times come with its buffers. Where the search's thread's current stretch of time began
+    // (splitMark), and whether it is recording the producer's share.
+    private long splitOwn, splitWait, splitRecord, splitProduce, splitProducerWait, splitOwnStates, splitProducedStates, splitMark;
+    private int splitLevels;
+    private bool splitRecording;
+
+    private void ResetSplitTimes() =>
+        (splitOwn, splitWait, splitRecord, splitProduce, splitProducerWait, splitOwnStates, splitProducedStates, splitLevels) = (0, 0, 0, 0, 0, 0, 0, 0);
+
+    // Adds the time since the mark to the stretch the search's thread was in, and marks now.
+    private void SplitLap(ref long into)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        into += now - splitMark;
+        splitMark = now;
+    }
+
     /// <summary>Whether the share of <see cref="SplitShare"/> moves with what each thread waits for.</summary>
     /// <remarks>Which thread expands a state changes no id, edge or event; tests fix the share at its ends.</remarks>
     public bool SplitAdapts { get; init; } = true;
@@ -122,7 +145,15 @@ public sealed partial class Explorer
         StartProducer(level, 0);
         try
         {
+            (splitMark, splitRecording) = (System.Diagnostics.Stopwatch.GetTimestamp(), false);
             Record(g, start, end, level, tally);
+            SplitLap(ref splitRecording ? ref splitRecord : ref splitOwn);
+            splitLevels++;
+            for (var k = 0; k < parts; k++)
+            {
+                splitOwnStates += mids[k] - begins[k];
+                splitProducedStates += begins[k + 1] - mids[k];
+            }
         }
         finally
         {
@@ -160,6 +191,7 @@ public sealed partial class Explorer
         {
             try
             {
+                var last = System.Diagnostics.Stopwatch.GetTimestamp();
                 for (var k = first; k < parts; k++)
                 {
                     var since = 0L;
@@ -176,7 +208,11 @@ public sealed partial class Explorer
                     // Taken again each part: the table and, packed, the states the search's thread
                     // has added since, which the lookups then find.
                     var seen = level.Packed ? new StatesSeen(g.States.Snapshot()) : level.LevelView;
-                    Produce(g, splitBuffers[k % SplitLead]!, Volatile.Read(ref mids[k]), begins[k + 1], search.Table.Published!, seen, level.Tell);
+                    var h = splitBuffers[k % SplitLead]!;
+                    var began = System.Diagnostics.Stopwatch.GetTimestamp();
+                    Produce(g, h, Volatile.Read(ref mids[k]), begins[k + 1], search.Table.Published!, seen, level.Tell);
+                    var ended = System.Diagnostics.Stopwatch.GetTimestamp();
+                    (h.WaitTicks, h.ProduceTicks, last) = (began - last, ended - began, ended);
                     MoveOn(ref cursors.Produced, k + 1, ref cursors.SearchAsleep, searchWake);
                 }
             }
@@ -208,6 +244,11 @@ public sealed partial class Explorer
                 // Alone for its stretch, the search's thread starts the producer again as it
                 // enters the part where the stretch ends: the parts before it are its own, and
                 // the producer's earlier run has ended (GoAlone).
+                if (current == begins[part] && current > start)
+                {
+                    SplitLap(ref splitRecording ? ref splitRecord : ref splitOwn);
+                    splitRecording = false;
+                }
                 if (splitAlone && part == splitResumeAt && current == begins[part])
                 {
                     StartProducer(level, part);
@@ -216,7 +257,15 @@ public sealed partial class Explorer
                 // Where the producer's share begins, its buffer is awaited; if the search's thread
                 // gives up waiting, the part's states from here are its own (mids[part] moves to
                 // the part's end).
-                if (current == mids[part]) WaitMade(part, level, tally);
+                if (current == mids[part])
+                {
+                    // A part the search's thread has no share of leaves its own time alone.
+                    if (current > begins[part]) SplitLap(ref splitOwn);
+                    WaitMade(part, level, tally);
+                    SplitLap(ref splitWait);
+                    // Unless the search's thread gave up waiting and the rest of the part is its own.
+                    splitRecording = current >= mids[part];
+                }
                 if (current < mids[part])
                 {
                     var batch = ring[current % 3];
@@ -298,7 +347,10 @@ public sealed partial class Explorer
             SplitWaitTurn(ref since, ref cursors.SearchAsleep, searchWake, static (e, at) => e.SplitSearchMayGo(at), part);
         }
         if (waited && part > splitFirstPart) splitWaited += System.Diagnostics.Stopwatch.GetTimestamp() - began;
-        tally.Add(splitBuffers[part % SplitLead]!.Tally);
+        var made = splitBuffers[part % SplitLead]!;
+        tally.Add(made.Tally);
+        splitProduce += made.ProduceTicks;
+        splitProducerWait += made.WaitTicks;
         if (!SplitAdapts || splitAlone) return;
         if (waited) splitShare = Math.Min(240, splitShare + 2);
         else if (Interlocked.Exchange(ref cursors.ProducerWaited, 0) != 0) splitShare = Math.Max(16, splitShare - 2);

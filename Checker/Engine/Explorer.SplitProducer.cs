@@ -36,6 +36,8 @@ public sealed partial class Explorer
         // The part's states from Mid to End are the producer's.
         public int Mid, End;
         public readonly Tally Tally = new(reasons, operations);
+        // How long the producer took over this part's share, and between the share before and this one, in timestamp ticks.
+        public long ProduceTicks, WaitTicks;
 
         public void Begin(int mid, int end)
         {

@@ -78,6 +78,7 @@ public sealed partial class Explorer
         PartsKeptOnOneThread = 0;
         SplitGiveUps = SplitResumes = 0;
         SplitRepeats = 0;
+        ResetSplitTimes();
         allRefusals = visitor?.SeesUnchangedRefusals ?? false;
         var alphabet = Engine.Alphabet.For(catalog, reading.Options.Granularity);
         loadMasks = LoadMasks.For(catalog, reading);

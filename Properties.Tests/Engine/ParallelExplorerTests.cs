@@ -239,6 +239,50 @@ public class ParallelExplorerTests
         Assert.True(explorer.SplitRepeats > 0, "no successor was recorded by an earlier one's id");
     }
 
+    // The two threads' time and states in split levels: every state of a level wide enough to
+    // split is counted once, as the search's thread's or the producer's as the fixed share says,
+    // each thread's time where its states were; levels on one thread count nowhere.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(64)]
+    [InlineData(256)]
+    public void SplitTimes_CountEachStateOfTheSplitLevelsOnce_WithTheThreadThatExpandedIt(int share)
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = 100, SplitShare = share, SplitAdapts = false, SplitPatience = 256 };
+
+        var g = explorer.Explore(catalog, Readings.Positional, threads: 2);
+        var times = explorer.SplitTimes;
+
+        var levels = g.Depth.GroupBy(d => d).Select(l => l.Count()).Where(n => n >= Threshold).ToList();
+        Assert.Equal(levels.Count, times.Levels);
+        Assert.Equal(levels.Sum(), times.OwnStates + times.ProducedStates);
+        // Each part of n states: the first n * share / 256 are the search's thread's.
+        Assert.Equal(levels.Sum(n => OwnShare(n, 100, share)), times.OwnStates);
+        Assert.All(new[] { times.Own, times.Waiting, times.Recording, times.Producing, times.ProducerWaiting }, t => Assert.True(t >= TimeSpan.Zero, $"{t}"));
+        Assert.Equal(times.OwnStates > 0, times.Own > TimeSpan.Zero);
+        Assert.Equal(times.ProducedStates > 0, times.Recording > TimeSpan.Zero);
+        if (times.ProducedStates > 0) Assert.True(times.Producing > TimeSpan.Zero);
+
+        new Explorer().Explore(catalog, Readings.Positional, threads: 1);
+        explorer.Explore(catalog, Readings.Positional, threads: 1);
+        Assert.Equal(default, explorer.SplitTimes);
+    }
+
+    // The states of a level of n states the search's thread expands itself with parts of about
+    // part states and a fixed share (in 1/256ths), as Explorer cuts the level.
+    private static long OwnShare(int n, int part, int share)
+    {
+        var parts = (n + part - 1) / part;
+        long own = 0;
+        for (var k = 0; k < parts; k++)
+        {
+            var (begin, end) = ((long)n * k / parts, (long)n * (k + 1) / parts);
+            own += (end - begin) * share / 256;
+        }
+        return own;
+    }
+
     [Fact]
     public void OneExplorer_ParallelThenSequentialThenParallel_GivesFreshExplorersGraphs()
     {
