@@ -241,14 +241,15 @@ public sealed partial class Explorer
             if (current < end)
             {
                 while (current >= begins[part + 1]) part++;
-                // Alone for its stretch, the search's thread starts the producer again as it
-                // enters the part where the stretch ends: the parts before it are its own, and
-                // the producer's earlier run has ended (GoAlone).
+                // A part begins with the search's thread's own share (SplitTimes).
                 if (current == begins[part] && current > start)
                 {
                     SplitLap(ref splitRecording ? ref splitRecord : ref splitOwn);
                     splitRecording = false;
                 }
+                // Alone for its stretch, the search's thread starts the producer again as it
+                // enters the part where the stretch ends: the parts before it are its own, and
+                // the producer's earlier run has ended (GoAlone).
                 if (splitAlone && part == splitResumeAt && current == begins[part])
                 {
                     StartProducer(level, part);
