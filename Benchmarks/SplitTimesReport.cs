@@ -10,7 +10,8 @@ namespace Klp.Check.Benchmarks;
 
 /// <summary>The full check of one catalog on one thread and on two, in alternated rounds, with where the two threads' time went (<see cref="SplitTimes"/>) and the costs per state it gives.</summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project Benchmarks -- split-times [--runs N] [--reading R] CATALOG</c>.
+/// <c>dotnet run -c Release --project Benchmarks -- split-times [--runs N] [--reading R] CATALOG</c>,
+/// R a reading as <c>check --reading</c> takes it (positional by default).
 /// Each round runs the full check as <c>klp-check check --catalog CATALOG --max-states 200000000</c>
 /// does (every property that applies, the exploration then the checks after it), once with
 /// <c>--threads 1</c> and once with <c>--threads 2</c>, the order swapped from round to round. A
@@ -48,7 +49,7 @@ public static class SplitTimesReport
             }
         }
         if (file is null) return Fail("a catalog file is needed");
-        if (Readings.Find(readingName) is not { } reading) return Fail($"--reading: no reading '{readingName}'");
+        if (Readings.Parse(readingName, out var error) is not { } reading) return Fail($"--reading: {error}");
         if (!File.Exists(file)) return Fail($"{file}: no such file");
         Catalog catalog;
         try
