@@ -269,6 +269,24 @@ public class ParallelExplorerTests
         Assert.Equal(default, explorer.SplitTimes);
     }
 
+    // A search's thread out of patience expands the rest of its stretch of parts itself: those
+    // states count as its own, and still every state of the split levels once.
+    [Fact]
+    public void SplitTimes_SearchGivingUp_CountEachStateOfTheSplitLevelsOnce()
+    {
+        var catalog = Graphs.Stacking(6);
+        var explorer = new Explorer { ParallelLevel = Threshold, SplitPart = 50, SplitShare = 64, SplitAdapts = false, SplitPatience = 0, SplitStretch = 2 };
+
+        var g = explorer.Explore(catalog, Readings.Positional, threads: 2);
+        var times = explorer.SplitTimes;
+
+        var levels = g.Depth.GroupBy(d => d).Select(l => l.Count()).Where(n => n >= Threshold).ToList();
+        Assert.Equal(levels.Count, times.Levels);
+        Assert.Equal(levels.Sum(), times.OwnStates + times.ProducedStates);
+        Assert.True(times.OwnStates >= levels.Sum(n => OwnShare(n, 50, 64)), $"{times.OwnStates} own states");
+        if (explorer.SplitGiveUps == 0) Assert.Equal(levels.Sum(n => OwnShare(n, 50, 64)), times.OwnStates);
+    }
+
     // The states of a level of n states the search's thread expands itself with parts of about
     // part states and a fixed share (in 1/256ths), as Explorer cuts the level.
     private static long OwnShare(int n, int part, int share)
