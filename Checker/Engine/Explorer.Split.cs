@@ -64,29 +64,6 @@ public sealed partial class Explorer
     /// </remarks>
     public long SplitRepeats { get; private set; }
 
-    /// <summary>Where the two threads' time went in the levels of the last exploration expanded as split parts, and the states each expanded (<see cref="Engine.SplitTimes"/>); all zero when none was.</summary>
-    public SplitTimes SplitTimes => new(Span(splitOwn), Span(splitWait), Span(splitRecord), Span(splitProduce), Span(splitProducerWait), splitOwnStates, splitProducedStates, splitLevels);
-
-    private static TimeSpan Span(long ticks) => System.Diagnostics.Stopwatch.GetElapsedTime(0, ticks);
-
-    // What SplitTimes reports, in timestamp ticks, added up by the search's thread; the producer's
-    // times come with its buffers. Where the search's thread's current stretch of time began
-    // (splitMark), and whether it is recording the producer's share.
-    private long splitOwn, splitWait, splitRecord, splitProduce, splitProducerWait, splitOwnStates, splitProducedStates, splitMark;
-    private int splitLevels;
-    private bool splitRecording;
-
-    private void ResetSplitTimes() =>
-        (splitOwn, splitWait, splitRecord, splitProduce, splitProducerWait, splitOwnStates, splitProducedStates, splitLevels) = (0, 0, 0, 0, 0, 0, 0, 0);
-
-    // Adds the time since the mark to the stretch the search's thread was in, and marks now.
-    private void SplitLap(ref long into)
-    {
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        into += now - splitMark;
-        splitMark = now;
-    }
-
     /// <summary>Whether the share of <see cref="SplitShare"/> moves with what each thread waits for.</summary>
     /// <remarks>Which thread expands a state changes no id, edge or event; tests fix the share at its ends.</remarks>
     public bool SplitAdapts { get; init; } = true;
@@ -145,15 +122,9 @@ public sealed partial class Explorer
         StartProducer(level, 0);
         try
         {
-            (splitMark, splitRecording) = (System.Diagnostics.Stopwatch.GetTimestamp(), false);
+            BeginSplitTimes();
             Record(g, start, end, level, tally);
-            SplitLap(ref splitRecording ? ref splitRecord : ref splitOwn);
-            splitLevels++;
-            for (var k = 0; k < parts; k++)
-            {
-                splitOwnStates += mids[k] - begins[k];
-                splitProducedStates += begins[k + 1] - mids[k];
-            }
+            EndSplitTimes(begins, mids);
         }
         finally
         {
@@ -242,11 +213,7 @@ public sealed partial class Explorer
             {
                 while (current >= begins[part + 1]) part++;
                 // A part begins with the search's thread's own share (SplitTimes).
-                if (current == begins[part] && current > start)
-                {
-                    SplitLap(ref splitRecording ? ref splitRecord : ref splitOwn);
-                    splitRecording = false;
-                }
+                if (current == begins[part] && current > start) BeginOwnShare();
                 // Alone for its stretch, the search's thread starts the producer again as it
                 // enters the part where the stretch ends: the parts before it are its own, and
                 // the producer's earlier run has ended (GoAlone).
@@ -350,8 +317,7 @@ public sealed partial class Explorer
         if (waited && part > splitFirstPart) splitWaited += System.Diagnostics.Stopwatch.GetTimestamp() - began;
         var made = splitBuffers[part % SplitLead]!;
         tally.Add(made.Tally);
-        splitProduce += made.ProduceTicks;
-        splitProducerWait += made.WaitTicks;
+        AddProducerTimes(made);
         if (!SplitAdapts || splitAlone) return;
         if (waited) splitShare = Math.Min(240, splitShare + 2);
         else if (Interlocked.Exchange(ref cursors.ProducerWaited, 0) != 0) splitShare = Math.Max(16, splitShare - 2);
