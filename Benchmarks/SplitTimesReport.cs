@@ -23,55 +23,16 @@ namespace Klp.Check.Benchmarks;
 /// </remarks>
 public static class SplitTimesReport
 {
-    private const string Usage = "usage: split-times [--runs N] [--reading R] CATALOG";
-
     /// <summary>Runs the rounds and prints a line per run; 2 on bad arguments.</summary>
     public static int Run(string[] args)
     {
-        var (runs, readingName, file) = (3, "positional", (string?)null);
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--runs" when i + 1 < args.Length:
-                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out runs) || runs < 1)
-                        return Fail($"--runs: '{args[i]}' is not a number of runs (1 or more)");
-                    break;
-                case "--reading" when i + 1 < args.Length:
-                    readingName = args[++i];
-                    break;
-                case var a when a.StartsWith('-'):
-                    return Fail($"unknown option '{a}'");
-                default:
-                    if (file is not null) return Fail($"one catalog only, not '{file}' and '{args[i]}'");
-                    file = args[i];
-                    break;
-            }
-        }
-        if (file is null) return Fail("a catalog file is needed");
-        if (Readings.Parse(readingName, out var error) is not { } reading) return Fail($"--reading: {error}");
-        if (!File.Exists(file)) return Fail($"{file}: no such file");
-        Catalog catalog;
-        try
-        {
-            catalog = ScenarioParser.ParseFile(file).Catalog;
-        }
-        catch (InputException e)
-        {
-            return Fail(e.Message);
-        }
+        if (ReportArguments.Parse(args, "split-times") is not { } parsed) return 2;
+        var (catalog, reading) = (parsed.Catalog, parsed.Reading);
         var properties = PropertyRegistry.All.Where(p => p.NotApplicable(reading) is null).ToList();
-        for (var round = 1; round <= runs; round++)
+        for (var round = 1; round <= parsed.Runs; round++)
             foreach (var threads in round % 2 == 1 ? new[] { 1, 2 } : [2, 1])
                 Console.WriteLine($"round {round}, " + Check(catalog, reading, properties, threads));
         return 0;
-    }
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"split-times: {message}");
-        Console.Error.WriteLine(Usage);
-        return 2;
     }
 
     // One full check; its line.
