@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Klp.Check.Engine;
-using Klp.Check.Inputs;
 using Klp.Check.Model;
 using Klp.Check.Properties;
-using Klp.Check.Scenarios;
 
 namespace Klp.Check.Benchmarks;
 
