@@ -148,17 +148,7 @@ public static class BareSearchReport
             var root = workers[0].Insert(KernelState.Empty, KernelState.Empty.Fingerprint());
             if (root < 0) return (-1, -1);
             done = false;
-            NextLevel(workers);
-            using var barrier = new Barrier(threads, _ => NextLevel(workers));
-            var others = new Thread[threads - 1];
-            for (var t = 1; t < threads; t++)
-            {
-                var w = workers[t];
-                others[t - 1] = new Thread(() => w.Search(barrier)) { IsBackground = true };
-                others[t - 1].Start();
-            }
-            workers[0].Search(barrier);
-            foreach (var o in others) o.Join();
+            InLevels(threads, () => NextLevel(workers), (t, barrier) => workers[t].Search(barrier));
             return full ? (-1, -1) : (workers.Sum(w => w.Added), workers.Sum(w => w.Edges));
         }
 
@@ -247,6 +237,24 @@ public static class BareSearchReport
                 }
             }
         }
+    }
+
+    // Runs a search's threads level by level: nextLevel first, then search(t, barrier) for each
+    // thread t (0 on this one, the others on threads of their own), which calls nextLevel between
+    // levels as the last of them reaches the barrier.
+    private static void InLevels(int threads, Action nextLevel, Action<int, Barrier> search)
+    {
+        nextLevel();
+        using var barrier = new Barrier(threads, _ => nextLevel());
+        var others = new Thread[threads - 1];
+        for (var t = 1; t < threads; t++)
+        {
+            var index = t;
+            others[t - 1] = new Thread(() => search(index, barrier)) { IsBackground = true };
+            others[t - 1].Start();
+        }
+        search(0, barrier);
+        foreach (var o in others) o.Join();
     }
 
     // What both searches do to a state: every operation applied as the explorer applies it, the
@@ -361,17 +369,7 @@ public static class BareSearchReport
             var root = KernelState.Empty.Fingerprint();
             owners[threads == 1 ? 0 : (int)(root >> 63)].Add(KernelState.Empty, root);
             done = false;
-            NextLevel();
-            using var barrier = new Barrier(threads, _ => NextLevel());
-            var others = new Thread[threads - 1];
-            for (var t = 1; t < threads; t++)
-            {
-                var o = owners[t];
-                others[t - 1] = new Thread(() => o.Search(barrier)) { IsBackground = true };
-                others[t - 1].Start();
-            }
-            owners[0].Search(barrier);
-            foreach (var o in others) o.Join();
+            InLevels(threads, NextLevel, (t, barrier) => owners[t].Search(barrier));
             Waits = owners.Select(o => TimeSpan.FromSeconds((double)o.EndWait / Stopwatch.Frequency)).ToArray();
             return owners.Any(o => o.Full) ? (-1, -1) : (owners.Sum(o => o.Added), owners.Sum(o => o.Edges));
         }
