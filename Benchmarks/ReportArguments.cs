@@ -37,6 +37,9 @@ public sealed record ReportArguments(int Runs, Reading Reading, Catalog Catalog,
                 case "--reading" when i + 1 < args.Length:
                     readingName = args[++i];
                     break;
+                case "--runs" or "--reading" when i + 1 == args.Length:
+                case "--states" when takesStates && i + 1 == args.Length:
+                    return Fail($"{args[i]}: a value is needed");
                 case var a when a.StartsWith('-'):
                     return Fail($"unknown option '{a}'");
                 default:
