@@ -53,13 +53,7 @@ public sealed record ReportArguments(int Runs, Reading Reading, Catalog Catalog,
         if (!File.Exists(file)) return Fail($"{file}: no such file");
         try
         {
-            var parsed = new ReportArguments(runs, reading, ScenarioParser.ParseFile(file).Catalog, states);
-            // klp-check runs with tiered compilation off (its runtime configuration); this process
-            // has it on unless told otherwise, and then runs the explorer's loops as code replaced on
-            // the stack, which times differently from the tool's.
-            if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0")
-                Console.Error.WriteLine($"{report}: tiered compilation is on; DOTNET_TieredCompilation=0 runs the code as klp-check runs it");
-            return parsed;
+            return new ReportArguments(runs, reading, ScenarioParser.ParseFile(file).Catalog, states);
         }
         catch (InputException e)
         {
