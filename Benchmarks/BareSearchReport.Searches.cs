@@ -1,0 +1,434 @@
+using System.Diagnostics;
+using Klp.Check.Engine;
+using Klp.Check.Model;
+
+namespace Klp.Check.Benchmarks;
+
+// The bare searches of BareSearchReport: the shared table, the partitioned one (and apart, two
+// shared-table searches on one thread each), the expansion they share, and their threads run
+// level by level.
+public static partial class BareSearchReport
+{
+    // Both threads adding states to one table (the shared table), or one thread alone; its arrays
+    // are made once and used again by every run.
+    private sealed class SharedSearch
+    {
+        private const int Chunk = 256;
+        private const int IdBlock = 1024;
+        private readonly Catalog catalog;
+        private readonly Reading reading;
+        private readonly Operation[] alphabet;
+        private readonly LoadMasks? masks;
+        private readonly KernelState[] states;
+        private readonly long[] table;
+        private readonly int mask;
+        private int[] frontier = new int[1024];
+        private int frontierCount, cursor, nextId;
+        private bool done, full;
+
+        public SharedSearch(Catalog catalog, Reading reading, int capacity)
+        {
+            (this.catalog, this.reading) = (catalog, reading);
+            alphabet = Alphabet.For(catalog, reading.Options.Granularity);
+            masks = LoadMasks.For(catalog, reading);
+            states = GC.AllocateUninitializedArray<KernelState>(capacity);
+            var slots = (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity) * 2);
+            table = new long[slots];
+            mask = slots - 1;
+        }
+
+        // Explores from the empty kernel on threads threads; the states and edges found.
+        public (long States, long Edges) Run(int threads)
+        {
+            Array.Clear(table);
+            var workers = new Worker[threads];
+            for (var t = 0; t < threads; t++) workers[t] = new Worker(this, threads > 1);
+            (nextId, full) = (0, false);
+            var root = workers[0].Insert(KernelState.Empty, KernelState.Empty.Fingerprint());
+            if (root < 0) return (-1, -1);
+            done = false;
+            InLevels(threads, () => NextLevel(workers), (t, barrier) => workers[t].Search(barrier));
+            return full ? (-1, -1) : (workers.Sum(w => w.Added), workers.Sum(w => w.Edges));
+        }
+
+        // Between levels: the states the workers added are the next level.
+        private void NextLevel(Worker[] workers)
+        {
+            var count = workers.Sum(w => w.NewCount);
+            if (frontier.Length < count) frontier = new int[Math.Max(count, frontier.Length * 2)];
+            var at = 0;
+            foreach (var w in workers)
+            {
+                Array.Copy(w.New, 0, frontier, at, w.NewCount);
+                at += w.NewCount;
+                w.NewCount = 0;
+            }
+            frontierCount = count;
+            cursor = 0;
+            done = count == 0;
+        }
+
+        private sealed class Worker(SharedSearch s, bool shared) : Expander(s.catalog, s.reading, s.alphabet, s.masks)
+        {
+            public int[] New = new int[1024];
+            public int NewCount;
+            public long Added;
+            private int idAt, idEnd;
+
+            public void Search(Barrier barrier)
+            {
+                while (!s.done)
+                {
+                    int c;
+                    while ((c = Interlocked.Add(ref s.cursor, Chunk) - Chunk) < s.frontierCount)
+                    {
+                        var end = Math.Min(c + Chunk, s.frontierCount);
+                        for (var i = c; i < end; i++)
+                        {
+                            if (i + 1 < end) Prefetch(ref s.states[s.frontier[i + 1]]);
+                            var k = Expand(in s.states[s.frontier[i]]);
+                            for (var j = 0; j < k; j++) AddEdge(Insert(Successors[j], Prints[j]));
+                        }
+                    }
+                    barrier.SignalAndWait();
+                }
+            }
+
+            protected override void PrefetchSlot(ulong print) => Prefetch(ref s.table[(int)print & s.mask]);
+
+            // The id of a state: found in the table, or claimed and inserted.
+            public int Insert(in KernelState state, ulong print)
+            {
+                var tag = (long)(print & 0xFFFFFFFF00000000UL);
+                var i = (int)print & s.mask;
+                while (true)
+                {
+                    var slot = Volatile.Read(ref s.table[i]);
+                    if (slot == 0)
+                    {
+                        if (idAt == idEnd)
+                        {
+                            idAt = shared ? Interlocked.Add(ref s.nextId, IdBlock) - IdBlock : (s.nextId += IdBlock) - IdBlock;
+                            idEnd = idAt + IdBlock;
+                            // Full: the search goes on without adding, and its run reports it.
+                            if (idEnd > s.states.Length)
+                            {
+                                (idAt, idEnd, s.full) = (0, 0, true);
+                                return -1;
+                            }
+                        }
+                        s.states[idAt] = state;
+                        var claimed = tag | (uint)(idAt + 1);
+                        if (!shared) s.table[i] = claimed;
+                        else if ((slot = Interlocked.CompareExchange(ref s.table[i], claimed, 0)) != 0) goto Taken;
+                        if (NewCount == New.Length) Array.Resize(ref New, New.Length * 2);
+                        New[NewCount++] = idAt;
+                        Added++;
+                        return idAt++;
+                    }
+                Taken:
+                    if ((slot & unchecked((long)0xFFFFFFFF00000000UL)) == tag)
+                    {
+                        var id = (int)(uint)slot - 1;
+                        if (s.states[id].Same(state)) return id;
+                    }
+                    i = (i + 1) & s.mask;
+                }
+            }
+        }
+    }
+
+    // Runs a search's threads level by level: nextLevel first, then search(t, barrier) for each
+    // thread t (0 on this one, the others on threads of their own), which calls nextLevel between
+    // levels as the last of them reaches the barrier.
+    private static void InLevels(int threads, Action nextLevel, Action<int, Barrier> search)
+    {
+        nextLevel();
+        using var barrier = new Barrier(threads, _ => nextLevel());
+        var others = new Thread[threads - 1];
+        for (var t = 1; t < threads; t++)
+        {
+            var index = t;
+            others[t - 1] = new Thread(() => search(index, barrier)) { IsBackground = true };
+            others[t - 1].Start();
+        }
+        search(0, barrier);
+        foreach (var o in others) o.Join();
+    }
+
+    // What both searches do to a state: every operation applied as the explorer applies it, the
+    // accepted successors and their fingerprints kept with their table slots prefetched; and the
+    // edges, one id each in the thread's own list.
+    private abstract class Expander(Catalog catalog, Reading reading, Operation[] alphabet, LoadMasks? masks)
+    {
+        protected readonly KernelState[] Successors = new KernelState[alphabet.Length + 1];
+        protected readonly ulong[] Prints = new ulong[alphabet.Length + 1];
+        private readonly long[] refused = new long[Enum.GetValues<Reason>().Length];
+        private readonly List<int[]> edgeChunks = [];
+
+        private int[] edgeChunk = [];
+        private int edgeAt;
+
+        public long Edges { get; private set; }
+
+        protected abstract void PrefetchSlot(ulong print);
+
+        // Applies every operation to a state; the number of accepted successors.
+        protected int Expand(in KernelState state)
+        {
+            var k = 0;
+            Kernel.EarlyScreen(catalog, state, out var loads, out var disables, out var unloads, refused);
+            var variants = catalog.AddSetsVariants.Length;
+            var n = catalog.Count;
+            TryEach(in state, loads, 0, variants, ref k);
+            TryEach(in state, disables, n * variants, 1, ref k);
+            TryEach(in state, unloads, n * (variants + 1), 1, ref k);
+            for (var a = n * (variants + 2); a < alphabet.Length; a++)
+                if (Kernel.EarlyRefusal(catalog, state, alphabet[a]).Accepted) Try(in state, a, ref k);
+            return k;
+        }
+
+        private void TryEach(in KernelState state, ulong patches, int first, int per, ref int k)
+        {
+            for (var m = patches; m != 0; m &= m - 1)
+            {
+                var a = first + System.Numerics.BitOperations.TrailingZeroCount(m) * per;
+                for (var v = 0; v < per; v++) Try(in state, a + v, ref k);
+            }
+        }
+
+        private void Try(in KernelState state, int a, ref int k)
+        {
+            ref var next = ref Successors[k];
+            next = state;
+            if (!Kernel.ApplyScreened(catalog, reading, masks, state, alphabet[a], ref next).Accepted) return;
+            var print = next.Fingerprint();
+            Prints[k++] = print;
+            PrefetchSlot(print);
+        }
+
+        protected void ResetEdges()
+        {
+            edgeChunks.Clear();
+            (edgeChunk, edgeAt, Edges) = ([], 0, 0);
+        }
+
+        protected void AddEdge(int to)
+        {
+            if (edgeAt == edgeChunk.Length)
+            {
+                edgeChunk = new int[1 << 20];
+                edgeChunks.Add(edgeChunk);
+                edgeAt = 0;
+            }
+            edgeChunk[edgeAt++] = to;
+            Edges++;
+        }
+
+        protected static unsafe void Prefetch<T>(ref T target)
+        {
+            if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref target));
+        }
+    }
+
+    // The states divided between the threads by their fingerprints' top bit: each thread keeps
+    // its half in a table and a list of its own, expands them, adds the successors that are its
+    // own, and sends the others in batches of 256 to the other thread, which adds them when it
+    // next looks at what it was sent. Nothing but the batches is written by one thread and read by
+    // the other. An edge to a state sent is recorded as -1 here: a search that kept the graph
+    // would have to send the ids back.
+    private sealed class PartitionedSearch(Catalog catalog, Reading reading, int capacity)
+    {
+        private readonly Catalog catalog = catalog;
+        private readonly Reading reading = reading;
+        private readonly Operation[] alphabet = Alphabet.For(catalog, reading.Options.Granularity);
+        private readonly LoadMasks? masks = LoadMasks.For(catalog, reading);
+        private Owner[]? owners;
+        private bool done;
+
+        /// <summary>The last run's waits of each thread at the levels' ends, for the work the other had left.</summary>
+        public TimeSpan[] Waits { get; private set; } = [];
+
+        // The owners of one thread and of two, made once for every run.
+        private readonly Owner[][] made = new Owner[3][];
+
+        public void Prepare()
+        {
+            for (var threads = 1; threads <= 2; threads++)
+            {
+                made[threads] = new Owner[threads];
+                for (var t = 0; t < threads; t++) made[threads][t] = new Owner(this, t, threads, threads == 1 ? capacity : capacity / 2 + capacity / 8);
+            }
+        }
+
+        public (long States, long Edges) Run(int threads)
+        {
+            owners = made[threads];
+            foreach (var o in owners) o.Reset(owners);
+            var root = KernelState.Empty.Fingerprint();
+            owners[threads == 1 ? 0 : (int)(root >> 63)].Add(KernelState.Empty, root);
+            done = false;
+            InLevels(threads, NextLevel, (t, barrier) => owners[t].Search(barrier));
+            Waits = owners.Select(o => TimeSpan.FromSeconds((double)o.EndWait / Stopwatch.Frequency)).ToArray();
+            return owners.Any(o => o.Full) ? (-1, -1) : (owners.Sum(o => o.Added), owners.Sum(o => o.Edges));
+        }
+
+        private void NextLevel()
+        {
+            var any = false;
+            foreach (var o in owners!) any |= o.NextLevel();
+            done = !any;
+        }
+
+        // A batch of states sent from one thread to the other.
+        private sealed class Batch
+        {
+            public readonly KernelState[] States = new KernelState[256];
+            public readonly ulong[] Prints = new ulong[256];
+            public int Count;
+        }
+
+        // The batches one thread sends the other, in a ring: the sender fills the batch at Head and
+        // moves Head on; the receiver adds the batch at Tail and moves Tail on.
+        private sealed class Ring
+        {
+            public readonly Batch[] Slots = Enumerable.Range(0, 32).Select(_ => new Batch()).ToArray();
+            public int Head, Tail;
+        }
+
+        private sealed class Owner(PartitionedSearch s, int index, int threads, int capacity) : Expander(s.catalog, s.reading, s.alphabet, s.masks)
+        {
+            private readonly KernelState[] states = GC.AllocateUninitializedArray<KernelState>(capacity);
+            private readonly long[] table = new long[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity) * 2)];
+            private int Mask => table.Length - 1;
+            private int[] frontier = new int[1024], next = new int[1024];
+            private int frontierCount, nextCount, count, level, sentLevel;
+            private Ring outbox = new(), inbox = new();
+            private Owner? other;
+            public long Added, EndWait;
+            public bool Full;
+
+            public void Reset(Owner[] all)
+            {
+                Array.Clear(table);
+                ResetEdges();
+                (frontierCount, nextCount, count, level, sentLevel, Added, EndWait, Full) = (0, 0, 0, 0, -1, 0, 0, false);
+                outbox = new Ring();
+                other = threads == 1 ? null : all[1 - index];
+                if (other is not null) other.inbox = outbox;
+            }
+
+            public bool NextLevel()
+            {
+                (frontier, next) = (next, frontier);
+                (frontierCount, nextCount) = (nextCount, 0);
+                level++;
+                return frontierCount > 0;
+            }
+
+            public void Search(Barrier barrier)
+            {
+                while (!s.done)
+                {
+                    for (var i = 0; i < frontierCount; i++)
+                    {
+                        if (i + 1 < frontierCount) Prefetch(ref states[frontier[i + 1]]);
+                        var k = Expand(in states[frontier[i]]);
+                        for (var j = 0; j < k; j++)
+                        {
+                            var print = Prints[j];
+                            if (other is null || (int)(print >> 63) == index) AddEdge(Add(Successors[j], print));
+                            else
+                            {
+                                Send(in Successors[j], print);
+                                AddEdge(-1);
+                            }
+                        }
+                        if ((i & 31) == 31) Drain();
+                    }
+                    if (other is not null)
+                    {
+                        Flush();
+                        Volatile.Write(ref sentLevel, level);
+                        var w0 = Stopwatch.GetTimestamp();
+                        while (true)
+                        {
+                            var over = Volatile.Read(ref other.sentLevel) == level;
+                            if (!Drain() && over && Volatile.Read(ref inbox.Head) == inbox.Tail) break;
+                            Thread.SpinWait(10);
+                        }
+                        EndWait += Stopwatch.GetTimestamp() - w0;
+                    }
+                    barrier.SignalAndWait();
+                }
+            }
+
+            protected override void PrefetchSlot(ulong print)
+            {
+                if (other is null || (int)(print >> 63) == index) Prefetch(ref table[(int)print & Mask]);
+            }
+
+            private void Send(in KernelState state, ulong print)
+            {
+                var b = outbox.Slots[outbox.Head % outbox.Slots.Length];
+                b.States[b.Count] = state;
+                b.Prints[b.Count++] = print;
+                if (b.Count == b.States.Length) Publish();
+            }
+
+            // Hands the batch in hand to the other thread; the next one is taken once free.
+            private void Publish()
+            {
+                Volatile.Write(ref outbox.Head, outbox.Head + 1);
+                while (outbox.Head - Volatile.Read(ref outbox.Tail) >= outbox.Slots.Length)
+                    if (!Drain()) Thread.SpinWait(10);
+                outbox.Slots[outbox.Head % outbox.Slots.Length].Count = 0;
+            }
+
+            private void Flush()
+            {
+                if (outbox.Slots[outbox.Head % outbox.Slots.Length].Count > 0) Publish();
+            }
+
+            // Adds what the other thread has sent; whether there was anything.
+            private bool Drain()
+            {
+                var head = Volatile.Read(ref inbox.Head);
+                if (inbox.Tail == head) return false;
+                for (; inbox.Tail < head; Volatile.Write(ref inbox.Tail, inbox.Tail + 1))
+                {
+                    var b = inbox.Slots[inbox.Tail % inbox.Slots.Length];
+                    for (var j = 0; j < b.Count; j++) Prefetch(ref table[(int)b.Prints[j] & Mask]);
+                    for (var j = 0; j < b.Count; j++) Add(b.States[j], b.Prints[j]);
+                }
+                return true;
+            }
+
+            // The id of a state of this thread's half: found, or added.
+            public int Add(in KernelState state, ulong print)
+            {
+                var tag = (long)(print & 0xFFFFFFFF00000000UL);
+                for (var i = (int)print & Mask; ; i = (i + 1) & Mask)
+                {
+                    var slot = table[i];
+                    if (slot == 0)
+                    {
+                        // Full: the search goes on without adding, and its run reports it.
+                        if (count == states.Length)
+                        {
+                            Full = true;
+                            return -1;
+                        }
+                        states[count] = state;
+                        table[i] = tag | (uint)(count + 1);
+                        if (nextCount == next.Length) Array.Resize(ref next, next.Length * 2);
+                        next[nextCount++] = count;
+                        Added++;
+                        return count++;
+                    }
+                    if ((slot & unchecked((long)0xFFFFFFFF00000000UL)) == tag && states[(int)(uint)slot - 1].Same(state)) return (int)(uint)slot - 1;
+                }
+            }
+        }
+    }
+}
