@@ -11,7 +11,7 @@ namespace Klp.Check.Engine;
 /// only the first chunk grows (by doubling, up to 1 MB, so that small graphs stay small); then
 /// chunks of about 4 MB are allocated full and never moved: on huge pages where the kernel allows
 /// it (<see cref="LargePages.AllocateAligned{T}"/>), or, for a list written and read in order, on
-/// ordinary pages (see the constructor). <see cref="Clear"/> keeps the chunks for the next use.
+/// the pages that cost this host less to touch first (see the constructor). <see cref="Clear"/> keeps the chunks for the next use.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class ChunkedList<T> : IReadOnlyList<T>
@@ -63,17 +63,19 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
 
     private Chunk[] chunks = [new Chunk(new T[16], 0, 16)];
 
-    private readonly bool hugePages;
+    private readonly bool writtenInOrder;
 
     /// <summary>An empty list.</summary>
-    /// <param name="hugePages">
-    /// Whether full chunks ask for huge pages. They pay for a list read at random, whose reads
-    /// would otherwise miss the TLB nearly every time; a list appended to and read in order
-    /// misses it once per 4 KB page, little next to its cache misses. And on the virtual machine
-    /// the figures come from, a fresh huge page cost three to five times what the same memory in
-    /// 4 KB pages did (docs/performance.md, "Fresh memory").
+    /// <param name="writtenInOrder">
+    /// Whether the list is appended to and read in order rather than read at random. A list read at
+    /// random gets huge pages for its full chunks, where its reads would otherwise miss the TLB
+    /// nearly every time; one read in order misses it once per 4 KB page, little next to its cache
+    /// misses, and its pages are chosen by what they cost to touch for the first time on this host
+    /// (<see cref="LargePages.ListsInOrder"/>): on the first virtual machine of docs/performance.md
+    /// a fresh huge page cost three to five times what the same memory in 4 KB pages did, on the
+    /// third each 4 KB page was a slow fault (docs/performance.md, "Fresh memory").
     /// </param>
-    public ChunkedList(bool hugePages = true) => this.hugePages = hugePages;
+    public ChunkedList(bool writtenInOrder = false) => this.writtenInOrder = writtenInOrder;
 
     // The number of elements: past int.MaxValue for the transitions of the largest graphs.
     private long count;
@@ -198,7 +200,7 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
 
     // Pinned either way: on the large-object heap, ordinary chunks left the two-thread check of
     // positional-12 15-30 MB higher at its peak than on the pinned heap, where the huge-page ones are.
-    private Chunk Full() => hugePages
+    private Chunk Full() => !writtenInOrder || LargePages.ListsInOrderOnHugePages
         ? new(LargePages.AllocateAligned<T>(ChunkLength, out var start), start, ChunkLength)
         : new(GC.AllocateUninitializedArray<T>(ChunkLength, pinned: true), 0, ChunkLength);
 

@@ -68,6 +68,106 @@ public static partial class LargePages
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
+    /// <summary>The cost of first touches, in milliseconds per MB of 4 KB pages, from which the lists written in order go on huge pages too (<see cref="ListsInOrder"/>).</summary>
+    /// <remarks>
+    /// A huge page touched for the first time cost 1.8-2.1 ms per MB on both machines of
+    /// docs/performance.md that measured it (<c>Benchmarks/fresh-pages.c</c>), and 4 KB pages
+    /// 0.41-0.72 ms per MB on the first and 2.5-4.3 on the third. The limit lies between the two,
+    /// a little under what huge pages cost, since they also spare the TLB.
+    /// </remarks>
+    public const double DearSmallPages = 1.5;
+
+    private static int listsInOrder;
+
+    /// <summary>Where the lists a search writes and reads in order get their full chunks (<see cref="ChunkedList{T}"/>): on 4 KB pages, unless this host makes those dear to touch for the first time.</summary>
+    /// <remarks>
+    /// Those lists (the transitions, where each state's begin, the search tree) are read in order,
+    /// so 4 KB pages cost them one TLB miss per page, little; what decides is what a fresh page
+    /// costs. Where 4 KB pages cost little to touch first and huge pages more (the first machine of
+    /// docs/performance.md), they stay on 4 KB pages; where each 4 KB page is a slow fault (the
+    /// third machine: about 10 µs each, and 8% of a one-thread check of positional-12), on huge
+    /// pages. Measured once per process, as a list written in order first needs a full chunk, by
+    /// <see cref="SmallPagesCost"/> against <see cref="DearSmallPages"/>; so a search that never
+    /// grows such a list past its first chunk never measures. Tests and benchmarks set it.
+    /// </remarks>
+    public static PageChoice ListsInOrder
+    {
+        get => (PageChoice)Volatile.Read(ref listsInOrder);
+        set => Volatile.Write(ref listsInOrder, (int)value);
+    }
+
+    /// <summary><see cref="ListsInOrder"/> once decided: measured the first time it is asked.</summary>
+    public static bool ListsInOrderOnHugePages
+    {
+        get
+        {
+            var choice = ListsInOrder;
+            if (choice == PageChoice.Measure)
+            {
+                choice = ChooseFor(SmallPagesCost());
+                Interlocked.CompareExchange(ref listsInOrder, (int)choice, (int)PageChoice.Measure);
+                choice = ListsInOrder;
+            }
+            return choice == PageChoice.Huge;
+        }
+    }
+
+    /// <summary>The pages for the lists written in order, given what 4 KB pages cost to touch first (<see cref="SmallPagesCost"/>).</summary>
+    public static PageChoice ChooseFor(double smallPagesCost) => smallPagesCost >= DearSmallPages ? PageChoice.Huge : PageChoice.Small;
+
+    /// <summary>What 4 KB pages cost to touch for the first time here, in milliseconds per MB: 1 MB mapped afresh, asked not to be on huge pages, written a byte a page and unmapped; 0 where that cannot be measured (not Linux, no libc).</summary>
+    public static double SmallPagesCost()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        const nuint bytes = 1 << 20;
+        try
+        {
+            var memory = Mmap(0, bytes, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+            if (memory == MapFailed) return 0;
+            try
+            {
+                _ = Madvise(memory, bytes, MadvNoHugepage);
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                unsafe
+                {
+                    for (nuint at = 0; at < bytes; at += 4096) Volatile.Write(ref *(byte*)(memory + at), 1);
+                }
+                return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            finally
+            {
+                _ = Munmap(memory, bytes);
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    private const int MadvNoHugepage = 15;
+    private const int ProtRead = 1, ProtWrite = 2, MapPrivate = 2, MapAnonymous = 0x20;
+    private static readonly nuint MapFailed = nuint.MaxValue;
+
     [LibraryImport("libc", EntryPoint = "madvise")]
     private static partial int Madvise(nuint address, nuint length, int advice);
+
+    [LibraryImport("libc", EntryPoint = "mmap")]
+    private static partial nuint Mmap(nuint address, nuint length, int protection, int flags, int fd, nint offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap")]
+    private static partial int Munmap(nuint address, nuint length);
+}
+
+/// <summary>What pages the lists a search writes in order are put on (<see cref="LargePages.ListsInOrder"/>).</summary>
+public enum PageChoice
+{
+    /// <summary>Decided by measuring, the first time it is needed.</summary>
+    Measure,
+
+    /// <summary>4 KB pages.</summary>
+    Small,
+
+    /// <summary>Huge pages, where the kernel allows them.</summary>
+    Huge,
 }

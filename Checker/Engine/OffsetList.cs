@@ -9,8 +9,8 @@ namespace Klp.Check.Engine;
 /// </remarks>
 public sealed class OffsetList
 {
-    // Appended in order and read by index near the last read: on ordinary pages (ChunkedList).
-    private readonly ChunkedList<uint> low = new(hugePages: false);
+    // Appended in order and read by index near the last read (ChunkedList: writtenInOrder).
+    private readonly ChunkedList<uint> low = new(writtenInOrder: true);
     // Per change of the high part, the first index it holds for and the high part, in index order.
     private readonly RunList<long> highs = new();
     private readonly ulong lowMask;

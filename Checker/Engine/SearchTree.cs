@@ -12,12 +12,12 @@ namespace Klp.Check.Engine;
 public sealed class SearchTree
 {
     /// <summary>Per node, the node it was first reached from (-1 for the root).</summary>
-    /// <remarks>The tree is appended to in order and read a trace at a time: its lists are on ordinary pages (<see cref="ChunkedList{T}(bool)"/>).</remarks>
-    public ChunkedList<int> Parent { get; } = new(hugePages: false);
+    /// <remarks>The tree is appended to in order and read a trace at a time: its lists are on the pages this host makes cheaper to touch first (<see cref="ChunkedList{T}(bool)"/>).</remarks>
+    public ChunkedList<int> Parent { get; } = new(writtenInOrder: true);
 
     /// <summary>Per node, the alphabet index of the operation it was first reached by (<see cref="NoOp"/> for the root).</summary>
     /// <remarks>16 bits: an alphabet has at most a few hundred operations, and two bytes a state count at millions of states.</remarks>
-    public ChunkedList<ushort> ParentOp { get; } = new(hugePages: false);
+    public ChunkedList<ushort> ParentOp { get; } = new(writtenInOrder: true);
 
     /// <summary>The root's <see cref="ParentOp"/>: no operation.</summary>
     public const ushort NoOp = ushort.MaxValue;

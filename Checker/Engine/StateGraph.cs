@@ -122,11 +122,11 @@ public sealed class StateGraph
     // A graph starts packed; the first target too large for that moves it to OpSets when the
     // alphabet has at most 64 operations and every state's operations so far increase, else to
     // Wide; the first operation out of order moves OpSets to Wide. Each move is for good.
-    // Written in order by the search and read state by state: on ordinary pages (ChunkedList).
+    // Written in order by the search and read state by state (ChunkedList: writtenInOrder).
     private OffsetList edgeStart = new();
-    private ChunkedList<int> edgeTo = new(hugePages: false);
-    private ChunkedList<ushort> edgeOp = new(hugePages: false);
-    private ChunkedList<ulong> edgeOps = new(hugePages: false);
+    private ChunkedList<int> edgeTo = new(writtenInOrder: true);
+    private ChunkedList<ushort> edgeOp = new(writtenInOrder: true);
+    private ChunkedList<ulong> edgeOps = new(writtenInOrder: true);
     private readonly int opBits;
     // The targets packed beside their operation are those below this.
     private readonly uint packedBelow;

@@ -20,9 +20,9 @@ namespace Klp.Check.Properties;
 /// </remarks>
 public sealed class ReplacingLoads : IReadOnlyCollection<long>
 {
-    private readonly ChunkedList<ulong> marked = new(hugePages: false);
-    private readonly ChunkedList<ulong> masks = new(hugePages: false);
-    private readonly ChunkedList<long> keys = new(hugePages: false);
+    private readonly ChunkedList<ulong> marked = new(writtenInOrder: true);
+    private readonly ChunkedList<ulong> masks = new(writtenInOrder: true);
+    private readonly ChunkedList<long> keys = new(writtenInOrder: true);
     private bool wide;
     private long last = -1;
     // The word of marked and the mask being filled, appended once a later state comes, or when sealed.
