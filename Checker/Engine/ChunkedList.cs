@@ -11,7 +11,8 @@ namespace Klp.Check.Engine;
 /// only the first chunk grows (by doubling, up to 1 MB, so that small graphs stay small); then
 /// chunks of about 4 MB are allocated full and never moved: on huge pages where the kernel allows
 /// it (<see cref="LargePages.AllocateAligned{T}"/>), or, for a list written and read in order, on
-/// the pages that cost this host less to touch first (see the constructor). <see cref="Clear"/> keeps the chunks for the next use.
+/// the pages that cost this host less to touch first (see the constructor). <see cref="Clear"/>
+/// keeps the chunks for the next use.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class ChunkedList<T> : IReadOnlyList<T>

@@ -59,7 +59,7 @@ public class ChunkedListTests
     }
 
     // The lists written in order go on huge pages where 4 KB pages cost as much to touch first as
-    // huge ones do: the third machine of docs/performance.md measured 2.5-3.5 ms per MB, the first
+    // huge ones do: the third machine of docs/performance.md measured 2.5-4.3 ms per MB, the first
     // 0.41-0.72.
     [Theory]
     [InlineData(0.0, PageChoice.Small)]
