@@ -88,8 +88,9 @@ public static partial class LargePages
     /// third machine: about 10 µs each, and 8% of a one-thread check of positional-12), on huge
     /// pages. Measured once per process, as a list written in order first needs a full chunk, by
     /// the lower of two <see cref="SmallPagesCost"/> probes against <see cref="DearSmallPages"/>;
-    /// so a search that never grows such a list past its first chunk never measures. Tests and
-    /// benchmarks set it.
+    /// so a search that never grows such a list past its first chunk never measures. A kernel that
+    /// gives no huge pages (<see cref="HugePagesOffered"/>) keeps them on 4 KB pages without
+    /// measuring. Tests and benchmarks set it.
     /// </remarks>
     public static PageChoice ListsInOrder
     {
@@ -105,12 +106,30 @@ public static partial class LargePages
             var choice = ListsInOrder;
             if (choice == PageChoice.Measure)
             {
-                // The lower of two probes: a probe the host interrupted reads high.
-                choice = ChooseFor(Math.Min(SmallPagesCost(), SmallPagesCost()));
+                // The lower of two probes: a probe the host interrupted reads high. Where the kernel
+                // gives no huge pages, asking for them would only cost the chunks' slack.
+                choice = HugePagesOffered(TransparentHugePages()) ? ChooseFor(Math.Min(SmallPagesCost(), SmallPagesCost())) : PageChoice.Small;
                 Interlocked.CompareExchange(ref listsInOrder, (int)choice, (int)PageChoice.Measure);
                 choice = ListsInOrder;
             }
             return choice == PageChoice.Huge;
+        }
+    }
+
+    /// <summary>Whether the kernel gives huge pages to memory advised for them, by the setting it shows in <c>/sys/kernel/mm/transparent_hugepage/enabled</c> (the choice in brackets: <c>always</c> or <c>madvise</c>, not <c>never</c>); false for no setting.</summary>
+    public static bool HugePagesOffered(string? setting) =>
+        setting is not null && (setting.Contains("[always]", StringComparison.Ordinal) || setting.Contains("[madvise]", StringComparison.Ordinal));
+
+    // The kernel's transparent huge page setting, or null where it shows none.
+    private static string? TransparentHugePages()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() ? File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled") : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -72,6 +72,20 @@ public class ChunkedListTests
         Assert.Equal(expected, LargePages.ChooseFor(smallPagesCost));
     }
 
+    // The kernel's setting names its choice in brackets; only always and madvise give huge pages to
+    // memory advised for them.
+    [Theory]
+    [InlineData("[always] madvise never\n", true)]
+    [InlineData("always [madvise] never\n", true)]
+    [InlineData("always madvise [never]\n", false)]
+    [InlineData("always madvise never\n", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void LargePages_HugePagesOffered_ReadsTheKernelsChoice(string? setting, bool offered)
+    {
+        Assert.Equal(offered, LargePages.HugePagesOffered(setting));
+    }
+
     [Fact]
     public void LargePages_SmallPagesCost_OnLinux_MeasuresATimeForTheFreshPages()
     {
