@@ -80,7 +80,7 @@ public static partial class BareSearchReport
                     }
                     var seconds = clock.Elapsed.TotalSeconds;
                     (threads == 1 ? times[v].One : times[v].Two).Add(seconds);
-                    Console.WriteLine($"round {round}, {searches[v].Name}, {Words(threads)}: {found}, {seconds:F2} s");
+                    Console.WriteLine($"round {round}, {searches[v].Name}, {ReportWords.Threads(threads)}: {found}, {seconds:F2} s");
                 }
         Console.WriteLine($"over {parsed.Runs} round{(parsed.Runs == 1 ? "" : "s")}, medians:");
         for (var v = 0; v < searches.Length; v++)
@@ -108,6 +108,4 @@ public static partial class BareSearchReport
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
-
-    private static string Words(int threads) => threads == 1 ? "one thread" : $"{threads} threads";
 }

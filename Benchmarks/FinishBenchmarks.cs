@@ -36,7 +36,7 @@ public class FinishBenchmarks
     {
         var catalog = BenchmarkCatalogs.File(Catalog);
         var reading = Readings.Positional;
-        checks = PropertyChecks.Begin(PropertyRegistry.All.Where(p => p.NotApplicable(reading) is null), catalog, reading);
+        checks = PropertyChecks.Begin(PropertyRegistry.ApplicableTo(reading), catalog, reading);
         graph = new Explorer().Explore(catalog, reading, limits, visitor: checks);
     }
 

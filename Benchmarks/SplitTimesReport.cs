@@ -26,7 +26,7 @@ public static class SplitTimesReport
     {
         if (ReportArguments.Parse(args, "split-times") is not { } parsed) return 2;
         var (catalog, reading) = (parsed.Catalog, parsed.Reading);
-        var properties = PropertyRegistry.All.Where(p => p.NotApplicable(reading) is null).ToList();
+        var properties = PropertyRegistry.ApplicableTo(reading).ToList();
         for (var round = 1; round <= parsed.Runs; round++)
             foreach (var threads in round % 2 == 1 ? new[] { 1, 2 } : [2, 1])
                 Console.WriteLine($"round {round}, " + Check(catalog, reading, properties, threads));
@@ -44,11 +44,9 @@ public static class SplitTimesReport
         checks.Finish(g, exercised: true, threads);
         var total = clock.Elapsed;
         var states = g.States.Count;
-        var head = $"{Words(threads)}: {states:N0} states, exploration {explored.TotalSeconds:F2} s ({Micro(explored, states)} µs a state), full check {total.TotalSeconds:F2} s";
+        var head = $"{ReportWords.Threads(threads)}: {states:N0} states, exploration {explored.TotalSeconds:F2} s ({Micro(explored, states)} µs a state), full check {total.TotalSeconds:F2} s";
         return threads == 1 ? head : head + "; " + Describe(explorer.SplitTimes);
     }
-
-    private static string Words(int threads) => threads == 1 ? "one thread" : $"{threads} threads";
 
     /// <summary>A two-thread run's split levels, per thread and per state.</summary>
     public static string Describe(SplitTimes t)

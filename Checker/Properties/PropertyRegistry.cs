@@ -1,3 +1,4 @@
+using Klp.Check.Model;
 
 namespace Klp.Check.Properties;
 
@@ -24,6 +25,9 @@ public static class PropertyRegistry
         new CustomerCoexists(),
         new DowngradeSucceeds(),
     ];
+
+    /// <summary>The properties that apply to a reading (those whose <see cref="Property.NotApplicable"/> says nothing), in the order reports show them.</summary>
+    public static IEnumerable<Property> ApplicableTo(Reading reading) => All.Where(p => p.NotApplicable(reading) is null);
 
     /// <summary>The property with this id, or null.</summary>
     public static Property? Find(string id) => All.FirstOrDefault(i => i.Id == id);

@@ -203,7 +203,7 @@ public class ExplorerAgreementProperties
 
     private static string[] Findings(Explorer explorer, Trace run, ExploreLimits limits, int threads)
     {
-        var checks = PropertyChecks.Begin(PropertyRegistry.All.Where(p => p.NotApplicable(run.Reading) is null), run.Catalog, run.Reading);
+        var checks = PropertyChecks.Begin(PropertyRegistry.ApplicableTo(run.Reading), run.Catalog, run.Reading);
         var g = explorer.Explore(run.Catalog, run.Reading, limits, threads, checks.Silent ? null : checks);
         // On several threads the checks finish in parallel too, with the facts that split by
         // state ranges split even on these small graphs.
