@@ -113,6 +113,17 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
 
     T IReadOnlyList<T>.this[int index] => this[index];
 
+    /// <summary>The elements from <paramref name="index"/> on, up to <paramref name="end"/> or the end of the chunk that holds the first of them, whichever comes first: at least one element.</summary>
+    /// <remarks>For reading a stretch of the list element after element without an index per element; a loop calls it again from where the run ended until it reaches its end.</remarks>
+    public ReadOnlySpan<T> Run(long index, long end)
+    {
+        if ((ulong)index >= (ulong)count) ThrowOutOfRange(index);
+        if (end <= index || end > count) ThrowOutOfRange(end);
+        ref readonly var chunk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunks), (int)(index >> Shift));
+        var i = (int)index & Mask;
+        return MemoryMarshal.CreateReadOnlySpan(ref chunk.At(i), (int)Math.Min(end - index, chunk.Capacity - i));
+    }
+
     /// <summary>The elements stored so far, as a view another thread may read while this list is appended to.</summary>
     /// <remarks>
     /// Appending may replace the first chunk with a larger copy and the table of chunks with a

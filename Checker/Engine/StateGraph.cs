@@ -175,6 +175,33 @@ public sealed class StateGraph
         return word;
     }
 
+    /// <summary>Tells <paramref name="visitor"/> of the transitions out of <paramref name="state"/>, in order, until it returns false.</summary>
+    /// <returns>False when the visitor stopped before the last transition.</returns>
+    /// <remarks>
+    /// For passes over every state's transitions: the packed transitions are read as runs of the
+    /// list rather than one index at a time, and the visitor, a struct, is compiled into the loop.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool VisitEdges<TVisitor>(int state, ref TVisitor visitor) where TVisitor : struct, IEdgeVisitor
+    {
+        var e = FirstEdge(state);
+        var end = FirstEdge(state + 1);
+        if (layout == EdgeLayout.Packed)
+        {
+            while (e < end)
+            {
+                var words = edgeTo.Run(e, end);
+                foreach (var word in words)
+                    if (!visitor.Visit(PackedTarget(word), PackedOp(word))) return false;
+                e += words.Length;
+            }
+            return true;
+        }
+        for (; e < end; e++)
+            if (!visitor.Visit(TargetOf(state, e, out var op), op)) return false;
+        return true;
+    }
+
     // A packed transition's target, above its operation's bits, and its operation.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int PackedTarget(int word) => (int)((uint)word >> opBits);
@@ -351,4 +378,12 @@ public sealed class StateGraph
 
     /// <summary>The probability that fingerprint de-duplication merged two distinct states (birthday bound).</summary>
     public double CollisionProbability => Fingerprinted ? Math.Min(1.0, (double)States.Count * States.Count / 2 / Math.Pow(2, 64)) : 0;
+}
+
+/// <summary>What <see cref="StateGraph.VisitEdges"/> tells of a state's transitions, one by one.</summary>
+public interface IEdgeVisitor
+{
+    /// <summary>Told of the transition to state <paramref name="target"/> by the operation at alphabet index <paramref name="op"/>.</summary>
+    /// <returns>True to be told of the next; false to stop.</returns>
+    bool Visit(int target, int op);
 }

@@ -105,18 +105,10 @@ public sealed class GraphFacts
             var m = mask[s];
             var allowed = install?.Allowed(s) ?? ulong.MaxValue;
             if (m == all || allowed == 0) return false;
-            var end = g.FirstEdge(s + 1);
-            for (var e = g.FirstEdge(s); e < end; e++)
-            {
-                var t = g.TargetOf(s, e, out var op);
-                if (install is null || install.Takes(s, op, allowed))
-                {
-                    m |= mask[t];
-                    if (m == all) break;
-                }
-            }
-            if (m == mask[s]) return false;
-            mask[s] = m;
+            var ahead = new AheadOf(mask, all, install, s, allowed, m);
+            g.VisitEdges(s, ref ahead);
+            if (ahead.Mask == m) return false;
+            mask[s] = ahead.Mask;
             return true;
         }, forwardFirst: true);
         return mask;
@@ -160,11 +152,29 @@ public sealed class GraphFacts
         {
             var allowed = install?.Allowed(s) ?? ulong.MaxValue;
             if (reach[s] || allowed == 0) return false;
-            var end = g.FirstEdge(s + 1);
-            for (var e = g.FirstEdge(s); e < end; e++)
-                if (reach[g.TargetOf(s, e, out var op)] && (install is null || install.Takes(s, op, allowed))) return reach[s] = true;
-            return false;
+            var found = new ReachingSuccessor(reach, install, s, allowed);
+            return !g.VisitEdges(s, ref found) && (reach[s] = true);
         }, forwardFirst: false);
+    }
+
+    // A state's mask of what is enabled ahead, grown by its usable successors' masks until it
+    // is the union of all.
+    private struct AheadOf(ulong[] mask, ulong all, InstallEdges? install, int s, ulong allowed, ulong m) : IEdgeVisitor
+    {
+        public ulong Mask = m;
+
+        public bool Visit(int target, int op)
+        {
+            if (install is not null && !install.Takes(s, op, allowed)) return true;
+            Mask |= mask[target];
+            return Mask != all;
+        }
+    }
+
+    // Stops at the first usable successor known to reach.
+    private readonly struct ReachingSuccessor(bool[] reach, InstallEdges? install, int s, ulong allowed) : IEdgeVisitor
+    {
+        public bool Visit(int target, int op) => !(reach[target] && (install is null || install.Takes(s, op, allowed)));
     }
 
     // Applies relax to every state, in id order and in reverse by turns, the first pass forward

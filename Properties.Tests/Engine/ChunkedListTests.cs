@@ -26,6 +26,37 @@ public class ChunkedListTests
         Assert.Equal(Enumerable.Range(0, n).Select(i => i * 3L), list);
     }
 
+    // Runs read from any place to any end give the elements between, each run within one chunk.
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Run_FromAnyPlaceToAnyEnd_GivesTheElementsBetweenChunkByChunk(int fullChunks)
+    {
+        var list = new ChunkedList<int>(writtenInOrder: true);
+        var length = ChunkedList<int>.ChunkLength;
+        // -1: a list shorter than a chunk, in the first chunk while it grows.
+        var n = fullChunks < 0 ? 1000 : (fullChunks + 1) * length + 123;
+        for (var i = 0; i < n; i++) list.Add(i * 7);
+
+        foreach (var (from, end) in new (long, long)[] { (0, n), (0, 1), (n - 1, n), (Math.Min(length, n) - 2, Math.Min(n, length + 3)), (5, Math.Min(n, 2 * length + 9)) })
+        {
+            var read = new List<int>();
+            for (var at = from; at < end;)
+            {
+                var run = list.Run(at, end);
+                Assert.True(run.Length > 0);
+                Assert.True(at / length == (at + run.Length - 1) / length, $"a run from {at} of {run.Length} crosses a chunk");
+                read.AddRange(run.ToArray());
+                at += run.Length;
+            }
+            Assert.Equal(Enumerable.Range((int)from, (int)(end - from)).Select(i => i * 7), read);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => list.Run(n, n + 1).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => list.Run(0, n + 1).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => list.Run(3, 3).Length);
+    }
+
     [Fact]
     public void ChunkedList_ClearedAndRefilled_HoldsOnlyTheNewElements()
     {

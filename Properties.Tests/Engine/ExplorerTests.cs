@@ -231,6 +231,56 @@ public class EdgePackingTests
         Assert.Equal(edges.Select(e => e.Op), edges.Select((e, i) => g.OpOf(e.From, i)));
         Assert.Equal(edges.Select(e => (e.To, e.Op)), edges.Select((e, i) => (g.TargetOf(e.From, i, out var op), op)));
         Assert.Equal(Enumerable.Range(0, states + 1).Select(s => (long)edges.Count(e => e.From < s)), Enumerable.Range(0, states + 1).Select(g.FirstEdge));
+        for (var s = 0; s <= states; s++)
+            Assert.Equal(edges.Where(e => e.From == s).Select(e => (e.To, e.Op)), Visited(g, s));
+    }
+
+    // What StateGraph.VisitEdges tells of a state's transitions, all of them.
+    private static List<(int, int)> Visited(StateGraph g, int state)
+    {
+        var visitor = new Collect(new List<(int, int)>(), int.MaxValue);
+        Assert.True(g.VisitEdges(state, ref visitor));
+        return visitor.Seen;
+    }
+
+    private readonly struct Collect(List<(int, int)> seen, int most) : IEdgeVisitor
+    {
+        public List<(int, int)> Seen => seen;
+
+        public bool Visit(int target, int op)
+        {
+            seen.Add((target, op));
+            return seen.Count < most;
+        }
+    }
+
+    // Packed transitions are read as runs of the list of them: a state whose transitions begin in
+    // one chunk of it and end in the next is read across the two.
+    [Fact]
+    public void VisitEdges_TransitionsAcrossTwoChunks_TellsEachInOrder()
+    {
+        var g = new StateGraph(OnePatch, Readings.Flat, new Operation[42]);
+        var chunk = ChunkedList<int>.ChunkLength;
+        var states = chunk / 3 + 2;
+        for (var s = 0; s < states; s++)
+            for (var k = 0; k < 3; k++) g.AddEdge(s, s + k + 1, 3 * k + 1);
+        var across = (int)(chunk / 3);
+
+        Assert.True(g.FirstEdge(across) < chunk && g.FirstEdge(across + 1) > chunk);
+        foreach (var s in new[] { 0, across - 1, across, across + 1, states - 1 })
+            Assert.Equal([(s + 1, 1), (s + 2, 4), (s + 3, 7)], Visited(g, s));
+    }
+
+    // A visitor that stops is told of nothing after, and the visit says it stopped.
+    [Fact]
+    public void VisitEdges_VisitorStops_IsToldOfNothingMoreAndReturnsFalse()
+    {
+        var g = new StateGraph(OnePatch, Readings.Flat, new Operation[42]);
+        foreach (var (from, to, op) in new[] { (0, 1, 2), (0, 4, 5), (0, 6, 9), (1, 2, 7) }) g.AddEdge(from, to, op);
+        var visitor = new Collect(new List<(int, int)>(), 2);
+
+        Assert.False(g.VisitEdges(0, ref visitor));
+        Assert.Equal([(1, 2), (4, 5)], visitor.Seen);
     }
 
     // A transition is one packed int (target above the operation's bits) while the targets fit;
