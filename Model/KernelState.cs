@@ -246,3 +246,23 @@ public struct KernelState : IEquatable<KernelState>
     /// <summary>Value inequality.</summary>
     public static bool operator !=(KernelState a, KernelState b) => !a.Equals(b);
 }
+
+/// <summary>A state's masks and transition without its list of entries: what <see cref="StatePacking.UnpackMasks"/> reads of a packed state.</summary>
+/// <param name="InPatches">As <see cref="KernelState.InPatches"/>.</param>
+/// <param name="Loaded">As <see cref="KernelState.Loaded"/>.</param>
+/// <param name="Pinned">As <see cref="KernelState.Pinned"/>.</param>
+/// <param name="Replacing">As <see cref="KernelState.Replacing"/>.</param>
+/// <param name="TransitionPatch">As <see cref="KernelState.TransitionPatch"/>: -1 when none.</param>
+/// <param name="TargetPatched">As <see cref="KernelState.TargetPatched"/>.</param>
+public readonly record struct StateMasks(ulong InPatches, ulong Loaded, ulong Pinned, ulong Replacing, int TransitionPatch, bool TargetPatched)
+{
+    /// <summary>The masks and transition of a state.</summary>
+    public static StateMasks Of(in KernelState state) =>
+        new(state.InPatches, state.Loaded, state.Pinned, state.Replacing, state.TransitionPatch, state.TargetPatched);
+
+    /// <summary>As <see cref="KernelState.InTransition"/>.</summary>
+    public bool InTransition => TransitionPatch >= 0;
+
+    /// <summary>As <see cref="Observables.EnabledMask(in KernelState)"/>.</summary>
+    public ulong EnabledMask => Observables.EnabledMask(InPatches, TransitionPatch, TargetPatched);
+}

@@ -8,12 +8,11 @@ public static class Observables
         (state.InPatches & (1UL << patch)) != 0 && !(state.TransitionPatch == patch && !state.TargetPatched);
 
     /// <summary>The enabled patches as a mask over catalog indices.</summary>
-    public static ulong EnabledMask(in KernelState state)
-    {
-        var mask = state.InPatches;
-        if (state.InTransition && !state.TargetPatched) mask &= ~(1UL << state.TransitionPatch);
-        return mask;
-    }
+    public static ulong EnabledMask(in KernelState state) => EnabledMask(state.InPatches, state.TransitionPatch, state.TargetPatched);
+
+    // The patches in the list less the one a transition is taking in, until its target is patched.
+    internal static ulong EnabledMask(ulong inPatches, int transitionPatch, bool targetPatched) =>
+        transitionPatch >= 0 && !targetPatched ? inPatches & ~(1UL << transitionPatch) : inPatches;
 
     /// <summary>The enabled patches in list order (oldest first).</summary>
     public static List<int> Enabled(in KernelState state)

@@ -103,6 +103,19 @@ public sealed class StatePacking
         }
     }
 
+    /// <summary>The masks and the transition of the state <see cref="Pack"/> wrote to <paramref name="from"/>, without its entries.</summary>
+    public StateMasks UnpackMasks(ReadOnlySpan<ulong> from)
+    {
+        if ((uint)from.Length < (uint)Words) throw new ArgumentException($"{from.Length} words are fewer than the {Words} of a packed state", nameof(from));
+        var r = new BitReader(ref MemoryMarshal.GetReference(from));
+        var masks = r.Take(2 * n);
+        var masks2 = r.Take(2 * n);
+        var transition = r.Take(transitionBits + 1);
+        var low = Low(n);
+        return new StateMasks(masks2 >> n, masks & low, masks >> n, masks2 & low,
+            (int)(transition & Low(transitionBits)) - 1, (transition >> transitionBits) != 0);
+    }
+
     // The bits of the g-th group of four entries: four entries' worth, fewer in the last group.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int GroupBits(int g) => Math.Min(4, n - 4 * g) * entryBits;

@@ -72,6 +72,14 @@ public sealed class StateList : IReadOnlyList<KernelState>
         else packing.Unpack(Packed(words, id), out state);
     }
 
+    /// <summary>The masks and transition of the state with an id, without its entries: for a pass over every state that needs no more.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public StateMasks ReadMasks(int id)
+    {
+        if ((uint)id >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(id), id, "past the end of the list");
+        return packing is null ? StateMasks.Of(wide[id]) : packing.UnpackMasks(Packed(words, id));
+    }
+
     // The words of a packed state: a chunk's length is a multiple of a state's words, so a state
     // lies in one chunk.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -284,12 +284,12 @@ public sealed class GraphFacts
             ulong any = 0;
             for (var s = from; s < to; s++)
             {
-                g.States.Read(s, out var st);
+                var st = g.States.ReadMasks(s);
                 var customerIn = (st.InPatches & customers) != 0;
                 var f = (customerIn ? CustomerIn : 0) | (st.TargetPatched ? TargetPatched : 0);
                 if (!st.InTransition)
                 {
-                    var m = enabled[s] = Observables.EnabledMask(st);
+                    var m = enabled[s] = st.EnabledMask;
                     any |= m;
                     f |= Quiescent | (m == 0 ? NothingEnabled : 0);
                 }
@@ -320,8 +320,8 @@ public sealed class GraphFacts
         {
             for (var s = from; s < to; s++)
             {
-                g.States.Read(s, out var st);
-                if (!st.InTransition) masks[s] = Observables.EnabledMask(st);
+                var st = g.States.ReadMasks(s);
+                if (!st.InTransition) masks[s] = st.EnabledMask;
             }
         });
         return (masks, union);

@@ -49,8 +49,11 @@ public class StatePackingProperties
                 packing.Unpack(words, out var back);
                 portable.Unpack(words, out var slowBack);
                 if (!back.Equals(state) || !slowBack.Equals(state)) wrong.Add("unpacks to another state");
+                if (packing.UnpackMasks(words) != StateMasks.Of(state) || portable.UnpackMasks(words) != StateMasks.Of(state)) wrong.Add("its masks unpack to others");
                 if (wrong.Count > 0) break;
             }
+            for (var id = 0; id < g.States.Count && wrong.Count == 0; id++)
+                if (g.States.ReadMasks(id) != StateMasks.Of(g.States[id])) wrong.Add($"the list reads other masks for state {id}");
             var states = g.States.Count;
             explorer.Recycle(g);
             return (wrong.Count == 0).Label($"{states} states, {packing.Words} words: {string.Join("; ", wrong)}")
@@ -97,6 +100,7 @@ public class StatePackingProperties
                 if ((words[bit >> 6] >> bit & 1) != 0) wrong.Add($"bit {bit} past the {packing.Bits} used is set");
             packing.Unpack(words[..packing.Words], out var back);
             if (!back.Equals(state)) wrong.Add("unpacks to another state");
+            if (packing.UnpackMasks(words[..packing.Words]) != StateMasks.Of(state)) wrong.Add("its masks unpack to others");
         }
         return (wrong.Count == 0).Label($"{n} patches, {order.Length} listed: {string.Join("; ", wrong.Distinct())}");
     }
@@ -106,6 +110,23 @@ public class StatePackingProperties
     {
         Assert.Null(StatePacking.For(Unpackable()));
         Assert.Null(StatePacking.For(Unpackable(), bitInstructions: false));
+    }
+
+    // Without a packing the states are kept whole, and their masks are read from them.
+    [Fact]
+    public void ReadMasks_StatesKeptWhole_AreTheStatesMasks()
+    {
+        var g = explorer.Explore(Unpackable(), Readings.Flat, new ExploreLimits(MaxStates: 500));
+
+        Assert.True(g.States.Count > 100);
+        for (var id = 0; id < g.States.Count; id++)
+        {
+            var state = g.States[id];
+            var masks = g.States.ReadMasks(id);
+            Assert.Equal(StateMasks.Of(state), masks);
+            Assert.Equal(Observables.EnabledMask(state), masks.EnabledMask);
+            Assert.Equal(state.InTransition, masks.InTransition);
+        }
     }
 
     [Fact]
