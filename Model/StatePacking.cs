@@ -87,15 +87,10 @@ public sealed class StatePacking
     /// <summary>The state <see cref="Pack"/> wrote to <paramref name="from"/>.</summary>
     public void Unpack(ReadOnlySpan<ulong> from, out KernelState state)
     {
-        if ((uint)from.Length < (uint)Words) throw new ArgumentException($"{from.Length} words are fewer than the {Words} of a packed state", nameof(from));
-        var r = new BitReader(ref MemoryMarshal.GetReference(from));
-        var masks = r.Take(2 * n);
-        var masks2 = r.Take(2 * n);
-        var transition = r.Take(transitionBits + 1);
-        var low = Low(n);
+        var r = Reader(from);
+        var m = ReadMasks(ref r);
         state = default;
-        state.SetRaw((uint)(masks2 >> n), (uint)(masks & low), (uint)(masks >> n), (uint)(masks2 & low),
-            (int)(transition & Low(transitionBits)), (transition >> transitionBits) != 0);
+        state.SetRaw((uint)m.InPatches, (uint)m.Loaded, (uint)m.Pinned, (uint)m.Replacing, m.TransitionPatch + 1, m.TargetPatched);
         for (var g = 0; g < groups && 4 * g < state.Count; g++)
         {
             var packed = r.Take(GroupBits(g));
@@ -106,8 +101,22 @@ public sealed class StatePacking
     /// <summary>The masks and the transition of the state <see cref="Pack"/> wrote to <paramref name="from"/>, without its entries.</summary>
     public StateMasks UnpackMasks(ReadOnlySpan<ulong> from)
     {
+        var r = Reader(from);
+        return ReadMasks(ref r);
+    }
+
+    // A reader at the start of a packed state's words.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private BitReader Reader(ReadOnlySpan<ulong> from)
+    {
         if ((uint)from.Length < (uint)Words) throw new ArgumentException($"{from.Length} words are fewer than the {Words} of a packed state", nameof(from));
-        var r = new BitReader(ref MemoryMarshal.GetReference(from));
+        return new BitReader(ref MemoryMarshal.GetReference(from));
+    }
+
+    // The masks and the transition at the front of a packed state; the reader is left at its entries.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private StateMasks ReadMasks(ref BitReader r)
+    {
         var masks = r.Take(2 * n);
         var masks2 = r.Take(2 * n);
         var transition = r.Take(transitionBits + 1);
