@@ -229,9 +229,19 @@ public sealed partial class Explorer
             Kernel.EarlyScreen(catalog, state, out var loads, out var disables, out var unloads, tally.Refused);
             var variants = catalog.AddSetsVariants.Length;
             var n = catalog.Count;
-            TryEach(g, current, in state, loads, 0, variants, batch, tally, previous, ref k, ref pending);
-            TryEach(g, current, in state, disables, n * variants, 1, batch, tally, previous, ref k, ref pending);
-            TryEach(g, current, in state, unloads, n * (variants + 1), 1, batch, tally, previous, ref k, ref pending);
+            // One loop over the three kinds rather than a call per kind, so that Try, which is
+            // inlined, is compiled once here: three copies made this method 8.5 KB of code and
+            // about 30-40 ms to compile, within the check's time.
+            for (var kind = 0; kind < 3; kind++)
+            {
+                var (patches, first, per) = kind switch
+                {
+                    0 => (loads, 0, variants),
+                    1 => (disables, n * variants, 1),
+                    _ => (unloads, n * (variants + 1), 1),
+                };
+                TryEach(g, current, in state, patches, first, per, batch, tally, previous, ref k, ref pending);
+            }
             a = n * (variants + 2);
         }
         // The rest of the alphabet (the transition operations), or all of it for a visitor that
