@@ -127,11 +127,9 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     /// <summary>The elements stored so far, as a view another thread may read while this list is appended to.</summary>
     /// <remarks>
     /// Appending may replace the first chunk with a larger copy and the table of chunks with a
-    /// longer one. A view of a list whose first chunk may still be replaced keeps a copy of the
-    /// table; once the list has no elements or fills its first chunk, the table's entries a view
-    /// reads are never written again (a longer table is a new array), and the view shares it
-    /// without allocating. Either way the arrays it points to keep the elements it covers, which
-    /// are never written again.
+    /// longer one, each time in a new table: the entries of the table a view reads are never
+    /// written again, so the view shares it without allocating, and the arrays they point to keep
+    /// the elements it covers, which are never written again either.
     /// </remarks>
     public View Snapshot() => new(this);
 
@@ -141,15 +139,14 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
         private readonly Chunk[] chunks;
 
         // The count is read first, then the table of chunks: taken while another thread appends,
-        // the table read then holds every chunk the count covers. Only the first chunk is ever
-        // replaced in place, while it grows, and a view could then read it half written: the
-        // table is copied until the count shows that chunk full (a producing thread takes a view
-        // every 32 states: 11.2 MB of copied tables on positional-12).
+        // the table read then holds every chunk the count covers, and those of its entries are
+        // never written again (AddSlow). Regression: the first chunk's entry was once replaced in
+        // place, and a view that copied the table as it was written could read the new array
+        // from the old start, zeros (ChunkedListTests).
         internal View(ChunkedList<T> list)
         {
             Count = checked((int)Volatile.Read(ref list.count));
-            var table = Volatile.Read(ref list.chunks);
-            chunks = Count == 0 || Count >= ChunkLength ? table : (Chunk[])table.Clone();
+            chunks = Volatile.Read(ref list.chunks);
         }
 
         /// <summary>The number of elements covered.</summary>
@@ -186,28 +183,39 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
         var i = (int)count & Mask;
         if (c < chunks.Length && i < chunks[c].Capacity) chunks[c].At(i) = item;
         else AddSlow(item);
-        count++;
+        // Counted once written, for a view taken on another thread (a plain store on x64).
+        Volatile.Write(ref count, count + 1);
     }
 
     // Room for one more element: a new chunk, or the first chunk grown.
+    // The entries of the table that the count covers are never written in place: a view taken on
+    // another thread reads them while this one appends (Snapshot), and an entry is an array and
+    // its start, two stores, which such a reader could see half done. The first chunk grown goes
+    // to a copy of the table, published whole once its elements are in place.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void AddSlow(T item)
     {
         var c = (int)(count >> Shift);
         var i = (int)count & Mask;
-        if (c == chunks.Length) Array.Resize(ref chunks, chunks.Length * 2);
-        ref var chunk = ref chunks[c];
-        if (chunk.Items is null) chunk = Full();
-        else if (i == chunk.Capacity)
+        if (c == chunks.Length)
+        {
+            var longer = new Chunk[chunks.Length * 2];
+            chunks.CopyTo(longer, 0);
+            Volatile.Write(ref chunks, longer);
+        }
+        if (chunks[c].Items is null) chunks[c] = Full();
+        else if (i == chunks[c].Capacity)
         {
             // The first chunk, full at a size under a full chunk's.
             var grown = (long)i * 2 * Unsafe.SizeOf<T>() > GrowingBytes || i * 2 >= ChunkLength
                 ? Full()
                 : new Chunk(new T[i * 2], 0, i * 2);
-            chunk.Span(i).CopyTo(grown.Span(i));
-            chunk = grown;
+            chunks[c].Span(i).CopyTo(grown.Span(i));
+            var table = (Chunk[])chunks.Clone();
+            table[c] = grown;
+            Volatile.Write(ref chunks, table);
         }
-        chunk.At(i) = item;
+        chunks[c].At(i) = item;
     }
 
     // Pinned either way: on the large-object heap, ordinary chunks left the two-thread check of

@@ -234,6 +234,53 @@ public class ChunkedListTests
         Assert.True(checkedViews > 0);
     }
 
+    // Regression: at 1 MB of elements the first chunk becomes a full chunk, whose elements start
+    // past a 2 MB boundary of its array; its entry in the table of chunks (the array and the start)
+    // was written in place, and a view taken meanwhile on another thread could read the new array
+    // from the old start: zeros for the first elements. The test above failed 4 times in 8 runs
+    // with it; here the list crosses that size 32 times under a reader that reads the first and
+    // last elements of view after view.
+    [Fact]
+    public async Task ChunkedList_ViewsAsTheFirstChunkBecomesFull_ReadTheElementsWritten()
+    {
+        const int crossings = 32;
+        // The first chunk doubles from 16 elements while it stays within 1 MB.
+        var full = (1 << 20) / sizeof(ulong);
+        ChunkedList<ulong>? list = null;
+        var done = false;
+        var views = 0L;
+        using var started = new ManualResetEventSlim();
+        var reader = Task.Run(() =>
+        {
+            started.Set();
+            while (!Volatile.Read(ref done))
+            {
+                if (Volatile.Read(ref list) is not { } current) continue;
+                var view = current.Snapshot();
+                if (view.Count == 0) continue;
+                if (view[0] != 1 || view[view.Count - 1] != (ulong)(view.Count - 1) * 3 + 1)
+                    throw new InvalidOperationException($"a view of {view.Count} read {view[0]} first and {view[view.Count - 1]} last");
+                views++;
+            }
+        });
+        started.Wait();
+        for (var round = 0; round < crossings; round++)
+        {
+            var next = new ChunkedList<ulong>();
+            for (var i = 0; i < full - 256; i++) next.Add((ulong)i * 3 + 1);
+            Volatile.Write(ref list, next);
+            for (var i = full - 256; i < full + 256; i++)
+            {
+                next.Add((ulong)i * 3 + 1);
+                Thread.SpinWait(20);
+            }
+        }
+        Volatile.Write(ref done, true);
+        await reader;
+
+        Assert.True(views > crossings, $"{views} views");
+    }
+
     // Regression: each view copied the list's table of chunks, so the producing thread of a
     // two-thread check allocated a table every few dozen states. Past the first chunk, which is
     // the only one replaced in place, a view shares the table.
