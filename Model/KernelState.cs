@@ -228,10 +228,10 @@ public struct KernelState : IEquatable<KernelState>
         return Mix(h);
     }
 
+    // The splitmix64 finalizer, also used by StatePacking.Hash.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Mix(ulong x)
+    internal static ulong Mix(ulong x)
     {
-        // splitmix64 finalizer
         x ^= x >> 30;
         x *= 0xBF58476D1CE4E5B9UL;
         x ^= x >> 27;

@@ -13,7 +13,7 @@ namespace Klp.Check.Engine;
 /// </remarks>
 /// <typeparam name="TKey">The value of a node as the search hands it over.</typeparam>
 /// <typeparam name="TStore">Where the nodes' values are kept.</typeparam>
-internal sealed class BreadthFirst<TKey, TStore> where TStore : struct, INodeStore<TKey>
+internal sealed class BreadthFirst<TKey, TStore> where TKey : allows ref struct where TStore : struct, INodeStore<TKey>
 {
     private ExploreLimits limits;
 

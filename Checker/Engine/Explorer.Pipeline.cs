@@ -130,7 +130,7 @@ public sealed partial class Explorer
     // search's thread has added since the level began (most of them a few states earlier in this
     // level): on positional-12, 35% of the successors were left unknown to it instead of 60%.
     private StatesSeen seen;
-    private StateTable<KernelState, GraphStates>.Shared? published;
+    private StateTable<StateKey, GraphStates>.Shared? published;
 
     // The thread the producers of this exploration's parts run on, started with the first.
     private ProducerThread? producerThread;
@@ -140,7 +140,7 @@ public sealed partial class Explorer
 
     /// <summary>With <see cref="LevelExpansion.Pipeline"/>, the fewest slots of the search's table whose growth, during a part expanded on two threads, the producing thread helps with while it waits for the search's thread.</summary>
     /// <remarks>Where an entry lies in a run of slots then depends on the two threads' timing; which id a lookup finds does not. Tests lower it to send small tables through the shared growth.</remarks>
-    public int GrowHelpedFrom { get; init; } = StateTable<KernelState, GraphStates>.DefaultHelpedFrom;
+    public int GrowHelpedFrom { get; init; } = StateTable<StateKey, GraphStates>.DefaultHelpedFrom;
 
     // A large level as parts of at most PartLength states and about equal length, each
     // pipelined (or kept on one thread) on its own, in order.
@@ -231,7 +231,7 @@ public sealed partial class Explorer
                         var last = pipe[(current - 2) % PipeDepth];
                         if ((current - start) % Polled == 0) released = Volatile.Read(ref cursors.Released);
                         if (Balance && current - 2 - released < Starving) last.Known.AsSpan(0, last.Count).Fill(-1);
-                        else for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Successors[j], last.Prints[j], seen);
+                        else for (var j = 0; j < last.Count; j++) last.Known[j] = published!.Find(last.Key(j, keyWords), last.Prints[j], seen);
                     }
                     MoveOn(ref cursors.Produced, current - 1, ref cursors.SearchAsleep, searchWake);
                 }
@@ -366,20 +366,20 @@ public sealed partial class Explorer
     // Asks for the lines of a batch that the first stage reads: its counts, and what each successor is known as.
     private static void PrefetchBatch(Batch batch)
     {
-        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Count);
-        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Known[0]);
-        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Ops[0]);
-        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Prints[0]);
-        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Prints[Math.Min(8, batch.Prints.Length - 1)]);
-        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Affected[0]);
-        StateTable<KernelState, GraphStates>.Prefetch(ref batch.Affected[Math.Min(8, batch.Affected.Length - 1)]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref batch.Count);
+        StateTable<StateKey, GraphStates>.Prefetch(ref batch.Known[0]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref batch.Ops[0]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref batch.Prints[0]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref batch.Prints[Math.Min(8, batch.Prints.Length - 1)]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref batch.Affected[0]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref batch.Affected[Math.Min(8, batch.Affected.Length - 1)]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PrefetchState(ref KernelState state)
     {
-        StateTable<KernelState, GraphStates>.Prefetch(ref state);
-        StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref state, 64));
+        StateTable<StateKey, GraphStates>.Prefetch(ref state);
+        StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref state, 64));
     }
 
     // Records a pipelined batch's successors as AddSuccessors does, those a producer found by their ids.

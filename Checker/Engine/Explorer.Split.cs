@@ -103,8 +103,8 @@ public sealed partial class Explorer
         // buffers are made again for a larger part or another alphabet (whose length the tally's is).
         var partStates = (int)Math.Min(end - start, Math.Max(1, SplitPart));
         for (var b = 0; b < splitBuffers.Length; b++)
-            if (splitBuffers[b] is not { } h || h.Tally.Accepted.Length != tally.Accepted.Length || h.States < partStates)
-                splitBuffers[b] = new SplitBuffer(tally.Refused.Length, tally.Accepted.Length, Math.Max(partStates, splitBuffers[b]?.States ?? 0), width);
+            if (splitBuffers[b] is not { } h || h.Tally.Accepted.Length != tally.Accepted.Length || h.States < partStates || h.Words != keyWords)
+                splitBuffers[b] = new SplitBuffer(tally.Refused.Length, tally.Accepted.Length, Math.Max(partStates, splitBuffers[b]?.States ?? 0), width, keyWords);
         for (var b = 0; b < ring.Length; b++)
             if (ring[b] is null || ring[b].Successors.Length < width) ring[b] = new Batch(width);
         if (splitShare < 0 || !SplitAdapts) splitShare = Math.Clamp(SplitShare, 0, 256);
@@ -420,7 +420,7 @@ public sealed partial class Explorer
             }
             if (to < 0)
             {
-                to = search.Reach(from, op, depth, h.Successors[j], h.Prints[j], out var added);
+                to = search.Reach(from, op, depth, h.Key(j), h.Prints[j], out var added);
                 h.Known[j] = to;
                 if (to < 0) continue;
                 if (added) visitor?.OnState(g, to, h.Successors[j]);

@@ -18,9 +18,12 @@ public sealed partial class Explorer
     // grow. Grown as the parts needed, by a quarter at a time, the arrays they replaced stayed on
     // the large object heap as free space: 11-21 MB of it at the end of positional-12's check
     // with parts of 1,024 states (docs/performance.md, "The buffers' memory").
-    private sealed class SplitBuffer(int reasons, int operations, int states, int width)
+    private sealed class SplitBuffer(int reasons, int operations, int states, int width, int words)
     {
         public readonly KernelState[] Successors = GC.AllocateUninitializedArray<KernelState>(states * width);
+        // Per successor, its key's words (StateList.Print), Words apart.
+        public readonly ulong[] Keys = GC.AllocateUninitializedArray<ulong>(states * width * words);
+        public readonly int Words = words;
         public readonly ulong[] Prints = GC.AllocateUninitializedArray<ulong>(states * width), Affected = GC.AllocateUninitializedArray<ulong>(states * width);
         public readonly int[] Ops = GC.AllocateUninitializedArray<int>(states * width), Known = GC.AllocateUninitializedArray<int>(states * width);
         public readonly int[] First = new int[states + 1], RefusalFirst = new int[states + 1];
@@ -38,6 +41,10 @@ public sealed partial class Explorer
         public readonly Tally Tally = new(reasons, operations);
         // How long the producer took over this part's share, and between the share before and this one, in timestamp ticks.
         public long ProduceTicks, WaitTicks;
+
+        public Span<ulong> KeyWords(int j) => Keys.AsSpan(j * Words, Words);
+
+        public StateKey Key(int j) => new(in Successors[j], KeyWords(j));
 
         public void Begin(int mid, int end)
         {
@@ -103,7 +110,7 @@ public sealed partial class Explorer
     // ExpandLevel: state i's operations applied and its successors' slots prefetched, i - 1's
     // candidates prefetched, i - 2's successors looked up among the states seen. Reads the graph
     // and the table only, as the search's thread adds to them.
-    private void Produce(StateGraph g, SplitBuffer h, int mid, int end, StateTable<KernelState, GraphStates>.Shared table, StatesSeen seen, bool tell)
+    private void Produce(StateGraph g, SplitBuffer h, int mid, int end, StateTable<StateKey, GraphStates>.Shared table, StatesSeen seen, bool tell)
     {
         var n = end - mid;
         h.Begin(mid, end);
@@ -125,13 +132,21 @@ public sealed partial class Explorer
                 {
                     // As Generate: the operations the state's masks refuse are counted at once.
                     Kernel.EarlyScreen(catalog, state, out var loads, out var disables, out var unloads, h.Tally.Refused);
-                    for (var m = loads; m != 0; m &= m - 1)
+                    // One loop over the three kinds, so that SplitTry is compiled once here (as in Generate).
+                    for (var kind = 0; kind < 3; kind++)
                     {
-                        var first = BitOperations.TrailingZeroCount(m) * variants;
-                        for (var v = 0; v < variants; v++) SplitTry(g, h, in state, first + v, table, tell, ref k, ref r);
+                        var (patches, start, per) = kind switch
+                        {
+                            0 => (loads, 0, variants),
+                            1 => (disables, count * variants, 1),
+                            _ => (unloads, count * (variants + 1), 1),
+                        };
+                        for (var m = patches; m != 0; m &= m - 1)
+                        {
+                            var first = start + BitOperations.TrailingZeroCount(m) * per;
+                            for (var v = 0; v < per; v++) SplitTry(g, h, in state, first + v, table, tell, ref k, ref r);
+                        }
                     }
-                    for (var m = disables; m != 0; m &= m - 1) SplitTry(g, h, in state, count * variants + BitOperations.TrailingZeroCount(m), table, tell, ref k, ref r);
-                    for (var m = unloads; m != 0; m &= m - 1) SplitTry(g, h, in state, count * (variants + 1) + BitOperations.TrailingZeroCount(m), table, tell, ref k, ref r);
                     a = count * (variants + 2);
                 }
                 for (; a < alphabet.Length; a++)
@@ -157,7 +172,7 @@ public sealed partial class Explorer
             if (i - 2 >= 0)
                 for (var j = h.First[i - 2]; j < h.First[i - 1]; j++)
                 {
-                    var id = table.Find(h.Successors[j], h.Prints[j], seen);
+                    var id = table.Find(h.Key(j), h.Prints[j], seen);
                     h.Known[j] = id >= 0 ? id : h.Unknown(j);
                 }
         }
@@ -165,7 +180,7 @@ public sealed partial class Explorer
 
     // Applies the operation at alphabet index a, past the early checks, as Try does, into the buffer.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void SplitTry(StateGraph g, SplitBuffer h, in KernelState state, int a, StateTable<KernelState, GraphStates>.Shared table, bool tell, ref int k, ref int r)
+    private void SplitTry(StateGraph g, SplitBuffer h, in KernelState state, int a, StateTable<StateKey, GraphStates>.Shared table, bool tell, ref int k, ref int r)
     {
         ref var next = ref h.Successors[k];
         next = state;
@@ -181,7 +196,7 @@ public sealed partial class Explorer
             return;
         }
         h.Tally.Accepted[a]++;
-        var print = next.Fingerprint();
+        var print = StateList.PrintWith(keyPacking, next, h.KeyWords(k));
         h.Prints[k] = print;
         h.Ops[k] = a;
         h.Affected[k] = e.Affected;

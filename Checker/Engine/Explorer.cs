@@ -24,7 +24,7 @@ namespace Klp.Check.Engine;
 public sealed partial class Explorer
 {
     // The search's table and tree bookkeeping; its table is kept across explorations.
-    private readonly BreadthFirst<KernelState, GraphStates> search = new();
+    private readonly BreadthFirst<StateKey, GraphStates> search = new();
     private GraphStorage? spare;
 
     /// <summary>The fewest states a level must have to be expanded on several threads; smaller levels are not worth the hand-over.</summary>
@@ -86,7 +86,12 @@ public sealed partial class Explorer
         var g = new StateGraph(catalog, reading, alphabet, spare, PackFrom, PackedTargets) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
         search.Begin(new GraphStates(g.States), limits, g.Tree, g.Frontier);
-        search.AddRoot(KernelState.Empty, KernelState.Empty.Fingerprint());
+        keyWords = g.States.KeyWords;
+        keyPacking = g.States.KeyPacking;
+        Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
+        var empty = KernelState.Empty;
+        var print = g.States.Print(empty, packed);
+        search.AddRoot(new StateKey(in empty, packed[..keyWords]), print);
         visitor?.OnState(g, 0, KernelState.Empty);
         // The sequential levels count into one tally, added to the graph at the end.
         var tally = new Tally(g.RefusedByReason.Length, alphabet.Length);
@@ -172,7 +177,7 @@ public sealed partial class Explorer
             for (var a = 0; a < Accepted.Length; a++) Accepted[a] += other.Accepted[a];
         }
 
-        public void AddTo(StateGraph g, BreadthFirst<KernelState, GraphStates> search)
+        public void AddTo(StateGraph g, BreadthFirst<StateKey, GraphStates> search)
         {
             search.Transitions += Transitions;
             for (var r = 0; r < Refused.Length; r++) g.RefusedByReason[r] += Refused[r];
@@ -199,9 +204,23 @@ public sealed partial class Explorer
         // Per successor, its id when a producing thread found it among the states of earlier
         // levels; -1 when the search's thread is to look it up.
         public readonly int[] Known = new int[width];
+        // Per successor, its key's words (StateList.Print), one after another: the j-th is at j
+        // times the exploration's key words.
+        public readonly ulong[] Keys = new ulong[width * StatePacking.MaxWords];
+
+        public Span<ulong> KeyWords(int j, int words) => Keys.AsSpan(j * words, words);
+
+        public StateKey Key(int j, int words) => new(in Successors[j], KeyWords(j, words));
     }
 
     private readonly Batch[] ring = new Batch[3];
+
+    // The words of a successor's key in this exploration (StateList.KeyWords): its packed form,
+    // kept per successor in a batch's Keys; and the packing it is made with, kept here rather
+    // than read from the graph's list, which the search's thread writes to as a producing
+    // thread makes keys.
+    private int keyWords;
+    private StatePacking? keyPacking;
 
     // Applies every operation to one state; the accepted successors go to the batch, with their
     // table slots prefetched, and the counts to the tally. Reads the graph and the table only.
@@ -307,7 +326,7 @@ public sealed partial class Explorer
             return;
         }
         tally.Accepted[a]++;
-        var print = next.Fingerprint();
+        var print = StateList.PrintWith(keyPacking, next, batch.KeyWords(k, keyWords));
         batch.Prints[k] = print;
         batch.Ops[k] = a;
         batch.Affected[k] = e.Affected;
@@ -355,7 +374,7 @@ public sealed partial class Explorer
     {
         var (from, op) = (batch.From, batch.Ops[j]);
         ref readonly var state = ref batch.Successors[j];
-        var id = search.Reach(from, op, batch.Depth, state, batch.Prints[j], out var added);
+        var id = search.Reach(from, op, batch.Depth, batch.Key(j, keyWords), batch.Prints[j], out var added);
         if (id < 0) return;
         if (added) visitor?.OnState(g, id, state);
         g.AddEdge(from, id, op);

@@ -9,32 +9,32 @@ internal sealed record GraphStorage(StateList States, SearchTree Tree,
     OffsetList EdgeStart, ChunkedList<int> EdgeTo, ChunkedList<ushort> EdgeOp, ChunkedList<ulong> EdgeOps);
 
 /// <summary>The states a graph had when a view of them was taken, compared by value from another thread (<see cref="StateTable{TKey, TStore}.Shared.Find"/>); a state past the view is no match.</summary>
-internal readonly struct StatesSeen(StateList.View states) : INodeStore<KernelState>
+internal readonly struct StatesSeen(StateList.View states) : INodeStore<StateKey>
 {
     /// <summary>Reads the state with this id, as seen.</summary>
     public void Read(int id, out KernelState state) => states.Read(id, out state);
 
-    /// <summary>True when the state with this id is in the view and equals <paramref name="candidate"/>.</summary>
+    /// <summary>True when the state with this id is in the view and is the key's state.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Matches(int id, in KernelState candidate) => states.Matches(id, candidate);
+    public bool Matches(int id, in StateKey candidate) => states.Matches(id, candidate);
 
     /// <summary>Asks the memory system for the state with this id, when the view covers it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(int id) => states.Prefetch(id);
 
     /// <summary>Not supported: the view is read only.</summary>
-    public void Append(in KernelState value) => throw new NotSupportedException("a view of a graph's states is read only");
+    public void Append(in StateKey value) => throw new NotSupportedException("a view of a graph's states is read only");
 }
 
 /// <summary>A graph's states as the nodes of a <see cref="BreadthFirst{TKey, TStore}"/>, compared by value.</summary>
-internal readonly struct GraphStates(StateList states) : INodeStore<KernelState>
+internal readonly struct GraphStates(StateList states) : INodeStore<StateKey>
 {
-    /// <summary>True when the state with this id equals <paramref name="candidate"/>.</summary>
+    /// <summary>True when the state with this id is the key's state.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Matches(int id, in KernelState candidate) => states.Matches(id, candidate);
+    public bool Matches(int id, in StateKey candidate) => states.Matches(id, candidate);
 
     /// <summary>Stores a new state.</summary>
-    public void Append(in KernelState value) => states.Add(value);
+    public void Append(in StateKey value) => states.Add(value);
 }
 
 /// <summary>The reachable state graph of one catalog under one reading, breadth-first from the empty kernel.</summary>
@@ -348,9 +348,13 @@ public sealed class StateGraph
         var g = new StateGraph(catalog, reading, [.. alphabet, .. extra]);
         g.AcceptedCount = new long[g.Alphabet.Length];
         // Not a search, but the same bookkeeping: a state is new when the table does not know it.
-        var run = new BreadthFirst<KernelState, GraphStates>();
+        var run = new BreadthFirst<StateKey, GraphStates>();
         run.Begin(new GraphStates(g.States), new ExploreLimits(MaxStates: int.MaxValue), g.Tree, g.Frontier);
-        run.AddRoot(KernelState.Empty, KernelState.Empty.Fingerprint());
+        Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
+        var key = g.States.KeyWords;
+        var empty = KernelState.Empty;
+        var print = g.States.Print(empty, packed);
+        run.AddRoot(new StateKey(in empty, packed[..key]), print);
         visitor?.OnState(g, 0, KernelState.Empty);
         var edges = new List<Edge>();
         var current = 0;
@@ -365,7 +369,9 @@ public sealed class StateGraph
                 visitor?.OnRefusal(g, current, a, g.States[current], o.State);
                 continue;
             }
-            var id = run.Reach(current, a, g.Depth[current], o.State, o.State.Fingerprint(), out var added);
+            var after = o.State;
+            print = g.States.Print(after, packed);
+            var id = run.Reach(current, a, g.Depth[current], new StateKey(in after, packed[..key]), print, out var added);
             if (added) visitor?.OnState(g, id, o.State);
             edges.Add(new Edge(current, id, a, o.Affected));
             visitor?.OnTransition(g, edges[^1], g.States[edges[^1].From], g.States[id]);

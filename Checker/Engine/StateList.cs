@@ -15,6 +15,8 @@ namespace Klp.Check.Engine;
 /// <c>add_sets</c> variants or allocated sets, at most 64), against 84 bytes; it is unpacked
 /// where it is read and compared packed: a candidate is packed once and compared word by word.
 /// Either way the values are those added, so nothing that reads a graph can tell the two apart.
+/// A search files a state under <see cref="Print"/>, which packs it with the packing the list
+/// has or will have, from the first state on, so that a lookup compares packed words.
 /// </remarks>
 public sealed class StateList : IReadOnlyList<KernelState>
 {
@@ -26,6 +28,9 @@ public sealed class StateList : IReadOnlyList<KernelState>
     private int packFrom;
     // log2 of the words per packed state.
     private int shift;
+    // The packing a search's keys are made with (Print): the one given to Reset, whether the
+    // states are packed yet or not.
+    private StatePacking? keyPacking;
 
     /// <summary>The number of states from which a graph whose catalog has a packing stores its states packed: 5.5 MB of values.</summary>
     public const int DefaultPackFrom = 1 << 16;
@@ -44,12 +49,40 @@ public sealed class StateList : IReadOnlyList<KernelState>
     internal void Reset(StatePacking? packing, int packFrom)
     {
         this.packing = null;
-        later = packing;
+        later = keyPacking = packing;
         this.packFrom = packing is null ? int.MaxValue : packFrom;
         shift = packing is null ? 0 : System.Numerics.BitOperations.Log2((uint)packing.Words);
         wide.Clear();
         words.Clear();
         count = 0;
+    }
+
+    /// <summary>The words of a state's key (<see cref="Print"/>): those of a packed state, or 0 when the list stores values only.</summary>
+    public int KeyWords => keyPacking?.Words ?? 0;
+
+    /// <summary>The packing a state's key is made with (<see cref="Print"/>), whether the states are packed yet or not; null when the list stores values only.</summary>
+    public StatePacking? KeyPacking => keyPacking;
+
+    /// <summary>The fingerprint a search files a state under, with the state's key written to the first <see cref="KeyWords"/> words of <paramref name="packed"/>.</summary>
+    /// <remarks>
+    /// With a packing: the state packed, and the hash of those words (<see cref="StatePacking.Hash"/>);
+    /// without one, <see cref="KernelState.Fingerprint"/>. The same for a state whenever it is asked
+    /// for during one exploration, before and after the states are packed, and on any thread.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Print(in KernelState state, Span<ulong> packed) => PrintWith(keyPacking, state, packed);
+
+    /// <summary><see cref="Print"/> with the list's <see cref="KeyPacking"/> in hand.</summary>
+    /// <remarks>
+    /// For a thread that files states while another appends to the list: reading the packing from
+    /// the list on every successor read the cache line the appending thread writes the count to.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong PrintWith(StatePacking? keyPacking, in KernelState state, Span<ulong> packed)
+    {
+        if (keyPacking is not { } with) return state.Fingerprint();
+        with.Pack(state, packed);
+        return StatePacking.Hash(packed[..with.Words]);
     }
 
     /// <summary>The state with an id.</summary>
@@ -91,12 +124,21 @@ public sealed class StateList : IReadOnlyList<KernelState>
     /// <summary>Appends a state.</summary>
     public void Add(in KernelState state)
     {
-        if (packing is null && Count < packFrom) wide.Add(state);
+        Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
+        keyPacking?.Pack(state, packed);
+        Add(new StateKey(in state, packed[..KeyWords]));
+    }
+
+    /// <summary>Appends a key's state, stored as its packed words once the list packs.</summary>
+    internal void Add(in StateKey key)
+    {
+        if (packing is null && Count < packFrom) wide.Add(key.State);
         else
         {
             if (packing is null) PackAll();
             if ((long)(Count + 1) << shift > int.MaxValue) throw new InvalidOperationException($"more than {int.MaxValue >> shift} packed states");
-            AddPacked(packing!, state);
+            if (key.Packed.Length != 1 << shift) throw new ArgumentException($"a key of {key.Packed.Length} words for states of {1 << shift}", nameof(key));
+            foreach (var w in key.Packed) words.Add(w);
         }
         // Counted once written: a view taken on another thread reads the count first.
         Volatile.Write(ref count, count + 1);
@@ -119,19 +161,27 @@ public sealed class StateList : IReadOnlyList<KernelState>
         wide = new();
     }
 
-    /// <summary>True when the state with this id equals <paramref name="candidate"/>.</summary>
+    /// <summary>True when the state with this id is the key's state.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool Matches(int id, in KernelState candidate) => packing is null ? wide[id].Same(candidate) : SamePacked(packing, Packed(words, id), candidate);
+    internal bool Matches(int id, in StateKey key) => packing is null ? wide[id].Same(key.State) : SameWords(Packed(words, id), key.Packed);
 
-    // True when a candidate, packed, is the packed state stored. Word by word: a state is a few
-    // words, and SequenceEqual, a call into a general loop, was 5% of a check's samples.
-    [SkipLocalsInit]
-    private static bool SamePacked(StatePacking packing, ReadOnlySpan<ulong> stored, in KernelState candidate)
+    /// <summary>True when the state with this id is <paramref name="state"/>: compared as a search compares it, packed when the list is.</summary>
+    public bool Holds(int id, in KernelState state)
     {
+        if ((uint)id >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(id), id, "past the end of the list");
         Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
-        packing.Pack(candidate, packed);
+        keyPacking?.Pack(state, packed);
+        return Matches(id, new StateKey(in state, packed[..KeyWords]));
+    }
+
+    // True when a key's packed words are the packed state stored. Word by word: a state is a few
+    // words, and SequenceEqual, a call into a general loop, was 5% of a check's samples.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SameWords(ReadOnlySpan<ulong> stored, ReadOnlySpan<ulong> key)
+    {
+        if (key.Length < stored.Length) throw new ArgumentException($"a key of {key.Length} words for states of {stored.Length}", nameof(key));
         for (var w = 0; w < stored.Length; w++)
-            if (packed[w] != stored[w]) return false;
+            if (key[w] != stored[w]) return false;
         return true;
     }
 
@@ -149,8 +199,8 @@ public sealed class StateList : IReadOnlyList<KernelState>
     private static void PrefetchStored<T>(ref readonly T first, bool value)
     {
         ref var at = ref Unsafe.AsRef(in first);
-        StateTable<KernelState, GraphStates>.Prefetch(ref at);
-        if (value) StateTable<KernelState, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref at, 64));
+        StateTable<StateKey, GraphStates>.Prefetch(ref at);
+        if (value) StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref at, 64));
     }
 
     /// <summary>The states added so far, as a view another thread may read while this list is appended to (<see cref="ChunkedList{T}.Snapshot"/>).</summary>
@@ -193,12 +243,12 @@ public sealed class StateList : IReadOnlyList<KernelState>
             else PrefetchStored(in wide[id], value: true);
         }
 
-        /// <summary>True when the state with this id is in the view and equals <paramref name="candidate"/>.</summary>
+        /// <summary>True when the state with this id is in the view and is the key's state.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool Matches(int id, in KernelState candidate)
+        public bool Matches(int id, in StateKey key)
         {
             if (id >= Count) return false;
-            return packing is null ? wide[id].Same(candidate) : SamePacked(packing, Packed(words[id << shift], shift), candidate);
+            return packing is null ? wide[id].Same(key.State) : SameWords(Packed(words[id << shift], shift), key.Packed);
         }
     }
 

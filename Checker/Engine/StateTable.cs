@@ -9,7 +9,7 @@ namespace Klp.Check.Engine;
 /// inlined into the lookup.
 /// </remarks>
 /// <typeparam name="TKey">The value of a node as a search hands it over.</typeparam>
-internal interface INodeStore<TKey>
+internal interface INodeStore<TKey> where TKey : allows ref struct
 {
     /// <summary>True when the node with this id holds <paramref name="candidate"/>.</summary>
     bool Matches(int id, in TKey candidate);
@@ -33,7 +33,7 @@ internal interface INodeStore<TKey>
 /// </remarks>
 /// <typeparam name="TKey">The value of a node as a search hands it over.</typeparam>
 /// <typeparam name="TStore">Where the nodes' values are, and how one is compared with a candidate.</typeparam>
-internal sealed class StateTable<TKey, TStore> where TStore : struct, INodeStore<TKey>
+internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct where TStore : struct, INodeStore<TKey>
 {
     private ulong[] slots = new ulong[MinTable];
     private ulong[] spareSlots = new ulong[MinTable];

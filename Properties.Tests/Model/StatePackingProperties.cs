@@ -70,7 +70,7 @@ public class StatePackingProperties
             i == 0 ? [] : [(uint)(100 + i)], i == 0 ? SetSource.Auto : SetSource.Fixed)));
 
     // n vendor hotfixes, each with a function and a fixed set of its own.
-    private static Catalog Hotfixes(int n) => new(Enumerable.Range(0, n).Select(i => new Patch($"p{i}", Origin.Vendor, PatchKind.Hotfix, i,
+    internal static Catalog Hotfixes(int n) => new(Enumerable.Range(0, n).Select(i => new Patch($"p{i}", Origin.Vendor, PatchKind.Hotfix, i,
         [new FunctionId(FunctionId.Vmlinux, $"f{i}", 0)], [], false, [(uint)i])));
 
     // Every width of catalog up to the most patches, with states drawn at random rather than
