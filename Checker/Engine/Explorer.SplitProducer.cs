@@ -42,8 +42,10 @@ public sealed partial class Explorer
         // How long the producer took over this part's share, and between the share before and this one, in timestamp ticks.
         public long ProduceTicks, WaitTicks;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Span<ulong> KeyWords(int j) => Keys.AsSpan(j * Words, Words);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public StateKey Key(int j) => new(in Successors[j], KeyWords(j));
 
         public void Begin(int mid, int end)

@@ -208,8 +208,10 @@ public sealed partial class Explorer
         // times the exploration's key words.
         public readonly ulong[] Keys = new ulong[width * StatePacking.MaxWords];
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Span<ulong> KeyWords(int j, int words) => Keys.AsSpan(j * words, words);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public StateKey Key(int j, int words) => new(in Successors[j], KeyWords(j, words));
     }
 
