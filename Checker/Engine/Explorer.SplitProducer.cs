@@ -156,7 +156,7 @@ public sealed partial class Explorer
                     var early = Kernel.EarlyRefusal(catalog, state, alphabet[a]);
                     if (early.Accepted)
                     {
-                        SplitTry(g, h, in state, a, table, tell, ref k, ref r);
+                        SplitTryApart(g, h, in state, a, table, tell, ref k, ref r);
                         continue;
                     }
                     h.Tally.Refused[(int)early.Reason]++;
@@ -179,6 +179,11 @@ public sealed partial class Explorer
                 }
         }
     }
+
+    // SplitTry compiled apart from Produce, for the rest of the alphabet (as TryApart for Generate).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SplitTryApart(StateGraph g, SplitBuffer h, in KernelState state, int a, StateTable<StateKey, GraphStates>.Shared table, bool tell, ref int k, ref int r) =>
+        SplitTry(g, h, in state, a, table, tell, ref k, ref r);
 
     // Applies the operation at alphabet index a, past the early checks, as Try does, into the buffer.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
