@@ -9,6 +9,9 @@
 #   --runs 3        three rounds, each running every catalog at every thread count and SPIN once,
 #                   interleaved, so that what a shared machine does to one round it does to all of
 #                   that round's rows (default: 1)
+#   --cpu 1         SPIN and klp-check's one-thread runs pinned to that vCPU (taskset), so that
+#                   both run on the same one: on a virtual machine one vCPU can run slower than the
+#                   other for minutes (docs/performance.md); runs of more threads are not pinned
 #   READING=flat Benchmarks/spin-side-by-side.sh ...   another reading (default positional)
 # Needs: the .NET 10 SDK, spin, gcc and GNU time (/usr/bin/time). positional-12 needs about
 # 0.7 GB for the full check.
@@ -32,13 +35,21 @@ cd "$(dirname "$0")/.."
 reading=${READING:-positional}
 threads=(1)
 runs=1
+cpu=
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) IFS=, read -r -a threads <<<"${2:-}"; shift 2 ;;
     --runs) runs=${2:-}; shift 2 ;;
+    --cpu) cpu=${2:-}; shift 2 ;;
     *) break ;;
   esac
 done
+pin=()
+if [ -n "$cpu" ]; then
+  [[ "$cpu" =~ ^[0-9]+$ ]] && [ "$cpu" -lt "$(nproc)" ] || { echo "spin-side-by-side: --cpu: $cpu is not one of the $(nproc) vCPUs (0 to $(($(nproc) - 1)))" >&2; exit 2; }
+  command -v taskset >/dev/null 2>&1 || { echo "spin-side-by-side: --cpu needs taskset (Debian: apt-get install util-linux)" >&2; exit 2; }
+  pin=(taskset -c "$cpu")
+fi
 for t in "${threads[@]}"; do
   [[ "$t" =~ ^[1-9][0-9]*$ ]] || { echo "spin-side-by-side: --threads: $t is not a thread count" >&2; exit 2; }
 done
@@ -73,7 +84,7 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 seconds() { sed -nE 's/^klp-check: [0-9]+ states in ([0-9.]+) s.*/\1/p' "$1"; }
 states() { sed -nE 's/^klp-check: ([0-9]+) states in .*/\1/p' "$1"; }
 
-echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD); load average $(cut -d' ' -f1-3 /proc/loadavg)${cpu:+; SPIN and one thread on vCPU $cpu}"
 echo
 echo "| run | catalog | threads | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state | SPIN / full check (timing, CPU) | speed-up | line ns |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -83,9 +94,10 @@ for c in "${catalogs[@]}"; do
   rows=()
   first=
   for t in "${threads[@]}"; do
-    /usr/bin/time -v -o "$work/explore.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --invariant refusal-is-atomic --max-states 200000000 --threads "$t" >/dev/null 2>"$work/explore.err" || true
+    if [ "$t" = 1 ]; then onto=("${pin[@]}"); else onto=(); fi
+    /usr/bin/time -v -o "$work/explore.time" "${onto[@]}" "${klp[@]}" check --reading "$reading" --catalog "$c" --invariant refusal-is-atomic --max-states 200000000 --threads "$t" >/dev/null 2>"$work/explore.err" || true
     ns=$(line)
-    /usr/bin/time -v -o "$work/check.time" "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 --threads "$t" >/dev/null 2>"$work/check.err" || true
+    /usr/bin/time -v -o "$work/check.time" "${onto[@]}" "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 --threads "$t" >/dev/null 2>"$work/check.err" || true
     n=$(states "$work/check.err")
     s=$(seconds "$work/check.err")
     first=${first:-$s}
@@ -98,7 +110,7 @@ for c in "${catalogs[@]}"; do
   w=$(awk -v n="$n" 'BEGIN { w = 10; while (2 ^ w < 2 * n) w++; print w }')
   "${klp[@]}" export --promela --catalog "$c" --reading "$reading" --out "$work/model.pml"
   (cd "$work" && spin -a model.pml >/dev/null && gcc -O2 -DSAFETY -DNOREDUCE -DMEMLIM=16000 -o pan pan.c)
-  (cd "$work" && /usr/bin/time -v -o spin.time ./pan -m$((n + 10)) -w"$w" >spin.out)
+  (cd "$work" && /usr/bin/time -v -o spin.time "${pin[@]}" ./pan -m$((n + 10)) -w"$w" >spin.out)
   spin_states=$(awk '/states, stored/ { print $1 }' "$work/spin.out")
   spin_s=$(sed -nE 's/^pan: elapsed time ([0-9.e+-]+) seconds/\1/p' "$work/spin.out")
   [ "$spin_states" = "$n" ] || echo "spin-side-by-side: $c: SPIN stored $spin_states states, klp-check $n" >&2
