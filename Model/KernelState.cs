@@ -219,8 +219,16 @@ public struct KernelState : IEquatable<KernelState>
     public readonly ulong Fingerprint()
     {
         var h = Mix(Header ^ 0x9E3779B97F4A7C15UL) + Mix(Header2 ^ 0xD1B54A32D192ED03UL) + Mix(Header3 ^ 0x8CB92BA72F3D8DD7UL);
+        return MixWords(h, Words);
+    }
+
+    // Adds each word, mixed with a seed of its own, to h, and mixes the sum: the fingerprint's
+    // words, and a packed state's (StatePacking.Hash).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong MixWords(ulong h, ReadOnlySpan<ulong> words)
+    {
         var seed = 0xA0761D6478BD642FUL;
-        foreach (var w in Words)
+        foreach (var w in words)
         {
             h += Mix(w ^ seed);
             seed += 0xE7037ED1A0B428DBUL;
@@ -228,9 +236,9 @@ public struct KernelState : IEquatable<KernelState>
         return Mix(h);
     }
 
-    // The splitmix64 finalizer, also used by StatePacking.Hash.
+    // The splitmix64 finalizer.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong Mix(ulong x)
+    private static ulong Mix(ulong x)
     {
         x ^= x >> 30;
         x *= 0xBF58476D1CE4E5B9UL;

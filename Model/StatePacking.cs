@@ -91,17 +91,7 @@ public sealed class StatePacking
     /// states has packed its candidate anyway. Equal states of one packing have equal hashes.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Hash(ReadOnlySpan<ulong> packed)
-    {
-        var h = 0x9E3779B97F4A7C15UL;
-        var seed = 0xA0761D6478BD642FUL;
-        foreach (var w in packed)
-        {
-            h += KernelState.Mix(w ^ seed);
-            seed += 0xE7037ED1A0B428DBUL;
-        }
-        return KernelState.Mix(h);
-    }
+    public static ulong Hash(ReadOnlySpan<ulong> packed) => KernelState.MixWords(0x9E3779B97F4A7C15UL, packed);
 
     /// <summary>The state <see cref="Pack"/> wrote to <paramref name="from"/>.</summary>
     public void Unpack(ReadOnlySpan<ulong> from, out KernelState state)
