@@ -125,8 +125,14 @@ public sealed class StateList : IReadOnlyList<KernelState>
     public void Add(in KernelState state)
     {
         Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
+        Add(Key(state, packed));
+    }
+
+    // A state's key without its print: the state packed into packed when the list has a packing.
+    private StateKey Key(in KernelState state, Span<ulong> packed)
+    {
         keyPacking?.Pack(state, packed);
-        Add(new StateKey(in state, packed[..KeyWords]));
+        return new StateKey(in state, packed[..KeyWords]);
     }
 
     /// <summary>Appends a key's state, stored as its packed words once the list packs.</summary>
@@ -170,8 +176,7 @@ public sealed class StateList : IReadOnlyList<KernelState>
     {
         if ((uint)id >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(id), id, "past the end of the list");
         Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
-        keyPacking?.Pack(state, packed);
-        return Matches(id, new StateKey(in state, packed[..KeyWords]));
+        return Matches(id, Key(state, packed));
     }
 
     // True when a key's packed words are the packed state stored. Word by word: a state is a few
