@@ -137,12 +137,7 @@ public sealed partial class Explorer
                     // One loop over the three kinds, so that SplitTry is compiled once here (as in Generate).
                     for (var kind = 0; kind < 3; kind++)
                     {
-                        var (patches, start, per) = kind switch
-                        {
-                            0 => (loads, 0, variants),
-                            1 => (disables, count * variants, 1),
-                            _ => (unloads, count * (variants + 1), 1),
-                        };
+                        var (patches, start, per) = MaskedKind(kind, loads, disables, unloads, count, variants);
                         for (var m = patches; m != 0; m &= m - 1)
                         {
                             var first = start + BitOperations.TrailingZeroCount(m) * per;

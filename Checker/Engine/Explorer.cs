@@ -255,12 +255,7 @@ public sealed partial class Explorer
             // about 30-40 ms to compile, within the check's time.
             for (var kind = 0; kind < 3; kind++)
             {
-                var (patches, first, per) = kind switch
-                {
-                    0 => (loads, 0, variants),
-                    1 => (disables, n * variants, 1),
-                    _ => (unloads, n * (variants + 1), 1),
-                };
+                var (patches, first, per) = MaskedKind(kind, loads, disables, unloads, n, variants);
                 TryEach(g, current, in state, patches, first, per, batch, tally, previous, ref k, ref pending);
             }
             a = n * (variants + 2);
@@ -282,6 +277,17 @@ public sealed partial class Explorer
         batch.Count = k;
         batch.From = current;
     }
+
+    // One of the three kinds Kernel.EarlyScreen gives masks of (0 the loads, 1 the disables, 2 the
+    // unloads): its mask of patches, where its operations begin in the alphabet, and how many it
+    // has per patch (Alphabet: the load's add_sets variants, one disable, one unload).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (ulong Patches, int First, int Per) MaskedKind(int kind, ulong loads, ulong disables, ulong unloads, int n, int variants) => kind switch
+    {
+        0 => (loads, 0, variants),
+        1 => (disables, n * variants, 1),
+        _ => (unloads, n * (variants + 1), 1),
+    };
 
     // Tells the visitor of a refusal, or, on the producing thread of a pipelined level, keeps it
     // in the batch for the search's thread to tell in order (TellRefusals).
