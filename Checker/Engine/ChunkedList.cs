@@ -203,7 +203,7 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
             chunks.CopyTo(longer, 0);
             Volatile.Write(ref chunks, longer);
         }
-        if (chunks[c].Items is null) chunks[c] = Full();
+        if (chunks[c].Items is null) chunks[c] = Interlocked.Exchange(ref prepared, null)?.Value ?? Full();
         else if (i == chunks[c].Capacity)
         {
             // The first chunk, full at a size under a full chunk's.
@@ -223,6 +223,65 @@ public sealed class ChunkedList<T> : IReadOnlyList<T>
     private Chunk Full() => !writtenInOrder || LargePages.ListsInOrderOnHugePages
         ? new(LargePages.AllocateAligned<T>(ChunkLength, out var start), start, ChunkLength)
         : new(GC.AllocateUninitializedArray<T>(ChunkLength, pinned: true), 0, ChunkLength);
+
+    // The next full chunk, made by Prepare on another thread, for the AddSlow that needs one.
+    private StrongBox<Chunk>? prepared;
+
+    /// <summary>Whether a chunk <see cref="Prepare"/> made waits for the next append that needs one.</summary>
+    public bool HasChunkAhead => Volatile.Read(ref prepared) is not null;
+
+    // How far Prepare has had the memory backed (an element index), so that it does not ask the
+    // kernel again for what it already did; read and written by the preparing thread only.
+    private long preparedTo;
+
+    /// <summary>From another thread than the one appending: has the memory for the elements past the count, at least <paramref name="bytes"/> of them, backed by pages now (<see cref="LargePages.Populate"/>), making the next full chunk ahead when they reach past the last one, so that the thread appending does not wait for the kernel to clear fresh pages.</summary>
+    /// <remarks>
+    /// Changes no element and no count: the appending thread goes on as it would, and takes the
+    /// chunk made ahead when it needs a new one. Only full chunks are prepared (pinned, so their
+    /// memory stays where it was read); the first, growing chunk is left to the appending thread.
+    /// One thread at a time may prepare. Does nothing where the kernel cannot populate memory.
+    /// </remarks>
+    public void Prepare(int bytes)
+    {
+        // Twice as far as asked, and again once the count is within what was asked of the end:
+        // once for every stretch of that length the list grows, not at every call.
+        var ahead = Math.Max(1, bytes / Unsafe.SizeOf<T>());
+        var n = Volatile.Read(ref count);
+        if (n + ahead <= preparedTo) return;
+        ahead *= 2;
+        var table = Volatile.Read(ref chunks);
+        var c = (int)(n >> Shift);
+        var left = ahead;
+        // An entry read while the appending thread writes it may pair the new array with the old
+        // capacity, 0: nothing is populated then.
+        if (c < table.Length && table[c] is { Items: not null } chunk)
+        {
+            // The growing first chunk is not pinned, and grows by copying: left to the appending thread.
+            if (chunk.Capacity != ChunkLength) return;
+            var i = (int)n & Mask;
+            if (!Populate(chunk, i, Math.Min(left, ChunkLength - i))) return;
+            left -= ChunkLength - i;
+            c++;
+        }
+        if (left > 0)
+        {
+            // The chunk after: one the list kept from an earlier use, or one made ahead for AddSlow.
+            Chunk next;
+            if (c < table.Length && table[c].Items is not null) next = table[c];
+            else if (Volatile.Read(ref prepared) is { } ready) next = ready.Value;
+            else
+            {
+                next = Full();
+                if (Interlocked.CompareExchange(ref prepared, new StrongBox<Chunk>(next), null) is not null) return;
+            }
+            if (next.Capacity == ChunkLength && !Populate(next, 0, Math.Min(left, ChunkLength))) return;
+        }
+        preparedTo = n + ahead;
+    }
+
+    // Populates elements [from, from + length) of a full chunk.
+    private static unsafe bool Populate(Chunk chunk, int from, int length) =>
+        length <= 0 || LargePages.Populate((nuint)Unsafe.AsPointer(ref chunk.At(from)), (nuint)length * (nuint)Unsafe.SizeOf<T>());
 
     /// <summary>Empties the list and keeps its storage.</summary>
     public void Clear()

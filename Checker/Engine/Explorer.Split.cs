@@ -95,6 +95,13 @@ public sealed partial class Explorer
     // on, as the pipeline's sides do: on a machine busy with other work, a spinning side took the
     // core the other needed.
 
+    /// <summary>With <see cref="LevelExpansion.Split"/>, the fewest slots of the search's table whose next growth's array the producing thread makes ahead, and has the kernel back with pages, while it waits (<see cref="StateTable{TKey, TStore}.PrepareGrowth"/>).</summary>
+    /// <remarks>Tests lower it to send small tables through growths prepared on the other thread.</remarks>
+    public int GrowPreparedFrom { get; init; } = StateTable<StateKey, GraphStates>.DefaultPreparedFrom;
+
+    /// <summary>How many growths of the search's table in the last exploration took the array the producing thread had made ahead for them (<see cref="GrowPreparedFrom"/>).</summary>
+    public int PreparedGrowths => search.Table.PreparedGrowths;
+
     private void ExpandSplit(StateGraph g, int start, int end, Tally tally)
     {
         var parts = (int)(((long)end - start + Math.Max(1, SplitPart) - 1) / Math.Max(1, SplitPart));
@@ -117,6 +124,7 @@ public sealed partial class Explorer
         cursors.Released = cursors.SearchAsleep = cursors.ProducerAsleep = 0;
         splitStretch = Math.Max(1, SplitStretch);
         search.Table.Share();
+        search.Table.PreparedFrom = GrowPreparedFrom;
         var sharedFirst = search.Table.Published;
         var level = new SplitLevel(g, parts, begins, mids, g.States.Packing is not null, new StatesSeen(g.States.Snapshot()), visitor is not null);
         StartProducer(level, 0);
@@ -169,6 +177,10 @@ public sealed partial class Explorer
                     if (k - Volatile.Read(ref cursors.Released) >= SplitLead)
                     {
                         Volatile.Write(ref cursors.ProducerWaited, 1);
+                        // Ahead of the search's thread: the fresh pages it would otherwise wait
+                        // for the kernel to clear.
+                        g.PrepareAhead();
+                        search.Table.PrepareGrowth();
                         while (k - Volatile.Read(ref cursors.Released) >= SplitLead)
                         {
                             if (Volatile.Read(ref cursors.Stop)) return;

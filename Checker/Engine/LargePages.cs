@@ -166,6 +166,34 @@ public static partial class LargePages
         }
     }
 
+    /// <summary>Has the kernel back the memory of [<paramref name="from"/>, <paramref name="from"/> + <paramref name="bytes"/>) with writable pages now, as a write to each of them would, without changing what they hold (<c>MADV_POPULATE_WRITE</c>, Linux 5.14 on).</summary>
+    /// <remarks>
+    /// For memory that another thread is about to write for the first time: the page faults, and
+    /// the kernel's clearing of the fresh pages, fall on the caller instead of on that thread. Safe
+    /// while the other thread writes the same pages, since nothing is written. The range is widened
+    /// to whole 4 KB pages; on memory advised for huge pages the kernel backs whole 2 MB pages. The
+    /// memory must be mapped (a pinned array's). False where the kernel does not do it (not Linux,
+    /// no libc, a kernel before 5.14), and from then on without asking again.
+    /// </remarks>
+    public static bool Populate(nuint from, nuint bytes)
+    {
+        if (bytes == 0 || Volatile.Read(ref populateRefused) != 0 || !OperatingSystem.IsLinux()) return false;
+        var start = from & ~(nuint)4095;
+        var end = (from + bytes + 4095) & ~(nuint)4095;
+        try
+        {
+            if (Madvise(start, end - start, MadvPopulateWrite) == 0) return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+        Volatile.Write(ref populateRefused, 1);
+        return false;
+    }
+
+    private static int populateRefused;
+
+    private const int MadvPopulateWrite = 23;
     private const int MadvNoHugepage = 15;
     private const int ProtRead = 1, ProtWrite = 2, MapPrivate = 2, MapAnonymous = 0x20;
     private static readonly nuint MapFailed = nuint.MaxValue;

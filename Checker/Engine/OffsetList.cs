@@ -30,6 +30,9 @@ public sealed class OffsetList
     /// <summary>The number of offsets.</summary>
     public int Count => low.Count;
 
+    /// <summary>From another thread than the one adding: has the memory for the next offsets, at least <paramref name="bytes"/> of it, backed by pages now (<see cref="ChunkedList{T}.Prepare"/>).</summary>
+    internal void Prepare(int bytes) => low.Prepare(bytes);
+
     /// <summary>The last offset added (0 when empty).</summary>
     public long Last { get; private set; }
 

@@ -43,6 +43,9 @@ public sealed class StateList : IReadOnlyList<KernelState>
     /// <summary>The packing the states are stored in, or null when they are stored as values.</summary>
     public StatePacking? Packing => packing;
 
+    /// <summary>From another thread than the one adding: has the memory for the next packed states, at least <paramref name="bytes"/> of it, backed by pages now (<see cref="ChunkedList{T}.Prepare"/>).</summary>
+    internal void Prepare(int bytes) => words.Prepare(bytes);
+
     /// <summary>Empties the list and keeps its storage.</summary>
     /// <param name="packing">The packing of the next catalog's states, or null to store them as values.</param>
     /// <param name="packFrom">The number of states from which they are stored packed (0: from the first).</param>

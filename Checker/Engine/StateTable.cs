@@ -69,6 +69,8 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
     public void Reset(TStore nodes, bool fingerprints)
     {
         shared = null;
+        preparedSlots = null;
+        PreparedGrowths = 0;
         Array.Clear(slots, 0, size);
         size = MinTable;
         used = 0;
@@ -191,6 +193,7 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
         shared = null;
         if (size <= KeptTable) return;
         (slots, spareSlots, size) = (new ulong[MinTable], new ulong[MinTable], MinTable);
+        Volatile.Write(ref preparedSlots, null);
         GC.Collect();
     }
 
@@ -265,12 +268,63 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
         }
     }
 
+    // The array of the next growth, made and its memory backed by another thread (PrepareGrowth):
+    // zeroed, and written by no one until a growth takes it.
+    private ulong[]? preparedSlots;
+
+    // How many slots of preparedSlots PrepareGrowth has had backed; the preparing thread's own.
+    private int preparedBacked;
+
+    /// <summary>The fewest slots of a table whose next growth <see cref="PrepareGrowth"/> prepares; tests lower it.</summary>
+    public int PreparedFrom { get; set; } = DefaultPreparedFrom;
+
+    /// <summary>The default <see cref="PreparedFrom"/>: 2^18 slots, a table of 2 MB.</summary>
+    public const int DefaultPreparedFrom = 1 << 18;
+
+    /// <summary>How many growths since the last <see cref="Reset"/> took the array <see cref="PrepareGrowth"/> made for them.</summary>
+    internal int PreparedGrowths { get; private set; }
+
+    /// <summary>From another thread than the one adding, while it waits: once the table is 11/16 full (it grows at 3/4), makes the array of its next growth and has its memory backed by pages, 2 MB a call, so that the growth finds the pages ready (<see cref="LargePages.Populate"/>).</summary>
+    /// <remarks>
+    /// Growing writes every slot of an array twice the size, most of whose time on a host where
+    /// fresh pages are slow faults is the kernel clearing them (docs/performance.md). The array
+    /// is zeroed and nothing is written to it here, so the growth uses it as it would a new one,
+    /// at the same time or not. A search that ends between 11/16 and 3/4 full holds the array
+    /// for nothing. One preparing thread at a time.
+    /// </remarks>
+    internal void PrepareGrowth()
+    {
+        var current = Volatile.Read(ref size);
+        if (current < PreparedFrom || (long)Volatile.Read(ref used) * 16 < (long)current * 11) return;
+        var next = Volatile.Read(ref preparedSlots);
+        if (next is null || next.Length < 2 * current)
+        {
+            var made = LargePages.Allocate<ulong>(2 * current);
+            if (Interlocked.CompareExchange(ref preparedSlots, made, next) != next) return;
+            (next, preparedBacked) = (made, 0);
+        }
+        if (preparedBacked >= next.Length) return;
+        const int Step = (2 << 20) / sizeof(ulong);
+        var length = Math.Min(Step, next.Length - preparedBacked);
+        unsafe
+        {
+            fixed (ulong* at = &next[preparedBacked])
+                if (!LargePages.Populate((nuint)at, (nuint)length * sizeof(ulong))) preparedBacked = next.Length;
+        }
+        preparedBacked += length;
+    }
+
     private void Grow()
     {
         var old = slots;
         var oldSize = size;
         size *= 2;
-        if (spareSlots.Length < size) spareSlots = LargePages.Allocate<ulong>(size);
+        if (Interlocked.Exchange(ref preparedSlots, null) is { } ready && ready.Length >= size)
+        {
+            spareSlots = ready;
+            PreparedGrowths++;
+        }
+        else if (spareSlots.Length < size) spareSlots = LargePages.Allocate<ulong>(size);
         else Array.Clear(spareSlots, 0, size);
         slots = spareSlots;
         spareSlots = old;

@@ -299,4 +299,72 @@ public class ChunkedListTests
         Assert.Equal(1001L * n, count);
         Assert.Equal(0, allocated);
     }
+
+    // Populate has the kernel back memory with pages as a write would, and writes nothing: bytes
+    // written before it, on both sides of its range and within it, read back the same.
+    [Fact]
+    public void Populate_ChangesNoByteOfTheMemory()
+    {
+        var bytes = 8 << 20;
+        var memory = GC.AllocateUninitializedArray<byte>(bytes, pinned: true);
+        for (var i = 0; i < bytes; i += 4096 / 4) memory[i] = (byte)(i / 1024 * 7 + 1);
+        var start = (nuint)System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(memory, 0);
+        // Whole pages, then a range that starts and ends inside pages.
+        var populated = new[] { LargePages.Populate(start, (nuint)bytes), LargePages.Populate(start + 1000, (3 << 20) + 123) };
+
+        for (var i = 0; i < bytes; i += 4096 / 4) Assert.Equal((byte)(i / 1024 * 7 + 1), memory[i]);
+        // From Linux 5.14 the kernel does it (MADV_POPULATE_WRITE); elsewhere nothing is done.
+        var expected = OperatingSystem.IsLinux() && Environment.OSVersion.Version >= new Version(5, 14);
+        Assert.Equal(new[] { expected, expected }, populated);
+    }
+
+    // The thread that appends reads nothing Prepare does; the other thread prepares as it goes,
+    // making chunks ahead the list then takes: every element reads back as written.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Prepare_FromAnotherThreadWhileAppending_ReadsEveryElementBack(bool writtenInOrder)
+    {
+        var list = new ChunkedList<int>(writtenInOrder);
+        var n = 4 * ChunkedList<int>.ChunkLength + 321;
+        var done = false;
+        var preparations = 0;
+        var preparer = Task.Run(() =>
+        {
+            while (!Volatile.Read(ref done))
+            {
+                list.Prepare(256 << 10);
+                preparations++;
+            }
+        });
+        for (var i = 0; i < n; i++) list.Add(i * 5 + 3);
+        Volatile.Write(ref done, true);
+        await preparer;
+
+        Assert.True(preparations > 0);
+        Assert.Equal(n, list.Count);
+        for (var i = 0; i < n; i++)
+            if (list[i] != i * 5 + 3) Assert.Fail($"element {i} reads {list[i]}");
+    }
+
+    // Near the end of a full chunk, Prepare makes the next one, which the append past the end
+    // takes; a list still in its growing first chunk is left alone.
+    [Fact]
+    public void Prepare_NearTheEndOfAFullChunk_MakesTheNextOneForTheAppendThatNeedsIt()
+    {
+        var length = ChunkedList<int>.ChunkLength;
+        var list = new ChunkedList<int>();
+        for (var i = 0; i < 1000; i++) list.Add(i);
+        list.Prepare(1 << 20);
+        Assert.False(list.HasChunkAhead);
+
+        for (var i = 1000; i < 2 * length - 10; i++) list.Add(i);
+        list.Prepare(1 << 20);
+        var populates = OperatingSystem.IsLinux() && Environment.OSVersion.Version >= new Version(5, 14);
+        Assert.Equal(populates, list.HasChunkAhead);
+
+        for (var i = 2 * length - 10; i < 2 * length + 10; i++) list.Add(i);
+        Assert.False(list.HasChunkAhead);
+        Assert.Equal(Enumerable.Range(0, 2 * length + 10), list);
+    }
 }
