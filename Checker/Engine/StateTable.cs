@@ -281,10 +281,14 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
     /// <summary>The default <see cref="PreparedFrom"/>: 2^18 slots, a table of 2 MB.</summary>
     public const int DefaultPreparedFrom = 1 << 18;
 
+    /// <summary>The most slots of an array <see cref="PrepareGrowth"/> makes: 2^25, 256 MB.</summary>
+    /// <remarks>A search that ends between 11/16 and 3/4 full holds the array made for nothing: past this size that would be gigabytes (positional-14's last growth is to 2^28 slots, 2 GB, and it ends 0.66 full), enough to cross a memory bound the search would otherwise keep.</remarks>
+    public const int PreparedUpTo = 1 << 25;
+
     /// <summary>How many growths since the last <see cref="Reset"/> took the array <see cref="PrepareGrowth"/> made for them.</summary>
     internal int PreparedGrowths { get; private set; }
 
-    /// <summary>From another thread than the one adding, while it waits: once the table is 11/16 full (it grows at 3/4), makes the array of its next growth and has its memory backed by pages, 2 MB a call, so that the growth finds the pages ready (<see cref="LargePages.Populate"/>).</summary>
+    /// <summary>From another thread than the one adding, while it waits: once the table is 11/16 full (it grows at 3/4), makes the array of its next growth, up to <see cref="PreparedUpTo"/> slots, and has its memory backed by pages, 2 MB a call, so that the growth finds the pages ready (<see cref="LargePages.Populate"/>).</summary>
     /// <remarks>
     /// Growing writes every slot of an array twice the size, most of whose time on a host where
     /// fresh pages are slow faults is the kernel clearing them (docs/performance.md). The array
@@ -295,7 +299,7 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
     internal void PrepareGrowth()
     {
         var current = Volatile.Read(ref size);
-        if (current < PreparedFrom || (long)Volatile.Read(ref used) * 16 < (long)current * 11) return;
+        if (current < PreparedFrom || current > PreparedUpTo / 2 || (long)Volatile.Read(ref used) * 16 < (long)current * 11) return;
         var next = Volatile.Read(ref preparedSlots);
         if (next is null || next.Length < 2 * current)
         {
