@@ -406,6 +406,7 @@ public sealed partial class Explorer
     {
         for (var j = h.First[i]; j < h.First[i + 1]; j++)
         {
+            if (toldOf[h.Ops[j]]) PrefetchState(ref h.Successors[j]);
             if (h.Known[j] != -1) continue;
             var id = search.Table.AtHome(h.Prints[j]);
             if (id >= 0) g.States.Prefetch(id);
