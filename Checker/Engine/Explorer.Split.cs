@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Klp.Check.Model;
 
 namespace Klp.Check.Engine;
@@ -257,6 +258,9 @@ public sealed partial class Explorer
                 {
                     var h = splitBuffers[part % SplitLead]!;
                     var i = current - h.Mid;
+                    // Written on the other core: what the next states' successors are, asked for
+                    // before this state's are read.
+                    if (current + 2 < Math.Min(end, begins[part + 1])) PrefetchBuffered(h, i + 2);
                     TellRefusals(g, h, i, current);
                     for (var j = h.First[i]; j < h.First[i + 1]; j++)
                         if (h.Known[j] == -1) search.Table.PrefetchHome(h.Prints[j]);
@@ -399,6 +403,23 @@ public sealed partial class Explorer
         if (h.RefusalFirst[i + 1] == h.RefusalFirst[i]) return;
         g.States.Read(state, out var source);
         for (var q = h.RefusalFirst[i]; q < h.RefusalFirst[i + 1]; q++) visitor!.OnRefusal(g, state, h.RefusedOps[q], source, h.RefusedAfter[q]);
+    }
+
+    // Prefetches what the search's thread reads first of a buffer's state's successors: their
+    // operations, what the producer found of them, their prints, keys and what they replaced.
+    private static void PrefetchBuffered(SplitBuffer h, int i)
+    {
+        var j = h.First[i];
+        StateTable<StateKey, GraphStates>.Prefetch(ref h.First[i + 1]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref h.Ops[j]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref h.Known[j]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref h.Prints[j]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref h.Prints[j], 64));
+        StateTable<StateKey, GraphStates>.Prefetch(ref h.Affected[j]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref h.Affected[j], 64));
+        StateTable<StateKey, GraphStates>.Prefetch(ref h.Keys[j * h.Words]);
+        StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref h.Keys[j * h.Words], 64));
+        StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref h.Keys[j * h.Words], 128));
     }
 
     // Prefetches the states the unknown successors of a buffer's state will most likely be compared with.
