@@ -312,10 +312,10 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
         var length = Math.Min(Step, next.Length - preparedBacked);
         unsafe
         {
+            // Where the kernel cannot, the array is left as made, and not asked for again.
             fixed (ulong* at = &next[preparedBacked])
-                if (!LargePages.Populate((nuint)at, (nuint)length * sizeof(ulong))) preparedBacked = next.Length;
+                preparedBacked = LargePages.Populate((nuint)at, (nuint)length * sizeof(ulong)) ? preparedBacked + length : next.Length;
         }
-        preparedBacked += length;
     }
 
     private void Grow()
