@@ -90,8 +90,8 @@ public sealed partial class Explorer
         keyPacking = g.States.KeyPacking;
         Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
         var empty = KernelState.Empty;
-        var print = g.States.Print(empty, packed);
-        search.AddRoot(new StateKey(in empty, packed[..keyWords]), print);
+        var root = g.States.Key(empty, packed, out var print);
+        search.AddRoot(root, print);
         visitor?.OnState(g, 0, KernelState.Empty);
         // The sequential levels count into one tally, added to the graph at the end.
         var tally = new Tally(g.RefusedByReason.Length, alphabet.Length);

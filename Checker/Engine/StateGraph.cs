@@ -368,10 +368,9 @@ public sealed class StateGraph
         var run = new BreadthFirst<StateKey, GraphStates>();
         run.Begin(new GraphStates(g.States), new ExploreLimits(MaxStates: int.MaxValue), g.Tree, g.Frontier);
         Span<ulong> packed = stackalloc ulong[StatePacking.MaxWords];
-        var key = g.States.KeyWords;
         var empty = KernelState.Empty;
-        var print = g.States.Print(empty, packed);
-        run.AddRoot(new StateKey(in empty, packed[..key]), print);
+        var root = g.States.Key(empty, packed, out var print);
+        run.AddRoot(root, print);
         visitor?.OnState(g, 0, KernelState.Empty);
         var edges = new List<Edge>();
         var current = 0;
@@ -387,8 +386,8 @@ public sealed class StateGraph
                 continue;
             }
             var after = o.State;
-            print = g.States.Print(after, packed);
-            var id = run.Reach(current, a, g.Depth[current], new StateKey(in after, packed[..key]), print, out var added);
+            var key = g.States.Key(after, packed, out print);
+            var id = run.Reach(current, a, g.Depth[current], key, print, out var added);
             if (added) visitor?.OnState(g, id, o.State);
             edges.Add(new Edge(current, id, a, o.Affected));
             visitor?.OnTransition(g, edges[^1], g.States[edges[^1].From], g.States[id]);

@@ -131,6 +131,13 @@ public sealed class StateList : IReadOnlyList<KernelState>
         Add(Key(state, packed));
     }
 
+    /// <summary>A state's key as a search looks it up: its packed words written to <paramref name="packed"/>, and in <paramref name="print"/> the fingerprint it is filed under (<see cref="Print"/>).</summary>
+    internal StateKey Key(in KernelState state, Span<ulong> packed, out ulong print)
+    {
+        print = Print(state, packed);
+        return new StateKey(in state, packed[..KeyWords]);
+    }
+
     // A state's key without its print: the state packed into packed when the list has a packing.
     private StateKey Key(in KernelState state, Span<ulong> packed)
     {
