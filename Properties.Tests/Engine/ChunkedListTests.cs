@@ -210,26 +210,18 @@ public class ChunkedListTests
     {
         var list = new ChunkedList<ulong>();
         var n = 6 * ChunkedList<ulong>.ChunkLength;
-        var done = false;
-        var checkedViews = 0;
-        using var started = new ManualResetEventSlim();
-        var reader = Task.Run(() =>
+        var checkedViews = await RepeatedWhile(() =>
         {
-            started.Set();
-            while (!Volatile.Read(ref done))
-            {
-                var view = list.Snapshot();
-                // The first and last elements, and a stride between, of each view.
-                for (var i = 0; i < view.Count; i += 1 + view.Count / 64)
-                    if (view[i] != (ulong)i * 3 + 1) throw new InvalidOperationException($"element {i} of a view of {view.Count} read {view[i]}");
-                if (view.Count > 0 && view[view.Count - 1] != (ulong)(view.Count - 1) * 3 + 1) throw new InvalidOperationException($"the last element of a view of {view.Count}");
-                checkedViews++;
-            }
+            var view = list.Snapshot();
+            // The first and last elements, and a stride between, of each view.
+            for (var i = 0; i < view.Count; i += 1 + view.Count / 64)
+                if (view[i] != (ulong)i * 3 + 1) throw new InvalidOperationException($"element {i} of a view of {view.Count} read {view[i]}");
+            if (view.Count > 0 && view[view.Count - 1] != (ulong)(view.Count - 1) * 3 + 1) throw new InvalidOperationException($"the last element of a view of {view.Count}");
+            return true;
+        }, () =>
+        {
+            for (var i = 0; i < n; i++) list.Add((ulong)i * 3 + 1);
         });
-        started.Wait();
-        for (var i = 0; i < n; i++) list.Add((ulong)i * 3 + 1);
-        Volatile.Write(ref done, true);
-        await reader;
 
         Assert.True(checkedViews > 0);
     }
@@ -247,36 +239,28 @@ public class ChunkedListTests
         // The first chunk doubles from 16 elements while it stays within 1 MB.
         var full = (1 << 20) / sizeof(ulong);
         ChunkedList<ulong>? list = null;
-        var done = false;
-        var views = 0L;
-        using var started = new ManualResetEventSlim();
-        var reader = Task.Run(() =>
+        var views = await RepeatedWhile(() =>
         {
-            started.Set();
-            while (!Volatile.Read(ref done))
+            if (Volatile.Read(ref list) is not { } current) return false;
+            var view = current.Snapshot();
+            if (view.Count == 0) return false;
+            if (view[0] != 1 || view[view.Count - 1] != (ulong)(view.Count - 1) * 3 + 1)
+                throw new InvalidOperationException($"a view of {view.Count} read {view[0]} first and {view[view.Count - 1]} last");
+            return true;
+        }, () =>
+        {
+            for (var round = 0; round < crossings; round++)
             {
-                if (Volatile.Read(ref list) is not { } current) continue;
-                var view = current.Snapshot();
-                if (view.Count == 0) continue;
-                if (view[0] != 1 || view[view.Count - 1] != (ulong)(view.Count - 1) * 3 + 1)
-                    throw new InvalidOperationException($"a view of {view.Count} read {view[0]} first and {view[view.Count - 1]} last");
-                views++;
+                var next = new ChunkedList<ulong>();
+                for (var i = 0; i < full - 256; i++) next.Add((ulong)i * 3 + 1);
+                Volatile.Write(ref list, next);
+                for (var i = full - 256; i < full + 256; i++)
+                {
+                    next.Add((ulong)i * 3 + 1);
+                    Thread.SpinWait(20);
+                }
             }
         });
-        started.Wait();
-        for (var round = 0; round < crossings; round++)
-        {
-            var next = new ChunkedList<ulong>();
-            for (var i = 0; i < full - 256; i++) next.Add((ulong)i * 3 + 1);
-            Volatile.Write(ref list, next);
-            for (var i = full - 256; i < full + 256; i++)
-            {
-                next.Add((ulong)i * 3 + 1);
-                Thread.SpinWait(20);
-            }
-        }
-        Volatile.Write(ref done, true);
-        await reader;
 
         Assert.True(views > crossings, $"{views} views");
     }
@@ -329,27 +313,19 @@ public class ChunkedListTests
     {
         var list = new ChunkedList<int>(writtenInOrder);
         var n = 4 * ChunkedList<int>.ChunkLength + 321;
-        var done = false;
-        var preparations = 0;
-        using var started = new ManualResetEventSlim();
-        var preparer = Task.Run(() =>
+        var preparations = await RepeatedWhile(() =>
         {
-            started.Set();
-            while (!Volatile.Read(ref done))
+            list.Prepare(256 << 10);
+            return true;
+        }, () =>
+        {
+            for (var i = 0; i < n; i++)
             {
-                list.Prepare(256 << 10);
-                preparations++;
+                list.Add(i * 5 + 3);
+                // Now and then, time for the preparer to catch up and make the next chunk.
+                if (i % 65536 == 0) Thread.Sleep(1);
             }
         });
-        started.Wait();
-        for (var i = 0; i < n; i++)
-        {
-            list.Add(i * 5 + 3);
-            // Now and then, time for the preparer to catch up and make the next chunk.
-            if (i % 65536 == 0) Thread.Sleep(1);
-        }
-        Volatile.Write(ref done, true);
-        await preparer;
 
         Assert.True(preparations > 0);
         Assert.Equal(n, list.Count);
@@ -376,5 +352,31 @@ public class ChunkedListTests
         for (var i = 2 * length - 10; i < 2 * length + 10; i++) list.Add(i);
         Assert.False(list.HasChunkAhead);
         Assert.Equal(Enumerable.Range(0, 2 * length + 10), list);
+    }
+
+    // Runs step over and over on another thread, started before append runs on this one, until
+    // append returns; what step throws fails the test. The times step returned true.
+    private static async Task<long> RepeatedWhile(Func<bool> step, Action append)
+    {
+        var done = false;
+        var times = 0L;
+        using var started = new ManualResetEventSlim();
+        var other = Task.Run(() =>
+        {
+            started.Set();
+            while (!Volatile.Read(ref done))
+                if (step()) times++;
+        });
+        started.Wait();
+        try
+        {
+            append();
+        }
+        finally
+        {
+            Volatile.Write(ref done, true);
+        }
+        await other;
+        return times;
     }
 }
