@@ -17,6 +17,9 @@ public sealed class CustomerUntouched() : Property("customer-untouched", Propert
         // Both its case and a violation are a vendor load without add_sets.
         public override bool Concerns(Operation op) => c[op.Patch].Origin == Origin.Vendor && op.Params == 0;
 
+        // A violation replaced a customer patch.
+        public override StepScreen Screen(Operation op) => new(customers, ulong.MaxValue, ulong.MaxValue);
+
         protected override bool? Exercises(in SettledStep e) =>
             (Observables.EnabledMask(e.Before) & customers) != 0 && Concerns(e.Op);
 

@@ -22,6 +22,9 @@ public sealed class DowngradeSucceeds() : Property("downgrade-succeeds", Propert
         // Its case is a vendor load replacing a newer vendor patch.
         public override bool Concerns(Operation op) => newer[op.Patch] != 0;
 
+        // Its case replaced a newer vendor patch and leaves p in the list.
+        public override StepScreen Screen(Operation op) => new(newer[op.Patch], ulong.MaxValue, 1UL << op.Patch);
+
         protected override string? Broken(in SettledStep e)
         {
             var replaced = e.Affected & newer[e.Op.Patch];

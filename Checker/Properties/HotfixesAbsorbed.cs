@@ -26,6 +26,9 @@ public sealed class HotfixesAbsorbed() : Property("hotfixes-absorbed", PropertyK
         // Both its case and a violation are the load of a vendor cumulative with older vendor hotfixes.
         public override bool Concerns(Operation op) => (cumulatives >> op.Patch & 1) != 0 && older[op.Patch] != 0;
 
+        // A violation leaves an older vendor hotfix in the list.
+        public override StepScreen Screen(Operation op) => new(ulong.MaxValue, ulong.MaxValue, older[op.Patch]);
+
         // The first enabled (in list order) older vendor hotfix than patch p in a state, or -1.
         private int OlderHotfix(in KernelState s, int p)
         {

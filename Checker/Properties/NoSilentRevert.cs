@@ -19,6 +19,23 @@ public sealed class NoSilentRevert() : Property("no-silent-revert", PropertyKind
         // Both its case and a violation are a vendor load replacing an older vendor patch.
         public override bool Concerns(Operation op) => (vendor >> op.Patch & 1) != 0 && older[op.Patch] != 0;
 
+        // Per patch p, the patches that patch a function p does not: a function an upgrade to p
+        // reverts was patched by one of them, enabled before the upgrade and not after it.
+        private readonly ulong[] uncovered = Uncovered(c);
+
+        // A violation replaced an older vendor patch, disabled one that patched a function p does
+        // not, and leaves p in the list.
+        public override StepScreen Screen(Operation op) => new(older[op.Patch], uncovered[op.Patch], 1UL << op.Patch);
+
+        private static ulong[] Uncovered(Catalog c)
+        {
+            var masks = new ulong[c.Count];
+            for (var p = 0; p < c.Count; p++)
+                for (var q = 0; q < c.Count; q++)
+                    if ((c.FunctionBits(q) & ~c.FunctionBits(p)) != 0) masks[p] |= 1UL << q;
+            return masks;
+        }
+
         protected override bool? Exercises(in SettledStep e) =>
             (vendor >> e.Op.Patch & 1) != 0 && (e.Affected & older[e.Op.Patch]) != 0;
 

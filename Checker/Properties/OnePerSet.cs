@@ -32,9 +32,13 @@ public sealed class OnePerSet() : Property("one-per-set", PropertyKind.Safety, "
             return null;
         }
 
+        // Loads are handed to it only until its case happens.
+        public override StepScreen Screen(Operation op) => StepScreen.None;
+
         public override void OnSettled(StateGraph graph, in SettledStep step)
         {
             if (!exercised && step.Affected != 0) exercised = true;
+            SeesEveryStep = !exercised;
         }
 
         public override bool? Exercised(GraphFacts facts) => exercised;

@@ -40,6 +40,14 @@ public abstract class PropertyCheck : ExplorationVisitor
     /// <remarks>Asked once per operation of the alphabet, before the search; a step check whose case needs a vendor load, say, leaves out the loads of customer patches.</remarks>
     public virtual bool Concerns(Klp.Check.Model.Operation op) => true;
 
+    /// <summary>What a settled step of an operation this check concerns must show to be handed to it (<see cref="StepScreen"/>); by default every step.</summary>
+    /// <remarks>Asked once per operation, before the search. A screen must let through every step on which the check could find something.</remarks>
+    public virtual StepScreen Screen(Klp.Check.Model.Operation op) => StepScreen.Every;
+
+    /// <summary>True while the check wants every settled step it concerns whatever its screen says: while it waits to see its case.</summary>
+    /// <remarks>A field rather than a virtual property: it is read for every settled step.</remarks>
+    public bool SeesEveryStep { get; protected set; } = true;
+
     /// <summary>The finding, once exploration has ended.</summary>
     public abstract CatalogFinding Finish(GraphFacts facts);
 

@@ -89,19 +89,35 @@ public sealed class PropertyChecks : ExplorationVisitor
     private readonly ReplacingLoads customerLoads = new(0);
     private StateGraph? searched;
 
-    // Per alphabet index of concernedFor's alphabet, the checks a settled step of that operation is handed to.
-    private PropertyCheck[][] concerned = [];
+    /// <summary>Whether each check's <see cref="PropertyCheck.Screen"/> is tested before a settled step is handed to it (the default); without, every step a check concerns is handed to it, which gives the same findings more slowly.</summary>
+    public bool Screened { get; init; } = true;
+
+    // The checks a settled step of one operation is handed to, each with its screen for it.
+    private sealed class Route(PropertyCheck[] checks, StepScreen[] screens)
+    {
+        public readonly PropertyCheck[] Checks = checks;
+        public readonly StepScreen[] Screens = screens;
+    }
+
+    // Per alphabet index of concernedFor's alphabet, the route of a settled step of that operation.
+    private Route[] concerned = [];
     private Operation[]? concernedFor;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private PropertyCheck[] Concerned(StateGraph graph, int op) =>
+    private Route Concerned(StateGraph graph, int op) =>
         ReferenceEquals(concernedFor, graph.Alphabet) ? concerned[op] : ConcernedFirst(graph, op);
 
-    private PropertyCheck[] ConcernedFirst(StateGraph graph, int op)
+    private Route ConcernedFirst(StateGraph graph, int op)
     {
-        concerned = Array.ConvertAll(graph.Alphabet, ConcernedBy);
+        concerned = Array.ConvertAll(graph.Alphabet, RouteOf);
         concernedFor = graph.Alphabet;
         return concerned[op];
+    }
+
+    private Route RouteOf(Operation op)
+    {
+        var checks = ConcernedBy(op);
+        return new Route(checks, Array.ConvertAll(checks, c => Screened ? c.Screen(op) : StepScreen.Every));
     }
 
     // The checks a settled step of an operation is handed to: those of its kind it concerns. An
@@ -154,26 +170,32 @@ public sealed class PropertyChecks : ExplorationVisitor
         foreach (var c in transitions) c.OnTransition(graph, edge, before, after);
         var kind = graph.Alphabet[edge.Op].Kind;
         if (kind == OpKind.Load && (edge.Affected & customers) != 0) customerLoads.Add(edge.From, edge.Op);
-        if (kind is not (OpKind.Load or OpKind.Disable) || Concerned(graph, edge.Op) is not { Length: > 0 } to) return;
-        Settle(graph, edge, before, after, to, always: kind == OpKind.Load);
+        if (kind is not (OpKind.Load or OpKind.Disable) || Concerned(graph, edge.Op) is not { Checks.Length: > 0 } to) return;
+        // In two-phase mode a load is always followed by Complete; a disable only when it left a
+        // transition (a disable that finished at once needs none).
+        if (twoPhase && (kind == OpKind.Load || after.InTransition)) SettleAfterComplete(graph, edge, before, after, to);
+        else Settle(graph, edge, before, after, to, 0);
     }
 
-    // In two-phase mode a load is always followed by Complete; a disable only when it left a
-    // transition (a disable that finished at once needs none).
-    private void Settle(StateGraph graph, in Edge edge, in KernelState before, in KernelState after, PropertyCheck[] to, bool always)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void SettleAfterComplete(StateGraph graph, in Edge edge, in KernelState before, in KernelState after, Route to)
     {
-        var op = graph.Alphabet[edge.Op];
-        var length = graph.Depth[edge.From] + 1;
-        if (twoPhase && (always || after.InTransition))
-        {
-            var settled = Kernel.Step(catalog, reading, after, Operation.Complete()).State;
-            var step = new SettledStep(edge.From, op, edge.Affected, in before, in settled, 1, length + 1);
-            foreach (var c in to) c.OnSettled(graph, step);
-        }
-        else
-        {
-            var step = new SettledStep(edge.From, op, edge.Affected, in before, in after, 0, length);
-            foreach (var c in to) c.OnSettled(graph, step);
-        }
+        var settled = Kernel.Step(catalog, reading, after, Operation.Complete()).State;
+        Settle(graph, edge, before, settled, to, 1);
+    }
+
+    // Hands the settled step from before to after (extra: 1 when a Complete follows the
+    // operation) to each check of the route that sees every step or whose screen it passes.
+    private static void Settle(StateGraph graph, in Edge edge, in KernelState before, in KernelState after, Route to, int extra)
+    {
+        var (checks, screens) = (to.Checks, to.Screens);
+        var gone = Observables.EnabledMask(before) & ~Observables.EnabledMask(after);
+        var k = 0;
+        while (k < checks.Length && !checks[k].SeesEveryStep && !screens[k].Passes(edge.Affected, gone, after.InPatches)) k++;
+        if (k == checks.Length) return;
+        var step = new SettledStep(edge.From, graph.Alphabet[edge.Op], edge.Affected, in before, in after, extra, graph.Depth[edge.From] + 1 + extra);
+        checks[k].OnSettled(graph, step);
+        for (k++; k < checks.Length; k++)
+            if (checks[k].SeesEveryStep || screens[k].Passes(edge.Affected, gone, after.InPatches)) checks[k].OnSettled(graph, step);
     }
 }

@@ -18,10 +18,14 @@ public abstract class StepCheck : PropertyCheck
     /// <inheritdoc/>
     public override CheckEvents Events => CheckEvents.Loads;
 
+    /// <summary>A check that sees every step it concerns only while it tracks its case and has not seen it.</summary>
+    protected StepCheck() => SeesEveryStep = Tracked;
+
     /// <inheritdoc/>
     public override void OnSettled(StateGraph graph, in SettledStep step)
     {
         if (!exercised && Exercises(step) == true) exercised = true;
+        SeesEveryStep = Tracked && !exercised;
         if (shortest.Improves(step) && Broken(step) is { } what) shortest.Keep(graph, step, what);
     }
 
