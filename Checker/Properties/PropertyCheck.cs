@@ -45,7 +45,7 @@ public abstract class PropertyCheck : ExplorationVisitor
     public virtual StepScreen Screen(Klp.Check.Model.Operation op) => StepScreen.Every;
 
     /// <summary>True while the check wants every settled step it concerns whatever its screen says: while it waits to see its case.</summary>
-    /// <remarks>A field rather than a virtual property: it is read for every settled step.</remarks>
+    /// <remarks>Not virtual, so that reading it costs a load: it is read for every settled step. A check sets it when what it waits for changes.</remarks>
     public bool SeesEveryStep { get; protected set; } = true;
 
     /// <summary>The finding, once exploration has ended.</summary>

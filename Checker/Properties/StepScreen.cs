@@ -6,7 +6,8 @@ namespace Klp.Check.Properties;
 /// screen turns away is one on which the check would find nothing; <see cref="PropertyChecks"/>
 /// tests it inline for every check of a step and calls only those it lets through (and those
 /// that still wait to see their case, <see cref="PropertyCheck.SeesEveryStep"/>). A mask of
-/// <see cref="ulong.MaxValue"/> asks nothing.
+/// <see cref="ulong.MaxValue"/> asks nothing; on a catalog of 64 patches a mask naming all of them
+/// reads the same, which only lets more steps through.
 /// </remarks>
 /// <param name="Affected">Patches of which the step must replace or remove one (<see cref="SettledStep.Affected"/>).</param>
 /// <param name="Gone">Patches of which one must be enabled before the step and not after it.</param>
