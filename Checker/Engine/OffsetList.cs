@@ -55,6 +55,22 @@ public sealed class OffsetList
         }
     }
 
+    /// <summary>Copies the offsets from index <paramref name="from"/> on into <paramref name="destination"/>, one per element: for a pass over consecutive entries, a stretch of the list at a time rather than an index per offset.</summary>
+    public void CopyTo(int from, Span<long> destination)
+    {
+        if (from < 0 || (long)from + destination.Length > Count) throw new ArgumentOutOfRangeException(nameof(from), from, $"{destination.Length} offsets from {from} are not all among the {Count}");
+        for (var i = 0; i < destination.Length;)
+        {
+            var index = from + i;
+            var (high, end) = highs.RunAt(index);
+            var run = low.Run(index, Math.Min((long)from + destination.Length, end));
+            var above = high << LowBits;
+            var into = destination.Slice(i, run.Length);
+            for (var k = 0; k < run.Length; k++) into[k] = above | run[k];
+            i += run.Length;
+        }
+    }
+
     /// <summary>The index of the last offset at or below <paramref name="offset"/> among those at indices below <paramref name="count"/>, -1 when none: for a transition, the state it leaves.</summary>
     public int LastAtOrBelow(long offset, int count)
     {

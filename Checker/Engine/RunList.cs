@@ -32,6 +32,14 @@ internal sealed class RunList<T> where T : IEquatable<T>
         return runs[RunOf(index, h - 1)].Value;
     }
 
+    /// <summary>The value at an index at or after the first run's start, and the first index past its run (<see cref="int.MaxValue"/> for the last run).</summary>
+    public (T Value, int End) RunAt(int index)
+    {
+        var h = runs.Count - 1;
+        var r = runs[h].From <= index ? h : RunOf(index, h - 1);
+        return (runs[r].Value, r == h ? int.MaxValue : runs[r + 1].From);
+    }
+
     // The last run up to hi that starts at or before an index, found by halves.
     private int RunOf(int index, int hi)
     {

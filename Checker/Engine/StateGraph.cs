@@ -144,6 +144,14 @@ public sealed class StateGraph
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long FirstEdge(int state) => state < edgeStart.Count ? edgeStart[state] : edgeTo.LongCount;
 
+    /// <summary>Where the transitions of the states from <paramref name="from"/> on begin, one per element of <paramref name="destination"/> (<see cref="FirstEdge"/> of each): for a pass over consecutive states.</summary>
+    public void CopyFirstEdges(int from, Span<long> destination)
+    {
+        var stored = (int)Math.Clamp((long)edgeStart.Count - from, 0, destination.Length);
+        if (stored > 0) edgeStart.CopyTo(from, destination[..stored]);
+        destination[stored..].Fill(edgeTo.LongCount);
+    }
+
     /// <summary>The target state of a transition.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int TargetOf(long edge) => layout == EdgeLayout.Packed ? PackedTarget(edgeTo[edge]) : edgeTo[edge];
@@ -182,10 +190,13 @@ public sealed class StateGraph
     /// list rather than one index at a time, and the visitor, a struct, is compiled into the loop.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool VisitEdges<TVisitor>(int state, ref TVisitor visitor) where TVisitor : struct, IEdgeVisitor
+    public bool VisitEdges<TVisitor>(int state, ref TVisitor visitor) where TVisitor : struct, IEdgeVisitor =>
+        VisitEdges(state, FirstEdge(state), FirstEdge(state + 1), ref visitor);
+
+    /// <summary><see cref="VisitEdges{TVisitor}(int, ref TVisitor)"/> given where the state's transitions begin and end (<see cref="CopyFirstEdges"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool VisitEdges<TVisitor>(int state, long e, long end, ref TVisitor visitor) where TVisitor : struct, IEdgeVisitor
     {
-        var e = FirstEdge(state);
-        var end = FirstEdge(state + 1);
         if (layout == EdgeLayout.Packed)
         {
             while (e < end)
@@ -402,7 +413,7 @@ public sealed class StateGraph
     public double CollisionProbability => Fingerprinted ? Math.Min(1.0, (double)States.Count * States.Count / 2 / Math.Pow(2, 64)) : 0;
 }
 
-/// <summary>What <see cref="StateGraph.VisitEdges"/> tells of a state's transitions, one by one.</summary>
+/// <summary>What <see cref="StateGraph.VisitEdges{TVisitor}(int, ref TVisitor)"/> tells of a state's transitions, one by one.</summary>
 public interface IEdgeVisitor
 {
     /// <summary>Told of the transition to state <paramref name="target"/> by the operation at alphabet index <paramref name="op"/>.</summary>

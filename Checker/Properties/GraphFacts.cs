@@ -100,13 +100,13 @@ public sealed class GraphFacts
         // not read again.
         var (mask, all) = EnabledMasks();
         var install = restricted ? installEdges.Value : null;
-        Fixpoint(s =>
+        Fixpoint((s, first, end) =>
         {
             var m = mask[s];
             var allowed = install?.Allowed(s) ?? ulong.MaxValue;
             if (m == all || allowed == 0) return false;
             var ahead = new AheadOf(mask, all, install, s, allowed, m);
-            g.VisitEdges(s, ref ahead);
+            g.VisitEdges(s, first, end, ref ahead);
             if (ahead.Mask == m) return false;
             mask[s] = ahead.Mask;
             return true;
@@ -148,12 +148,12 @@ public sealed class GraphFacts
     {
         var g = Graph;
         var install = restricted ? installEdges.Value : null;
-        Fixpoint(s =>
+        Fixpoint((s, first, end) =>
         {
             var allowed = install?.Allowed(s) ?? ulong.MaxValue;
             if (reach[s] || allowed == 0) return false;
             var found = new ReachingSuccessor(reach, install, s, allowed);
-            return !g.VisitEdges(s, ref found) && (reach[s] = true);
+            return !g.VisitEdges(s, first, end, ref found) && (reach[s] = true);
         }, forwardFirst: false);
     }
 
@@ -191,7 +191,9 @@ public sealed class GraphFacts
     // entry and a fact only grows, so an entry read while another part writes it is its value
     // before or after, either below the fixpoint; a pass in which no part changed anything was
     // read throughout at its final values, so the fixpoint and the result are those of one thread.
-    private void Fixpoint(Func<int, bool> relax, bool forwardFirst)
+    private delegate bool Relax(int s, long first, long end);
+
+    private void Fixpoint(Relax relax, bool forwardFirst)
     {
         var n = Graph.States.Count;
         var parts = Parts;
@@ -203,31 +205,34 @@ public sealed class GraphFacts
         {
             if (parts == 1)
             {
-                changed = Pass(relax, forward, 0, 1, block, blocks, n);
+                changed = Pass(Graph, relax, forward, 0, 1, block, blocks, n);
                 continue;
             }
             var any = 0;
             var direction = forward;
             Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
             {
-                if (Pass(relax, direction, p, parts, block, blocks, n)) Volatile.Write(ref any, 1);
+                if (Pass(Graph, relax, direction, p, parts, block, blocks, n)) Volatile.Write(ref any, 1);
             });
             changed = any != 0;
         }
     }
 
-    // One pass of part p of parts over its blocks, in id order or in reverse; true when a relax changed something.
-    private static bool Pass(Func<int, bool> relax, bool forward, int p, int parts, int block, int blocks, int n)
+    // One pass of part p of parts over its blocks, in id order or in reverse; true when a relax
+    // changed something. Where each state's transitions begin is read a block at a time.
+    private static bool Pass(StateGraph g, Relax relax, bool forward, int p, int parts, int block, int blocks, int n)
     {
         var changed = false;
+        var starts = new long[block + 1];
         for (var k = p; k < blocks; k += parts)
         {
             var b = forward ? k : blocks - 1 - k;
             var (low, high) = (b * block, Math.Min(n, (b + 1) * block));
+            g.CopyFirstEdges(low, starts.AsSpan(0, high - low + 1));
             if (forward)
-                for (var s = low; s < high; s++) changed |= relax(s);
+                for (var s = low; s < high; s++) changed |= relax(s, starts[s - low], starts[s - low + 1]);
             else
-                for (var s = high - 1; s >= low; s--) changed |= relax(s);
+                for (var s = high - 1; s >= low; s--) changed |= relax(s, starts[s - low], starts[s - low + 1]);
         }
         return changed;
     }

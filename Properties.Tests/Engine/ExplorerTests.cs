@@ -231,6 +231,13 @@ public class EdgePackingTests
         Assert.Equal(edges.Select(e => e.Op), edges.Select((e, i) => g.OpOf(e.From, i)));
         Assert.Equal(edges.Select(e => (e.To, e.Op)), edges.Select((e, i) => (g.TargetOf(e.From, i, out var op), op)));
         Assert.Equal(Enumerable.Range(0, states + 1).Select(s => (long)edges.Count(e => e.From < s)), Enumerable.Range(0, states + 1).Select(g.FirstEdge));
+        // Copied a stretch at a time, from each state on, up to and past the last stored.
+        for (var from = 0; from <= states + 1; from++)
+        {
+            var copied = new long[states + 3 - from];
+            g.CopyFirstEdges(from, copied);
+            Assert.Equal(Enumerable.Range(from, copied.Length).Select(g.FirstEdge), copied);
+        }
         for (var s = 0; s <= states; s++)
             Assert.Equal(edges.Where(e => e.From == s).Select(e => (e.To, e.Op)), Visited(g, s));
     }

@@ -45,6 +45,31 @@ public class OffsetListTests
             Assert.Equal(Array.FindLastIndex(starts, s => s <= e), list.LastAtOrBelow(e, list.Count));
     }
 
+    // A stretch copied at once is the offsets read one by one, across changes of the high part
+    // (every 16 at four bits) and across the boundaries of the list's chunks (a million entries
+    // or more each).
+    [Fact]
+    public void CopyTo_AnyStretch_IsTheOffsetsReadOneByOne()
+    {
+        var small = new OffsetList(lowBits: 4);
+        for (var i = 0; i < 500; i++) small.Add(i * 3L + i / 7);
+        var large = new OffsetList();
+        for (var i = 0; i < (1 << 22) + 100; i++) large.Add(i * 5L + (i >> 20 << 32));
+
+        foreach (var (list, from, count) in new[]
+        {
+            (small, 0, 500), (small, 13, 40), (small, 15, 2), (small, 499, 1), (small, 7, 0),
+            (large, (1 << 20) - 3, 10), (large, (1 << 21) - 4097, 8193), (large, (1 << 22) - 1, 101), (large, 0, 4097),
+        })
+        {
+            var copied = new long[count];
+            list.CopyTo(from, copied);
+            Assert.Equal(Enumerable.Range(from, count).Select(i => list[i]), copied);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => small.CopyTo(499, new long[2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => small.CopyTo(-1, new long[1]));
+    }
+
     [Fact]
     public void Add_SmallerThanTheLast_Throws()
     {
