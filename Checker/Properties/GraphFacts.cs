@@ -177,6 +177,10 @@ public sealed class GraphFacts
         public bool Visit(int target, int op) => !(reach[target] && (install is null || install.Takes(s, op, allowed)));
     }
 
+    // A fixpoint's step for state s, given where its transitions begin and end (first, end):
+    // true when its fact grew.
+    private delegate bool Relax(int s, long first, long end);
+
     // Applies relax to every state, in id order and in reverse by turns, the first pass forward
     // or not, until a pass in which it changed nothing.
     // Which first is the fixpoint's: on positional-12, a reverse first pass settles most states
@@ -191,8 +195,6 @@ public sealed class GraphFacts
     // entry and a fact only grows, so an entry read while another part writes it is its value
     // before or after, either below the fixpoint; a pass in which no part changed anything was
     // read throughout at its final values, so the fixpoint and the result are those of one thread.
-    private delegate bool Relax(int s, long first, long end);
-
     private void Fixpoint(Relax relax, bool forwardFirst)
     {
         var n = Graph.States.Count;
