@@ -37,8 +37,11 @@ public sealed class OnePerSet() : Property("one-per-set", PropertyKind.Safety, "
 
         public override void OnSettled(StateGraph graph, in SettledStep step)
         {
-            if (!exercised && step.Affected != 0) exercised = true;
-            SeesEveryStep = !exercised;
+            if (!exercised && step.Affected != 0)
+            {
+                exercised = true;
+                SeesEveryStep = false;
+            }
         }
 
         public override bool? Exercised(GraphFacts facts) => exercised;

@@ -97,6 +97,12 @@ public sealed class PropertyChecks : ExplorationVisitor
     {
         public readonly PropertyCheck[] Checks = checks;
         public readonly StepScreen[] Screens = screens;
+
+        // Whether the k-th check takes a step that replaced or removed affected, disabled gone
+        // and leaves after in the list: it waits for its case, or the step passes its screen.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public bool Takes(int k, ulong affected, ulong gone, ulong after) =>
+            Checks[k].SeesEveryStep || Screens[k].Passes(affected, gone, after);
     }
 
     // Per alphabet index of concernedFor's alphabet, the route of a settled step of that operation.
@@ -188,14 +194,14 @@ public sealed class PropertyChecks : ExplorationVisitor
     // operation) to each check of the route that sees every step or whose screen it passes.
     private static void Settle(StateGraph graph, in Edge edge, in KernelState before, in KernelState after, Route to, int extra)
     {
-        var (checks, screens) = (to.Checks, to.Screens);
+        var checks = to.Checks;
         var gone = Observables.EnabledMask(before) & ~Observables.EnabledMask(after);
         var k = 0;
-        while (k < checks.Length && !checks[k].SeesEveryStep && !screens[k].Passes(edge.Affected, gone, after.InPatches)) k++;
+        while (k < checks.Length && !to.Takes(k, edge.Affected, gone, after.InPatches)) k++;
         if (k == checks.Length) return;
         var step = new SettledStep(edge.From, graph.Alphabet[edge.Op], edge.Affected, in before, in after, extra, graph.Depth[edge.From] + 1 + extra);
         checks[k].OnSettled(graph, step);
         for (k++; k < checks.Length; k++)
-            if (checks[k].SeesEveryStep || screens[k].Passes(edge.Affected, gone, after.InPatches)) checks[k].OnSettled(graph, step);
+            if (to.Takes(k, edge.Affected, gone, after.InPatches)) checks[k].OnSettled(graph, step);
     }
 }

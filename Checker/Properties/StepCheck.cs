@@ -24,8 +24,11 @@ public abstract class StepCheck : PropertyCheck
     /// <inheritdoc/>
     public override void OnSettled(StateGraph graph, in SettledStep step)
     {
-        if (!exercised && Exercises(step) == true) exercised = true;
-        SeesEveryStep = Tracked && !exercised;
+        if (!exercised && Exercises(step) == true)
+        {
+            exercised = true;
+            SeesEveryStep = false;
+        }
         if (shortest.Improves(step) && Broken(step) is { } what) shortest.Keep(graph, step, what);
     }
 
