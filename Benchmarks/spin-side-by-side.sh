@@ -25,6 +25,9 @@
 # SPIN runs on one core. The last two columns compare with the rows of the same round: SPIN's time
 # over the full check's (by SPIN's elapsed time and klp-check's timing line, then by CPU time),
 # and the first thread count's full check over this row's (its speed-up, by the timing lines).
+# "sized check" is the full check again with --expect-states set to the state count, so that
+# its table starts with room for every state, as SPIN's hash table (-w) is sized from the same
+# count below; the last column compares SPIN with it.
 # "line ns" is the time a cache line takes to go from one vCPU to the other and back, measured
 # by Benchmarks/line-pingpong.c right before the row's full check. On a virtual machine it depends
 # on the host: on one machine of docs/performance.md 50-60 ns most of the time and a few hundred
@@ -86,8 +89,8 @@ states() { sed -nE 's/^klp-check: ([0-9]+) states in .*/\1/p' "$1"; }
 
 echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD); load average $(cut -d' ' -f1-3 /proc/loadavg)${cpu:+; SPIN and one thread on vCPU $cpu}"
 echo
-echo "| run | catalog | threads | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state | SPIN / full check (timing, CPU) | speed-up | line ns |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| run | catalog | threads | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state | SPIN / full check (timing, CPU) | speed-up | line ns | sized check s (wall, CPU) | SPIN / sized check (timing, CPU) |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for run in $(seq 1 "$runs"); do
 for c in "${catalogs[@]}"; do
   name=$(basename "$c" .klp)
@@ -100,10 +103,15 @@ for c in "${catalogs[@]}"; do
     /usr/bin/time -v -o "$work/check.time" "${onto[@]}" "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 --threads "$t" >/dev/null 2>"$work/check.err" || true
     n=$(states "$work/check.err")
     s=$(seconds "$work/check.err")
+    # The same full check with its table sized from the state count, as SPIN's -w is below.
+    /usr/bin/time -v -o "$work/sized.time" "${onto[@]}" "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 --threads "$t" --expect-states "$n" >/dev/null 2>"$work/sized.err" || true
+    sized="$(seconds "$work/sized.err") ($(wall "$work/sized.time"), $(cpu "$work/sized.time"))"
+    sized_s=$(seconds "$work/sized.err")
+    sized_cpu=$(cpu "$work/sized.time")
     first=${first:-$s}
     kb=$(rss "$work/check.time")
     ccpu=$(cpu "$work/check.time")
-    rows+=("$t|$ccpu|$n|$(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time"))|$s ($(wall "$work/check.time"), $(cpu "$work/check.time"))|$(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }')|$(mb "$kb")|$((kb * 1024 / n))|$s|$(awk -v a="$first" -v b="$s" 'BEGIN { printf "%.2f", a / b }')|$ns")
+    rows+=("$t|$ccpu|$sized|$sized_s|$sized_cpu|$n|$(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time"))|$s ($(wall "$work/check.time"), $(cpu "$work/check.time"))|$(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }')|$(mb "$kb")|$((kb * 1024 / n))|$s|$(awk -v a="$first" -v b="$s" 'BEGIN { printf "%.2f", a / b }')|$ns")
   done
   # SPIN searches depth first: its stack (-m) must hold the deepest path, at most one entry per
   # state; its hash table (-w) gets about two slots per state.
@@ -117,8 +125,8 @@ for c in "${catalogs[@]}"; do
   spin_kb=$(rss "$work/spin.time")
   spin_cpu=$(cpu "$work/spin.time")
   for r in "${rows[@]}"; do
-    IFS='|' read -r t ccpu n explore check ratio peak per s speedup ns <<<"$r"
-    echo "| $run | $name | $t | $n | $explore | $check | $ratio | $peak | $per | $spin_states | $spin_s ($(wall "$work/spin.time"), $spin_cpu) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) | $(awk -v a="$spin_s" -v b="$s" -v c="$spin_cpu" -v d="$ccpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $speedup | $ns |"
+    IFS='|' read -r t ccpu sized sized_s sized_cpu n explore check ratio peak per s speedup ns <<<"$r"
+    echo "| $run | $name | $t | $n | $explore | $check | $ratio | $peak | $per | $spin_states | $spin_s ($(wall "$work/spin.time"), $spin_cpu) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) | $(awk -v a="$spin_s" -v b="$s" -v c="$spin_cpu" -v d="$ccpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $speedup | $ns | $sized | $(awk -v a="$spin_s" -v b="$sized_s" -v c="$spin_cpu" -v d="$sized_cpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') |"
   done
 done
 done

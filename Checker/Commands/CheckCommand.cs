@@ -41,6 +41,7 @@ public static class CheckCommand
         public readonly Option<int?> Random = Cli.NumberOption("--random", 1, int.MaxValue, "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)");
         public readonly Option<ulong?> Seed = Cli.NumberOption("--seed", 0UL, ulong.MaxValue, "the seed of --random; the same seed gives the same runs and output");
         public readonly Option<int?> Length = Cli.NumberOption("--length", 1, 10_000, "the most operations per random run (default 30)");
+        public readonly Option<int?> ExpectStates = Cli.NumberOption("--expect-states", 1, int.MaxValue, "with one input (--catalog or --plan): the number of states it is expected to have, e.g. from the last run; the search's table starts with room for that many (at most --max-states), as SPIN's -w sizes its hash table, and grows as usual past it; changes no result");
         public readonly InputOptions Input = new();
         public readonly ShardOptions Shard = new();
 
@@ -49,7 +50,7 @@ public static class CheckCommand
             Random.HelpName = "RUNS";
             var command = new Command("check", "Check every invariant and witness (or those given) for one reading: exhaustively on every release plan within bounds, a raw catalog, a plan file, or on random runs. A cap (--max-states, --max-depth, the default state cap) that cuts an input's exploration makes the run not exhaustive: a property with no violation there is inconclusive, never holds. Exit 0 when all hold, every exploration exhaustive; 1 when one is violated; 2 on bad input; 3 when none is violated but a cap cut an exploration; 130 when interrupted. With --shard K/N --out FILE (exhaustive only): check one share of the inputs and write a partial result for klp-check merge (exit 0, 2 or 130).")
             {
-                Reading, Setting, Mode, Format, Traces, Random, Seed, Length, GraphLimit,
+                Reading, Setting, Mode, Format, Traces, Random, Seed, Length, GraphLimit, ExpectStates,
             };
             Input.AddTo(command);
             Shard.AddTo(command);
@@ -71,7 +72,14 @@ public static class CheckCommand
         {
             if (Readings(parse, stderr) is not { } ri) return null;
             var source = Input.Source(parse, stderr);
-            return source is null ? null : new CheckRequest(source, ri.Reading, ri.Properties, Input.Limits(parse), [.. Input.Files(parse)], Input.Threads(parse));
+            if (source is null) return null;
+            var expected = parse.GetValue(ExpectStates);
+            if (expected is not null && source.Count != 1)
+            {
+                stderr.WriteLine($"klp-check: --expect-states sizes the table of one exploration; this input has {source.Count} catalogs (give it with --catalog or --plan)");
+                return null;
+            }
+            return new CheckRequest(source, ri.Reading, ri.Properties, Input.Limits(parse) with { ExpectedStates = expected ?? 0 }, [.. Input.Files(parse)], Input.Threads(parse));
         }
     }
 
@@ -107,6 +115,7 @@ public static class CheckCommand
                     stderr.WriteLine($"klp-check: --format {fmt} draws exhaustive results; --random writes text, markdown or json");
                     return ExitCodes.Usage;
                 }
+                if (parse.GetValue(o.ExpectStates) is not null) stderr.WriteLine("klp-check: warning: --expect-states is ignored with --random, which keeps no table");
                 return RunRandom(parse, o.Input, r, invariants, runs, parse.GetValue(o.Seed), parse.GetValue(o.Length) ?? 30, fmt, parse.GetValue(o.Traces), stdout, stderr);
             }
             foreach (var ignored in new[] { "--seed", "--length" })

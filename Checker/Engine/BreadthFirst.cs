@@ -40,7 +40,7 @@ internal sealed class BreadthFirst<TKey, TStore> where TKey : allows ref struct 
         Tree.Clear();
         Frontier = frontier;
         Frontier.Clear();
-        Table.Reset(nodes, limits.Fingerprints);
+        Table.Reset(nodes, limits.Fingerprints, limits.TableRoom);
         CutBy = null;
         Transitions = 0;
     }

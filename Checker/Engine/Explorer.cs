@@ -66,6 +66,9 @@ public sealed partial class Explorer
     /// <remarks>Tests lower it to store small graphs' transitions as the largest graphs store theirs.</remarks>
     public int PackedTargets { get; init; } = int.MaxValue;
 
+    /// <summary>How many times the search's table grew in the last exploration: none when it started with room for every state (<see cref="ExploreLimits.ExpectedStates"/>).</summary>
+    public int TableGrowths => search.Table.Growths;
+
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
     /// <param name="catalog">The patches.</param>
     /// <param name="reading">The reading, with its options.</param>

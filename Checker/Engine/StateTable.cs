@@ -57,6 +57,19 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Home(uint tag) => (int)tag & (size - 1);
 
+    /// <summary>The most slots a table starts with (<see cref="SlotsFor"/>): 2^30, 8 GB.</summary>
+    public const int MostSlotsAtStart = 1 << 30;
+
+    /// <summary>The slots a table starts with to hold <paramref name="nodes"/> nodes without growing: the least power of two, at least <see cref="MinTable"/> and at most <see cref="MostSlotsAtStart"/>, of which they fill at most three quarters.</summary>
+    public static int SlotsFor(int nodes)
+    {
+        var needed = ((long)Math.Max(0, nodes) * 4 + 2) / 3;
+        return (int)Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(needed, MinTable)), MinTable, MostSlotsAtStart);
+    }
+
+    /// <summary>The number of slots the table has now.</summary>
+    public int Slots => size;
+
     /// <summary>True when the table has grown past the size from which a growth lets its old array go (and collects it).</summary>
     public bool Large => size > KeptTable;
 
@@ -66,13 +79,17 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
     /// <summary>Empties the table for a search whose nodes are kept in <paramref name="nodes"/>.</summary>
     /// <param name="nodes">The store, empty.</param>
     /// <param name="fingerprints">De-duplicate by 64-bit fingerprint instead of by the store's comparison.</param>
-    public void Reset(TStore nodes, bool fingerprints)
+    /// <param name="room">The nodes the table is to hold before its first growth (<see cref="SlotsFor"/>); 0 for the smallest table.</param>
+    public void Reset(TStore nodes, bool fingerprints, int room = 0)
     {
         shared = null;
         preparedSlots = null;
         PreparedGrowths = 0;
+        Growths = 0;
         Array.Clear(slots, 0, size);
-        size = MinTable;
+        size = SlotsFor(room);
+        if (slots.Length < size) slots = LargePages.Allocate<ulong>(size);
+        else Array.Clear(slots, 0, size);
         used = 0;
         printOf.Clear();
         store = nodes;
@@ -285,6 +302,9 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
     /// <remarks>A search that ends between 11/16 and 3/4 full holds the array made for nothing: past this size that would be gigabytes (positional-14's last growth is to 2^28 slots, 2 GB, and it ends 0.66 full), enough to cross a memory bound the search would otherwise keep.</remarks>
     public const int PreparedUpTo = 1 << 25;
 
+    /// <summary>How many times the table has grown since the last <see cref="Reset"/>.</summary>
+    internal int Growths { get; private set; }
+
     /// <summary>How many growths since the last <see cref="Reset"/> took the array <see cref="PrepareGrowth"/> made for them.</summary>
     internal int PreparedGrowths { get; private set; }
 
@@ -323,6 +343,7 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
         var old = slots;
         var oldSize = size;
         size *= 2;
+        Growths++;
         if (Interlocked.Exchange(ref preparedSlots, null) is { } ready && ready.Length >= size)
         {
             spareSlots = ready;

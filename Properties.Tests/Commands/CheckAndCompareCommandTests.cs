@@ -36,6 +36,56 @@ public class CheckAndCompareCommandTests
         Assert.Equal(one.Out, all.Out);
     }
 
+    // A table started with room for every state, or for fewer (it grows from there), on one
+    // thread and on two: what the check prints and its exit code are those of the default.
+    [Fact]
+    public void CheckOneCatalog_ExpectedStates_GivesByteIdenticalOutput()
+    {
+        var catalog = RepositoryFiles.Full("Benchmarks/catalogs/positional-10.klp");
+        var plain = Run("check", "--reading", "positional", "--catalog", catalog, "--threads", "1");
+        var all = Run("check", "--reading", "positional", "--catalog", catalog, "--threads", "1", "--expect-states", "57856");
+        var fewer = Run("check", "--reading", "positional", "--catalog", catalog, "--threads", "2", "--expect-states", "1000");
+
+        Assert.Contains("57856", plain.Out.Replace(",", ""));
+        Assert.Equal((plain.Code, plain.Out), (all.Code, all.Out));
+        Assert.Equal((plain.Code, plain.Out), (fewer.Code, fewer.Out));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("many")]
+    [InlineData("99999999999")]
+    public void Check_ExpectStatesNotAPositiveCount_IsOneLineAndExit2(string count)
+    {
+        var (code, output, err) = Run("check", "--reading", "positional", "--catalog", RepositoryFiles.Full("scenarios/thread/petr-timeline-tuesday-set3.klp"), "--expect-states", count);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.Contains("--expect-states", err);
+    }
+
+    [Fact]
+    public void Check_ExpectStatesOnManyInputs_IsOneLineAndExit2BeforeExploring()
+    {
+        var (code, output, err) = Run("check", "--reading", "positional", "--expect-states", "1000");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"klp-check: --expect-states sizes the table of one exploration; this input has {InputSource.Plans(InputOptions.DefaultPlans).Count} catalogs (give it with --catalog or --plan)", err.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void CheckRandom_ExpectStates_IsIgnoredWithAWarning()
+    {
+        var (code, output, err) = Run("check", "--reading", "flat", "--random", "20", "--seed", "3", "--expect-states", "1000");
+        var plain = Run("check", "--reading", "flat", "--random", "20", "--seed", "3");
+
+        Assert.Equal((plain.Code, plain.Out), (code, output));
+        Assert.Contains("klp-check: warning: --expect-states is ignored with --random", err);
+    }
+
     [Fact]
     public void CheckRandom_SameSeed_GivesByteIdenticalOutput()
     {

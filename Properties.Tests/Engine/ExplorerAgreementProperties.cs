@@ -90,18 +90,18 @@ public class ExplorerAgreementProperties
         return g with { Transitions = transitions, Cut = cut };
     }
 
-    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1, Explorer? with = null)
+    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1, Explorer? with = null, int expected = 0)
     {
-        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads, with);
+        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads, with, expected);
         return (differences.Count == 0).Label($"{states} states; differ in: {string.Join(", ", differences)}");
     }
 
     // What the explorer's graph has that the reference's does not, and the reference's states.
-    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads, Explorer? with = null)
+    private (int States, List<string> Differences) Differences(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads, Explorer? with = null, int room = 0)
     {
         var expected = Reference(catalog, reading, cap);
         var explorer = with ?? (threads == 1 ? this.explorer : pipelined);
-        var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints), threads);
+        var g = explorer.Explore(catalog, reading, new ExploreLimits(MaxStates: cap, Fingerprints: fingerprints, ExpectedStates: room), threads);
         var actual = new Graph([.. g.States], [.. g.Parent], [.. g.ParentOp.Select(o => o == SearchTree.NoOp ? -1 : o)], [.. g.Depth],
             [.. g.Edges.Select(e => (e.From, e.To, e.Op, e.Affected))], g.RefusedByReason, g.AcceptedCount, g.Transitions, g.CutBy is not null);
         explorer.Recycle(g);
@@ -147,6 +147,13 @@ public class ExplorerAgreementProperties
         Assert.True(values.States.Count is > 5 and < StateList.DefaultPackFrom);
         Assert.Equal(values.States, packed.States);
     }
+
+    // A table that starts with room for some number of states, fewer than the search finds (it
+    // grows from there), about as many, or more; on one thread, on two as split parts, and by
+    // fingerprint.
+    [Property]
+    public Property Explorer_TableStartingWithRoom_BuildsTheReferenceGraph(Trace run, PositiveInt room, bool twoThreads, bool fingerprints) =>
+        Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints, twoThreads ? 2 : 1, twoThreads ? split : null, expected: room.Get % 6000);
 
     [Property]
     public Property Explorer_TransitionsUnpackedFromTheFirst_BuildsTheReferenceGraph(Trace run) =>

@@ -83,6 +83,47 @@ public class ExplorerTests
         Assert.DoesNotContain(g.Alphabet, op => op.Kind is OpKind.Complete or OpKind.Reverse or OpKind.Force);
         Assert.True(g.RefusedByReason[(int)Reason.ModuleLoaded] > 0);
     }
+
+    // A table that starts with room for the states a search finds never grows; one with room for
+    // fewer grows fewer times than the smallest table; the room asked for is at most the state
+    // cap, so a hint far past it allocates no table of that size.
+    [Fact]
+    public void TableStartingWithRoom_ForEveryState_NeverGrows()
+    {
+        var reading = Readings.Find("set")!;
+        reading = reading.With(reading.Options with { Granularity = Granularity.TwoPhase });
+        var catalog = Catalog("scenarios/thread/joe-dynamic-allocation.klp");
+        var explorer = new Explorer();
+
+        var grown = explorer.Explore(catalog, reading);
+        var states = grown.States.Count;
+        var growths = explorer.TableGrowths;
+        explorer.Recycle(grown);
+        explorer.Recycle(explorer.Explore(catalog, reading, new ExploreLimits(ExpectedStates: states)));
+        var roomForAll = explorer.TableGrowths;
+        explorer.Recycle(explorer.Explore(catalog, reading, new ExploreLimits(ExpectedStates: states / 4)));
+        var roomForAQuarter = explorer.TableGrowths;
+
+        Assert.Equal(23679, states);
+        Assert.True(growths >= 5, $"{growths} growths from the smallest table");
+        Assert.Equal(0, roomForAll);
+        Assert.InRange(roomForAQuarter, 1, growths - 2);
+    }
+
+    [Fact]
+    public void TableStartingWithRoom_PastTheStateCap_TakesRoomForTheCapOnly()
+    {
+        var explorer = new Explorer();
+        explorer.Recycle(explorer.Explore(Timeline(), Readings.Positional, new ExploreLimits(MaxStates: 100)));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var g = explorer.Explore(Timeline(), Readings.Positional, new ExploreLimits(MaxStates: 100, ExpectedStates: int.MaxValue));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(100, g.States.Count);
+        Assert.NotNull(g.CutBy);
+        Assert.Equal(0, explorer.TableGrowths);
+        Assert.True(allocated < 4 << 20, $"{allocated:N0} bytes allocated for a search cut at 100 states");
+    }
 }
 
 internal static class Graphs
