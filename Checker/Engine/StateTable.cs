@@ -67,9 +67,6 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
         return (int)Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(needed, MinTable)), MinTable, MostSlotsAtStart);
     }
 
-    /// <summary>The number of slots the table has now.</summary>
-    public int Slots => size;
-
     /// <summary>True when the table has grown past the size from which a growth lets its old array go (and collects it).</summary>
     public bool Large => size > KeptTable;
 
@@ -86,10 +83,11 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
         preparedSlots = null;
         PreparedGrowths = 0;
         Growths = 0;
-        Array.Clear(slots, 0, size);
+        // The slots the last search used, and those this one will, are cleared; a new array comes zeroed.
+        var previous = size;
         size = SlotsFor(room);
         if (slots.Length < size) slots = LargePages.Allocate<ulong>(size);
-        else Array.Clear(slots, 0, size);
+        else Array.Clear(slots, 0, Math.Max(previous, size));
         used = 0;
         printOf.Clear();
         store = nodes;
