@@ -57,7 +57,7 @@ public class ExploreServerBenchmarks
         api = new ExploreApi(new ExploreSetup([catalog], readings, null), new ExploreVerdicts(new ExploreLimits()));
         var mode = Mode == "two-phase" ? Granularity.TwoPhase : Granularity.Atomic;
         var c = catalog.Any;
-        var positional = readings[0].With(readings[0].Options with { Granularity = mode });
+        var positional = readings[0].WithGranularity(mode);
         var alphabet = Alphabet.For(c, mode);
         var random = new Random(28);
         var ops = new List<Operation>();

@@ -49,7 +49,7 @@ public class StepBenchmarks
         isolated = atomic.Options.Isolation == Isolation.None
             ? atomic.With(atomic.Options with { Isolation = Isolation.FunctionsOnly })
             : atomic;
-        twoPhase = atomic.With(atomic.Options with { Granularity = Granularity.TwoPhase });
+        twoPhase = atomic.WithGranularity(Granularity.TwoPhase);
 
         loadCumulative = Operation.Load(catalog.IndexOf("cum3"));
         loadConflicting = Operation.Load(catalog.IndexOf("cust"));

@@ -141,6 +141,9 @@ public sealed record Reading(
     /// <summary>The same reading with other options.</summary>
     public Reading With(ReadingOptions options) => this with { Options = options };
 
+    /// <summary>The same reading in another mode (atomic or two-phase), its other options kept.</summary>
+    public Reading WithGranularity(Granularity granularity) => With(Options with { Granularity = granularity });
+
     /// <summary>The reading's name with every option that differs from its preset's default, e.g. <c>flat(states=versions)</c>.</summary>
     public string DisplayName
     {

@@ -64,7 +64,7 @@ public static class CheckCommand
             var invariants = readings is null ? null : Input.Properties(parse, stderr);
             if (readings is null || invariants is null) return null;
             var granularity = Cli.ParseMode(parse.GetValue(Mode)) ?? readings[0].Options.Granularity;
-            return (readings[0].With(readings[0].Options with { Granularity = granularity }), invariants);
+            return (readings[0].WithGranularity(granularity), invariants);
         }
 
         // The exhaustive run; null after one line on bad input.

@@ -255,7 +255,7 @@ public static class Cli
 
     /// <summary>The readings with the mode of <c>--mode</c>; unchanged when it is not given (each keeps its file's mode).</summary>
     public static List<Reading> WithMode(IEnumerable<Reading> readings, string? mode) =>
-        [.. readings.Select(r => r.With(r.Options with { Granularity = ParseMode(mode) ?? r.Options.Granularity }))];
+        [.. readings.Select(r => r.WithGranularity(ParseMode(mode) ?? r.Options.Granularity))];
 
     /// <summary>Parses <c>--mode</c>.</summary>
     public static Granularity? ParseMode(string? mode) => mode switch

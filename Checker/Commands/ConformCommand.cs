@@ -71,7 +71,7 @@ public static class ConformCommand
         if (readingName is not null)
         {
             if (Cli.ParseReadings([readingName], null, stderr) is not [var r]) return ExitCodes.Usage;
-            reading = r.With(r.Options with { Granularity = Granularity.Atomic });
+            reading = r.WithGranularity(Granularity.Atomic);
         }
         foreach (var (name, dir) in new[] { ("--out", outDir), ("--console", consoleDir), ("--cache", cacheDir) })
             if (dir is not null && !OutputPath.CheckFolder(name, dir, stderr)) return ExitCodes.Usage;

@@ -33,7 +33,7 @@ public static class ExportCommand
             var readings = Cli.ParseReadings([parse.GetValue(reading)!], parse.GetValue(setting), stderr);
             if (readings is null) return ExitCodes.Usage;
             var r = readings[0];
-            if (Cli.ParseMode(parse.GetValue(mode)) is { } g) r = r.With(r.Options with { Granularity = g });
+            if (Cli.ParseMode(parse.GetValue(mode)) is { } g) r = r.WithGranularity(g);
             var outPath = parse.GetValue(output);
             if (outPath is not null && !OutputPath.CheckFile("--out", outPath, stderr)) return ExitCodes.Usage;
             var file = parse.GetValue(catalog)!;

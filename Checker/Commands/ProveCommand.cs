@@ -57,7 +57,7 @@ public static class ProveCommand
             var readings = Cli.ParseReadings([parse.GetValue(o.Reading)!], parse.GetValue(o.Setting), stderr);
             if (readings is null) return ExitCodes.Usage;
             var reading = readings[0];
-            reading = reading.With(reading.Options with { Granularity = Cli.ParseMode(parse.GetValue(o.Mode)) ?? reading.Options.Granularity });
+            reading = reading.WithGranularity(Cli.ParseMode(parse.GetValue(o.Mode)) ?? reading.Options.Granularity);
             if (Properties(parse.GetValue(o.Property) ?? [], stderr) is not { } properties) return ExitCodes.Usage;
             var raw = parse.GetValue(o.Raw);
             foreach (var rawOnly in new Option[] { o.Functions, o.SetNumbers, o.StateIds, o.VersionBits })

@@ -8,7 +8,7 @@ namespace Klp.Check.Conformance;
 public static class ConformTraces
 {
     /// <summary>The model's reading of the kernel: upstream, atomic.</summary>
-    public static Reading Upstream { get; } = Readings.Upstream.With(Readings.Upstream.Options with { Granularity = Granularity.Atomic });
+    public static Reading Upstream { get; } = Readings.Upstream.WithGranularity(Granularity.Atomic);
 
     /// <summary>The operations of a scenario as a trace, with their lines and, for a trace that holds transitions open, how each is realised; null with the reason when the kernel cannot run it.</summary>
     /// <remarks>
@@ -44,7 +44,7 @@ public static class ConformTraces
     public static (List<Operation> Ops, List<int> Source, List<Phase>? Phases)? Realise(Catalog c, Granularity mode, IReadOnlyList<Operation> given, Func<int, string> where, out string? why)
     {
         why = null;
-        var reading = Readings.Upstream.With(Readings.Upstream.Options with { Granularity = mode });
+        var reading = Readings.Upstream.WithGranularity(mode);
         // The model's run of the operations as given; a settled step's state is the one after the complete that follows it.
         var outcomes = new Trace(c, reading, given).Replay();
         var state = KernelState.Empty;
@@ -157,7 +157,7 @@ public static class ConformTraces
     }
 
     /// <summary>The model's reading for traces that hold transitions open: upstream, two-phase.</summary>
-    public static Reading UpstreamTwoPhase { get; } = Readings.Upstream.With(Readings.Upstream.Options with { Granularity = Granularity.TwoPhase });
+    public static Reading UpstreamTwoPhase { get; } = Readings.Upstream.WithGranularity(Granularity.TwoPhase);
 
     /// <summary>
     /// <paramref name="count"/> two-phase traces over a catalog: seeded random walks of

@@ -73,7 +73,7 @@ public static class TraceComparison
             return new TraceResult(trace, Agreement.NotRun, null, [], null,
                 observed is null ? "the guest never started it" : $"the guest stopped after step {observed.Steps.Count} of {trace.Ops.Count}");
         var r = trace.Realisation;
-        reading = reading.With(reading.Options with { Granularity = trace.Mode });
+        reading = reading.WithGranularity(trace.Mode);
         // A settled step of a two-phase trace is the operation and the complete of what it opened:
         // the model runs a Complete after it, refused (and changing nothing) when nothing opened.
         var ops = new List<Operation>(trace.Ops.Count);

@@ -59,7 +59,7 @@ public sealed class ExploreCatalog
     public IReadOnlyList<Reading> Columns(IReadOnlyList<Reading> requested, Granularity mode) =>
         Scenario is { } s
             ? Replayer.Columns(s, requested, mode)
-            : [.. requested.Select(r => r.With(r.Options with { Granularity = mode }))];
+            : [.. requested.Select(r => r.WithGranularity(mode))];
 
     /// <summary>The input the checker verifies properties on: this one catalog, or this one plan.</summary>
     public InputSource Source() => plan is not null ? InputSource.Plan(plan, File) : InputSource.Single(shared!, File);

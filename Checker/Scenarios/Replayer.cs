@@ -49,7 +49,7 @@ public static class Replayer
             foreach (var r in Readings.All) Add(WithFileOptions(scenario, r, keepExplicit: false));
             foreach (var r in scenario.NamedReadings) Add(r);
         }
-        return [.. list.Select(r => r.With(r.Options with { Granularity = granularity }))];
+        return [.. list.Select(r => r.WithGranularity(granularity))];
     }
 
     private static Reading WithFileOptions(Scenario scenario, Reading reading, bool keepExplicit)

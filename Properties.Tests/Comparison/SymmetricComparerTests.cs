@@ -42,7 +42,7 @@ public class SymmetricComparerTests
     public void Run_TwoPhaseMode_TheMatrixOfEveryPlan()
     {
         var source = InputSource.Plans(new PlanBounds(Releases: 3));
-        var readings = Readings.All.Select(r => r.With(r.Options with { Granularity = Granularity.TwoPhase })).ToList();
+        var readings = Readings.All.Select(r => r.WithGranularity(Granularity.TwoPhase)).ToList();
 
         Assert.Equal(Matrix(Comparer.Run(source, readings, PropertyRegistry.All, default, [])), Matrix(SymmetricComparer.Run(source, readings, PropertyRegistry.All, default)));
     }

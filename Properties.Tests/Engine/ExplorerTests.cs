@@ -32,7 +32,7 @@ public class ExplorerTests
     public void ShippedCatalog_ExploredExhaustively_HasPinnedStateCount(string file, string reading, string mode, int states)
     {
         var r = Readings.Find(reading)!;
-        r = r.With(r.Options with { Granularity = mode == "atomic" ? Granularity.Atomic : Granularity.TwoPhase });
+        r = r.WithGranularity(mode == "atomic" ? Granularity.Atomic : Granularity.TwoPhase);
 
         var g = new Explorer().Explore(Catalog(file), r);
 
@@ -91,7 +91,7 @@ public class ExplorerTests
     public void TableStartingWithRoom_ForEveryState_NeverGrows()
     {
         var reading = Readings.Find("set")!;
-        reading = reading.With(reading.Options with { Granularity = Granularity.TwoPhase });
+        reading = reading.WithGranularity(Granularity.TwoPhase);
         var catalog = Catalog("scenarios/thread/joe-dynamic-allocation.klp");
         var explorer = new Explorer();
 

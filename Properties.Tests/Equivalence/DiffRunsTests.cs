@@ -15,7 +15,7 @@ public class DiffRunsTests
     private static Reading TwoPhase(string name)
     {
         var r = Readings.Parse(name, out var error) ?? throw new InvalidOperationException(error);
-        return r.With(r.Options with { Granularity = Granularity.TwoPhase });
+        return r.WithGranularity(Granularity.TwoPhase);
     }
 
     private static (int Code, string Out, string Err) Diff(string format) => CliRunner.Run(

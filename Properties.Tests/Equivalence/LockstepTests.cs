@@ -17,7 +17,7 @@ public class LockstepTests
     private static int TimelineLoads() =>
         ScenarioParser.ParseFile(RepositoryFiles.Full(JoeTuesday)).Steps.Count(s => s.Operation is { Kind: OpKind.Load });
 
-    private static Reading TwoPhase(Reading r) => r.With(r.Options with { Granularity = Granularity.TwoPhase });
+    private static Reading TwoPhase(Reading r) => r.WithGranularity(Granularity.TwoPhase);
 
     private static LockstepResult Run(Catalog catalog, Observed observed, params Reading[] readings) =>
         new Lockstep().Run([.. readings.Select(_ => catalog)], readings, observed);

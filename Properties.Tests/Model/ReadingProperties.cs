@@ -27,7 +27,7 @@ public class ReadingProperties
     /// <summary>Runs each load of a run in atomic mode and checks a rule on the state before and after it.</summary>
     private static Property EveryLoad(Trace run, Func<Trace, Operation, KernelState, Klp.Check.Model.Outcome, string?> rule)
     {
-        var reading = run.Reading.With(run.Reading.Options with { Granularity = Granularity.Atomic });
+        var reading = run.Reading.WithGranularity(Granularity.Atomic);
         var state = KernelState.Empty;
         var loads = 0;
         foreach (var op in run.Operations)

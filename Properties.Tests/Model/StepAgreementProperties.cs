@@ -233,7 +233,7 @@ public class StepAgreementProperties
         Prop.ForAll(Arb.From(symposTwinRuns, Generators.ShrinkTrace), Agrees);
 
     private static Trace WithGranularity(Trace run, Granularity granularity) =>
-        run with { Reading = run.Reading.With(run.Reading.Options with { Granularity = granularity }) };
+        run with { Reading = run.Reading.WithGranularity(granularity) };
 
     // The rarest first, so that each run is counted under the most specific refusal it saw.
     private static readonly Reason[] loadRefusals =

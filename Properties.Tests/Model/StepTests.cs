@@ -8,7 +8,7 @@ namespace Klp.Check.Tests.Model;
 /// <summary>The kernel's answers at its edges, each checked on the fast model and the reference.</summary>
 public class StepTests
 {
-    private static readonly Reading twoPhase = Readings.Upstream.With(Readings.Upstream.Options with { Granularity = Granularity.TwoPhase });
+    private static readonly Reading twoPhase = Readings.Upstream.WithGranularity(Granularity.TwoPhase);
 
     private static Patch Upstream(string name, bool replace, params FunctionId[] funcs) =>
         new(name, Origin.Vendor, replace ? PatchKind.Cumulative : PatchKind.Hotfix, 0, [.. funcs], [], replace, Patch.DefaultSets);
@@ -422,7 +422,7 @@ public class StepTests
             Upstream("m", false, F("h")),
             Upstream("r", true, F("h")),
         ]);
-        var atomic = blockDisable.With(blockDisable.Options with { Granularity = Granularity.Atomic });
+        var atomic = blockDisable.WithGranularity(Granularity.Atomic);
 
         Assert.True(Last(c, atomic, Operation.Load(0), Operation.Load(1)).Accepted);
         Assert.True(Last(c, atomic, Operation.Load(0), Operation.Load(2)).Accepted);

@@ -14,7 +14,7 @@ public class CutoffProperties
     private static readonly Lazy<SymbolicStepUnderTest[]> Encodings = new(() =>
         [.. from reading in Readings.All
             from mode in new[] { Granularity.Atomic, Granularity.TwoPhase }
-            select new SymbolicStepUnderTest(reading.With(reading.Options with { Granularity = mode }), Eight)]);
+            select new SymbolicStepUnderTest(reading.WithGranularity(mode), Eight)]);
 
     [Fact]
     public void Step_CutDownToThePatchesItInvolvesAndOthers_IsTheFullStepCutDown()

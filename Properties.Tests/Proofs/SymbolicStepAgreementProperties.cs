@@ -17,7 +17,7 @@ public class SymbolicStepAgreementProperties
     internal static SymbolicStepUnderTest[] Encodings(Reading reading) =>
         [.. from scope in new[] { Raw, Plans }
             from mode in new[] { Granularity.Atomic, Granularity.TwoPhase }
-            select new SymbolicStepUnderTest(reading.With(reading.Options with { Granularity = mode }), scope)];
+            select new SymbolicStepUnderTest(reading.WithGranularity(mode), scope)];
 
     private static string Describe(SymbolicStepUnderTest u, StepCase k, IEnumerable<string> problems) =>
         $"{u.Reading.DisplayName} {ReadingOptionText.ModeName(u.Reading.Options.Granularity)} on {(u.Catalog.Plan is null ? "raw catalogs" : "plans")}:\n"

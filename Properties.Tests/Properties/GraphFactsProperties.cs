@@ -19,7 +19,7 @@ public class GraphFactsProperties
     // states, with every property that applies watching: the graph and what the checks recorded.
     private static (StateGraph Graph, PropertyChecks Visitor) Search(Trace run, bool twoPhase, int maxStates)
     {
-        var reading = run.Reading.With(run.Reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
+        var reading = run.Reading.WithGranularity(twoPhase ? Granularity.TwoPhase : Granularity.Atomic);
         var checks = PropertyRegistry.ApplicableTo(reading).Select(i => i.Begin(run.Catalog, reading));
         var visitor = new PropertyChecks(checks, run.Catalog, reading);
         return (new Explorer().Explore(run.Catalog, reading, new ExploreLimits(MaxStates: maxStates), visitor: visitor), visitor);

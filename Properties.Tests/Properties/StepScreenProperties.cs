@@ -13,7 +13,7 @@ namespace Klp.Check.Tests.Properties;
 public class StepScreenProperties
 {
     private static Reading WithGranularity(Reading reading, bool twoPhase) =>
-        reading.With(reading.Options with { Granularity = twoPhase ? Granularity.TwoPhase : Granularity.Atomic });
+        reading.WithGranularity(twoPhase ? Granularity.TwoPhase : Granularity.Atomic);
 
     // Each step one screen turns away is handed alone to a fresh check of its property: it must
     // find nothing there. Atomic or two-phase, where the step settles after Complete.

@@ -11,7 +11,7 @@ public class BlockDisableTwoPhaseTests
     private static Verdict TwoPhase(string reading, string property)
     {
         var r = Readings.Parse(reading, out var error) ?? throw new InvalidOperationException(error);
-        r = r.With(r.Options with { Granularity = Granularity.TwoPhase });
+        r = r.WithGranularity(Granularity.TwoPhase);
         var result = Verifier.Run(InputSource.Plans(new PlanBounds(Releases: 2)), r, [PropertyRegistry.Find(property)!], default);
         return Assert.Single(result.Verdicts);
     }

@@ -12,7 +12,7 @@ public class NoLostFixTests
     private static Verdict NoLostFix(string reading)
     {
         var r = Readings.Parse(reading, out var error) ?? throw new InvalidOperationException(error);
-        r = r.With(r.Options with { Granularity = Granularity.TwoPhase });
+        r = r.WithGranularity(Granularity.TwoPhase);
         var result = Verifier.Run(InputSource.Plans(new PlanBounds(Releases: 3)), r, [PropertyRegistry.Find("no-lost-fix")!], default);
         return Assert.Single(result.Verdicts);
     }
