@@ -66,8 +66,12 @@ public sealed partial class Explorer
     /// <remarks>Tests lower it to store small graphs' transitions as the largest graphs store theirs.</remarks>
     public int PackedTargets { get; init; } = int.MaxValue;
 
-    /// <summary>How many times the search's table grew in the last exploration: none when it started with room for every state (<see cref="ExploreLimits.ExpectedStates"/>).</summary>
+    /// <summary>How many times the search's table grew in the last exploration: once at most when it was given room for every state (<see cref="ExploreLimits.ExpectedStates"/>), past its small sizes (<see cref="SmallTable"/>).</summary>
     public int TableGrowths => search.Table.Growths;
+
+    /// <summary>The slots up to which a table given room for many states (<see cref="ExploreLimits.ExpectedStates"/>) still starts small and doubles; its next growth goes straight to the room asked for.</summary>
+    /// <remarks>Tests lower it to send small searches through that growth.</remarks>
+    public int SmallTable { get; init; } = StateTable<StateKey, GraphStates>.DefaultSmallUpTo;
 
     /// <summary>Explores a catalog under a reading (its granularity included) within limits.</summary>
     /// <param name="catalog">The patches.</param>
@@ -88,6 +92,7 @@ public sealed partial class Explorer
         toldOf = visitor is null ? new bool[alphabet.Length] : Array.ConvertAll(alphabet, visitor.SeesTransitionsOf);
         var g = new StateGraph(catalog, reading, alphabet, spare, PackFrom, PackedTargets) { AcceptedCount = new long[alphabet.Length], Fingerprinted = limits.Fingerprints };
         spare = null;
+        search.Table.SmallUpTo = SmallTable;
         search.Begin(new GraphStates(g.States), limits, g.Tree, g.Frontier);
         keyWords = g.States.KeyWords;
         keyPacking = g.States.KeyPacking;

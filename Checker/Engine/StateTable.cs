@@ -57,14 +57,30 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Home(uint tag) => (int)tag & (size - 1);
 
-    /// <summary>The most slots a table starts with (<see cref="SlotsFor"/>): 2^30, 8 GB.</summary>
-    public const int MostSlotsAtStart = 1 << 30;
+    // The slots asked for at the last Reset (SlotsFor its room): a growth past SmallUpTo goes straight there.
+    private int roomSlots = MinTable;
 
-    /// <summary>The slots a table starts with to hold <paramref name="nodes"/> nodes without growing: the least power of two, at least <see cref="MinTable"/> and at most <see cref="MostSlotsAtStart"/>, of which they fill at most three quarters.</summary>
+    /// <summary>The slots up to which a table given room for many nodes (<see cref="Reset"/>) still starts small and doubles: its growth past them goes straight to the room asked for.</summary>
+    /// <remarks>
+    /// Up to 2^17 slots (1 MB) a table is cheap to grow and its doublings touch little memory;
+    /// a table of millions of slots from the first node spreads the first levels' few states over
+    /// memory the caches do not hold. With the small sizes first, <c>check --expect-states</c> took
+    /// positional-12 1.038x faster by the median of ten rounds, where room at the start gave
+    /// 1.015x and 1.023x (docs/performance.md). Tests lower it.
+    /// </remarks>
+    public int SmallUpTo { get; set; } = DefaultSmallUpTo;
+
+    /// <summary>The default <see cref="SmallUpTo"/>: 2^17 slots, 1 MB.</summary>
+    public const int DefaultSmallUpTo = 1 << 17;
+
+    /// <summary>The most slots a table is given room for (<see cref="SlotsFor"/>): 2^30, 8 GB.</summary>
+    public const int MostRoom = 1 << 30;
+
+    /// <summary>The slots that hold <paramref name="nodes"/> nodes without growing: the least power of two, at least <see cref="MinTable"/> and at most <see cref="MostRoom"/>, of which they fill at most three quarters.</summary>
     public static int SlotsFor(int nodes)
     {
         var needed = ((long)Math.Max(0, nodes) * 4 + 2) / 3;
-        return (int)Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(needed, MinTable)), MinTable, MostSlotsAtStart);
+        return (int)Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(needed, MinTable)), MinTable, MostRoom);
     }
 
     /// <summary>True when the table has grown past the size from which a growth lets its old array go (and collects it).</summary>
@@ -76,7 +92,7 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
     /// <summary>Empties the table for a search whose nodes are kept in <paramref name="nodes"/>.</summary>
     /// <param name="nodes">The store, empty.</param>
     /// <param name="fingerprints">De-duplicate by 64-bit fingerprint instead of by the store's comparison.</param>
-    /// <param name="room">The nodes the table is to hold before its first growth (<see cref="SlotsFor"/>); 0 for the smallest table.</param>
+    /// <param name="room">The nodes the table is to hold without growing past its small sizes (<see cref="SlotsFor"/>, <see cref="SmallUpTo"/>); 0 for the smallest table, grown by doubling.</param>
     public void Reset(TStore nodes, bool fingerprints, int room = 0)
     {
         shared = null;
@@ -85,7 +101,8 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
         Growths = 0;
         // The slots the last search used, and those this one will, are cleared; a new array comes zeroed.
         var previous = size;
-        size = SlotsFor(room);
+        roomSlots = SlotsFor(room);
+        size = Math.Min(roomSlots, Math.Max(MinTable, SmallUpTo));
         if (slots.Length < size) slots = LargePages.Allocate<ulong>(size);
         else Array.Clear(slots, 0, Math.Max(previous, size));
         used = 0;
@@ -340,7 +357,8 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
     {
         var old = slots;
         var oldSize = size;
-        size *= 2;
+        // Doubled, or, past the small sizes of a table given room, the room asked for at once.
+        size = Math.Max(size * 2, roomSlots);
         Growths++;
         if (Interlocked.Exchange(ref preparedSlots, null) is { } ready && ready.Length >= size)
         {

@@ -84,11 +84,12 @@ public class ExplorerTests
         Assert.True(g.RefusedByReason[(int)Reason.ModuleLoaded] > 0);
     }
 
-    // A table that starts with room for the states a search finds never grows; one with room for
-    // fewer grows fewer times than the smallest table; the room asked for is at most the state
-    // cap, so a hint far past it allocates no table of that size.
+    // A table given room for the states a search finds never grows while that room is small, and
+    // grows once, straight to it, past its small sizes; one with room for fewer grows fewer times
+    // than the smallest table; the room asked for is at most the state cap, so a hint far past it
+    // allocates no table of that size.
     [Fact]
-    public void TableStartingWithRoom_ForEveryState_NeverGrows()
+    public void TableGivenRoom_ForEveryState_NeverGrows()
     {
         var reading = Readings.Find("set")!;
         reading = reading.WithGranularity(Granularity.TwoPhase);
@@ -111,7 +112,23 @@ public class ExplorerTests
     }
 
     [Fact]
-    public void TableStartingWithRoom_PastTheStateCap_TakesRoomForTheCapOnly()
+    public void TableGivenRoom_PastItsSmallSizes_GrowsOnceStraightToIt()
+    {
+        var reading = Readings.Find("set")!.WithGranularity(Granularity.TwoPhase);
+        var catalog = Catalog("scenarios/thread/joe-dynamic-allocation.klp");
+        var explorer = new Explorer { SmallTable = 2048 };
+
+        explorer.Recycle(explorer.Explore(catalog, reading, new ExploreLimits(ExpectedStates: 23679)));
+        var roomForAll = explorer.TableGrowths;
+        explorer.Recycle(explorer.Explore(catalog, reading));
+        var none = explorer.TableGrowths;
+
+        Assert.Equal(1, roomForAll);
+        Assert.True(none >= 5, $"{none} growths from the smallest table");
+    }
+
+    [Fact]
+    public void TableGivenRoom_PastTheStateCap_TakesRoomForTheCapOnly()
     {
         var explorer = new Explorer();
         explorer.Recycle(explorer.Explore(Timeline(), Readings.Positional, new ExploreLimits(MaxStates: 100)));
