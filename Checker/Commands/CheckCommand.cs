@@ -41,7 +41,7 @@ public static class CheckCommand
         public readonly Option<int?> Random = Cli.NumberOption("--random", 1, int.MaxValue, "instead of exhaustive exploration, check the safety properties on this many random runs (FsCheck, with shrinking)");
         public readonly Option<ulong?> Seed = Cli.NumberOption("--seed", 0UL, ulong.MaxValue, "the seed of --random; the same seed gives the same runs and output");
         public readonly Option<int?> Length = Cli.NumberOption("--length", 1, 10_000, "the most operations per random run (default 30)");
-        public readonly Option<int?> ExpectStates = Cli.NumberOption("--expect-states", 1, int.MaxValue, "with one input (--catalog or --plan): the number of states it is expected to have, e.g. from the last run; the search's table starts with room for that many (at most --max-states), as SPIN's -w sizes its hash table, and grows as usual past it; changes no result");
+        public readonly Option<int?> ExpectStates = Cli.NumberOption("--expect-states", 1, int.MaxValue, "with one input (--catalog or --plan): the number of states it is expected to have, e.g. from the last run; the search's table is given room for that many (at most --max-states), as SPIN's -w sizes its hash table: past 1 MB it grows straight to that room, and doubles again past it; changes no result");
         public readonly InputOptions Input = new();
         public readonly ShardOptions Shard = new();
 

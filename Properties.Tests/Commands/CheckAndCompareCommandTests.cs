@@ -36,7 +36,7 @@ public class CheckAndCompareCommandTests
         Assert.Equal(one.Out, all.Out);
     }
 
-    // A table started with room for every state, or for fewer (it grows from there), on one
+    // A table given room for every state, or for fewer (it doubles from there), on one
     // thread and on two: what the check prints and its exit code are those of the default.
     [Fact]
     public void CheckOneCatalog_ExpectedStates_GivesByteIdenticalOutput()
