@@ -26,7 +26,7 @@
 # over the full check's (by SPIN's elapsed time and klp-check's timing line, then by CPU time),
 # and the first thread count's full check over this row's (its speed-up, by the timing lines).
 # "sized check" is the full check again with --expect-states set to the state count, so that
-# its table starts with room for every state, as SPIN's hash table (-w) is sized from the same
+# its table is given room for every state, as SPIN's hash table (-w) is sized from the same
 # count below; the last column compares SPIN with it.
 # "line ns" is the time a cache line takes to go from one vCPU to the other and back, measured
 # by Benchmarks/line-pingpong.c right before the row's full check. On a virtual machine it depends
