@@ -102,7 +102,8 @@ internal sealed class StateTable<TKey, TStore> where TKey : allows ref struct wh
         // The slots the last search used, and those this one will, are cleared; a new array comes zeroed.
         var previous = size;
         roomSlots = SlotsFor(room);
-        size = Math.Min(roomSlots, Math.Max(MinTable, SmallUpTo));
+        // A power of two, as every size of the table must be, whatever SmallUpTo was set to.
+        size = Math.Min(roomSlots, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(SmallUpTo, MinTable, MostRoom)));
         if (slots.Length < size) slots = LargePages.Allocate<ulong>(size);
         else Array.Clear(slots, 0, Math.Max(previous, size));
         used = 0;
