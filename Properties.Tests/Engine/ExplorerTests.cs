@@ -84,6 +84,11 @@ public class ExplorerTests
         Assert.True(g.RefusedByReason[(int)Reason.ModuleLoaded] > 0);
     }
 
+    // Joe's dynamic-allocation catalog under set, two-phase: 23,679 states, a table that grows
+    // from the smallest size to 32,768 slots.
+    private static (Catalog Catalog, Reading Reading) JoeTwoPhase() =>
+        (Catalog("scenarios/thread/joe-dynamic-allocation.klp"), Readings.Find("set")!.WithGranularity(Granularity.TwoPhase));
+
     // A table given room for the states a search finds never grows while that room is small, and
     // grows once, straight to it, past its small sizes; one with room for fewer grows fewer times
     // than the smallest table; the room asked for is at most the state cap, so a hint far past it
@@ -91,9 +96,7 @@ public class ExplorerTests
     [Fact]
     public void TableGivenRoom_ForEveryState_NeverGrows()
     {
-        var reading = Readings.Find("set")!;
-        reading = reading.WithGranularity(Granularity.TwoPhase);
-        var catalog = Catalog("scenarios/thread/joe-dynamic-allocation.klp");
+        var (catalog, reading) = JoeTwoPhase();
         var explorer = new Explorer();
 
         var grown = explorer.Explore(catalog, reading);
@@ -114,8 +117,7 @@ public class ExplorerTests
     [Fact]
     public void TableGivenRoom_PastItsSmallSizes_GrowsOnceStraightToIt()
     {
-        var reading = Readings.Find("set")!.WithGranularity(Granularity.TwoPhase);
-        var catalog = Catalog("scenarios/thread/joe-dynamic-allocation.klp");
+        var (catalog, reading) = JoeTwoPhase();
         var explorer = new Explorer { SmallTable = 2048 };
 
         explorer.Recycle(explorer.Explore(catalog, reading, new ExploreLimits(ExpectedStates: 23679)));
@@ -133,8 +135,7 @@ public class ExplorerTests
     [Fact(Timeout = 120_000)]
     public async Task TableGivenRoom_SmallSizeNotAPowerOfTwo_BuildsTheSameGraph()
     {
-        var reading = Readings.Find("set")!.WithGranularity(Granularity.TwoPhase);
-        var catalog = Catalog("scenarios/thread/joe-dynamic-allocation.klp");
+        var (catalog, reading) = JoeTwoPhase();
         var odd = new Explorer { SmallTable = 3000 };
 
         var (g, growths) = await Task.Run(() => (odd.Explore(catalog, reading, new ExploreLimits(ExpectedStates: 23679)), odd.TableGrowths));
