@@ -23,7 +23,7 @@ public static partial class BareSearchReport
         private readonly long[] table;
         private readonly int mask;
         private int[] frontier = new int[1024];
-        private int frontierCount, cursor, nextId;
+        private int frontierCount, cursor, nextId, added;
         private bool done, full;
 
         public SharedSearch(Catalog catalog, Reading reading, int capacity)
@@ -48,8 +48,14 @@ public static partial class BareSearchReport
             if (root < 0) return (-1, -1);
             done = false;
             InLevels(threads, () => NextLevel(workers), (t, barrier) => workers[t].Search(barrier));
-            return full ? (-1, -1) : (workers.Sum(w => w.Added), workers.Sum(w => w.Edges));
+            added = (int)workers.Sum(w => w.Added);
+            lastWorkers = workers;
+            return full ? (-1, -1) : (added, workers.Sum(w => w.Edges));
         }
+
+        // A digest of the states in the order of their ids: on one thread, the order of one thread's search.
+        public ulong Digest() => IdsDigest(states, added) ^ lastWorkers.Aggregate(0UL, (d, w) => d + w.EdgeSum());
+        private Worker[] lastWorkers = [];
 
         // Between levels: the states the workers added are the next level.
         private void NextLevel(Worker[] workers)
@@ -138,6 +144,14 @@ public static partial class BareSearchReport
         }
     }
 
+    // The fingerprints of the first count states, folded in order.
+    private static ulong IdsDigest(KernelState[] states, int count)
+    {
+        var d = 14695981039346656037UL;
+        for (var i = 0; i < count; i++) d = (d ^ states[i].Fingerprint()) * 1099511628211UL;
+        return d;
+    }
+
     // Runs a search's threads level by level: nextLevel first, then search(t, barrier) for each
     // thread t (0 on this one, the others on threads of their own), which calls nextLevel between
     // levels as the last of them reaches the barrier.
@@ -213,6 +227,31 @@ public static partial class BareSearchReport
             (edgeChunk, edgeAt, Edges) = ([], 0, 0);
         }
 
+        // Rewrites the edges recorded from the from-th on that name a state of this thread's own
+        // as ~i (i its index in this thread's list of the level's new states) to the id map[i].
+        protected void MapOwnEdges(long from, int[] map)
+        {
+            for (var c = (int)(from >> 20); c < edgeChunks.Count; c++)
+            {
+                var chunk = edgeChunks[c];
+                var end = c == edgeChunks.Count - 1 ? edgeAt : chunk.Length;
+                for (var i = c == (int)(from >> 20) ? (int)(from & ((1 << 20) - 1)) : 0; i < end; i++)
+                    if (chunk[i] < 0) chunk[i] = map[~chunk[i]];
+            }
+        }
+
+        // The edges' targets, each mixed and summed, so in whatever order the threads recorded them.
+        public ulong EdgeSum()
+        {
+            var sum = 0UL;
+            for (var c = 0; c < edgeChunks.Count; c++)
+            {
+                var end = c == edgeChunks.Count - 1 ? edgeAt : edgeChunks[c].Length;
+                for (var i = 0; i < end; i++) sum += ((ulong)(uint)edgeChunks[c][i] + 0x9E3779B97F4A7C15UL) * 0xBF58476D1CE4E5B9UL >> 7;
+            }
+            return sum;
+        }
+
         protected void AddEdge(int to)
         {
             if (edgeAt == edgeChunk.Length)
@@ -225,7 +264,7 @@ public static partial class BareSearchReport
             Edges++;
         }
 
-        protected static unsafe void Prefetch<T>(ref T target)
+        internal static unsafe void Prefetch<T>(ref T target)
         {
             if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref target));
         }

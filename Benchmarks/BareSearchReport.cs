@@ -6,7 +6,7 @@ namespace Klp.Check.Benchmarks;
 
 /// <summary>Other divisions of one catalog's exploration between two threads, as bare searches that keep nothing in the sequential order, each against itself on one thread and beside the explorer, in alternated rounds.</summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project Benchmarks -- bare-search [--runs N] [--reading R] [--states N] CATALOG</c>;
+/// <c>dotnet run -c Release --project Benchmarks -- bare-search [--runs N] [--reading R] [--states N] [--search NAME]... CATALOG</c>;
 /// with <c>DOTNET_TieredCompilation=0</c> the code runs as klp-check runs it.
 /// <para>
 /// The explorer's split levels (<see cref="Explorer"/>) add every state and record every edge on
@@ -19,8 +19,17 @@ namespace Klp.Check.Benchmarks;
 /// shared table: the threads take chunks of a level's states in turn and both insert into one
 /// table with a compare-and-swap, ids in the order they claim them; partitioned: the states are
 /// divided by their fingerprints' top bit, each thread keeps its own half and sends the other's
-/// successors in batches; apart: two whole one-thread searches at once, sharing nothing. Each is
-/// set against itself on one thread, and prints its states and edges beside the explorer's.
+/// successors in batches; snapshot: the threads look successors up in the table as the level
+/// began, which neither writes during the level, keep the ones not there in tables of their own,
+/// and one thread adds them after the level in the order one thread's search finds them, so that
+/// the ids and edges are one thread's (checked once before the rounds); apart: two whole
+/// one-thread searches at once, sharing nothing. Each is set against itself on one thread, and
+/// prints its states and edges beside the explorer's.
+/// </para>
+/// <para>
+/// <c>--search NAME</c>, given once or more, runs only the searches named (<c>shared table</c>,
+/// <c>partitioned</c>, <c>snapshot</c>, <c>apart</c>, <c>explorer</c>, <c>explorer, states
+/// unpacked</c>); the others are not made.
 /// </para>
 /// <para>
 /// <c>--states</c> is the most states a bare search stores (4,194,304 by default; positional-13
@@ -32,18 +41,38 @@ public static partial class BareSearchReport
     /// <summary>Runs the rounds and prints a line per run; 2 on bad arguments.</summary>
     public static int Run(string[] args)
     {
-        if (ReportArguments.Parse(args, "bare-search", takesStates: true) is not { } parsed) return 2;
-        var shared = new SharedSearch(parsed.Catalog, parsed.Reading, parsed.States);
-        var partitioned = new PartitionedSearch(parsed.Catalog, parsed.Reading, parsed.States);
-        // Each search's arrays are made before the rounds and used again by each run.
-        partitioned.Prepare();
+        // --search NAME, as often as wanted, runs only the searches named; the others are not made.
+        string[] names = ["shared table", "partitioned", "snapshot", "apart", "explorer", "explorer, states unpacked"];
+        var chosen = new List<string>();
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] != "--search") rest.Add(args[i]);
+            else if (i + 1 == args.Length || !names.Contains(args[i + 1]))
+            {
+                Console.Error.WriteLine($"bare-search: --search: {(i + 1 == args.Length ? "a value is needed" : $"'{args[i + 1]}' is not a search")}; one of {string.Join(", ", names.Select(n => $"'{n}'"))}");
+                return 2;
+            }
+            else chosen.Add(args[++i]);
+        }
+        if (ReportArguments.Parse([.. rest], "bare-search", takesStates: true) is not { } parsed) return 2;
+        if (chosen.Count == 0) chosen.AddRange(names);
+        // Each search's arrays are made before the rounds (when it is chosen) and used again by each run.
+        var shared = new Lazy<SharedSearch>(() => new SharedSearch(parsed.Catalog, parsed.Reading, parsed.States));
+        var partitioned = new Lazy<PartitionedSearch>(() =>
+        {
+            var made = new PartitionedSearch(parsed.Catalog, parsed.Reading, parsed.States);
+            made.Prepare();
+            return made;
+        });
+        var snapshot = new Lazy<SnapshotSearch>(() => new SnapshotSearch(parsed.Catalog, parsed.Reading, parsed.States));
         // A second bare search, for two at once that share nothing.
-        var other = new SharedSearch(parsed.Catalog, parsed.Reading, parsed.States);
+        var other = new Lazy<SharedSearch>(() => new SharedSearch(parsed.Catalog, parsed.Reading, parsed.States));
         string Apart(int threads)
         {
-            if (threads == 1) return Found(shared.Run(1));
-            var second = Task.Factory.StartNew(() => other.Run(1), TaskCreationOptions.LongRunning);
-            var first = shared.Run(1);
+            if (threads == 1) return Found(shared.Value.Run(1));
+            var second = Task.Factory.StartNew(() => other.Value.Run(1), TaskCreationOptions.LongRunning);
+            var first = shared.Value.Run(1);
             return $"{Found(first)} and {Found(second.Result)}";
         }
         string Explore(Explorer explorer, int threads)
@@ -53,12 +82,30 @@ public static partial class BareSearchReport
         }
         var searches = new (string Name, Func<int, string> Run)[]
         {
-            ("shared table", threads => Found(shared.Run(threads))),
-            ("partitioned", threads => Found(partitioned.Run(threads)) + (threads == 1 ? "" : $", waits at the levels' ends {string.Join(" and ", partitioned.Waits.Select(w => $"{w.TotalSeconds:F2} s"))}")),
-            ("apart", Apart),
-            ("explorer", threads => Explore(new Explorer(), threads)),
-            ("explorer, states unpacked", threads => Explore(new Explorer { PackFrom = int.MaxValue }, threads)),
-        };
+            (names[0], threads => Found(shared.Value.Run(threads))),
+            (names[1], threads => Found(partitioned.Value.Run(threads)) + (threads == 1 ? "" : $", waits at the levels' ends {string.Join(" and ", partitioned.Value.Waits.Select(w => $"{w.TotalSeconds:F2} s"))}")),
+            (names[2], threads => Found(snapshot.Value.Run(threads))),
+            (names[3], Apart),
+            (names[4], threads => Explore(new Explorer(), threads)),
+            (names[5], threads => Explore(new Explorer { PackFrom = int.MaxValue }, threads)),
+        }.Where(x => chosen.Contains(x.Name)).ToArray();
+        // Made now, so that no run's time includes making them.
+        if (chosen.Contains(names[0]) || chosen.Contains(names[2]) || chosen.Contains(names[3])) _ = shared.Value;
+        if (chosen.Contains(names[1])) _ = partitioned.Value;
+        if (chosen.Contains(names[2])) _ = snapshot.Value;
+        if (chosen.Contains(names[3])) _ = other.Value;
+        // The snapshot search's ids and edges must be those of one thread's search, as the shared
+        // table on one thread gives them; checked once, before the rounds, on two threads.
+        if (chosen.Contains("snapshot"))
+        {
+            snapshot.Value.Run(2);
+            shared.Value.Run(1);
+            if (snapshot.Value.Digest() != shared.Value.Digest())
+            {
+                Console.Error.WriteLine("bare-search: the snapshot search's ids or edges on two threads are not those of one thread's search");
+                return 1;
+            }
+        }
         var times = searches.Select(_ => (One: new List<double>(), Two: new List<double>())).ToArray();
         for (var round = 1; round <= parsed.Runs; round++)
             for (var v = 0; v < searches.Length; v++)
