@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using Klp.Check.Model;
-
 namespace Klp.Check.Engine;
 
 // The expansion of a large level on two threads as split parts (LevelExpansion.Split): the level
@@ -15,7 +12,9 @@ namespace Klp.Check.Engine;
 // The pipeline hands a batch from one core to the other for every state, and on a machine whose
 // cores take 150-250 ns to pass a cache line that crossing took what the second thread gave;
 // here the threads exchange two counters per part, and the buffer's lines once
-// (docs/performance.md).
+// (docs/performance.md). The producing thread is in Explorer.SplitProducer.cs, the two threads'
+// waits in Explorer.SplitWaits.cs, and the search's thread's handling of the producer's states
+// in Explorer.SplitBuffered.cs.
 public sealed partial class Explorer
 {
     /// <summary>How a large level is expanded on two threads: as split parts (the default) or as a pipeline (<see cref="LevelExpansion"/>); either way ids, parents, edges and the visitor's events are those of the sequential search.</summary>
@@ -304,169 +303,5 @@ public sealed partial class Explorer
     {
         var p = PartOf(state, begins, part);
         return state < mids[p] ? null : splitBuffers[p % SplitLead];
-    }
-
-    // Waits for the producer to have made a part; moves the share toward whichever thread waits.
-    // A wait past the search's thread's patience (SplitPatience) ends the producing instead: the
-    // parts the producer has not made are then the search's thread's own for a stretch, this one
-    // perhaps too.
-    private void WaitMade(int part, SplitLevel level, Tally tally)
-    {
-        var waited = false;
-        var since = 0L;
-        var began = 0L;
-        while (Volatile.Read(ref cursors.Produced) <= part)
-        {
-            if (!waited) began = System.Diagnostics.Stopwatch.GetTimestamp();
-            waited = true;
-            // A producer that stopped early threw: ExpandSplit's wait for it says why.
-            if (Volatile.Read(ref cursors.Finished) && Volatile.Read(ref cursors.Produced) <= part)
-                throw new InvalidOperationException($"the producing thread ended before part {part}");
-            if (OutOfPatience(began, part))
-            {
-                GoAlone(part, level);
-                if (Volatile.Read(ref cursors.Produced) <= part) return;
-                break;
-            }
-            SplitWaitTurn(ref since, ref cursors.SearchAsleep, searchWake, static (e, at) => e.SplitSearchMayGo(at), part);
-        }
-        if (waited && part > splitFirstPart) splitWaited += System.Diagnostics.Stopwatch.GetTimestamp() - began;
-        var made = splitBuffers[part % SplitLead]!;
-        tally.Add(made.Tally);
-        AddProducerTimes(made);
-        if (!SplitAdapts || splitAlone) return;
-        if (waited) splitShare = Math.Min(240, splitShare + 2);
-        else if (Interlocked.Exchange(ref cursors.ProducerWaited, 0) != 0) splitShare = Math.Max(16, splitShare - 2);
-    }
-
-    // Whether the search's thread, waiting for a part since began, gives up (SplitPatienceRule).
-    private bool OutOfPatience(long began, int part)
-    {
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        return SplitPatienceRule.OutOfPatience(SplitPatience, part - splitFirstPart, now - began, now - splitBegan, splitWaited, SplitSpin, splitFirstPart == 0 ? PatienceAfter : 0);
-    }
-
-    // How far into a level the search's thread first judges its waits: 64 ms. After a start of the
-    // producer within the level, from the first wait on.
-    private static readonly long PatienceAfter = System.Diagnostics.Stopwatch.Frequency * 64 / 1000;
-
-    // Ends the producing for a stretch of parts from the one waited for: the producer finishes the
-    // part in hand and stops, and every part it has not made is the search's thread's own until
-    // the producer starts again (Record), at the first part it has not made after the stretch.
-    private void GoAlone(int part, SplitLevel level)
-    {
-        var (parts, begins, mids) = (level.Parts, level.Begins, level.Mids);
-        Volatile.Write(ref cursors.Stop, true);
-        Wake(ref cursors.ProducerAsleep, producerWake);
-        var since = 0L;
-        while (!Volatile.Read(ref cursors.Finished))
-            SplitWaitTurn(ref since, ref cursors.SearchAsleep, searchWake, static (e, _) => Volatile.Read(ref e.cursors.Finished), 0);
-        var made = Volatile.Read(ref cursors.Produced);
-        for (var p = made; p < parts; p++) mids[p] = begins[p + 1];
-        splitAlone = true;
-        splitResumeAt = (int)Math.Min(parts, Math.Max(made, (long)part + splitStretch));
-        splitStretch = (int)Math.Min(int.MaxValue, 2L * splitStretch);
-        SplitGiveUps++;
-    }
-
-    // One turn of a split level's wait: a spin for the first SplitSpin of the wait (since, 0 before
-    // the first turn), then, with the flag set and the condition read again after it, a sleep
-    // until the other side moves on. A wait comes once a part at most and is most often short:
-    // sleeping after ten spins, as the pipeline's waits do once a state, the two-thread check of
-    // positional-12 took 4.23-4.81 s against 3.58-3.76 s spinning, three alternated rounds
-    // (docs/performance.md, "The waits"); never sleeping, a waiting side could take the core the
-    // other needs on a machine busy with other work.
-    private void SplitWaitTurn(ref long since, ref int asleep, SemaphoreSlim wake, Func<Explorer, int, bool> over, int at)
-    {
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (since == 0) since = now;
-        if (now - since < SplitSpin)
-        {
-            Thread.SpinWait(20);
-            return;
-        }
-        Sleep(ref asleep, wake, over, at);
-        since = 0;
-    }
-
-    // How long a side of a split level spins before it sleeps: a millisecond.
-    private static readonly long SplitSpin = System.Diagnostics.Stopwatch.Frequency / 1000;
-
-    // True when the search's thread, waiting for the part at, may go on: it is made, or the producer has ended.
-    private bool SplitSearchMayGo(int at) => Volatile.Read(ref cursors.Finished) || Volatile.Read(ref cursors.Produced) > at;
-
-    // True when the producer, waiting to make the part at, may go on: its buffer is free, or the level is over.
-    private bool SplitProducerMayGo(int at) => Volatile.Read(ref cursors.Stop) || at - Volatile.Read(ref cursors.Released) < SplitLead;
-
-    private void TellRefusals(StateGraph g, SplitBuffer h, int i, int state)
-    {
-        if (h.RefusalFirst[i + 1] == h.RefusalFirst[i]) return;
-        g.States.Read(state, out var source);
-        for (var q = h.RefusalFirst[i]; q < h.RefusalFirst[i + 1]; q++) visitor!.OnRefusal(g, state, h.RefusedOps[q], source, h.RefusedAfter[q]);
-    }
-
-    // Prefetches what the search's thread reads first of a buffer's state's successors: their
-    // operations, what the producer found of them, their prints, keys and what they replaced.
-    private static void PrefetchBuffered(SplitBuffer h, int i)
-    {
-        var j = h.First[i];
-        StateTable<StateKey, GraphStates>.Prefetch(ref h.First[i + 1]);
-        StateTable<StateKey, GraphStates>.Prefetch(ref h.Ops[j]);
-        StateTable<StateKey, GraphStates>.Prefetch(ref h.Known[j]);
-        StateTable<StateKey, GraphStates>.Prefetch(ref h.Prints[j]);
-        StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref h.Prints[j], 64));
-        StateTable<StateKey, GraphStates>.Prefetch(ref h.Affected[j]);
-        StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref h.Affected[j], 64));
-        StateTable<StateKey, GraphStates>.Prefetch(ref h.Keys[j * h.Words]);
-        StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref h.Keys[j * h.Words], 64));
-        StateTable<StateKey, GraphStates>.Prefetch(ref Unsafe.AddByteOffset(ref h.Keys[j * h.Words], 128));
-    }
-
-    // Prefetches the states the unknown successors of a buffer's state will most likely be compared with.
-    private void PrefetchUnknownCandidates(StateGraph g, SplitBuffer h, int i)
-    {
-        for (var j = h.First[i]; j < h.First[i + 1]; j++)
-        {
-            if (toldOf[h.Ops[j]]) PrefetchState(ref h.Successors[j]);
-            if (h.Known[j] != -1) continue;
-            var id = search.Table.AtHome(h.Prints[j]);
-            if (id >= 0) g.States.Prefetch(id);
-        }
-    }
-
-    // Records a buffer's state as AddSuccessors records a batch, the successors the producer found
-    // by their ids, and those equal to an earlier successor of the part by the id that one got.
-    // Each successor looked up is given its id in Known, for those after it that equal it; one
-    // the state cap cut off keeps -1, and those are looked up again, as the sequential search does.
-    private void RecordState(StateGraph g, SplitBuffer h, int i, int from)
-    {
-        var depth = g.Depth[from];
-        var sourceRead = false;
-        KernelState source = default;
-        for (var j = h.First[i]; j < h.First[i + 1]; j++)
-        {
-            var op = h.Ops[j];
-            var to = h.Known[j];
-            if (to < -1)
-            {
-                to = h.Known[SplitBuffer.Earlier(to)];
-                SplitRepeats++;
-            }
-            if (to < 0)
-            {
-                to = search.Reach(from, op, depth, h.Key(j), h.Prints[j], out var added);
-                h.Known[j] = to;
-                if (to < 0) continue;
-                if (added) visitor?.OnState(g, to, h.Successors[j]);
-            }
-            g.AddEdge(from, to, op);
-            if (!toldOf[op]) continue;
-            if (!sourceRead)
-            {
-                g.States.Read(from, out source);
-                sourceRead = true;
-            }
-            visitor!.OnTransition(g, new Edge(from, to, op, h.Affected[j]), source, h.Successors[j]);
-        }
     }
 }
