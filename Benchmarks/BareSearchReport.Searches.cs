@@ -144,6 +144,48 @@ public static partial class BareSearchReport
         }
     }
 
+    // States and an open-addressing table of their fingerprints' high halves and ids (id + 1 in
+    // the low half; 0 is an empty slot), written by one thread at a time.
+    private sealed class Store(int capacity)
+    {
+        public readonly KernelState[] States = GC.AllocateUninitializedArray<KernelState>(capacity);
+        public readonly long[] Table = new long[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity) * 2)];
+        public int Count;
+
+        public int Mask => Table.Length - 1;
+
+        public void Clear()
+        {
+            Array.Clear(Table);
+            Count = 0;
+        }
+
+        // The id of a state found, or -1 where an empty slot ends its run (at).
+        public int Find(in KernelState state, ulong print, out int at)
+        {
+            var tag = (long)(print & 0xFFFFFFFF00000000UL);
+            for (at = (int)print & Mask; ; at = (at + 1) & Mask)
+            {
+                var slot = Table[at];
+                if (slot == 0) return -1;
+                if ((slot & unchecked((long)0xFFFFFFFF00000000UL)) == tag && States[(int)(uint)slot - 1].Same(state)) return (int)(uint)slot - 1;
+            }
+        }
+
+        // The id of a state: found, or stored with the next id (added); -1 once the store is full.
+        public int Add(in KernelState state, ulong print, out bool added)
+        {
+            added = false;
+            var id = Find(in state, print, out var at);
+            if (id >= 0) return id;
+            if (Count == States.Length) return -1;
+            States[Count] = state;
+            Table[at] = (long)(print & 0xFFFFFFFF00000000UL) | (uint)(Count + 1);
+            added = true;
+            return Count++;
+        }
+    }
+
     // The fingerprints of the first count states, folded in order.
     private static ulong IdsDigest(KernelState[] states, int count)
     {
@@ -337,11 +379,9 @@ public static partial class BareSearchReport
 
         private sealed class Owner(PartitionedSearch s, int index, int threads, int capacity) : Expander(s.catalog, s.reading, s.alphabet, s.masks)
         {
-            private readonly KernelState[] states = GC.AllocateUninitializedArray<KernelState>(capacity);
-            private readonly long[] table = new long[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity) * 2)];
-            private int Mask => table.Length - 1;
+            private readonly Store store = new(capacity);
             private int[] frontier = new int[1024], next = new int[1024];
-            private int frontierCount, nextCount, count, level, sentLevel;
+            private int frontierCount, nextCount, level, sentLevel;
             private Ring outbox = new(), inbox = new();
             private Owner? other;
             public long Added, EndWait;
@@ -349,9 +389,9 @@ public static partial class BareSearchReport
 
             public void Reset(Owner[] all)
             {
-                Array.Clear(table);
+                store.Clear();
                 ResetEdges();
-                (frontierCount, nextCount, count, level, sentLevel, Added, EndWait, Full) = (0, 0, 0, 0, -1, 0, 0, false);
+                (frontierCount, nextCount, level, sentLevel, Added, EndWait, Full) = (0, 0, 0, -1, 0, 0, false);
                 outbox = new Ring();
                 other = threads == 1 ? null : all[1 - index];
                 if (other is not null) other.inbox = outbox;
@@ -371,8 +411,8 @@ public static partial class BareSearchReport
                 {
                     for (var i = 0; i < frontierCount; i++)
                     {
-                        if (i + 1 < frontierCount) Prefetch(ref states[frontier[i + 1]]);
-                        var k = Expand(in states[frontier[i]]);
+                        if (i + 1 < frontierCount) Prefetch(ref store.States[frontier[i + 1]]);
+                        var k = Expand(in store.States[frontier[i]]);
                         for (var j = 0; j < k; j++)
                         {
                             var print = Prints[j];
@@ -404,7 +444,7 @@ public static partial class BareSearchReport
 
             protected override void PrefetchSlot(ulong print)
             {
-                if (other is null || (int)(print >> 63) == index) Prefetch(ref table[(int)print & Mask]);
+                if (other is null || (int)(print >> 63) == index) Prefetch(ref store.Table[(int)print & store.Mask]);
             }
 
             private void Send(in KernelState state, ulong print)
@@ -437,7 +477,7 @@ public static partial class BareSearchReport
                 for (; inbox.Tail < head; Volatile.Write(ref inbox.Tail, inbox.Tail + 1))
                 {
                     var b = inbox.Slots[inbox.Tail % inbox.Slots.Length];
-                    for (var j = 0; j < b.Count; j++) Prefetch(ref table[(int)b.Prints[j] & Mask]);
+                    for (var j = 0; j < b.Count; j++) Prefetch(ref store.Table[(int)b.Prints[j] & store.Mask]);
                     for (var j = 0; j < b.Count; j++) Add(b.States[j], b.Prints[j]);
                 }
                 return true;
@@ -446,27 +486,16 @@ public static partial class BareSearchReport
             // The id of a state of this thread's half: found, or added.
             public int Add(in KernelState state, ulong print)
             {
-                var tag = (long)(print & 0xFFFFFFFF00000000UL);
-                for (var i = (int)print & Mask; ; i = (i + 1) & Mask)
+                var id = store.Add(in state, print, out var added);
+                // Full: the search goes on without adding, and its run reports it.
+                if (id < 0) Full = true;
+                else if (added)
                 {
-                    var slot = table[i];
-                    if (slot == 0)
-                    {
-                        // Full: the search goes on without adding, and its run reports it.
-                        if (count == states.Length)
-                        {
-                            Full = true;
-                            return -1;
-                        }
-                        states[count] = state;
-                        table[i] = tag | (uint)(count + 1);
-                        if (nextCount == next.Length) Array.Resize(ref next, next.Length * 2);
-                        next[nextCount++] = count;
-                        Added++;
-                        return count++;
-                    }
-                    if ((slot & unchecked((long)0xFFFFFFFF00000000UL)) == tag && states[(int)(uint)slot - 1].Same(state)) return (int)(uint)slot - 1;
+                    if (nextCount == next.Length) Array.Resize(ref next, next.Length * 2);
+                    next[nextCount++] = id;
+                    Added++;
                 }
+                return id;
             }
         }
     }

@@ -21,10 +21,8 @@ public static partial class BareSearchReport
         private readonly Reading reading;
         private readonly Operation[] alphabet;
         private readonly LoadMasks? masks;
-        private readonly KernelState[] states;
-        private readonly long[] table;
-        private readonly int mask;
-        private int levelStart, levelEnd, cursor, nextId, chunks;
+        private readonly Store store;
+        private int levelStart, levelEnd, cursor, chunks;
         // For each chunk of the level: the thread that expanded it and its new states' range in that thread's list.
         private int[] chunkThread = new int[1024], chunkFrom = new int[1024], chunkTo = new int[1024];
         private Worker[] workers = [];
@@ -36,30 +34,27 @@ public static partial class BareSearchReport
             (this.catalog, this.reading) = (catalog, reading);
             alphabet = Alphabet.For(catalog, reading.Options.Granularity);
             masks = LoadMasks.For(catalog, reading);
-            states = GC.AllocateUninitializedArray<KernelState>(capacity);
-            var slots = (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity) * 2);
-            table = new long[slots];
-            mask = slots - 1;
+            store = new Store(capacity);
         }
 
         public (long States, long Edges) Run(int threads)
         {
-            Array.Clear(table);
+            store.Clear();
             // Each thread count's workers are made once and used again by every run.
             workers = made[threads] ??= Enumerable.Range(0, threads).Select(t => new Worker(this, t)).ToArray();
             foreach (var w in workers) w.Reset();
-            (nextId, full, levelStart, levelEnd, opened) = (0, false, 0, 0, false);
+            (full, levelStart, levelEnd, opened) = (false, 0, 0, false);
             var root = KernelState.Empty.Fingerprint();
             var empty = KernelState.Empty;
             if (Add(in empty, root) < 0) return (-1, -1);
-            levelEnd = nextId;
+            levelEnd = store.Count;
             done = false;
             InLevels(threads, NextLevel, (t, barrier) => workers[t].Search(barrier));
-            return full ? (-1, -1) : (nextId, workers.Sum(w => w.Edges));
+            return full ? (-1, -1) : (store.Count, workers.Sum(w => w.Edges));
         }
 
         // A digest of the states in the order of their ids, to set beside one thread's.
-        public ulong Digest() => IdsDigest(states, nextId) ^ workers.Aggregate(0UL, (d, w) => d + w.EdgeSum());
+        public ulong Digest() => IdsDigest(store.States, store.Count) ^ workers.Aggregate(0UL, (d, w) => d + w.EdgeSum());
 
         // Between levels (the first call opens the root's): the level's new states added in the
         // level's order, which opens the next level.
@@ -72,11 +67,11 @@ public static partial class BareSearchReport
                     var w = workers[chunkThread[c]];
                     for (var i = chunkFrom[c]; i < chunkTo[c]; i++)
                     {
-                        if (i + 8 < chunkTo[c]) Expander.Prefetch(ref table[(int)w.NewPrints[i + 8] & mask]);
+                        if (i + 8 < chunkTo[c]) Expander.Prefetch(ref store.Table[(int)w.NewPrints[i + 8] & store.Mask]);
                         w.Map[i] = Add(in w.NewStates[i], w.NewPrints[i]);
                     }
                 }
-                (levelStart, levelEnd) = (levelEnd, nextId);
+                (levelStart, levelEnd) = (levelEnd, store.Count);
             }
             opened = true;
             chunks = (levelEnd - levelStart + Chunk - 1) / Chunk;
@@ -93,23 +88,9 @@ public static partial class BareSearchReport
         // between levels, on one thread.
         private int Add(in KernelState state, ulong print)
         {
-            var tag = (long)(print & 0xFFFFFFFF00000000UL);
-            for (var i = (int)print & mask; ; i = (i + 1) & mask)
-            {
-                var slot = table[i];
-                if (slot == 0)
-                {
-                    if (nextId == states.Length)
-                    {
-                        full = true;
-                        return -1;
-                    }
-                    states[nextId] = state;
-                    table[i] = tag | (uint)(nextId + 1);
-                    return nextId++;
-                }
-                if ((slot & unchecked((long)0xFFFFFFFF00000000UL)) == tag && states[(int)(uint)slot - 1].Same(state)) return (int)(uint)slot - 1;
-            }
+            var id = store.Add(in state, print, out _);
+            full |= id < 0;
+            return id;
         }
 
         private sealed class Worker(SnapshotSearch s, int index) : Expander(s.catalog, s.reading, s.alphabet, s.masks)
@@ -144,8 +125,8 @@ public static partial class BareSearchReport
                         var end = Math.Min(s.levelStart + (c + 1) * Chunk, s.levelEnd);
                         for (var i = s.levelStart + c * Chunk; i < end; i++)
                         {
-                            if (i + 1 < end) Prefetch(ref s.states[i + 1]);
-                            var k = Expand(in s.states[i]);
+                            if (i + 1 < end) Prefetch(ref s.store.States[i + 1]);
+                            var k = Expand(in s.store.States[i]);
                             for (var j = 0; j < k; j++) AddEdge(Find(in Successors[j], Prints[j]));
                         }
                         s.chunkTo[c] = newCount;
@@ -158,7 +139,7 @@ public static partial class BareSearchReport
             // Both tables' slots: a successor not in the level's table is looked up in the thread's own.
             protected override void PrefetchSlot(ulong print)
             {
-                Prefetch(ref s.table[(int)print & s.mask]);
+                Prefetch(ref s.store.Table[(int)print & s.store.Mask]);
                 Prefetch(ref own[(int)(print >> 20) & (own.Length - 1)]);
             }
 
@@ -166,13 +147,9 @@ public static partial class BareSearchReport
             // states in the level, added if it is not there yet.
             private int Find(in KernelState state, ulong print)
             {
+                var known = s.store.Find(in state, print, out _);
+                if (known >= 0) return known;
                 var tag = (long)(print & 0xFFFFFFFF00000000UL);
-                for (var i = (int)print & s.mask; ; i = (i + 1) & s.mask)
-                {
-                    var slot = s.table[i];
-                    if (slot == 0) break;
-                    if ((slot & unchecked((long)0xFFFFFFFF00000000UL)) == tag && s.states[(int)(uint)slot - 1].Same(state)) return (int)(uint)slot - 1;
-                }
                 if (newCount * 2 >= own.Length) GrowOwn();
                 var m = own.Length - 1;
                 for (var i = (int)(print >> 20) & m; ; i = (i + 1) & m)
