@@ -51,11 +51,12 @@ public static partial class BareSearchReport
             else if (i + 1 == args.Length || !names.Contains(args[i + 1]))
             {
                 Console.Error.WriteLine($"bare-search: --search: {(i + 1 == args.Length ? "a value is needed" : $"'{args[i + 1]}' is not a search")}; one of {string.Join(", ", names.Select(n => $"'{n}'"))}");
+                Console.Error.WriteLine("usage: bare-search [--runs N] [--reading R] [--states N] [--search NAME]... CATALOG");
                 return 2;
             }
             else chosen.Add(args[++i]);
         }
-        if (ReportArguments.Parse([.. rest], "bare-search", takesStates: true) is not { } parsed) return 2;
+        if (ReportArguments.Parse([.. rest], "bare-search", takesStates: true, more: "[--search NAME]...") is not { } parsed) return 2;
         if (chosen.Count == 0) chosen.AddRange(names);
         // Each search's arrays are made before the rounds (when it is chosen) and used again by each run.
         var shared = new Lazy<SharedSearch>(() => new SharedSearch(parsed.Catalog, parsed.Reading, parsed.States));

@@ -12,9 +12,10 @@ public sealed record ReportArguments(int Runs, Reading Reading, Catalog Catalog,
     /// <param name="args">The command line after the report's name.</param>
     /// <param name="report">The report's name, for its lines.</param>
     /// <param name="takesStates">Whether <c>--states</c> is an option of the report.</param>
-    public static ReportArguments? Parse(string[] args, string report, bool takesStates = false)
+    /// <param name="more">The report's own options for the usage line (the report reads them itself), before CATALOG.</param>
+    public static ReportArguments? Parse(string[] args, string report, bool takesStates = false, string more = "")
     {
-        var usage = $"usage: {report} [--runs N] [--reading R]{(takesStates ? " [--states N]" : "")} CATALOG";
+        var usage = $"usage: {report} [--runs N] [--reading R]{(takesStates ? " [--states N]" : "")}{(more.Length > 0 ? " " + more : "")} CATALOG";
         ReportArguments? Fail(string message)
         {
             Console.Error.WriteLine($"{report}: {message}");
