@@ -38,6 +38,9 @@ namespace Klp.Check.Benchmarks;
 /// </remarks>
 public static partial class BareSearchReport
 {
+    // The report's own option, for its usage line.
+    private const string SearchOption = "[--search NAME]...";
+
     /// <summary>Runs the rounds and prints a line per run; 2 on bad arguments.</summary>
     public static int Run(string[] args)
     {
@@ -51,12 +54,12 @@ public static partial class BareSearchReport
             else if (i + 1 == args.Length || !names.Contains(args[i + 1]))
             {
                 Console.Error.WriteLine($"bare-search: --search: {(i + 1 == args.Length ? "a value is needed" : $"'{args[i + 1]}' is not a search")}; one of {string.Join(", ", names.Select(n => $"'{n}'"))}");
-                Console.Error.WriteLine("usage: bare-search [--runs N] [--reading R] [--states N] [--search NAME]... CATALOG");
+                Console.Error.WriteLine(ReportArguments.Usage("bare-search", takesStates: true, more: SearchOption));
                 return 2;
             }
             else chosen.Add(args[++i]);
         }
-        if (ReportArguments.Parse([.. rest], "bare-search", takesStates: true, more: "[--search NAME]...") is not { } parsed) return 2;
+        if (ReportArguments.Parse([.. rest], "bare-search", takesStates: true, more: SearchOption) is not { } parsed) return 2;
         if (chosen.Count == 0) chosen.AddRange(names);
         // Each search's arrays are made before the rounds (when it is chosen) and used again by each run.
         var shared = new Lazy<SharedSearch>(() => new SharedSearch(parsed.Catalog, parsed.Reading, parsed.States));
@@ -99,8 +102,11 @@ public static partial class BareSearchReport
         // table on one thread gives them; checked once, before the rounds, on two threads.
         if (chosen.Contains("snapshot"))
         {
-            snapshot.Value.Run(2);
-            shared.Value.Run(1);
+            if (snapshot.Value.Run(2).States < 0 || shared.Value.Run(1).States < 0)
+            {
+                Console.Error.WriteLine($"bare-search: snapshot: more than --states {parsed.States} states; give it more");
+                return 1;
+            }
             if (snapshot.Value.Digest() != shared.Value.Digest())
             {
                 Console.Error.WriteLine("bare-search: the snapshot search's ids or edges on two threads are not those of one thread's search");

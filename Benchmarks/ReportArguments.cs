@@ -8,6 +8,10 @@ namespace Klp.Check.Benchmarks;
 /// <summary>The arguments the reports outside BenchmarkDotNet share: <c>[--runs N] [--reading R] [--states N] CATALOG</c>, R a reading as <c>check --reading</c> takes it (positional by default).</summary>
 public sealed record ReportArguments(int Runs, Reading Reading, Catalog Catalog, int States)
 {
+    /// <summary>The report's usage line, with its own options <paramref name="more"/> before CATALOG.</summary>
+    public static string Usage(string report, bool takesStates = false, string more = "") =>
+        $"usage: {report} [--runs N] [--reading R]{(takesStates ? " [--states N]" : "")}{(more.Length > 0 ? " " + more : "")} CATALOG";
+
     /// <summary>The arguments, or null with one line on standard error (the report's name and what is wrong) and the usage.</summary>
     /// <param name="args">The command line after the report's name.</param>
     /// <param name="report">The report's name, for its lines.</param>
@@ -15,7 +19,7 @@ public sealed record ReportArguments(int Runs, Reading Reading, Catalog Catalog,
     /// <param name="more">The report's own options for the usage line (the report reads them itself), before CATALOG.</param>
     public static ReportArguments? Parse(string[] args, string report, bool takesStates = false, string more = "")
     {
-        var usage = $"usage: {report} [--runs N] [--reading R]{(takesStates ? " [--states N]" : "")}{(more.Length > 0 ? " " + more : "")} CATALOG";
+        var usage = Usage(report, takesStates, more);
         ReportArguments? Fail(string message)
         {
             Console.Error.WriteLine($"{report}: {message}");
