@@ -22,8 +22,10 @@ public static partial class BareSearchReport
         private readonly long[] table;
         private readonly int mask;
         private int[] frontier = new int[1024];
-        private int frontierCount, cursor, nextId, added;
+        private int frontierCount, cursor, nextId;
         private bool done, full;
+        // The last run's workers, for its digest.
+        private Worker[] lastWorkers = [];
 
         public SharedSearch(Catalog catalog, Reading reading, int capacity)
         {
@@ -47,14 +49,12 @@ public static partial class BareSearchReport
             if (root < 0) return (-1, -1);
             done = false;
             InLevels(threads, () => NextLevel(workers), (t, barrier) => workers[t].Search(barrier));
-            added = (int)workers.Sum(w => w.Added);
             lastWorkers = workers;
-            return full ? (-1, -1) : (added, workers.Sum(w => w.Edges));
+            return full ? (-1, -1) : (workers.Sum(w => w.Added), workers.Sum(w => w.Edges));
         }
 
         // A digest of the states in the order of their ids: on one thread, the order of one thread's search.
-        public ulong Digest() => IdsDigest(states, added) ^ lastWorkers.Aggregate(0UL, (d, w) => d + w.EdgeSum());
-        private Worker[] lastWorkers = [];
+        public ulong Digest() => IdsDigest(states, (int)lastWorkers.Sum(w => w.Added)) ^ lastWorkers.Aggregate(0UL, (d, w) => d + w.EdgeSum());
 
         // Between levels: the states the workers added are the next level.
         private void NextLevel(Worker[] workers)

@@ -27,7 +27,7 @@ public static partial class BareSearchReport
         private int[] chunkThread = new int[1024], chunkFrom = new int[1024], chunkTo = new int[1024];
         private Worker[] workers = [];
         private readonly Worker[]?[] made = new Worker[3][];
-        private bool done, full, opened;
+        private bool done, full;
 
         public SnapshotSearch(Catalog catalog, Reading reading, int capacity)
         {
@@ -43,11 +43,11 @@ public static partial class BareSearchReport
             // Each thread count's workers are made once and used again by every run.
             workers = made[threads] ??= Enumerable.Range(0, threads).Select(t => new Worker(this, t)).ToArray();
             foreach (var w in workers) w.Reset();
-            (full, levelStart, levelEnd, opened) = (false, 0, 0, false);
+            // The root is the level after an empty one, which the first NextLevel opens.
+            (full, levelStart, levelEnd, chunks) = (false, 0, 0, 0);
             var root = KernelState.Empty.Fingerprint();
             var empty = KernelState.Empty;
             if (Add(in empty, root) < 0) return (-1, -1);
-            levelEnd = store.Count;
             done = false;
             InLevels(threads, NextLevel, (t, barrier) => workers[t].Search(barrier));
             return full ? (-1, -1) : (store.Count, workers.Sum(w => w.Edges));
@@ -56,24 +56,20 @@ public static partial class BareSearchReport
         // A digest of the states in the order of their ids, to set beside one thread's.
         public ulong Digest() => IdsDigest(store.States, store.Count) ^ workers.Aggregate(0UL, (d, w) => d + w.EdgeSum());
 
-        // Between levels (the first call opens the root's): the level's new states added in the
-        // level's order, which opens the next level.
+        // Between levels: the level's new states added in the level's order, which opens the next
+        // level (the first time, the root's).
         private void NextLevel()
         {
-            if (opened)
+            for (var c = 0; c < chunks; c++)
             {
-                for (var c = 0; c < chunks; c++)
+                var w = workers[chunkThread[c]];
+                for (var i = chunkFrom[c]; i < chunkTo[c]; i++)
                 {
-                    var w = workers[chunkThread[c]];
-                    for (var i = chunkFrom[c]; i < chunkTo[c]; i++)
-                    {
-                        if (i + 8 < chunkTo[c]) Expander.Prefetch(ref store.Table[(int)w.NewPrints[i + 8] & store.Mask]);
-                        w.Map[i] = Add(in w.NewStates[i], w.NewPrints[i]);
-                    }
+                    if (i + 8 < chunkTo[c]) Expander.Prefetch(ref store.Table[(int)w.NewPrints[i + 8] & store.Mask]);
+                    w.Map[i] = Add(in w.NewStates[i], w.NewPrints[i]);
                 }
-                (levelStart, levelEnd) = (levelEnd, store.Count);
             }
-            opened = true;
+            (levelStart, levelEnd) = (levelEnd, store.Count);
             chunks = (levelEnd - levelStart + Chunk - 1) / Chunk;
             if (chunkThread.Length < chunks)
             {
@@ -106,7 +102,7 @@ public static partial class BareSearchReport
             {
                 ResetEdges();
                 Array.Clear(own);
-                newCount = 0;
+                (newCount, levelEdges) = (0, 0);
             }
 
             public void Search(Barrier barrier)

@@ -95,9 +95,9 @@ public class ExplorerAgreementProperties
         return g with { Transitions = transitions, Cut = cut };
     }
 
-    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1, Explorer? with = null, int expected = 0)
+    private Property Agrees(Catalog catalog, Reading reading, int cap, bool fingerprints, int threads = 1, Explorer? with = null, int room = 0)
     {
-        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads, with, expected);
+        var (states, differences) = Differences(catalog, reading, cap, fingerprints, threads, with, room);
         return (differences.Count == 0).Label($"{states} states; differ in: {string.Join(", ", differences)}");
     }
 
@@ -159,7 +159,7 @@ public class ExplorerAgreementProperties
     [Property]
     public Property Explorer_TableGivenRoom_BuildsTheReferenceGraph(Trace run, PositiveInt room, bool twoThreads, bool fingerprints, bool startSmall) =>
         Agrees(run.Catalog, run.Reading, cap: 20_000, fingerprints, twoThreads ? 2 : 1,
-            (twoThreads, startSmall) switch { (true, true) => roomySplit, (true, false) => split, (false, true) => roomy, _ => null }, expected: room.Get % 6000);
+            (twoThreads, startSmall) switch { (true, true) => roomySplit, (true, false) => split, (false, true) => roomy, _ => null }, room: room.Get % 6000);
 
     [Property]
     public Property Explorer_TransitionsUnpackedFromTheFirst_BuildsTheReferenceGraph(Trace run) =>
