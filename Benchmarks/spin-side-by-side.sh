@@ -13,7 +13,8 @@
 #                   both run on the same one: on a virtual machine one vCPU can run slower than the
 #                   other for minutes (docs/performance.md); runs of more threads are not pinned
 #   READING=flat Benchmarks/spin-side-by-side.sh ...   another reading (default positional)
-# Needs: the .NET 10 SDK, spin, gcc and GNU time (/usr/bin/time). positional-12 needs about
+# Needs: the .NET 10 SDK, spin, gcc and GNU time (/usr/bin/time), and taskset for --cpu or more
+# than one thread. positional-12 needs about
 # 0.7 GB for the full check.
 #
 # "exploration" is `check --invariant refusal-is-atomic`, the one property the explorer checks
@@ -33,6 +34,12 @@
 # on the host: on one machine of docs/performance.md 50-60 ns most of the time and a few hundred
 # while the host places the vCPUs far apart, a slow spell in which a two-thread check takes up to
 # twice as long; on another 150-250 ns nearly all the time.
+# "at once s" and "ceiling" read a row of N threads against what the host gives N searches that
+# share nothing at that moment: N one-thread full checks started together, one pinned to each
+# vCPU (the mean of their timing lines), and N times the round's one-thread full check over that
+# mean. A ceiling of N says the vCPUs did N checks' work at once; below it, the host gave less
+# (the vCPUs placed on one core, or another guest busy), and no division of one check's work
+# could reach more. It needs 1 among --threads; "-" on the one-thread rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reading=${READING:-positional}
@@ -55,6 +62,9 @@ if [ -n "$cpu" ]; then
 fi
 for t in "${threads[@]}"; do
   [[ "$t" =~ ^[1-9][0-9]*$ ]] || { echo "spin-side-by-side: --threads: $t is not a thread count" >&2; exit 2; }
+  if [ "$t" -gt 1 ] && ! command -v taskset >/dev/null 2>&1; then
+    echo "spin-side-by-side: --threads $t needs taskset for its checks at once (Debian: apt-get install util-linux)" >&2; exit 2
+  fi
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "spin-side-by-side: --runs: $runs is not a number of runs" >&2; exit 2; }
 if [ $# -gt 0 ]; then catalogs=("$@"); else
@@ -89,13 +99,14 @@ states() { sed -nE 's/^klp-check: ([0-9]+) states in .*/\1/p' "$1"; }
 
 echo "reading $reading, mode atomic; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD); load average $(cut -d' ' -f1-3 /proc/loadavg)${cpu:+; SPIN and one thread on vCPU $cpu}"
 echo
-echo "| run | catalog | threads | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state | SPIN / full check (timing, CPU) | speed-up | line ns | sized check s (wall, CPU) | SPIN / sized check (timing, CPU) |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| run | catalog | threads | states | exploration s (wall, CPU) | full check s (wall, CPU) | CPU ratio | peak MB | bytes/state | SPIN states | SPIN s (wall, CPU) | SPIN MB | SPIN bytes/state | SPIN / full check (timing, CPU) | speed-up | line ns | sized check s (wall, CPU) | SPIN / sized check (timing, CPU) | at once s | ceiling |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for run in $(seq 1 "$runs"); do
 for c in "${catalogs[@]}"; do
   name=$(basename "$c" .klp)
   rows=()
   first=
+  alone=
   for t in "${threads[@]}"; do
     if [ "$t" = 1 ]; then onto=("${pin[@]}"); else onto=(); fi
     /usr/bin/time -v -o "$work/explore.time" "${onto[@]}" "${klp[@]}" check --reading "$reading" --catalog "$c" --invariant refusal-is-atomic --max-states 200000000 --threads "$t" >/dev/null 2>"$work/explore.err" || true
@@ -109,9 +120,23 @@ for c in "${catalogs[@]}"; do
     sized_s=$(seconds "$work/sized.err")
     sized_cpu=$(cpu "$work/sized.time")
     first=${first:-$s}
+    [ "$t" = 1 ] && alone=$s
+    # t one-thread checks at once, one pinned to each vCPU (in turn, if t is more than there are).
+    at_once=-
+    ceiling=-
+    if [ "$t" -gt 1 ]; then
+      pids=()
+      for i in $(seq 0 $((t - 1))); do
+        taskset -c $((i % $(nproc))) "${klp[@]}" check --reading "$reading" --catalog "$c" --max-states 200000000 --threads 1 >/dev/null 2>"$work/once.$i.err" &
+        pids+=($!)
+      done
+      wait "${pids[@]}" || true
+      at_once=$(for i in $(seq 0 $((t - 1))); do seconds "$work/once.$i.err"; done | awk '{ s += $1 } END { printf "%.2f", s / NR }')
+      [ -n "$alone" ] && ceiling=$(awk -v t="$t" -v a="$alone" -v b="$at_once" 'BEGIN { printf "%.2f", t * a / b }')
+    fi
     kb=$(rss "$work/check.time")
     ccpu=$(cpu "$work/check.time")
-    rows+=("$t|$ccpu|$sized|$sized_s|$sized_cpu|$n|$(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time"))|$s ($(wall "$work/check.time"), $(cpu "$work/check.time"))|$(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }')|$(mb "$kb")|$((kb * 1024 / n))|$s|$(awk -v a="$first" -v b="$s" 'BEGIN { printf "%.2f", a / b }')|$ns")
+    rows+=("$t|$ccpu|$sized|$sized_s|$sized_cpu|$n|$(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time"))|$s ($(wall "$work/check.time"), $(cpu "$work/check.time"))|$(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }')|$(mb "$kb")|$((kb * 1024 / n))|$s|$(awk -v a="$first" -v b="$s" 'BEGIN { printf "%.2f", a / b }')|$ns|$at_once|$ceiling")
   done
   # SPIN searches depth first: its stack (-m) must hold the deepest path, at most one entry per
   # state; its hash table (-w) gets about two slots per state.
@@ -125,8 +150,8 @@ for c in "${catalogs[@]}"; do
   spin_kb=$(rss "$work/spin.time")
   spin_cpu=$(cpu "$work/spin.time")
   for r in "${rows[@]}"; do
-    IFS='|' read -r t ccpu sized sized_s sized_cpu n explore check ratio peak per s speedup ns <<<"$r"
-    echo "| $run | $name | $t | $n | $explore | $check | $ratio | $peak | $per | $spin_states | $spin_s ($(wall "$work/spin.time"), $spin_cpu) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) | $(awk -v a="$spin_s" -v b="$s" -v c="$spin_cpu" -v d="$ccpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $speedup | $ns | $sized | $(awk -v a="$spin_s" -v b="$sized_s" -v c="$spin_cpu" -v d="$sized_cpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') |"
+    IFS='|' read -r t ccpu sized sized_s sized_cpu n explore check ratio peak per s speedup ns at_once ceiling <<<"$r"
+    echo "| $run | $name | $t | $n | $explore | $check | $ratio | $peak | $per | $spin_states | $spin_s ($(wall "$work/spin.time"), $spin_cpu) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) | $(awk -v a="$spin_s" -v b="$s" -v c="$spin_cpu" -v d="$ccpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $speedup | $ns | $sized | $(awk -v a="$spin_s" -v b="$sized_s" -v c="$spin_cpu" -v d="$sized_cpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $at_once | $ceiling |"
   done
 done
 done
