@@ -161,6 +161,9 @@ public sealed partial class Explorer
                         h.RefusedAfter[r++] = state;
                     }
                 }
+                // The state's successors' table slots, together once all are found (as Generate's
+                // PrefetchHomes).
+                for (var j = h.First[i]; j < k; j++) table.PrefetchHome(h.Prints[j]);
                 h.First[i + 1] = k;
                 h.RefusalFirst[i + 1] = r;
             }
@@ -180,7 +183,8 @@ public sealed partial class Explorer
     private void SplitTryApart(StateGraph g, SplitBuffer h, in KernelState state, int a, StateTable<StateKey, GraphStates>.Shared table, bool tell, ref int k, ref int r) =>
         SplitTry(g, h, in state, a, table, tell, ref k, ref r);
 
-    // Applies the operation at alphabet index a, past the early checks, as Try does, into the buffer.
+    // Applies the operation at alphabet index a, past the early checks, as Try does, into the buffer
+    // (its table slot prefetched by Produce once the state's successors are all found).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SplitTry(StateGraph g, SplitBuffer h, in KernelState state, int a, StateTable<StateKey, GraphStates>.Shared table, bool tell, ref int k, ref int r)
     {
@@ -202,7 +206,6 @@ public sealed partial class Explorer
         h.Prints[k] = print;
         h.Ops[k] = a;
         h.Affected[k] = e.Affected;
-        table.PrefetchHome(print);
         k++;
     }
 }
