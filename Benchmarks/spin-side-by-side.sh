@@ -14,8 +14,7 @@
 #                   other for minutes (docs/performance.md); runs of more threads are not pinned
 #   READING=flat Benchmarks/spin-side-by-side.sh ...   another reading (default positional)
 # Needs: the .NET 10 SDK, spin, gcc and GNU time (/usr/bin/time), and taskset for --cpu or more
-# than one thread. positional-12 needs about
-# 0.7 GB for the full check.
+# than one thread. positional-12 needs about 0.7 GB for the full check.
 #
 # "exploration" is `check --invariant refusal-is-atomic`, the one property the explorer checks
 # as it goes, so its time is the exploration's; times are klp-check's own timing line (the
