@@ -122,7 +122,6 @@ for c in "${catalogs[@]}"; do
     [ "$t" = 1 ] && alone=$s
     # t one-thread checks at once, one pinned to each vCPU (in turn, if t is more than there are).
     at_once=-
-    ceiling=-
     if [ "$t" -gt 1 ]; then
       pids=()
       for i in $(seq 0 $((t - 1))); do
@@ -131,11 +130,10 @@ for c in "${catalogs[@]}"; do
       done
       wait "${pids[@]}" || true
       at_once=$(for i in $(seq 0 $((t - 1))); do seconds "$work/once.$i.err"; done | awk '{ s += $1 } END { printf "%.2f", s / NR }')
-      [ -n "$alone" ] && ceiling=$(awk -v t="$t" -v a="$alone" -v b="$at_once" 'BEGIN { printf "%.2f", t * a / b }')
     fi
     kb=$(rss "$work/check.time")
     ccpu=$(cpu "$work/check.time")
-    rows+=("$t|$ccpu|$sized|$sized_s|$sized_cpu|$n|$(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time"))|$s ($(wall "$work/check.time"), $(cpu "$work/check.time"))|$(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }')|$(mb "$kb")|$((kb * 1024 / n))|$s|$(awk -v a="$first" -v b="$s" 'BEGIN { printf "%.2f", a / b }')|$ns|$at_once|$ceiling")
+    rows+=("$t|$ccpu|$sized|$sized_s|$sized_cpu|$n|$(seconds "$work/explore.err") ($(wall "$work/explore.time"), $(cpu "$work/explore.time"))|$s ($(wall "$work/check.time"), $(cpu "$work/check.time"))|$(awk -v a="$(cpu "$work/check.time")" -v b="$(cpu "$work/explore.time")" 'BEGIN { printf "%.2f", a / b }')|$(mb "$kb")|$((kb * 1024 / n))|$s|$(awk -v a="$first" -v b="$s" 'BEGIN { printf "%.2f", a / b }')|$ns|$at_once")
   done
   # SPIN searches depth first: its stack (-m) must hold the deepest path, at most one entry per
   # state; its hash table (-w) gets about two slots per state.
@@ -149,7 +147,10 @@ for c in "${catalogs[@]}"; do
   spin_kb=$(rss "$work/spin.time")
   spin_cpu=$(cpu "$work/spin.time")
   for r in "${rows[@]}"; do
-    IFS='|' read -r t ccpu sized sized_s sized_cpu n explore check ratio peak per s speedup ns at_once ceiling <<<"$r"
+    IFS='|' read -r t ccpu sized sized_s sized_cpu n explore check ratio peak per s speedup ns at_once <<<"$r"
+    # The ceiling once every thread count of the round has run, so that 1 may come anywhere in --threads.
+    ceiling=-
+    if [ "$at_once" != - ] && [ -n "$alone" ]; then ceiling=$(awk -v t="$t" -v a="$alone" -v b="$at_once" 'BEGIN { printf "%.2f", t * a / b }'); fi
     echo "| $run | $name | $t | $n | $explore | $check | $ratio | $peak | $per | $spin_states | $spin_s ($(wall "$work/spin.time"), $spin_cpu) | $(mb "$spin_kb") | $((spin_kb * 1024 / spin_states)) | $(awk -v a="$spin_s" -v b="$s" -v c="$spin_cpu" -v d="$ccpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $speedup | $ns | $sized | $(awk -v a="$spin_s" -v b="$sized_s" -v c="$spin_cpu" -v d="$sized_cpu" 'BEGIN { printf "%.2f, %.2f", a / b, c / d }') | $at_once | $ceiling |"
   done
 done
