@@ -100,7 +100,7 @@ public static partial class BareSearchReport
         if (chosen.Contains(names[3])) _ = other.Value;
         // The snapshot search's ids and edges must be those of one thread's search, as the shared
         // table on one thread gives them; checked once, before the rounds, on two threads.
-        if (chosen.Contains("snapshot"))
+        if (chosen.Contains(names[2]))
         {
             if (snapshot.Value.Run(2).States < 0 || shared.Value.Run(1).States < 0)
             {
